@@ -1,0 +1,73 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { Redis } from 'ioredis'
+import type { EventBus } from './bus/event-bus.ts'
+import type { Config } from './config.ts'
+import type { DatabaseHandle } from './db/create-db.ts'
+import { adminRoutes } from './modules/admin/admin.routes.ts'
+import { apiKeysRoutes } from './modules/auth/api-keys.routes.ts'
+import { authRoutes, jwksRoutes } from './modules/auth/auth.routes.ts'
+import { usersRoutes } from './modules/auth/users.routes.ts'
+import { type ReadinessCheck, systemRoutes } from './modules/system/system.routes.ts'
+import { authPlugin } from './plugins/auth.ts'
+import { errorHandlerPlugin } from './plugins/error-handler.ts'
+import { openApiPlugin } from './plugins/openapi.ts'
+import { rateLimitPlugin } from './plugins/rate-limit.ts'
+import { requestContextPlugin, requestIdFrom } from './plugins/request-context.ts'
+import { securityPlugin } from './plugins/security.ts'
+import { webAppPlugin } from './plugins/web-app.ts'
+import type { Services } from './services.ts'
+import { loggerOptions } from './shared/logger.ts'
+import type { Runtime } from './shared/runtime.ts'
+
+export interface AppDeps {
+  config: Config
+  database: DatabaseHandle
+  services: Services
+  runtime: Runtime
+  bus: EventBus
+  redis?: Redis | undefined
+  /** A ready logger (tests pass a silent one); otherwise built from config. */
+  logger?: FastifyBaseLogger
+  /** Directory of the built web app; served at `/` when present. */
+  webDist?: string | undefined
+}
+
+/** Builds the HTTP application from its dependencies. It never listens: `server.ts` and tests decide that. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, services, runtime, redis } = deps
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config) }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id'], runtime.newId),
+    routerOptions: { ignoreTrailingSlash: true },
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  await app.register(errorHandlerPlugin)
+  await app.register(requestContextPlugin)
+  await app.register(securityPlugin, { config })
+  await app.register(rateLimitPlugin, { redis })
+  await app.register(openApiPlugin, { config })
+  await app.register(authPlugin, { auth: services.auth })
+
+  const checks: ReadinessCheck[] = [{ name: 'database', check: database.ping }]
+  if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) })
+  await app.register(systemRoutes, { version: config.version, runtime, checks })
+  await app.register(jwksRoutes, { tokens: services.tokens })
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { config, auth: services.auth, tokens: services.tokens })
+      await api.register(usersRoutes, { config, users: services.users })
+      await api.register(apiKeysRoutes, { apiKeys: services.apiKeys })
+      await api.register(adminRoutes, { users: services.users, audit: services.audit })
+    },
+    { prefix: '/api' },
+  )
+
+  if (deps.webDist) await app.register(webAppPlugin, { root: deps.webDist })
+  return app
+}

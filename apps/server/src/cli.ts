@@ -1,0 +1,97 @@
+import { Command, Option } from 'commander'
+import type { Role } from '@parley/protocol'
+import { ConfigError, loadConfig } from './config.ts'
+import { openInfrastructure } from './infrastructure.ts'
+import { startServer } from './server.ts'
+import { AppError } from './shared/errors.ts'
+import { randomSecret } from './shared/secrets.ts'
+import { VERSION } from './version.ts'
+
+// The CLI is a terminal program: its output is for the operator, not the structured log.
+const print = (line: string) => process.stdout.write(`${line}\n`)
+const fail = (line: string) => process.stderr.write(`${line}\n`)
+
+const config = () => loadConfig(process.env, VERSION)
+
+async function withServices<T>(work: (infra: Awaited<ReturnType<typeof openInfrastructure>>) => Promise<T>): Promise<T> {
+  const infra = await openInfrastructure(config())
+  try {
+    return await work(infra)
+  } finally {
+    await infra.close()
+  }
+}
+
+const roleOption = new Option('--role <role...>', 'roles to grant').choices(['admin', 'manager', 'user'])
+
+const program = new Command('parley').description('Parley: self-hosted AI chat platform').version(VERSION)
+
+program
+  .command('serve')
+  .description('migrate the database and start the server (configured by PARLEY_* variables)')
+  .action(async () => startServer(config(), print))
+
+program
+  .command('migrate')
+  .description('bring the database schema to the latest version')
+  .action(async () =>
+    withServices(async () => {
+      print('Database is up to date.')
+    }),
+  )
+
+const admin = program.command('admin').description('manage accounts')
+
+admin
+  .command('create-user')
+  .description('create an account; prints a generated password when none is given')
+  .requiredOption('--username <name>')
+  .requiredOption('--email <email>')
+  .option('--password <password>', 'omit to generate one (safer than putting it in shell history)')
+  .option('--full-name <name>')
+  .addOption(roleOption.default(['user']))
+  .action(async (options: { username: string; email: string; password?: string; fullName?: string; role: Role[] }) =>
+    withServices(async ({ services }) => {
+      const password = options.password ?? randomSecret(18)
+      const user = await services.users.createUser(
+        { username: options.username, email: options.email, password, full_name: options.fullName ?? null, roles: options.role },
+        null,
+      )
+      print(`Created ${user.username} (${user.id}) with roles ${user.roles.join(', ')}.`)
+      if (!options.password) print(`Generated password (shown only once): ${password}`)
+    }),
+  )
+
+admin
+  .command('reset-password')
+  .description('set a new password and end every session of the account')
+  .argument('<login>', 'username or e-mail')
+  .option('--password <password>', 'omit to generate one')
+  .action(async (login: string, options: { password?: string }) =>
+    withServices(async ({ services }) => {
+      const password = options.password ?? randomSecret(18)
+      const user = await services.users.resetPassword(login, password)
+      print(`Password of ${user.username} reset; all sessions ended.`)
+      if (!options.password) print(`Generated password (shown only once): ${password}`)
+    }),
+  )
+
+admin
+  .command('set-role')
+  .description('replace the roles of an account (its sessions end)')
+  .argument('<login>', 'username or e-mail')
+  .addOption(roleOption.makeOptionMandatory())
+  .action(async (login: string, options: { role: Role[] }) =>
+    withServices(async ({ services }) => {
+      const user = await services.users.findByLogin(login)
+      if (!user) throw new AppError('not_found', `No account "${login}"`)
+      const updated = await services.users.adminUpdate(null, user.id, { roles: options.role })
+      print(`${updated.username} now has roles ${updated.roles.join(', ')}.`)
+    }),
+  )
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof AppError) fail(error.message)
+  else fail(error instanceof Error ? (error.stack ?? error.message) : String(error))
+  process.exitCode = 1
+})

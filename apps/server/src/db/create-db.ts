@@ -1,0 +1,58 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Database, Db, Dialect } from './database.ts'
+
+export interface DatabaseHandle {
+  db: Db
+  dialect: Dialect
+  /** Runs a trivial query; throws when the database does not answer. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface CreateDbOptions {
+  /** `sqlite:/path/to/file.db`, `sqlite::memory:` or `postgres://…`. */
+  url: string
+  /** PostgreSQL schema to use instead of `public` (tests isolate themselves this way). */
+  schema?: string
+  poolSize?: number
+}
+
+export function createDb(options: CreateDbOptions): DatabaseHandle {
+  return options.url.startsWith('sqlite:') ? createSqlite(options.url.slice('sqlite:'.length)) : createPostgres(options)
+}
+
+function createSqlite(file: string): DatabaseHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  const database = new SQLite(file)
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  database.pragma('busy_timeout = 5000')
+  database.pragma('foreign_keys = ON')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  return wrap(db, 'sqlite')
+}
+
+function createPostgres(options: CreateDbOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return wrap(db, 'postgres')
+}
+
+function wrap(db: Db, dialect: Dialect): DatabaseHandle {
+  return {
+    db,
+    dialect,
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
+    close: () => db.destroy(),
+  }
+}

@@ -1,0 +1,43 @@
+import { Redis } from 'ioredis'
+import { type EventBus, createMemoryBus } from './bus/event-bus.ts'
+import type { Config } from './config.ts'
+import { type DatabaseHandle, createDb } from './db/create-db.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { type Services, createServices } from './services.ts'
+import { type Runtime, systemRuntime } from './shared/runtime.ts'
+
+export interface Infrastructure {
+  database: DatabaseHandle
+  redis: Redis | undefined
+  bus: EventBus
+  runtime: Runtime
+  services: Services
+  close(): Promise<void>
+}
+
+/** Opens the database (migrated to the latest schema), Redis when configured, and builds the services. */
+export async function openInfrastructure(config: Config, runtime: Runtime = systemRuntime): Promise<Infrastructure> {
+  const database = createDb({ url: config.databaseUrl })
+  try {
+    await migrateToLatest(database.db)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined
+  if (redis) await redis.connect()
+  const bus = createMemoryBus()
+  const services = await createServices({ config, db: database.db, runtime, bus })
+  return {
+    database,
+    redis,
+    bus,
+    runtime,
+    services,
+    async close() {
+      await bus.close()
+      redis?.disconnect()
+      await database.close()
+    },
+  }
+}

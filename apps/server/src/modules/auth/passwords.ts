@@ -1,0 +1,58 @@
+import { hash, verify } from '@node-rs/argon2'
+import { dictionary } from '@zxcvbn-ts/language-common'
+import type { FieldIssue } from '@parley/protocol'
+
+// `Algorithm.Argon2id` is an ambient const enum that isolated modules cannot read; its value is 2.
+const ARGON2ID = 2
+// OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 }
+
+export const PASSWORD_MIN_LENGTH = 10
+export const PASSWORD_MAX_LENGTH = 128
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS)
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password)
+  } catch {
+    return false
+  }
+}
+
+let dummyHash: Promise<string> | undefined
+/** Verifies against a throwaway hash so that an unknown user takes as long as a wrong password. */
+export async function burnPasswordCheck(password: string): Promise<void> {
+  dummyHash ??= hashPassword('parley-timing-equaliser')
+  await verifyPassword(await dummyHash, password)
+}
+
+let commonPasswords: Set<string> | undefined
+function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(dictionary.passwords.map((entry) => entry.toLowerCase()))
+  return commonPasswords.has(password.toLowerCase())
+}
+
+/**
+ * OWASP ASVS 2.1: length rather than composition rules, no context-specific words, no breached/common
+ * passwords. Returns the problems found (empty when the password is acceptable).
+ */
+export function checkPasswordPolicy(password: string, context: { username: string; field?: string }): FieldIssue[] {
+  const path = context.field ?? 'password'
+  const length = [...password].length
+  if (length < PASSWORD_MIN_LENGTH) {
+    return [{ path, message: `must be at least ${PASSWORD_MIN_LENGTH} characters` }]
+  }
+  if (length > PASSWORD_MAX_LENGTH) {
+    return [{ path, message: `must be at most ${PASSWORD_MAX_LENGTH} characters` }]
+  }
+  if (password.toLowerCase() === context.username.toLowerCase()) {
+    return [{ path, message: 'must not be the username' }]
+  }
+  if (isCommonPassword(password)) {
+    return [{ path, message: 'is too common; choose a less predictable password' }]
+  }
+  return []
+}

@@ -1,0 +1,118 @@
+import type { PublicUser, Role } from '@parley/protocol'
+import type { Db } from '../../db/database.ts'
+import { containsText } from '../../db/sql-helpers.ts'
+import type { NewUserRow, UserRow } from './auth.table.ts'
+
+/** A user with the password hash, for the auth service only. */
+export interface UserRecord extends PublicUser {
+  password_hash: string
+}
+
+const ROLE_ORDER: Role[] = ['admin', 'manager', 'user']
+
+export function encodeRoles(roles: readonly Role[]): string {
+  return ROLE_ORDER.filter((role) => roles.includes(role)).join(',')
+}
+
+export function decodeRoles(value: string): Role[] {
+  return value.split(',').filter((role): role is Role => (ROLE_ORDER as string[]).includes(role))
+}
+
+export function toPublicUser(row: UserRow): PublicUser {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    full_name: row.full_name,
+    roles: decodeRoles(row.roles),
+    is_active: row.is_active === 1,
+    created_at: row.created_at,
+  }
+}
+
+const toRecord = (row: UserRow): UserRecord => ({ ...toPublicUser(row), password_hash: row.password_hash })
+
+export async function insertUser(db: Db, row: NewUserRow): Promise<void> {
+  await db.insertInto('users').values(row).execute()
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+  return row && toRecord(row)
+}
+
+/** Finds by username (any case) or by e-mail. */
+export async function findUserByLogin(db: Db, login: string): Promise<UserRecord | undefined> {
+  const key = login.toLowerCase()
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.or([eb('username_key', '=', key), eb('email', '=', key)]))
+    .executeTakeFirst()
+  return row && toRecord(row)
+}
+
+export async function findConflictingUser(
+  db: Db,
+  candidate: { username?: string; email?: string },
+  exceptId?: string,
+): Promise<'username' | 'email' | undefined> {
+  const { username, email } = candidate
+  let query = db.selectFrom('users').select(['username_key', 'email'])
+  query = query.where((eb) =>
+    eb.or([
+      ...(username ? [eb('username_key', '=', username.toLowerCase())] : []),
+      ...(email ? [eb('email', '=', email)] : []),
+    ]),
+  )
+  if (exceptId) query = query.where('id', '!=', exceptId)
+  const row = await query.executeTakeFirst()
+  if (!row) return undefined
+  return username && row.username_key === username.toLowerCase() ? 'username' : 'email'
+}
+
+export async function updateUser(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<UserRow, 'email' | 'full_name' | 'password_hash' | 'roles' | 'is_active' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute()
+}
+
+export async function deleteUser(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst()
+  return Number(result.numDeletedRows) > 0
+}
+
+export async function countActiveAdmins(db: Db, exceptId?: string): Promise<number> {
+  let query = db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string | number>().as('count'))
+    .where('is_active', '=', 1)
+    .where((eb) => eb.or([eb('roles', '=', 'admin'), eb('roles', 'like', 'admin,%')]))
+  if (exceptId) query = query.where('id', '!=', exceptId)
+  const row = await query.executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+export async function listUsers(
+  db: Db,
+  filter: { q?: string; limit: number; offset: number },
+): Promise<{ items: PublicUser[]; total: number }> {
+  let query = db.selectFrom('users')
+  if (filter.q) {
+    const text = filter.q
+    query = query.where((eb) =>
+      eb.or([
+        containsText(eb.ref('username_key'), text),
+        containsText(eb.ref('email'), text),
+        containsText(eb.ref('full_name'), text),
+      ]),
+    )
+  }
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('created_at', 'asc').orderBy('id', 'asc').limit(filter.limit).offset(filter.offset).execute(),
+    query.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map(toPublicUser), total: Number(count.count) }
+}

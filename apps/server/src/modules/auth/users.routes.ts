@@ -1,0 +1,44 @@
+import { ChangePasswordRequest, OkResponse, PublicUser, RegisterRequest, UpdateMeRequest } from '@parley/protocol'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { Config } from '../../config.ts'
+import { clientOf, principalOf } from '../../plugins/auth.ts'
+import type { UsersService } from './users.service.ts'
+
+const tags = ['users']
+const security = [{ bearer: [] }]
+
+export const usersRoutes: FastifyPluginAsyncZod<{ config: Config; users: UsersService }> = async (app, { config, users }) => {
+  app.post(
+    '/users',
+    {
+      config: { rateLimit: { max: config.auth.rateLimitPerMinute, timeWindow: 60_000 } },
+      schema: { tags, summary: 'Register an account', body: RegisterRequest, response: { 200: PublicUser } },
+    },
+    async (request) => users.register(request.body, clientOf(request)),
+  )
+
+  app.get(
+    '/users/me',
+    { preHandler: app.requireAuth(), schema: { tags, security, summary: 'Your profile', response: { 200: PublicUser } } },
+    async (request) => users.getUser(principalOf(request).userId),
+  )
+
+  app.patch(
+    '/users/me',
+    { preHandler: app.requireAuth(), schema: { tags, security, summary: 'Change your e-mail or name', body: UpdateMeRequest, response: { 200: PublicUser } } },
+    async (request) => users.updateMe(principalOf(request), request.body),
+  )
+
+  app.post(
+    '/users/me/password',
+    {
+      preHandler: app.requireAuth(),
+      schema: { tags, security, summary: 'Change your password; other sessions end', body: ChangePasswordRequest, response: { 200: OkResponse } },
+    },
+    async (request) => {
+      const { current_password, new_password } = request.body
+      await users.changePassword(principalOf(request), current_password, new_password, clientOf(request))
+      return { ok: true as const }
+    },
+  )
+}

@@ -1,0 +1,210 @@
+import type { AdminUpdateUserRequest, PublicUser, RegisterRequest, Role, UpdateMeRequest } from '@parley/protocol'
+import type { EventBus } from '../../bus/event-bus.ts'
+import type { Db } from '../../db/database.ts'
+import { AppError, badRequest, conflict, notFound } from '../../shared/errors.ts'
+import type { Runtime } from '../../shared/runtime.ts'
+import type { AuditService } from '../audit/audit.service.ts'
+import type { AuthService } from './auth.service.ts'
+import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts'
+import type { ClientInfo, Principal } from './principal.ts'
+import {
+  countActiveAdmins,
+  deleteUser,
+  encodeRoles,
+  findConflictingUser,
+  findUserById,
+  findUserByLogin,
+  insertUser,
+  listUsers,
+  updateUser,
+} from './users.repo.ts'
+
+export interface UsersServiceDeps {
+  db: Db
+  runtime: Runtime
+  audit: AuditService
+  auth: AuthService
+  bus: EventBus
+}
+
+export interface NewUser {
+  username: string
+  email: string
+  password: string
+  full_name?: string | null
+  roles?: Role[]
+}
+
+const NO_CLIENT: ClientInfo = { ip: null, userAgent: null }
+
+export function createUsersService(deps: UsersServiceDeps) {
+  const { db, runtime, audit, auth, bus } = deps
+  const nowIso = () => runtime.now().toISOString()
+
+  async function requireUser(id: string) {
+    const user = await findUserById(db, id)
+    if (!user) throw notFound('User')
+    return user
+  }
+
+  function assertPasswordPolicy(password: string, username: string, field?: string) {
+    const issues = checkPasswordPolicy(password, { username, ...(field ? { field } : {}) })
+    if (issues.length > 0) {
+      throw new AppError('weak_password', `Password ${issues[0]!.message}`, { issues })
+    }
+  }
+
+  async function assertUnique(candidate: { username?: string; email?: string }, exceptId?: string) {
+    const clash = await findConflictingUser(db, candidate, exceptId)
+    if (clash) throw conflict(clash === 'username' ? 'Username is already taken' : 'E-mail is already registered')
+  }
+
+  /** Guards against an instance with nobody left who can administer it. */
+  async function assertNotLastAdmin(userId: string) {
+    if ((await countActiveAdmins(db, userId)) === 0) {
+      throw conflict('This is the last active admin; make another admin first')
+    }
+  }
+
+  async function create(input: NewUser, actorId: string | null, client: ClientInfo): Promise<PublicUser> {
+    const email = input.email.toLowerCase()
+    assertPasswordPolicy(input.password, input.username)
+    await assertUnique({ username: input.username, email })
+    const now = nowIso()
+    const id = runtime.newId()
+    const roles = input.roles ?? ['user']
+    try {
+      await insertUser(db, {
+        id,
+        username: input.username,
+        username_key: input.username.toLowerCase(),
+        email,
+        full_name: input.full_name ?? null,
+        password_hash: await hashPassword(input.password),
+        roles: encodeRoles(roles),
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+      })
+    } catch (error) {
+      // A concurrent registration can win the race between the check above and the insert.
+      if (await findConflictingUser(db, { username: input.username, email })) throw conflict('Username or e-mail is already taken')
+      throw error
+    }
+    await audit.record({ type: actorId ? 'user.created' : 'user.registered', actorId: actorId ?? id, targetId: id, ip: client.ip, detail: { roles } })
+    return withoutHash(await requireUser(id))
+  }
+
+  return {
+    register: (input: RegisterRequest, client: ClientInfo) => create(input, null, client),
+
+    /** Creates an account with chosen roles (admin API, CLI, first-start bootstrap). */
+    createUser: (input: NewUser, actorId: string | null, client: ClientInfo = NO_CLIENT) => create(input, actorId, client),
+
+    async getUser(id: string): Promise<PublicUser> {
+      return withoutHash(await requireUser(id))
+    },
+
+    async updateMe(principal: Principal, changes: UpdateMeRequest): Promise<PublicUser> {
+      const email = changes.email?.toLowerCase()
+      if (email) await assertUnique({ email }, principal.userId)
+      await updateUser(db, principal.userId, {
+        ...(email ? { email } : {}),
+        ...(changes.full_name !== undefined ? { full_name: changes.full_name } : {}),
+        updated_at: nowIso(),
+      })
+      return withoutHash(await requireUser(principal.userId))
+    },
+
+    /** Changes the password and signs out every other session. */
+    async changePassword(principal: Principal, current: string, next: string, client: ClientInfo): Promise<void> {
+      const user = await requireUser(principal.userId)
+      if (!(await verifyPassword(user.password_hash, current))) {
+        throw new AppError('forbidden', 'Current password is incorrect')
+      }
+      assertPasswordPolicy(next, user.username, 'new_password')
+      await updateUser(db, user.id, { password_hash: await hashPassword(next), updated_at: nowIso() })
+      await auth.revokeAll(user.id, 'password_changed', principal.sessionId ?? undefined)
+      await audit.record({ type: 'password.changed', actorId: user.id, targetId: user.id, ip: client.ip })
+    },
+
+    /** Operator reset (CLI): sets a password and ends every session. */
+    async resetPassword(login: string, password: string): Promise<PublicUser> {
+      const user = await findUserByLogin(db, login)
+      if (!user) throw notFound('User')
+      assertPasswordPolicy(password, user.username)
+      await updateUser(db, user.id, { password_hash: await hashPassword(password), updated_at: nowIso() })
+      await auth.revokeAll(user.id, 'password_reset')
+      await audit.record({ type: 'password.reset', targetId: user.id })
+      return withoutHash(user)
+    },
+
+    async findByLogin(login: string): Promise<PublicUser | undefined> {
+      const user = await findUserByLogin(db, login)
+      return user && withoutHash(user)
+    },
+
+    list: (filter: { q?: string; limit: number; offset: number }) => listUsers(db, filter),
+
+    /** Role and activation changes take effect at once: the user's sessions end and live sockets close. */
+    async adminUpdate(actor: Principal | null, id: string, changes: AdminUpdateUserRequest, client: ClientInfo = NO_CLIENT): Promise<PublicUser> {
+      const user = await requireUser(id)
+      const rolesChanged = changes.roles !== undefined && encodeRoles(changes.roles) !== encodeRoles(user.roles)
+      const deactivating = changes.is_active === false && user.is_active
+      const activating = changes.is_active === true && !user.is_active
+      const losesAdmin = user.roles.includes('admin') && user.is_active && (deactivating || (rolesChanged && !changes.roles!.includes('admin')))
+      if (losesAdmin) await assertNotLastAdmin(id)
+      if (!rolesChanged && !deactivating && !activating) return withoutHash(user)
+      await updateUser(db, id, {
+        ...(rolesChanged ? { roles: encodeRoles(changes.roles!) } : {}),
+        ...(deactivating || activating ? { is_active: deactivating ? 0 : 1 } : {}),
+        updated_at: nowIso(),
+      })
+      const actorId = actor?.userId ?? null
+      if (rolesChanged) {
+        await audit.record({ type: 'user.roles_changed', actorId, targetId: id, ip: client.ip, detail: { from: user.roles, to: changes.roles } })
+      }
+      if (deactivating) await audit.record({ type: 'user.deactivated', actorId, targetId: id, ip: client.ip })
+      if (activating) await audit.record({ type: 'user.activated', actorId, targetId: id, ip: client.ip })
+      if (rolesChanged || deactivating) {
+        await auth.revokeAll(id, deactivating ? 'deactivated' : 'roles_changed')
+        await bus.publish({ type: 'auth.user_changed', userId: id, reason: deactivating ? 'deactivated' : 'roles_changed' })
+      }
+      return withoutHash(await requireUser(id))
+    },
+
+    async adminDelete(actor: Principal, id: string, client: ClientInfo): Promise<void> {
+      const user = await requireUser(id)
+      if (user.roles.includes('admin') && user.is_active) await assertNotLastAdmin(id)
+      await auth.revokeAll(id, 'deleted')
+      if (!(await deleteUser(db, id))) throw notFound('User')
+      await bus.publish({ type: 'auth.user_changed', userId: id, reason: 'deleted' })
+      await audit.record({ type: 'user.deleted', actorId: actor.userId, targetId: id, ip: client.ip, detail: { username: user.username } })
+    },
+
+    /** Creates the first admin unless one exists. Returns what was created, for the one-time console notice. */
+    async bootstrapAdmin(settings: { username: string; email: string; password?: string | undefined }, generatePassword: () => string) {
+      if ((await countActiveAdmins(db)) > 0) return undefined
+      const password = settings.password ?? generatePassword()
+      if (settings.password) {
+        const issues = checkPasswordPolicy(settings.password, { username: settings.username })
+        if (issues.length > 0) throw badRequest(`PARLEY_ADMIN_PASSWORD ${issues[0]!.message}`)
+      }
+      try {
+        const user = await create({ username: settings.username, email: settings.email, password, roles: ['admin', 'user'] }, null, NO_CLIENT)
+        return { user, generatedPassword: settings.password ? undefined : password }
+      } catch (error) {
+        // Another replica starting at the same moment may have created it.
+        if (error instanceof AppError && error.code === 'conflict' && (await countActiveAdmins(db)) > 0) return undefined
+        throw error
+      }
+    },
+  }
+}
+
+function withoutHash(user: PublicUser & { password_hash?: string }): PublicUser {
+  const { password_hash: _hidden, ...rest } = user
+  return rest
+}
+
+export type UsersService = ReturnType<typeof createUsersService>

@@ -1,0 +1,62 @@
+import type { ErrorBody, ErrorCode, FieldIssue } from '@parley/protocol'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError } from '../shared/errors.ts'
+
+/** Fastify's own client errors, by status, mapped to protocol codes. */
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, status: number, body: Omit<ErrorBody, 'request_id'>) {
+  return reply.status(status).type('application/json; charset=utf-8').send({ error: { ...body, request_id: request.id } })
+}
+
+function validationIssues(error: FastifyError): FieldIssue[] {
+  return (error.validation ?? []).map((issue) => {
+    const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
+    const missing = (issue.params as { missingProperty?: string } | undefined)?.missingProperty
+    return { path: [error.validationContext, where || missing].filter(Boolean).join('.'), message: issue.message ?? 'is invalid' }
+  })
+}
+
+/** One place turns every thrown error into `{"error": {"code", "message"}}`; 5xx never reveal internals. */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof AppError) {
+        if (error.options.headers) void reply.headers(error.options.headers)
+        const issues = error.options.issues
+        return send(reply, request, error.statusCode, { code: error.code, message: error.message, ...(issues ? { issues } : {}) })
+      }
+      if (error.validation) {
+        const issues = validationIssues(error)
+        const first = issues[0]
+        return send(reply, request, 400, {
+          code: 'validation_failed',
+          message: first ? `Invalid request: ${first.path} ${first.message}` : 'Invalid request',
+          issues,
+        })
+      }
+      const status = error.statusCode ?? 500
+      if (status < 500 && CODE_BY_STATUS[status]) {
+        const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'invalid_json' : CODE_BY_STATUS[status]!
+        return send(reply, request, status, { code, message: error.message })
+      }
+      request.log.error({ err: error }, 'Unhandled error')
+      return send(reply, request, 500, { code: 'internal', message: 'Internal Server Error' })
+    })
+
+    app.setNotFoundHandler((request, reply) =>
+      send(reply, request, 404, { code: 'not_found', message: `Route ${request.method} ${request.url.split('?')[0]} not found` }),
+    )
+  },
+  { name: 'error-handler' },
+)

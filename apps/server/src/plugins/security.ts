@@ -1,0 +1,43 @@
+import cookie from '@fastify/cookie'
+import cors from '@fastify/cors'
+import formbody from '@fastify/formbody'
+import helmet from '@fastify/helmet'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.ts'
+
+/** Security headers, the CORS allow-list, and the body parsers every route shares. */
+export const securityPlugin = fp(
+  async (app: FastifyInstance, options: { config: Config }) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Only an https deployment may ask browsers to upgrade; on plain http it would break every asset.
+          upgradeInsecureRequests: options.config.secureCookies ? [] : null,
+        },
+      },
+      hsts: options.config.secureCookies,
+      // The API docs page needs no cross-origin embedding either.
+      crossOriginEmbedderPolicy: false,
+    })
+    const allowed = new Set(options.config.corsOrigins)
+    await app.register(cors, {
+      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+      credentials: true,
+      methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+      maxAge: 600,
+    })
+    await app.register(formbody)
+    await app.register(cookie)
+  },
+  { name: 'security' },
+)

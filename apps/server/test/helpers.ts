@@ -1,0 +1,134 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { Redis } from 'ioredis'
+import pg from 'pg'
+import pino from 'pino'
+import type { TokenResponse } from '@parley/protocol'
+import { buildApp } from '../src/app.ts'
+import { createMemoryBus } from '../src/bus/event-bus.ts'
+import { type Config, loadConfig } from '../src/config.ts'
+import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
+import type { Dialect } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { type Services, createServices } from '../src/services.ts'
+import { type Runtime, manualClock } from '../src/shared/runtime.ts'
+import { randomUUID } from 'node:crypto'
+
+/** Both databases every integration suite runs against. PostgreSQL is required, never skipped. */
+export const DIALECTS: Dialect[] = ['sqlite', 'postgres']
+
+export const TEST_POSTGRES_URL = process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+export const TEST_REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+export const ADMIN = { username: 'admin', password: 'correct-horse-battery-staple', email: 'admin@example.com' }
+
+/** A fresh, migrated database: SQLite in memory, or a throwaway PostgreSQL schema dropped on close. */
+export async function createTestDatabase(dialect: Dialect): Promise<DatabaseHandle> {
+  if (dialect === 'sqlite') {
+    const handle = createDb({ url: 'sqlite::memory:' })
+    await migrateToLatest(handle.db)
+    return handle
+  }
+  const schema = `t_${randomUUID().replaceAll('-', '')}`
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  await admin.end()
+  const handle = createDb({ url: TEST_POSTGRES_URL, schema, poolSize: 4 })
+  await migrateToLatest(handle.db)
+  return {
+    ...handle,
+    async close() {
+      await handle.close()
+      const cleanup = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+      await cleanup.connect()
+      await cleanup.query(`drop schema ${schema} cascade`)
+      await cleanup.end()
+    },
+  }
+}
+
+export interface TestAppOptions {
+  dialect: Dialect
+  /** Extra PARLEY_* variables for the config. */
+  env?: Record<string, string>
+  /** Share a database between two app instances (replica tests). */
+  database?: DatabaseHandle
+  redis?: boolean
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  services: Services
+  database: DatabaseHandle
+  config: Config
+  clock: ReturnType<typeof manualClock>
+  close(): Promise<void>
+}
+
+let counter = 0
+
+export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'))
+  const config = loadConfig({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', ...options.env }, '0.0.0-test')
+  const database = options.database ?? (await createTestDatabase(options.dialect))
+  const clock = manualClock(new Date())
+  const runtime: Runtime = { now: clock.now, newId: () => `${randomUUID()}` }
+  const bus = createMemoryBus()
+  const redis = options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined
+  const services = await createServices({ config, db: database.db, runtime, bus })
+  await services.users.bootstrapAdmin(ADMIN, () => 'unused-generated-password')
+  const app = await buildApp({ config, database, services, runtime, bus, redis, logger: pino({ level: 'silent' }) })
+  await app.ready()
+  counter += 1
+  return {
+    app,
+    services,
+    database,
+    config,
+    clock,
+    async close() {
+      await app.close()
+      redis?.disconnect()
+      if (!options.database) await database.close()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A unique, policy-compliant account for one test. */
+export function newAccount(label = 'user') {
+  const id = `${label}${++counter}${Math.random().toString(36).slice(2, 8)}`
+  return { username: id, email: `${id}@example.com`, password: `pw-${id}-long-enough`, full_name: `Test ${id}` }
+}
+
+export async function register(app: FastifyInstance, account = newAccount()) {
+  const response = await app.inject({ method: 'POST', url: '/api/users/', payload: account })
+  if (response.statusCode !== 200) throw new Error(`register failed: ${response.statusCode} ${response.body}`)
+  return { ...account, id: (response.json() as { id: string }).id }
+}
+
+export async function login(app: FastifyInstance, username: string, password: string): Promise<TokenResponse> {
+  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`)
+  return response.json() as TokenResponse
+}
+
+/** Registers and signs in a fresh user. */
+export async function signedInUser(app: FastifyInstance, label?: string) {
+  const account = await register(app, newAccount(label))
+  const tokens = await login(app, account.username, account.password)
+  return { ...account, tokens, headers: { authorization: `Bearer ${tokens.access_token}` } }
+}
+
+export async function signedInAdmin(app: FastifyInstance) {
+  const tokens = await login(app, ADMIN.username, ADMIN.password)
+  return { tokens, headers: { authorization: `Bearer ${tokens.access_token}` } }
+}
+
+/** The `error` member of an error response. */
+export function errorOf(response: LightMyRequestResponse): { code: string; message: string; issues?: { path: string }[] } {
+  return (response.json() as { error: { code: string; message: string; issues?: { path: string }[] } }).error
+}

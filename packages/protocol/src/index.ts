@@ -1,0 +1,5 @@
+export * from './errors.ts'
+export * from './common.ts'
+export * from './rest/system.ts'
+export * from './rest/auth.ts'
+export * from './rest/admin.ts'

@@ -1,0 +1,57 @@
+import { z } from 'zod'
+import { Id, PageQuery, Timestamp, page } from '../common.ts'
+import { PublicUser, Role } from './auth.ts'
+
+/** `GET /api/admin/users`: paged, optionally filtered by a substring of username, e-mail or name. */
+export const AdminUserListQuery = PageQuery.extend({ q: z.string().max(100).optional() })
+export type AdminUserListQuery = z.infer<typeof AdminUserListQuery>
+
+/** A page of users. */
+export const UserPage = page(PublicUser)
+export type UserPage = z.infer<typeof UserPage>
+
+/** `PATCH /api/admin/users/{id}`. */
+export const AdminUpdateUserRequest = z.strictObject({
+  roles: z.array(Role).min(1).max(3).optional(),
+  is_active: z.boolean().optional(),
+})
+export type AdminUpdateUserRequest = z.infer<typeof AdminUpdateUserRequest>
+
+/** Kinds of security events written to the audit log. */
+export const AuditEventType = z.enum([
+  'user.registered',
+  'user.created',
+  'login.succeeded',
+  'login.failed',
+  'refresh_token.reused',
+  'session.revoked',
+  'password.changed',
+  'password.reset',
+  'user.roles_changed',
+  'user.deactivated',
+  'user.activated',
+  'user.deleted',
+  'api_key.created',
+  'api_key.revoked',
+])
+export type AuditEventType = z.infer<typeof AuditEventType>
+
+/** One audit log entry. */
+export const AuditEvent = z.object({
+  id: Id,
+  type: AuditEventType,
+  actor_id: Id.nullable(),
+  target_id: Id.nullable(),
+  ip: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+  created_at: Timestamp,
+})
+export type AuditEvent = z.infer<typeof AuditEvent>
+
+/** `GET /api/admin/audit`. */
+export const AuditQuery = PageQuery.extend({ type: AuditEventType.optional(), user_id: Id.optional() })
+export type AuditQuery = z.infer<typeof AuditQuery>
+
+/** A page of audit entries, newest first. */
+export const AuditPage = page(AuditEvent)
+export type AuditPage = z.infer<typeof AuditPage>

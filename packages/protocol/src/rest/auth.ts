@@ -1,0 +1,129 @@
+import { z } from 'zod'
+import { Id, Timestamp } from '../common.ts'
+
+/** Roles of signed-in accounts. `admin` can do everything, `manager` reads operator data, `user` owns their data. */
+export const Role = z.enum(['admin', 'manager', 'user'])
+export type Role = z.infer<typeof Role>
+
+/** 3–32 characters of letters, digits, `_`, `.` and `-`. */
+export const Username = z
+  .string()
+  .min(3, 'must be at least 3 characters')
+  .max(32, 'must be at most 32 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "." and "-"')
+
+/** An e-mail address; stored lower-case. */
+export const Email = z.email('must be a valid e-mail address').max(254)
+
+/** Passwords are checked in full by the server's policy; this only bounds the size. */
+export const Password = z.string().max(1024)
+
+/** Full name shown in the app; optional. */
+export const FullName = z.string().trim().max(200).nullable()
+
+/** `POST /api/users/`: register a local account. */
+export const RegisterRequest = z.object({
+  username: Username,
+  email: Email,
+  password: Password,
+  full_name: FullName.optional(),
+})
+export type RegisterRequest = z.infer<typeof RegisterRequest>
+
+/** A user as the API shows it. */
+export const PublicUser = z.object({
+  id: Id,
+  username: z.string(),
+  email: z.string(),
+  full_name: z.string().nullable(),
+  roles: z.array(Role),
+  is_active: z.boolean(),
+  created_at: Timestamp,
+})
+export type PublicUser = z.infer<typeof PublicUser>
+
+/** `POST /api/auth/token` (form-encoded): OAuth2 password and refresh-token grants. */
+export const TokenRequest = z.object({
+  grant_type: z.enum(['password', 'refresh_token']).default('password'),
+  username: z.string().max(254).optional(),
+  password: Password.optional(),
+  refresh_token: z.string().max(512).optional(),
+  scope: z.string().max(1024).optional(),
+})
+export type TokenRequest = z.infer<typeof TokenRequest>
+
+/** Tokens issued by every login and refresh. */
+export const TokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal('bearer'),
+  expires_in: z.number().int(),
+  refresh_token: z.string(),
+})
+export type TokenResponse = z.infer<typeof TokenResponse>
+
+/** `POST /api/auth/login`: JSON login by username or e-mail. */
+export const LoginRequest = z
+  .object({
+    username: z.string().min(1).max(254).optional(),
+    email: z.string().min(1).max(254).optional(),
+    password: Password,
+  })
+  .refine((body) => body.username !== undefined || body.email !== undefined, {
+    message: 'username or email is required',
+    path: ['username'],
+  })
+export type LoginRequest = z.infer<typeof LoginRequest>
+
+/** `POST /api/auth/refresh`: the refresh token in the body, or else the refresh cookie. */
+export const RefreshRequest = z.object({ refresh_token: z.string().max(512).optional() }).optional()
+export type RefreshRequest = z.infer<typeof RefreshRequest>
+
+/** One signed-in session of the current user. */
+export const SessionInfo = z.object({
+  id: Id,
+  created_at: Timestamp,
+  last_used_at: Timestamp,
+  expires_at: Timestamp,
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  current: z.boolean(),
+})
+export type SessionInfo = z.infer<typeof SessionInfo>
+
+/** `PATCH /api/users/me`: only these fields may change. */
+export const UpdateMeRequest = z.strictObject({ email: Email.optional(), full_name: FullName.optional() })
+export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>
+
+/** `POST /api/users/me/password`. */
+export const ChangePasswordRequest = z.object({ current_password: Password, new_password: Password })
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>
+
+/** `POST /api/auth/api-keys`. */
+export const CreateApiKeyRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+})
+export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequest>
+
+/** An API key as listed (the secret itself is never shown again). */
+export const ApiKeyInfo = z.object({
+  id: Id,
+  name: z.string(),
+  prefix: z.string(),
+  created_at: Timestamp,
+  expires_at: Timestamp.nullable(),
+  last_used_at: Timestamp.nullable(),
+})
+export type ApiKeyInfo = z.infer<typeof ApiKeyInfo>
+
+/** The answer to creating a key: the only time `key` (`pk_…`) is shown. */
+export const CreatedApiKey = ApiKeyInfo.omit({ last_used_at: true }).extend({ key: z.string() })
+export type CreatedApiKey = z.infer<typeof CreatedApiKey>
+
+/** A JSON Web Key Set with the public keys that verify access tokens. */
+export const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) })
+export type Jwks = z.infer<typeof Jwks>
+
+/** `{"ok": true}` answers of actions without a body of their own. */
+export const OkResponse = z.object({ ok: z.literal(true) })
+export type OkResponse = z.infer<typeof OkResponse>
