@@ -1,0 +1,58 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig, parseDuration } from './config.ts'
+
+describe('loadConfig', () => {
+  it('gives embedded defaults from an empty environment', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, redisUrl: undefined, bodyLimit: 1024 * 1024 })
+    expect(config.databaseUrl).toBe(`sqlite:${path.resolve('data', 'parley.db')}`)
+    expect(config.auth).toEqual({ accessTokenTtlMs: 15 * 60_000, refreshTokenTtlMs: 30 * 86_400_000, rateLimitPerMinute: 20 })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('names every bad variable in one error', () => {
+    const attempt = () =>
+      loadConfig({ PARLEY_PORT: 'abc', PARLEY_ACCESS_TOKEN_TTL: 'soon', PARLEY_DATABASE_URL: 'mysql://x', PARLEY_CORS_ORIGINS: '*' })
+    expect(attempt).toThrow(ConfigError)
+    const message = (() => {
+      try {
+        attempt()
+      } catch (error) {
+        return (error as Error).message
+      }
+    })()
+    for (const name of ['PARLEY_PORT', 'PARLEY_ACCESS_TOKEN_TTL', 'PARLEY_DATABASE_URL', 'PARLEY_CORS_ORIGINS']) {
+      expect(message).toContain(name)
+    }
+  })
+
+  it('reads PostgreSQL, Redis, CORS origins and https cookies', () => {
+    const config = loadConfig({
+      PARLEY_DATABASE_URL: 'postgres://db/parley',
+      PARLEY_REDIS_URL: 'redis://cache:6379',
+      PARLEY_CORS_ORIGINS: 'https://a.example.com, http://localhost:5173',
+      PARLEY_PUBLIC_URL: 'https://chat.example.com',
+    })
+    expect(config.databaseUrl).toBe('postgres://db/parley')
+    expect(config.redisUrl).toBe('redis://cache:6379')
+    expect(config.corsOrigins).toEqual(['https://a.example.com', 'http://localhost:5173'])
+    expect(config.secureCookies).toBe(true)
+  })
+
+  it('refuses a short admin password', () => {
+    expect(() => loadConfig({ PARLEY_ADMIN_PASSWORD: 'short' })).toThrow(/PARLEY_ADMIN_PASSWORD/)
+  })
+})
+
+describe('parseDuration', () => {
+  it.each([
+    ['15m', 900_000],
+    ['30d', 2_592_000_000],
+    ['3600', 3_600_000],
+    ['250ms', 250],
+    ['2h', 7_200_000],
+  ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms))
+
+  it.each(['', 'soon', '15 m', '-5m', '1w'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined())
+})
