@@ -26,6 +26,7 @@ export default tseslint.config(
   {
     // The protocol package is the shared contract: it depends on zod alone.
     files: ['packages/protocol/**/*.ts'],
+    ignores: ['packages/protocol/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|\\.{1,2}/)', message: 'protocol may import only zod.' }] }],
     },

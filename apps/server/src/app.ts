@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Redis } from 'ioredis'
+import type { DestinationStream } from 'pino'
 import type { EventBus } from './bus/event-bus.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/create-db.ts'
@@ -8,6 +9,7 @@ import { adminRoutes } from './modules/admin/admin.routes.ts'
 import { apiKeysRoutes } from './modules/auth/api-keys.routes.ts'
 import { authRoutes, jwksRoutes } from './modules/auth/auth.routes.ts'
 import { usersRoutes } from './modules/auth/users.routes.ts'
+import { chatRoutes } from './modules/chat/chat.routes.ts'
 import { type ReadinessCheck, systemRoutes } from './modules/system/system.routes.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { errorHandlerPlugin } from './plugins/error-handler.ts'
@@ -29,6 +31,8 @@ export interface AppDeps {
   redis?: Redis | undefined
   /** A ready logger (tests pass a silent one); otherwise built from config. */
   logger?: FastifyBaseLogger
+  /** Where the logger built from config writes (default stdout); tests capture log lines with it. */
+  logStream?: DestinationStream
   /** Directory of the built web app; served at `/` when present. */
   webDist?: string | undefined
 }
@@ -37,7 +41,9 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database, services, runtime, redis } = deps
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config) }),
+    ...(deps.logger
+      ? { loggerInstance: deps.logger }
+      : { logger: { ...loggerOptions(config), ...(deps.logStream ? { stream: deps.logStream } : {}) } }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], runtime.newId),
@@ -49,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorHandlerPlugin)
   await app.register(requestContextPlugin)
   await app.register(securityPlugin, { config })
-  await app.register(rateLimitPlugin, { redis })
+  await app.register(rateLimitPlugin, { redis, nameSpace: `${config.redisPrefix}rl:` })
   await app.register(openApiPlugin, { config })
   await app.register(authPlugin, { auth: services.auth })
 
@@ -64,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(usersRoutes, { config, users: services.users })
       await api.register(apiKeysRoutes, { apiKeys: services.apiKeys })
       await api.register(adminRoutes, { users: services.users, audit: services.audit })
+      await api.register(chatRoutes, { chat: services.chat })
     },
     { prefix: '/api' },
   )

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -39,6 +40,40 @@ const origins = z
     return list
   })
 
+/** One entry of `PARLEY_MODELS` (JSON array) or of the file named by `PARLEY_MODELS_FILE`. */
+export const ModelSettings = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._:/-]{1,100}$/, 'ids use letters, digits and . _ : / -'),
+  provider: z.enum(['local', 'openai', 'anthropic', 'google', 'openai-compatible']),
+  /** The provider's own model name; defaults to `id`. For `local`, a GGUF path (else the built-in model). */
+  model: z.string().min(1).optional(),
+  label: z.string().min(1).max(100).optional(),
+  base_url: z.url().optional(),
+  api_key: z.string().min(1).optional(),
+  context_tokens: z.number().int().min(256).optional(),
+  fallback: z.array(z.string()).default([]),
+})
+export type ModelSettings = z.infer<typeof ModelSettings>
+
+const modelList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value.trim() === '') return undefined
+    let json: unknown
+    try {
+      json = JSON.parse(value)
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of models' })
+      return z.NEVER
+    }
+    const parsed = z.array(ModelSettings).min(1).safeParse(json)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `[${issue.path.join('.')}] ${issue.message}` })
+      return z.NEVER
+    }
+    return parsed.data
+  })
+
 const EnvSchema = z.object({
   PARLEY_HOST: z.string().min(1).default('127.0.0.1'),
   PARLEY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -48,6 +83,7 @@ const EnvSchema = z.object({
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
     .optional(),
   PARLEY_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  PARLEY_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"').default('parley:'),
   PARLEY_ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
   PARLEY_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(128).optional(),
   PARLEY_ADMIN_EMAIL: z.email().default('admin@localhost.localdomain'),
@@ -60,6 +96,15 @@ const EnvSchema = z.object({
   PARLEY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   PARLEY_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   PARLEY_PUBLIC_URL: z.url().optional(),
+  PARLEY_MODELS: modelList,
+  PARLEY_MODELS_FILE: z.string().min(1).optional(),
+  PARLEY_DEFAULT_MODEL: z.string().min(1).optional(),
+  PARLEY_OPENAI_API_KEY: z.string().min(1).optional(),
+  PARLEY_ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  PARLEY_GOOGLE_API_KEY: z.string().min(1).optional(),
+  PARLEY_LOCAL_MODEL_PATH: z.string().min(1).optional(),
+  PARLEY_LOCAL_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  PARLEY_MODEL_TIMEOUT: duration('30s'),
 })
 
 export type Config = Readonly<{
@@ -68,6 +113,8 @@ export type Config = Readonly<{
   dataDir: string
   databaseUrl: string
   redisUrl: string | undefined
+  /** Prepended to every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string
   admin: Readonly<{ username: string; password: string | undefined; email: string }>
   corsOrigins: readonly string[]
   log: Readonly<{ level: string; pretty: boolean | 'auto' }>
@@ -76,6 +123,14 @@ export type Config = Readonly<{
   trustProxy: boolean
   /** Whether cookies get the Secure flag: true when the public URL is https. */
   secureCookies: boolean
+  models: Readonly<{
+    list: readonly ModelSettings[]
+    defaultId: string
+    apiKeys: Readonly<{ openai?: string | undefined; anthropic?: string | undefined; google?: string | undefined }>
+    localModelPath: string | undefined
+    localThreads: number
+    firstTokenTimeoutMs: number
+  }>
   version: string
 }>
 
@@ -92,12 +147,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
   }
   const e = parsed.data
   const dataDir = path.resolve(e.PARLEY_DATA_DIR)
+  const models = e.PARLEY_MODELS ?? (e.PARLEY_MODELS_FILE ? readModelsFile(e.PARLEY_MODELS_FILE) : [DEFAULT_LOCAL_MODEL])
+  const defaultModel = e.PARLEY_DEFAULT_MODEL ?? models[0]!.id
+  if (!models.some((model) => model.id === defaultModel)) {
+    throw new ConfigError(`Invalid configuration:\n  PARLEY_DEFAULT_MODEL: "${defaultModel}" is not one of the configured models`)
+  }
   return Object.freeze({
     host: e.PARLEY_HOST,
     port: e.PARLEY_PORT,
     dataDir,
     databaseUrl: e.PARLEY_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'parley.db')}`,
     redisUrl: e.PARLEY_REDIS_URL,
+    redisPrefix: e.PARLEY_REDIS_PREFIX,
     admin: Object.freeze({
       username: e.PARLEY_ADMIN_USERNAME,
       password: e.PARLEY_ADMIN_PASSWORD,
@@ -116,6 +177,31 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
     bodyLimit: e.PARLEY_BODY_LIMIT,
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
     secureCookies: e.PARLEY_PUBLIC_URL?.startsWith('https:') ?? false,
+    models: Object.freeze({
+      list: Object.freeze(models),
+      defaultId: defaultModel,
+      apiKeys: Object.freeze({ openai: e.PARLEY_OPENAI_API_KEY, anthropic: e.PARLEY_ANTHROPIC_API_KEY, google: e.PARLEY_GOOGLE_API_KEY }),
+      localModelPath: e.PARLEY_LOCAL_MODEL_PATH,
+      localThreads: e.PARLEY_LOCAL_THREADS,
+      firstTokenTimeoutMs: e.PARLEY_MODEL_TIMEOUT,
+    }),
     version,
   })
+}
+
+const DEFAULT_LOCAL_MODEL: ModelSettings = { id: 'local', provider: 'local', label: 'Built-in local model', fallback: [] }
+
+function readModelsFile(file: string): ModelSettings[] {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  PARLEY_MODELS_FILE: cannot read ${file} (${(error as Error).message})`)
+  }
+  const parsed = modelList.safeParse(text)
+  if (!parsed.success || !parsed.data) {
+    const detail = parsed.success ? 'is empty' : parsed.error.issues.map((issue) => issue.message).join('; ')
+    throw new ConfigError(`Invalid configuration:\n  PARLEY_MODELS_FILE: ${file} ${detail}`)
+  }
+  return parsed.data
 }

@@ -27,7 +27,10 @@ export async function openInfrastructure(config: Config, runtime: Runtime = syst
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined
   if (redis) await redis.connect()
   const bus = createMemoryBus()
-  const services = await createServices({ config, db: database.db, runtime, bus })
+  const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus })
+  // SQLite serves one process, so any reply still `streaming` belongs to a process that died. With PostgreSQL
+  // other replicas may be streaming right now; their crash recovery needs a liveness record (not built yet).
+  if (database.dialect === 'sqlite') await services.chat.recoverInterrupted()
   return {
     database,
     redis,
@@ -35,6 +38,7 @@ export async function openInfrastructure(config: Config, runtime: Runtime = syst
     runtime,
     services,
     async close() {
+      await services.models.close()
       await bus.close()
       redis?.disconnect()
       await database.close()

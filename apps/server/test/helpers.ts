@@ -4,15 +4,15 @@ import path from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import pino from 'pino'
+import pino, { type DestinationStream } from 'pino'
 import type { TokenResponse } from '@parley/protocol'
 import { buildApp } from '../src/app.ts'
-import { createMemoryBus } from '../src/bus/event-bus.ts'
+import { type BusEvent, type EventBus, createMemoryBus } from '../src/bus/event-bus.ts'
 import { type Config, loadConfig } from '../src/config.ts'
 import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
 import type { Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
-import { type Services, createServices } from '../src/services.ts'
+import { type ServiceDeps, type Services, createServices } from '../src/services.ts'
 import { type Runtime, manualClock } from '../src/shared/runtime.ts'
 import { randomUUID } from 'node:crypto'
 
@@ -37,7 +37,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<DatabaseHand
   await admin.query(`create schema ${schema}`)
   await admin.end()
   const handle = createDb({ url: TEST_POSTGRES_URL, schema, poolSize: 4 })
-  await migrateToLatest(handle.db)
+  await migrateToLatest(handle.db, { schema })
   return {
     ...handle,
     async close() {
@@ -57,6 +57,13 @@ export interface TestAppOptions {
   /** Share a database between two app instances (replica tests). */
   database?: DatabaseHandle
   redis?: boolean
+  /** Model constructors, e.g. remote providers pointed at a local fake server. */
+  modelFactories?: ServiceDeps['modelFactories']
+  /**
+   * Capture logs: the app then logs with the production logger settings (level from `PARLEY_LOG_LEVEL`)
+   * into this stream instead of the silent test logger.
+   */
+  logStream?: DestinationStream
 }
 
 export interface TestApp {
@@ -65,6 +72,8 @@ export interface TestApp {
   database: DatabaseHandle
   config: Config
   clock: ReturnType<typeof manualClock>
+  /** The in-process event bus the services publish on; subscribe to observe `auth.*` events. */
+  bus: EventBus
   close(): Promise<void>
 }
 
@@ -78,9 +87,10 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const runtime: Runtime = { now: clock.now, newId: () => `${randomUUID()}` }
   const bus = createMemoryBus()
   const redis = options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined
-  const services = await createServices({ config, db: database.db, runtime, bus })
+  const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}) })
   await services.users.bootstrapAdmin(ADMIN, () => 'unused-generated-password')
-  const app = await buildApp({ config, database, services, runtime, bus, redis, logger: pino({ level: 'silent' }) })
+  const logging = options.logStream ? { logStream: options.logStream } : { logger: pino({ level: 'silent' }) }
+  const app = await buildApp({ config, database, services, runtime, bus, redis, ...logging })
   await app.ready()
   counter += 1
   return {
@@ -89,6 +99,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     database,
     config,
     clock,
+    bus,
     async close() {
       await app.close()
       redis?.disconnect()
@@ -131,4 +142,11 @@ export async function signedInAdmin(app: FastifyInstance) {
 /** The `error` member of an error response. */
 export function errorOf(response: LightMyRequestResponse): { code: string; message: string; issues?: { path: string }[] } {
   return (response.json() as { error: { code: string; message: string; issues?: { path: string }[] } }).error
+}
+
+/** Records every event published on the bus from now on; call `stop()` when done. */
+export function recordBusEvents(bus: EventBus): { events: BusEvent[]; stop: () => void } {
+  const events: BusEvent[] = []
+  const stop = bus.subscribe((event) => events.push(event))
+  return { events, stop: () => void stop() }
 }

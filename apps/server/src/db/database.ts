@@ -7,6 +7,7 @@ import type {
   SigningKeysTable,
   UsersTable,
 } from '../modules/auth/auth.table.ts'
+import type { ConversationsTable, MessagesTable } from '../modules/chat/chat.table.ts'
 
 /** Every table, composed from the modules that own them. */
 export interface Database {
@@ -16,6 +17,8 @@ export interface Database {
   api_keys: ApiKeysTable
   audit_log: AuditLogTable
   signing_keys: SigningKeysTable
+  conversations: ConversationsTable
+  messages: MessagesTable
 }
 
 export type Db = Kysely<Database>

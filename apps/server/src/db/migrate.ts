@@ -1,19 +1,29 @@
 import { type Migration, type MigrationResult, Migrator } from 'kysely'
 import type { Db } from './database.ts'
 import * as auth from './migrations/2026_11_23_0900_auth.ts'
+import * as chat from './migrations/2026_11_23_1600_chat.ts'
 
 /** Every migration in order; names sort by time. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0900_auth': auth,
+  '2026_11_23_1600_chat': chat,
 }
 
 export class MigrationError extends Error {
   override name = 'MigrationError'
 }
 
-/** Brings the schema to the latest version; safe to call from several replicas at once (Kysely takes a lock). */
-export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } })
+/**
+ * Brings the schema to the latest version; safe to call from several replicas at once (Kysely takes a lock).
+ * On PostgreSQL with a non-default schema, name it: Kysely otherwise finds its bookkeeping tables in any
+ * schema of the database and skips creating them in ours.
+ */
+export async function migrateToLatest(db: Db, options: { schema?: string } = {}): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+  })
   const { error, results = [] } = await migrator.migrateToLatest()
   if (error) {
     const failed = results.find((result) => result.status === 'Error')

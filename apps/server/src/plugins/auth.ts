@@ -30,7 +30,11 @@ export function bearerCredential(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
   if (!header) return undefined
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-  if (!match) throw new AppError('unauthorized', 'Authorization header must be "Bearer <token>"')
+  if (!match) {
+    throw new AppError('unauthorized', 'Authorization header must be "Bearer <token>"', {
+      headers: { 'www-authenticate': 'Bearer error="invalid_request"' },
+    })
+  }
   return match[1]
 }
 
@@ -45,9 +49,14 @@ export const authPlugin = fp(
           void reply.header('www-authenticate', 'Bearer')
           throw unauthorized()
         }
-        const principal = await options.auth.authenticate(credential)
+        const principal = await options.auth.authenticate(credential).catch((error: unknown) => {
+          // RFC 6750 §3: a rejected token's 401 also carries the challenge, so clients know to refresh.
+          if (error instanceof AppError && error.statusCode === 401) void reply.header('www-authenticate', 'Bearer error="invalid_token"')
+          throw error
+        })
         if (permission && !hasPermission(principal, permission)) throw forbidden()
         request.principal = principal
+        request.log = request.log.child({ user_id: principal.userId })
       }
     })
   },

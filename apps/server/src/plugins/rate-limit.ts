@@ -9,10 +9,10 @@ import { AppError } from '../shared/errors.ts'
  * counters are shared, so a limit holds across every replica.
  */
 export const rateLimitPlugin = fp(
-  async (app: FastifyInstance, options: { redis: Redis | undefined; now?: () => number }) => {
+  async (app: FastifyInstance, options: { redis: Redis | undefined; nameSpace: string }) => {
     await app.register(rateLimit, {
       global: false,
-      ...(options.redis ? { redis: options.redis, nameSpace: 'parley:rl:' } : {}),
+      ...(options.redis ? { redis: options.redis, nameSpace: options.nameSpace } : {}),
       enableDraftSpec: true,
       errorResponseBuilder: (_request, context) =>
         new AppError('rate_limited', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s`),

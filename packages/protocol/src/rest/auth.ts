@@ -74,8 +74,8 @@ export const LoginRequest = z
   })
 export type LoginRequest = z.infer<typeof LoginRequest>
 
-/** `POST /api/auth/refresh`: the refresh token in the body, or else the refresh cookie. */
-export const RefreshRequest = z.object({ refresh_token: z.string().max(512).optional() }).optional()
+/** `POST /api/auth/refresh`: the refresh token in the body, or else the refresh cookie (no body at all). */
+export const RefreshRequest = z.object({ refresh_token: z.string().max(512).optional() }).nullish()
 export type RefreshRequest = z.infer<typeof RefreshRequest>
 
 /** One signed-in session of the current user. */

@@ -1,0 +1,46 @@
+import type { Config, ModelSettings } from '../config.ts'
+import type { RemoteModelSettings } from './providers/remote.ts'
+import { createRemoteModel } from './providers/remote.ts'
+import { type ModelEntry, createModelRegistry } from './registry.ts'
+import type { ChatModel } from './types.ts'
+
+/** Context window assumed for remote models whose size the config does not state. */
+const DEFAULT_REMOTE_CONTEXT = 8_192
+
+export interface ModelFactories {
+  local(settings: { id: string; path: string | undefined; threads: number; contextTokens: number | undefined }): ChatModel | Promise<ChatModel>
+  remote?: (settings: RemoteModelSettings) => ChatModel
+}
+
+/** Builds the registry of models users may pick from the validated config. */
+export function buildModelRegistry(models: Config['models'], factories: ModelFactories) {
+  const remote = factories.remote ?? createRemoteModel
+  const entries: ModelEntry[] = models.list.map((settings) => ({
+    id: settings.id,
+    label: settings.label ?? settings.id,
+    fallback: settings.fallback,
+    create: () =>
+      settings.provider === 'local'
+        ? factories.local({
+            id: settings.id,
+            path: settings.model ?? models.localModelPath,
+            threads: models.localThreads,
+            contextTokens: settings.context_tokens,
+          })
+        : remote({
+            provider: settings.provider,
+            model: settings.model ?? settings.id,
+            baseUrl: settings.base_url,
+            apiKey: settings.api_key ?? apiKeyFor(settings, models.apiKeys),
+            contextTokens: settings.context_tokens ?? DEFAULT_REMOTE_CONTEXT,
+          }),
+  }))
+  return createModelRegistry(entries, models.defaultId)
+}
+
+function apiKeyFor(settings: ModelSettings, keys: Config['models']['apiKeys']): string | undefined {
+  if (settings.provider === 'openai') return keys.openai
+  if (settings.provider === 'anthropic') return keys.anthropic
+  if (settings.provider === 'google') return keys.google
+  return undefined
+}

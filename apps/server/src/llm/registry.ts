@@ -1,0 +1,64 @@
+import type { ChatModel } from './types.ts'
+
+export interface ModelEntry {
+  /** The id users pick, e.g. `gpt-4o-mini` or `local`. */
+  id: string
+  /** Human-readable name for the model picker. */
+  label: string
+  /** Models tried, in order, when this one fails before its first token. */
+  fallback: readonly string[]
+  /** Built on first use, so an unused provider costs nothing at start. */
+  create(): ChatModel | Promise<ChatModel>
+}
+
+export interface ModelInfo {
+  id: string
+  label: string
+  default: boolean
+}
+
+export class UnknownModelError extends Error {
+  override name = 'UnknownModelError'
+}
+
+/** The models users may pick, built once from config; call sites ask by id, never by vendor. */
+export function createModelRegistry(entries: readonly ModelEntry[], defaultId: string) {
+  const byId = new Map(entries.map((entry) => [entry.id, entry]))
+  if (!byId.has(defaultId)) throw new UnknownModelError(`Default model "${defaultId}" is not in the model list`)
+  const built = new Map<string, Promise<ChatModel>>()
+  const instance = (id: string) => {
+    let model = built.get(id)
+    if (!model) {
+      model = Promise.resolve(byId.get(id)!.create())
+      // A failed build (bad model file) is retried on the next request rather than cached forever.
+      model.catch(() => built.delete(id))
+      built.set(id, model)
+    }
+    return model
+  }
+
+  return {
+    defaultId,
+    has: (id: string) => byId.has(id),
+    list: (): ModelInfo[] => entries.map(({ id, label }) => ({ id, label, default: id === defaultId })),
+
+    /** The chosen model followed by its fallbacks (unknown ids are refused). */
+    async chain(id: string = defaultId): Promise<ChatModel[]> {
+      const entry = byId.get(id)
+      if (!entry) throw new UnknownModelError(`Unknown model "${id}"`)
+      const ids = [entry.id, ...entry.fallback.filter((fallbackId) => fallbackId !== entry.id && byId.has(fallbackId))]
+      return Promise.all(ids.map(instance))
+    },
+
+    /** Releases models that hold resources (the embedded runtime). */
+    async close() {
+      for (const model of built.values()) {
+        const resolved = await model.catch(() => undefined)
+        if (resolved && 'close' in resolved && typeof resolved.close === 'function') await (resolved.close as () => Promise<void>)()
+      }
+      built.clear()
+    },
+  }
+}
+
+export type ModelRegistry = ReturnType<typeof createModelRegistry>

@@ -1,0 +1,177 @@
+import type { Conversation, Message, MessageStatus } from '@parley/protocol'
+import { sql } from 'kysely'
+import type { Db, Dialect } from '../../db/database.ts'
+import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './chat.table.ts'
+
+export function toConversation(row: ConversationRow): Conversation {
+  const { id, title, model, system_prompt, created_at, updated_at } = row
+  return { id, title, model, system_prompt, created_at, updated_at }
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    role: row.role,
+    content: row.content,
+    status: row.status as MessageStatus,
+    model: row.model,
+    prompt_tokens: row.prompt_tokens,
+    completion_tokens: row.completion_tokens,
+    created_at: row.created_at,
+  }
+}
+
+export async function insertConversation(db: Db, row: ConversationsTable): Promise<void> {
+  await db.insertInto('conversations').values(row).execute()
+}
+
+/** Ownership is part of every lookup: another user's conversation is simply not found. */
+export async function findConversation(db: Db, id: string, ownerId: string): Promise<ConversationRow | undefined> {
+  return db.selectFrom('conversations').selectAll().where('id', '=', id).where('owner_id', '=', ownerId).executeTakeFirst()
+}
+
+export async function conversationIdTaken(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('conversations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+}
+
+export async function updateConversation(
+  db: Db,
+  id: string,
+  ownerId: string,
+  changes: Partial<Pick<ConversationsTable, 'title' | 'model' | 'system_prompt' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('conversations').set(changes).where('id', '=', id).where('owner_id', '=', ownerId).execute()
+}
+
+export async function deleteConversation(db: Db, id: string, ownerId: string): Promise<boolean> {
+  const result = await db.deleteFrom('conversations').where('id', '=', id).where('owner_id', '=', ownerId).executeTakeFirst()
+  return Number(result.numDeletedRows) > 0
+}
+
+export interface ConversationCursor {
+  updatedAt: string
+  id: string
+}
+
+/** Newest first, keyset-paginated; with `q`, only conversations whose title or messages match. */
+export async function listConversations(
+  db: Db,
+  dialect: Dialect,
+  ownerId: string,
+  options: { limit: number; cursor?: ConversationCursor | undefined; q?: string | undefined },
+): Promise<ConversationRow[]> {
+  let query = db.selectFrom('conversations as c').selectAll('c').where('c.owner_id', '=', ownerId)
+  if (options.cursor) {
+    const { updatedAt, id } = options.cursor
+    query = query.where((eb) =>
+      eb.or([eb('c.updated_at', '<', updatedAt), eb.and([eb('c.updated_at', '=', updatedAt), eb('c.id', '<', id)])]),
+    )
+  }
+  if (options.q) query = query.where(matchesSearch(dialect, options.q))
+  return query.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(options.limit).execute()
+}
+
+/** Full-text match over the title and the visible messages: FTS5 on SQLite, tsvector on PostgreSQL. */
+function matchesSearch(dialect: Dialect, q: string) {
+  if (dialect === 'postgres') {
+    return sql<boolean>`(c.search @@ websearch_to_tsquery('simple', ${q}) or exists (
+      select 1 from messages m where m.conversation_id = c.id and m.superseded = 0
+        and m.search @@ websearch_to_tsquery('simple', ${q})))`
+  }
+  return sql<boolean>`(c.title like ${`%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} escape '\\' or exists (
+    select 1 from messages_fts f join messages m on m.rowid = f.rowid
+      where messages_fts match ${toFtsQuery(q)} and m.conversation_id = c.id and m.superseded = 0))`
+}
+
+/** Quotes each word so user input is matched as text, never parsed as FTS5 syntax. */
+function toFtsQuery(q: string): string {
+  const words = q.split(/\s+/).filter(Boolean).map((word) => `"${word.replaceAll('"', '""')}"`)
+  return words.length > 0 ? words.join(' ') : '""'
+}
+
+/** Appends a message at the next position of its conversation. */
+export async function appendMessage(db: Db, row: Omit<MessagesTable, 'position'>): Promise<MessageRow> {
+  return db.transaction().execute(async (trx) => {
+    const last = await trx
+      .selectFrom('messages')
+      .select('position')
+      .where('conversation_id', '=', row.conversation_id)
+      .orderBy('position', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    const full = { ...row, position: (last?.position ?? 0) + 1 }
+    await trx.insertInto('messages').values(full).execute()
+    await trx.updateTable('conversations').set({ updated_at: row.created_at }).where('id', '=', row.conversation_id).execute()
+    return full
+  })
+}
+
+export async function finishMessage(
+  db: Db,
+  id: string,
+  changes: Pick<MessagesTable, 'content' | 'status' | 'completed_at'> &
+    Partial<Pick<MessagesTable, 'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model'>>,
+): Promise<MessageRow> {
+  await db.updateTable('messages').set(changes).where('id', '=', id).execute()
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+export async function findMessageByClientId(db: Db, conversationId: string, clientMessageId: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('client_message_id', '=', clientMessageId)
+    .executeTakeFirst()
+}
+
+export async function findReplyTo(db: Db, userMessageId: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('reply_to', '=', userMessageId)
+    .where('superseded', '=', 0)
+    .orderBy('position', 'desc')
+    .executeTakeFirst()
+}
+
+/** Visible messages, oldest first; `before` pages back from a message. */
+export async function listMessages(
+  db: Db,
+  conversationId: string,
+  options: { limit: number; beforeId?: string | undefined },
+): Promise<MessageRow[]> {
+  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('superseded', '=', 0)
+  if (options.beforeId) {
+    const beforeId = options.beforeId
+    query = query.where('position', '<', (eb) =>
+      eb.selectFrom('messages').select('position').where('id', '=', beforeId).where('conversation_id', '=', conversationId),
+    )
+  }
+  const newestFirst = await query.orderBy('position', 'desc').limit(options.limit).execute()
+  return newestFirst.reverse()
+}
+
+/** The most recent visible turns, newest first, for building model context within a budget. */
+export async function recentTurns(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('superseded', '=', 0)
+    .where('status', 'in', ['complete', 'stopped'])
+    .orderBy('position', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** Replies still marked streaming belong to a process that died: mark them so nobody waits for them. */
+export async function markStreamingInterrupted(db: Db, now: string): Promise<number> {
+  const result = await db
+    .updateTable('messages')
+    .set({ status: 'interrupted', completed_at: now })
+    .where('status', '=', 'streaming')
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}

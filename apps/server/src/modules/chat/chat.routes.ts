@@ -1,0 +1,118 @@
+import {
+  Conversation,
+  ConversationId,
+  CreateConversationRequest,
+  ListConversationsQuery,
+  ListMessagesQuery,
+  Message,
+  OkResponse,
+  PostMessageRequest,
+  PostMessageResponse,
+  UpdateConversationRequest,
+} from '@parley/protocol'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { principalOf } from '../../plugins/auth.ts'
+import { AppError } from '../../shared/errors.ts'
+import { conversationToMarkdown, exportFileName } from './chat.export.ts'
+import type { ChatService } from './chat.service.ts'
+import { openEventStream, wantsEventStream } from './chat.sse.ts'
+
+const tags = ['chat']
+const security = [{ bearer: [] }]
+const params = z.object({ id: ConversationId })
+const ModelList = z.array(z.object({ id: z.string(), label: z.string(), default: z.boolean() }))
+
+export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (app, { chat }) => {
+  app.addHook('preHandler', app.requireAuth())
+
+  app.get('/models', { schema: { tags, security, summary: 'Models you can pick', response: { 200: ModelList } } }, async () => chat.listModels())
+
+  app.post(
+    '/conversations',
+    { schema: { tags, security, summary: 'Start a conversation', body: CreateConversationRequest, response: { 200: Conversation } } },
+    async (request) => chat.create(principalOf(request), request.body),
+  )
+
+  app.get(
+    '/conversations',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Your conversations, newest first; `q` searches titles and messages; next page cursor in `x-next-cursor`',
+        querystring: ListConversationsQuery,
+        response: { 200: z.array(Conversation) },
+      },
+    },
+    async (request, reply) => {
+      const { items, nextCursor } = await chat.list(principalOf(request), request.query)
+      if (nextCursor) void reply.header('x-next-cursor', nextCursor)
+      return items
+    },
+  )
+
+  app.get('/conversations/:id', { schema: { tags, security, params, response: { 200: Conversation } } }, async (request) =>
+    chat.get(principalOf(request), request.params.id),
+  )
+
+  app.patch(
+    '/conversations/:id',
+    { schema: { tags, security, summary: 'Rename, or change model or system prompt', params, body: UpdateConversationRequest, response: { 200: Conversation } } },
+    async (request) => chat.update(principalOf(request), request.params.id, request.body),
+  )
+
+  app.delete('/conversations/:id', { schema: { tags, security, summary: 'Delete with all messages', params, response: { 200: OkResponse } } }, async (request) => {
+    await chat.remove(principalOf(request), request.params.id)
+    return { ok: true as const }
+  })
+
+  app.get(
+    '/conversations/:id/messages',
+    { schema: { tags, security, summary: 'Messages, oldest first', params, querystring: ListMessagesQuery, response: { 200: z.array(Message) } } },
+    async (request) => chat.messages(principalOf(request), request.params.id, request.query),
+  )
+
+  app.post(
+    '/conversations/:id/messages',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Send a message; answers once the reply is stored, or streams it as SSE with `Accept: text/event-stream`',
+        params,
+        body: PostMessageRequest,
+        response: { 200: PostMessageResponse },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request)
+      const { content, model } = request.body
+      if (!wantsEventStream(request)) return chat.send(principal, request.params.id, content, { model })
+      await chat.get(principal, request.params.id) // ownership and validation errors still answer as JSON
+      const stream = openEventStream(request, reply)
+      try {
+        await chat.send(principal, request.params.id, content, { model, signal: stream.signal, onEvent: stream.send })
+      } catch (error) {
+        request.log.error({ err: error }, 'Streaming reply failed')
+        const known = error instanceof AppError ? error : undefined
+        stream.send({ type: 'error', error: { code: known?.code ?? 'internal', message: known?.message ?? 'Internal Server Error' } })
+      } finally {
+        stream.end()
+      }
+      return reply
+    },
+  )
+
+  app.get(
+    '/conversations/:id/export',
+    { schema: { tags, security, summary: 'Download as JSON or Markdown', params, querystring: z.object({ format: z.enum(['json', 'markdown', 'md']).default('json') }) } },
+    async (request, reply) => {
+      const { conversation, messages } = await chat.exportConversation(principalOf(request), request.params.id)
+      const markdown = request.query.format !== 'json'
+      void reply.header('content-disposition', `attachment; filename="${exportFileName(conversation, markdown ? 'md' : 'json')}"`)
+      if (markdown) return reply.type('text/markdown; charset=utf-8').send(conversationToMarkdown(conversation, messages))
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify({ conversation, messages }, null, 2))
+    },
+  )
+}

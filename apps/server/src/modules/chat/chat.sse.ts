@@ -1,0 +1,35 @@
+import type { ChatEvent } from '@parley/protocol'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+export function wantsEventStream(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/event-stream')
+}
+
+/**
+ * Opens a Server-Sent Events response. Returns a writer and a signal that aborts when the client goes away,
+ * so generation stops upstream instead of running for nobody.
+ */
+export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
+  const controller = new AbortController()
+  reply.hijack()
+  const raw = reply.raw
+  raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  })
+  request.raw.on('close', () => {
+    if (!raw.writableEnded) controller.abort(new Error('client disconnected'))
+  })
+  return {
+    signal: controller.signal,
+    send(event: ChatEvent | { type: 'error'; error: { code: string; message: string } }) {
+      if (!raw.writableEnded) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+    },
+    end() {
+      if (!raw.writableEnded) raw.end()
+    },
+  }
+}

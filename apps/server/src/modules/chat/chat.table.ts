@@ -1,0 +1,38 @@
+import type { Selectable } from 'kysely'
+
+export interface ConversationsTable {
+  /** Server-made UUID, or a client-chosen id (1–64 of `[A-Za-z0-9_-]`) from the documented WebSocket contract. */
+  id: string
+  owner_id: string
+  title: string | null
+  model: string | null
+  system_prompt: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface MessagesTable {
+  id: string
+  conversation_id: string
+  /** Position in the conversation; rows are only appended, so message 10,000 costs what message 10 did. */
+  position: number
+  role: 'user' | 'assistant' | 'system'
+  content: string
+  /** `complete`, `streaming` (being generated), `stopped`, `failed`, `interrupted` (process died mid-reply). */
+  status: string
+  /** The user message an assistant reply answers. */
+  reply_to: string | null
+  /** Hidden from history and context after an edit or regenerate replaced it. */
+  superseded: number
+  client_message_id: string | null
+  provider: string | null
+  model: string | null
+  prompt_tokens: number | null
+  completion_tokens: number | null
+  error: string | null
+  created_at: string
+  completed_at: string | null
+}
+
+export type ConversationRow = Selectable<ConversationsTable>
+export type MessageRow = Selectable<MessagesTable>

@@ -1,0 +1,83 @@
+import { z } from 'zod'
+import { Id, Timestamp } from '../common.ts'
+
+/** Conversation ids chosen by clients (the documented WebSocket contract): 1–64 of `[A-Za-z0-9_-]`. */
+export const ConversationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"')
+
+/** Longest message a user may send, in characters. */
+export const MAX_MESSAGE_LENGTH = 32_000
+
+/** A conversation as the API shows it. */
+export const Conversation = z.object({
+  id: ConversationId,
+  title: z.string().nullable(),
+  model: z.string().nullable(),
+  system_prompt: z.string().nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+})
+export type Conversation = z.infer<typeof Conversation>
+
+/** `POST /api/conversations/`. */
+export const CreateConversationRequest = z
+  .object({
+    title: z.string().trim().min(1).max(200).nullable().optional(),
+    model: z.string().min(1).max(200).nullable().optional(),
+    system_prompt: z.string().max(8_000).nullable().optional(),
+  })
+  .optional()
+export type CreateConversationRequest = z.infer<typeof CreateConversationRequest>
+
+/** `PATCH /api/conversations/{id}`. */
+export const UpdateConversationRequest = z.strictObject({
+  title: z.string().trim().min(1).max(200).nullable().optional(),
+  model: z.string().min(1).max(200).nullable().optional(),
+  system_prompt: z.string().max(8_000).nullable().optional(),
+})
+export type UpdateConversationRequest = z.infer<typeof UpdateConversationRequest>
+
+/** `GET /api/conversations/`: newest first; `cursor` comes from the previous page's `x-next-cursor` header. */
+export const ListConversationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+  cursor: z.string().max(200).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+})
+export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>
+
+/** States of a message; replies start `streaming` and end in one of the others. */
+export const MessageStatus = z.enum(['complete', 'streaming', 'stopped', 'failed', 'interrupted'])
+export type MessageStatus = z.infer<typeof MessageStatus>
+
+/** A message as the API shows it. */
+export const Message = z.object({
+  id: Id,
+  conversation_id: ConversationId,
+  role: z.enum(['user', 'assistant', 'system']),
+  content: z.string(),
+  status: MessageStatus,
+  model: z.string().nullable(),
+  prompt_tokens: z.number().int().nullable(),
+  completion_tokens: z.number().int().nullable(),
+  created_at: Timestamp,
+})
+export type Message = z.infer<typeof Message>
+
+/** `POST /api/conversations/{id}/messages`; `role` and `conversation_id` of the documented contract are accepted. */
+export const PostMessageRequest = z.object({
+  content: z.string().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH),
+  role: z.literal('user').optional(),
+  conversation_id: z.string().optional(),
+  model: z.string().min(1).max(200).optional(),
+})
+export type PostMessageRequest = z.infer<typeof PostMessageRequest>
+
+/** The stored user message and the stored reply. */
+export const PostMessageResponse = z.object({ user_message: Message, assistant_message: Message })
+export type PostMessageResponse = z.infer<typeof PostMessageResponse>
+
+/** `GET /api/conversations/{id}/messages`: oldest first; `before` pages back from a message id. */
+export const ListMessagesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: Id.optional(),
+})
+export type ListMessagesQuery = z.infer<typeof ListMessagesQuery>

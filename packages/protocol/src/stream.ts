@@ -1,0 +1,30 @@
+import { z } from 'zod'
+import { ErrorCode } from './errors.ts'
+import { Id } from './common.ts'
+import { Message } from './rest/chat.ts'
+
+/** Token usage of one reply. */
+export const Usage = z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() })
+export type Usage = z.infer<typeof Usage>
+
+/** Why a reply ended. */
+export const FinishReason = z.enum(['stop', 'length', 'stopped', 'error', 'other'])
+export type FinishReason = z.infer<typeof FinishReason>
+
+/**
+ * Events of a conversation as a reply is produced: the same events travel as SSE (`event:` = type) and,
+ * with a sequence number, over the WebSocket.
+ */
+export const ChatEvent = z.discriminatedUnion('type', [
+  /** A message was stored (the user's, before the model is called). */
+  z.object({ type: z.literal('message.created'), message: Message }),
+  /** The assistant reply exists and text is about to stream. */
+  z.object({ type: z.literal('reply.started'), message: Message }),
+  /** The next piece of reply text. */
+  z.object({ type: z.literal('reply.delta'), message_id: Id, text: z.string() }),
+  /** The reply is stored in full (also when stopped early: `finish_reason: "stopped"`). */
+  z.object({ type: z.literal('reply.completed'), message: Message, usage: Usage, finish_reason: FinishReason }),
+  /** No model could answer; the user message is kept and the reply is stored as failed. */
+  z.object({ type: z.literal('reply.failed'), message: Message, error: z.object({ code: ErrorCode, message: z.string() }) }),
+])
+export type ChatEvent = z.infer<typeof ChatEvent>
