@@ -10,6 +10,9 @@ import { apiKeysRoutes } from './modules/auth/api-keys.routes.ts'
 import { authRoutes, jwksRoutes } from './modules/auth/auth.routes.ts'
 import { usersRoutes } from './modules/auth/users.routes.ts'
 import { chatRoutes } from './modules/chat/chat.routes.ts'
+import { createSocketRegistry } from './modules/chat/chat.socket-registry.ts'
+import { chatSocketRoutes } from './modules/chat/chat.ws.ts'
+import { contractSocketRoutes } from './modules/chat/chat.ws-contract.ts'
 import { type ReadinessCheck, systemRoutes } from './modules/system/system.routes.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { errorHandlerPlugin } from './plugins/error-handler.ts'
@@ -18,6 +21,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts'
 import { requestContextPlugin, requestIdFrom } from './plugins/request-context.ts'
 import { securityPlugin } from './plugins/security.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
+import { websocketPlugin } from './plugins/websocket.ts'
 import type { Services } from './services.ts'
 import { loggerOptions } from './shared/logger.ts'
 import type { Runtime } from './shared/runtime.ts'
@@ -58,6 +62,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimitPlugin, { redis, nameSpace: `${config.redisPrefix}rl:` })
   await app.register(openApiPlugin, { config })
   await app.register(authPlugin, { auth: services.auth })
+  await app.register(websocketPlugin)
+  const sockets = createSocketRegistry(deps.bus)
+  app.addHook('onClose', async () => sockets.close())
 
   const checks: ReadinessCheck[] = [{ name: 'database', check: database.ping }]
   if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) })
@@ -71,6 +78,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(apiKeysRoutes, { apiKeys: services.apiKeys })
       await api.register(adminRoutes, { users: services.users, audit: services.audit })
       await api.register(chatRoutes, { chat: services.chat })
+      const socketOptions = { chat: services.chat, auth: services.auth, sockets, corsOrigins: config.corsOrigins }
+      await api.register(chatSocketRoutes, socketOptions)
+      await api.register(contractSocketRoutes, socketOptions)
     },
     { prefix: '/api' },
   )

@@ -22,7 +22,9 @@ async function withServices<T>(work: (infra: Awaited<ReturnType<typeof openInfra
   }
 }
 
-const roleOption = new Option('--role <role...>', 'roles to grant').choices(['admin', 'manager', 'user'])
+// A fresh Option per command: commander mutates options, and a shared one would give `set-role` the default of
+// `create-user` (silently demoting to "user" when --role is forgotten).
+const roleOption = () => new Option('--role <role...>', 'roles to grant').choices(['admin', 'manager', 'user'])
 
 const program = new Command('parley').description('Parley: self-hosted AI chat platform').version(VERSION)
 
@@ -49,7 +51,7 @@ admin
   .requiredOption('--email <email>')
   .option('--password <password>', 'omit to generate one (safer than putting it in shell history)')
   .option('--full-name <name>')
-  .addOption(roleOption.default(['user']))
+  .addOption(roleOption().default(['user']))
   .action(async (options: { username: string; email: string; password?: string; fullName?: string; role: Role[] }) =>
     withServices(async ({ services }) => {
       const password = options.password ?? randomSecret(18)
@@ -80,7 +82,7 @@ admin
   .command('set-role')
   .description('replace the roles of an account (its sessions end)')
   .argument('<login>', 'username or e-mail')
-  .addOption(roleOption.makeOptionMandatory())
+  .addOption(roleOption().makeOptionMandatory())
   .action(async (login: string, options: { role: Role[] }) =>
     withServices(async ({ services }) => {
       const user = await services.users.findByLogin(login)

@@ -31,6 +31,8 @@ export async function openInfrastructure(config: Config, runtime: Runtime = syst
   // SQLite serves one process, so any reply still `streaming` belongs to a process that died. With PostgreSQL
   // other replicas may be streaming right now; their crash recovery needs a liveness record (not built yet).
   if (database.dialect === 'sqlite') await services.chat.recoverInterrupted()
+  const sweep = setInterval(() => services.hub.sweep(), 30_000)
+  sweep.unref()
   return {
     database,
     redis,
@@ -38,6 +40,8 @@ export async function openInfrastructure(config: Config, runtime: Runtime = syst
     runtime,
     services,
     async close() {
+      clearInterval(sweep)
+      await services.chat.shutdown()
       await services.models.close()
       await bus.close()
       redis?.disconnect()

@@ -22,6 +22,8 @@ export async function startServer(config: Config, print: (line: string) => void)
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'Shutting down after an error')
     else app.log.info({ signal }, 'Shutting down')
+    // Replies in progress are stopped and stored first, so no HTTP request waits on a model during shutdown.
+    await infra.services.chat.shutdown()
     await app.close()
     await infra.close()
   })

@@ -8,6 +8,8 @@ import { createAccessTokens } from './modules/auth/access-tokens.ts'
 import { createApiKeysService } from './modules/auth/api-keys.service.ts'
 import { createAuthService } from './modules/auth/auth.service.ts'
 import { createUsersService } from './modules/auth/users.service.ts'
+import { createConversationHub } from './modules/chat/chat.hub.ts'
+import { readLastSeq, saveLastSeq } from './modules/chat/chat.repo.ts'
 import { createChatService } from './modules/chat/chat.service.ts'
 import type { Runtime } from './shared/runtime.ts'
 
@@ -30,8 +32,13 @@ export async function createServices(deps: ServiceDeps) {
   const users = createUsersService({ db, runtime, audit, auth, bus })
   const apiKeys = createApiKeysService({ db, runtime, audit })
   const models = buildModelRegistry(config.models, { local: createLocalModel, ...deps.modelFactories })
-  const chat = createChatService({ db, dialect, runtime, models, firstTokenTimeoutMs: config.models.firstTokenTimeoutMs })
-  return { audit, tokens, auth, users, apiKeys, models, chat }
+  const hub = createConversationHub({
+    loadLastSeq: (conversationId) => readLastSeq(db, conversationId),
+    saveLastSeq: (conversationId, seq) => saveLastSeq(db, conversationId, seq),
+    now: () => runtime.now().getTime(),
+  })
+  const chat = createChatService({ db, dialect, runtime, models, hub, firstTokenTimeoutMs: config.models.firstTokenTimeoutMs })
+  return { audit, tokens, auth, users, apiKeys, models, hub, chat }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

@@ -7,8 +7,8 @@ export type FakeBehaviour =
   | { kind: 'fail'; status: number }
   /** Accepts the request and never sends a token (first-token timeout). */
   | { kind: 'hang' }
-  /** Sends the first chunks, then waits until released (for stop/cancel tests). */
-  | { kind: 'stall-after'; chunks: string[] }
+  /** Sends `chunks`, then waits until `finish()` sends `rest` and ends the stream (stop and reconnect tests). */
+  | { kind: 'gated'; chunks: string[]; rest: string[] }
 
 export interface RecordedRequest {
   model: string
@@ -25,6 +25,7 @@ export async function startFakeOpenAI() {
   let behaviour: FakeBehaviour = { kind: 'reply', chunks: ['Hello', ' from', ' the', ' fake', ' model.'] }
   const requests: RecordedRequest[] = []
   const open = new Set<http.ServerResponse>()
+  const gates: (() => void)[] = []
 
   const server = http.createServer((req, res) => {
     let body = ''
@@ -44,11 +45,20 @@ export async function startFakeOpenAI() {
       if (current.kind === 'hang') return
       const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: unknown) =>
         `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: parsed.model, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`
+      const end = (texts: string[], usage?: { prompt_tokens: number; completion_tokens: number }) => {
+        for (const text of texts) res.write(chunk({ content: text }, null))
+        res.write(chunk({}, 'stop', usage ?? { prompt_tokens: 11, completion_tokens: texts.length, total_tokens: 11 + texts.length }))
+        res.end('data: [DONE]\n\n')
+      }
       res.write(chunk({ role: 'assistant', content: '' }, null))
-      for (const text of current.chunks) res.write(chunk({ content: text }, null))
-      if (current.kind === 'stall-after') return
-      res.write(chunk({}, 'stop', current.usage ?? { prompt_tokens: 11, completion_tokens: current.chunks.length, total_tokens: 11 + current.chunks.length }))
-      res.end('data: [DONE]\n\n')
+      if (current.kind === 'gated') {
+        for (const text of current.chunks) res.write(chunk({ content: text }, null))
+        gates.push(() => {
+          if (!res.writableEnded && !res.destroyed) end(current.rest)
+        })
+        return
+      }
+      end(current.chunks, current.usage)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -59,6 +69,10 @@ export async function startFakeOpenAI() {
     requests,
     set(next: FakeBehaviour) {
       behaviour = next
+    },
+    /** Lets every gated stream send the rest of its reply and finish. */
+    finish() {
+      for (const gate of gates.splice(0)) gate()
     },
     /** How many streams are still open (a stopped reply must close its upstream request). */
     openStreams: () => open.size,

@@ -95,6 +95,25 @@ export async function countActiveAdmins(db: Db, exceptId?: string): Promise<numb
   return Number(row.count)
 }
 
+/**
+ * Runs `change` (which takes `id` out of the active admins) only if another active admin remains, atomically:
+ * the active admin rows are locked first (a no-op update; SQLite serialises the whole transaction), so two
+ * admins demoting or deleting each other at the same moment cannot both succeed. Changes nothing and returns
+ * `done: false` when `id` is the last active admin.
+ */
+export async function unlessLastAdmin<T>(db: Db, id: string, change: (trx: Db) => Promise<T>): Promise<{ done: true; result: T } | { done: false }> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('is_active', '=', 1)
+      .where((eb) => eb.or([eb('roles', '=', 'admin'), eb('roles', 'like', 'admin,%')]))
+      .execute()
+    if ((await countActiveAdmins(trx, id)) === 0) return { done: false }
+    return { done: true, result: await change(trx) }
+  })
+}
+
 export async function listUsers(
   db: Db,
   filter: { q?: string; limit: number; offset: number },

@@ -16,6 +16,7 @@ import {
   findUserByLogin,
   insertUser,
   listUsers,
+  unlessLastAdmin,
   updateUser,
 } from './users.repo.ts'
 
@@ -59,11 +60,18 @@ export function createUsersService(deps: UsersServiceDeps) {
     if (clash) throw conflict(clash === 'username' ? 'Username is already taken' : 'E-mail is already registered')
   }
 
-  /** Guards against an instance with nobody left who can administer it. */
+  const lastAdmin = () => conflict('This is the last active admin; make another admin first')
+
+  /** Guards against an instance with nobody left who can administer it (a quick check before side effects). */
   async function assertNotLastAdmin(userId: string) {
-    if ((await countActiveAdmins(db, userId)) === 0) {
-      throw conflict('This is the last active admin; make another admin first')
-    }
+    if ((await countActiveAdmins(db, userId)) === 0) throw lastAdmin()
+  }
+
+  /** Applies a change that removes an active admin; the last-admin check and the write are one transaction. */
+  async function changeUnlessLastAdmin<T>(userId: string, change: (trx: Db) => Promise<T>): Promise<T> {
+    const outcome = await unlessLastAdmin(db, userId, change)
+    if (!outcome.done) throw lastAdmin()
+    return outcome.result
   }
 
   async function create(input: NewUser, actorId: string | null, client: ClientInfo): Promise<PublicUser> {
@@ -153,13 +161,14 @@ export function createUsersService(deps: UsersServiceDeps) {
       const deactivating = changes.is_active === false && user.is_active
       const activating = changes.is_active === true && !user.is_active
       const losesAdmin = user.roles.includes('admin') && user.is_active && (deactivating || (rolesChanged && !changes.roles!.includes('admin')))
-      if (losesAdmin) await assertNotLastAdmin(id)
       if (!rolesChanged && !deactivating && !activating) return withoutHash(user)
-      await updateUser(db, id, {
+      const row = {
         ...(rolesChanged ? { roles: encodeRoles(changes.roles!) } : {}),
         ...(deactivating || activating ? { is_active: deactivating ? 0 : 1 } : {}),
         updated_at: nowIso(),
-      })
+      }
+      if (losesAdmin) await changeUnlessLastAdmin(id, (trx) => updateUser(trx, id, row))
+      else await updateUser(db, id, row)
       const actorId = actor?.userId ?? null
       if (rolesChanged) {
         await audit.record({ type: 'user.roles_changed', actorId, targetId: id, ip: client.ip, detail: { from: user.roles, to: changes.roles } })
@@ -175,9 +184,11 @@ export function createUsersService(deps: UsersServiceDeps) {
 
     async adminDelete(actor: Principal, id: string, client: ClientInfo): Promise<void> {
       const user = await requireUser(id)
-      if (user.roles.includes('admin') && user.is_active) await assertNotLastAdmin(id)
+      const isActiveAdmin = user.roles.includes('admin') && user.is_active
+      if (isActiveAdmin) await assertNotLastAdmin(id)
       await auth.revokeAll(id, 'deleted')
-      if (!(await deleteUser(db, id))) throw notFound('User')
+      const deleted = isActiveAdmin ? await changeUnlessLastAdmin(id, (trx) => deleteUser(trx, id)) : await deleteUser(db, id)
+      if (!deleted) throw notFound('User')
       await bus.publish({ type: 'auth.user_changed', userId: id, reason: 'deleted' })
       await audit.record({ type: 'user.deleted', actorId: actor.userId, targetId: id, ip: client.ip, detail: { username: user.username } })
     },

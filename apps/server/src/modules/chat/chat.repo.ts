@@ -175,3 +175,38 @@ export async function markStreamingInterrupted(db: Db, now: string): Promise<num
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
 }
+
+export async function readLastSeq(db: Db, conversationId: string): Promise<number> {
+  const row = await db.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirst()
+  return row?.last_seq ?? 0
+}
+
+/** Only ever moves forward, so a late write from an older reply cannot rewind the sequence. */
+export async function saveLastSeq(db: Db, conversationId: string, seq: number): Promise<void> {
+  await db.updateTable('conversations').set({ last_seq: seq }).where('id', '=', conversationId).where('last_seq', '<', seq).execute()
+}
+
+/** A message in one of the owner's conversations. */
+export async function findOwnedMessage(db: Db, messageId: string, ownerId: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .selectAll('m')
+    .where('m.id', '=', messageId)
+    .where('c.owner_id', '=', ownerId)
+    .where('m.superseded', '=', 0)
+    .executeTakeFirst()
+}
+
+/** Hides messages from `position` on (an edit replaces that turn and everything after it). */
+export async function supersedeFrom(db: Db, conversationId: string, position: number): Promise<void> {
+  await db.updateTable('messages').set({ superseded: 1 }).where('conversation_id', '=', conversationId).where('position', '>=', position).execute()
+}
+
+export async function supersedeMessage(db: Db, id: string): Promise<void> {
+  await db.updateTable('messages').set({ superseded: 1 }).where('id', '=', id).execute()
+}
+
+export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
+}

@@ -88,7 +88,10 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
     async (request, reply) => {
       const principal = principalOf(request)
       const { content, model } = request.body
-      if (!wantsEventStream(request)) return chat.send(principal, request.params.id, content, { model })
+      if (!wantsEventStream(request)) {
+        const { user_message, assistant_message } = await chat.send(principal, request.params.id, content, { model })
+        return { user_message, assistant_message }
+      }
       await chat.get(principal, request.params.id) // ownership and validation errors still answer as JSON
       const stream = openEventStream(request, reply)
       try {

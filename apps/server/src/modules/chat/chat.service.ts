@@ -1,5 +1,4 @@
 import type {
-  ChatEvent,
   Conversation,
   CreateConversationRequest,
   Message,
@@ -7,18 +6,15 @@ import type {
   UpdateConversationRequest,
 } from '@parley/protocol'
 import type { Db, Dialect } from '../../db/database.ts'
-import { AggregateModelError, streamWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
-import { type ChatModel, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError, badRequest, notFound } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { Principal } from '../auth/principal.ts'
-import { REPLY_RESERVE_TOKENS, fitContext } from './chat.context.ts'
 import { decodeCursor, encodeCursor } from './chat.cursor.ts'
+import type { ConversationHub, HubListener } from './chat.hub.ts'
+import { type ReplyOptions, createReplyRunner } from './chat.reply.ts'
 import * as repo from './chat.repo.ts'
 
-/** Turns read from storage before the token budget trims them; keeps context building O(1) in history length. */
-const MAX_CONTEXT_TURNS = 200
 const TITLE_LENGTH = 60
 
 export interface ChatServiceDeps {
@@ -26,20 +22,50 @@ export interface ChatServiceDeps {
   dialect: Dialect
   runtime: Runtime
   models: ModelRegistry
+  hub: ConversationHub
   firstTokenTimeoutMs: number
 }
 
-export interface SendOptions {
-  model?: string | undefined
+export interface SendOptions extends ReplyOptions {
   clientMessageId?: string | undefined
-  signal?: AbortSignal
-  /** Called synchronously for every event, in order; must not throw. */
-  onEvent?: (event: ChatEvent) => void
+  /** Told the stored user message before the reply starts (WebSocket `accepted`). */
+  onAccepted?: (message: Message) => void
 }
 
+export type SendResult = PostMessageResponse & { duplicate: boolean }
+
 export function createChatService(deps: ChatServiceDeps) {
-  const { db, dialect, runtime, models, firstTokenTimeoutMs } = deps
+  const { db, dialect, runtime, models, hub } = deps
+  const replies = createReplyRunner(deps)
   const nowIso = () => runtime.now().toISOString()
+
+  async function appendUserMessage(conversationId: string, content: string, clientMessageId: string | undefined): Promise<Message> {
+    const row = await repo.appendMessage(db, {
+      id: runtime.newId(),
+      conversation_id: conversationId,
+      role: 'user',
+      content,
+      status: 'complete',
+      reply_to: null,
+      superseded: 0,
+      client_message_id: clientMessageId ?? null,
+      provider: null,
+      model: null,
+      prompt_tokens: null,
+      completion_tokens: null,
+      error: null,
+      created_at: nowIso(),
+      completed_at: nowIso(),
+    })
+    return repo.toMessage(row)
+  }
+
+  /** The reply to a user message; a repeat of a message still being answered gets the reply in progress. */
+  async function replyTo(userMessageId: string): Promise<Message> {
+    const reply = await repo.findReplyTo(db, userMessageId)
+    if (!reply) throw new AppError('conflict', 'This message is still being answered')
+    return repo.toMessage(reply)
+  }
 
   async function ownConversation(principal: Principal, id: string) {
     const row = await repo.findConversation(db, id, principal.userId)
@@ -62,101 +88,10 @@ export function createChatService(deps: ChatServiceDeps) {
       system_prompt: input?.system_prompt ?? null,
       created_at: now,
       updated_at: now,
+      last_seq: 0,
     }
     await repo.insertConversation(db, row)
     return repo.toConversation(row)
-  }
-
-  /** Generates, streams and stores a reply to the user message `userMessage`. Never throws for model failures. */
-  async function generateReply(
-    conversation: Awaited<ReturnType<typeof ownConversation>>,
-    userMessage: Message,
-    options: SendOptions,
-  ): Promise<Message> {
-    const emit = options.onEvent ?? (() => {})
-    const modelId = options.model ?? conversation.model ?? models.defaultId
-    const chain = await models.chain(modelId)
-    const placeholder = await repo.appendMessage(db, {
-      id: runtime.newId(),
-      conversation_id: conversation.id,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      reply_to: userMessage.id,
-      superseded: 0,
-      client_message_id: null,
-      provider: chain[0]!.provider,
-      model: modelId,
-      prompt_tokens: null,
-      completion_tokens: null,
-      error: null,
-      created_at: nowIso(),
-      completed_at: null,
-    })
-    emit({ type: 'reply.started', message: repo.toMessage(placeholder) })
-
-    const signal = options.signal ?? new AbortController().signal
-    let text = ''
-    let answering: ChatModel = chain[0]!
-    let usage: Usage | undefined
-    let finishReason: 'stop' | 'length' | 'other' | 'stopped' = 'stop'
-    try {
-      const context = await buildContext(conversation, answering)
-      for await (const part of streamWithFallback(chain, { messages: context }, signal, { firstTokenTimeoutMs })) {
-        if (part.type === 'model') answering = part.model
-        else if (part.type === 'text-delta') {
-          text += part.delta
-          emit({ type: 'reply.delta', message_id: placeholder.id, text: part.delta })
-        } else {
-          usage = part.usage
-          finishReason = part.finishReason === 'length' ? 'length' : part.finishReason === 'stop' ? 'stop' : 'other'
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof ModelError)) throw error
-      if (error.kind === 'aborted') {
-        finishReason = 'stopped'
-      } else {
-        const failed = await repo.finishMessage(db, placeholder.id, {
-          content: text,
-          status: 'failed',
-          completed_at: nowIso(),
-          error: error instanceof AggregateModelError ? error.message : `${answering.provider}: ${error.message}`,
-        })
-        const message = repo.toMessage(failed)
-        emit({ type: 'reply.failed', message, error: { code: 'upstream_unavailable', message: 'No model could answer; please try again later' } })
-        return message
-      }
-    }
-    const promptTokens = usage?.promptTokens ?? null
-    const completionTokens = usage?.completionTokens ?? answering.countTokens(text)
-    const stored = await repo.finishMessage(db, placeholder.id, {
-      content: text,
-      status: finishReason === 'stopped' ? 'stopped' : 'complete',
-      completed_at: nowIso(),
-      provider: answering.provider,
-      model: answering === chain[0] ? modelId : answering.modelId,
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-    })
-    const message = repo.toMessage(stored)
-    emit({
-      type: 'reply.completed',
-      message,
-      usage: { prompt_tokens: promptTokens ?? 0, completion_tokens: completionTokens },
-      finish_reason: finishReason,
-    })
-    return message
-  }
-
-  async function buildContext(conversation: { id: string; system_prompt: string | null }, model: ChatModel) {
-    const turns = await repo.recentTurns(db, conversation.id, MAX_CONTEXT_TURNS)
-    return fitContext({
-      systemPrompt: conversation.system_prompt,
-      turnsNewestFirst: turns.filter((turn) => turn.role !== 'system').map((turn) => ({ role: turn.role, content: turn.content })),
-      budgetTokens: Math.max(model.contextTokens - REPLY_RESERVE_TOKENS, 256),
-      countTokens: (text) => model.countTokens(text),
-    })
   }
 
   return {
@@ -205,7 +140,9 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async remove(principal: Principal, id: string): Promise<void> {
+      replies.stop(id)
       if (!(await repo.deleteConversation(db, id, principal.userId))) throw notFound('Conversation')
+      hub.drop(id)
     },
 
     async messages(principal: Principal, id: string, options: { limit: number; before?: string | undefined }): Promise<Message[]> {
@@ -218,44 +155,74 @@ export function createChatService(deps: ChatServiceDeps) {
      * Stores the user message (committed before the model is called), then generates and stores the reply.
      * A repeated `clientMessageId` returns the first attempt's messages instead of sending twice.
      */
-    async send(principal: Principal, conversationId: string, content: string, options: SendOptions = {}): Promise<PostMessageResponse> {
+    async send(principal: Principal, conversationId: string, content: string, options: SendOptions = {}): Promise<SendResult> {
       const conversation = await ownConversation(principal, conversationId)
       assertModel(options.model)
       if (options.clientMessageId) {
         const existing = await repo.findMessageByClientId(db, conversationId, options.clientMessageId)
-        if (existing) {
-          const reply = await repo.findReplyTo(db, existing.id)
-          if (!reply) throw new AppError('conflict', 'This message is still being answered')
-          return { user_message: repo.toMessage(existing), assistant_message: repo.toMessage(reply) }
+        if (existing) return { user_message: repo.toMessage(existing), assistant_message: await replyTo(existing.id), duplicate: true }
+      }
+      const session = await replies.begin(conversationId, options)
+      try {
+        const userMessage = await appendUserMessage(conversationId, content, options.clientMessageId)
+        session.emit({ type: 'message.created', message: userMessage })
+        options.onAccepted?.(userMessage)
+        if (conversation.title === null) {
+          // A cheap title from the first message; no extra model call on the hot path.
+          const title = content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat'
+          await repo.updateConversation(db, conversationId, principal.userId, { title })
         }
+        const assistantMessage = await replies.generate(conversation, userMessage, session, options)
+        return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
+      } finally {
+        session.end()
       }
-      const userRow = await repo.appendMessage(db, {
-        id: runtime.newId(),
-        conversation_id: conversationId,
-        role: 'user',
-        content,
-        status: 'complete',
-        reply_to: null,
-        superseded: 0,
-        client_message_id: options.clientMessageId ?? null,
-        provider: null,
-        model: null,
-        prompt_tokens: null,
-        completion_tokens: null,
-        error: null,
-        created_at: nowIso(),
-        completed_at: nowIso(),
-      })
-      const userMessage = repo.toMessage(userRow)
-      options.onEvent?.({ type: 'message.created', message: userMessage })
-      if (conversation.title === null) {
-        // A cheap title from the first message; no extra model call on the hot path.
-        const title = content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH)
-        await repo.updateConversation(db, conversationId, principal.userId, { title: title || 'New chat' })
-        conversation.title = title
+    },
+
+    /** Replaces an assistant reply with a newly generated one. */
+    async regenerate(principal: Principal, messageId: string, options: ReplyOptions = {}): Promise<Message> {
+      const target = await repo.findOwnedMessage(db, messageId, principal.userId)
+      if (!target || target.role !== 'assistant' || !target.reply_to) throw notFound('Reply')
+      const userRow = await repo.findMessage(db, target.reply_to)
+      if (!userRow) throw notFound('Reply')
+      assertModel(options.model)
+      const conversation = await ownConversation(principal, target.conversation_id)
+      const session = await replies.begin(conversation.id, options)
+      try {
+        await repo.supersedeMessage(db, target.id)
+        return await replies.generate(conversation, repo.toMessage(userRow), session, options)
+      } finally {
+        session.end()
       }
-      const assistantMessage = await generateReply(conversation, userMessage, options)
-      return { user_message: userMessage, assistant_message: assistantMessage }
+    },
+
+    /** Replaces a user message, and everything after it, with new text, and answers it again. */
+    async edit(principal: Principal, messageId: string, content: string, options: ReplyOptions = {}): Promise<SendResult> {
+      const target = await repo.findOwnedMessage(db, messageId, principal.userId)
+      if (!target || target.role !== 'user') throw notFound('Message')
+      const conversation = await ownConversation(principal, target.conversation_id)
+      const session = await replies.begin(conversation.id, options)
+      try {
+        await repo.supersedeFrom(db, conversation.id, target.position)
+        const userMessage = await appendUserMessage(conversation.id, content, undefined)
+        session.emit({ type: 'message.created', message: userMessage })
+        const assistantMessage = await replies.generate(conversation, userMessage, session, options)
+        return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
+      } finally {
+        session.end()
+      }
+    },
+
+    /** Stops the reply being generated in a conversation; the partial text is kept as `stopped`. */
+    async stop(principal: Principal, conversationId: string): Promise<boolean> {
+      await ownConversation(principal, conversationId)
+      return replies.stop(conversationId)
+    },
+
+    /** Follows a conversation's events; see `ConversationHub.subscribe`. */
+    async subscribe(principal: Principal, conversationId: string, afterSeq: number | undefined, listener: HubListener) {
+      await ownConversation(principal, conversationId)
+      return hub.subscribe(conversationId, afterSeq, listener)
     },
 
     /** Whole conversation for export, oldest first. */
@@ -267,6 +234,12 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** Replies left `streaming` by a process that died are marked `interrupted`. */
     recoverInterrupted: () => repo.markStreamingInterrupted(db, nowIso()),
+
+    /** On shutdown: stop replies (their text is kept) and save sequence numbers. */
+    async shutdown(): Promise<void> {
+      await replies.stopAll()
+      await hub.flush()
+    },
   }
 }
 

@@ -7,6 +7,8 @@ export interface ConversationsTable {
   title: string | null
   model: string | null
   system_prompt: string | null
+  /** Sequence number of the conversation's last event, saved when a reply ends (never per token). */
+  last_seq: number
   created_at: string
   updated_at: string
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { createConversationHub } from './chat.hub.ts'
+
+function hubWith(stored: Record<string, number> = {}, bufferLimit?: number) {
+  let now = 0
+  const saved: [string, number][] = []
+  const hub = createConversationHub({
+    loadLastSeq: async (id) => stored[id] ?? 0,
+    saveLastSeq: async (id, seq) => void saved.push([id, seq]),
+    now: () => now,
+    ...(bufferLimit ? { bufferLimit } : {}),
+    idleMs: 1000,
+  })
+  return { hub, saved, advance: (ms: number) => (now += ms) }
+}
+const delta = (text: string) => ({ type: 'reply.delta' as const, message_id: 'm1', text })
+
+describe('conversation hub', () => {
+  it('numbers events from the stored sequence and saves it when the reply ends', async () => {
+    const { hub, saved } = hubWith({ c1: 41 })
+    await hub.acquire('c1')
+    expect(hub.publish('c1', delta('a')).seq).toBe(42)
+    expect(hub.publish('c1', delta('b')).seq).toBe(43)
+    expect(saved).toEqual([])
+    hub.release('c1')
+    await Promise.resolve()
+    expect(saved).toEqual([['c1', 43]])
+  })
+
+  it('replays exactly the events after after_seq, then delivers live ones', async () => {
+    const { hub } = hubWith()
+    await hub.acquire('c1')
+    for (const text of ['a', 'b', 'c']) hub.publish('c1', delta(text))
+    const received: number[] = []
+    const subscription = await hub.subscribe('c1', 1, (event) => received.push(event.seq))
+    expect(subscription.lastSeq).toBe(3)
+    expect(subscription.replay).not.toBe('resync')
+    expect((subscription.replay as { seq: number }[]).map((event) => event.seq)).toEqual([2, 3])
+    hub.publish('c1', delta('d'))
+    expect(received).toEqual([4])
+    subscription.unsubscribe()
+    hub.publish('c1', delta('e'))
+    expect(received).toEqual([4])
+  })
+
+  it('asks for a resync when the missed events are gone or the client is ahead', async () => {
+    const { hub } = hubWith({ c1: 10 }, 2)
+    await hub.acquire('c1')
+    for (const text of ['a', 'b', 'c']) hub.publish('c1', delta(text)) // holds 12 and 13 only
+    expect((await hub.subscribe('c1', 10, () => {})).replay).toBe('resync')
+    expect((await hub.subscribe('c1', 11, () => {})).replay).toHaveLength(2)
+    expect((await hub.subscribe('c1', 99, () => {})).replay).toBe('resync')
+  })
+
+  it('evicts idle channels only when nobody listens and no reply runs', async () => {
+    const { hub, advance } = hubWith()
+    await hub.acquire('busy')
+    const idle = await hub.subscribe('idle', undefined, () => {})
+    idle.unsubscribe()
+    advance(5000)
+    hub.sweep()
+    expect(hub.size()).toBe(1)
+    hub.release('busy')
+    advance(5000)
+    hub.sweep()
+    expect(hub.size()).toBe(0)
+  })
+})

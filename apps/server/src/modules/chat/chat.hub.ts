@@ -1,0 +1,136 @@
+import type { ChatEvent, SequencedEvent } from '@parley/protocol'
+
+export type HubListener = (event: SequencedEvent) => void
+
+export interface HubSubscription {
+  lastSeq: number
+  /** Events after the requested `afterSeq`, or `resync` when they are no longer held. */
+  replay: SequencedEvent[] | 'resync'
+  unsubscribe(): void
+}
+
+interface Channel {
+  seq: number
+  persistedSeq: number
+  /** Recent events, oldest first, for replay to reconnecting clients. */
+  buffer: SequencedEvent[]
+  listeners: Set<HubListener>
+  lastActivity: number
+  /** Replies being generated; a channel is never evicted while one runs. */
+  active: number
+}
+
+export interface HubDeps {
+  loadLastSeq(conversationId: string): Promise<number>
+  saveLastSeq(conversationId: string, seq: number): Promise<void>
+  now(): number
+  /** Events held per conversation for replay. */
+  bufferLimit?: number
+  /** A channel with no listeners and no reply is dropped after this long. */
+  idleMs?: number
+  onError?(error: unknown): void
+}
+
+/**
+ * Per-conversation event sequencing, fan-out and replay. Publishing is synchronous once a channel is open,
+ * so relaying a token costs a counter increment, an array push and the listeners' sends. The sequence number
+ * is saved when a reply ends, never per token.
+ */
+export function createConversationHub(deps: HubDeps) {
+  const bufferLimit = deps.bufferLimit ?? 5_000
+  const idleMs = deps.idleMs ?? 60_000
+  const channels = new Map<string, Channel>()
+  const opening = new Map<string, Promise<Channel>>()
+
+  async function open(conversationId: string): Promise<Channel> {
+    const existing = channels.get(conversationId)
+    if (existing) return existing
+    let pending = opening.get(conversationId)
+    if (!pending) {
+      pending = deps.loadLastSeq(conversationId).then((seq) => {
+        const channel: Channel = { seq, persistedSeq: seq, buffer: [], listeners: new Set(), lastActivity: deps.now(), active: 0 }
+        channels.set(conversationId, channel)
+        opening.delete(conversationId)
+        return channel
+      })
+      pending.catch(() => opening.delete(conversationId))
+      opening.set(conversationId, pending)
+    }
+    return pending
+  }
+
+  function persist(conversationId: string, channel: Channel): Promise<void> {
+    if (channel.seq === channel.persistedSeq) return Promise.resolve()
+    const seq = channel.seq
+    channel.persistedSeq = seq
+    return deps.saveLastSeq(conversationId, seq).catch((error: unknown) => deps.onError?.(error))
+  }
+
+  return {
+    /** Prepares a conversation for publishing and marks a reply as running (pair with `release`). */
+    async acquire(conversationId: string): Promise<void> {
+      const channel = await open(conversationId)
+      channel.active += 1
+    },
+
+    release(conversationId: string): void {
+      const channel = channels.get(conversationId)
+      if (!channel) return
+      channel.active = Math.max(0, channel.active - 1)
+      void persist(conversationId, channel)
+    },
+
+    /** Assigns the next sequence number and delivers the event; the conversation must be acquired. */
+    publish(conversationId: string, event: ChatEvent): SequencedEvent {
+      const channel = channels.get(conversationId)
+      if (!channel) throw new Error(`conversation ${conversationId} is not open for publishing`)
+      channel.seq += 1
+      const sequenced = { ...event, conversation_id: conversationId, seq: channel.seq } as SequencedEvent
+      channel.buffer.push(sequenced)
+      if (channel.buffer.length > bufferLimit) channel.buffer.splice(0, channel.buffer.length - bufferLimit)
+      channel.lastActivity = deps.now()
+      for (const listener of channel.listeners) listener(sequenced)
+      return sequenced
+    },
+
+    async subscribe(conversationId: string, afterSeq: number | undefined, listener: HubListener): Promise<HubSubscription> {
+      const channel = await open(conversationId)
+      channel.listeners.add(listener)
+      channel.lastActivity = deps.now()
+      const unsubscribe = () => {
+        channel.listeners.delete(listener)
+        channel.lastActivity = deps.now()
+      }
+      if (afterSeq === undefined || afterSeq === channel.seq) return { lastSeq: channel.seq, replay: [], unsubscribe }
+      const oldestHeld = channel.buffer[0]?.seq ?? channel.seq + 1
+      // Ahead of us (we restarted) or behind what we still hold: the client reloads over REST.
+      if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld) return { lastSeq: channel.seq, replay: 'resync', unsubscribe }
+      return { lastSeq: channel.seq, replay: channel.buffer.filter((event) => event.seq > afterSeq), unsubscribe }
+    },
+
+    /** Drops idle channels (saving their sequence number); called periodically. */
+    sweep(): void {
+      const cutoff = deps.now() - idleMs
+      for (const [conversationId, channel] of channels) {
+        if (channel.listeners.size === 0 && channel.active === 0 && channel.lastActivity < cutoff) {
+          void persist(conversationId, channel)
+          channels.delete(conversationId)
+        }
+      }
+    },
+
+    /** Forgets a deleted conversation. */
+    drop(conversationId: string): void {
+      channels.delete(conversationId)
+    },
+
+    /** Saves every sequence number (on shutdown). */
+    async flush(): Promise<void> {
+      await Promise.all([...channels].map(([conversationId, channel]) => persist(conversationId, channel)))
+    },
+
+    size: () => channels.size,
+  }
+}
+
+export type ConversationHub = ReturnType<typeof createConversationHub>

@@ -1,0 +1,62 @@
+import type { WebSocket } from 'ws'
+import { WS_CLOSE } from '@parley/protocol'
+import type { EventBus } from '../../bus/event-bus.ts'
+
+interface LiveSocket {
+  socket: WebSocket
+  userId: string
+  sessionId: string | null
+  alive: boolean
+}
+
+const HEARTBEAT_MS = 30_000
+
+/**
+ * Every authenticated socket, so that a revoked session or a changed account is disconnected at once,
+ * and dead peers are found by one shared heartbeat rather than a timer per socket.
+ */
+export function createSocketRegistry(bus: EventBus) {
+  const sockets = new Set<LiveSocket>()
+
+  const closeWhere = (match: (live: LiveSocket) => boolean, reason: string) => {
+    for (const live of sockets) if (match(live)) live.socket.close(WS_CLOSE.unauthorized, reason)
+  }
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.type === 'auth.sessions_revoked') {
+      const ended = new Set(event.sessionIds)
+      closeWhere((live) => live.userId === event.userId && live.sessionId !== null && ended.has(live.sessionId), 'session ended')
+    } else if (event.type === 'auth.user_changed') {
+      closeWhere((live) => live.userId === event.userId, `account ${event.reason.replace('_', ' ')}`)
+    }
+  })
+
+  const heartbeat = setInterval(() => {
+    for (const live of sockets) {
+      if (!live.alive) {
+        live.socket.terminate()
+        continue
+      }
+      live.alive = false
+      live.socket.ping()
+    }
+  }, HEARTBEAT_MS)
+  heartbeat.unref()
+
+  return {
+    add(socket: WebSocket, userId: string, sessionId: string | null) {
+      const live: LiveSocket = { socket, userId, sessionId, alive: true }
+      sockets.add(live)
+      socket.on('pong', () => (live.alive = true))
+      socket.once('close', () => sockets.delete(live))
+    },
+    countForUser: (userId: string) => [...sockets].filter((live) => live.userId === userId).length,
+    size: () => sockets.size,
+    close() {
+      clearInterval(heartbeat)
+      unsubscribe()
+      for (const live of sockets) live.socket.close(1001, 'server shutting down')
+    },
+  }
+}
+
+export type SocketRegistry = ReturnType<typeof createSocketRegistry>

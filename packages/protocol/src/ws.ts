@@ -1,0 +1,84 @@
+import { z } from 'zod'
+import { Id } from './common.ts'
+import { ErrorCode } from './errors.ts'
+import { ConversationId, MAX_MESSAGE_LENGTH } from './rest/chat.ts'
+import { ChatEvent } from './stream.ts'
+
+/** Checked at connect: a client speaking another version is told so instead of misreading frames. */
+export const PROTOCOL_VERSION = 1
+
+/** The `Sec-WebSocket-Protocol` a client offers; a second entry `bearer.<token>` may carry the access token. */
+export const WS_SUBPROTOCOL = 'parley.v1'
+
+const Content = z.string().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH)
+
+/** Frames a client sends on `GET /api/ws`. */
+export const ClientFrame = z.discriminatedUnion('type', [
+  /** Authenticates the socket when the token did not come with the upgrade request. */
+  z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) }),
+  /** Receive a conversation's events; with `after_seq`, first everything after that sequence number. */
+  z.object({ type: z.literal('subscribe'), conversation_id: ConversationId, after_seq: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('unsubscribe'), conversation_id: ConversationId }),
+  /** Sends a user message; a repeated `client_message_id` is recognised and not sent twice. */
+  z.object({
+    type: z.literal('send'),
+    conversation_id: ConversationId,
+    client_message_id: z.string().min(1).max(100),
+    content: Content,
+    model: z.string().min(1).max(200).optional(),
+  }),
+  /** Stops the reply being generated; the partial text is kept with status `stopped`. */
+  z.object({ type: z.literal('stop'), conversation_id: ConversationId }),
+  /** Replaces an assistant reply with a new one. */
+  z.object({ type: z.literal('regenerate'), message_id: Id, model: z.string().min(1).max(200).optional() }),
+  /** Replaces a user message (and everything after it) and answers it again. */
+  z.object({ type: z.literal('edit'), message_id: Id, content: Content }),
+  z.object({ type: z.literal('ping') }),
+])
+export type ClientFrame = z.infer<typeof ClientFrame>
+
+/** A conversation event with its place in the conversation's sequence. */
+export const SequencedEvent = z.intersection(ChatEvent, z.object({ conversation_id: ConversationId, seq: z.number().int().min(1) }))
+export type SequencedEvent = z.infer<typeof SequencedEvent>
+
+/** Frames the server sends (besides sequenced conversation events). */
+export const ControlFrame = z.discriminatedUnion('type', [
+  /** The socket is authenticated. */
+  z.object({ type: z.literal('ready'), protocol_version: z.number().int(), user_id: Id }),
+  /** Subscription confirmed; replayed events (if any) follow, then live ones. */
+  z.object({ type: z.literal('subscribed'), conversation_id: ConversationId, last_seq: z.number().int() }),
+  /**
+   * The events after `after_seq` are no longer held (or the server restarted): reload the messages over REST,
+   * then continue from `last_seq`.
+   */
+  z.object({ type: z.literal('resync'), conversation_id: ConversationId, last_seq: z.number().int() }),
+  /** A `send` was taken (or recognised as a repeat: `duplicate: true`). */
+  z.object({ type: z.literal('accepted'), client_message_id: z.string(), message_id: Id, duplicate: z.boolean() }),
+  z.object({
+    type: z.literal('error'),
+    code: ErrorCode,
+    message: z.string(),
+    /** The frame type that caused it, when known. */
+    frame: z.string().optional(),
+    conversation_id: ConversationId.optional(),
+    retry_after_seconds: z.number().optional(),
+  }),
+  z.object({ type: z.literal('pong') }),
+])
+export type ControlFrame = z.infer<typeof ControlFrame>
+
+/** Anything the server sends on `GET /api/ws`. */
+export type ServerFrame = ControlFrame | SequencedEvent
+
+/** Close codes: 4001 authentication failed or session ended, 4003 forbidden origin, 4008 too slow, 4009 protocol abuse. */
+export const WS_CLOSE = { unauthorized: 4001, forbidden: 4003, tooSlow: 4008, abuse: 4009 } as const
+
+/** The documented contract's socket (`GET /api/ws/{conversation_id}?token=…`): client frame. */
+export const LegacyClientFrame = z.object({ type: z.literal('message'), content: Content })
+export type LegacyClientFrame = z.infer<typeof LegacyClientFrame>
+
+/** The documented contract's server frames: deltas, one final message per reply, errors. */
+export type LegacyServerFrame =
+  | { type: 'delta'; content: string; message_id: string }
+  | { type: 'message'; role: 'assistant'; content: string; message_id: string; timestamp: string; status: string }
+  | { type: 'error'; message: string }
