@@ -42,8 +42,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (await isPostgres(db)) {
     await sql`alter table messages add column search tsvector generated always as (to_tsvector('simple', content)) stored`.execute(db)
     await sql`create index messages_search_idx on messages using gin (search)`.execute(db)
-    await sql`alter table conversations add column search tsvector generated always as (to_tsvector('simple', coalesce(title, ''))) stored`.execute(db)
-    await sql`create index conversations_search_idx on conversations using gin (search)`.execute(db)
   } else {
     await sql`create virtual table messages_fts using fts5(content, content='messages', content_rowid='rowid', tokenize='unicode61')`.execute(db)
     await sql`create trigger messages_fts_insert after insert on messages begin

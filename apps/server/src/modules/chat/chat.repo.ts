@@ -1,6 +1,7 @@
 import type { Conversation, Message, MessageStatus } from '@parley/protocol'
 import { sql } from 'kysely'
 import type { Db, Dialect } from '../../db/database.ts'
+import { containsText } from '../../db/sql-helpers.ts'
 import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './chat.table.ts'
 
 export function toConversation(row: ConversationRow): Conversation {
@@ -72,22 +73,25 @@ export async function listConversations(
   return query.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(options.limit).execute()
 }
 
-/** Full-text match over the title and the visible messages: FTS5 on SQLite, tsvector on PostgreSQL. */
+/**
+ * Matches a case-insensitive substring of the title, or words of visible messages starting with each word of
+ * the query ("pengu" finds "penguins", as search-as-you-type expects): FTS5 on SQLite, tsvector on PostgreSQL.
+ */
 function matchesSearch(dialect: Dialect, q: string) {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []
+  const title = containsText(sql.ref('c.title'), q)
+  if (words.length === 0) return title
   if (dialect === 'postgres') {
-    return sql<boolean>`(c.search @@ websearch_to_tsquery('simple', ${q}) or exists (
+    const query = words.map((word) => `${word}:*`).join(' & ')
+    return sql<boolean>`(${title} or exists (
       select 1 from messages m where m.conversation_id = c.id and m.superseded = 0
-        and m.search @@ websearch_to_tsquery('simple', ${q})))`
+        and m.search @@ to_tsquery('simple', ${query})))`
   }
-  return sql<boolean>`(c.title like ${`%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} escape '\\' or exists (
+  // Each word is quoted, so user input is matched as text and never parsed as FTS5 syntax.
+  const query = words.map((word) => `"${word}"*`).join(' ')
+  return sql<boolean>`(${title} or exists (
     select 1 from messages_fts f join messages m on m.rowid = f.rowid
-      where messages_fts match ${toFtsQuery(q)} and m.conversation_id = c.id and m.superseded = 0))`
-}
-
-/** Quotes each word so user input is matched as text, never parsed as FTS5 syntax. */
-function toFtsQuery(q: string): string {
-  const words = q.split(/\s+/).filter(Boolean).map((word) => `"${word.replaceAll('"', '""')}"`)
-  return words.length > 0 ? words.join(' ') : '""'
+      where messages_fts match ${query} and m.conversation_id = c.id and m.superseded = 0))`
 }
 
 /** Appends a message at the next position of its conversation. */

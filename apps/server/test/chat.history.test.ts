@@ -1,0 +1,114 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.ts'
+import { openInfrastructure } from '../src/infrastructure.ts'
+import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
+import { DIALECTS, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
+
+type Headers = Record<string, string>
+
+describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
+  let t: TestApp
+  let upstream: FakeOpenAI
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI()
+    upstream.set({ kind: 'reply', chunks: ['Sure', ' thing.'] })
+    t = await buildTestApp({ dialect, env: fakeModelsEnv(upstream) })
+  })
+  afterAll(async () => {
+    await t.close()
+    await upstream.close()
+  })
+
+  async function conversationWith(headers: Headers, title: string | null, messages: string[]) {
+    const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers, payload: title ? { title } : {} })).json().id as string
+    for (const content of messages) await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers, payload: { content } })
+    return id
+  }
+  const search = async (headers: Headers, q: string) =>
+    (await t.app.inject({ method: 'GET', url: `/api/conversations?q=${encodeURIComponent(q)}`, headers })).json() as { id: string }[]
+
+  it('finds conversations by message text and by title, only the owner’s', async () => {
+    const user = await signedInUser(t.app)
+    const other = await signedInUser(t.app)
+    const byText = await conversationWith(user.headers, null, ['How do penguins stay warm?'])
+    const byTitle = await conversationWith(user.headers, 'Penguin facts', [])
+    await conversationWith(user.headers, 'Cooking', ['Best pasta sauce?'])
+    await conversationWith(other.headers, null, ['penguins everywhere'])
+    expect((await search(user.headers, 'stay warm')).map((c) => c.id)).toEqual([byText])
+    // Titles match by substring, message words by prefix (search as you type), on both databases alike.
+    expect((await search(user.headers, 'pengu')).map((c) => c.id).sort()).toEqual([byText, byTitle].sort())
+    expect((await search(user.headers, 'PASTA')).length).toBe(1)
+    expect(await search(user.headers, 'submarine')).toEqual([])
+    // Search syntax characters are taken as text, never as an error.
+    for (const q of ['"unbalanced', 'a* OR', "it's (", 'NEAR(x y)', '%_\\']) {
+      const response = await t.app.inject({ method: 'GET', url: `/api/conversations?q=${encodeURIComponent(q)}`, headers: user.headers })
+      expect(response.statusCode, q).toBe(200)
+    }
+  })
+
+  it('pages conversations newest first with a cursor, without gaps or repeats', async () => {
+    const user = await signedInUser(t.app)
+    const ids = []
+    for (let i = 0; i < 5; i += 1) {
+      ids.push(await conversationWith(user.headers, `Chat ${i}`, []))
+      t.clock.advance(1000)
+    }
+    const seen: string[] = []
+    let cursor: string | undefined
+    do {
+      const response = await t.app.inject({ method: 'GET', url: `/api/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: user.headers })
+      seen.push(...response.json().map((c: { id: string }) => c.id))
+      cursor = response.headers['x-next-cursor'] as string | undefined
+    } while (cursor)
+    expect(seen).toEqual([...ids].reverse())
+    const bad = await t.app.inject({ method: 'GET', url: '/api/conversations?cursor=garbage', headers: user.headers })
+    expect(bad.statusCode).toBe(400)
+  })
+
+  it('pages messages back from a message, oldest first', async () => {
+    const user = await signedInUser(t.app)
+    const id = await conversationWith(user.headers, 'Long', ['one', 'two', 'three'])
+    const all = (await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })).json()
+    expect(all).toHaveLength(6)
+    const page = (await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages?limit=2&before=${all[4].id}`, headers: user.headers })).json()
+    expect(page.map((m: { id: string }) => m.id)).toEqual([all[2].id, all[3].id])
+  })
+
+  it('exports a conversation as JSON and as Markdown', async () => {
+    const user = await signedInUser(t.app)
+    const id = await conversationWith(user.headers, 'Trip plan', ['Where to go in May?'])
+    const json = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/export?format=json`, headers: user.headers })
+    expect(json.headers['content-disposition']).toBe('attachment; filename="Trip-plan.json"')
+    expect(json.json()).toMatchObject({ conversation: { id, title: 'Trip plan' }, messages: [{ content: 'Where to go in May?' }, { content: 'Sure thing.' }] })
+    const markdown = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/export?format=markdown`, headers: user.headers })
+    expect(markdown.headers['content-type']).toContain('text/markdown')
+    expect(markdown.body).toContain('# Trip plan')
+    expect(markdown.body).toMatch(/## User\n\n.*\n\nWhere to go in May\?\n\n## Assistant\n\n.*\n\nSure thing\./)
+  })
+})
+
+describe('a reply cut off by a crash', () => {
+  it('is marked interrupted when the server starts again', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-crash-'))
+    const config = loadConfig({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', PARLEY_ADMIN_PASSWORD: 'a-long-admin-password' })
+    const first = await openInfrastructure(config)
+    const admin = await first.services.users.bootstrapAdmin(config.admin, () => 'unused')
+    const principal = { userId: admin!.user.id, username: 'admin', roles: admin!.user.roles, sessionId: null, apiKeyId: null }
+    const conversation = await first.services.chat.create(principal, { title: 'Crash' })
+    // What a process leaves behind when it dies mid-reply: a reply row still marked streaming.
+    await first.database.db
+      .insertInto('messages')
+      .values({ id: 'm-1', conversation_id: conversation.id, position: 1, role: 'assistant', content: '', status: 'streaming', reply_to: null, superseded: 0, client_message_id: null, provider: 'local', model: 'local', prompt_tokens: null, completion_tokens: null, error: null, created_at: new Date().toISOString(), completed_at: null })
+      .execute()
+    await first.database.close()
+
+    const second = await openInfrastructure(config)
+    const messages = await second.services.chat.messages(principal, conversation.id, { limit: 10 })
+    expect(messages.map((m) => m.status)).toEqual(['interrupted'])
+    await second.close()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+})
