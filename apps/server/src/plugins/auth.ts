@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthService } from '../modules/auth/auth.service.ts'
 import { type ClientInfo, type Permission, type Principal, hasPermission } from '../modules/auth/principal.ts'
@@ -6,8 +6,8 @@ import { AppError, forbidden, unauthorized } from '../shared/errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The one guard every protected route uses: `preHandler: app.requireAuth('users:read')`. */
-    requireAuth(permission?: Permission): preHandlerAsyncHookHandler
+    /** The one guard every protected route uses, before the body is read: `onRequest: app.requireAuth('users:read')`. */
+    requireAuth(permission?: Permission): onRequestAsyncHookHandler
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -42,7 +42,7 @@ export function bearerCredential(request: FastifyRequest): string | undefined {
 export const authPlugin = fp(
   async (app: FastifyInstance, options: { auth: AuthService }) => {
     app.decorateRequest('principal', null)
-    app.decorate('requireAuth', (permission?: Permission): preHandlerAsyncHookHandler => {
+    app.decorate('requireAuth', (permission?: Permission): onRequestAsyncHookHandler => {
       return async (request, reply) => {
         const credential = bearerCredential(request)
         if (!credential) {

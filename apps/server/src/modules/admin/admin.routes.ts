@@ -12,7 +12,7 @@ const params = z.object({ id: Id })
 export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: AuditService }> = async (app, { users, audit }) => {
   app.get(
     '/admin/users',
-    { preHandler: app.requireAuth('users:read'), schema: { tags, security, summary: 'List users (admin, manager)', querystring: AdminUserListQuery, response: { 200: UserPage } } },
+    { onRequest: app.requireAuth('users:read'), schema: { tags, security, summary: 'List users (admin, manager)', querystring: AdminUserListQuery, response: { 200: UserPage } } },
     async (request) => {
       const { q, limit, offset } = request.query
       return users.list({ ...(q ? { q } : {}), limit, offset })
@@ -22,7 +22,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: Au
   app.patch(
     '/admin/users/:id',
     {
-      preHandler: app.requireAuth('users:write'),
+      onRequest: app.requireAuth('users:write'),
       schema: { tags, security, summary: 'Change roles or activation (admin)', params, body: AdminUpdateUserRequest, response: { 200: PublicUser } },
     },
     async (request) => users.adminUpdate(principalOf(request), request.params.id, request.body, clientOf(request)),
@@ -30,7 +30,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: Au
 
   app.delete(
     '/admin/users/:id',
-    { preHandler: app.requireAuth('users:write'), schema: { tags, security, summary: 'Delete a user and their data (admin)', params, response: { 200: OkResponse } } },
+    { onRequest: app.requireAuth('users:write'), schema: { tags, security, summary: 'Delete a user and their data (admin)', params, response: { 200: OkResponse } } },
     async (request) => {
       await users.adminDelete(principalOf(request), request.params.id, clientOf(request))
       return { ok: true as const }
@@ -39,7 +39,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: Au
 
   app.get(
     '/admin/audit',
-    { preHandler: app.requireAuth('audit:read'), schema: { tags, security, summary: 'Security audit log, newest first (admin)', querystring: AuditQuery, response: { 200: AuditPage } } },
+    { onRequest: app.requireAuth('audit:read'), schema: { tags, security, summary: 'Security audit log, newest first (admin)', querystring: AuditQuery, response: { 200: AuditPage } } },
     async (request) => {
       const { type, user_id, limit, offset } = request.query
       return audit.list({ ...(type ? { type } : {}), ...(user_id ? { userId: user_id } : {}), limit, offset })

@@ -8,7 +8,7 @@ const tags = ['api keys']
 const security = [{ bearer: [] }]
 
 export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> = async (app, { apiKeys }) => {
-  app.addHook('preHandler', app.requireAuth())
+  app.addHook('onRequest', app.requireAuth())
 
   app.post(
     '/auth/api-keys',

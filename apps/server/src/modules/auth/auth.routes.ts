@@ -74,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post(
     '/auth/logout',
-    { preHandler: app.requireAuth(), schema: { tags, security, summary: 'End the current session', response: { 200: OkResponse } } },
+    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'End the current session', response: { 200: OkResponse } } },
     async (request, reply) => {
       await auth.logout(principalOf(request), clientOf(request))
       clearRefreshCookie(reply, config.secureCookies)
@@ -84,13 +84,13 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.get(
     '/auth/sessions',
-    { preHandler: app.requireAuth(), schema: { tags, security, summary: 'Your active sessions', response: { 200: z.array(SessionInfo) } } },
+    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Your active sessions', response: { 200: z.array(SessionInfo) } } },
     async (request) => auth.listSessions(principalOf(request)),
   )
 
   app.delete(
     '/auth/sessions/:id',
-    { preHandler: app.requireAuth(), schema: { tags, security, summary: 'Revoke one of your sessions', params: z.object({ id: Id }), response: { 200: OkResponse } } },
+    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Revoke one of your sessions', params: z.object({ id: Id }), response: { 200: OkResponse } } },
     async (request) => {
       await auth.revokeOwnSession(principalOf(request), request.params.id, clientOf(request))
       return { ok: true as const }

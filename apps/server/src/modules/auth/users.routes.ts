@@ -19,20 +19,20 @@ export const usersRoutes: FastifyPluginAsyncZod<{ config: Config; users: UsersSe
 
   app.get(
     '/users/me',
-    { preHandler: app.requireAuth(), schema: { tags, security, summary: 'Your profile', response: { 200: PublicUser } } },
+    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Your profile', response: { 200: PublicUser } } },
     async (request) => users.getUser(principalOf(request).userId),
   )
 
   app.patch(
     '/users/me',
-    { preHandler: app.requireAuth(), schema: { tags, security, summary: 'Change your e-mail or name', body: UpdateMeRequest, response: { 200: PublicUser } } },
+    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Change your e-mail or name', body: UpdateMeRequest, response: { 200: PublicUser } } },
     async (request) => users.updateMe(principalOf(request), request.body),
   )
 
   app.post(
     '/users/me/password',
     {
-      preHandler: app.requireAuth(),
+      onRequest: app.requireAuth(),
       schema: { tags, security, summary: 'Change your password; other sessions end', body: ChangePasswordRequest, response: { 200: OkResponse } },
     },
     async (request) => {

@@ -24,7 +24,7 @@ const params = z.object({ id: ConversationId })
 const ModelList = z.array(z.object({ id: z.string(), label: z.string(), default: z.boolean() }))
 
 export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (app, { chat }) => {
-  app.addHook('preHandler', app.requireAuth())
+  app.addHook('onRequest', app.requireAuth())
 
   app.get('/models', { schema: { tags, security, summary: 'Models you can pick', response: { 200: ModelList } } }, async () => chat.listModels())
 
