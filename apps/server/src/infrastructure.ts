@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import { type EventBus, createMemoryBus } from './bus/event-bus.ts'
+import { createRedisBus } from './bus/redis-bus.ts'
 import type { Config } from './config.ts'
 import { type DatabaseHandle, createDb } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
@@ -26,7 +27,9 @@ export async function openInfrastructure(config: Config, runtime: Runtime = syst
   }
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined
   if (redis) await redis.connect()
-  const bus = createMemoryBus()
+  const bus = redis
+    ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: `${config.redisPrefix}bus` })
+    : createMemoryBus()
   const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus })
   // SQLite serves one process, so any reply still `streaming` belongs to a process that died. With PostgreSQL
   // other replicas may be streaming right now; their crash recovery needs a liveness record (not built yet).

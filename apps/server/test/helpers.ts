@@ -8,6 +8,7 @@ import pino, { type DestinationStream } from 'pino'
 import type { TokenResponse } from '@parley/protocol'
 import { buildApp } from '../src/app.ts'
 import { type BusEvent, type EventBus, createMemoryBus } from '../src/bus/event-bus.ts'
+import { createRedisBus } from '../src/bus/redis-bus.ts'
 import { type Config, loadConfig } from '../src/config.ts'
 import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
 import type { Dialect } from '../src/db/database.ts'
@@ -57,6 +58,8 @@ export interface TestAppOptions {
   /** Share a database between two app instances (replica tests). */
   database?: DatabaseHandle
   redis?: boolean
+  /** With `redis`: share events with every app built with the same channel (replica tests). */
+  redisBusChannel?: string
   /** Model constructors, e.g. remote providers pointed at a local fake server. */
   modelFactories?: ServiceDeps['modelFactories']
   /**
@@ -85,8 +88,11 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(options.dialect))
   const clock = manualClock(new Date())
   const runtime: Runtime = { now: clock.now, newId: () => `${randomUUID()}` }
-  const bus = createMemoryBus()
   const redis = options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined
+  const bus =
+    redis && options.redisBusChannel
+      ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: options.redisBusChannel })
+      : createMemoryBus()
   const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}) })
   await services.users.bootstrapAdmin(ADMIN, () => 'unused-generated-password')
   const logging = options.logStream ? { logStream: options.logStream } : { logger: pino({ level: 'silent' }) }
@@ -102,6 +108,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     bus,
     async close() {
       await app.close()
+      await bus.close()
       redis?.disconnect()
       if (!options.database) await database.close()
       fs.rmSync(dataDir, { recursive: true, force: true })

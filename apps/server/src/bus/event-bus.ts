@@ -1,11 +1,16 @@
-/** Events other modules (and other replicas, once a Redis bus exists) react to. */
-export type BusEvent =
-  | { type: 'auth.sessions_revoked'; userId: string; sessionIds: string[] }
-  | { type: 'auth.user_changed'; userId: string; reason: 'deactivated' | 'deleted' | 'roles_changed' }
+import { z } from 'zod'
+
+/** Events other modules (and other replicas, through Redis) react to. */
+export const BusEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth.sessions_revoked'), userId: z.string(), sessionIds: z.array(z.string()) }),
+  z.object({ type: z.literal('auth.user_changed'), userId: z.string(), reason: z.enum(['deactivated', 'deleted', 'roles_changed']) }),
+])
+export type BusEvent = z.infer<typeof BusEvent>
 
 export type BusListener = (event: BusEvent) => void
 
 export interface EventBus {
+  /** Resolves once the event is handed to every replica's transport (locally: delivered). */
   publish(event: BusEvent): Promise<void>
   subscribe(listener: BusListener): () => void
   close(): Promise<void>
