@@ -6,18 +6,23 @@ import type { EventBus } from './bus/event-bus.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/create-db.ts'
 import { adminRoutes } from './modules/admin/admin.routes.ts'
+import { metricsRoutes } from './modules/analytics/analytics.metrics-routes.ts'
+import { analyticsRoutes } from './modules/analytics/analytics.routes.ts'
 import { apiKeysRoutes } from './modules/auth/api-keys.routes.ts'
 import { authRoutes, jwksRoutes } from './modules/auth/auth.routes.ts'
 import { usersRoutes } from './modules/auth/users.routes.ts'
 import { chatRoutes } from './modules/chat/chat.routes.ts'
+import { guardRoutes } from './modules/guard/guard.routes.ts'
+import { guestsRoutes } from './modules/guests/guests.routes.ts'
 import { createSocketRegistry } from './modules/chat/chat.socket-registry.ts'
 import { chatSocketRoutes } from './modules/chat/chat.ws.ts'
 import { contractSocketRoutes } from './modules/chat/chat.ws-contract.ts'
 import { type ReadinessCheck, systemRoutes } from './modules/system/system.routes.ts'
+import { analyticsPlugin } from './plugins/analytics.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { errorHandlerPlugin } from './plugins/error-handler.ts'
 import { openApiPlugin } from './plugins/openapi.ts'
-import { rateLimitPlugin } from './plugins/rate-limit.ts'
+import { authRateLimitPlugin } from './plugins/auth-rate-limit.ts'
 import { requestContextPlugin, requestIdFrom } from './plugins/request-context.ts'
 import { securityPlugin } from './plugins/security.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
@@ -59,26 +64,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorHandlerPlugin)
   await app.register(requestContextPlugin)
   await app.register(securityPlugin, { config })
-  await app.register(rateLimitPlugin, { redis, nameSpace: `${config.redisPrefix}rl:` })
+  await app.register(authRateLimitPlugin, { guard: services.guard })
   await app.register(openApiPlugin, { config })
   await app.register(authPlugin, { auth: services.auth })
   await app.register(websocketPlugin)
   const sockets = createSocketRegistry(deps.bus)
   app.addHook('onClose', async () => sockets.close())
+  await app.register(analyticsPlugin, { analytics: services.analytics, activeSockets: sockets.size })
 
   const checks: ReadinessCheck[] = [{ name: 'database', check: database.ping }]
   if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) })
   await app.register(systemRoutes, { version: config.version, runtime, checks })
   await app.register(jwksRoutes, { tokens: services.tokens })
+  await app.register(metricsRoutes, { analytics: services.analytics, token: config.metricsToken })
 
   await app.register(
     async (api) => {
       await api.register(authRoutes, { config, auth: services.auth, tokens: services.tokens })
-      await api.register(usersRoutes, { config, users: services.users })
+      await api.register(usersRoutes, { users: services.users })
       await api.register(apiKeysRoutes, { apiKeys: services.apiKeys })
       await api.register(adminRoutes, { users: services.users, audit: services.audit })
       await api.register(chatRoutes, { chat: services.chat })
-      const socketOptions = { chat: services.chat, auth: services.auth, sockets, corsOrigins: config.corsOrigins }
+      await api.register(guestsRoutes, { guests: services.guests, guard: services.guard })
+      await api.register(guardRoutes, { guard: services.guard })
+      await api.register(analyticsRoutes, { analytics: services.analytics })
+      const socketOptions = {
+        chat: services.chat,
+        auth: services.auth,
+        sockets,
+        corsOrigins: config.corsOrigins,
+        maxSocketsPerUser: config.guard.maxSocketsPerUser,
+        onCapReached: services.guard.countCap,
+      }
       await api.register(chatSocketRoutes, socketOptions)
       await api.register(contractSocketRoutes, socketOptions)
     },

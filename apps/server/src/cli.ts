@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander'
 import type { Role } from '@parley/protocol'
+import { registerModelCommands } from './cli/model-commands.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openInfrastructure } from './infrastructure.ts'
 import { startServer } from './server.ts'
@@ -91,6 +92,8 @@ admin
       print(`${updated.username} now has roles ${updated.roles.join(', ')}.`)
     }),
   )
+
+registerModelCommands(program, { config, print, fail })
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof AppError) fail(error.message)

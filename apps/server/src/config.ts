@@ -84,6 +84,11 @@ const EnvSchema = z.object({
     .optional(),
   PARLEY_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   PARLEY_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"').default('parley:'),
+  PARLEY_ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  PARLEY_ANALYTICS_BUFFER_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  PARLEY_ANALYTICS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  PARLEY_ANALYTICS_FLUSH_INTERVAL: duration('1s'),
+  PARLEY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
   PARLEY_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(128).optional(),
   PARLEY_ADMIN_EMAIL: z.email().default('admin@localhost.localdomain'),
@@ -96,6 +101,16 @@ const EnvSchema = z.object({
   PARLEY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   PARLEY_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   PARLEY_PUBLIC_URL: z.url().optional(),
+  PARLEY_GUEST_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  PARLEY_USER_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  PARLEY_GUEST_MESSAGE_CAP: z.coerce.number().int().min(1).default(50),
+  PARLEY_GUEST_SESSION_TTL: duration('24h'),
+  PARLEY_GUEST_STORE_EMAIL: z.enum(['true', 'false']).default('false'),
+  PARLEY_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(32_000).default(8_000),
+  PARLEY_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
+  PARLEY_BOT_CHECK: z.enum(['true', 'false']).default('true'),
+  PARLEY_GUARD_USER_POLICY: z.enum(['flag', 'block', 'off']).default('flag'),
+  PARLEY_GUARD_GUEST_POLICY: z.enum(['flag', 'block', 'off']).default('block'),
   PARLEY_MODELS: modelList,
   PARLEY_MODELS_FILE: z.string().min(1).optional(),
   PARLEY_DEFAULT_MODEL: z.string().min(1).optional(),
@@ -105,6 +120,10 @@ const EnvSchema = z.object({
   PARLEY_LOCAL_MODEL_PATH: z.string().min(1).optional(),
   PARLEY_LOCAL_THREADS: z.coerce.number().int().min(1).max(64).default(2),
   PARLEY_MODEL_TIMEOUT: duration('30s'),
+  PARLEY_MODEL_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('https://huggingface.co')
+    .transform((value) => value.replace(/\/+$/, '')),
 })
 
 export type Config = Readonly<{
@@ -115,11 +134,26 @@ export type Config = Readonly<{
   redisUrl: string | undefined
   /** Prepended to every Redis key, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string
+  /** Raw events are kept `retentionDays`; events are buffered (at most `bufferSize`) and written in batches. */
+  analytics: Readonly<{ retentionDays: number; bufferSize: number; batchSize: number; flushIntervalMs: number }>
+  /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined
   admin: Readonly<{ username: string; password: string | undefined; email: string }>
   corsOrigins: readonly string[]
   log: Readonly<{ level: string; pretty: boolean | 'auto' }>
   auth: Readonly<{ accessTokenTtlMs: number; refreshTokenTtlMs: number; rateLimitPerMinute: number }>
   bodyLimit: number
+  guard: Readonly<{
+    guestMessagesPerMinute: number
+    userMessagesPerMinute: number
+    guestMessageCap: number
+    guestSessionTtlMs: number
+    storeGuestEmail: boolean
+    maxMessageLength: number
+    maxSocketsPerUser: number
+    botCheck: boolean
+    policy: Readonly<{ user: GuardPolicy; guest: GuardPolicy }>
+  }>
   trustProxy: boolean
   /** Whether cookies get the Secure flag: true when the public URL is https. */
   secureCookies: boolean
@@ -130,9 +164,14 @@ export type Config = Readonly<{
     localModelPath: string | undefined
     localThreads: number
     firstTokenTimeoutMs: number
+    /** Where `parley model pull` fetches GGUF files: `${downloadBaseUrl}/${repo}/resolve/main/${file}`. */
+    downloadBaseUrl: string
   }>
   version: string
 }>
+
+/** What the pattern check does with a match: let it through and flag it, refuse it, or nothing. */
+export type GuardPolicy = 'flag' | 'block' | 'off'
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -159,6 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
     databaseUrl: e.PARLEY_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'parley.db')}`,
     redisUrl: e.PARLEY_REDIS_URL,
     redisPrefix: e.PARLEY_REDIS_PREFIX,
+    analytics: Object.freeze({
+      retentionDays: e.PARLEY_ANALYTICS_RETENTION_DAYS,
+      bufferSize: e.PARLEY_ANALYTICS_BUFFER_SIZE,
+      batchSize: e.PARLEY_ANALYTICS_BATCH_SIZE,
+      flushIntervalMs: e.PARLEY_ANALYTICS_FLUSH_INTERVAL,
+    }),
+    metricsToken: e.PARLEY_METRICS_TOKEN,
     admin: Object.freeze({
       username: e.PARLEY_ADMIN_USERNAME,
       password: e.PARLEY_ADMIN_PASSWORD,
@@ -175,6 +221,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
       rateLimitPerMinute: e.PARLEY_AUTH_RATE_LIMIT,
     }),
     bodyLimit: e.PARLEY_BODY_LIMIT,
+    guard: Object.freeze({
+      guestMessagesPerMinute: e.PARLEY_GUEST_RATE_LIMIT,
+      userMessagesPerMinute: e.PARLEY_USER_RATE_LIMIT,
+      guestMessageCap: e.PARLEY_GUEST_MESSAGE_CAP,
+      guestSessionTtlMs: e.PARLEY_GUEST_SESSION_TTL,
+      storeGuestEmail: e.PARLEY_GUEST_STORE_EMAIL === 'true',
+      maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
+      maxSocketsPerUser: e.PARLEY_MAX_SOCKETS_PER_USER,
+      botCheck: e.PARLEY_BOT_CHECK === 'true',
+      policy: Object.freeze({ user: e.PARLEY_GUARD_USER_POLICY, guest: e.PARLEY_GUARD_GUEST_POLICY }),
+    }),
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
     secureCookies: e.PARLEY_PUBLIC_URL?.startsWith('https:') ?? false,
     models: Object.freeze({
@@ -184,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
       localModelPath: e.PARLEY_LOCAL_MODEL_PATH,
       localThreads: e.PARLEY_LOCAL_THREADS,
       firstTokenTimeoutMs: e.PARLEY_MODEL_TIMEOUT,
+      downloadBaseUrl: e.PARLEY_MODEL_BASE_URL,
     }),
     version,
   })

@@ -30,7 +30,7 @@ export async function openInfrastructure(config: Config, runtime: Runtime = syst
   const bus = redis
     ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: `${config.redisPrefix}bus` })
     : createMemoryBus()
-  const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus })
+  const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, redis })
   // SQLite serves one process, so any reply still `streaming` belongs to a process that died. With PostgreSQL
   // other replicas may be streaming right now; their crash recovery needs a liveness record (not built yet).
   if (database.dialect === 'sqlite') await services.chat.recoverInterrupted()

@@ -3,15 +3,22 @@ import type { Config } from './config.ts'
 import type { Db, Dialect } from './db/database.ts'
 import { type ModelFactories, buildModelRegistry } from './llm/catalogue.ts'
 import { createLocalModel } from './llm/providers/local.ts'
+import { createAnalyticsService } from './modules/analytics/analytics.service.ts'
 import { createAuditService } from './modules/audit/audit.service.ts'
 import { createAccessTokens } from './modules/auth/access-tokens.ts'
 import { createApiKeysService } from './modules/auth/api-keys.service.ts'
 import { createAuthService } from './modules/auth/auth.service.ts'
 import { createUsersService } from './modules/auth/users.service.ts'
+import { createUserStats } from './modules/auth/users.stats.ts'
 import { createConversationHub } from './modules/chat/chat.hub.ts'
 import { readLastSeq, saveLastSeq } from './modules/chat/chat.repo.ts'
 import { createChatService } from './modules/chat/chat.service.ts'
+import { createChatStats } from './modules/chat/chat.stats.ts'
+import { createGuardService } from './modules/guard/guard.service.ts'
+import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/guard.store.ts'
+import { createGuestsService } from './modules/guests/guests.service.ts'
 import type { Runtime } from './shared/runtime.ts'
+import type { Redis } from 'ioredis'
 
 /** Builds every feature service from infrastructure; shared by the HTTP app and the CLI. */
 export interface ServiceDeps {
@@ -20,6 +27,8 @@ export interface ServiceDeps {
   dialect: Dialect
   runtime: Runtime
   bus: EventBus
+  /** When configured, guard counters live in Redis so limits hold across replicas. */
+  redis?: Redis | undefined
   /** Model constructors; tests inject ones that reach local fake servers. */
   modelFactories?: Partial<ModelFactories>
 }
@@ -27,8 +36,17 @@ export interface ServiceDeps {
 export async function createServices(deps: ServiceDeps) {
   const { config, db, dialect, runtime, bus } = deps
   const audit = createAuditService({ db, runtime })
+  const now = () => runtime.now().getTime()
+  const guard = createGuardService({
+    db,
+    runtime,
+    store: deps.redis ? createRedisGuardStore(deps.redis, config.redisPrefix) : createMemoryGuardStore(now),
+    audit,
+    settings: config.guard,
+    authRateLimitPerMinute: config.auth.rateLimitPerMinute,
+  })
   const tokens = await createAccessTokens({ db, runtime, ttlMs: config.auth.accessTokenTtlMs })
-  const auth = createAuthService({ db, runtime, tokens, audit, bus, refreshTokenTtlMs: config.auth.refreshTokenTtlMs })
+  const auth = createAuthService({ db, runtime, tokens, audit, bus, guard, refreshTokenTtlMs: config.auth.refreshTokenTtlMs })
   const users = createUsersService({ db, runtime, audit, auth, bus })
   const apiKeys = createApiKeysService({ db, runtime, audit })
   const models = buildModelRegistry(config.models, { local: createLocalModel, ...deps.modelFactories })
@@ -37,8 +55,21 @@ export async function createServices(deps: ServiceDeps) {
     saveLastSeq: (conversationId, seq) => saveLastSeq(db, conversationId, seq),
     now: () => runtime.now().getTime(),
   })
-  const chat = createChatService({ db, dialect, runtime, models, hub, firstTokenTimeoutMs: config.models.firstTokenTimeoutMs })
-  return { audit, tokens, auth, users, apiKeys, models, hub, chat }
+  // Analytics reads accounts and messages through the owning modules' own queries, never their tables.
+  const sources = { ...createUserStats(db), ...createChatStats(db) }
+  const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, models })
+  const chat = createChatService({
+    db,
+    dialect,
+    runtime,
+    models: analytics.countedModels,
+    hub,
+    guard,
+    firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
+    onModelCall: analytics.recordModelCall,
+  })
+  const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, settings: config.guard })
+  return { audit, guard, tokens, auth, users, apiKeys, models, hub, chat, guests, analytics }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

@@ -33,21 +33,42 @@ export async function createTestDatabase(dialect: Dialect): Promise<DatabaseHand
     return handle
   }
   const schema = `t_${randomUUID().replaceAll('-', '')}`
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  await admin.end()
   const handle = createDb({ url: TEST_POSTGRES_URL, schema, poolSize: 4 })
-  await migrateToLatest(handle.db, { schema })
+  await withSchemaLock(async (admin) => {
+    await admin.query(`create schema ${schema}`)
+    try {
+      await migrateToLatest(handle.db, { schema })
+    } catch (error) {
+      await handle.close()
+      await admin.query(`drop schema ${schema} cascade`)
+      throw error
+    }
+  })
   return {
     ...handle,
     async close() {
       await handle.close()
-      const cleanup = new pg.Client({ connectionString: TEST_POSTGRES_URL })
-      await cleanup.connect()
-      await cleanup.query(`drop schema ${schema} cascade`)
-      await cleanup.end()
+      await withSchemaLock((admin) => admin.query(`drop schema ${schema} cascade`))
     },
+  }
+}
+
+/** Any number, the same in every test process. */
+const SCHEMA_LOCK_KEY = 70_411_223
+
+/**
+ * Kysely's migrator introspects every schema of the database, and fails ("schema … does not exist") when a
+ * suite running in parallel drops its schema meanwhile. One advisory lock serialises migrating and dropping
+ * across all test processes.
+ */
+async function withSchemaLock<T>(use: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+  await admin.connect()
+  try {
+    await admin.query('select pg_advisory_lock($1)', [SCHEMA_LOCK_KEY])
+    return await use(admin)
+  } finally {
+    await admin.end()
   }
 }
 
@@ -93,7 +114,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     redis && options.redisBusChannel
       ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: options.redisBusChannel })
       : createMemoryBus()
-  const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}) })
+  const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, redis, ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}) })
   await services.users.bootstrapAdmin(ADMIN, () => 'unused-generated-password')
   const logging = options.logStream ? { logStream: options.logStream } : { logger: pino({ level: 'silent' }) }
   const app = await buildApp({ config, database, services, runtime, bus, redis, ...logging })

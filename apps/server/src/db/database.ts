@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { AnalyticsTables } from '../modules/analytics/analytics.table.ts'
 import type { AuditLogTable } from '../modules/audit/audit.table.ts'
 import type {
   ApiKeysTable,
@@ -8,6 +9,8 @@ import type {
   UsersTable,
 } from '../modules/auth/auth.table.ts'
 import type { ConversationsTable, MessagesTable } from '../modules/chat/chat.table.ts'
+import type { FlagsTable } from '../modules/guard/guard.table.ts'
+import type { GuestSessionsTable } from '../modules/guests/guests.table.ts'
 
 /** Every table, composed from the modules that own them. */
 export interface Database {
@@ -19,6 +22,15 @@ export interface Database {
   signing_keys: SigningKeysTable
   conversations: ConversationsTable
   messages: MessagesTable
+  analytics_requests: AnalyticsTables['analytics_requests']
+  analytics_model_calls: AnalyticsTables['analytics_model_calls']
+  analytics_events: AnalyticsTables['analytics_events']
+  analytics_request_rollups: AnalyticsTables['analytics_request_rollups']
+  analytics_model_rollups: AnalyticsTables['analytics_model_rollups']
+  analytics_event_rollups: AnalyticsTables['analytics_event_rollups']
+  analytics_user_daily: AnalyticsTables['analytics_user_daily']
+  flags: FlagsTable
+  guest_sessions: GuestSessionsTable
 }
 
 export type Db = Kysely<Database>

@@ -26,10 +26,14 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
   const byId = new Map(entries.map((entry) => [entry.id, entry]))
   if (!byId.has(defaultId)) throw new UnknownModelError(`Default model "${defaultId}" is not in the model list`)
   const built = new Map<string, Promise<ChatModel>>()
+  const idOf = new WeakMap<ChatModel, string>()
   const instance = (id: string) => {
     let model = built.get(id)
     if (!model) {
-      model = Promise.resolve(byId.get(id)!.create())
+      model = Promise.resolve(byId.get(id)!.create()).then((created) => {
+        idOf.set(created, id)
+        return created
+      })
       // A failed build (bad model file) is retried on the next request rather than cached forever.
       model.catch(() => built.delete(id))
       built.set(id, model)
@@ -49,6 +53,12 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
       const ids = [entry.id, ...entry.fallback.filter((fallbackId) => fallbackId !== entry.id && byId.has(fallbackId))]
       return Promise.all(ids.map(instance))
     },
+
+    /**
+     * The id a model of a chain was configured under. A model's own `modelId` is the provider's name for it
+     * (e.g. `claude-sonnet-4-5` for the id `backup`), which is not what users pick or what messages record.
+     */
+    idOf: (model: ChatModel): string | undefined => idOf.get(model),
 
     /** Releases models that hold resources (the embedded runtime). */
     async close() {

@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AuthService } from '../modules/auth/auth.service.ts'
-import { type ClientInfo, type Permission, type Principal, hasPermission } from '../modules/auth/principal.ts'
+import { type ClientInfo, type Permission, type Principal, hasPermission, isGuest } from '../modules/auth/principal.ts'
 import { AppError, forbidden, unauthorized } from '../shared/errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The one guard every protected route uses, before the body is read: `onRequest: app.requireAuth('users:read')`. */
     requireAuth(permission?: Permission): onRequestAsyncHookHandler
+    /** The guard of the public-widget routes: guest sessions only. */
+    requireGuest(): onRequestAsyncHookHandler
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -42,7 +44,7 @@ export function bearerCredential(request: FastifyRequest): string | undefined {
 export const authPlugin = fp(
   async (app: FastifyInstance, options: { auth: AuthService }) => {
     app.decorateRequest('principal', null)
-    app.decorate('requireAuth', (permission?: Permission): onRequestAsyncHookHandler => {
+    const guard = (allow: (principal: Principal) => boolean): onRequestAsyncHookHandler => {
       return async (request, reply) => {
         const credential = bearerCredential(request)
         if (!credential) {
@@ -54,11 +56,16 @@ export const authPlugin = fp(
           if (error instanceof AppError && error.statusCode === 401) void reply.header('www-authenticate', 'Bearer error="invalid_token"')
           throw error
         })
-        if (permission && !hasPermission(principal, permission)) throw forbidden()
+        if (!allow(principal)) throw forbidden()
         request.principal = principal
         request.log = request.log.child({ user_id: principal.userId })
       }
-    })
+    }
+    // Guests reach only the routes made for them, whatever else a route allows.
+    app.decorate('requireAuth', (permission?: Permission) =>
+      guard((principal) => !isGuest(principal) && (!permission || hasPermission(principal, permission))),
+    )
+    app.decorate('requireGuest', () => guard(isGuest))
   },
   { name: 'auth' },
 )

@@ -6,7 +6,13 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { cause?: unknown; issues?: FieldIssue[]; headers?: Record<string, string> } = {},
+    readonly options: {
+      cause?: unknown
+      issues?: FieldIssue[]
+      headers?: Record<string, string>
+      /** For rate limits: when to retry (also sent in WebSocket error frames). */
+      retryAfterSeconds?: number
+    } = {},
   ) {
     super(message, { cause: options.cause })
   }

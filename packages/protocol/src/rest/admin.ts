@@ -33,6 +33,11 @@ export const AuditEventType = z.enum([
   'user.deleted',
   'api_key.created',
   'api_key.revoked',
+  'guest.session_created',
+  'guest.session_ended',
+  'guard.bot_rejected',
+  'guard.message_blocked',
+  'guard.login_backoff',
 ])
 export type AuditEventType = z.infer<typeof AuditEventType>
 

@@ -18,6 +18,8 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
       const result = streamText({
         model,
         messages: request.messages,
+        // Our only system turn is the conversation's own system prompt; unset, the SDK console.warns on every request.
+        allowSystemInMessages: true,
         abortSignal: signal,
         maxRetries: 0,
         // Errors arrive as stream parts below; the SDK's default handler would also print them to the console.

@@ -1,7 +1,7 @@
 import { type JWK, type JWTPayload, SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, errors } from 'jose'
-import type { Role } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import type { Runtime } from '../../shared/runtime.ts'
+import type { PrincipalRole } from './principal.ts'
 import { insertSigningKeyIfNone, listSigningKeys } from './signing-keys.repo.ts'
 
 const ALGORITHM = 'EdDSA'
@@ -11,7 +11,7 @@ const AUDIENCE = 'parley-api'
 export interface AccessClaims {
   sub: string
   username: string
-  roles: Role[]
+  roles: PrincipalRole[]
   /** Session id: revoking the session invalidates the token at once. */
   jti: string
 }
@@ -50,8 +50,10 @@ export async function createAccessTokens(deps: { db: Db; runtime: Runtime; ttlMs
   return {
     ttlSeconds: Math.floor(ttlMs / 1000),
 
-    async sign(claims: AccessClaims): Promise<string> {
+    /** Signs an access token; guests get a longer one (`ttlMsOverride`) because they have no refresh token. */
+    async sign(claims: AccessClaims, ttlMsOverride?: number): Promise<string> {
       const now = Math.floor(runtime.now().getTime() / 1000)
+      const lifetime = Math.floor((ttlMsOverride ?? ttlMs) / 1000)
       return new SignJWT({ username: claims.username, roles: claims.roles })
         .setProtectedHeader({ alg: ALGORITHM, kid: current.kid, typ: 'JWT' })
         .setSubject(claims.sub)
@@ -59,7 +61,7 @@ export async function createAccessTokens(deps: { db: Db; runtime: Runtime; ttlMs
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt(now)
-        .setExpirationTime(now + Math.floor(ttlMs / 1000))
+        .setExpirationTime(now + lifetime)
         .sign(signingKey)
     },
 
@@ -98,7 +100,7 @@ function toClaims(payload: JWTPayload): AccessClaims {
   if (typeof sub !== 'string' || typeof jti !== 'string' || typeof username !== 'string' || !Array.isArray(roles)) {
     throw new InvalidTokenError('token claims are incomplete')
   }
-  return { sub, jti, username, roles: roles as Role[] }
+  return { sub, jti, username, roles: roles as PrincipalRole[] }
 }
 
 export type AccessTokens = Awaited<ReturnType<typeof createAccessTokens>>

@@ -18,13 +18,13 @@ const tags = ['auth']
 const security = [{ bearer: [] }]
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { config, auth }) => {
-  const limited = { rateLimit: { max: config.auth.rateLimitPerMinute, timeWindow: 60_000 } }
+  const limited = app.limitAuth
   const cookieOptions = { secure: config.secureCookies, maxAgeMs: config.auth.refreshTokenTtlMs }
 
   app.post(
     '/auth/token',
     {
-      config: limited,
+      onRequest: limited,
       schema: { tags, summary: 'OAuth2 token endpoint (password and refresh_token grants, form-encoded)', body: TokenRequest, response: { 200: TokenResponse } },
     },
     async (request) => {
@@ -45,7 +45,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post(
     '/auth/login',
-    { config: limited, schema: { tags, summary: 'JSON login; also sets the refresh cookie', body: LoginRequest, response: { 200: TokenResponse } } },
+    { onRequest: limited, schema: { tags, summary: 'JSON login; also sets the refresh cookie', body: LoginRequest, response: { 200: TokenResponse } } },
     async (request, reply) => {
       const { username, email, password } = request.body
       const tokens = await auth.login((username ?? email)!, password, clientOf(request))
@@ -56,7 +56,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post(
     '/auth/refresh',
-    { config: limited, schema: { tags, summary: 'Rotate a refresh token (body or cookie)', body: RefreshRequest, response: { 200: TokenResponse } } },
+    { onRequest: limited, schema: { tags, summary: 'Rotate a refresh token (body or cookie)', body: RefreshRequest, response: { 200: TokenResponse } } },
     async (request, reply) => {
       const fromCookie = refreshCookieOf(request)
       const token = request.body?.refresh_token ?? fromCookie

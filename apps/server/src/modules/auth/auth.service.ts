@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { hashSecret, randomSecret } from '../../shared/secrets.ts'
 import type { AuditService } from '../audit/audit.service.ts'
+import type { GuardService } from '../guard/guard.service.ts'
 import { type AccessTokens, InvalidTokenError } from './access-tokens.ts'
 import { findApiKeyWithUser, touchApiKey } from './api-keys.repo.ts'
 import type { UserRow } from './auth.table.ts'
@@ -20,7 +21,7 @@ import {
   rotateRefreshToken,
   touchSession,
 } from './sessions.repo.ts'
-import { findUserByLogin, toPublicUser } from './users.repo.ts'
+import { GUEST_ROLES, findUserByLogin, toPublicUser } from './users.repo.ts'
 
 /** Sessions record their last use at most this often, so authenticated reads do not write every time. */
 const TOUCH_INTERVAL_MS = 60_000
@@ -31,11 +32,13 @@ export interface AuthServiceDeps {
   tokens: AccessTokens
   audit: AuditService
   bus: EventBus
+  /** Login backoff after repeated failures (the guard module owns the counters). */
+  guard: Pick<GuardService, 'checkLoginBackoff' | 'recordLoginFailure' | 'recordLoginSuccess'>
   refreshTokenTtlMs: number
 }
 
 export function createAuthService(deps: AuthServiceDeps) {
-  const { db, runtime, tokens, audit, bus, refreshTokenTtlMs } = deps
+  const { db, runtime, tokens, audit, bus, guard, refreshTokenTtlMs } = deps
   const nowIso = () => runtime.now().toISOString()
   const expiryIso = () => new Date(runtime.now().getTime() + refreshTokenTtlMs).toISOString()
 
@@ -63,16 +66,20 @@ export function createAuthService(deps: AuthServiceDeps) {
   return {
     /** Password login: the same answer and about the same time for an unknown user and a wrong password. */
     async login(login: string, password: string, client: ClientInfo): Promise<TokenResponse> {
+      await guard.checkLoginBackoff(login, client.ip)
       const user = await findUserByLogin(db, login)
       if (!user) {
         await burnPasswordCheck(password)
+        await guard.recordLoginFailure(login, client.ip)
         await audit.record({ type: 'login.failed', ip: client.ip, detail: { reason: 'unknown_user' } })
         throw new AppError('invalid_credentials', 'Incorrect username or password')
       }
       if (!(await verifyPassword(user.password_hash, password))) {
+        await guard.recordLoginFailure(login, client.ip)
         await audit.record({ type: 'login.failed', targetId: user.id, ip: client.ip, detail: { reason: 'wrong_password' } })
         throw new AppError('invalid_credentials', 'Incorrect username or password')
       }
+      await guard.recordLoginSuccess(login)
       if (!user.is_active) throw new AppError('account_disabled', 'This account is deactivated')
       const sessionId = runtime.newId()
       const refresh = newRefreshToken(sessionId)
@@ -163,6 +170,26 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** Ends every session of a user (all but one when `exceptSessionId` is given). */
     revokeAll,
+
+    /**
+     * A guest session for the public widget: a shadow account (role `guest`, no password) owning one session
+     * whose access token lasts as long as the session, since guests have no refresh token.
+     */
+    async startGuestSession(client: ClientInfo, ttlMs: number) {
+      const now = runtime.now()
+      const userId = runtime.newId()
+      const sessionId = runtime.newId()
+      const username = `guest_${sessionId.replaceAll('-', '').slice(0, 16)}`
+      const expiresAt = new Date(now.getTime() + ttlMs).toISOString()
+      await insertSession(
+        db,
+        { id: sessionId, user_id: userId, created_at: now.toISOString(), last_used_at: now.toISOString(), expires_at: expiresAt, revoked_at: null, revoke_reason: null, ip: client.ip, user_agent: client.userAgent },
+        null,
+        { id: userId, username, username_key: username, email: `${sessionId}@guest.invalid`, full_name: null, password_hash: '!', roles: GUEST_ROLES, is_active: 1, created_at: now.toISOString(), updated_at: now.toISOString() },
+      )
+      const accessToken = await tokens.sign({ sub: userId, username, roles: ['guest'], jti: sessionId }, ttlMs)
+      return { userId, sessionId, accessToken, expiresIn: Math.floor(ttlMs / 1000), expiresAt }
+    },
   }
 
   async function authenticateApiKey(key: string): Promise<Principal> {
@@ -182,7 +209,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
 function principalOf(user: UserRow, sessionId: string | null, apiKeyId: string | null): Principal {
   const { roles, username, id } = toPublicUser(user)
-  return { userId: id, username, roles, sessionId, apiKeyId }
+  return { userId: id, username, roles: user.roles === GUEST_ROLES ? ['guest'] : roles, sessionId, apiKeyId }
 }
 
 export type AuthService = ReturnType<typeof createAuthService>

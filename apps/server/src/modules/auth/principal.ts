@@ -1,10 +1,13 @@
 import type { Role } from '@parley/protocol'
 
+/** Roles a principal can carry: account roles, or `guest` for a public-widget visitor. */
+export type PrincipalRole = Role | 'guest'
+
 /** Who is making a request, resolved from an access token or an API key. */
 export interface Principal {
   userId: string
   username: string
-  roles: Role[]
+  roles: PrincipalRole[]
   /** Set for access tokens (the token's `jti`). */
   sessionId: string | null
   /** Set for API keys. */
@@ -22,11 +25,15 @@ export const PERMISSIONS = {
   'users:read': ['admin', 'manager'],
   'users:write': ['admin'],
   'audit:read': ['admin'],
+  'analytics:read': ['admin', 'manager'],
+  'flags:read': ['admin', 'manager'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS
 
 export function hasPermission(principal: Principal, permission: Permission): boolean {
-  const allowed: readonly Role[] = PERMISSIONS[permission]
+  const allowed: readonly PrincipalRole[] = PERMISSIONS[permission]
   return principal.roles.some((role) => allowed.includes(role))
 }
+
+export const isGuest = (principal: Principal) => principal.roles.includes('guest')

@@ -1,10 +1,17 @@
 import type { Db } from '../../db/database.ts'
-import type { RefreshTokensTable, SessionRow, SessionsTable, UserRow } from './auth.table.ts'
+import type { NewUserRow, RefreshTokensTable, SessionRow, SessionsTable, UserRow } from './auth.table.ts'
 
-export async function insertSession(db: Db, session: SessionsTable, token: RefreshTokensTable): Promise<void> {
+/** Stores a session with its first refresh token (guest sessions have none), and optionally its new user. */
+export async function insertSession(
+  db: Db,
+  session: SessionsTable,
+  token: RefreshTokensTable | null,
+  newUser?: NewUserRow,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    if (newUser) await trx.insertInto('users').values(newUser).execute()
     await trx.insertInto('sessions').values(session).execute()
-    await trx.insertInto('refresh_tokens').values(token).execute()
+    if (token) await trx.insertInto('refresh_tokens').values(token).execute()
   })
 }
 

@@ -10,6 +10,9 @@ export interface UserRecord extends PublicUser {
 
 const ROLE_ORDER: Role[] = ['admin', 'manager', 'user']
 
+/** The stored roles of a guest's shadow account: guests own conversations like users but are no accounts. */
+export const GUEST_ROLES = 'guest'
+
 export function encodeRoles(roles: readonly Role[]): string {
   return ROLE_ORDER.filter((role) => roles.includes(role)).join(',')
 }
@@ -118,7 +121,7 @@ export async function listUsers(
   db: Db,
   filter: { q?: string; limit: number; offset: number },
 ): Promise<{ items: PublicUser[]; total: number }> {
-  let query = db.selectFrom('users')
+  let query = db.selectFrom('users').where('roles', '!=', GUEST_ROLES)
   if (filter.q) {
     const text = filter.q
     query = query.where((eb) =>

@@ -1,17 +1,16 @@
 import { ChangePasswordRequest, OkResponse, PublicUser, RegisterRequest, UpdateMeRequest } from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import type { Config } from '../../config.ts'
 import { clientOf, principalOf } from '../../plugins/auth.ts'
 import type { UsersService } from './users.service.ts'
 
 const tags = ['users']
 const security = [{ bearer: [] }]
 
-export const usersRoutes: FastifyPluginAsyncZod<{ config: Config; users: UsersService }> = async (app, { config, users }) => {
+export const usersRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async (app, { users }) => {
   app.post(
     '/users',
     {
-      config: { rateLimit: { max: config.auth.rateLimitPerMinute, timeWindow: 60_000 } },
+      onRequest: app.limitAuth,
       schema: { tags, summary: 'Register an account', body: RegisterRequest, response: { 200: PublicUser } },
     },
     async (request) => users.register(request.body, clientOf(request)),

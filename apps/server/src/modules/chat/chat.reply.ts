@@ -26,6 +26,24 @@ export interface ReplyDeps {
   models: ModelRegistry
   hub: ConversationHub
   firstTokenTimeoutMs: number
+  /** Told about every model call as it ends; must return at once (analytics only buffers it). */
+  onModelCall?: ((report: ModelCallReport) => void) | undefined
+}
+
+/** One model call, as analytics records it. */
+export interface ModelCallReport {
+  userId: string
+  conversationId: string
+  provider: string
+  model: string
+  promptTokens: number
+  completionTokens: number
+  /** From the start of streaming to the first text; null when no text came. */
+  firstTokenMs: number | null
+  durationMs: number
+  /** `fallback`: a later model of the chain answered after an earlier one failed. */
+  outcome: 'ok' | 'stopped' | 'failed' | 'fallback'
+  error: ModelError | null
 }
 
 /**
@@ -112,11 +130,31 @@ export function createReplyRunner(deps: ReplyDeps) {
     let answering = chain[0]!
     let usage: Usage | undefined
     let finishReason: 'stop' | 'length' | 'other' | 'stopped' = 'stop'
+    let startedMs = runtime.now().getTime()
+    let firstTokenMs: number | null = null
+    let fellBack = false
+    const reportCall = (message: Message, outcome: ModelCallReport['outcome'], error: ModelError | null = null) =>
+      deps.onModelCall?.({
+        userId: conversation.owner_id,
+        conversationId: conversation.id,
+        provider: answering.provider,
+        model: message.model ?? modelId,
+        promptTokens: message.prompt_tokens ?? 0,
+        completionTokens: message.completion_tokens ?? 0,
+        firstTokenMs,
+        durationMs: runtime.now().getTime() - startedMs,
+        outcome,
+        error,
+      })
     try {
       const context = await buildContext(conversation, answering)
+      startedMs = runtime.now().getTime()
       for await (const part of streamWithFallback(chain, { messages: context }, session.signal, { firstTokenTimeoutMs })) {
-        if (part.type === 'model') answering = part.model
-        else if (part.type === 'text-delta') {
+        if (part.type === 'model') {
+          answering = part.model
+          fellBack = part.failedBefore.length > 0
+        } else if (part.type === 'text-delta') {
+          firstTokenMs ??= runtime.now().getTime() - startedMs
           text += part.delta
           session.emit({ type: 'reply.delta', message_id: placeholder.id, text: part.delta })
         } else {
@@ -134,6 +172,7 @@ export function createReplyRunner(deps: ReplyDeps) {
           error: error instanceof AggregateModelError ? error.message : `${answering.provider}: ${error.message}`,
         })
         const message = repo.toMessage(failed)
+        reportCall(message, 'failed', error)
         session.emit({ type: 'reply.failed', message, error: { code: 'upstream_unavailable', message: 'No model could answer; please try again later' } })
         return message
       }
@@ -145,11 +184,12 @@ export function createReplyRunner(deps: ReplyDeps) {
       status: finishReason === 'stopped' ? 'stopped' : 'complete',
       completed_at: nowIso(),
       provider: answering.provider,
-      model: answering === chain[0] ? modelId : answering.modelId,
+      model: answering === chain[0] ? modelId : (models.idOf(answering) ?? answering.modelId),
       prompt_tokens: usage?.promptTokens ?? null,
       completion_tokens: completionTokens,
     })
     const message = repo.toMessage(stored)
+    reportCall(message, finishReason === 'stopped' ? 'stopped' : fellBack ? 'fallback' : 'ok')
     session.emit({
       type: 'reply.completed',
       message,
@@ -159,9 +199,37 @@ export function createReplyRunner(deps: ReplyDeps) {
     return message
   }
 
+  /** Answers with a fixed notice instead of a model (a message the guard blocked). */
+  async function notice(conversation: ConversationRow, userMessage: Message, session: Awaited<ReturnType<typeof begin>>, text: string): Promise<Message> {
+    const now = nowIso()
+    const row = await repo.appendMessage(db, {
+      id: runtime.newId(),
+      conversation_id: conversation.id,
+      role: 'assistant',
+      content: text,
+      status: 'complete',
+      reply_to: userMessage.id,
+      superseded: 0,
+      client_message_id: null,
+      provider: 'guard',
+      model: null,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      error: null,
+      created_at: now,
+      completed_at: now,
+    })
+    const message = repo.toMessage(row)
+    session.emit({ type: 'reply.started', message: { ...message, content: '', status: 'streaming' } })
+    session.emit({ type: 'reply.delta', message_id: message.id, text })
+    session.emit({ type: 'reply.completed', message, usage: { prompt_tokens: 0, completion_tokens: 0 }, finish_reason: 'stop' })
+    return message
+  }
+
   return {
     begin,
     generate,
+    notice,
     isRunning: (conversationId: string) => running.has(conversationId),
     /** Stops the running reply of a conversation; returns whether one was running. */
     stop(conversationId: string): boolean {
@@ -178,3 +246,4 @@ export function createReplyRunner(deps: ReplyDeps) {
 }
 
 export type ReplyRunner = ReturnType<typeof createReplyRunner>
+export type ReplySession = Awaited<ReturnType<ReplyRunner['begin']>>

@@ -214,3 +214,19 @@ export async function supersedeMessage(db: Db, id: string): Promise<void> {
 export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
 }
+
+/** The newest `limit` visible user messages, newest first, and how many there are in all. */
+export async function recentUserMessages(db: Db, conversationId: string, limit: number): Promise<{ rows: MessageRow[]; total: number }> {
+  const base = db.selectFrom('messages').where('conversation_id', '=', conversationId).where('role', '=', 'user').where('superseded', '=', 0)
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy('position', 'desc').limit(limit).execute(),
+    base.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: Number(count.count) }
+}
+
+/** The visible replies to these user messages (one query for the whole page). */
+export async function repliesTo(db: Db, userMessageIds: string[]): Promise<MessageRow[]> {
+  if (userMessageIds.length === 0) return []
+  return db.selectFrom('messages').selectAll().where('reply_to', 'in', userMessageIds).where('superseded', '=', 0).orderBy('position', 'asc').execute()
+}

@@ -12,7 +12,9 @@ import type { Runtime } from '../../shared/runtime.ts'
 import type { Principal } from '../auth/principal.ts'
 import { decodeCursor, encodeCursor } from './chat.cursor.ts'
 import type { ConversationHub, HubListener } from './chat.hub.ts'
-import { type ReplyOptions, createReplyRunner } from './chat.reply.ts'
+import { type AdmittedMessage, type GuardService, SAFETY_REPLY } from '../guard/guard.service.ts'
+import type { ConversationRow } from './chat.table.ts'
+import { type ReplyDeps, type ReplyOptions, type ReplySession, createReplyRunner } from './chat.reply.ts'
 import * as repo from './chat.repo.ts'
 
 const TITLE_LENGTH = 60
@@ -23,7 +25,10 @@ export interface ChatServiceDeps {
   runtime: Runtime
   models: ModelRegistry
   hub: ConversationHub
+  /** Every user message passes the guard: limits, length, normalisation, injection policy. */
+  guard: Pick<GuardService, 'admitMessage' | 'recordFlags'>
   firstTokenTimeoutMs: number
+  onModelCall?: ReplyDeps['onModelCall']
 }
 
 export interface SendOptions extends ReplyOptions {
@@ -35,7 +40,7 @@ export interface SendOptions extends ReplyOptions {
 export type SendResult = PostMessageResponse & { duplicate: boolean }
 
 export function createChatService(deps: ChatServiceDeps) {
-  const { db, dialect, runtime, models, hub } = deps
+  const { db, dialect, runtime, models, hub, guard } = deps
   const replies = createReplyRunner(deps)
   const nowIso = () => runtime.now().toISOString()
 
@@ -58,6 +63,19 @@ export function createChatService(deps: ChatServiceDeps) {
       completed_at: nowIso(),
     })
     return repo.toMessage(row)
+  }
+
+  /** A blocked message gets the safety notice; anything else goes to the model. */
+  function answer(
+    conversation: ConversationRow,
+    userMessage: Message,
+    session: ReplySession,
+    admitted: AdmittedMessage,
+    options: ReplyOptions,
+  ): Promise<Message> {
+    return admitted.action === 'block'
+      ? replies.notice(conversation, userMessage, session, SAFETY_REPLY)
+      : replies.generate(conversation, userMessage, session, options)
   }
 
   /** The reply to a user message; a repeat of a message still being answered gets the reply in progress. */
@@ -162,17 +180,19 @@ export function createChatService(deps: ChatServiceDeps) {
         const existing = await repo.findMessageByClientId(db, conversationId, options.clientMessageId)
         if (existing) return { user_message: repo.toMessage(existing), assistant_message: await replyTo(existing.id), duplicate: true }
       }
+      const admitted = await guard.admitMessage(principal, content)
       const session = await replies.begin(conversationId, options)
       try {
-        const userMessage = await appendUserMessage(conversationId, content, options.clientMessageId)
+        const userMessage = await appendUserMessage(conversationId, admitted.content, options.clientMessageId)
+        await guard.recordFlags(principal, admitted, { conversationId, messageId: userMessage.id })
         session.emit({ type: 'message.created', message: userMessage })
         options.onAccepted?.(userMessage)
         if (conversation.title === null) {
           // A cheap title from the first message; no extra model call on the hot path.
-          const title = content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat'
+          const title = admitted.content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat'
           await repo.updateConversation(db, conversationId, principal.userId, { title })
         }
-        const assistantMessage = await replies.generate(conversation, userMessage, session, options)
+        const assistantMessage = await answer(conversation, userMessage, session, admitted, options)
         return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
       } finally {
         session.end()
@@ -187,10 +207,12 @@ export function createChatService(deps: ChatServiceDeps) {
       if (!userRow) throw notFound('Reply')
       assertModel(options.model)
       const conversation = await ownConversation(principal, target.conversation_id)
+      // A new answer is a new model call: the same limits and policy apply as to a new message.
+      const admitted = await guard.admitMessage(principal, userRow.content)
       const session = await replies.begin(conversation.id, options)
       try {
         await repo.supersedeMessage(db, target.id)
-        return await replies.generate(conversation, repo.toMessage(userRow), session, options)
+        return await answer(conversation, repo.toMessage(userRow), session, admitted, options)
       } finally {
         session.end()
       }
@@ -201,12 +223,14 @@ export function createChatService(deps: ChatServiceDeps) {
       const target = await repo.findOwnedMessage(db, messageId, principal.userId)
       if (!target || target.role !== 'user') throw notFound('Message')
       const conversation = await ownConversation(principal, target.conversation_id)
+      const admitted = await guard.admitMessage(principal, content)
       const session = await replies.begin(conversation.id, options)
       try {
         await repo.supersedeFrom(db, conversation.id, target.position)
-        const userMessage = await appendUserMessage(conversation.id, content, undefined)
+        const userMessage = await appendUserMessage(conversation.id, admitted.content, undefined)
+        await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
         session.emit({ type: 'message.created', message: userMessage })
-        const assistantMessage = await replies.generate(conversation, userMessage, session, options)
+        const assistantMessage = await answer(conversation, userMessage, session, admitted, options)
         return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
       } finally {
         session.end()
@@ -223,6 +247,18 @@ export function createChatService(deps: ChatServiceDeps) {
     async subscribe(principal: Principal, conversationId: string, afterSeq: number | undefined, listener: HubListener) {
       await ownConversation(principal, conversationId)
       return hub.subscribe(conversationId, afterSeq, listener)
+    },
+
+    /** The newest `limit` user messages, each with its own reply (or none yet), oldest first. */
+    async turns(principal: Principal, conversationId: string, limit: number) {
+      await ownConversation(principal, conversationId)
+      const { rows, total } = await repo.recentUserMessages(db, conversationId, limit)
+      const answers = new Map((await repo.repliesTo(db, rows.map((row) => row.id))).map((reply) => [reply.reply_to, reply]))
+      const turns = rows.reverse().map((row) => {
+        const reply = answers.get(row.id)
+        return { user: repo.toMessage(row), reply: reply ? repo.toMessage(reply) : null }
+      })
+      return { turns, total }
     },
 
     /** Whole conversation for export, oldest first. */

@@ -20,8 +20,9 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   })
-  request.raw.on('close', () => {
-    if (!raw.writableEnded) controller.abort(new Error('client disconnected'))
+  // The response (not the request, which closes once its body is read) tells when the client went away.
+  raw.on('close', () => {
+    if (!raw.writableFinished) controller.abort(new Error('client disconnected'))
   })
   return {
     signal: controller.signal,

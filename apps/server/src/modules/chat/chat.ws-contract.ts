@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { originAllowed } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { AuthService } from '../auth/auth.service.ts'
-import type { Principal } from '../auth/principal.ts'
+import { type Principal, isGuest } from '../auth/principal.ts'
 import type { ChatService } from './chat.service.ts'
 import type { SocketRegistry } from './chat.socket-registry.ts'
 
@@ -43,6 +43,7 @@ export const contractSocketRoutes: FastifyPluginAsync<{ chat: ChatService; auth:
         if (!token) return void refuse(WS_CLOSE.unauthorized, 'token query parameter is required')
         try {
           const principal = await auth.authenticate(token)
+          if (isGuest(principal)) return void refuse(WS_CLOSE.forbidden, 'Guest sessions use the chat API')
           await chat.getOrCreate(principal, idCheck.data)
           sockets.add(socket, principal.userId, principal.sessionId)
           return { principal, conversationId: idCheck.data }

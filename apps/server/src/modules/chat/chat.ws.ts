@@ -13,7 +13,7 @@ import { bearerCredential } from '../../plugins/auth.ts'
 import { originAllowed, tokenFromSubprotocol } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { AuthService } from '../auth/auth.service.ts'
-import type { Principal } from '../auth/principal.ts'
+import { type Principal, isGuest } from '../auth/principal.ts'
 import type { ChatService } from './chat.service.ts'
 import type { SocketRegistry } from './chat.socket-registry.ts'
 
@@ -26,6 +26,8 @@ export interface ChatSocketOptions {
   auth: AuthService
   sockets: SocketRegistry
   corsOrigins: readonly string[]
+  maxSocketsPerUser: number
+  onCapReached?: () => void
 }
 
 /** `GET /api/ws`: one socket, many conversations, typed frames from `@parley/protocol`. */
@@ -70,7 +72,14 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
   const sendError = (code: ErrorCode, message: string, extra: Partial<Extract<ControlFrame, { type: 'error' }>> = {}) =>
     send({ type: 'error', code, message, ...extra })
   const fail = (error: unknown, frame: string, conversationId?: string) => {
-    if (error instanceof AppError) return sendError(error.code, error.message, { frame, ...(conversationId ? { conversation_id: conversationId } : {}) })
+    if (error instanceof AppError) {
+      const retry = error.options.retryAfterSeconds
+      return sendError(error.code, error.message, {
+        frame,
+        ...(conversationId ? { conversation_id: conversationId } : {}),
+        ...(retry !== undefined ? { retry_after_seconds: retry } : {}),
+      })
+    }
     log.error({ err: error, frame }, 'WebSocket frame failed')
     sendError('internal', 'Internal Server Error', { frame })
   }
@@ -83,6 +92,16 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
       return
     }
     clearTimeout(authTimer)
+    if (isGuest(principal)) {
+      socket.close(WS_CLOSE.forbidden, 'guest sessions use the chat API')
+      return
+    }
+    if (sockets.countForUser(principal.userId) >= options.maxSocketsPerUser) {
+      options.onCapReached?.()
+      sendError('rate_limited', `At most ${options.maxSocketsPerUser} open connections per account`)
+      socket.close(WS_CLOSE.abuse, 'too many connections')
+      return
+    }
     sockets.add(socket, principal.userId, principal.sessionId)
     send({ type: 'ready', protocol_version: PROTOCOL_VERSION, user_id: principal.userId })
   }

@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { AggregateModelError, type FallbackStreamPart, streamWithFallback } from './fallback.ts'
+import { type ChatModel, ModelError, type ModelStreamPart } from './types.ts'
+
+type Script = (signal: AbortSignal) => AsyncGenerator<ModelStreamPart>
+
+/** A test double of the provider interface: runs `script`, counting calls and keeping each call's signal. */
+function fakeModel(modelId: string, script: Script) {
+  const signals: AbortSignal[] = []
+  const model: ChatModel & { signals: AbortSignal[] } = {
+    provider: 'fake',
+    modelId,
+    contextTokens: 4096,
+    countTokens: (text) => text.length,
+    signals,
+    stream: (_request, signal) => {
+      signals.push(signal)
+      return script(signal)
+    },
+  }
+  return model
+}
+
+const FINISH: ModelStreamPart = { type: 'finish', finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 2 } }
+const delta = (text: string): ModelStreamPart => ({ type: 'text-delta', delta: text })
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const replies = (...chunks: string[]): Script =>
+  async function* () {
+    for (const chunk of chunks) yield delta(chunk)
+    yield FINISH
+  }
+
+const failsWith = (error: Error, afterChunks: string[] = []): Script =>
+  async function* () {
+    for (const chunk of afterChunks) yield delta(chunk)
+    throw error
+  }
+
+/** Never answers; ends the way real providers do once its signal aborts. */
+// eslint-disable-next-line require-yield -- it never gets as far as a token
+const hangs: Script = async function* (signal) {
+  await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
+  throw new ModelError('aborted', 'Generation was stopped')
+}
+
+const OPTIONS = { firstTokenTimeoutMs: 1000 }
+const REQUEST = { messages: [{ role: 'user' as const, content: 'Hi' }] }
+
+async function run(models: ChatModel[], signal = new AbortController().signal) {
+  const parts: FallbackStreamPart[] = []
+  try {
+    for await (const part of streamWithFallback(models, REQUEST, signal, OPTIONS)) parts.push(part)
+    return { parts, error: undefined }
+  } catch (error) {
+    return { parts, error: error as ModelError }
+  }
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('streamWithFallback', () => {
+  it('streams from the first model when it answers, naming it with no failures', async () => {
+    const primary = fakeModel('primary', replies('Hi', '!'))
+    const { parts, error } = await run([primary, fakeModel('backup', replies('unused'))])
+    expect(error).toBeUndefined()
+    expect(parts).toEqual([{ type: 'model', model: primary, failedBefore: [] }, delta('Hi'), delta('!'), FINISH])
+  })
+
+  it.each([
+    ['a ModelError', new ModelError('unavailable', 'HTTP 500'), 'unavailable'],
+    ['a rejection', new ModelError('rejected', 'HTTP 400'), 'rejected'],
+    ['any other error', new Error('socket hang up'), 'unavailable'],
+  ])('hands over to the next model when the first fails with %s before its first token', async (_name, thrown, kind) => {
+    const primary = fakeModel('primary', failsWith(thrown))
+    const backup = fakeModel('backup', replies('From', ' backup'))
+    const { parts, error } = await run([primary, backup])
+    expect(error).toBeUndefined()
+    expect(parts[0]).toEqual({ type: 'model', model: backup, failedBefore: [{ model: primary, error: expect.objectContaining({ kind }) }] })
+    expect(parts.slice(1)).toEqual([delta('From'), delta(' backup'), FINISH])
+  })
+
+  it('treats a failure after text has flowed as final: no second model, no stitched reply', async () => {
+    const primary = fakeModel('primary', failsWith(new ModelError('unavailable', 'connection reset'), ['Half a ']))
+    const backup = fakeModel('backup', replies('whole answer'))
+    const { parts, error } = await run([primary, backup])
+    expect(parts).toEqual([{ type: 'model', model: primary, failedBefore: [] }, delta('Half a ')])
+    expect(error).toBeInstanceOf(ModelError)
+    expect(error).not.toBeInstanceOf(AggregateModelError)
+    expect(error!.kind).toBe('unavailable')
+    expect(backup.signals).toHaveLength(0)
+  })
+
+  it('hands over when the first token does not come in time, aborting the slow model', async () => {
+    vi.useFakeTimers()
+    const primary = fakeModel('primary', hangs)
+    const backup = fakeModel('backup', replies('On time'))
+    const result = run([primary, backup])
+    await vi.advanceTimersByTimeAsync(OPTIONS.firstTokenTimeoutMs - 1)
+    expect(backup.signals).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(1)
+    const { parts, error } = await result
+    expect(error).toBeUndefined()
+    expect(primary.signals[0]!.aborted).toBe(true)
+    expect(parts[0]).toMatchObject({ model: backup, failedBefore: [{ model: primary, error: { kind: 'timeout' } }] })
+    expect(parts.slice(1)).toEqual([delta('On time'), FINISH])
+  })
+
+  it('times only the first token: a slow but started stream is not cut off', async () => {
+    vi.useFakeTimers()
+    const slow = fakeModel('slow', async function* () {
+      await sleep(OPTIONS.firstTokenTimeoutMs - 100)
+      yield delta('First')
+      await sleep(OPTIONS.firstTokenTimeoutMs * 5)
+      yield delta(' second')
+      yield FINISH
+    })
+    const result = run([slow, fakeModel('backup', replies('unused'))])
+    await vi.advanceTimersByTimeAsync(OPTIONS.firstTokenTimeoutMs * 6)
+    const { parts, error } = await result
+    expect(error).toBeUndefined()
+    expect(parts).toEqual([{ type: 'model', model: slow, failedBefore: [] }, delta('First'), delta(' second'), FINISH])
+    expect(slow.signals[0]!.aborted).toBe(false)
+  })
+
+  it('throws an AggregateModelError listing every model when all fail', async () => {
+    const first = fakeModel('first', failsWith(new ModelError('unavailable', 'HTTP 500')))
+    const second = fakeModel('second', failsWith(new ModelError('rejected', 'HTTP 400')))
+    const { parts, error } = await run([first, second])
+    expect(parts).toEqual([])
+    expect(error).toBeInstanceOf(AggregateModelError)
+    const aggregate = error as AggregateModelError
+    expect(aggregate.kind).toBe('unavailable')
+    expect(aggregate.attempts.map((a) => [a.model.modelId, a.error.kind])).toEqual([
+      ['first', 'unavailable'],
+      ['second', 'rejected'],
+    ])
+    expect(aggregate.message).toBe('fake/first: HTTP 500; fake/second: HTTP 400')
+  })
+
+  it('stops on an outer abort with kind `aborted` and tries no further model', async () => {
+    const controller = new AbortController()
+    const primary = fakeModel('primary', hangs)
+    const backup = fakeModel('backup', replies('unused'))
+    const result = run([primary, backup], controller.signal)
+    await vi.waitFor(() => expect(primary.signals).toHaveLength(1))
+    controller.abort()
+    const { parts, error } = await result
+    expect(parts).toEqual([])
+    expect(error).toBeInstanceOf(ModelError)
+    expect(error).not.toBeInstanceOf(AggregateModelError)
+    expect(error!.kind).toBe('aborted')
+    expect(primary.signals[0]!.aborted).toBe(true)
+    expect(backup.signals).toHaveLength(0)
+  })
+
+  it('tries no model at all when the signal is already aborted', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const primary = fakeModel('primary', replies('unused'))
+    const { error } = await run([primary], controller.signal)
+    expect(error!.kind).toBe('aborted')
+    expect(primary.signals).toHaveLength(0)
+  })
+})

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { type AnthropicRequest, startFakeAnthropic } from '../../../test/fake-anthropic.ts'
+import { type GeminiRequest, startFakeGoogle } from '../../../test/fake-google.ts'
+import { type RecordedRequest, startFakeOpenAI } from '../../../test/fake-openai.ts'
+import type { FakeServer } from '../../../test/fake-server.ts'
+import { type ChatModel, type ChatModelRequest, ModelError, type ModelStreamPart } from '../types.ts'
+import { type RemoteModelSettings, createRemoteModel } from './remote.ts'
+
+/** What a request carried, read the vendor's way, so one set of assertions covers every provider. */
+interface Sent {
+  model: string
+  streaming: boolean
+  key: string | undefined
+  system: unknown
+  turns: unknown
+}
+
+interface Vendor<R> {
+  provider: RemoteModelSettings['provider']
+  model: string
+  start(): Promise<FakeServer<R>>
+  sent(request: R): Sent
+  /** How the key and the system turn `Be brief.` must look on the wire. */
+  expected: { key: string; system: unknown; turns: unknown }
+}
+
+const vendor = <R,>(v: Vendor<R>): Vendor<unknown> => v
+const KEY = 'sk-from-settings'
+
+const openAiStyle = (provider: 'openai' | 'openai-compatible', model: string) =>
+  vendor<RecordedRequest>({
+    provider,
+    model,
+    start: startFakeOpenAI,
+    sent: (r) => ({ model: r.model, streaming: r.stream, key: r.authorization, system: r.messages[0], turns: r.messages.slice(1) }),
+    expected: { key: `Bearer ${KEY}`, system: { role: 'system', content: 'Be brief.' }, turns: [{ role: 'user', content: 'Hi there' }] },
+  })
+
+const VENDORS = [
+  openAiStyle('openai', 'gpt-4o-mini'),
+  vendor<AnthropicRequest>({
+    provider: 'anthropic',
+    model: 'claude-sonnet-4-5',
+    start: startFakeAnthropic,
+    sent: (r) => ({ model: r.model, streaming: r.stream, key: r.apiKey, system: r.system, turns: r.messages }),
+    expected: { key: KEY, system: [{ type: 'text', text: 'Be brief.' }], turns: [{ role: 'user', content: [{ type: 'text', text: 'Hi there' }] }] },
+  }),
+  vendor<GeminiRequest>({
+    provider: 'google',
+    model: 'gemini-2.5-flash',
+    start: startFakeGoogle,
+    sent: (r) => ({ model: r.model, streaming: r.alt === 'sse', key: r.apiKey, system: r.systemInstruction, turns: r.contents }),
+    expected: { key: KEY, system: { parts: [{ text: 'Be brief.' }] }, turns: [{ role: 'user', parts: [{ text: 'Hi there' }] }] },
+  }),
+  openAiStyle('openai-compatible', 'llama3.2'),
+]
+
+const REQUEST: ChatModelRequest = {
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Hi there' },
+  ],
+}
+
+async function collect(model: ChatModel, signal = new AbortController().signal): Promise<ModelStreamPart[]> {
+  const parts: ModelStreamPart[] = []
+  for await (const part of model.stream(REQUEST, signal)) parts.push(part)
+  return parts
+}
+
+async function failure(promise: Promise<unknown>): Promise<ModelError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught)
+  expect(error).toBeInstanceOf(ModelError)
+  return error as ModelError
+}
+
+describe.each(VENDORS)('remote provider $provider against its wire format', (v) => {
+  let fake: FakeServer<unknown>
+  let model: ChatModel
+  beforeAll(async () => {
+    fake = await v.start()
+    model = createRemoteModel({ provider: v.provider, model: v.model, baseUrl: fake.baseUrl, apiKey: KEY, contextTokens: 8192 })
+  })
+  afterAll(() => fake.close())
+  beforeEach(() => fake.set({ kind: 'reply', chunks: ['Hel', 'lo', ' there'], usage: { prompt_tokens: 7, completion_tokens: 3 } }))
+
+  it('streams the deltas in order, then the usage the provider reported', async () => {
+    const parts = await collect(model)
+    expect(parts).toEqual([
+      { type: 'text-delta', delta: 'Hel' },
+      { type: 'text-delta', delta: 'lo' },
+      { type: 'text-delta', delta: ' there' },
+      { type: 'finish', finishReason: 'stop', usage: { promptTokens: 7, completionTokens: 3 } },
+    ])
+    expect(model).toMatchObject({ provider: v.provider, modelId: v.model })
+  })
+
+  it('sends the configured key in the vendor header and the system turn the vendor way', async () => {
+    await collect(model)
+    const sent = v.sent(fake.requests.at(-1))
+    expect(sent).toEqual({ model: v.model, streaming: true, ...v.expected })
+  })
+
+  it.each([
+    [500, 'unavailable'],
+    [400, 'rejected'],
+  ] as const)('reports HTTP %i as a ModelError of kind %s', async (status, kind) => {
+    fake.set({ kind: 'fail', status })
+    const error = await failure(collect(model))
+    expect(error.kind).toBe(kind)
+    expect(error.message).toContain(String(status))
+  })
+
+  it('stops promptly when aborted mid-stream and closes the upstream connection', async () => {
+    fake.set({ kind: 'gated', chunks: ['Hel', 'lo'], rest: [' there'] })
+    const controller = new AbortController()
+    const stream = model.stream(REQUEST, controller.signal)[Symbol.asyncIterator]()
+    expect(await stream.next()).toEqual({ done: false, value: { type: 'text-delta', delta: 'Hel' } })
+    expect(fake.openStreams()).toBe(1)
+
+    const abortedAt = performance.now()
+    controller.abort()
+    const error = await failure(
+      (async () => {
+        for (let next = await stream.next(); !next.done; next = await stream.next()) expect(next.value.type).toBe('text-delta')
+      })(),
+    )
+    expect(error.kind).toBe('aborted')
+    expect(performance.now() - abortedAt).toBeLessThan(1000)
+    await vi.waitFor(() => expect(fake.openStreams()).toBe(0), { timeout: 1000 })
+  })
+})

@@ -1,0 +1,141 @@
+import type { Db } from '../../db/database.ts'
+import { AggregateModelError } from '../../llm/fallback.ts'
+import type { Runtime } from '../../shared/runtime.ts'
+import type { ModelCallReport } from '../chat/chat.reply.ts'
+import { authEventOf } from './analytics.auth-events.ts'
+import { type AnalyticsEvent, type ModelCallEvent, type NamedEventName, tokensPerSecond } from './analytics.events.ts'
+import { deleteRawBefore, writeEvents } from './analytics.ingest.repo.ts'
+import { createMetrics } from './analytics.metrics.ts'
+import { type Timers, createRecorder, systemTimers } from './analytics.recorder.ts'
+
+export interface AnalyticsSettings {
+  retentionDays: number
+  bufferSize: number
+  batchSize: number
+  flushIntervalMs: number
+}
+
+/** What the capture side logs through; the HTTP app hands its logger over in `start`. */
+export interface AnalyticsLog {
+  error(detail: object, message: string): void
+  info(detail: object, message: string): void
+}
+
+export interface AnsweredRequest {
+  /** Route pattern; undefined when no route matched. */
+  route: string | undefined
+  method: string
+  status: number
+  durationMs: number
+  userId: string | null
+  requestId: string
+  body: unknown
+}
+
+const RETENTION_EVERY_MS = 3_600_000
+/** Probes and scrapes would outnumber real traffic in the raw tables; Prometheus still sees them. */
+const NOT_STORED = new Set(['/metrics', '/health', '/api/health', '/ready'])
+
+/**
+ * The capture side: turns requests, model calls and auth outcomes into events, updates Prometheus metrics at
+ * once, and buffers events for batched storage. Nothing here waits on the database.
+ */
+export function createAnalyticsCapture(deps: { db: Db; runtime: Runtime; settings: AnalyticsSettings; timers?: Timers; activeStreams: () => number }) {
+  const { db, runtime, settings } = deps
+  const timers = deps.timers ?? systemTimers
+  let log: AnalyticsLog | undefined
+  const recorder = createRecorder<AnalyticsEvent>({
+    capacity: settings.bufferSize,
+    batchSize: settings.batchSize,
+    intervalMs: settings.flushIntervalMs,
+    timers,
+    write: (batch) => writeEvents(db, batch),
+    onWriteError: (err, lost) => log?.error({ err, lost }, 'Analytics events could not be stored'),
+  })
+  const metrics = createMetrics({ recorder: recorder.stats, activeStreams: deps.activeStreams })
+  let retention: unknown
+  const nowIso = () => runtime.now().toISOString()
+
+  function recordEvent(name: NamedEventName, userId: string | null) {
+    metrics.observeEvent(name)
+    recorder.record({ kind: 'event', id: runtime.newId(), at: nowIso(), name, userId })
+  }
+
+  /** Deletes raw events older than the retention period; rollups stay. */
+  async function prune(): Promise<number> {
+    const cutoff = new Date(runtime.now().getTime() - settings.retentionDays * 86_400_000).toISOString()
+    return deleteRawBefore(db, cutoff)
+  }
+
+  return {
+    metrics,
+    stats: recorder.stats,
+    flush: recorder.flush,
+    prune,
+
+    recordRequest(request: AnsweredRequest) {
+      const route = request.route ?? '(unmatched)'
+      metrics.observeRequest(route, request.method, request.status, request.durationMs)
+      const auth = request.route ? authEventOf(request.method, request.route, request.status, request.body) : null
+      if (auth) recordEvent(auth, request.userId)
+      if (NOT_STORED.has(route)) return
+      recorder.record({
+        kind: 'request',
+        id: runtime.newId(),
+        at: nowIso(),
+        route,
+        method: request.method,
+        status: request.status,
+        durationMs: Math.round(request.durationMs),
+        userId: request.userId,
+        requestId: request.requestId,
+      })
+    },
+
+    /** Given to the chat module as `onModelCall`. */
+    recordModelCall(report: ModelCallReport) {
+      const event: ModelCallEvent = {
+        kind: 'model_call',
+        id: runtime.newId(),
+        at: nowIso(),
+        userId: report.userId,
+        conversationId: report.conversationId,
+        provider: report.provider,
+        model: report.model,
+        promptTokens: report.promptTokens,
+        completionTokens: report.completionTokens,
+        ttftMs: report.firstTokenMs,
+        durationMs: report.durationMs,
+        tokensPerSecond: tokensPerSecond(report.completionTokens, report.firstTokenMs, report.durationMs),
+        outcome: report.outcome,
+        // The whole chain failed: the last model's failure is the one the user met.
+        errorClass: report.error ? ((report.error instanceof AggregateModelError ? report.error.attempts.at(-1)?.error.kind : undefined) ?? report.error.kind) : null,
+      }
+      metrics.observeModelCall(event)
+      recorder.record(event)
+    },
+
+    recordEvent,
+
+    /** Starts the periodic flush and retention; the HTTP app calls it once it is built. */
+    start(logger: AnalyticsLog) {
+      log = logger
+      recorder.start()
+      retention ??= timers.setInterval(() => {
+        prune().then(
+          (deleted) => deleted > 0 && log?.info({ deleted }, 'Expired analytics events deleted'),
+          (err: unknown) => log?.error({ err }, 'Analytics retention failed'),
+        )
+      }, RETENTION_EVERY_MS)
+    },
+
+    /** Stops the timers and stores what is buffered. */
+    async close() {
+      if (retention !== undefined) timers.clearInterval(retention)
+      retention = undefined
+      await recorder.close()
+    },
+  }
+}
+
+export type AnalyticsCapture = ReturnType<typeof createAnalyticsCapture>

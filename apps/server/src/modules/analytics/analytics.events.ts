@@ -1,0 +1,54 @@
+/** How a model call ended; `fallback` means a later model of the chain answered after an earlier one failed. */
+export type ModelCallOutcome = 'ok' | 'stopped' | 'failed' | 'fallback'
+
+/** Event names without figures; guard events will join these. */
+export type NamedEventName = 'auth.register' | 'auth.login' | 'auth.login_failed'
+
+export interface RequestEvent {
+  kind: 'request'
+  id: string
+  at: string
+  route: string
+  method: string
+  status: number
+  durationMs: number
+  userId: string | null
+  requestId: string
+}
+
+export interface ModelCallEvent {
+  kind: 'model_call'
+  id: string
+  at: string
+  userId: string
+  conversationId: string
+  provider: string
+  model: string
+  promptTokens: number
+  completionTokens: number
+  ttftMs: number | null
+  durationMs: number
+  tokensPerSecond: number | null
+  outcome: ModelCallOutcome
+  errorClass: string | null
+}
+
+export interface NamedEvent {
+  kind: 'event'
+  id: string
+  at: string
+  name: NamedEventName
+  userId: string | null
+}
+
+export type AnalyticsEvent = RequestEvent | ModelCallEvent | NamedEvent
+
+/** Calls whose duration is a response time: the user got a whole answer. */
+export const COMPLETED_OUTCOMES: readonly ModelCallOutcome[] = ['ok', 'fallback']
+
+/** Completion tokens per second of streaming, i.e. after the first token; null when that time is zero. */
+export function tokensPerSecond(completionTokens: number, ttftMs: number | null, durationMs: number): number | null {
+  if (ttftMs === null) return null
+  const streamingMs = durationMs - ttftMs
+  return streamingMs > 0 ? (completionTokens * 1000) / streamingMs : null
+}

@@ -1,0 +1,217 @@
+import type {
+  AnalyticsModelsReport,
+  AnalyticsRangeQuery,
+  AnalyticsSummary,
+  AnalyticsUsersQuery,
+  AnalyticsUsersReport,
+  MyUsage,
+  Timeseries,
+  TimeseriesQuery,
+} from '@parley/protocol'
+import type { Db } from '../../db/database.ts'
+import { badRequest } from '../../shared/errors.ts'
+import type { Runtime } from '../../shared/runtime.ts'
+import { PERIOD_MS, type Period, type TimeRange, alignRange, bucketOf, bucketStart, bucketsOf, floorTo } from './analytics.buckets.ts'
+import { type PercentileQuery, modelCallPercentiles } from './analytics.percentiles.ts'
+import * as repo from './analytics.repo.ts'
+
+/** Figures owned by other modules (accounts, conversations, messages), reached through their own queries. */
+export interface UsageSources {
+  countUsers(): Promise<number>
+  usernames(ids: readonly string[]): Promise<Map<string, string>>
+  countConversations(): Promise<number>
+  countMessages(range?: TimeRange): Promise<number>
+  messagesPerBucket(range: TimeRange, bucket: Period): Promise<Map<string, number>>
+  messagesPerOwner(range: TimeRange, ownerId?: string): Promise<Map<string, number>>
+  messagesPerDayOfOwner(ownerId: string, range: TimeRange): Promise<Map<string, number>>
+}
+
+/** Buckets shown when a time series names no `from`. */
+const DEFAULT_BUCKETS: Record<Period, number> = { minute: 60, hour: 24, day: 30 }
+/** Days covered by the users, models and own-usage reports when no `from` is given. */
+const DEFAULT_DAYS = 30
+
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null)
+
+/** The read side: summary, time series, per-user, per-model and own-usage reports. */
+export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources: UsageSources }) {
+  const { db, runtime, sources } = deps
+  const nowMs = () => runtime.now().getTime()
+  const dayRange = (query: AnalyticsRangeQuery) => alignRange(query, 'day', nowMs(), DEFAULT_DAYS)
+
+  /** Summary window: as given, or the last 24 whole hours (this one included). */
+  function summaryWindow(query: AnalyticsRangeQuery): TimeRange {
+    const to = query.to ? Date.parse(query.to) : floorTo(nowMs(), 'hour') + PERIOD_MS.hour
+    const from = query.from ? Date.parse(query.from) : to - 24 * PERIOD_MS.hour
+    if (from >= to) throw badRequest('from must be before to', [{ path: 'querystring.from', message: 'must be before to' }])
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
+  }
+
+  const percentilesOf = (range: TimeRange, column: PercentileQuery['column'], percentiles: number[], groupBy: PercentileQuery['groupBy'] = 'all') =>
+    modelCallPercentiles(db, { range, column, groupBy, percentiles })
+
+  async function summary(query: AnalyticsRangeQuery): Promise<AnalyticsSummary> {
+    const window = summaryWindow(query)
+    const today = alignRange({}, 'day', nowMs(), 1)
+    const [users, conversations, messages, tokens, calls, requests, latency, ttft, todayCalls, todayRequests, active, messagesToday] = await Promise.all([
+      sources.countUsers(),
+      sources.countConversations(),
+      sources.countMessages(),
+      repo.totalTokens(db),
+      repo.rawModelCounts(db, window, null),
+      repo.rawRequestCounts(db, window, null),
+      percentilesOf(window, 'duration_ms', [50, 95, 99]),
+      percentilesOf(window, 'ttft_ms', [50, 95]),
+      repo.rolledModelCounts(db, today, 'day'),
+      repo.rolledRequestCounts(db, today, 'day'),
+      repo.dailyActiveUsers(db, today),
+      sources.countMessages(today),
+    ])
+    const day = bucketOf(today.from, 'day')
+    const call = calls.get('') ?? { calls: 0, failed: 0, completed: 0, completedMs: 0, tokens: 0 }
+    const request = requests.get('') ?? { requests: 0, serverErrors: 0 }
+    const lat = latency.get('')
+    const first = ttft.get('')
+    return {
+      total_users: users,
+      active_users_today: active.get(day) ?? 0,
+      total_conversations: conversations,
+      total_messages: messages,
+      total_tokens_used: tokens,
+      avg_response_time: call.completed > 0 ? call.completedMs / call.completed / 1000 : 0,
+      error_rate: ratio(call.failed, call.calls) ?? 0,
+      request_error_rate: ratio(request.serverErrors, request.requests) ?? 0,
+      model_calls: call.calls,
+      latency_p50_ms: lat?.get(50) ?? null,
+      latency_p95_ms: lat?.get(95) ?? null,
+      latency_p99_ms: lat?.get(99) ?? null,
+      ttft_p50_ms: first?.get(50) ?? null,
+      ttft_p95_ms: first?.get(95) ?? null,
+      tokens_today: todayCalls.get(day)?.tokens ?? 0,
+      messages_today: messagesToday,
+      requests_today: todayRequests.get(day)?.requests ?? 0,
+      guest_sessions_today: 0,
+      window,
+    }
+  }
+
+  /** Values per bucket prefix; missing buckets are 0 for counts and null for rates and percentiles. */
+  async function seriesValues(metric: TimeseriesQuery['metric'], range: TimeRange, bucket: Period): Promise<Map<string, number | null>> {
+    const modelCounts = () => (bucket === 'minute' ? repo.rawModelCounts(db, range, bucket) : repo.rolledModelCounts(db, range, bucket))
+    const requestCounts = () => (bucket === 'minute' ? repo.rawRequestCounts(db, range, bucket) : repo.rolledRequestCounts(db, range, bucket))
+    const each = <T>(map: Map<string, T>, pick: (value: T) => number | null) => new Map([...map].map(([key, value]) => [key, pick(value)]))
+    const percentile = async (column: 'duration_ms' | 'ttft_ms', p: number) =>
+      each(await percentilesOf(range, column, [p], bucket), (values) => values.get(p) ?? null)
+    switch (metric) {
+      case 'messages':
+        return sources.messagesPerBucket(range, bucket)
+      case 'tokens':
+        return each(await modelCounts(), (c) => c.tokens)
+      case 'model_calls':
+        return each(await modelCounts(), (c) => c.calls)
+      case 'error_rate':
+        return each(await modelCounts(), (c) => ratio(c.failed, c.calls))
+      case 'requests':
+        return each(await requestCounts(), (c) => c.requests)
+      case 'request_error_rate':
+        return each(await requestCounts(), (c) => ratio(c.serverErrors, c.requests))
+      case 'active_users':
+        return bucket === 'day' ? repo.dailyActiveUsers(db, range) : repo.rawActiveUsers(db, range, bucket)
+      case 'latency_p50':
+        return percentile('duration_ms', 50)
+      case 'latency_p95':
+        return percentile('duration_ms', 95)
+      case 'latency_p99':
+        return percentile('duration_ms', 99)
+      case 'ttft_p50':
+        return percentile('ttft_ms', 50)
+      case 'ttft_p95':
+        return percentile('ttft_ms', 95)
+    }
+  }
+
+  async function timeseries(query: TimeseriesQuery): Promise<Timeseries> {
+    const range = alignRange(query, query.bucket, nowMs(), DEFAULT_BUCKETS[query.bucket])
+    const values = await seriesValues(query.metric, range, query.bucket)
+    const isCount = ['messages', 'tokens', 'model_calls', 'requests', 'active_users'].includes(query.metric)
+    const points = bucketsOf(range, query.bucket).map((prefix) => ({
+      start: bucketStart(prefix, query.bucket),
+      value: values.get(prefix) ?? (isCount ? 0 : null),
+    }))
+    return { metric: query.metric, bucket: query.bucket, ...range, points }
+  }
+
+  async function users(query: AnalyticsUsersQuery): Promise<AnalyticsUsersReport> {
+    const range = dayRange(query)
+    const [totals, messages] = await Promise.all([repo.userTotals(db, range), sources.messagesPerOwner(range)])
+    const byUser = new Map(totals.map((total) => [total.userId, total]))
+    const ids = [...new Set([...byUser.keys(), ...messages.keys()])]
+    const rows = ids.map((id) => {
+      const total = byUser.get(id)
+      const prompt = total?.promptTokens ?? 0
+      const completion = total?.completionTokens ?? 0
+      return {
+        user_id: id,
+        messages: messages.get(id) ?? 0,
+        model_calls: total?.modelCalls ?? 0,
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        tokens: prompt + completion,
+        last_active_at: total?.lastActiveAt ?? null,
+      }
+    })
+    const key = query.sort
+    rows.sort((a, b) => b[key] - a[key] || (a.user_id < b.user_id ? -1 : 1))
+    const top = rows.slice(0, query.limit)
+    const names = await sources.usernames(top.map((row) => row.user_id))
+    return { ...range, users: top.map((row) => ({ ...row, username: names.get(row.user_id) ?? null })) }
+  }
+
+  async function models(query: AnalyticsRangeQuery): Promise<AnalyticsModelsReport> {
+    const range = dayRange(query)
+    const [totals, latency, ttft] = await Promise.all([
+      repo.modelTotals(db, range),
+      percentilesOf(range, 'duration_ms', [50, 95], 'model'),
+      percentilesOf(range, 'ttft_ms', [50, 95], 'model'),
+    ])
+    return {
+      ...range,
+      models: totals.map((m) => {
+        const key = `${m.provider} ${m.model}`
+        return {
+          provider: m.provider,
+          model: m.model,
+          calls: m.calls,
+          ok: m.ok,
+          stopped: m.stopped,
+          failed: m.failed,
+          fallbacks: m.fallback,
+          prompt_tokens: m.promptTokens,
+          completion_tokens: m.completionTokens,
+          error_rate: ratio(m.failed, m.calls) ?? 0,
+          tokens_per_second: m.streamMs > 0 ? (m.streamTokens * 1000) / m.streamMs : null,
+          latency_p50_ms: latency.get(key)?.get(50) ?? null,
+          latency_p95_ms: latency.get(key)?.get(95) ?? null,
+          ttft_p50_ms: ttft.get(key)?.get(50) ?? null,
+          ttft_p95_ms: ttft.get(key)?.get(95) ?? null,
+        }
+      }),
+    }
+  }
+
+  async function myUsage(userId: string, query: AnalyticsRangeQuery): Promise<MyUsage> {
+    const range = dayRange(query)
+    const [tokens, messages] = await Promise.all([repo.userDays(db, userId, range), sources.messagesPerDayOfOwner(userId, range)])
+    const days = bucketsOf(range, 'day').map((day) => {
+      const prompt = tokens.get(day)?.promptTokens ?? 0
+      const completion = tokens.get(day)?.completionTokens ?? 0
+      return { day, messages: messages.get(day) ?? 0, prompt_tokens: prompt, completion_tokens: completion, tokens: prompt + completion }
+    })
+    const sum = (field: 'messages' | 'prompt_tokens' | 'completion_tokens' | 'tokens') => days.reduce((total, day) => total + day[field], 0)
+    return { ...range, days, totals: { messages: sum('messages'), prompt_tokens: sum('prompt_tokens'), completion_tokens: sum('completion_tokens'), tokens: sum('tokens') } }
+  }
+
+  return { summary, timeseries, users, models, myUsage }
+}
+
+export type AnalyticsReports = ReturnType<typeof createAnalyticsReports>

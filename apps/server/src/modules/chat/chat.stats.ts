@@ -1,0 +1,71 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/database.ts'
+
+/** A half-open range `[from, to)` of ISO-8601 UTC times. */
+export interface StatsRange {
+  from: string
+  to: string
+}
+
+/** ISO-time prefix lengths of minute, hour and day buckets (`created_at` is ISO text on both databases). */
+const PREFIX = { minute: 16, hour: 13, day: 10 } as const
+
+/**
+ * Read-only counts over the chat tables for the analytics module, which may not read them itself.
+ * A message is every stored message, user and assistant, including failed, stopped and replaced replies.
+ */
+export function createChatStats(db: Db) {
+  return {
+    async countConversations(): Promise<number> {
+      const row = await db.selectFrom('conversations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+      return Number(row.n)
+    },
+
+    async countMessages(range?: StatsRange): Promise<number> {
+      let query = db.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n'))
+      if (range) query = query.where('created_at', '>=', range.from).where('created_at', '<', range.to)
+      return Number((await query.executeTakeFirstOrThrow()).n)
+    },
+
+    /** Messages per bucket, keyed by the bucket's ISO prefix (`2026-03-10T14`). */
+    async messagesPerBucket(range: StatsRange, bucket: keyof typeof PREFIX): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom('messages')
+        .select([sql<string>`substr(created_at, 1, ${sql.lit(PREFIX[bucket])})`.as('bucket'), sql<string>`count(*)`.as('n')])
+        .where('created_at', '>=', range.from)
+        .where('created_at', '<', range.to)
+        .groupBy(sql`1`)
+        .execute()
+      return new Map(rows.map((row) => [row.bucket, Number(row.n)]))
+    },
+
+    /** Messages in each owner's conversations; `ownerId` narrows to one owner. */
+    async messagesPerOwner(range: StatsRange, ownerId?: string): Promise<Map<string, number>> {
+      let query = db
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .select(['conversations.owner_id', sql<string>`count(*)`.as('n')])
+        .where('messages.created_at', '>=', range.from)
+        .where('messages.created_at', '<', range.to)
+        .groupBy('conversations.owner_id')
+      if (ownerId) query = query.where('conversations.owner_id', '=', ownerId)
+      return new Map((await query.execute()).map((row) => [row.owner_id, Number(row.n)]))
+    },
+
+    /** One owner's messages per UTC day (`2026-03-10`). */
+    async messagesPerDayOfOwner(ownerId: string, range: StatsRange): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .select([sql<string>`substr(messages.created_at, 1, 10)`.as('day'), sql<string>`count(*)`.as('n')])
+        .where('conversations.owner_id', '=', ownerId)
+        .where('messages.created_at', '>=', range.from)
+        .where('messages.created_at', '<', range.to)
+        .groupBy(sql`1`)
+        .execute()
+      return new Map(rows.map((row) => [row.day, Number(row.n)]))
+    },
+  }
+}
+
+export type ChatStats = ReturnType<typeof createChatStats>

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { createLimiter } from './guard.limiter.ts'
+import { createLoginBackoff } from './guard.login-backoff.ts'
+import { createMemoryGuardStore } from './guard.store.ts'
+
+function clock(start = 1_000_000) {
+  let now = start
+  return { now: () => now, advance: (ms: number) => (now += ms) }
+}
+
+describe('limiter', () => {
+  it('lets the Nth request pass, refuses the N+1th, and passes again in the next window', async () => {
+    const time = clock(60_000 * 100)
+    const limiter = createLimiter(createMemoryGuardStore(time.now), time.now)
+    for (let i = 1; i <= 3; i += 1) expect((await limiter.hit('ip:1', 3, 60_000)).allowed).toBe(true)
+    const refused = await limiter.hit('ip:1', 3, 60_000)
+    expect(refused).toEqual({ allowed: false, limit: 3, remaining: 0, resetSeconds: 60 })
+    expect((await limiter.hit('ip:2', 3, 60_000)).allowed).toBe(true)
+    time.advance(60_000)
+    expect((await limiter.hit('ip:1', 3, 60_000)).allowed).toBe(true)
+  })
+})
+
+describe('login backoff', () => {
+  it('requires growing waits after five failures and forgets them on success', async () => {
+    const time = clock()
+    const backoff = createLoginBackoff(createMemoryGuardStore(time.now), time.now)
+    const keys = ['user:alice', 'ip:1.2.3.4']
+    for (let i = 0; i < 5; i += 1) await backoff.recordFailure(keys)
+    expect(await backoff.waitSeconds(keys)).toBe(1)
+    time.advance(1000)
+    expect(await backoff.waitSeconds(keys)).toBe(0)
+    await backoff.recordFailure(keys)
+    expect(await backoff.waitSeconds(keys)).toBe(2)
+    await backoff.clear('user:alice')
+    expect(await backoff.waitSeconds(['user:alice'])).toBe(0)
+    expect(await backoff.waitSeconds(['ip:1.2.3.4'])).toBe(2)
+  })
+})

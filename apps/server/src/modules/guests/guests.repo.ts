@@ -1,0 +1,51 @@
+import type { GuestSessionInfo } from '@parley/protocol'
+import type { Db } from '../../db/database.ts'
+import type { GuestSessionRow, GuestSessionsTable } from './guests.table.ts'
+
+export async function insertGuestSession(db: Db, row: GuestSessionsTable): Promise<void> {
+  await db.insertInto('guest_sessions').values(row).execute()
+}
+
+export async function findGuestSession(db: Db, id: string): Promise<GuestSessionRow | undefined> {
+  return db.selectFrom('guest_sessions').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function setGuestConversation(db: Db, id: string, conversationId: string): Promise<void> {
+  await db.updateTable('guest_sessions').set({ conversation_id: conversationId }).where('id', '=', id).execute()
+}
+
+export async function countGuestMessage(db: Db, id: string, now: string): Promise<void> {
+  await db
+    .updateTable('guest_sessions')
+    .set((eb) => ({ message_count: eb('message_count', '+', 1), last_activity_at: now }))
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Newest first, with whether the session is still usable (not revoked, not expired). */
+export async function listGuestSessions(db: Db, options: { limit: number; offset: number; now: string }) {
+  const [rows, count] = await Promise.all([
+    db
+      .selectFrom('guest_sessions as g')
+      .innerJoin('sessions as s', 's.id', 'g.id')
+      .selectAll('g')
+      .select('s.revoked_at')
+      .orderBy('g.created_at', 'desc')
+      .orderBy('g.id', 'desc')
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute(),
+    db.selectFrom('guest_sessions').select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
+  ])
+  const items: GuestSessionInfo[] = rows.map((row) => ({
+    id: row.id,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+    last_activity_at: row.last_activity_at,
+    ip: row.ip,
+    email: row.email,
+    message_count: row.message_count,
+    active: row.revoked_at === null && row.expires_at > options.now,
+  }))
+  return { items, total: Number(count.count) }
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import { type GuardService, rateLimitHeaders } from '../modules/guard/guard.service.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Per-IP limit of the sign-in, registration, token and guest-session endpoints: `onRequest: app.limitAuth`. */
+    limitAuth: onRequestAsyncHookHandler
+  }
+}
+
+/**
+ * The guard's limiter, rather than a generic rate-limit plugin, counts these requests: one implementation for
+ * every limit, shared through Redis when configured, and driven by the injected clock in tests.
+ */
+export const authRateLimitPlugin = fp(
+  async (app: FastifyInstance, options: { guard: GuardService }) => {
+    app.decorate('limitAuth', async (request, reply) => {
+      const decision = await options.guard.limitAuthRequest(request.ip)
+      void reply.headers(rateLimitHeaders(decision))
+    })
+  },
+  { name: 'auth-rate-limit' },
+)

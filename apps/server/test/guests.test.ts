@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
+import { DIALECTS, type TestApp, buildTestApp, errorOf, signedInAdmin } from './helpers.ts'
+import { connect, listenForSockets } from './ws-client.ts'
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
+
+describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
+  let t: TestApp
+  let upstream: FakeOpenAI
+  let base: string
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI()
+    t = await buildTestApp({ dialect, env: fakeModelsEnv(upstream) })
+    base = (await listenForSockets(t.app)).replace('ws://', 'http://')
+  })
+  afterAll(async () => {
+    await t.close()
+    await upstream.close()
+  })
+  beforeEach(() => upstream.set({ kind: 'reply', chunks: ['Happy', ' to', ' help.'] }))
+
+  async function guest(email = 'visitor@example.com') {
+    const response = await t.app.inject({ method: 'POST', url: '/api/auth/email', headers: { 'user-agent': BROWSER }, payload: { email } })
+    expect(response.statusCode).toBe(200)
+    const body = response.json()
+    return { ...body, headers: { authorization: `Bearer ${body.access_token}`, 'user-agent': BROWSER } }
+  }
+  const chat = (headers: Record<string, string>, message: string) => t.app.inject({ method: 'POST', url: '/api/chat', headers, payload: { message } })
+
+  it('chats through the documented contract and pairs every message with its own reply', async () => {
+    const visitor = await guest()
+    expect(visitor).toMatchObject({ token_type: 'bearer', expires_in: 86_400, session_id: expect.any(String) })
+
+    const first = await chat(visitor.headers, 'Hello there')
+    expect(first.json()).toEqual({ success: true, response: 'Happy to help.', message_id: expect.any(String) })
+    upstream.set({ kind: 'fail', status: 500 })
+    expect((await chat(visitor.headers, 'This one fails')).json()).toMatchObject({ success: false })
+    upstream.set({ kind: 'reply', chunks: ['Third', ' answer.'] })
+    await chat(visitor.headers, 'Third question')
+
+    // A reply cut short: the visitor's browser goes away mid-stream.
+    upstream.set({ kind: 'gated', chunks: ['Partial'], rest: [' never'] })
+    const controller = new AbortController()
+    const streaming = await fetch(`${base}/api/chat`, {
+      method: 'POST',
+      headers: { ...visitor.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ message: 'Tell me everything' }),
+      signal: controller.signal,
+    })
+    const reader = streaming.body!.getReader()
+    let seen = ''
+    while (!seen.includes('reply.delta')) seen += new TextDecoder().decode((await reader.read()).value)
+    controller.abort()
+    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=10', headers: visitor.headers })).json().messages.at(-1)?.status).toBe('stopped')
+
+    upstream.set({ kind: 'reply', chunks: ['Last', ' one.'] })
+    await chat(visitor.headers, 'Fifth')
+    const history = (await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=10', headers: visitor.headers })).json()
+    expect(history.total).toBe(5)
+    expect(history.messages.map((m: { message: string; response: string | null; status: string }) => [m.message, m.response, m.status])).toEqual([
+      ['Hello there', 'Happy to help.', 'complete'],
+      ['This one fails', '', 'failed'],
+      ['Third question', 'Third answer.', 'complete'],
+      ['Tell me everything', 'Partial', 'stopped'],
+      ['Fifth', 'Last one.', 'complete'],
+    ])
+    const newest = (await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=2', headers: visitor.headers })).json()
+    expect(newest.messages.map((m: { message: string }) => m.message)).toEqual(['Tell me everything', 'Fifth'])
+  })
+
+  it('keeps guests away from every other route and the WebSocket', async () => {
+    const visitor = await guest()
+    for (const [method, url] of [
+      ['GET', '/api/users/me'],
+      ['GET', '/api/conversations'],
+      ['POST', '/api/conversations'],
+      ['GET', '/api/admin/users'],
+      ['GET', '/api/auth/sessions'],
+      ['POST', '/api/auth/api-keys'],
+      ['GET', '/api/models'],
+    ] as const) {
+      const response = await t.app.inject({ method, url, headers: visitor.headers, ...(method === 'POST' ? { payload: { name: 'x' } } : {}) })
+      expect(response.statusCode, `${method} ${url}`).toBe(403)
+    }
+    const socket = await connect(`${base.replace('http://', 'ws://')}/api/ws`, { token: visitor.access_token })
+    expect((await socket.closedWith()).code).toBe(4003)
+  })
+
+  it('shows guest sessions to operators, who can end them', async () => {
+    const visitor = await guest('someone@example.com')
+    await chat(visitor.headers, 'hi')
+    const admin = await signedInAdmin(t.app)
+    const list = (await t.app.inject({ method: 'GET', url: '/api/admin/guest-sessions?limit=100', headers: admin.headers })).json()
+    const entry = list.items.find((item: { id: string }) => item.id === visitor.session_id)
+    expect(entry).toMatchObject({ message_count: 1, active: true, email: null })
+    const users = (await t.app.inject({ method: 'GET', url: '/api/admin/users?limit=200', headers: admin.headers })).json()
+    expect(users.items.some((user: { username: string }) => user.username.startsWith('guest_'))).toBe(false)
+
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/admin/guest-sessions/${visitor.session_id}`, headers: admin.headers })).statusCode).toBe(200)
+    const after = await chat(visitor.headers, 'still there?')
+    expect(after.statusCode).toBe(401)
+    expect(errorOf(after).code).toBe('session_revoked')
+  })
+
+  it('answers hostile text verbatim as JSON, never as HTML', async () => {
+    const visitor = await guest()
+    upstream.set({ kind: 'reply', chunks: ['<img src=x onerror=alert(1)>'] })
+    const response = await chat(visitor.headers, 'What does an HTML image tag look like?')
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(response.json().response).toBe('<img src=x onerror=alert(1)>')
+    expect(response.body).toContain('<img src=x onerror=alert(1)>')
+    expect(response.headers['x-content-type-options']).toBe('nosniff')
+  })
+
+  it('refuses clients without a plausible user agent', async () => {
+    for (const headers of [{ 'user-agent': '' }, { 'user-agent': 'curl' }]) {
+      const response = await t.app.inject({ method: 'POST', url: '/api/auth/email', headers, payload: { email: 'bot@example.com' } })
+      expect(response.statusCode).toBe(403)
+      expect(errorOf(response).code).toBe('bot_detected')
+    }
+    const audit = await t.services.audit.list({ type: 'guard.bot_rejected', limit: 10, offset: 0 })
+    expect(audit.total).toBeGreaterThanOrEqual(2)
+  })
+
+  it('rejects a bad e-mail with 400', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/auth/email', headers: { 'user-agent': BROWSER }, payload: { email: 'not-an-email' } })
+    expect(response.statusCode).toBe(400)
+    expect(errorOf(response).code).toBe('validation_failed')
+  })
+})
+
