@@ -118,7 +118,8 @@ const EnvSchema = z.object({
   PARLEY_ANTHROPIC_API_KEY: z.string().min(1).optional(),
   PARLEY_GOOGLE_API_KEY: z.string().min(1).optional(),
   PARLEY_LOCAL_MODEL_PATH: z.string().min(1).optional(),
-  PARLEY_LOCAL_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  // Decoding on CPU: more threads than idle cores makes llama.cpp's spinning barriers many times slower.
+  PARLEY_LOCAL_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   PARLEY_MODEL_TIMEOUT: duration('30s'),
   PARLEY_MODEL_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })

@@ -49,7 +49,7 @@ export async function createServices(deps: ServiceDeps) {
   const auth = createAuthService({ db, runtime, tokens, audit, bus, guard, refreshTokenTtlMs: config.auth.refreshTokenTtlMs })
   const users = createUsersService({ db, runtime, audit, auth, bus })
   const apiKeys = createApiKeysService({ db, runtime, audit })
-  const models = buildModelRegistry(config.models, { local: createLocalModel, ...deps.modelFactories })
+  const models = buildModelRegistry(config.models, { local: createLocalModel, ...deps.modelFactories }, config.dataDir)
   const hub = createConversationHub({
     loadLastSeq: (conversationId) => readLastSeq(db, conversationId),
     saveLastSeq: (conversationId, seq) => saveLastSeq(db, conversationId, seq),

@@ -128,7 +128,9 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     clock,
     bus,
     async close() {
+      await services.chat.shutdown()
       await app.close()
+      await services.models.close()
       await bus.close()
       redis?.disconnect()
       if (!options.database) await database.close()

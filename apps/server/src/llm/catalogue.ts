@@ -1,4 +1,5 @@
 import type { Config, ModelSettings } from '../config.ts'
+import type { LocalModelSettings } from './providers/local.ts'
 import type { RemoteModelSettings } from './providers/remote.ts'
 import { createRemoteModel } from './providers/remote.ts'
 import { type ModelEntry, createModelRegistry } from './registry.ts'
@@ -8,12 +9,12 @@ import type { ChatModel } from './types.ts'
 const DEFAULT_REMOTE_CONTEXT = 8_192
 
 export interface ModelFactories {
-  local(settings: { id: string; path: string | undefined; threads: number; contextTokens: number | undefined }): ChatModel | Promise<ChatModel>
+  local(settings: LocalModelSettings): ChatModel | Promise<ChatModel>
   remote?: (settings: RemoteModelSettings) => ChatModel
 }
 
 /** Builds the registry of models users may pick from the validated config. */
-export function buildModelRegistry(models: Config['models'], factories: ModelFactories) {
+export function buildModelRegistry(models: Config['models'], factories: ModelFactories, dataDir: string) {
   const remote = factories.remote ?? createRemoteModel
   const entries: ModelEntry[] = models.list.map((settings) => ({
     id: settings.id,
@@ -26,6 +27,7 @@ export function buildModelRegistry(models: Config['models'], factories: ModelFac
             path: settings.model ?? models.localModelPath,
             threads: models.localThreads,
             contextTokens: settings.context_tokens,
+            dataDir,
           })
         : remote({
             provider: settings.provider,

@@ -1,4 +1,4 @@
-import type { ChatModel } from './types.ts'
+import { type ChatModel, ModelError, estimateTokens } from './types.ts'
 
 export interface ModelEntry {
   /** The id users pick, e.g. `gpt-4o-mini` or `local`. */
@@ -41,6 +41,23 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
     return model
   }
 
+  /** A model that could not be built answers with a failure, so the fallback chain moves on (and retries later). */
+  const unavailable = (id: string, error: unknown): ChatModel => {
+    const reason = error instanceof Error ? error.message : String(error)
+    const model: ChatModel = {
+      provider: 'unavailable',
+      modelId: id,
+      contextTokens: 2048,
+      countTokens: estimateTokens,
+      // eslint-disable-next-line require-yield -- it fails before producing anything
+      async *stream() {
+        throw new ModelError('unavailable', reason, { cause: error })
+      },
+    }
+    idOf.set(model, id)
+    return model
+  }
+
   return {
     defaultId,
     has: (id: string) => byId.has(id),
@@ -51,7 +68,7 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
       const entry = byId.get(id)
       if (!entry) throw new UnknownModelError(`Unknown model "${id}"`)
       const ids = [entry.id, ...entry.fallback.filter((fallbackId) => fallbackId !== entry.id && byId.has(fallbackId))]
-      return Promise.all(ids.map(instance))
+      return Promise.all(ids.map((modelId) => instance(modelId).catch((error: unknown) => unavailable(modelId, error))))
     },
 
     /**
