@@ -17,6 +17,7 @@ import { createChatStats } from './modules/chat/chat.stats.ts'
 import { createGuardService } from './modules/guard/guard.service.ts'
 import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/guard.store.ts'
 import { createGuestsService } from './modules/guests/guests.service.ts'
+import { createGuestStats } from './modules/guests/guests.stats.ts'
 import type { Runtime } from './shared/runtime.ts'
 import type { Redis } from 'ioredis'
 
@@ -37,6 +38,10 @@ export async function createServices(deps: ServiceDeps) {
   const { config, db, dialect, runtime, bus } = deps
   const audit = createAuditService({ db, runtime })
   const now = () => runtime.now().getTime()
+  const models = buildModelRegistry(config.models, { local: createLocalModel, ...deps.modelFactories }, config.dataDir)
+  // Analytics reads accounts and messages through the owning modules' own queries, never their tables.
+  const sources = { ...createUserStats(db), ...createChatStats(db), ...createGuestStats(db) }
+  const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, models })
   const guard = createGuardService({
     db,
     runtime,
@@ -44,20 +49,17 @@ export async function createServices(deps: ServiceDeps) {
     audit,
     settings: config.guard,
     authRateLimitPerMinute: config.auth.rateLimitPerMinute,
+    onEvent: (event) => analytics.recordEvent(`guard.${event}`, null),
   })
   const tokens = await createAccessTokens({ db, runtime, ttlMs: config.auth.accessTokenTtlMs })
   const auth = createAuthService({ db, runtime, tokens, audit, bus, guard, refreshTokenTtlMs: config.auth.refreshTokenTtlMs })
   const users = createUsersService({ db, runtime, audit, auth, bus })
   const apiKeys = createApiKeysService({ db, runtime, audit })
-  const models = buildModelRegistry(config.models, { local: createLocalModel, ...deps.modelFactories }, config.dataDir)
   const hub = createConversationHub({
     loadLastSeq: (conversationId) => readLastSeq(db, conversationId),
     saveLastSeq: (conversationId, seq) => saveLastSeq(db, conversationId, seq),
     now: () => runtime.now().getTime(),
   })
-  // Analytics reads accounts and messages through the owning modules' own queries, never their tables.
-  const sources = { ...createUserStats(db), ...createChatStats(db) }
-  const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, models })
   const chat = createChatService({
     db,
     dialect,

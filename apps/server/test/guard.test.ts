@@ -51,6 +51,14 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
     expect(refused.headers['ratelimit-remaining']).toBe('0')
     t.clock.advance(60_000)
     expect((await guestChat(t, guest)).statusCode).toBe(200)
+
+    // Counted for operators: Prometheus at once, the time series after the analytics flush.
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+    expect(metrics).toMatch(/parley_guard_events_total\{event="rate_limited"\} [1-9]/)
+    await t.services.analytics.flush()
+    const admin = await signedInAdmin(t.app)
+    const series = (await t.app.inject({ method: 'GET', url: '/api/analytics/timeseries?metric=guard_events&bucket=day', headers: admin.headers })).json()
+    expect(series.points.reduce((sum: number, point: { value: number }) => sum + point.value, 0)).toBeGreaterThanOrEqual(1)
   })
 
   it('caps the messages of one guest session', async () => {

@@ -23,6 +23,7 @@ export type AnalyticsRange = z.infer<typeof AnalyticsRange>
  * figures (response time, error rate, percentiles) cover `window` (default: the last 24 whole hours).
  */
 export const AnalyticsSummary = z.object({
+  /** Accounts, without the shadow accounts of guest sessions. */
   total_users: z.number().int(),
   active_users_today: z.number().int(),
   total_conversations: z.number().int(),
@@ -43,7 +44,7 @@ export const AnalyticsSummary = z.object({
   tokens_today: z.number().int(),
   messages_today: z.number().int(),
   requests_today: z.number().int(),
-  /** Always 0 until guest sessions exist. */
+  /** Guest sessions started today. */
   guest_sessions_today: z.number().int(),
   window: AnalyticsRange,
 })
@@ -62,6 +63,7 @@ export const TimeseriesMetric = z.enum([
   'latency_p99',
   'ttft_p50',
   'ttft_p95',
+  'guard_events',
 ])
 export type TimeseriesMetric = z.infer<typeof TimeseriesMetric>
 

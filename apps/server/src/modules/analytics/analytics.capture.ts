@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts'
 import { AggregateModelError } from '../../llm/fallback.ts'
+import type { ModelError } from '../../llm/types.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { ModelCallReport } from '../chat/chat.reply.ts'
 import { authEventOf } from './analytics.auth-events.ts'
@@ -108,8 +109,7 @@ export function createAnalyticsCapture(deps: { db: Db; runtime: Runtime; setting
         durationMs: report.durationMs,
         tokensPerSecond: tokensPerSecond(report.completionTokens, report.firstTokenMs, report.durationMs),
         outcome: report.outcome,
-        // The whole chain failed: the last model's failure is the one the user met.
-        errorClass: report.error ? ((report.error instanceof AggregateModelError ? report.error.attempts.at(-1)?.error.kind : undefined) ?? report.error.kind) : null,
+        errorClass: report.error ? errorClassOf(report.error) : null,
       }
       metrics.observeModelCall(event)
       recorder.record(event)
@@ -136,6 +136,11 @@ export function createAnalyticsCapture(deps: { db: Db; runtime: Runtime; setting
       await recorder.close()
     },
   }
+}
+
+/** `timeout`, `unavailable` or `rejected`; when the whole chain failed, the last model's failure (the one the user met). */
+function errorClassOf(error: ModelError): string {
+  return (error instanceof AggregateModelError ? error.attempts.at(-1)?.error.kind : undefined) ?? error.kind
 }
 
 export type AnalyticsCapture = ReturnType<typeof createAnalyticsCapture>

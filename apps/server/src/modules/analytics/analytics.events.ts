@@ -1,8 +1,18 @@
 /** How a model call ended; `fallback` means a later model of the chain answered after an earlier one failed. */
 export type ModelCallOutcome = 'ok' | 'stopped' | 'failed' | 'fallback'
 
-/** Event names without figures; guard events will join these. */
-export type NamedEventName = 'auth.register' | 'auth.login' | 'auth.login_failed'
+/** Decisions of the guard, counted for operators. */
+export const GUARD_EVENT_NAMES = [
+  'guard.rate_limited',
+  'guard.cap_reached',
+  'guard.bot_rejected',
+  'guard.flagged',
+  'guard.blocked',
+  'guard.login_backoff',
+] as const
+
+/** Event names without figures. */
+export type NamedEventName = 'auth.register' | 'auth.login' | 'auth.login_failed' | 'auth.guest_session' | (typeof GUARD_EVENT_NAMES)[number]
 
 export interface RequestEvent {
   kind: 'request'

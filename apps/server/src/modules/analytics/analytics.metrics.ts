@@ -16,8 +16,8 @@ export interface MetricSources {
  */
 export function createMetrics(sources: MetricSources) {
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry })
   const registers = [registry]
+  let processMetrics = false
 
   const httpDuration = new Histogram({
     name: 'parley_http_request_duration_seconds',
@@ -42,7 +42,8 @@ export function createMetrics(sources: MetricSources) {
   })
   const calls = new Counter({ name: 'parley_model_calls_total', help: 'Model calls by outcome', labelNames: ['provider', 'model', 'outcome'] as const, registers })
   const tokens = new Counter({ name: 'parley_model_tokens_total', help: 'Tokens by provider, model and kind (prompt or completion)', labelNames: ['provider', 'model', 'kind'] as const, registers })
-  const authEvents = new Counter({ name: 'parley_auth_events_total', help: 'Registrations, logins and failed logins', labelNames: ['event'] as const, registers })
+  const authEvents = new Counter({ name: 'parley_auth_events_total', help: 'Registrations, logins, failed logins and guest sessions', labelNames: ['event'] as const, registers })
+  const guardEvents = new Counter({ name: 'parley_guard_events_total', help: 'Guard decisions: limits, caps, bots, flags, blocks, login backoff', labelNames: ['event'] as const, registers })
 
   new Counter({
     name: 'parley_analytics_events_dropped_total',
@@ -84,7 +85,12 @@ export function createMetrics(sources: MetricSources) {
   return {
     registry,
     contentType: registry.contentType,
-    render: () => registry.metrics(),
+    render() {
+      // Process metrics start with the first scrape: an instance nobody scrapes (CLI, tests) pays nothing for them.
+      if (!processMetrics) collectDefaultMetrics({ register: registry })
+      processMetrics = true
+      return registry.metrics()
+    },
     observeRequest(route: string, method: string, status: number, durationMs: number) {
       httpDuration.observe({ route, method, status: String(status) }, durationMs / 1000)
     },
@@ -97,7 +103,8 @@ export function createMetrics(sources: MetricSources) {
       tokens.inc({ ...labels, kind: 'completion' }, call.completionTokens)
     },
     observeEvent(name: NamedEventName) {
-      authEvents.inc({ event: name })
+      if (name.startsWith('guard.')) guardEvents.inc({ event: name.slice('guard.'.length) })
+      else authEvents.inc({ event: name })
     },
     /** The socket registry belongs to the HTTP app, which is built after the services. */
     watchSockets(count: () => number) {

@@ -221,3 +221,28 @@ export async function modelTotals(db: Db, range: TimeRange): Promise<ModelTotals
     streamMs: num(r.stream_ms),
   }))
 }
+
+/** Guard decisions per bucket: raw events for minutes, rollups for hours and days. */
+export async function guardEventCounts(db: Db, range: TimeRange, period: Period): Promise<Map<string, number>> {
+  if (period === 'minute') {
+    const rows = await db
+      .selectFrom('analytics_events')
+      .select([bucketExpression(period).as('bucket'), sql<string>`count(*)`.as('count')])
+      .where(inRange(range))
+      .where('name', 'like', 'guard.%')
+      .groupBy(sql`1`)
+      .execute()
+    return new Map(rows.map((r) => [r.bucket, num(r.count)]))
+  }
+  const { from, to } = bucketRange(range, period)
+  const rows = await db
+    .selectFrom('analytics_event_rollups')
+    .select(['bucket', sql<string>`sum(count)`.as('count')])
+    .where('period', '=', period)
+    .where('bucket', '>=', from)
+    .where('bucket', '<', to)
+    .where('name', 'like', 'guard.%')
+    .groupBy('bucket')
+    .execute()
+  return new Map(rows.map((r) => [r.bucket, num(r.count)]))
+}

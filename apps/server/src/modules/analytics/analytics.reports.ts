@@ -24,6 +24,7 @@ export interface UsageSources {
   messagesPerBucket(range: TimeRange, bucket: Period): Promise<Map<string, number>>
   messagesPerOwner(range: TimeRange, ownerId?: string): Promise<Map<string, number>>
   messagesPerDayOfOwner(ownerId: string, range: TimeRange): Promise<Map<string, number>>
+  countGuestSessions(range: TimeRange): Promise<number>
 }
 
 /** Buckets shown when a time series names no `from`. */
@@ -53,7 +54,7 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
   async function summary(query: AnalyticsRangeQuery): Promise<AnalyticsSummary> {
     const window = summaryWindow(query)
     const today = alignRange({}, 'day', nowMs(), 1)
-    const [users, conversations, messages, tokens, calls, requests, latency, ttft, todayCalls, todayRequests, active, messagesToday] = await Promise.all([
+    const [users, conversations, messages, tokens, calls, requests, latency, ttft, todayCalls, todayRequests, active, messagesToday, guestsToday] = await Promise.all([
       sources.countUsers(),
       sources.countConversations(),
       sources.countMessages(),
@@ -66,6 +67,7 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
       repo.rolledRequestCounts(db, today, 'day'),
       repo.dailyActiveUsers(db, today),
       sources.countMessages(today),
+      sources.countGuestSessions(today),
     ])
     const day = bucketOf(today.from, 'day')
     const call = calls.get('') ?? { calls: 0, failed: 0, completed: 0, completedMs: 0, tokens: 0 }
@@ -90,7 +92,7 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
       tokens_today: todayCalls.get(day)?.tokens ?? 0,
       messages_today: messagesToday,
       requests_today: todayRequests.get(day)?.requests ?? 0,
-      guest_sessions_today: 0,
+      guest_sessions_today: guestsToday,
       window,
     }
   }
@@ -127,13 +129,15 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
         return percentile('ttft_ms', 50)
       case 'ttft_p95':
         return percentile('ttft_ms', 95)
+      case 'guard_events':
+        return repo.guardEventCounts(db, range, bucket)
     }
   }
 
   async function timeseries(query: TimeseriesQuery): Promise<Timeseries> {
     const range = alignRange(query, query.bucket, nowMs(), DEFAULT_BUCKETS[query.bucket])
     const values = await seriesValues(query.metric, range, query.bucket)
-    const isCount = ['messages', 'tokens', 'model_calls', 'requests', 'active_users'].includes(query.metric)
+    const isCount = ['messages', 'tokens', 'model_calls', 'requests', 'active_users', 'guard_events'].includes(query.metric)
     const points = bucketsOf(range, query.bucket).map((prefix) => ({
       start: bucketStart(prefix, query.bucket),
       value: values.get(prefix) ?? (isCount ? 0 : null),

@@ -37,6 +37,7 @@ describe('auth events from answered requests', () => {
     ['POST', '/api/users', 200, {}, 'auth.register'],
     ['POST', '/api/users', 409, {}, null],
     ['POST', '/api/auth/login', 200, {}, 'auth.login'],
+    ['POST', '/api/auth/email', 200, {}, 'auth.guest_session'],
     ['POST', '/api/auth/login', 401, {}, 'auth.login_failed'],
     ['POST', '/api/auth/login', 403, {}, 'auth.login_failed'],
     ['POST', '/api/auth/login', 400, {}, null],

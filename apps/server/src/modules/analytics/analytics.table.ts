@@ -34,7 +34,7 @@ export interface AnalyticsModelCallsTable {
   error_class: string | null
 }
 
-/** Named events without figures: `auth.register`, `auth.login`, `auth.login_failed`. */
+/** Named events without figures: `auth.register`, `auth.login`, `auth.login_failed`, `auth.guest_session`. */
 export interface AnalyticsEventsTable {
   id: string
   at: string
