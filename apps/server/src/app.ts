@@ -95,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         corsOrigins: config.corsOrigins,
         maxSocketsPerUser: config.guard.maxSocketsPerUser,
         onCapReached: services.guard.countCap,
+        liveSummary: () => services.analytics.summary({}),
       }
       await api.register(chatSocketRoutes, socketOptions)
       await api.register(contractSocketRoutes, socketOptions)

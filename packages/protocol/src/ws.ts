@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Id } from './common.ts'
 import { ErrorCode } from './errors.ts'
+import { AnalyticsSummary } from './rest/analytics.ts'
 import { ConversationId, MAX_MESSAGE_LENGTH } from './rest/chat.ts'
 import { ChatEvent } from './stream.ts'
 
@@ -34,6 +35,9 @@ export const ClientFrame = z.discriminatedUnion('type', [
   /** Replaces a user message (and everything after it) and answers it again. */
   z.object({ type: z.literal('edit'), message_id: Id, content: Content }),
   z.object({ type: z.literal('ping') }),
+  /** Operators (admin, manager): receive `analytics.summary` now and then every `interval_seconds`. */
+  z.object({ type: z.literal('analytics.subscribe'), interval_seconds: z.number().int().min(2).max(300).default(5) }),
+  z.object({ type: z.literal('analytics.unsubscribe') }),
 ])
 export type ClientFrame = z.infer<typeof ClientFrame>
 
@@ -64,6 +68,8 @@ export const ControlFrame = z.discriminatedUnion('type', [
     retry_after_seconds: z.number().optional(),
   }),
   z.object({ type: z.literal('pong') }),
+  /** The live dashboard figures (same body as `GET /api/analytics/summary`). */
+  z.object({ type: z.literal('analytics.summary'), summary: AnalyticsSummary }),
 ])
 export type ControlFrame = z.infer<typeof ControlFrame>
 

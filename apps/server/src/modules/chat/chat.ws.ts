@@ -1,4 +1,5 @@
 import {
+  type AnalyticsSummary,
   ClientFrame,
   type ControlFrame,
   type ErrorCode,
@@ -13,7 +14,7 @@ import { bearerCredential } from '../../plugins/auth.ts'
 import { originAllowed, tokenFromSubprotocol } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { AuthService } from '../auth/auth.service.ts'
-import { type Principal, isGuest } from '../auth/principal.ts'
+import { type Principal, hasPermission, isGuest } from '../auth/principal.ts'
 import type { ChatService } from './chat.service.ts'
 import type { SocketRegistry } from './chat.socket-registry.ts'
 
@@ -28,6 +29,8 @@ export interface ChatSocketOptions {
   corsOrigins: readonly string[]
   maxSocketsPerUser: number
   onCapReached?: () => void
+  /** Figures pushed to subscribed operators (the analytics service's summary). */
+  liveSummary?: () => Promise<AnalyticsSummary>
 }
 
 /** `GET /api/ws`: one socket, many conversations, typed frames from `@parley/protocol`. */
@@ -59,6 +62,7 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
   const { chat, auth, sockets } = options
   const subscriptions = new Map<string, () => void>()
   let principal: Principal | undefined
+  let summaryTimer: NodeJS.Timeout | undefined
   let queue = Promise.resolve()
 
   const send = (frame: ServerFrame) => {
@@ -130,6 +134,18 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
     const who = principal
     if (!who) return socket.close(WS_CLOSE.unauthorized, 'authenticate first')
     switch (frame.type) {
+      case 'analytics.subscribe': {
+        const liveSummary = options.liveSummary
+        if (!liveSummary || !hasPermission(who, 'analytics:read')) return sendError('forbidden', 'Operators only', { frame: frame.type })
+        const push = () => liveSummary().then((summary) => send({ type: 'analytics.summary', summary }), (error: unknown) => fail(error, frame.type))
+        clearInterval(summaryTimer)
+        summaryTimer = setInterval(push, frame.interval_seconds * 1000)
+        summaryTimer.unref()
+        return push()
+      }
+      case 'analytics.unsubscribe':
+        clearInterval(summaryTimer)
+        return
       case 'subscribe':
         return subscribe(who, frame.conversation_id, frame.after_seq)
       case 'unsubscribe':
@@ -180,6 +196,7 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
   })
   socket.on('close', () => {
     clearTimeout(authTimer)
+    clearInterval(summaryTimer)
     for (const unsubscribe of subscriptions.values()) unsubscribe()
     subscriptions.clear()
   })
