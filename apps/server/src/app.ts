@@ -96,6 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         maxSocketsPerUser: config.guard.maxSocketsPerUser,
         onCapReached: services.guard.countCap,
         liveSummary: () => services.analytics.summary({}),
+        onSocketOpened: () => services.analytics.metrics.observeSocketOpened(),
+        onFrame: (type: string) => services.analytics.metrics.observeSocketFrame(type),
       }
       await api.register(chatSocketRoutes, socketOptions)
       await api.register(contractSocketRoutes, socketOptions)

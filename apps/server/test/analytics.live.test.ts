@@ -27,6 +27,13 @@ describe('live analytics over the WebSocket', () => {
     await client.nextOfType('ready')
     client.send({ type: 'analytics.subscribe' })
     expect(await client.nextOfType('error')).toMatchObject({ code: 'forbidden', frame: 'analytics.subscribe' })
+    client.send('not json')
+    await client.nextOfType('error')
     client.close()
+
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+    expect(metrics).toContain('parley_ws_connections_total 2')
+    expect(metrics).toContain('parley_ws_frames_total{type="analytics.subscribe"} 2')
+    expect(metrics).toContain('parley_ws_frames_total{type="invalid"} 1')
   })
 })

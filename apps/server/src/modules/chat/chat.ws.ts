@@ -29,6 +29,9 @@ export interface ChatSocketOptions {
   corsOrigins: readonly string[]
   maxSocketsPerUser: number
   onCapReached?: () => void
+  /** Counts connections and frames by type, for metrics. */
+  onSocketOpened?: () => void
+  onFrame?: (type: string) => void
   /** Figures pushed to subscribed operators (the analytics service's summary). */
   liveSummary?: () => Promise<AnalyticsSummary>
 }
@@ -107,6 +110,7 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
       return
     }
     sockets.add(socket, principal.userId, principal.sessionId)
+    options.onSocketOpened?.()
     send({ type: 'ready', protocol_version: PROTOCOL_VERSION, user_id: principal.userId })
   }
 
@@ -184,9 +188,11 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
     try {
       json = JSON.parse(data.toString())
     } catch {
+      options.onFrame?.('invalid')
       return sendError('invalid_json', 'Frame is not valid JSON')
     }
     const parsed = ClientFrame.safeParse(json)
+    options.onFrame?.(parsed.success ? parsed.data.type : 'invalid')
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
       const type = typeof json === 'object' && json !== null && 'type' in json ? String((json as { type: unknown }).type).slice(0, 40) : undefined
