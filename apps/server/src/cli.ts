@@ -95,6 +95,25 @@ admin
 
 registerModelCommands(program, { config, print, fail })
 
+program
+  .command('analytics')
+  .description('analytics service')
+  .command('consume')
+  .description('store the analytics events of the Redis stream: run as a separate analytics service (needs PARLEY_REDIS_URL)')
+  .action(async () => {
+    const settings = config()
+    if (!settings.redisUrl) throw new AppError('bad_request', 'PARLEY_REDIS_URL is required: without Redis, events are stored directly')
+    const infra = await openInfrastructure({ ...settings, analytics: { ...settings.analytics, consumeStream: true } }, undefined, (error) =>
+      fail(`Analytics consumer: ${error instanceof Error ? error.message : String(error)}`),
+    )
+    print('Storing analytics events from Redis; stop with Ctrl-C.')
+    await new Promise((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    await infra.close()
+  })
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof AppError) fail(error.message)
   else fail(error instanceof Error ? (error.stack ?? error.message) : String(error))

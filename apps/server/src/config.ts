@@ -111,6 +111,7 @@ const EnvSchema = z.object({
   PARLEY_BOT_CHECK: z.enum(['true', 'false']).default('true'),
   PARLEY_GUARD_USER_POLICY: z.enum(['flag', 'block', 'off']).default('flag'),
   PARLEY_GUARD_GUEST_POLICY: z.enum(['flag', 'block', 'off']).default('block'),
+  PARLEY_ANALYTICS_CONSUMER: z.enum(['true', 'false']).default('true'),
   PARLEY_MODELS: modelList,
   PARLEY_MODELS_FILE: z.string().min(1).optional(),
   PARLEY_DEFAULT_MODEL: z.string().min(1).optional(),
@@ -136,7 +137,14 @@ export type Config = Readonly<{
   /** Prepended to every Redis key, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string
   /** Raw events are kept `retentionDays`; events are buffered (at most `bufferSize`) and written in batches. */
-  analytics: Readonly<{ retentionDays: number; bufferSize: number; batchSize: number; flushIntervalMs: number }>
+  analytics: Readonly<{
+    retentionDays: number
+    bufferSize: number
+    batchSize: number
+    flushIntervalMs: number
+    /** With Redis: whether this process also stores the events of the shared stream. */
+    consumeStream: boolean
+  }>
   /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined
   admin: Readonly<{ username: string; password: string | undefined; email: string }>
@@ -204,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
       bufferSize: e.PARLEY_ANALYTICS_BUFFER_SIZE,
       batchSize: e.PARLEY_ANALYTICS_BATCH_SIZE,
       flushIntervalMs: e.PARLEY_ANALYTICS_FLUSH_INTERVAL,
+      consumeStream: e.PARLEY_ANALYTICS_CONSUMER === 'true',
     }),
     metricsToken: e.PARLEY_METRICS_TOKEN,
     admin: Object.freeze({

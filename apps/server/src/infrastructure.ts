@@ -4,7 +4,9 @@ import { createRedisBus } from './bus/redis-bus.ts'
 import type { Config } from './config.ts'
 import { type DatabaseHandle, createDb } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
-import { type Services, createServices } from './services.ts'
+import { type Services, analyticsStreamKey, createServices } from './services.ts'
+import { createStreamConsumer } from './modules/analytics/analytics.stream.ts'
+import os from 'node:os'
 import { type Runtime, systemRuntime } from './shared/runtime.ts'
 
 export interface Infrastructure {
@@ -17,7 +19,11 @@ export interface Infrastructure {
 }
 
 /** Opens the database (migrated to the latest schema), Redis when configured, and builds the services. */
-export async function openInfrastructure(config: Config, runtime: Runtime = systemRuntime): Promise<Infrastructure> {
+export async function openInfrastructure(
+  config: Config,
+  runtime: Runtime = systemRuntime,
+  onError?: (error: unknown) => void,
+): Promise<Infrastructure> {
   const database = createDb({ url: config.databaseUrl })
   try {
     await migrateToLatest(database.db)
@@ -36,6 +42,18 @@ export async function openInfrastructure(config: Config, runtime: Runtime = syst
   if (database.dialect === 'sqlite') await services.chat.recoverInterrupted()
   const sweep = setInterval(() => services.hub.sweep(), 30_000)
   sweep.unref()
+  const consumer =
+    redis && config.analytics.consumeStream
+      ? createStreamConsumer({
+          redis: redis.duplicate(),
+          key: analyticsStreamKey(config),
+          group: 'parley-analytics',
+          consumer: `${os.hostname()}-${process.pid}`,
+          write: services.analytics.storeEvents,
+          onError: (error) => onError?.(error),
+        })
+      : undefined
+  await consumer?.start()
   return {
     database,
     redis,
@@ -44,6 +62,7 @@ export async function openInfrastructure(config: Config, runtime: Runtime = syst
     services,
     async close() {
       clearInterval(sweep)
+      await consumer?.stop()
       await services.chat.shutdown()
       await services.models.close()
       await bus.close()

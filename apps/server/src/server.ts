@@ -10,7 +10,8 @@ const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** Starts Parley: migrate, bootstrap the admin, listen; on SIGTERM/SIGINT finish in-flight work and close. */
 export async function startServer(config: Config, print: (line: string) => void): Promise<void> {
-  const infra = await openInfrastructure(config)
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined
+  const infra = await openInfrastructure(config, undefined, (err) => app?.log.error({ err }, 'Analytics stream consumer failed'))
   const created = await infra.services.users.bootstrapAdmin(config.admin, () => randomSecret(18))
   if (created) {
     print(`Created admin account "${created.user.username}".`)
@@ -18,14 +19,15 @@ export async function startServer(config: Config, print: (line: string) => void)
       print(`  Generated password (shown only once; change it after signing in): ${created.generatedPassword}`)
     }
   }
-  const app = await buildApp({ ...infra, config, webDist: WEB_DIST })
+  app = await buildApp({ ...infra, config, webDist: WEB_DIST })
+  const server = app
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'Shutting down after an error')
-    else app.log.info({ signal }, 'Shutting down')
+    if (err) server.log.error({ err }, 'Shutting down after an error')
+    else server.log.info({ signal }, 'Shutting down')
     // Replies in progress are stopped and stored first, so no HTTP request waits on a model during shutdown.
     await infra.services.chat.shutdown()
-    await app.close()
+    await server.close()
     await infra.close()
   })
-  await app.listen({ host: config.host, port: config.port })
+  await server.listen({ host: config.host, port: config.port })
 }

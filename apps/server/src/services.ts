@@ -14,6 +14,7 @@ import { createConversationHub } from './modules/chat/chat.hub.ts'
 import { readLastSeq, saveLastSeq } from './modules/chat/chat.repo.ts'
 import { createChatService } from './modules/chat/chat.service.ts'
 import { createChatStats } from './modules/chat/chat.stats.ts'
+import { createStreamSink } from './modules/analytics/analytics.stream.ts'
 import { createGuardService } from './modules/guard/guard.service.ts'
 import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/guard.store.ts'
 import { createGuestsService } from './modules/guests/guests.service.ts'
@@ -41,7 +42,9 @@ export async function createServices(deps: ServiceDeps) {
   const models = buildModelRegistry(config.models, { local: createLocalModel, ...deps.modelFactories }, config.dataDir)
   // Analytics reads accounts and messages through the owning modules' own queries, never their tables.
   const sources = { ...createUserStats(db), ...createChatStats(db), ...createGuestStats(db) }
-  const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, models })
+  // With Redis configured, events travel through a stream so a separately running consumer can store them.
+  const sink = config.redisUrl && deps.redis ? createStreamSink(deps.redis, analyticsStreamKey(config)) : undefined
+  const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, models, ...(sink ? { sink } : {}) })
   const guard = createGuardService({
     db,
     runtime,
@@ -75,3 +78,5 @@ export async function createServices(deps: ServiceDeps) {
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>
+
+export const analyticsStreamKey = (config: Config) => `${config.redisPrefix}analytics`

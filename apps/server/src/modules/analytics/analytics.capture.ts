@@ -41,7 +41,15 @@ const NOT_STORED = new Set(['/metrics', '/health', '/api/health', '/ready'])
  * The capture side: turns requests, model calls and auth outcomes into events, updates Prometheus metrics at
  * once, and buffers events for batched storage. Nothing here waits on the database.
  */
-export function createAnalyticsCapture(deps: { db: Db; runtime: Runtime; settings: AnalyticsSettings; timers?: Timers; activeStreams: () => number }) {
+export function createAnalyticsCapture(deps: {
+  db: Db
+  runtime: Runtime
+  settings: AnalyticsSettings
+  timers?: Timers
+  activeStreams: () => number
+  /** With Redis: batches go to a stream for a separately running consumer instead of the database. */
+  sink?: ((batch: readonly AnalyticsEvent[]) => Promise<unknown>) | undefined
+}) {
   const { db, runtime, settings } = deps
   const timers = deps.timers ?? systemTimers
   let log: AnalyticsLog | undefined
@@ -50,7 +58,7 @@ export function createAnalyticsCapture(deps: { db: Db; runtime: Runtime; setting
     batchSize: settings.batchSize,
     intervalMs: settings.flushIntervalMs,
     timers,
-    write: (batch) => writeEvents(db, batch),
+    write: deps.sink ?? ((batch) => writeEvents(db, batch)),
     onWriteError: (err, lost) => log?.error({ err, lost }, 'Analytics events could not be stored'),
   })
   const metrics = createMetrics({ recorder: recorder.stats, activeStreams: deps.activeStreams })

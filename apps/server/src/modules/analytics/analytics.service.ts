@@ -8,6 +8,8 @@ import { objectsToCsv } from './analytics.csv.ts'
 import type { Timers } from './analytics.recorder.ts'
 import { type UsageSources, createAnalyticsReports } from './analytics.reports.ts'
 import { countStreams } from './analytics.streams.ts'
+import type { AnalyticsEvent } from './analytics.events.ts'
+import { writeEvents } from './analytics.ingest.repo.ts'
 
 export interface AnalyticsServiceDeps {
   db: Db
@@ -17,6 +19,8 @@ export interface AnalyticsServiceDeps {
   /** The models chat uses; analytics counts their streams in flight. */
   models: ModelRegistry
   timers?: Timers
+  /** Where flushed batches go instead of the database (the Redis stream). */
+  sink?: (batch: readonly AnalyticsEvent[]) => Promise<unknown>
 }
 
 /** Captures events off the hot path, serves reports and Prometheus metrics. */
@@ -55,6 +59,8 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
     ...capture,
     ...reports,
     exportCsv,
+    /** Stores a batch that arrived from the stream (the consumer's writer; idempotent). */
+    storeEvents: (events: readonly AnalyticsEvent[]) => writeEvents(deps.db, events),
     /** The model registry chat should use, so streams in flight are counted. */
     countedModels: streams.registry,
   }
