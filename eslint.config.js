@@ -1,4 +1,5 @@
 import js from '@eslint/js'
+import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
@@ -56,5 +57,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/server/**', '@parley/server'], message: 'The web app talks to the server only through @parley/protocol.' }] }],
       'no-restricted-syntax': ['error', processEnv],
     },
+  },
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    // The e2e runner's config hands the chosen port and data dir to its workers through the environment.
+    files: ['apps/web/playwright.config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
 )

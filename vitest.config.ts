@@ -13,6 +13,17 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        // The web app's own Vite config (React plugin) plus a DOM; no server is involved.
+        extends: './apps/web/vite.config.ts',
+        test: {
+          name: 'web',
+          root: 'apps/web',
+          include: ['src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['./src/testing/setup-tests.ts'],
+        },
+      },
     ],
   },
 })

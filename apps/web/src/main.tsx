@@ -1,9 +1,13 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { App } from './app.tsx'
+import { AppProvider } from './app/provider.tsx'
+import { AppRouter } from './app/router.tsx'
+import './styles/app.css'
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <AppProvider>
+      <AppRouter />
+    </AppProvider>
   </StrictMode>,
 )

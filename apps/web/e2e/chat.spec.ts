@@ -1,0 +1,66 @@
+import { ChatEvent } from '@parley/protocol'
+import { ARTIFACTS, expect, test } from './fixtures.ts'
+
+test('register, sign in, chat with a streamed reply, keep it over a reload, search, rename and delete', async ({ page, account, authPage, chatPage }) => {
+  await authPage.register(account)
+  await page.screenshot({ path: `${ARTIFACTS}new-chat.png` })
+  await authPage.signOut()
+  await page.screenshot({ path: `${ARTIFACTS}sign-in.png` })
+  // Count the reply's pieces as they arrive on the socket: the reply must stream, not arrive whole.
+  const deltas: string[] = []
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => {
+      const event = ChatEvent.safeParse(typeof payload === 'string' ? JSON.parse(payload) : undefined)
+      if (event.success && event.data.type === 'reply.delta') deltas.push(event.data.text)
+    }),
+  )
+  await authPage.signIn(account)
+
+  const question = `What can you do, quokka-${account.username}?`
+  await chatPage.send(question)
+  await expect(chatPage.userMessage(question)).toBeVisible()
+  const reply = await chatPage.waitForReply()
+  await expect(reply).toContainText(/local · \d+ prompt tokens · \d+ completion tokens/)
+  expect(deltas.length).toBeGreaterThan(3)
+  await page.screenshot({ path: `${ARTIFACTS}conversation.png` })
+
+  const url = page.url()
+  await page.reload()
+  expect(page.url()).toBe(url)
+  await expect(chatPage.userMessage(question)).toBeVisible()
+  await expect(chatPage.replies().last()).toContainText('Parley is running')
+
+  await chatPage.search(`quokka-${account.username}`)
+  const link = chatPage.conversationLink(question)
+  await expect(link).toBeVisible()
+  await page.screenshot({ path: `${ARTIFACTS}search.png` })
+  await chatPage.search('no-such-conversation-anywhere')
+  await expect(chatPage.sidebar.getByText('Nothing matches.')).toBeVisible()
+  await chatPage.search('')
+
+  await chatPage.sidebar.getByRole('button', { name: `Rename “${question}”` }).click()
+  await chatPage.sidebar.getByRole('textbox', { name: 'New title' }).fill('Quokka facts')
+  await chatPage.sidebar.getByRole('textbox', { name: 'New title' }).press('Enter')
+  await expect(chatPage.conversationLink('Quokka facts')).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Quokka facts' })).toBeVisible()
+
+  await chatPage.deleteConversation('Quokka facts')
+  await expect(page.getByRole('heading', { name: 'New chat' })).toBeVisible()
+})
+
+test('regenerate a reply and edit the last message', async ({ page, account, authPage, chatPage }) => {
+  await authPage.register(account)
+  await chatPage.send('First question')
+  const first = await chatPage.waitForReply()
+  await first.getByRole('button', { name: 'Regenerate' }).click()
+  await chatPage.waitForReply()
+  await expect(chatPage.replies()).toHaveCount(1)
+
+  await chatPage.userMessage('First question').getByRole('button', { name: 'Edit' }).click()
+  await page.getByRole('textbox', { name: 'Edit message' }).fill('Second question')
+  await page.getByRole('button', { name: 'Save and resend' }).click()
+  await expect(chatPage.userMessage('Second question')).toBeVisible()
+  await chatPage.waitForReply()
+  await expect(chatPage.userMessage('First question')).toHaveCount(0)
+  await expect(chatPage.replies()).toHaveCount(1)
+})

@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto'
+import { test as base, expect } from '@playwright/test'
+import { AuthPage } from './pages/auth-page.ts'
+import { ChatPage } from './pages/chat-page.ts'
+
+export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname
+
+export interface Account {
+  username: string
+  email: string
+  password: string
+}
+
+/** A fresh account per test, so specs never share conversations. */
+export const test = base.extend<{ account: Account; authPage: AuthPage; chatPage: ChatPage }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
+  account: async ({}, use) => {
+    const id = randomUUID().slice(0, 8)
+    await use({ username: `e2e_${id}`, email: `e2e_${id}@example.com`, password: `Tr0ubadour-${id}-staple` })
+  },
+  authPage: async ({ page }, use) => use(new AuthPage(page)),
+  chatPage: async ({ page }, use) => use(new ChatPage(page)),
+})
+
+export { expect }

@@ -1,0 +1,57 @@
+import { type Locator, type Page, expect } from '@playwright/test'
+
+/** The demo model's fixed reply starts with this (see the README, "Models"). */
+export const DEMO_REPLY_START = 'Parley is running with its built-in demo model'
+
+/** The chat screen: sidebar, conversation, composer. */
+export class ChatPage {
+  readonly sidebar: Locator
+  readonly messages: Locator
+  readonly composer: Locator
+
+  constructor(readonly page: Page) {
+    this.sidebar = page.getByRole('navigation', { name: 'Conversations' })
+    this.messages = page.getByRole('log', { name: 'Messages' })
+    this.composer = page.getByRole('textbox', { name: 'Message' })
+  }
+
+  async newChat() {
+    await this.sidebar.getByRole('link', { name: '+ New chat' }).click()
+    await expect(this.page.getByRole('heading', { name: 'New chat' })).toBeVisible()
+  }
+
+  async send(text: string) {
+    await this.composer.fill(text)
+    await this.composer.press('Enter')
+  }
+
+  userMessage(text: string) {
+    return this.messages.getByRole('article', { name: 'You' }).filter({ hasText: text })
+  }
+
+  replies() {
+    return this.messages.getByRole('article', { name: 'Reply' })
+  }
+
+  /** Waits until the last reply has finished streaming and shows its details. */
+  async waitForReply(): Promise<Locator> {
+    const reply = this.replies().last()
+    await expect(reply).toContainText(DEMO_REPLY_START)
+    await expect(reply).toHaveAttribute('data-status', 'complete')
+    return reply
+  }
+
+  conversationLink(title: string | RegExp) {
+    return this.sidebar.getByRole('link', { name: title })
+  }
+
+  async search(text: string) {
+    await this.sidebar.getByRole('searchbox', { name: 'Search conversations' }).fill(text)
+  }
+
+  async deleteConversation(title: string) {
+    await this.sidebar.getByRole('button', { name: `Delete “${title}”` }).click()
+    await this.sidebar.getByRole('group', { name: `Delete “${title}”?` }).getByRole('button', { name: 'Delete' }).click()
+    await expect(this.conversationLink(title)).toHaveCount(0)
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { defineConfig, devices } from '@playwright/test'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+// Workers load this file again: the port and data dir chosen by the runner reach them through the environment.
+process.env.PARLEY_E2E_PORT ??= String(await freePort())
+process.env.PARLEY_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'parley-e2e-'))
+const port = Number(process.env.PARLEY_E2E_PORT)
+const baseURL = `http://127.0.0.1:${port}`
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './e2e/artifacts/results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      // Debian's Chromium (installed by .ci/run), never a browser downloaded by the test tool.
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined }, testIgnore: /phone\.spec\.ts/ },
+    { name: 'phone', use: { ...devices['Pixel 7'], channel: undefined }, testMatch: /phone\.spec\.ts/ },
+  ],
+  webServer: {
+    // The real server with its default embedded model, on a fresh data dir, serving the app just built.
+    command: 'npm run build && node ../server/bin/parley.js serve',
+    cwd: here,
+    url: `${baseURL}/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PARLEY_HOST: '127.0.0.1',
+      PARLEY_PORT: String(port),
+      PARLEY_DATA_DIR: process.env.PARLEY_E2E_DATA_DIR,
+      PARLEY_ADMIN_PASSWORD: 'correct-horse-battery-e2e',
+      PARLEY_LOG_LEVEL: 'warn',
+      // Each spec registers and signs in, and every reload refreshes: more than the default 20 a minute.
+      PARLEY_AUTH_RATE_LIMIT: '1000',
+    },
+  },
+})

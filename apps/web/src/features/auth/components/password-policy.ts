@@ -1,0 +1,10 @@
+/** What the server's password policy asks for, checked as the user types (the server has the final word). */
+export function passwordProblems(password: string, username: string): string[] {
+  const problems: string[] = []
+  if (password.length < 10) problems.push('at least 10 characters')
+  if (password.length > 128) problems.push('at most 128 characters')
+  if (username && password.toLowerCase() === username.toLowerCase()) problems.push('not your username')
+  return problems
+}
+
+export const PASSWORD_POLICY = '10–128 characters, not your username, and not a common password such as "password123".'

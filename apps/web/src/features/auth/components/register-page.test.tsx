@@ -1,0 +1,57 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { render, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { MemoryRouter } from 'react-router'
+import { describe, expect, it } from 'vitest'
+import { createApiClient } from '../../../lib/api-client.ts'
+import { ClientsProvider } from '../../../lib/clients.tsx'
+import { createSession } from '../../../lib/session.ts'
+import type { WsClient } from '../../../lib/ws-client.ts'
+import { AuthProvider } from './auth-provider.tsx'
+import { RegisterPage } from './register-page.tsx'
+
+function renderWithServer(answer: (url: string) => Response) {
+  const fetch = async (url: RequestInfo | URL) => answer(String(url))
+  const session = createSession({ fetch })
+  const clients = { session, api: createApiClient({ session, fetch }), ws: {} as WsClient }
+  render(
+    <ClientsProvider clients={clients}>
+      <QueryClientProvider client={new QueryClient()}>
+        <AuthProvider>
+          <MemoryRouter>
+            <RegisterPage />
+          </MemoryRouter>
+        </AuthProvider>
+      </QueryClientProvider>
+    </ClientsProvider>,
+  )
+}
+
+const error = (status: number, body: object) => new Response(JSON.stringify({ error: body }), { status })
+
+describe('RegisterPage', () => {
+  it('explains the password policy as the user types', async () => {
+    renderWithServer(() => error(401, { code: 'unauthorized', message: 'no cookie' }))
+    const password = screen.getByLabelText('Password')
+    expect(password.getAttribute('aria-describedby')).toBeTruthy()
+    expect(screen.getByText(/10–128 characters, not your username/)).toBeTruthy()
+    await userEvent.type(screen.getByLabelText('Username'), 'alice_smith')
+    await userEvent.type(password, 'alice_smith')
+    expect(screen.getByText('Still needed: not your username.')).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Create account' }).hasAttribute('disabled')).toBe(true)
+  })
+
+  it('shows the server’s verdict next to the field', async () => {
+    renderWithServer((url) =>
+      url === '/api/users/'
+        ? error(400, { code: 'weak_password', message: 'Password is too common', issues: [{ path: 'password', message: 'is a commonly used password' }] })
+        : error(401, { code: 'unauthorized', message: 'no cookie' }),
+    )
+    await userEvent.type(screen.getByLabelText('Username'), 'alice_smith')
+    await userEvent.type(screen.getByLabelText('E-mail'), 'alice@example.com')
+    await userEvent.type(screen.getByLabelText('Password'), 'password1234')
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }))
+    expect((await screen.findByRole('alert')).textContent).toBe('Password is too common')
+    expect(screen.getByText('is a commonly used password')).toBeTruthy()
+  })
+})

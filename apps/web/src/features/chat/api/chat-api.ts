@@ -1,0 +1,100 @@
+import {
+  Conversation,
+  type CreateConversationRequest,
+  Message,
+  OkResponse,
+  type UpdateConversationRequest,
+} from '@parley/protocol'
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { z } from 'zod'
+import { useClients } from '../../../lib/clients.tsx'
+
+// `GET /api/models` answers with a schema declared inside the server's chat routes; it belongs in
+// @parley/protocol (rest/chat.ts) — until it moves there, the same shape is read here.
+const ModelOption = z.object({ id: z.string(), label: z.string(), default: z.boolean() })
+export type ModelOption = z.infer<typeof ModelOption>
+
+const PAGE_SIZE = 30
+
+export const chatKeys = {
+  conversations: ['conversations'] as const,
+  conversationList: (q: string) => ['conversations', 'list', q] as const,
+  conversation: (id: string) => ['conversations', 'one', id] as const,
+  messages: (id: string) => ['messages', id] as const,
+  models: ['models'] as const,
+}
+
+/** Newest first; `q` searches titles and messages as you type; more pages follow `x-next-cursor`. */
+export function useConversations(q: string) {
+  const { api } = useClients()
+  return useInfiniteQuery({
+    queryKey: chatKeys.conversationList(q),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) => {
+      const { data, headers } = await api.requestWithHeaders(z.array(Conversation), '/api/conversations/', {
+        query: { limit: PAGE_SIZE, q: q.trim() || undefined, cursor: pageParam },
+      })
+      return { items: data, next: headers.get('x-next-cursor') ?? undefined }
+    },
+    getNextPageParam: (last) => last.next,
+    placeholderData: (previous) => previous,
+  })
+}
+
+export function useConversation(id: string) {
+  const { api } = useClients()
+  return useQuery({ queryKey: chatKeys.conversation(id), queryFn: () => api.request(Conversation, `/api/conversations/${id}`) })
+}
+
+/** The latest messages, oldest first (paging further back is not wired yet). */
+export function useMessages(id: string) {
+  const { api } = useClients()
+  return useQuery({
+    queryKey: chatKeys.messages(id),
+    queryFn: () => api.request(z.array(Message), `/api/conversations/${id}/messages`, { query: { limit: 200 } }),
+  })
+}
+
+export function useModels() {
+  const { api } = useClients()
+  return useQuery({ queryKey: chatKeys.models, queryFn: () => api.request(z.array(ModelOption), '/api/models'), staleTime: 5 * 60_000 })
+}
+
+export function useCreateConversation() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: NonNullable<CreateConversationRequest>) => api.request(Conversation, '/api/conversations/', { method: 'POST', body }),
+    onSuccess: (conversation) => {
+      queryClient.setQueryData(chatKeys.conversation(conversation.id), conversation)
+      queryClient.setQueryData(chatKeys.messages(conversation.id), [])
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
+    },
+  })
+}
+
+export function useUpdateConversation() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ id, ...body }: UpdateConversationRequest & { id: string }) =>
+      api.request(Conversation, `/api/conversations/${id}`, { method: 'PATCH', body }),
+    onSuccess: (conversation) => {
+      queryClient.setQueryData(chatKeys.conversation(conversation.id), conversation)
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
+    },
+  })
+}
+
+export function useDeleteConversation() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => api.request(OkResponse, `/api/conversations/${id}`, { method: 'DELETE' }),
+    onSuccess: (_ok, id) => {
+      queryClient.removeQueries({ queryKey: chatKeys.conversation(id) })
+      queryClient.removeQueries({ queryKey: chatKeys.messages(id) })
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
+    },
+  })
+}

@@ -1,0 +1,61 @@
+import type { Conversation } from '@parley/protocol'
+import { type FormEvent, useState } from 'react'
+import { NavLink, useNavigate, useParams } from 'react-router'
+import { useDeleteConversation, useUpdateConversation } from '../api/chat-api.ts'
+
+export const titleOf = (conversation: Pick<Conversation, 'title'>) => conversation.title ?? 'New chat'
+
+/** One row of the sidebar: open, rename in place, delete after an explicit confirmation. */
+export function ConversationItem({ conversation, onOpen }: { conversation: Conversation; onOpen: () => void }) {
+  const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view')
+  const update = useUpdateConversation()
+  const remove = useDeleteConversation()
+  const navigate = useNavigate()
+  const { conversationId } = useParams()
+  const title = titleOf(conversation)
+
+  function rename(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const next = String(new FormData(event.currentTarget).get('title')).trim()
+    if (next && next !== conversation.title) update.mutate({ id: conversation.id, title: next })
+    setMode('view')
+  }
+
+  function confirmDelete() {
+    remove.mutate(conversation.id, {
+      onSuccess: () => {
+        if (conversationId === conversation.id) void navigate('/')
+      },
+    })
+  }
+
+  if (mode === 'rename') {
+    return (
+      <li className="conversation-item">
+        <form onSubmit={rename} className="rename-form">
+          <input name="title" aria-label="New title" defaultValue={conversation.title ?? ''} autoFocus maxLength={200}
+            onKeyDown={(event) => event.key === 'Escape' && setMode('view')} />
+          <button type="submit" className="button small">Save</button>
+        </form>
+      </li>
+    )
+  }
+  return (
+    <li className="conversation-item">
+      <NavLink to={`/c/${conversation.id}`} onClick={onOpen} className="conversation-link" title={title}>
+        {title}
+      </NavLink>
+      {mode === 'confirm-delete' ? (
+        <span className="confirm" role="group" aria-label={`Delete “${title}”?`}>
+          <button type="button" className="button small danger" onClick={confirmDelete} autoFocus>Delete</button>
+          <button type="button" className="button small" onClick={() => setMode('view')}>Cancel</button>
+        </span>
+      ) : (
+        <span className="item-actions">
+          <button type="button" className="icon-button" aria-label={`Rename “${title}”`} onClick={() => setMode('rename')}>✎</button>
+          <button type="button" className="icon-button" aria-label={`Delete “${title}”`} onClick={() => setMode('confirm-delete')}>✕</button>
+        </span>
+      )}
+    </li>
+  )
+}

@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState } from 'react'
+import { useLocation, useNavigate, useParams } from 'react-router'
+import { ApiError } from '../../../lib/api-client.ts'
+import { useConversation, useMessages } from '../api/chat-api.ts'
+import { useConversationSocket } from '../hooks/use-conversation-socket.ts'
+import { useSocketErrors } from '../hooks/use-socket-errors.ts'
+import { Composer } from './composer.tsx'
+import { titleOf } from './conversation-item.tsx'
+import { MessageList } from './message-list.tsx'
+import { ModelPicker } from './model-picker.tsx'
+import type { FirstMessage } from './new-chat-page.tsx'
+
+function firstMessageOf(state: unknown): FirstMessage['firstMessage'] | undefined {
+  if (typeof state !== 'object' || state === null || !('firstMessage' in state)) return undefined
+  const first = (state as Partial<FirstMessage>).firstMessage
+  return typeof first?.content === 'string' ? first : undefined
+}
+
+function ConversationView({ conversationId }: { conversationId: string }) {
+  const conversation = useConversation(conversationId)
+  const messages = useMessages(conversationId)
+  const socket = useConversationSocket(conversationId)
+  const socketError = useSocketErrors(conversationId)
+  const [model, setModel] = useState<string>()
+  const location = useLocation()
+  const navigate = useNavigate()
+  const sentFirst = useRef(false)
+  const chosenModel = model ?? conversation.data?.model ?? undefined
+
+  // Sent here rather than by the new-chat page, so the subscription exists before the first events arrive.
+  useEffect(() => {
+    const first = firstMessageOf(location.state)
+    if (!first || sentFirst.current) return
+    sentFirst.current = true
+    socket.send(first.content, first.model)
+    void navigate(location.pathname, { replace: true, state: null })
+  }, [location.state, location.pathname, navigate, socket])
+
+  if (conversation.error instanceof ApiError && conversation.error.status === 404) {
+    return (
+      <main className="conversation">
+        <p className="empty-state">This conversation does not exist or was deleted.</p>
+      </main>
+    )
+  }
+  const list = messages.data ?? []
+  const streaming = list.at(-1)?.status === 'streaming'
+  return (
+    <main className="conversation">
+      <div className="conversation-header">
+        <h1>{conversation.data ? titleOf(conversation.data) : '…'}</h1>
+        <ModelPicker value={chosenModel} onChange={setModel} />
+      </div>
+      {messages.isError && <p role="alert" className="form-error">Could not load the messages.</p>}
+      {socketError.error && (
+        <p role="alert" className="form-error banner">
+          {socketError.error}{' '}
+          <button type="button" className="button small" onClick={socketError.dismiss}>Dismiss</button>
+        </p>
+      )}
+      <MessageList
+        messages={list}
+        onRegenerate={(messageId) => socket.regenerate(messageId, model)}
+        onEdit={(messageId, content) => socket.edit(messageId, content)}
+      />
+      <Composer onSend={(content) => socket.send(content, model)} onStop={socket.stop} streaming={streaming} />
+    </main>
+  )
+}
+
+/** `/c/:conversationId` — keyed by id, so switching conversations starts from a clean state. */
+export function ConversationPage() {
+  const { conversationId = '' } = useParams()
+  return <ConversationView key={conversationId} conversationId={conversationId} />
+}

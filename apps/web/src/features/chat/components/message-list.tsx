@@ -1,0 +1,63 @@
+import type { Message } from '@parley/protocol'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useLayoutEffect, useRef } from 'react'
+import { MessageItem } from './message-item.tsx'
+
+interface MessageListProps {
+  messages: Message[]
+  onRegenerate: (messageId: string) => void
+  onEdit: (messageId: string, content: string) => void
+}
+
+/** Follow the stream only while the reader is at the bottom; scrolling up to read stops it. */
+const STICKY_PX = 80
+
+/** Only the messages in view are in the DOM, so long conversations stay fast; sizes are measured as they render. */
+export function MessageList({ messages, onRegenerate, onEdit }: MessageListProps) {
+  const scroller = useRef<HTMLDivElement>(null)
+  const atBottom = useRef(true)
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the list re-renders as it scrolls by design
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 120,
+    overscan: 6,
+    getItemKey: (index) => messages[index]?.id ?? index,
+  })
+  const last = messages.at(-1)
+  const busy = last?.status === 'streaming'
+  const lastUser = messages.findLast((message) => message.role === 'user')
+
+  useLayoutEffect(() => {
+    if (atBottom.current && messages.length > 0) virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
+  }, [virtualizer, messages.length, last?.content])
+
+  useEffect(() => {
+    const element = scroller.current
+    if (!element) return
+    const onScroll = () => (atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_PX)
+    element.addEventListener('scroll', onScroll, { passive: true })
+    return () => element.removeEventListener('scroll', onScroll)
+  }, [])
+
+  return (
+    <div ref={scroller} className="message-scroller" role="log" aria-label="Messages" aria-busy={busy}>
+      <div className="message-track" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((row) => {
+          const message = messages[row.index]
+          if (!message) return null
+          const isLast = row.index === messages.length - 1
+          return (
+            <div key={row.key} data-index={row.index} ref={virtualizer.measureElement} className="message-row" style={{ transform: `translateY(${row.start}px)` }}>
+              <MessageItem
+                message={message}
+                onRegenerate={isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined}
+                onEdit={message === lastUser && !busy ? (content) => onEdit(message.id, content) : undefined}
+              />
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+}

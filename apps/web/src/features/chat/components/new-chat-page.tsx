@@ -1,0 +1,39 @@
+import { useState } from 'react'
+import { useNavigate } from 'react-router'
+import { useCreateConversation } from '../api/chat-api.ts'
+import { Composer } from './composer.tsx'
+import { ModelPicker } from './model-picker.tsx'
+
+/** State handed to the conversation page, which sends the first message once it is subscribed. */
+export interface FirstMessage {
+  firstMessage: { content: string; model: string | undefined }
+}
+
+export function NewChatPage() {
+  const [model, setModel] = useState<string>()
+  const create = useCreateConversation()
+  const navigate = useNavigate()
+
+  function start(content: string) {
+    create.mutate(model ? { model } : {}, {
+      onSuccess: (conversation) => {
+        const state: FirstMessage = { firstMessage: { content, model } }
+        void navigate(`/c/${conversation.id}`, { state })
+      },
+    })
+  }
+
+  return (
+    <main className="conversation new-chat-page">
+      <div className="conversation-header">
+        <h1>New chat</h1>
+        <ModelPicker value={model} onChange={setModel} />
+      </div>
+      <div className="empty-state">
+        <p>Ask anything. Replies stream in as they are written.</p>
+        {create.isError && <p role="alert" className="form-error">Could not start the conversation. Try again.</p>}
+      </div>
+      <Composer onSend={start} autoFocus />
+    </main>
+  )
+}

@@ -1,0 +1,54 @@
+import type { Message } from '@parley/protocol'
+import { useQueryClient } from '@tanstack/react-query'
+import { useCallback, useEffect, useMemo } from 'react'
+import { useClients } from '../../../lib/clients.tsx'
+import { chatKeys } from '../api/chat-api.ts'
+import { applyChatEvent } from '../model/apply-event.ts'
+
+/**
+ * Follows a conversation over the socket: events are folded into the react-query cache of its messages,
+ * a `resync` reloads them over REST, and finished replies refresh the list (titles, order) and the stored messages.
+ */
+export function useConversationSocket(conversationId: string) {
+  const { ws } = useClients()
+  const queryClient = useQueryClient()
+
+  useEffect(
+    () =>
+      ws.subscribe(conversationId, (update) => {
+        if (update.kind === 'resync') return void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
+        const { event } = update
+        queryClient.setQueryData<Message[]>(chatKeys.messages(conversationId), (messages) => messages && applyChatEvent(messages, event))
+        if (event.type === 'reply.completed' || event.type === 'reply.failed') {
+          // Edits and regenerations supersede messages without an event of their own: take the stored list.
+          void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
+          void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
+        }
+      }),
+    [ws, queryClient, conversationId],
+  )
+
+  const dropFrom = useCallback(
+    (messageId: string) =>
+      queryClient.setQueryData<Message[]>(chatKeys.messages(conversationId), (messages) => {
+        const index = messages?.findIndex((message) => message.id === messageId) ?? -1
+        return index === -1 ? messages : messages?.slice(0, index)
+      }),
+    [queryClient, conversationId],
+  )
+
+  return useMemo(
+    () => ({
+      send: (content: string, model: string | undefined) =>
+        ws.sendMessage({ conversation_id: conversationId, content, ...(model ? { model } : {}) }),
+      stop: () => void ws.send({ type: 'stop', conversation_id: conversationId }),
+      regenerate(messageId: string, model: string | undefined) {
+        if (ws.send({ type: 'regenerate', message_id: messageId, ...(model ? { model } : {}) })) dropFrom(messageId)
+      },
+      edit(messageId: string, content: string) {
+        if (ws.send({ type: 'edit', message_id: messageId, content })) dropFrom(messageId)
+      },
+    }),
+    [ws, conversationId, dropFrom],
+  )
+}

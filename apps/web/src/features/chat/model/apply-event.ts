@@ -1,0 +1,28 @@
+import type { ChatEvent, Message } from '@parley/protocol'
+
+function upsert(messages: Message[], message: Message): Message[] {
+  const index = messages.findIndex((existing) => existing.id === message.id)
+  if (index === -1) return [...messages, message]
+  const next = messages.slice()
+  next[index] = message
+  return next
+}
+
+/** Folds one conversation event into the message list (oldest first); returns the same array when nothing changed. */
+export function applyChatEvent(messages: Message[], event: ChatEvent): Message[] {
+  switch (event.type) {
+    case 'message.created':
+    case 'reply.started':
+    case 'reply.completed':
+    case 'reply.failed':
+      return upsert(messages, event.message)
+    case 'reply.delta': {
+      const index = messages.findIndex((message) => message.id === event.message_id)
+      const target = messages[index]
+      if (!target) return messages
+      const next = messages.slice()
+      next[index] = { ...target, content: target.content + event.text }
+      return next
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import type { ClientFrame, SequencedEvent } from '@parley/protocol'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { type ConversationUpdate, type SocketLike, createWsClient } from './ws-client.ts'
+
+class FakeSocket implements SocketLike {
+  readyState = 0
+  onopen: SocketLike['onopen'] = null
+  onmessage: SocketLike['onmessage'] = null
+  onclose: SocketLike['onclose'] = null
+  onerror: SocketLike['onerror'] = null
+  sent: ClientFrame[] = []
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {}
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as ClientFrame)
+  }
+  close() {
+    this.readyState = 3
+  }
+  /** The server accepts the socket and authenticates it. */
+  open() {
+    this.readyState = 1
+    this.receive({ type: 'ready', protocol_version: 1, user_id: 'u1' })
+  }
+  receive(frame: unknown) {
+    this.onmessage?.({ data: JSON.stringify(frame) })
+  }
+  drop(code = 1006) {
+    this.readyState = 3
+    this.onclose?.({ code })
+  }
+}
+
+const delta = (seq: number, text: string): SequencedEvent => ({ type: 'reply.delta', conversation_id: 'c1', seq, message_id: 'm2', text })
+
+function setup(overrides: { refreshAuth?: () => Promise<boolean> } = {}) {
+  const sockets: FakeSocket[] = []
+  const updates: ConversationUpdate[] = []
+  const client = createWsClient({
+    url: 'ws://test/api/ws',
+    getToken: async () => 'tok',
+    refreshAuth: overrides.refreshAuth ?? (async () => true),
+    createSocket: (url, protocols) => {
+      const socket = new FakeSocket(url, protocols)
+      sockets.push(socket)
+      return socket
+    },
+    random: () => 1,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+    newId: () => 'cm-1',
+  })
+  const latest = () => sockets.at(-1)!
+  return { client, sockets, updates, latest }
+}
+
+describe('ws-client', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  it('offers the protocol and the bearer token, then subscribes once ready', async () => {
+    const { client, latest, updates } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(latest().protocols).toEqual(['parley.v1', 'bearer.tok'])
+    client.subscribe('c1', (update) => updates.push(update))
+    latest().open()
+    expect(latest().sent).toEqual([{ type: 'subscribe', conversation_id: 'c1' }])
+    expect(client.status()).toBe('online')
+  })
+
+  it('reconnects with backoff and catches up with after_seq without duplicating events', async () => {
+    const { client, sockets, latest, updates } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    client.subscribe('c1', (update) => updates.push(update))
+    latest().open()
+    latest().receive({ type: 'subscribed', conversation_id: 'c1', last_seq: 4 })
+    latest().receive(delta(5, 'Hel'))
+    latest().drop()
+    expect(client.status()).not.toBe('online')
+
+    await vi.advanceTimersByTimeAsync(99)
+    expect(sockets).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1) // first retry after random() * 100 ms
+    expect(sockets).toHaveLength(2)
+    latest().open()
+    expect(latest().sent).toEqual([{ type: 'subscribe', conversation_id: 'c1', after_seq: 5 }])
+    latest().receive({ type: 'subscribed', conversation_id: 'c1', last_seq: 6 })
+    latest().receive(delta(5, 'Hel')) // replayed twice by a racing server: ignored
+    latest().receive(delta(6, 'lo'))
+    const texts = updates.map((update) => (update.kind === 'event' && update.event.type === 'reply.delta' ? update.event.text : update.kind))
+    expect(texts).toEqual(['Hel', 'lo'])
+  })
+
+  it('grows the delay exponentially up to the cap, and resets it once connected', async () => {
+    const { client, sockets, latest } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    for (const expectedDelay of [100, 200, 400, 800, 1_000, 1_000]) {
+      latest().drop()
+      await vi.advanceTimersByTimeAsync(expectedDelay - 1)
+      const before = sockets.length
+      await vi.advanceTimersByTimeAsync(1)
+      expect(sockets.length).toBe(before + 1)
+    }
+    latest().open()
+    latest().drop()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(sockets).toHaveLength(8)
+  })
+
+  it('asks for a reload on resync and continues from its last_seq', async () => {
+    const { client, latest, updates } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    client.subscribe('c1', (update) => updates.push(update))
+    latest().open()
+    latest().receive({ type: 'subscribed', conversation_id: 'c1', last_seq: 2 })
+    latest().receive({ type: 'resync', conversation_id: 'c1', last_seq: 40 })
+    latest().receive(delta(40, 'old'))
+    latest().receive(delta(41, 'new'))
+    expect(updates.map((update) => update.kind)).toEqual(['resync', 'event'])
+  })
+
+  it('re-sends a message the server had not accepted, and not one it had', async () => {
+    const { client, latest } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    client.sendMessage({ conversation_id: 'c1', content: 'hi' }) // offline: queued
+    latest().open()
+    const send = { type: 'send', client_message_id: 'cm-1', conversation_id: 'c1', content: 'hi' }
+    expect(latest().sent).toEqual([send])
+    latest().drop()
+    await vi.advanceTimersByTimeAsync(100)
+    latest().open()
+    expect(latest().sent).toEqual([send])
+    latest().receive({ type: 'accepted', client_message_id: 'cm-1', message_id: 'm1', duplicate: false })
+    latest().drop()
+    await vi.advanceTimersByTimeAsync(100)
+    latest().open()
+    expect(latest().sent).toEqual([])
+  })
+
+  it('refreshes the token after a 4001 close and gives up when the session has ended', async () => {
+    const refreshAuth = vi.fn(async () => false)
+    const { client, sockets, latest } = setup({ refreshAuth })
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    latest().drop(4001)
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(refreshAuth).toHaveBeenCalledOnce()
+    expect(sockets).toHaveLength(1)
+    expect(client.status()).toBe('offline')
+  })
+
+  it('ignores frames that do not match the protocol', async () => {
+    const { client, latest, updates } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    client.subscribe('c1', (update) => updates.push(update))
+    latest().open()
+    latest().onmessage?.({ data: 'not json' })
+    latest().receive({ type: 'reply.delta', conversation_id: 'c1', seq: 'x', text: 1 })
+    expect(updates).toEqual([])
+  })
+})
