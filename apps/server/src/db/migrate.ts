@@ -3,14 +3,14 @@ import type { Db } from './database.ts'
 import * as auth from './migrations/2026_11_23_0900_auth.ts'
 import * as chat from './migrations/2026_11_23_1600_chat.ts'
 import * as guard from './migrations/2026_11_23_1700_guard.ts'
-import * as analytics from './migrations/2026_11_25_0900_analytics.ts'
+import * as analytics from './migrations/2026_11_23_1800_analytics.ts'
 
 /** Every migration in order; names sort by time. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0900_auth': auth,
   '2026_11_23_1600_chat': chat,
   '2026_11_23_1700_guard': guard,
-  '2026_11_25_0900_analytics': analytics,
+  '2026_11_23_1800_analytics': analytics,
 }
 
 export class MigrationError extends Error {
