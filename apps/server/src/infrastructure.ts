@@ -37,9 +37,10 @@ export async function openInfrastructure(
     ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: `${config.redisPrefix}bus` })
     : createMemoryBus()
   const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, redis })
-  // SQLite serves one process, so any reply still `streaming` belongs to a process that died. With PostgreSQL
-  // other replicas may be streaming right now; their crash recovery needs a liveness record (not built yet).
-  if (database.dialect === 'sqlite') await services.chat.recoverInterrupted()
+  // A single instance (SQLite, or PostgreSQL without the Redis that replicas need) owns every reply, so one still
+  // `streaming` belongs to a process that died. With replicas others may be streaming right now; their crash
+  // recovery needs a liveness record per replica (not built yet).
+  if (database.dialect === 'sqlite' || !config.redisUrl) await services.chat.recoverInterrupted()
   const sweep = setInterval(() => services.hub.sweep(), 30_000)
   sweep.unref()
   const consumer =

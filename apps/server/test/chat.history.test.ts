@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.ts'
 import { openInfrastructure } from '../src/infrastructure.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import { DIALECTS, TEST_POSTGRES_URL, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
 
 type Headers = Record<string, string>
 
@@ -90,25 +92,47 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
   })
 })
 
-describe('a reply cut off by a crash', () => {
+describe.each([
+  ['SQLite', undefined],
+  ['PostgreSQL without Redis (a single instance)', 'postgres'],
+] as const)('a reply cut off by a crash on %s', (_name, dialect) => {
   it('is marked interrupted when the server starts again', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-crash-'))
-    const config = loadConfig({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', PARLEY_ADMIN_PASSWORD: 'a-long-admin-password' })
-    const first = await openInfrastructure(config)
-    const admin = await first.services.users.bootstrapAdmin(config.admin, () => 'unused')
-    const principal = { userId: admin!.user.id, username: 'admin', roles: admin!.user.roles, sessionId: null, apiKeyId: null }
-    const conversation = await first.services.chat.create(principal, { title: 'Crash' })
-    // What a process leaves behind when it dies mid-reply: a reply row still marked streaming.
-    await first.database.db
-      .insertInto('messages')
-      .values({ id: 'm-1', conversation_id: conversation.id, position: 1, role: 'assistant', content: '', status: 'streaming', reply_to: null, superseded: 0, client_message_id: null, provider: 'local', model: 'local', prompt_tokens: null, completion_tokens: null, error: null, created_at: new Date().toISOString(), completed_at: null })
-      .execute()
-    await first.database.close()
+    const pgDatabase = dialect ? `parley_crash_${randomUUID().replaceAll('-', '')}` : undefined
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL.replace(/\/[^/]*$/, '/postgres') })
+    if (pgDatabase) {
+      await admin.connect()
+      await admin.query(`create database ${pgDatabase}`)
+    }
+    const env = {
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_LOG_LEVEL: 'silent',
+      PARLEY_ADMIN_PASSWORD: 'a-long-admin-password',
+      ...(pgDatabase ? { PARLEY_DATABASE_URL: TEST_POSTGRES_URL.replace(/\/[^/]*$/, `/${pgDatabase}`) } : {}),
+    }
+    const config = loadConfig(env)
+    try {
+      const first = await openInfrastructure(config)
+      const created = await first.services.users.bootstrapAdmin(config.admin, () => 'unused')
+      const principal = { userId: created!.user.id, username: 'admin', roles: created!.user.roles, sessionId: null, apiKeyId: null }
+      const conversation = await first.services.chat.create(principal, { title: 'Crash' })
+      // What a process leaves behind when it dies mid-reply: a reply row still marked streaming.
+      await first.database.db
+        .insertInto('messages')
+        .values({ id: 'm-1', conversation_id: conversation.id, position: 1, role: 'assistant', content: '', status: 'streaming', reply_to: null, superseded: 0, client_message_id: null, provider: 'local', model: 'local', prompt_tokens: null, completion_tokens: null, error: null, created_at: new Date().toISOString(), completed_at: null })
+        .execute()
+      await first.database.close()
 
-    const second = await openInfrastructure(config)
-    const messages = await second.services.chat.messages(principal, conversation.id, { limit: 10 })
-    expect(messages.map((m) => m.status)).toEqual(['interrupted'])
-    await second.close()
-    fs.rmSync(dataDir, { recursive: true, force: true })
+      const second = await openInfrastructure(config)
+      const messages = await second.services.chat.messages(principal, conversation.id, { limit: 10 })
+      expect(messages.map((m) => m.status)).toEqual(['interrupted'])
+      await second.close()
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true })
+      if (pgDatabase) {
+        await admin.query(`drop database ${pgDatabase} with (force)`)
+        await admin.end()
+      }
+    }
   })
 })
