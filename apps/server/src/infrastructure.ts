@@ -64,6 +64,7 @@ export async function openInfrastructure(
     async close() {
       clearInterval(sweep)
       await consumer?.stop()
+      services.close()
       await services.chat.shutdown()
       await services.models.close()
       await bus.close()

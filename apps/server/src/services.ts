@@ -11,6 +11,7 @@ import { createAuthService } from './modules/auth/auth.service.ts'
 import { createUsersService } from './modules/auth/users.service.ts'
 import { createUserStats } from './modules/auth/users.stats.ts'
 import { createConversationHub } from './modules/chat/chat.hub.ts'
+import { createRedisConversationLock, createRedisRelay } from './modules/chat/chat.relay.ts'
 import { readLastSeq, saveLastSeq } from './modules/chat/chat.repo.ts'
 import { createChatService } from './modules/chat/chat.service.ts'
 import { createChatStats } from './modules/chat/chat.stats.ts'
@@ -58,10 +59,16 @@ export async function createServices(deps: ServiceDeps) {
   const auth = createAuthService({ db, runtime, tokens, audit, bus, guard, refreshTokenTtlMs: config.auth.refreshTokenTtlMs })
   const users = createUsersService({ db, runtime, audit, auth, bus })
   const apiKeys = createApiKeysService({ db, runtime, audit })
+  // Replicas (Redis configured) share conversation events and reply reservations; one instance needs neither.
+  const replicated = config.redisUrl && deps.redis ? deps.redis : undefined
+  const relay = replicated
+    ? createRedisRelay({ publisher: replicated, subscriber: replicated.duplicate(), prefix: config.redisPrefix, ingest: (event) => hub.ingest(event) })
+    : undefined
   const hub = createConversationHub({
     loadLastSeq: (conversationId) => readLastSeq(db, conversationId),
     saveLastSeq: (conversationId, seq) => saveLastSeq(db, conversationId, seq),
     now: () => runtime.now().getTime(),
+    ...(relay ? { relay } : {}),
   })
   const chat = createChatService({
     db,
@@ -70,11 +77,27 @@ export async function createServices(deps: ServiceDeps) {
     models: analytics.countedModels,
     hub,
     guard,
+    bus,
+    lock: replicated ? createRedisConversationLock(replicated, config.redisPrefix) : undefined,
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     onModelCall: analytics.recordModelCall,
   })
   const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, settings: config.guard })
-  return { audit, guard, tokens, auth, users, apiKeys, models, hub, chat, guests, analytics }
+  return {
+    audit,
+    guard,
+    tokens,
+    auth,
+    users,
+    apiKeys,
+    models,
+    hub,
+    chat,
+    guests,
+    analytics,
+    /** Closes what the services hold open themselves (the relay's Redis subscription). */
+    close: () => relay?.close(),
+  }
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>

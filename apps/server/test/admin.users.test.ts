@@ -60,7 +60,7 @@ describe.each(DIALECTS)('admin user management on %s', (dialect) => {
   afterEach(() => bus.stop())
   afterAll(async () => t.close())
 
-  const eventsFor = (userId: string) => bus.events.filter((event) => event.userId === userId)
+  const eventsFor = (userId: string) => bus.events.filter((event) => 'userId' in event && event.userId === userId)
 
   it('ends the sessions of a user whose roles change; a new login carries the new roles', async () => {
     const user = await signedInUser(t.app)

@@ -131,6 +131,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
       await services.chat.shutdown()
       await app.close()
       await services.models.close()
+      services.close()
       await bus.close()
       redis?.disconnect()
       if (!options.database) await database.close()

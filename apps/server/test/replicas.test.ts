@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeModelsEnv, type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
-import { type TestApp, buildTestApp, createTestDatabase, signedInAdmin, signedInUser } from './helpers.ts'
+import { TEST_REDIS_URL, type TestApp, buildTestApp, createTestDatabase, signedInAdmin, signedInUser } from './helpers.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
 import { connect, listenForSockets } from './ws-client.ts'
 
@@ -12,14 +12,18 @@ describe('two replicas on PostgreSQL and Redis', () => {
   let a: TestApp
   let b: TestApp
   let socketBase: string
+  let socketBaseA: string
   beforeAll(async () => {
     database = await createTestDatabase('postgres')
     upstream = await startFakeOpenAI()
-    const channel = `parley-test:${randomUUID()}:bus`
-    const env = fakeModelsEnv(upstream)
+    const prefix = `parley-test-${randomUUID()}:`
+    const channel = `${prefix}bus`
+    // PARLEY_REDIS_URL makes each app a replica: events, stops and reply reservations go through Redis.
+    const env = { ...fakeModelsEnv(upstream), PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix }
     a = await buildTestApp({ dialect: 'postgres', database, redis: true, redisBusChannel: channel, env })
     b = await buildTestApp({ dialect: 'postgres', database, redis: true, redisBusChannel: channel, env })
     socketBase = await listenForSockets(b.app)
+    socketBaseA = await listenForSockets(a.app)
   })
   afterAll(async () => {
     await a.close()
@@ -50,5 +54,55 @@ describe('two replicas on PostgreSQL and Redis', () => {
     const admin = await signedInAdmin(a.app)
     await a.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, headers: admin.headers, payload: { is_active: false } })
     expect((await client.closedWith(1000)).code).toBe(4001)
+  })
+
+  async function conversationOn(app: TestApp, headers: Record<string, string>) {
+    return (await app.app.inject({ method: 'POST', url: '/api/conversations', headers, payload: {} })).json().id as string
+  }
+  const sequenced = (frames: { seq?: unknown; type: string }[]) => frames.filter((f) => typeof f.seq === 'number')
+
+  it('shows a reply generated on one replica to a tab connected to the other, in sequence', async () => {
+    upstream.set({ kind: 'reply', chunks: ['Across', ' replicas.'] })
+    const user = await signedInUser(a.app)
+    const id = await conversationOn(a, user.headers)
+    const tabOnB = await connect(`${socketBase}/api/ws`, { token: user.tokens.access_token })
+    await tabOnB.nextOfType('ready')
+    tabOnB.send({ type: 'subscribe', conversation_id: id })
+    await tabOnB.nextOfType('subscribed')
+    const tabOnA = await connect(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
+    await tabOnA.nextOfType('ready')
+    tabOnA.send({ type: 'send', conversation_id: id, client_message_id: 'x', content: 'Hello from A' })
+    await tabOnB.nextOfType('reply.completed')
+    const seen = sequenced(tabOnB.frames)
+    expect(seen.map((f) => f.type)).toEqual(['message.created', 'reply.started', 'reply.delta', 'reply.delta', 'reply.completed'])
+    expect(seen.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5])
+
+    // The next reply, generated on B, continues the same sequence.
+    await tabOnA.nextOfType('reply.completed')
+    tabOnB.send({ type: 'send', conversation_id: id, client_message_id: 'y', content: 'Hello from B' })
+    const next = await tabOnA.next((f) => f.type === 'message.created' && (f.message as { content: string }).content === 'Hello from B')
+    expect(next.seq).toBe(6)
+    tabOnA.close()
+    tabOnB.close()
+  })
+
+  it('stops, from one replica, a reply generated on the other, and keeps one reply at a time across both', async () => {
+    upstream.set({ kind: 'gated', chunks: ['Partial'], rest: [' never'] })
+    const user = await signedInUser(a.app)
+    const id = await conversationOn(a, user.headers)
+    const onA = await connect(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
+    await onA.nextOfType('ready')
+    onA.send({ type: 'send', conversation_id: id, client_message_id: 's', content: 'Long story please' })
+    await onA.nextOfType('reply.delta')
+
+    const concurrent = await b.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content: 'me too' } })
+    expect(concurrent.statusCode).toBe(409)
+
+    const onB = await connect(`${socketBase}/api/ws`, { token: user.tokens.access_token })
+    await onB.nextOfType('ready')
+    onB.send({ type: 'stop', conversation_id: id })
+    expect(await onA.nextOfType('reply.completed')).toMatchObject({ finish_reason: 'stopped', message: { content: 'Partial', status: 'stopped' } })
+    onA.close()
+    onB.close()
   })
 })

@@ -4,6 +4,8 @@ import { z } from 'zod'
 export const BusEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth.sessions_revoked'), userId: z.string(), sessionIds: z.array(z.string()) }),
   z.object({ type: z.literal('auth.user_changed'), userId: z.string(), reason: z.enum(['deactivated', 'deleted', 'roles_changed']) }),
+  /** A user asked to stop a reply; the replica generating it stops it. */
+  z.object({ type: z.literal('chat.stop_requested'), conversationId: z.string() }),
 ])
 export type BusEvent = z.infer<typeof BusEvent>
 

@@ -65,4 +65,30 @@ describe('conversation hub', () => {
     hub.sweep()
     expect(hub.size()).toBe(0)
   })
+
+  it('delivers events of another replica in order, once, and relays its own', async () => {
+    const relayed: number[] = []
+    const followed: string[] = []
+    const hub = createConversationHub({
+      loadLastSeq: async () => 10,
+      saveLastSeq: async () => {},
+      now: () => 0,
+      relay: { publish: (event) => relayed.push(event.seq), follow: (id) => followed.push(id), unfollow: () => {} },
+    })
+    const received: number[] = []
+    await hub.subscribe('c1', undefined, (event) => received.push(event.seq))
+    expect(followed).toEqual(['c1'])
+    const remote = (seq: number) => ({ type: 'reply.delta' as const, message_id: 'm', text: 'x', conversation_id: 'c1', seq })
+    hub.ingest(remote(11))
+    hub.ingest(remote(11)) // a duplicate is ignored
+    hub.ingest(remote(12))
+    expect(received).toEqual([11, 12])
+    await hub.acquire('c1')
+    hub.publish('c1', delta('mine'))
+    expect(received).toEqual([11, 12, 13])
+    expect(relayed).toEqual([13])
+    // After a gap the missing events cannot be replayed from here.
+    hub.ingest(remote(20))
+    expect((await hub.subscribe('c1', 12, () => {})).replay).toBe('resync')
+  })
 })

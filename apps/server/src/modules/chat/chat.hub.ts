@@ -20,6 +20,13 @@ interface Channel {
   active: number
 }
 
+/** Carries a conversation's events to the other replicas (Redis pub/sub); absent on a single instance. */
+export interface HubRelay {
+  publish(event: SequencedEvent): void
+  follow(conversationId: string): void
+  unfollow(conversationId: string): void
+}
+
 export interface HubDeps {
   loadLastSeq(conversationId: string): Promise<number>
   saveLastSeq(conversationId: string, seq: number): Promise<void>
@@ -29,6 +36,7 @@ export interface HubDeps {
   /** A channel with no listeners and no reply is dropped after this long. */
   idleMs?: number
   onError?(error: unknown): void
+  relay?: HubRelay
 }
 
 /**
@@ -50,6 +58,7 @@ export function createConversationHub(deps: HubDeps) {
       pending = deps.loadLastSeq(conversationId).then((seq) => {
         const channel: Channel = { seq, persistedSeq: seq, buffer: [], listeners: new Set(), lastActivity: deps.now(), active: 0 }
         channels.set(conversationId, channel)
+        deps.relay?.follow(conversationId)
         opening.delete(conversationId)
         return channel
       })
@@ -70,14 +79,17 @@ export function createConversationHub(deps: HubDeps) {
     /** Prepares a conversation for publishing and marks a reply as running (pair with `release`). */
     async acquire(conversationId: string): Promise<void> {
       const channel = await open(conversationId)
+      // Another replica may have answered here since this channel opened: continue after its last event.
+      if (deps.relay) channel.seq = Math.max(channel.seq, await deps.loadLastSeq(conversationId))
       channel.active += 1
     },
 
-    release(conversationId: string): void {
+    /** Ends a reply; resolves once its sequence number is saved (another replica may continue from it). */
+    async release(conversationId: string): Promise<void> {
       const channel = channels.get(conversationId)
       if (!channel) return
       channel.active = Math.max(0, channel.active - 1)
-      void persist(conversationId, channel)
+      await persist(conversationId, channel)
     },
 
     /** Assigns the next sequence number and delivers the event; the conversation must be acquired. */
@@ -90,7 +102,22 @@ export function createConversationHub(deps: HubDeps) {
       if (channel.buffer.length > bufferLimit) channel.buffer.splice(0, channel.buffer.length - bufferLimit)
       channel.lastActivity = deps.now()
       for (const listener of channel.listeners) listener(sequenced)
+      deps.relay?.publish(sequenced)
       return sequenced
+    },
+
+    /** An event another replica published: delivered here once, in order, to this replica's listeners. */
+    ingest(event: SequencedEvent): void {
+      const channel = channels.get(event.conversation_id)
+      if (!channel || event.seq <= channel.seq) return
+      // A gap (this channel opened mid-reply) cannot be replayed from here: later subscribers get `resync`.
+      if (event.seq > channel.seq + 1) channel.buffer.length = 0
+      channel.seq = event.seq
+      channel.persistedSeq = Math.max(channel.persistedSeq, event.seq)
+      channel.buffer.push(event)
+      if (channel.buffer.length > bufferLimit) channel.buffer.splice(0, channel.buffer.length - bufferLimit)
+      channel.lastActivity = deps.now()
+      for (const listener of channel.listeners) listener(event)
     },
 
     async subscribe(conversationId: string, afterSeq: number | undefined, listener: HubListener): Promise<HubSubscription> {
@@ -115,13 +142,14 @@ export function createConversationHub(deps: HubDeps) {
         if (channel.listeners.size === 0 && channel.active === 0 && channel.lastActivity < cutoff) {
           void persist(conversationId, channel)
           channels.delete(conversationId)
+          deps.relay?.unfollow(conversationId)
         }
       }
     },
 
     /** Forgets a deleted conversation. */
     drop(conversationId: string): void {
-      channels.delete(conversationId)
+      if (channels.delete(conversationId)) deps.relay?.unfollow(conversationId)
     },
 
     /** Saves every sequence number (on shutdown). */

@@ -20,12 +20,19 @@ export interface ReplyOptions {
   onEvent?: ((event: ChatEvent) => void) | undefined
 }
 
+/** A reservation of a conversation shared by every replica (Redis); absent on a single instance. */
+export interface ConversationLock {
+  acquire(conversationId: string): Promise<boolean>
+  release(conversationId: string): Promise<void>
+}
+
 export interface ReplyDeps {
   db: Db
   runtime: Runtime
   models: ModelRegistry
   hub: ConversationHub
   firstTokenTimeoutMs: number
+  lock?: ConversationLock | undefined
   /** Told about every model call as it ends; must return at once (analytics only buffers it). */
   onModelCall?: ((report: ModelCallReport) => void) | undefined
 }
@@ -56,13 +63,22 @@ export function createReplyRunner(deps: ReplyDeps) {
   const settled = new Set<Promise<void>>()
   const nowIso = () => runtime.now().toISOString()
 
+  const busy = () => new AppError('conflict', 'A reply is already being generated in this conversation')
+
   /** Reserves the conversation for one reply; the returned function emits its events. */
   async function begin(conversationId: string, options: ReplyOptions) {
-    if (running.has(conversationId)) throw new AppError('conflict', 'A reply is already being generated in this conversation')
+    if (running.has(conversationId)) throw busy()
     const controller = new AbortController()
     running.set(conversationId, controller)
     try {
-      await hub.acquire(conversationId)
+      // With replicas, the reservation must hold across them too.
+      if (deps.lock && !(await deps.lock.acquire(conversationId))) throw busy()
+      try {
+        await hub.acquire(conversationId)
+      } catch (error) {
+        await deps.lock?.release(conversationId)
+        throw error
+      }
     } catch (error) {
       running.delete(conversationId)
       throw error
@@ -78,12 +94,16 @@ export function createReplyRunner(deps: ReplyDeps) {
         hub.publish(conversationId, event)
         options.onEvent?.(event)
       },
-      end() {
+      async end() {
         options.signal?.removeEventListener('abort', forward)
-        running.delete(conversationId)
-        hub.release(conversationId)
-        settled.delete(done)
-        markSettled()
+        try {
+          await hub.release(conversationId)
+          await deps.lock?.release(conversationId)
+        } finally {
+          running.delete(conversationId)
+          settled.delete(done)
+          markSettled()
+        }
       },
     }
   }

@@ -14,7 +14,8 @@ import { decodeCursor, encodeCursor } from './chat.cursor.ts'
 import type { ConversationHub, HubListener } from './chat.hub.ts'
 import { type AdmittedMessage, type GuardService, SAFETY_REPLY } from '../guard/guard.service.ts'
 import type { ConversationRow } from './chat.table.ts'
-import { type ReplyDeps, type ReplyOptions, type ReplySession, createReplyRunner } from './chat.reply.ts'
+import { type ConversationLock, type ReplyDeps, type ReplyOptions, type ReplySession, createReplyRunner } from './chat.reply.ts'
+import type { EventBus } from '../../bus/event-bus.ts'
 import * as repo from './chat.repo.ts'
 
 const TITLE_LENGTH = 60
@@ -27,6 +28,9 @@ export interface ChatServiceDeps {
   hub: ConversationHub
   /** Every user message passes the guard: limits, length, normalisation, injection policy. */
   guard: Pick<GuardService, 'admitMessage' | 'recordFlags'>
+  /** Carries stop requests to the replica generating the reply. */
+  bus: EventBus
+  lock?: ConversationLock | undefined
   firstTokenTimeoutMs: number
   onModelCall?: ReplyDeps['onModelCall']
 }
@@ -42,6 +46,9 @@ export type SendResult = PostMessageResponse & { duplicate: boolean }
 export function createChatService(deps: ChatServiceDeps) {
   const { db, dialect, runtime, models, hub, guard } = deps
   const replies = createReplyRunner(deps)
+  deps.bus.subscribe((event) => {
+    if (event.type === 'chat.stop_requested') replies.stop(event.conversationId)
+  })
   const nowIso = () => runtime.now().toISOString()
 
   async function appendUserMessage(conversationId: string, content: string, clientMessageId: string | undefined): Promise<Message> {
@@ -195,7 +202,7 @@ export function createChatService(deps: ChatServiceDeps) {
         const assistantMessage = await answer(conversation, userMessage, session, admitted, options)
         return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
       } finally {
-        session.end()
+        await session.end()
       }
     },
 
@@ -214,7 +221,7 @@ export function createChatService(deps: ChatServiceDeps) {
         await repo.supersedeMessage(db, target.id)
         return await answer(conversation, repo.toMessage(userRow), session, admitted, options)
       } finally {
-        session.end()
+        await session.end()
       }
     },
 
@@ -233,14 +240,16 @@ export function createChatService(deps: ChatServiceDeps) {
         const assistantMessage = await answer(conversation, userMessage, session, admitted, options)
         return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
       } finally {
-        session.end()
+        await session.end()
       }
     },
 
     /** Stops the reply being generated in a conversation; the partial text is kept as `stopped`. */
     async stop(principal: Principal, conversationId: string): Promise<boolean> {
       await ownConversation(principal, conversationId)
-      return replies.stop(conversationId)
+      if (replies.stop(conversationId)) return true
+      await deps.bus.publish({ type: 'chat.stop_requested', conversationId })
+      return false
     },
 
     /** Follows a conversation's events; see `ConversationHub.subscribe`. */

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { SequencedEvent } from '@parley/protocol'
+import { z } from 'zod'
+import type { HubRelay } from './chat.hub.ts'
+import type { ConversationLock } from './chat.reply.ts'
+
+const RelayMessage = z.object({ origin: z.string(), event: SequencedEvent })
+
+/**
+ * Conversation events across replicas: the replica generating a reply publishes each sequenced event on the
+ * conversation's channel; every replica with a channel open for it delivers the event to its own sockets.
+ * One publishing connection keeps the events of a reply in order.
+ */
+export function createRedisRelay(options: {
+  publisher: Redis
+  /** A dedicated connection: a subscribed Redis connection can do nothing else. */
+  subscriber: Redis
+  prefix: string
+  ingest(event: SequencedEvent): void
+  onError?(error: unknown): void
+}): HubRelay & { close(): void } {
+  const origin = randomUUID()
+  const channelOf = (conversationId: string) => `${options.prefix}conv:${conversationId}`
+  options.subscriber.on('message', (_channel: string, raw: string) => {
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      return
+    }
+    const parsed = RelayMessage.safeParse(json)
+    if (parsed.success && parsed.data.origin !== origin) options.ingest(parsed.data.event)
+  })
+  const report = (error: unknown) => options.onError?.(error)
+  return {
+    publish(event) {
+      options.publisher.publish(channelOf(event.conversation_id), JSON.stringify({ origin, event })).catch(report)
+    },
+    follow(conversationId) {
+      options.subscriber.subscribe(channelOf(conversationId)).catch(report)
+    },
+    unfollow(conversationId) {
+      options.subscriber.unsubscribe(channelOf(conversationId)).catch(report)
+    },
+    close() {
+      options.subscriber.disconnect()
+    },
+  }
+}
+
+/** Releases the lock only if this replica still holds it (it may have expired and been taken since). */
+const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
+
+/**
+ * One reply at a time per conversation across every replica. The lock expires by itself, so a replica that
+ * dies mid-reply does not block the conversation for longer than `ttlMs`.
+ */
+export function createRedisConversationLock(redis: Redis, prefix: string, ttlMs = 10 * 60_000): ConversationLock {
+  const owner = randomUUID()
+  const keyOf = (conversationId: string) => `${prefix}lock:conv:${conversationId}`
+  return {
+    async acquire(conversationId) {
+      return (await redis.set(keyOf(conversationId), owner, 'PX', ttlMs, 'NX')) === 'OK'
+    },
+    async release(conversationId) {
+      await redis.eval(RELEASE_IF_OWNER, 1, keyOf(conversationId), owner)
+    },
+  }
+}
