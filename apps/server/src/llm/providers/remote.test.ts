@@ -95,6 +95,18 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
     expect(model).toMatchObject({ provider: v.provider, modelId: v.model })
   })
 
+  it('never falls back to a key from the process environment', async () => {
+    const variables = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY']
+    for (const name of variables) vi.stubEnv(name, 'sk-from-environment')
+    try {
+      const keyless = createRemoteModel({ provider: v.provider, model: v.model, baseUrl: fake.baseUrl, contextTokens: 8192 })
+      await collect(keyless).catch(() => undefined)
+      expect(JSON.stringify(v.sent(fake.requests.at(-1)).key ?? '')).not.toContain('sk-from-environment')
+    } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
   it('sends the configured key in the vendor header and the system turn the vendor way', async () => {
     await collect(model)
     const sent = v.sent(fake.requests.at(-1))

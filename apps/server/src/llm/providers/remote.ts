@@ -19,7 +19,9 @@ export interface RemoteModelSettings {
 /** Builds a remote model; keys come from our validated config, never from the client or `process.env` here. */
 export function createRemoteModel(settings: RemoteModelSettings): ChatModel {
   const { provider, model: modelId, baseUrl, apiKey, contextTokens } = settings
-  const common = { ...(baseUrl ? { baseURL: baseUrl } : {}), ...(apiKey ? { apiKey } : {}), ...(settings.fetch ? { fetch: settings.fetch } : {}) }
+  // Always a string: given none, the vendor SDKs would read OPENAI_API_KEY and the like from the process
+  // environment, and keys must come from our validated config only. An empty key is refused by the vendor.
+  const common = { ...(baseUrl ? { baseURL: baseUrl } : {}), apiKey: apiKey ?? '', ...(settings.fetch ? { fetch: settings.fetch } : {}) }
   const model = (() => {
     switch (provider) {
       case 'openai':
