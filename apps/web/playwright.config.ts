@@ -20,8 +20,10 @@ function freePort(): Promise<number> {
 
 // Workers load this file again: the port and data dir chosen by the runner reach them through the environment.
 process.env.PARLEY_E2E_PORT ??= String(await freePort())
+process.env.PARLEY_E2E_SLOW_MODEL_PORT ??= String(await freePort())
 process.env.PARLEY_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'parley-e2e-'))
 const port = Number(process.env.PARLEY_E2E_PORT)
+const slowModelPort = Number(process.env.PARLEY_E2E_SLOW_MODEL_PORT)
 const baseURL = `http://127.0.0.1:${port}`
 
 export default defineConfig({
@@ -47,23 +49,41 @@ export default defineConfig({
     { name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined }, testIgnore: /phone\.spec\.ts/ },
     { name: 'phone', use: { ...devices['Pixel 7'], channel: undefined }, testMatch: /phone\.spec\.ts/ },
   ],
-  webServer: {
-    // The real server with its default embedded model, on a fresh data dir, serving the app just built.
-    command: 'npm run build && node ../server/bin/parley.js serve',
-    cwd: here,
-    url: `${baseURL}/health`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PARLEY_HOST: '127.0.0.1',
-      PARLEY_PORT: String(port),
-      PARLEY_DATA_DIR: process.env.PARLEY_E2E_DATA_DIR,
-      PARLEY_ADMIN_PASSWORD: 'correct-horse-battery-e2e',
-      PARLEY_LOG_LEVEL: 'warn',
-      // Each spec registers and signs in, and every reload refreshes: more than the default 20 a minute.
-      PARLEY_AUTH_RATE_LIMIT: '1000',
+  webServer: [
+    {
+      // A fake OpenAI-compatible model that streams slowly, for the stop and reconnect tests (e2e/support/slow-model.mjs).
+      command: `node e2e/support/slow-model.mjs ${slowModelPort}`,
+      cwd: here,
+      url: `http://127.0.0.1:${slowModelPort}/health`,
+      timeout: 10_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
     },
-  },
+    {
+      // The real server with its default embedded model, on a fresh data dir, serving the app just built.
+      command: 'npm run build && node ../server/bin/parley.js serve',
+      cwd: here,
+      url: `${baseURL}/health`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PARLEY_HOST: '127.0.0.1',
+        PARLEY_PORT: String(port),
+        PARLEY_DATA_DIR: process.env.PARLEY_E2E_DATA_DIR,
+        PARLEY_ADMIN_PASSWORD: 'correct-horse-battery-e2e',
+        PARLEY_LOG_LEVEL: 'warn',
+        // Each spec registers and signs in, and every reload refreshes: more than the default 20 a minute.
+        PARLEY_AUTH_RATE_LIMIT: '1000',
+        // `local` (the embedded demo model) stays the default; `slow` is picked in the model picker where needed.
+        PARLEY_MODELS: JSON.stringify([
+          { id: 'local', provider: 'local', label: 'Built-in local model' },
+          { id: 'slow', provider: 'openai-compatible', label: 'Slow fake', model: 'slow', base_url: `http://127.0.0.1:${slowModelPort}/v1`, api_key: 'e2e' },
+        ]),
+        PARLEY_DEFAULT_MODEL: 'local',
+      },
+    },
+  ],
 })

@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { test as base, expect } from '@playwright/test'
 import { AuthPage } from './pages/auth-page.ts'
 import { ChatPage } from './pages/chat-page.ts'
+import { OperatorPages } from './pages/operator-pages.ts'
+import { SettingsPage } from './pages/settings-page.ts'
 
 export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname
+
+/** The first admin, created by the server from the e2e env (playwright.config.ts). */
+export const ADMIN = { username: 'admin', password: 'correct-horse-battery-e2e' }
 
 export interface Account {
   username: string
@@ -12,7 +17,7 @@ export interface Account {
 }
 
 /** A fresh account per test, so specs never share conversations. */
-export const test = base.extend<{ account: Account; authPage: AuthPage; chatPage: ChatPage }>({
+export const test = base.extend<{ account: Account; authPage: AuthPage; chatPage: ChatPage; settingsPage: SettingsPage; operatorPages: OperatorPages }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
   account: async ({}, use) => {
     const id = randomUUID().slice(0, 8)
@@ -20,6 +25,8 @@ export const test = base.extend<{ account: Account; authPage: AuthPage; chatPage
   },
   authPage: async ({ page }, use) => use(new AuthPage(page)),
   chatPage: async ({ page }, use) => use(new ChatPage(page)),
+  settingsPage: async ({ page }, use) => use(new SettingsPage(page)),
+  operatorPages: async ({ page }, use) => use(new OperatorPages(page)),
 })
 
 export { expect }

@@ -2,7 +2,10 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { AppProvider } from './app/provider.tsx'
 import { AppRouter } from './app/router.tsx'
+import { applyTheme, readThemePreference } from './lib/theme.ts'
 import './styles/app.css'
+
+applyTheme(readThemePreference())
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

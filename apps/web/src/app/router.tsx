@@ -6,6 +6,8 @@ import { SignInPage } from '../features/auth/components/sign-in-page.tsx'
 import { ChatLayout } from '../features/chat/components/chat-layout.tsx'
 import { ConversationPage } from '../features/chat/components/conversation-page.tsx'
 import { NewChatPage } from '../features/chat/components/new-chat-page.tsx'
+import { SettingsPage } from '../features/settings/components/settings-page.tsx'
+import { operatorRoutes } from './operator-routes.tsx'
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: <AuthGate guestOnly><SignInPage /></AuthGate> },
@@ -16,6 +18,8 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <NewChatPage /> },
       { path: 'c/:conversationId', element: <ConversationPage /> },
+      { path: 'settings', element: <SettingsPage /> },
+      ...operatorRoutes,
     ],
   },
   { path: '*', element: <Navigate to="/" replace /> },

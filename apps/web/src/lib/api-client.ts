@@ -69,8 +69,18 @@ export function createApiClient(deps: { session: Session; fetch?: typeof fetch }
     return { data: parsed.data, headers: response.headers }
   }
 
+  /** A file answer (CSV, JSON or Markdown export) with the name the server suggests in `content-disposition`. */
+  async function download(path: string, options: RequestOptions = {}): Promise<{ blob: Blob; filename: string | undefined }> {
+    let response = await send(path, options)
+    if (response.status === 401 && (await session.refresh())) response = await send(path, options)
+    if (!response.ok) throw await errorOf(response)
+    const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1]
+    return { blob: await response.blob(), filename }
+  }
+
   return {
     requestWithHeaders,
+    download,
     request: async <S extends z.ZodType>(schema: S, path: string, options?: RequestOptions) =>
       (await requestWithHeaders(schema, path, options)).data,
   }

@@ -1,4 +1,4 @@
-import { type ClientFrame, ControlFrame, SequencedEvent, WS_CLOSE, WS_SUBPROTOCOL } from '@parley/protocol'
+import { type AnalyticsSummary, type ClientFrame, ControlFrame, SequencedEvent, WS_CLOSE, WS_SUBPROTOCOL } from '@parley/protocol'
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline'
 export type ErrorFrame = Extract<ControlFrame, { type: 'error' }>
@@ -65,6 +65,8 @@ export function createWsClient(options: WsClientOptions) {
   const pendingSends = new Map<string, SendFrame>()
   const statusListeners = new Set<(status: ConnectionStatus) => void>()
   const errorListeners = new Set<(frame: ErrorFrame) => void>()
+  const summaryListeners = new Set<(summary: AnalyticsSummary) => void>()
+  let summaryInterval = 5
   let socket: SocketLike | undefined
   let ready = false
   let running = false
@@ -96,6 +98,7 @@ export function createWsClient(options: WsClientOptions) {
         setStatus('online')
         for (const conversationId of listeners.keys()) write(subscribeFrame(conversationId))
         for (const pending of pendingSends.values()) write(pending)
+        if (summaryListeners.size > 0) write({ type: 'analytics.subscribe', interval_seconds: summaryInterval })
         return
       case 'subscribed':
         if (listeners.has(frame.conversation_id) && !lastSeq.has(frame.conversation_id)) lastSeq.set(frame.conversation_id, frame.last_seq)
@@ -109,8 +112,10 @@ export function createWsClient(options: WsClientOptions) {
       case 'error':
         if (frame.frame === 'send') for (const [id, pending] of pendingSends) if (pending.conversation_id === frame.conversation_id) pendingSends.delete(id)
         return errorListeners.forEach((listener) => listener(frame))
+      case 'analytics.summary':
+        return summaryListeners.forEach((listener) => listener(frame.summary))
       default:
-        return // pong, and frames for features this app does not have yet (the operators' live summary)
+        return // pong
     }
   }
 
@@ -213,6 +218,16 @@ export function createWsClient(options: WsClientOptions) {
         })
       }
     },
+    /** Operators' live dashboard: `analytics.summary` frames every `intervalSeconds`, renewed after reconnects. */
+    subscribeAnalytics(listener: (summary: AnalyticsSummary) => void, intervalSeconds = 5) {
+      summaryInterval = intervalSeconds
+      summaryListeners.add(listener)
+      if (summaryListeners.size === 1) write({ type: 'analytics.subscribe', interval_seconds: intervalSeconds })
+      return () => {
+        summaryListeners.delete(listener)
+        if (summaryListeners.size === 0) write({ type: 'analytics.unsubscribe' })
+      }
+    },
     /** Sends a user message now or after the next reconnect; returns its `client_message_id`. */
     sendMessage(input: Omit<SendFrame, 'type' | 'client_message_id'>) {
       const frame: SendFrame = { type: 'send', client_message_id: newId(), ...input }
@@ -221,7 +236,7 @@ export function createWsClient(options: WsClientOptions) {
       return frame.client_message_id
     },
     /** Sends `stop`, `regenerate` or `edit`; returns `false` when offline (nothing was sent). */
-    send: (frame: Exclude<ClientFrame, SendFrame | { type: 'auth' | 'subscribe' | 'unsubscribe' }>) => write(frame),
+    send: (frame: Exclude<ClientFrame, SendFrame | { type: 'auth' | 'subscribe' | 'unsubscribe' | 'analytics.subscribe' | 'analytics.unsubscribe' }>) => write(frame),
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../../../lib/api-client.ts'
+import { ApiError } from '../../lib/api-client.ts'
 
 /** Field issues from a server error, keyed by the field name (`password`, `body.username` → `username`). */
 export function fieldIssues(error: unknown): Record<string, string> {

@@ -1,17 +1,32 @@
+import { NavLink } from 'react-router'
 import { useAuth } from './auth-provider.tsx'
 
-/** Who is signed in, and the way out. */
+/** Who is signed in, where their settings (and, for operators, the operators' screens) are, and the way out. */
 export function AccountMenu() {
   const { state, signOut } = useAuth()
   if (state.status !== 'signed-in') return null
+  const { roles } = state.user
+  const operator = roles.includes('admin') || roles.includes('manager')
   return (
-    <div className="account">
-      <span className="account-name" title={state.user.email}>
-        {state.user.full_name ?? state.user.username}
-      </span>
-      <button type="button" className="button small" onClick={() => void signOut()}>
-        Sign out
-      </button>
+    <div className="account-menu">
+      <ul className="account-links" aria-label="Account">
+        <li><NavLink to="/settings">Settings</NavLink></li>
+        {operator && (
+          <>
+            <li><NavLink to="/admin/analytics">Dashboard</NavLink></li>
+            <li><NavLink to="/admin/users">Users</NavLink></li>
+            <li><NavLink to="/admin/flags">Flags</NavLink></li>
+          </>
+        )}
+      </ul>
+      <div className="account">
+        <span className="account-name" title={state.user.email}>
+          {state.user.full_name ?? state.user.username}
+        </span>
+        <button type="button" className="button small" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </div>
     </div>
   )
 }

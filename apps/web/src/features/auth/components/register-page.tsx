@@ -3,8 +3,8 @@ import { Link } from 'react-router'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
-import { ErrorSummary, fieldIssues } from './error-summary.tsx'
-import { PASSWORD_POLICY, passwordProblems } from './password-policy.ts'
+import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
+import { PASSWORD_POLICY, passwordProblems } from '../../../lib/password-policy.ts'
 
 export function RegisterPage() {
   const { register } = useAuth()

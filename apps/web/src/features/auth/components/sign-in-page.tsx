@@ -3,7 +3,7 @@ import { Link } from 'react-router'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
-import { ErrorSummary } from './error-summary.tsx'
+import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
 
 export function SignInPage() {
   const { signIn } = useAuth()

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useState } from 'react'
 import { Outlet } from 'react-router'
+import { ThemeSwitch } from '../../../components/ui/theme-switch.tsx'
 import { ConnectionStatus } from './connection-status.tsx'
 import { ConversationSidebar } from './conversation-sidebar.tsx'
 
@@ -33,6 +34,7 @@ export function ChatLayout({ sidebarFooter }: { sidebarFooter: ReactNode }) {
           </button>
           <span className="brand">Parley</span>
           <ConnectionStatus />
+          <ThemeSwitch />
         </header>
         <Outlet />
       </div>

@@ -5,6 +5,7 @@ import { useConversation, useMessages } from '../api/chat-api.ts'
 import { useConversationSocket } from '../hooks/use-conversation-socket.ts'
 import { useSocketErrors } from '../hooks/use-socket-errors.ts'
 import { Composer } from './composer.tsx'
+import { ExportMenu } from './export-menu.tsx'
 import { titleOf } from './conversation-item.tsx'
 import { MessageList } from './message-list.tsx'
 import { ModelPicker } from './model-picker.tsx'
@@ -49,7 +50,10 @@ function ConversationView({ conversationId }: { conversationId: string }) {
     <main className="conversation">
       <div className="conversation-header">
         <h1>{conversation.data ? titleOf(conversation.data) : '…'}</h1>
-        <ModelPicker value={chosenModel} onChange={setModel} />
+        <div className="header-actions">
+          <ModelPicker value={chosenModel} onChange={setModel} />
+          <ExportMenu conversationId={conversationId} />
+        </div>
       </div>
       {messages.isError && <p role="alert" className="form-error">Could not load the messages.</p>}
       {socketError.error && (

@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from 'react'
 import { Link } from 'react-router'
 import { useConversations } from '../api/chat-api.ts'
-import { useDebouncedValue } from '../hooks/use-debounced-value.ts'
+import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 import { ConversationItem } from './conversation-item.tsx'
 
 /** New chat, search as you type, and the conversations newest first (more load on demand). */

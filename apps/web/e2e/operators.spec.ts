@@ -1,0 +1,53 @@
+import { ADMIN, ARTIFACTS, expect, test } from './fixtures.ts'
+import { apiLogin, bearer } from './support/api.ts'
+
+const count = new Intl.NumberFormat('en-US')
+
+test('an admin sees dashboard figures that match the activity the test created', async ({ page, request, account, authPage, operatorPages }) => {
+  // Activity: a new account that chats once, over the API.
+  expect((await request.post('/api/users/', { data: account })).status()).toBe(200)
+  const userToken = await apiLogin(request, account.username, account.password)
+  const conversation = (await (await request.post('/api/conversations/', { headers: bearer(userToken), data: {} })).json()) as { id: string }
+  const sent = await request.post(`/api/conversations/${conversation.id}/messages`, { headers: bearer(userToken), data: { content: 'Counted by the dashboard' } })
+  expect(sent.status()).toBe(200)
+
+  const adminToken = await apiLogin(request, ADMIN.username, ADMIN.password)
+  const summary = (await (await request.get('/api/analytics/summary', { headers: bearer(adminToken) })).json()) as Record<string, number>
+  expect(summary.total_users).toBeGreaterThanOrEqual(2)
+  expect(summary.total_messages).toBeGreaterThanOrEqual(2)
+
+  await authPage.signIn(ADMIN)
+  await operatorPages.openDashboard()
+  await expect(operatorPages.cardValue('Total users')).toHaveText(count.format(summary.total_users!))
+  await expect(operatorPages.cardValue('Messages')).toHaveText(count.format(summary.total_messages!))
+  await expect(operatorPages.cardValue('Conversations')).toHaveText(count.format(summary.total_conversations!))
+  await expect(page.getByRole('img', { name: 'Messages over time' }).locator('svg').first()).toBeVisible()
+  await page.setViewportSize({ width: 1280, height: 1800 }) // the page scrolls inside the layout: show all of it
+  await page.screenshot({ path: `${ARTIFACTS}dashboard.png` })
+  await page.setViewportSize({ width: 1280, height: 720 })
+
+  const download = page.waitForEvent('download')
+  await page.getByRole('group', { name: 'Export CSV' }).getByRole('button', { name: 'Users' }).click()
+  expect((await download).suggestedFilename()).toMatch(/\.csv$/)
+
+  await operatorPages.openUsers()
+  await page.getByRole('searchbox', { name: 'Search users' }).fill(account.username)
+  const row = page.getByRole('row').filter({ hasText: account.email })
+  await expect(row).toHaveCount(1)
+  // Saved at once; the box shows the stored roles once the server answers.
+  await row.getByRole('checkbox', { name: 'manager' }).click()
+  await expect(row.getByRole('checkbox', { name: 'manager' })).toBeChecked()
+  await page.screenshot({ path: `${ARTIFACTS}users.png` })
+})
+
+test('a user is refused the operators’ screens', async ({ page, request, account, authPage }) => {
+  await authPage.register(account)
+  await expect(page.getByRole('link', { name: 'Dashboard' })).toHaveCount(0)
+  await page.goto('/admin/analytics')
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible()
+  await page.goto('/admin/users')
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible()
+  const token = await apiLogin(request, account.username, account.password)
+  expect((await request.get('/api/analytics/summary', { headers: bearer(token) })).status()).toBe(403)
+  expect((await request.get('/api/admin/users', { headers: bearer(token) })).status()).toBe(403)
+})

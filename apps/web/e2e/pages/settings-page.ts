@@ -1,0 +1,31 @@
+import { type Locator, type Page, expect } from '@playwright/test'
+
+/** `/settings`: profile, password, sessions, API keys. */
+export class SettingsPage {
+  readonly sessions: Locator
+  readonly apiKeys: Locator
+
+  constructor(readonly page: Page) {
+    this.sessions = page.getByRole('list', { name: 'Sessions' })
+    this.apiKeys = page.getByRole('list', { name: 'API keys' })
+  }
+
+  async open() {
+    await this.page.getByRole('link', { name: 'Settings' }).click()
+    await expect(this.page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
+  }
+
+  /** Creates a key and returns the secret the dialog shows (once). */
+  async createApiKey(name: string): Promise<string> {
+    await this.page.getByLabel('Key name').fill(name)
+    await this.page.getByRole('button', { name: 'Create key' }).click()
+    const dialog = this.page.getByRole('dialog', { name: `API key “${name}” created` })
+    const secret = (await dialog.getByLabel('New API key').textContent()) ?? ''
+    return secret
+  }
+
+  async closeKeyDialog() {
+    await this.page.getByRole('dialog').getByRole('button', { name: 'Done' }).click()
+    await expect(this.page.getByRole('dialog')).toHaveCount(0)
+  }
+}

@@ -1,0 +1,26 @@
+import { ARTIFACTS, expect, test } from './fixtures.ts'
+import { apiLogin, bearer } from './support/api.ts'
+
+test('settings: an API key is shown once and works; another session is revoked', async ({ page, request, account, authPage, settingsPage }) => {
+  await authPage.register(account)
+  const otherToken = await apiLogin(request, account.username, account.password)
+  await settingsPage.open()
+
+  const secret = await settingsPage.createApiKey('e2e script')
+  expect(secret).toMatch(/^pk_/)
+  await page.screenshot({ path: `${ARTIFACTS}api-key-created.png` })
+  await settingsPage.closeKeyDialog()
+  await expect(settingsPage.apiKeys.getByText('e2e script')).toBeVisible()
+  expect(await page.locator('body').textContent()).not.toContain(secret)
+  expect((await request.get('/api/users/me', { headers: bearer(secret) })).status()).toBe(200)
+
+  await expect(settingsPage.sessions.getByRole('listitem')).toHaveCount(2)
+  const other = settingsPage.sessions.getByRole('listitem').filter({ hasNot: page.getByText('This device') })
+  await page.setViewportSize({ width: 1280, height: 1300 })
+  await page.locator('.page').evaluate((element) => element.scrollTo(0, 0))
+  await page.screenshot({ path: `${ARTIFACTS}settings.png` })
+  await other.getByRole('button', { name: /^Revoke/ }).click()
+  await expect(settingsPage.sessions.getByRole('listitem')).toHaveCount(1)
+  await expect(settingsPage.sessions.getByText('This device')).toBeVisible()
+  expect((await request.get('/api/users/me', { headers: bearer(otherToken) })).status()).toBe(401)
+})

@@ -1,0 +1,55 @@
+import type { WebSocketRoute } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
+
+/** What the slow fake model (e2e/support/slow-model.mjs) streams, one word every ~150 ms. */
+const SLOW_REPLY = Array.from({ length: 30 }, (_, index) => `word${index + 1}`).join(' ')
+
+test.describe('streaming with a slow model', () => {
+  test.beforeEach(async ({ page, account, authPage }) => {
+    await authPage.register(account)
+    await page.getByLabel('Model', { exact: true }).selectOption('slow')
+  })
+
+  test('stop a reply mid-stream', async ({ page, chatPage }) => {
+    await chatPage.send('Count slowly')
+    const reply = chatPage.replies().last()
+    await expect(reply).toContainText('word3')
+    await page.getByRole('button', { name: 'Stop' }).click()
+    await expect(reply).toHaveAttribute('data-status', 'stopped')
+    await expect(reply).toContainText('Stopped')
+    const stoppedAt = await reply.textContent()
+    await page.waitForTimeout(600)
+    expect(await reply.textContent()).toBe(stoppedAt)
+    expect(stoppedAt).not.toContain('word30')
+  })
+
+  test('a socket dropped mid-reply reconnects and catches up without losing or duplicating text', async ({ page, chatPage }) => {
+    // Every app socket goes through this route to the real server, so the test can cut one like a network drop.
+    const sockets: WebSocketRoute[] = []
+    await page.routeWebSocket(/\/api\/ws$/, (socket) => {
+      socket.connectToServer()
+      sockets.push(socket)
+    })
+    await page.reload()
+    await page.getByLabel('Model', { exact: true }).selectOption('slow')
+    await chatPage.send('Count slowly, then survive a drop')
+    const reply = chatPage.replies().last()
+    await expect(reply).toContainText('word4')
+    await sockets.at(-1)?.close({ code: 4000, reason: 'e2e drop' })
+    await expect.poll(() => sockets.length).toBeGreaterThan(1)
+    await expect(reply).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
+    await expect(reply.locator('.markdown')).toHaveText(SLOW_REPLY)
+  })
+
+  test('two tabs see the same conversation update', async ({ page, context, chatPage }) => {
+    await chatPage.send('Shared between tabs')
+    await expect(chatPage.replies().last()).toContainText('word1')
+    const other = await context.newPage()
+    await other.goto(page.url())
+    const otherReply = other.getByRole('log', { name: 'Messages' }).getByRole('article', { name: 'Reply' }).last()
+    await expect(other.getByRole('article', { name: 'You' })).toHaveText('Shared between tabs')
+    await expect(otherReply).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
+    await expect(otherReply.locator('.markdown')).toHaveText(SLOW_REPLY)
+    await expect(chatPage.replies().last().locator('.markdown')).toHaveText(SLOW_REPLY)
+  })
+})

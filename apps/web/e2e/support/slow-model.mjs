@@ -1,0 +1,36 @@
+// A fake OpenAI-compatible server for the e2e suite: it streams a fixed reply one word every ~150 ms, so a test
+// can stop a reply or drop the socket mid-stream deterministically (the embedded demo model answers in ~20 ms).
+import { createServer } from 'node:http'
+
+const port = Number(process.argv[2])
+export const WORDS = Array.from({ length: 30 }, (_, index) => `word${index + 1}`)
+const CHUNK_MS = 150
+
+function chunk(id, delta, extra = {}) {
+  return `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`
+}
+
+createServer((request, response) => {
+  if (request.url === '/health') return response.end('ok')
+  if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
+    response.statusCode = 404
+    return response.end()
+  }
+  request.resume()
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+  const id = `chatcmpl-${Date.now()}`
+  response.write(chunk(id, { role: 'assistant', content: '' }))
+  let index = 0
+  const timer = setInterval(() => {
+    if (index < WORDS.length) {
+      response.write(chunk(id, { content: `${WORDS[index]} ` }))
+      index += 1
+      return
+    }
+    clearInterval(timer)
+    response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`)
+    response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [], usage: { prompt_tokens: 5, completion_tokens: WORDS.length, total_tokens: WORDS.length + 5 } })}\n\n`)
+    response.end('data: [DONE]\n\n')
+  }, CHUNK_MS)
+  response.on('close', () => clearInterval(timer))
+}).listen(port, '127.0.0.1')

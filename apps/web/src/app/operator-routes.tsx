@@ -1,0 +1,28 @@
+import { lazy, type ReactNode, Suspense } from 'react'
+import { useAuth } from '../features/auth/components/auth-provider.tsx'
+import { OPERATOR_ROLES, RequireRole } from './require-role.tsx'
+
+// Operators' screens are separate chunks (recharts among them): the chat never downloads them.
+const DashboardPage = lazy(() => import('../features/analytics/components/dashboard-page.tsx').then((module) => ({ default: module.DashboardPage })))
+const UsersPage = lazy(() => import('../features/admin/components/users-page.tsx').then((module) => ({ default: module.UsersPage })))
+const FlagsPage = lazy(() => import('../features/admin/components/flags-page.tsx').then((module) => ({ default: module.FlagsPage })))
+
+function OperatorScreen({ children }: { children: ReactNode }) {
+  return (
+    <RequireRole roles={OPERATOR_ROLES}>
+      <Suspense fallback={<p className="splash" role="status">Loading…</p>}>{children}</Suspense>
+    </RequireRole>
+  )
+}
+
+function UsersScreen() {
+  const { state } = useAuth()
+  const isAdmin = state.status === 'signed-in' && state.user.roles.includes('admin')
+  return <UsersPage canEdit={isAdmin} />
+}
+
+export const operatorRoutes = [
+  { path: 'admin/analytics', element: <OperatorScreen><DashboardPage /></OperatorScreen> },
+  { path: 'admin/users', element: <OperatorScreen><UsersScreen /></OperatorScreen> },
+  { path: 'admin/flags', element: <OperatorScreen><FlagsPage /></OperatorScreen> },
+]

@@ -1,0 +1,46 @@
+import type { PublicUser } from '@parley/protocol'
+import { useState } from 'react'
+import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
+import { Pager } from '../../../components/ui/pager.tsx'
+import { Page } from '../../../components/ui/panel.tsx'
+import { formatDateTime } from '../../../lib/format.ts'
+import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
+import { ADMIN_PAGE_SIZE, useAdminUsers } from '../api/admin-api.ts'
+import { ActiveSwitch, RoleEditor } from './user-row-controls.tsx'
+
+const columns = (editable: boolean): Column<PublicUser>[] => [
+  { header: 'Username', cell: (user) => user.username },
+  { header: 'E-mail', cell: (user) => user.email },
+  { header: 'Name', cell: (user) => user.full_name ?? '' },
+  { header: 'Roles', cell: (user) => <RoleEditor user={user} editable={editable} /> },
+  { header: 'Status', cell: (user) => <ActiveSwitch user={user} editable={editable} /> },
+  { header: 'Created', cell: (user) => formatDateTime(user.created_at) },
+]
+
+/** `/admin/users`: search and page through accounts; admins change roles and deactivate, managers only read. */
+export function UsersPage({ canEdit }: { canEdit: boolean }) {
+  const [search, setSearch] = useState('')
+  const [offset, setOffset] = useState(0)
+  const q = useDebouncedValue(search, 250)
+  const users = useAdminUsers(q, offset)
+  return (
+    <Page title="Users" wide>
+      <div className="toolbar">
+        <input
+          type="search"
+          aria-label="Search users"
+          placeholder="Search by username, e-mail or name"
+          value={search}
+          onChange={(event) => {
+            setSearch(event.target.value)
+            setOffset(0)
+          }}
+        />
+        {!canEdit && <span className="muted">Managers can read this list; only admins change it.</span>}
+      </div>
+      {users.isError && <p role="alert" className="form-error">Could not load the users.</p>}
+      <DataTable caption="Users" columns={columns(canEdit)} rows={users.data?.items ?? []} rowKey={(user) => user.id} empty="No user matches." />
+      <Pager offset={offset} limit={ADMIN_PAGE_SIZE} total={users.data?.total ?? 0} onChange={setOffset} />
+    </Page>
+  )
+}

@@ -1,0 +1,54 @@
+import type { TimeseriesMetric } from '@parley/protocol'
+import { useQueries } from '@tanstack/react-query'
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { Panel } from '../../../components/ui/panel.tsx'
+import { useClients } from '../../../lib/clients.tsx'
+import { timeseriesQuery } from '../api/analytics-api.ts'
+import { bucketLabel, type RangePreset } from '../model/range.ts'
+
+export interface ChartSeries {
+  metric: TimeseriesMetric
+  label: string
+}
+
+const COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)']
+
+/** Rows of `{ start, <metric>: value }`, one per bucket, from series that share their buckets. */
+function mergeSeries(series: ChartSeries[], points: ({ start: string; value: number | null }[] | undefined)[]) {
+  const rows = new Map<string, Record<string, number | string | null>>()
+  series.forEach(({ metric }, index) => {
+    for (const point of points[index] ?? []) rows.set(point.start, { ...rows.get(point.start), start: point.start, [metric]: point.value })
+  })
+  return [...rows.values()].sort((a, b) => String(a.start).localeCompare(String(b.start)))
+}
+
+/** One chart over time of one or more metrics of the same unit. */
+export function TimeseriesChart({ title, series, preset, live, format }: { title: string; series: ChartSeries[]; preset: RangePreset; live: boolean; format: (value: number) => string }) {
+  const { api } = useClients()
+  const results = useQueries({ queries: series.map(({ metric }) => timeseriesQuery(api, metric, preset, live)) })
+  const rows = mergeSeries(series, results.map((result) => result.data?.points))
+  const failed = results.some((result) => result.isError)
+  return (
+    <Panel title={title}>
+      {failed && <p role="alert" className="form-error">Could not load this chart.</p>}
+      <div className="chart" role="img" aria-label={`${title} over time`}>
+        <ResponsiveContainer width="100%" height={200}>
+          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+            <XAxis dataKey="start" tickFormatter={(start: string) => bucketLabel(start, preset)} stroke="var(--fg-muted)" fontSize={12} minTickGap={24} />
+            <YAxis tickFormatter={format} stroke="var(--fg-muted)" fontSize={12} width={56} />
+            <Tooltip
+              labelFormatter={(start) => new Date(String(start)).toLocaleString()}
+              formatter={(value) => (typeof value === 'number' ? format(value) : '—')}
+              contentStyle={{ background: 'var(--bg)', borderColor: 'var(--border)' }}
+            />
+            {series.length > 1 && <Legend />}
+            {series.map(({ metric, label }, index) => (
+              <Line key={metric} type="monotone" dataKey={metric} name={label} stroke={COLORS[index % COLORS.length]} dot={false} connectNulls isAnimationActive={false} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </Panel>
+  )
+}

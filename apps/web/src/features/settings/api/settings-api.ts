@@ -1,0 +1,82 @@
+import {
+  ApiKeyInfo,
+  type ChangePasswordRequest,
+  CreatedApiKey,
+  type CreateApiKeyRequest,
+  OkResponse,
+  PublicUser,
+  SessionInfo,
+  type UpdateMeRequest,
+} from '@parley/protocol'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { z } from 'zod'
+import { useClients } from '../../../lib/clients.tsx'
+
+export const settingsKeys = {
+  me: ['me'] as const,
+  sessions: ['sessions'] as const,
+  apiKeys: ['api-keys'] as const,
+}
+
+/** The signed-in account, fresh from `GET /api/users/me` (roles included). */
+export function useMe() {
+  const { api } = useClients()
+  return useQuery({ queryKey: settingsKeys.me, queryFn: () => api.request(PublicUser, '/api/users/me') })
+}
+
+export function useUpdateMe() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: UpdateMeRequest) => api.request(PublicUser, '/api/users/me', { method: 'PATCH', body }),
+    onSuccess: (user) => queryClient.setQueryData(settingsKeys.me, user),
+  })
+}
+
+/** The server ends every other session of the account, so the list is reloaded. */
+export function useChangePassword() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: ChangePasswordRequest) => api.request(OkResponse, '/api/users/me/password', { method: 'POST', body }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.sessions }),
+  })
+}
+
+export function useSessions() {
+  const { api } = useClients()
+  return useQuery({ queryKey: settingsKeys.sessions, queryFn: () => api.request(z.array(SessionInfo), '/api/auth/sessions') })
+}
+
+export function useRevokeSession() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => api.request(OkResponse, `/api/auth/sessions/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.sessions }),
+  })
+}
+
+export function useApiKeys() {
+  const { api } = useClients()
+  return useQuery({ queryKey: settingsKeys.apiKeys, queryFn: () => api.request(z.array(ApiKeyInfo), '/api/auth/api-keys') })
+}
+
+/** The answer is the only time the secret is shown; it is kept in component state, never in the query cache. */
+export function useCreateApiKey() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: CreateApiKeyRequest) => api.request(CreatedApiKey, '/api/auth/api-keys', { method: 'POST', body }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys }),
+  })
+}
+
+export function useRevokeApiKey() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => api.request(OkResponse, `/api/auth/api-keys/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys }),
+  })
+}

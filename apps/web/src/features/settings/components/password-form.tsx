@@ -1,0 +1,58 @@
+import { type FormEvent, useState } from 'react'
+import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
+import { Panel } from '../../../components/ui/panel.tsx'
+import { TextField } from '../../../components/ui/text-field.tsx'
+import { PASSWORD_POLICY, passwordProblems } from '../../../lib/password-policy.ts'
+import { useChangePassword } from '../api/settings-api.ts'
+
+/** Change the password; the server then ends every other session of the account. */
+export function PasswordForm({ username }: { username: string }) {
+  const change = useChangePassword()
+  const [next, setNext] = useState('')
+  const [done, setDone] = useState(false)
+  const issues = fieldIssues(change.error)
+  const problems = next ? passwordProblems(next, username) : []
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const form = event.currentTarget
+    const current = String(new FormData(form).get('current_password'))
+    setDone(false)
+    change.mutate(
+      { current_password: current, new_password: next },
+      {
+        onSuccess: () => {
+          form.reset()
+          setNext('')
+          setDone(true)
+        },
+      },
+    )
+  }
+
+  return (
+    <Panel title="Password">
+      <form className="stack-form" onSubmit={onSubmit} noValidate>
+        <TextField label="Current password" name="current_password" type="password" autoComplete="current-password" required error={issues.current_password} />
+        <TextField
+          label="New password"
+          name="new_password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={next}
+          onChange={(event) => setNext(event.target.value)}
+          hint={problems.length > 0 ? `Still needed: ${problems.join(', ')}.` : `${PASSWORD_POLICY} Your other sessions end when it changes.`}
+          error={issues.new_password}
+        />
+        <ErrorSummary error={change.error} />
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={change.isPending || !next || problems.length > 0}>
+            Change password
+          </button>
+          {done && <span role="status">Password changed; your other sessions have ended.</span>}
+        </div>
+      </form>
+    </Panel>
+  )
+}

@@ -1,0 +1,24 @@
+import { Page } from '../../../components/ui/panel.tsx'
+import { useMe } from '../api/settings-api.ts'
+import { ApiKeys } from './api-keys.tsx'
+import { PasswordForm } from './password-form.tsx'
+import { ProfileForm } from './profile-form.tsx'
+import { SessionsList } from './sessions-list.tsx'
+
+/** `/settings`: profile, password, sessions and API keys of the signed-in account. */
+export function SettingsPage() {
+  const me = useMe()
+  return (
+    <Page title="Settings">
+      {me.isError && <p role="alert" className="form-error">Could not load your profile.</p>}
+      {me.data && (
+        <>
+          <ProfileForm user={me.data} />
+          <PasswordForm username={me.data.username} />
+        </>
+      )}
+      <SessionsList />
+      <ApiKeys />
+    </Page>
+  )
+}
