@@ -40,6 +40,9 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
     const { user_message, assistant_message } = posted.json()
     expect(user_message).toMatchObject({ role: 'user', content: 'Hi there', status: 'complete', conversation_id: conversation.id })
     expect(assistant_message).toMatchObject({ role: 'assistant', content: 'Hello from the fake model.', status: 'complete', model: 'fake', prompt_tokens: 11, completion_tokens: 5 })
+    // Timing is stored with each reply (the test clock stands still, so both are 0 here); user messages have none.
+    expect(assistant_message).toMatchObject({ ttft_ms: 0, duration_ms: 0 })
+    expect(user_message).toMatchObject({ ttft_ms: null, duration_ms: null })
 
     const history = await t.app.inject({ method: 'GET', url: `/api/conversations/${conversation.id}/messages`, headers })
     expect(history.json().map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([

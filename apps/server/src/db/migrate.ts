@@ -4,6 +4,7 @@ import * as auth from './migrations/2026_11_23_0900_auth.ts'
 import * as chat from './migrations/2026_11_23_1600_chat.ts'
 import * as guard from './migrations/2026_11_23_1700_guard.ts'
 import * as analytics from './migrations/2026_11_23_1800_analytics.ts'
+import * as messageTiming from './migrations/2026_11_23_1900_message_timing.ts'
 
 /** Every migration in order; names sort by time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1600_chat': chat,
   '2026_11_23_1700_guard': guard,
   '2026_11_23_1800_analytics': analytics,
+  '2026_11_23_1900_message_timing': messageTiming,
 }
 
 export class MigrationError extends Error {

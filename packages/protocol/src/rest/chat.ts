@@ -58,9 +58,16 @@ export const Message = z.object({
   model: z.string().nullable(),
   prompt_tokens: z.number().int().nullable(),
   completion_tokens: z.number().int().nullable(),
+  /** Replies: milliseconds to the first text and to the end (null for user messages and old replies). */
+  ttft_ms: z.number().int().nullable().optional(),
+  duration_ms: z.number().int().nullable().optional(),
   created_at: Timestamp,
 })
 export type Message = z.infer<typeof Message>
+
+/** A model users may pick (`GET /api/models`). */
+export const ModelInfo = z.object({ id: z.string(), label: z.string(), default: z.boolean() })
+export type ModelInfo = z.infer<typeof ModelInfo>
 
 /** `POST /api/conversations/{id}/messages`; `role` and `conversation_id` of the documented contract are accepted. */
 export const PostMessageRequest = z.object({

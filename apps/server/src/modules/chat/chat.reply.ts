@@ -207,6 +207,8 @@ export function createReplyRunner(deps: ReplyDeps) {
       model: answering === chain[0] ? modelId : (models.idOf(answering) ?? answering.modelId),
       prompt_tokens: usage?.promptTokens ?? null,
       completion_tokens: completionTokens,
+      ttft_ms: firstTokenMs,
+      duration_ms: runtime.now().getTime() - startedMs,
     })
     const message = repo.toMessage(stored)
     reportCall(message, finishReason === 'stopped' ? 'stopped' : fellBack ? 'fallback' : 'ok')

@@ -19,6 +19,8 @@ export function toMessage(row: MessageRow): Message {
     model: row.model,
     prompt_tokens: row.prompt_tokens,
     completion_tokens: row.completion_tokens,
+    ttft_ms: row.ttft_ms ?? null,
+    duration_ms: row.duration_ms ?? null,
     created_at: row.created_at,
   }
 }
@@ -104,7 +106,7 @@ export async function appendMessage(db: Db, row: Omit<MessagesTable, 'position'>
       .orderBy('position', 'desc')
       .limit(1)
       .executeTakeFirst()
-    const full = { ...row, position: (last?.position ?? 0) + 1 }
+    const full = { ttft_ms: null, duration_ms: null, ...row, position: (last?.position ?? 0) + 1 }
     await trx.insertInto('messages').values(full).execute()
     await trx.updateTable('conversations').set({ updated_at: row.created_at }).where('id', '=', row.conversation_id).execute()
     return full
@@ -115,7 +117,7 @@ export async function finishMessage(
   db: Db,
   id: string,
   changes: Pick<MessagesTable, 'content' | 'status' | 'completed_at'> &
-    Partial<Pick<MessagesTable, 'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model'>>,
+    Partial<Pick<MessagesTable, 'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'>>,
 ): Promise<MessageRow> {
   await db.updateTable('messages').set(changes).where('id', '=', id).execute()
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow()

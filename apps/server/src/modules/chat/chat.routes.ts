@@ -5,6 +5,7 @@ import {
   ListConversationsQuery,
   ListMessagesQuery,
   Message,
+  ModelInfo,
   OkResponse,
   PostMessageRequest,
   PostMessageResponse,
@@ -21,12 +22,11 @@ import { openEventStream, wantsEventStream } from './chat.sse.ts'
 const tags = ['chat']
 const security = [{ bearer: [] }]
 const params = z.object({ id: ConversationId })
-const ModelList = z.array(z.object({ id: z.string(), label: z.string(), default: z.boolean() }))
 
 export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (app, { chat }) => {
   app.addHook('onRequest', app.requireAuth())
 
-  app.get('/models', { schema: { tags, security, summary: 'Models you can pick', response: { 200: ModelList } } }, async () => chat.listModels())
+  app.get('/models', { schema: { tags, security, summary: 'Models you can pick', response: { 200: z.array(ModelInfo) } } }, async () => chat.listModels())
 
   app.post(
     '/conversations',

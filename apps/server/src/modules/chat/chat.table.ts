@@ -34,6 +34,9 @@ export interface MessagesTable {
   error: string | null
   created_at: string
   completed_at: string | null
+  /** Replies: milliseconds from calling the model to its first text, and to the end. */
+  ttft_ms?: number | null
+  duration_ms?: number | null
 }
 
 export type ConversationRow = Selectable<ConversationsTable>
