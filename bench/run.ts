@@ -1,0 +1,196 @@
+/**
+ * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets]`
+ *
+ * Starts a fake OpenAI-compatible upstream and the real Parley server as child processes on 127.0.0.1
+ * (temporary data dir; SQLite, or with `--postgres` a throwaway database on postgres://postgres@127.0.0.1:5432),
+ * signs users in over REST, runs the scenarios and writes `bench/results/`. Every loop is bounded in count and
+ * time; the whole run has a hard deadline, and every child process is killed however the run ends.
+ */
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { BenchContext, BenchUser, ScenarioResult } from './lib/context.ts'
+import { type Placement, type ServerProcess, choosePlacement, killAllChildren, pinSelf, startParley, startUpstreamProcess } from './lib/processes.ts'
+import { watchLoad } from './lib/load.ts'
+import { mapLimit, withTimeout } from './lib/stats.ts'
+import { createRestClient } from './parley-client.ts'
+import { RESULTS_DIR, type RunResult, renderTable, writeReport } from './report.ts'
+import { capacity } from './scenarios/capacity.ts'
+import { idleSockets } from './scenarios/idle-sockets.ts'
+import { ttftConcurrent } from './scenarios/ttft-concurrent.ts'
+import { ttftSingle } from './scenarios/ttft-single.ts'
+
+const SCENARIOS = ['ttft-single', 'ttft-concurrent', 'capacity', 'idle-sockets'] as const
+type ScenarioId = (typeof SCENARIOS)[number]
+const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<ScenarioResult>> = {
+  'ttft-single': ttftSingle,
+  'ttft-concurrent': ttftConcurrent,
+  capacity,
+  'idle-sockets': idleSockets,
+}
+/** Per-scenario time limits (full run); a quick run gets a quarter. */
+const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
+  'ttft-single': 120_000,
+  'ttft-concurrent': 120_000,
+  capacity: 300_000,
+  'idle-sockets': 120_000,
+}
+
+const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test'
+
+function parseArgs(argv: string[]) {
+  const flags = new Set(argv.filter((arg) => arg.startsWith('--') && !arg.includes('=')))
+  const known = new Set(['--quick', '--postgres', '--no-pin', '--cpu-prof', '--help'])
+  for (const flag of flags) if (!known.has(flag)) throw new Error(`Unknown flag ${flag} (see bench/run.ts)`)
+  const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',')
+  for (const id of only ?? []) if (!SCENARIOS.includes(id as ScenarioId)) throw new Error(`Unknown scenario ${id}; one of ${SCENARIOS.join(', ')}`)
+  return {
+    help: flags.has('--help'),
+    quick: flags.has('--quick'),
+    postgres: flags.has('--postgres'),
+    pin: !flags.has('--no-pin'),
+    cpuProfile: flags.has('--cpu-prof'),
+    scenarios: (only as ScenarioId[] | undefined) ?? [...SCENARIOS],
+  }
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`)
+
+/** A throwaway PostgreSQL database, dropped afterwards. */
+async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg')
+  const name = `parley_bench_${process.pid}_${Date.now()}`
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 5_000 })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  return {
+    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    async drop() {
+      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 5_000 })
+      await client.connect()
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await client.end()
+    },
+  }
+}
+
+async function signInUsers(rest: ReturnType<typeof createRestClient>, count: number): Promise<BenchUser[]> {
+  const run = randomUUID().slice(0, 8)
+  return mapLimit(Array.from({ length: count }, (_, i) => i), 2, async (i) => {
+    const username = `bench_${run}_${i}`
+    const password = `Bench-${randomUUID()}`
+    await rest.register(username, password)
+    return { username, token: await rest.signIn(username, password) }
+  })
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2))
+  if (args.help) {
+    log('usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=' + SCENARIOS.join(',') + ']')
+    return
+  }
+  const startedAt = new Date().toISOString()
+  const deadlineMs = args.quick ? 90_000 : 10 * 60_000
+  const hardStop = setTimeout(() => {
+    process.stderr.write(`bench: hard deadline of ${deadlineMs / 1000} s reached; stopping everything\n`)
+    killAllChildren()
+    process.exit(2)
+  }, deadlineMs)
+  hardStop.unref()
+
+  const placement: Placement = choosePlacement(args.pin)
+  pinSelf(placement)
+  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'))
+  const profileDir = args.cpuProfile ? path.join(dataRoot, 'profiles') : undefined
+  const postgres = args.postgres ? await createPostgresDatabase() : undefined
+  log(`Parley benchmark (${args.quick ? 'quick' : 'full'}, ${postgres ? 'PostgreSQL' : 'SQLite'}${placement.pinned ? `, server on CPU ${placement.serverCpus}, generators on CPU ${placement.generatorCpus}` : ', unpinned'})`)
+
+  const upstream = await startUpstreamProcess(placement)
+  let server: ServerProcess | undefined
+  const startServer = () =>
+    startParley({ placement, upstreamBaseUrl: upstream.baseUrl, dataDir: path.join(dataRoot, 'data'), databaseUrl: postgres?.url, cpuProfileDir: profileDir })
+  const scenarios: ScenarioResult[] = []
+  const failures: RunResult['failures'] = []
+  try {
+    server = await startServer()
+    const rest = createRestClient(server.httpUrl)
+    const users = await signInUsers(rest, args.quick ? 2 : 8)
+    log(`Server up (pid ${server.pid}); ${users.length} users signed in.`)
+    for (const id of args.scenarios) {
+      if (id === 'idle-sockets' && scenarios.length > 0) {
+        // Memory per socket is measured on a fresh process, not on one full of the previous scenarios' garbage.
+        await server.stop()
+        server = await startServer()
+        log(`Server restarted for a clean memory baseline (pid ${server.pid}).`)
+      }
+      const context: BenchContext = { quick: args.quick, placement, server, upstream, rest: createRestClient(server.httpUrl), users, log }
+      log(`▶ ${id}`)
+      const started = Date.now()
+      const current = server
+      const stopWatching = watchLoad(() => [current.pid, upstream.pid])
+      try {
+        const limit = args.quick ? SCENARIO_LIMIT_MS[id] / 4 : SCENARIO_LIMIT_MS[id]
+        const result = await withTimeout(RUNNERS[id](context), limit, id)
+        result.background = stopWatching()
+        scenarios.push(result)
+        for (const target of result.targets) log(`  ${target.target}: ${target.measured} → ${target.pass ? 'PASS' : 'FAIL'}`)
+        if (result.background.otherCores > 0.2) log(`  ! other processes used ${result.background.otherCores} cores meanwhile: figures are skewed`)
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        failures.push({ id, error: message })
+        log(`  ✗ ${id} did not finish: ${message}`)
+      }
+      log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+    }
+  } finally {
+    await server?.stop()
+    await upstream.stop()
+    killAllChildren()
+    await postgres?.drop().catch((error: unknown) => log(`could not drop the bench database: ${String(error)}`))
+    if (profileDir && fs.existsSync(profileDir)) {
+      const kept = path.join(RESULTS_DIR, 'profiles')
+      fs.mkdirSync(kept, { recursive: true })
+      for (const file of fs.readdirSync(profileDir)) fs.copyFileSync(path.join(profileDir, file), path.join(kept, file))
+      log(`CPU profiles of the server: ${kept}`)
+    }
+    fs.rmSync(dataRoot, { recursive: true, force: true })
+  }
+
+  const cpus = os.cpus()
+  const run: RunResult = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    mode: args.quick ? 'quick' : 'full',
+    database: postgres ? 'postgres' : 'sqlite',
+    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, platform: `${os.platform()} ${os.release()}` },
+    placement,
+    scenarios,
+    failures,
+  }
+  const file = writeReport(run)
+  log('')
+  log(renderTable(run))
+  log('')
+  log(`Report: ${path.relative(process.cwd(), file)} (and bench/results/latest.json)`)
+  clearTimeout(hardStop)
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    killAllChildren()
+    process.exit(130)
+  })
+}
+process.on('exit', () => killAllChildren())
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    killAllChildren()
+    process.exit(1)
+  },
+)
