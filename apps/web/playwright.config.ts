@@ -77,10 +77,14 @@ export default defineConfig({
         PARLEY_LOG_LEVEL: 'warn',
         // Each spec registers and signs in, and every reload refreshes: more than the default 20 a minute.
         PARLEY_AUTH_RATE_LIMIT: '1000',
-        // `local` (the embedded demo model) stays the default; `slow` is picked in the model picker where needed.
+        // e2e/long-history.spec.ts seeds hundreds of messages over the API: more than the default 30 a minute.
+        PARLEY_USER_RATE_LIMIT: '1000',
+        // `local` (the embedded demo model) stays the default; `slow` is picked in the model picker where needed,
+        // `fast` (the same fake, answering at once) seeds long conversations over the API.
         PARLEY_MODELS: JSON.stringify([
           { id: 'local', provider: 'local', label: 'Built-in local model' },
           { id: 'slow', provider: 'openai-compatible', label: 'Slow fake', model: 'slow', base_url: `http://127.0.0.1:${slowModelPort}/v1`, api_key: 'e2e' },
+          { id: 'fast', provider: 'openai-compatible', label: 'Fast fake', model: 'fast', base_url: `http://127.0.0.1:${slowModelPort}/v1`, api_key: 'e2e' },
         ]),
         PARLEY_DEFAULT_MODEL: 'local',
       },

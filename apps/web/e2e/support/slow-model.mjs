@@ -1,5 +1,6 @@
 // A fake OpenAI-compatible server for the e2e suite: it streams a fixed reply one word every ~150 ms, so a test
 // can stop a reply or drop the socket mid-stream deterministically (the embedded demo model answers in ~20 ms).
+// Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts).
 import { createServer } from 'node:http'
 
 const port = Number(process.argv[2])
@@ -16,7 +17,22 @@ createServer((request, response) => {
     response.statusCode = 404
     return response.end()
   }
-  request.resume()
+  let body = ''
+  request.setEncoding('utf8')
+  request.on('data', (part) => (body += part))
+  request.on('end', () => (JSON.parse(body || '{}').model === 'fast' ? answerAtOnce(response) : streamSlowly(response)))
+}).listen(port, '127.0.0.1')
+
+function answerAtOnce(response) {
+  const id = `chatcmpl-${Date.now()}`
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+  response.write(chunk(id, { role: 'assistant', content: 'A fast fake reply.' }))
+  response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`)
+  response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } })}\n\n`)
+  response.end('data: [DONE]\n\n')
+}
+
+function streamSlowly(response) {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   const id = `chatcmpl-${Date.now()}`
   response.write(chunk(id, { role: 'assistant', content: '' }))
@@ -33,4 +49,4 @@ createServer((request, response) => {
     response.end('data: [DONE]\n\n')
   }, CHUNK_MS)
   response.on('close', () => clearInterval(timer))
-}).listen(port, '127.0.0.1')
+}

@@ -1,13 +1,22 @@
-import { type LanguageModel, APICallError, streamText } from 'ai'
-import { type ChatModel, type FinishReason, ModelError, estimateTokens } from '../types.ts'
+import { APICallError, type LanguageModelV3, type LanguageModelV3Prompt, type LanguageModelV3StreamPart } from '@ai-sdk/provider'
+import { type ChatModel, type ChatTurn, type FinishReason, ModelError, estimateTokens } from '../types.ts'
 
 const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', error: 'error' }
 
+/** Our turns in the provider specification's prompt format. */
+function toPrompt(turns: readonly ChatTurn[]): LanguageModelV3Prompt {
+  return turns.map((turn) =>
+    turn.role === 'system' ? { role: 'system', content: turn.content } : { role: turn.role, content: [{ type: 'text', text: turn.content }] },
+  )
+}
+
 /**
- * Adapts a Vercel AI SDK language model to our narrow `ChatModel`, so SDK types stay inside `llm/`.
- * Retries are off: our fallback chain decides what happens when a provider fails.
+ * Adapts an AI SDK provider model to our narrow `ChatModel`, so SDK types stay inside `llm/`. It calls the
+ * provider's `doStream` directly rather than `streamText`: that layer's chain of transform streams measured
+ * about twice the CPU per call and three times per token on this hot path (bench/), and adds retries and
+ * tool handling we do not use (our fallback chain decides what happens when a provider fails).
  */
-export function fromAiSdk(options: { provider: string; modelId: string; model: LanguageModel; contextTokens: number }): ChatModel {
+export function fromAiSdk(options: { provider: string; modelId: string; model: LanguageModelV3; contextTokens: number }): ChatModel {
   const { provider, modelId, model, contextTokens } = options
   return {
     provider,
@@ -15,38 +24,53 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
     contextTokens,
     countTokens: estimateTokens,
     async *stream(request, signal) {
-      const result = streamText({
-        model,
-        messages: request.messages,
-        // Our only system turn is the conversation's own system prompt; unset, the SDK console.warns on every request.
-        allowSystemInMessages: true,
-        abortSignal: signal,
-        maxRetries: 0,
-        // Errors arrive as stream parts below; the SDK's default handler would also print them to the console.
-        onError: () => {},
-        ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
-      })
+      const failed = (error: unknown) => (signal.aborted ? new ModelError('aborted', 'Generation was stopped', { cause: error }) : toModelError(error))
+      let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart>
+      try {
+        const result = await model.doStream({
+          prompt: toPrompt(request.messages),
+          abortSignal: signal,
+          ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+        })
+        reader = result.stream.getReader()
+      } catch (error) {
+        throw failed(error)
+      }
+      const cancel = () => void reader.cancel().catch(() => {})
+      signal.addEventListener('abort', cancel, { once: true })
       let completion = ''
-      for await (const part of result.fullStream) {
-        if (part.type === 'text-delta') {
-          if (part.text.length === 0) continue
-          completion += part.text
-          yield { type: 'text-delta', delta: part.text }
-        } else if (part.type === 'error') {
-          throw toModelError(part.error)
-        } else if (part.type === 'abort') {
-          throw new ModelError('aborted', 'Generation was stopped')
-        } else if (part.type === 'finish') {
-          const prompt = request.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0)
-          yield {
-            type: 'finish',
-            finishReason: FINISH[part.finishReason] ?? 'other',
-            usage: {
-              promptTokens: part.totalUsage.inputTokens ?? prompt,
-              completionTokens: part.totalUsage.outputTokens ?? estimateTokens(completion),
-            },
+      try {
+        for (;;) {
+          let chunk: Awaited<ReturnType<typeof reader.read>>
+          try {
+            chunk = await reader.read()
+          } catch (error) {
+            throw failed(error)
+          }
+          if (signal.aborted) throw new ModelError('aborted', 'Generation was stopped')
+          if (chunk.done) return
+          const part = chunk.value
+          if (part.type === 'text-delta') {
+            if (part.delta.length === 0) continue
+            completion += part.delta
+            yield { type: 'text-delta', delta: part.delta }
+          } else if (part.type === 'error') {
+            throw failed(part.error)
+          } else if (part.type === 'finish') {
+            const prompt = request.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0)
+            yield {
+              type: 'finish',
+              finishReason: FINISH[part.finishReason.unified] ?? 'other',
+              usage: {
+                promptTokens: part.usage.inputTokens.total ?? prompt,
+                completionTokens: part.usage.outputTokens.total ?? estimateTokens(completion),
+              },
+            }
           }
         }
+      } finally {
+        signal.removeEventListener('abort', cancel)
+        cancel()
       }
     },
   }

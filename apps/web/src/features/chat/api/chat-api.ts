@@ -4,15 +4,15 @@ import {
   Message,
   OkResponse,
   type UpdateConversationRequest,
+  ModelInfo,
 } from '@parley/protocol'
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { z } from 'zod'
 import { useClients } from '../../../lib/clients.tsx'
+import { emptyPages, toPage } from '../model/message-pages.ts'
 
-// `GET /api/models` answers with a schema declared inside the server's chat routes; it belongs in
-// @parley/protocol (rest/chat.ts) — until it moves there, the same shape is read here.
-const ModelOption = z.object({ id: z.string(), label: z.string(), default: z.boolean() })
-export type ModelOption = z.infer<typeof ModelOption>
+/** A model users may pick (`GET /api/models`). */
+export type ModelOption = ModelInfo
 
 const PAGE_SIZE = 30
 
@@ -46,18 +46,30 @@ export function useConversation(id: string) {
   return useQuery({ queryKey: chatKeys.conversation(id), queryFn: () => api.request(Conversation, `/api/conversations/${id}`) })
 }
 
-/** The latest messages, oldest first (paging further back is not wired yet). */
+/** Messages per page: the newest page first, older ones as the reader scrolls up. */
+export const MESSAGE_PAGE_SIZE = 100
+
+/**
+ * A conversation's messages in pages of {@link MESSAGE_PAGE_SIZE}: `pages[0]` is the newest, each next page
+ * is the one `before` the oldest message loaded (see `model/message-pages.ts` to flatten and update them).
+ */
 export function useMessages(id: string) {
   const { api } = useClients()
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: chatKeys.messages(id),
-    queryFn: () => api.request(z.array(Message), `/api/conversations/${id}/messages`, { query: { limit: 200 } }),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      toPage(
+        await api.request(z.array(Message), `/api/conversations/${id}/messages`, { query: { limit: MESSAGE_PAGE_SIZE, before: pageParam } }),
+        MESSAGE_PAGE_SIZE,
+      ),
+    getNextPageParam: (oldest) => oldest.older,
   })
 }
 
 export function useModels() {
   const { api } = useClients()
-  return useQuery({ queryKey: chatKeys.models, queryFn: () => api.request(z.array(ModelOption), '/api/models'), staleTime: 5 * 60_000 })
+  return useQuery({ queryKey: chatKeys.models, queryFn: () => api.request(z.array(ModelInfo), '/api/models'), staleTime: 5 * 60_000 })
 }
 
 export function useCreateConversation() {
@@ -67,7 +79,7 @@ export function useCreateConversation() {
     mutationFn: (body: NonNullable<CreateConversationRequest>) => api.request(Conversation, '/api/conversations/', { method: 'POST', body }),
     onSuccess: (conversation) => {
       queryClient.setQueryData(chatKeys.conversation(conversation.id), conversation)
-      queryClient.setQueryData(chatKeys.messages(conversation.id), [])
+      queryClient.setQueryData(chatKeys.messages(conversation.id), emptyPages())
       void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
     },
   })

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useLocation, useNavigate, useParams } from 'react-router'
 import { ApiError } from '../../../lib/api-client.ts'
 import { useConversation, useMessages } from '../api/chat-api.ts'
 import { useConversationSocket } from '../hooks/use-conversation-socket.ts'
 import { useSocketErrors } from '../hooks/use-socket-errors.ts'
+import { flattenPages } from '../model/message-pages.ts'
 import { Composer } from './composer.tsx'
 import { ExportMenu } from './export-menu.tsx'
 import { titleOf } from './conversation-item.tsx'
@@ -27,6 +28,8 @@ function ConversationView({ conversationId }: { conversationId: string }) {
   const navigate = useNavigate()
   const sentFirst = useRef(false)
   const chosenModel = model ?? conversation.data?.model ?? undefined
+  const list = useMemo(() => flattenPages(messages.data), [messages.data])
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages
 
   // Sent here rather than by the new-chat page, so the subscription exists before the first events arrive.
   useEffect(() => {
@@ -44,7 +47,6 @@ function ConversationView({ conversationId }: { conversationId: string }) {
       </main>
     )
   }
-  const list = messages.data ?? []
   const streaming = list.at(-1)?.status === 'streaming'
   return (
     <main className="conversation">
@@ -64,6 +66,8 @@ function ConversationView({ conversationId }: { conversationId: string }) {
       )}
       <MessageList
         messages={list}
+        loadingEarlier={isFetchingNextPage}
+        onNearTop={() => void (hasNextPage && !isFetchingNextPage && fetchNextPage())}
         onRegenerate={(messageId) => socket.regenerate(messageId, model)}
         onEdit={(messageId, content) => socket.edit(messageId, content)}
       />

@@ -1,4 +1,5 @@
 import type { Message } from '@parley/protocol'
+import { formatMillis } from '../../../lib/format.ts'
 import { lazy, memo, Suspense, useState } from 'react'
 
 // The Markdown stack (micromark, GFM) is a third of the bundle: it loads after the first screen.
@@ -16,12 +17,14 @@ const STATUS_NOTE: Partial<Record<Message['status'], string>> = {
   interrupted: 'Interrupted',
 }
 
-/** Model, tokens and how the reply ended. */
+/** Model, tokens, timing and how the reply ended. */
 function ReplyDetails({ message }: { message: Message }) {
   const parts = [
     message.model,
     message.prompt_tokens !== null ? `${message.prompt_tokens} prompt tokens` : undefined,
     message.completion_tokens !== null ? `${message.completion_tokens} completion tokens` : undefined,
+    typeof message.ttft_ms === 'number' ? `first token ${formatMillis(message.ttft_ms)}` : undefined,
+    typeof message.duration_ms === 'number' ? `${formatMillis(message.duration_ms)} in all` : undefined,
     STATUS_NOTE[message.status],
   ].filter(Boolean)
   return parts.length > 0 ? <p className="message-details">{parts.join(' · ')}</p> : null

@@ -7,15 +7,29 @@ interface MessageListProps {
   messages: Message[]
   onRegenerate: (messageId: string) => void
   onEdit: (messageId: string, content: string) => void
+  /** Older messages are being fetched: a row says so above the list. */
+  loadingEarlier?: boolean
+  /** The reader scrolled near the top: load the page before the oldest message. */
+  onNearTop?: () => void
 }
 
 /** Follow the stream only while the reader is at the bottom; scrolling up to read stops it. */
 const STICKY_PX = 80
+/** Older history loads while the reader is this close to the top, before they reach it. */
+const NEAR_TOP_PX = 600
 
-/** Only the messages in view are in the DOM, so long conversations stay fast; sizes are measured as they render. */
-export function MessageList({ messages, onRegenerate, onEdit }: MessageListProps) {
+/**
+ * Only the messages in view are in the DOM, so long conversations stay fast; sizes are measured as they render.
+ * Older pages are prepended as the reader nears the top, anchored to the first visible message (`anchorTo: 'end'`)
+ * so what they read does not move.
+ */
+export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = false, onNearTop }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
+  const nearTop = useRef(onNearTop)
+  useLayoutEffect(() => {
+    nearTop.current = onNearTop
+  })
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the list re-renders as it scrolls by design
   const virtualizer = useVirtualizer({
     count: messages.length,
@@ -23,6 +37,7 @@ export function MessageList({ messages, onRegenerate, onEdit }: MessageListProps
     estimateSize: () => 120,
     overscan: 6,
     getItemKey: (index) => messages[index]?.id ?? index,
+    anchorTo: 'end',
   })
   const last = messages.at(-1)
   const busy = last?.status === 'streaming'
@@ -35,20 +50,28 @@ export function MessageList({ messages, onRegenerate, onEdit }: MessageListProps
   useEffect(() => {
     const element = scroller.current
     if (!element) return
-    const onScroll = () => (atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_PX)
+    const onScroll = () => {
+      atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_PX
+      if (element.scrollTop < NEAR_TOP_PX && element.scrollHeight > element.clientHeight) nearTop.current?.()
+    }
     element.addEventListener('scroll', onScroll, { passive: true })
     return () => element.removeEventListener('scroll', onScroll)
   }, [])
 
   return (
     <div ref={scroller} className="message-scroller" role="log" aria-label="Messages" aria-busy={busy}>
+      {loadingEarlier && (
+        <div className="message-loading-earlier">
+          <p role="status">Loading earlier messages…</p>
+        </div>
+      )}
       <div className="message-track" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((row) => {
           const message = messages[row.index]
           if (!message) return null
           const isLast = row.index === messages.length - 1
           return (
-            <div key={row.key} data-index={row.index} ref={virtualizer.measureElement} className="message-row" style={{ transform: `translateY(${row.start}px)` }}>
+            <div key={row.key} data-index={row.index} data-message-id={message.id} ref={virtualizer.measureElement} className="message-row" style={{ transform: `translateY(${row.start}px)` }}>
               <MessageItem
                 message={message}
                 onRegenerate={isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined}

@@ -1,9 +1,8 @@
-import type { Message } from '@parley/protocol'
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useMemo } from 'react'
 import { useClients } from '../../../lib/clients.tsx'
 import { chatKeys } from '../api/chat-api.ts'
-import { applyChatEvent } from '../model/apply-event.ts'
+import { applyEventToPages, dropFromPages, type MessagePages } from '../model/message-pages.ts'
 
 /**
  * Follows a conversation over the socket: events are folded into the react-query cache of its messages,
@@ -18,7 +17,7 @@ export function useConversationSocket(conversationId: string) {
       ws.subscribe(conversationId, (update) => {
         if (update.kind === 'resync') return void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
         const { event } = update
-        queryClient.setQueryData<Message[]>(chatKeys.messages(conversationId), (messages) => messages && applyChatEvent(messages, event))
+        queryClient.setQueryData<MessagePages>(chatKeys.messages(conversationId), (pages) => pages && applyEventToPages(pages, event))
         if (event.type === 'reply.completed' || event.type === 'reply.failed') {
           // Edits and regenerations supersede messages without an event of their own: take the stored list.
           void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
@@ -30,10 +29,7 @@ export function useConversationSocket(conversationId: string) {
 
   const dropFrom = useCallback(
     (messageId: string) =>
-      queryClient.setQueryData<Message[]>(chatKeys.messages(conversationId), (messages) => {
-        const index = messages?.findIndex((message) => message.id === messageId) ?? -1
-        return index === -1 ? messages : messages?.slice(0, index)
-      }),
+      queryClient.setQueryData<MessagePages>(chatKeys.messages(conversationId), (pages) => pages && dropFromPages(pages, messageId)),
     [queryClient, conversationId],
   )
 

@@ -1,0 +1,75 @@
+import { expect, test } from './fixtures.ts'
+import { apiLogin, bearer } from './support/api.ts'
+
+const TURNS = 300
+
+interface Row {
+  index: number
+  id: string
+  role: string
+  text: string
+}
+
+test('a long conversation opens at its newest message and pages older history in as the reader scrolls up', async ({ page, request, account, authPage, chatPage }) => {
+  await authPage.register(account)
+  const token = await apiLogin(request, account.username, account.password)
+  const conversation = (await (await request.post('/api/conversations/', { headers: bearer(token), data: {} })).json()) as { id: string }
+  // One reply at a time per conversation (a second one answers 409), so the turns go in order; the fake `fast`
+  // model (e2e/support/slow-model.mjs) answers at once, where the demo model takes ~100 ms a turn.
+  for (let turn = 1; turn <= TURNS; turn++) {
+    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, { headers: bearer(token), data: { content: `turn ${turn}`, model: 'fast' } })
+    expect(sent.ok()).toBe(true)
+  }
+
+  await page.goto(`/c/${conversation.id}`)
+  await expect(chatPage.userMessage(`turn ${TURNS}`)).toBeVisible()
+  await expect(chatPage.replies().last()).toBeInViewport()
+
+  // Rows as rendered (only those near the view are in the DOM): index in the list, message id, role and text.
+  const rows = () =>
+    chatPage.messages.evaluate((element) =>
+      Array.from(element.querySelectorAll<HTMLElement>('[data-message-id]'), (row) => ({
+        index: Number(row.dataset.index),
+        id: row.dataset.messageId ?? '',
+        role: row.querySelector('article')?.getAttribute('aria-label') ?? '',
+        text: row.querySelector('.message-text')?.textContent ?? '',
+      })),
+    )
+  const seen = new Map<string, Row>()
+  const record = (snapshot: Row[]) => {
+    expect(new Set(snapshot.map((row) => row.id)).size, 'a message rendered twice').toBe(snapshot.length)
+    for (const row of snapshot.toSorted((a, b) => b.index - a.index)) if (!seen.has(row.id)) seen.set(row.id, row)
+  }
+  const firstTurn = chatPage.messages.getByRole('article', { name: 'You' }).filter({ hasText: /^turn 1$/ })
+  const loading = chatPage.messages.getByRole('status').filter({ hasText: 'Loading earlier messages…' })
+
+  // Scroll up most of a screen at a time, as a reader would, until the first message shows at the top.
+  for (let step = 0; ; step++) {
+    expect(step, 'reached the first message').toBeLessThan(2_000)
+    record(await rows())
+    const top = await chatPage.messages.evaluate(async (element) => {
+      element.scrollTop = Math.max(0, element.scrollTop - element.clientHeight * 0.7)
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+      return element.scrollTop
+    })
+    if (top > 0) continue
+    await expect(loading).toHaveCount(0)
+    record(await rows())
+    if (seen.size >= TURNS * 2 || (await firstTurn.count()) > 0) {
+      if ((await chatPage.messages.evaluate((element) => element.scrollTop)) === 0) break
+    }
+  }
+  await expect(firstTurn).toBeInViewport()
+  const first = (await rows()).find((row) => row.index === 0)
+  expect(first?.text).toBe('turn 1')
+
+  // Every message was seen once: 600 distinct ids, each turn's text on exactly one of them, found newest to oldest.
+  expect(seen.size).toBe(TURNS * 2)
+  const turns = [...seen.values()].filter((row) => row.role === 'You').map((row) => row.text)
+  expect(turns).toEqual(Array.from({ length: TURNS }, (_, index) => `turn ${TURNS - index}`))
+
+  // Nothing was loaded twice: the list ends at index 599 with the newest message.
+  await chatPage.messages.evaluate((element) => element.scrollTo({ top: element.scrollHeight }))
+  await expect(chatPage.userMessage(`turn ${TURNS}`)).toBeVisible()
+  expect(Math.max(...(await rows()).map((row) => row.index))).toBe(TURNS * 2 - 1)
+})
