@@ -42,7 +42,8 @@ export async function createServices(deps: ServiceDeps) {
   const now = () => runtime.now().getTime()
   const models = buildModelRegistry(config.models, { local: createLocalModel, ...deps.modelFactories }, config.dataDir)
   // Analytics reads accounts and messages through the owning modules' own queries, never their tables.
-  const sources = { ...createUserStats(db), ...createChatStats(db), ...createGuestStats(db) }
+  const userStats = createUserStats(db)
+  const sources = { ...userStats, ...createChatStats(db), ...createGuestStats(db) }
   // With Redis configured, events travel through a stream so a separately running consumer can store them.
   const sink = config.redisUrl && deps.redis ? createStreamSink(deps.redis, analyticsStreamKey(config)) : undefined
   const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, models, ...(sink ? { sink } : {}) })
@@ -54,6 +55,7 @@ export async function createServices(deps: ServiceDeps) {
     settings: config.guard,
     authRateLimitPerMinute: config.auth.rateLimitPerMinute,
     onEvent: (event) => analytics.recordEvent(`guard.${event}`, null),
+    usernames: (ids) => userStats.usernames(ids),
   })
   const tokens = await createAccessTokens({ db, runtime, ttlMs: config.auth.accessTokenTtlMs })
   const auth = createAuthService({ db, runtime, tokens, audit, bus, guard, refreshTokenTtlMs: config.auth.refreshTokenTtlMs })

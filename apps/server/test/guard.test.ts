@@ -128,7 +128,7 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
     const flags = (await t.app.inject({ method: 'GET', url: '/api/admin/flags?limit=200', headers: admin.headers })).json()
     expect(flags.items).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ user_id: user.id, rule: 'sql.tautology', family: 'sql', action: 'flagged', excerpt: "admin' OR '1'='1" }),
+        expect.objectContaining({ user_id: user.id, username: user.username, rule: 'sql.tautology', family: 'sql', action: 'flagged', excerpt: "admin' OR '1'='1" }),
         expect.objectContaining({ rule: 'xss.script_tag', family: 'xss', action: 'blocked' }),
       ]),
     )

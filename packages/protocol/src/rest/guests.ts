@@ -63,6 +63,8 @@ export type GuestSessionPage = z.infer<typeof GuestSessionPage>
 export const FlagInfo = z.object({
   id: Id,
   user_id: Id,
+  /** Null when the account no longer exists. */
+  username: z.string().nullable(),
   conversation_id: z.string().nullable(),
   message_id: Id.nullable(),
   rule: z.string(),

@@ -1,3 +1,4 @@
+import type { FlagInfo } from '@parley/protocol'
 import type { Config, GuardPolicy } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError } from '../../shared/errors.ts'
@@ -37,6 +38,8 @@ export function createGuardService(deps: {
   settings: Config['guard']
   authRateLimitPerMinute: number
   onEvent?: (event: GuardEvent) => void
+  /** Names flagged messages' authors for reviewers (the accounts module answers; guard never reads its table). */
+  usernames?: (ids: readonly string[]) => Promise<Map<string, string>>
 }) {
   const { db, runtime, store, audit, settings } = deps
   const now = () => runtime.now().getTime()
@@ -118,7 +121,11 @@ export function createGuardService(deps: {
       }
     },
 
-    listFlags: (options: { limit: number; offset: number }) => listFlags(db, options),
+    async listFlags(options: { limit: number; offset: number }): Promise<{ items: FlagInfo[]; total: number }> {
+      const { items, total } = await listFlags(db, options)
+      const names = (await deps.usernames?.([...new Set(items.map((item) => item.user_id))])) ?? new Map<string, string>()
+      return { items: items.map((item) => ({ ...item, username: names.get(item.user_id) ?? null })), total }
+    },
 
     /** Refuses a login attempt while the username or the IP must wait after repeated failures. */
     async checkLoginBackoff(username: string, ip: string | null): Promise<void> {
