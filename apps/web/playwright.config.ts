@@ -77,8 +77,8 @@ export default defineConfig({
         PARLEY_LOG_LEVEL: 'warn',
         // Each spec registers and signs in, and every reload refreshes: more than the default 20 a minute.
         PARLEY_AUTH_RATE_LIMIT: '1000',
-        // e2e/long-history.spec.ts seeds hundreds of messages over the API: more than the default 30 a minute.
-        PARLEY_USER_RATE_LIMIT: '1000',
+        // e2e/long-history.spec.ts seeds 1,000 messages over the API in ~12 s: more than the default 30 a minute.
+        PARLEY_USER_RATE_LIMIT: '5000',
         // `local` (the embedded demo model) stays the default; `slow` is picked in the model picker where needed,
         // `fast` (the same fake, answering at once) seeds long conversations over the API.
         PARLEY_MODELS: JSON.stringify([

@@ -12,7 +12,8 @@ const COLUMNS: Column<FlagInfo>[] = [
   { header: 'Action', cell: (flag) => <span className={`badge badge-${flag.action}`}>{flag.action}</span> },
   { header: 'Rule', cell: (flag) => `${flag.family} · ${flag.rule}` },
   { header: 'Excerpt', cell: (flag) => <span className="excerpt">{flag.excerpt}</span> },
-  { header: 'User', cell: (flag) => <code>{flag.user_id}</code> },
+  // `username` is null once the account is gone: the id is all that is left then.
+  { header: 'User', cell: (flag) => flag.username ?? <code>{flag.user_id}</code> },
 ]
 
 /** `/admin/flags`: messages the guard flagged or blocked, newest first. */

@@ -9,7 +9,7 @@ import { RangePicker } from './range-picker.tsx'
 import { type ChartSeries, TimeseriesChart } from './timeseries-chart.tsx'
 import { ModelsTable, TopUsersTable } from './usage-tables.tsx'
 
-const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) => string }[] = [
+const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) => string; domain?: [number, number] }[] = [
   { title: 'Messages', series: [{ metric: 'messages', label: 'Messages' }], format: formatCompact },
   { title: 'Tokens', series: [{ metric: 'tokens', label: 'Tokens' }], format: formatCompact },
   { title: 'Active users', series: [{ metric: 'active_users', label: 'Active users' }], format: formatCompact },
@@ -30,7 +30,7 @@ const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) =>
     ],
     format: formatMillis,
   },
-  { title: 'Error rate', series: [{ metric: 'error_rate', label: 'Model calls failed' }], format: formatPercent },
+  { title: 'Error rate', series: [{ metric: 'error_rate', label: 'Model calls failed' }], format: formatPercent, domain: [0, 1] },
 ]
 
 /** `/admin/analytics`: figures, charts and tables for operators; the summary updates live over the socket. */

@@ -22,33 +22,57 @@ function mergeSeries(series: ChartSeries[], points: ({ start: string; value: num
   return [...rows.values()].sort((a, b) => String(a.start).localeCompare(String(b.start)))
 }
 
-/** One chart over time of one or more metrics of the same unit. */
-export function TimeseriesChart({ title, series, preset, live, format }: { title: string; series: ChartSeries[]; preset: RangePreset; live: boolean; format: (value: number) => string }) {
+/** True when no series has a single value in the range (an empty chart would only show an axis with a made-up domain). */
+export function hasNoData(points: ({ value: number | null }[] | undefined)[]) {
+  return points.every((series) => !series?.some((point) => point.value !== null))
+}
+
+/** One chart over time of one or more metrics of the same unit; `domain` fixes the value axis (e.g. `[0, 1]` for shares). */
+export function TimeseriesChart({
+  title,
+  series,
+  preset,
+  live,
+  format,
+  domain,
+}: {
+  title: string
+  series: ChartSeries[]
+  preset: RangePreset
+  live: boolean
+  format: (value: number) => string
+  domain?: [number, number] | undefined
+}) {
   const { api } = useClients()
   const results = useQueries({ queries: series.map(({ metric }) => timeseriesQuery(api, metric, preset, live)) })
   const rows = mergeSeries(series, results.map((result) => result.data?.points))
   const failed = results.some((result) => result.isError)
+  const empty = results.every((result) => result.isSuccess) && hasNoData(results.map((result) => result.data?.points))
   return (
     <Panel title={title}>
       {failed && <p role="alert" className="form-error">Could not load this chart.</p>}
-      <div className="chart" role="img" aria-label={`${title} over time`}>
-        <ResponsiveContainer width="100%" height={200}>
-          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-            <XAxis dataKey="start" tickFormatter={(start: string) => bucketLabel(start, preset)} stroke="var(--fg-muted)" fontSize={12} minTickGap={24} />
-            <YAxis tickFormatter={format} stroke="var(--fg-muted)" fontSize={12} width={56} />
-            <Tooltip
-              labelFormatter={(start) => new Date(String(start)).toLocaleString()}
-              formatter={(value) => (typeof value === 'number' ? format(value) : '—')}
-              contentStyle={{ background: 'var(--bg)', borderColor: 'var(--border)' }}
-            />
-            {series.length > 1 && <Legend />}
-            {series.map(({ metric, label }, index) => (
-              <Line key={metric} type="monotone" dataKey={metric} name={label} stroke={COLORS[index % COLORS.length]} dot={false} connectNulls isAnimationActive={false} />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
+      {empty ? (
+        <p className="chart-empty muted">No data in this range.</p>
+      ) : (
+        <div className="chart" role="img" aria-label={`${title} over time`}>
+          <ResponsiveContainer width="100%" height={200}>
+            <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+              <XAxis dataKey="start" tickFormatter={(start: string) => bucketLabel(start, preset)} stroke="var(--fg-muted)" fontSize={12} minTickGap={24} />
+              <YAxis domain={domain ?? [0, 'auto']} allowDataOverflow={domain !== undefined} tickFormatter={format} stroke="var(--fg-muted)" fontSize={12} width={56} />
+              <Tooltip
+                labelFormatter={(start) => new Date(String(start)).toLocaleString()}
+                formatter={(value) => (typeof value === 'number' ? format(value) : '—')}
+                contentStyle={{ background: 'var(--bg)', borderColor: 'var(--border)' }}
+              />
+              {series.length > 1 && <Legend />}
+              {series.map(({ metric, label }, index) => (
+                <Line key={metric} type="monotone" dataKey={metric} name={label} stroke={COLORS[index % COLORS.length]} dot={false} connectNulls isAnimationActive={false} />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
     </Panel>
   )
 }

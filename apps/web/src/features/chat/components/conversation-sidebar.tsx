@@ -1,15 +1,39 @@
-import { type ReactNode, useState } from 'react'
+import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { useConversations } from '../api/chat-api.ts'
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 import { ConversationItem } from './conversation-item.tsx'
 
-/** New chat, search as you type, and the conversations newest first (more load on demand). */
+/** Calls `onVisible` whenever the sentinel scrolls within 200 px of the view of its scroller (`root`) while `enabled`. */
+function useSentinel(enabled: boolean, onVisible: () => void) {
+  const rootRef = useRef<HTMLUListElement>(null)
+  const sentinelRef = useRef<HTMLLIElement>(null)
+  const callback = useRef(onVisible)
+  useEffect(() => {
+    callback.current = onVisible
+  })
+  useEffect(() => {
+    const element = sentinelRef.current
+    if (!enabled || !element || typeof IntersectionObserver === 'undefined') return
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && callback.current(), {
+      root: rootRef.current,
+      rootMargin: '200px 0px',
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [enabled])
+  return { rootRef, sentinelRef }
+}
+
+/** New chat, search as you type, and the conversations newest first (the next page loads as the end scrolls into view). */
 export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => void; footer: ReactNode }) {
   const [search, setSearch] = useState('')
   const q = useDebouncedValue(search, 250)
   const list = useConversations(q)
   const conversations = list.data?.pages.flatMap((page) => page.items) ?? []
+  const loadMore = () => void (list.hasNextPage && !list.isFetchingNextPage && list.fetchNextPage())
+  // The observer is re-created when a fetch ends, so a sentinel still in view after a short page loads the next one.
+  const { rootRef, sentinelRef } = useSentinel(list.hasNextPage && !list.isFetchingNextPage, loadMore)
 
   return (
     <nav className="sidebar-inner" aria-label="Conversations">
@@ -24,18 +48,21 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
         value={search}
         onChange={(event) => setSearch(event.target.value)}
       />
-      <ul className="conversation-list" aria-busy={list.isFetching}>
+      <ul ref={rootRef} className="conversation-list" aria-busy={list.isFetching}>
         {conversations.map((conversation) => (
           <ConversationItem key={conversation.id} conversation={conversation} onOpen={onNavigate} />
         ))}
+        {list.hasNextPage && (
+          <li ref={sentinelRef} className="sidebar-more">
+            {/* Loads by itself on scroll; the button stays for keyboard users and browsers without IntersectionObserver. */}
+            <button type="button" className="button small" onClick={loadMore} disabled={list.isFetchingNextPage}>
+              {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+            </button>
+          </li>
+        )}
       </ul>
       {list.isSuccess && conversations.length === 0 && <p className="muted">{q ? 'Nothing matches.' : 'No conversations yet.'}</p>}
       {list.isError && <p role="alert" className="form-error">Could not load conversations.</p>}
-      {list.hasNextPage && (
-        <button type="button" className="button small" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          Load more
-        </button>
-      )}
       <div className="sidebar-footer">{footer}</div>
     </nav>
   )

@@ -40,4 +40,15 @@ describe('Markdown', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Copy code' }))
     expect(writeText).toHaveBeenCalledWith('const x = 1\n')
   })
+
+  it('highlights code in registered languages, leaves others plain, and never parses code as HTML', () => {
+    const { container } = render(<Markdown text={'```ts\nconst x: number = 1 // <img src=x onerror=alert(1)>\n```\n\n```cobol\nDISPLAY "HI".\n```'} />)
+    const [ts, cobol] = container.querySelectorAll('pre code')
+    expect(ts?.classList.contains('hljs')).toBe(true)
+    expect(ts?.querySelector('.hljs-keyword')?.textContent).toBe('const')
+    expect(ts?.textContent).toBe('const x: number = 1 // <img src=x onerror=alert(1)>\n')
+    expect(container.querySelector('img')).toBeNull()
+    expect(cobol?.classList.contains('hljs')).toBe(false)
+    expect(cobol?.textContent).toBe('DISPLAY "HI".\n')
+  })
 })

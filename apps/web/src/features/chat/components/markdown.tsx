@@ -2,6 +2,7 @@ import { type ComponentProps, memo } from 'react'
 import ReactMarkdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
 import { CodeBlock } from './code-block.tsx'
+import { rehypeHighlightCode } from './highlight.ts'
 
 interface MdNode {
   type: string
@@ -38,12 +39,13 @@ const components: Components = {
 }
 
 const remarkPlugins = [remarkGfm, remarkHtmlAsText]
+const rehypePlugins = [rehypeHighlightCode]
 
-/** Renders reply Markdown (GFM: tables, task lists, strikethrough) without ever injecting HTML. */
+/** Renders reply Markdown (GFM: tables, task lists, strikethrough; highlighted code) without ever injecting HTML. */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={remarkPlugins} components={components}>
+      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
         {text}
       </ReactMarkdown>
     </div>

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useNavigate } from 'react-router'
 import { useCreateConversation } from '../api/chat-api.ts'
 import { Composer } from './composer.tsx'
+import { DemoModelNotice } from './demo-model-notice.tsx'
 import { ModelPicker } from './model-picker.tsx'
 
 /** State handed to the conversation page, which sends the first message once it is subscribed. */
@@ -29,6 +30,7 @@ export function NewChatPage() {
         <h1>New chat</h1>
         <ModelPicker value={model} onChange={setModel} />
       </div>
+      <DemoModelNotice />
       <div className="empty-state">
         <p>Ask anything. Replies stream in as they are written.</p>
         {create.isError && <p role="alert" className="form-error">Could not start the conversation. Try again.</p>}

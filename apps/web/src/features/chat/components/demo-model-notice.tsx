@@ -1,0 +1,46 @@
+import { useState } from 'react'
+import { useModels } from '../api/chat-api.ts'
+
+const DISMISSED_KEY = 'parley.demoModelNotice.dismissed'
+
+function readDismissed() {
+  try {
+    return localStorage.getItem(DISMISSED_KEY) === '1'
+  } catch {
+    return false
+  }
+}
+
+/** True when the server offers only its built-in demo model (`local`), i.e. no real model is configured. */
+export function onlyDemoModel(models: { id: string }[] | undefined) {
+  return models?.length === 1 && models[0]?.id === 'local'
+}
+
+/** First-run hint on the new-chat screen: how to configure a real model. Dismissal is remembered (not secret). */
+export function DemoModelNotice() {
+  const models = useModels()
+  const [dismissed, setDismissed] = useState(readDismissed)
+  if (dismissed || !onlyDemoModel(models.data)) return null
+
+  function dismiss() {
+    setDismissed(true)
+    try {
+      localStorage.setItem(DISMISSED_KEY, '1')
+    } catch {
+      // Storage unavailable: the notice stays hidden for this visit only.
+    }
+  }
+
+  return (
+    <aside className="notice" aria-label="About the demo model">
+      <p>
+        Parley is running its built-in demo model, which gives canned replies (unless <code>PARLEY_LOCAL_MODEL_PATH</code> already points at a model file). To use a
+        real model, run <code>npx parley model pull smollm2-360m</code> and set <code>PARLEY_LOCAL_MODEL_PATH</code> to the file it saves, or list models in{' '}
+        <code>PARLEY_MODELS</code>; then restart the server.
+      </p>
+      <button type="button" className="button small" onClick={dismiss}>
+        Dismiss
+      </button>
+    </aside>
+  )
+}
