@@ -103,8 +103,8 @@ describe.each(DIALECTS)('model fallback in chat on %s', (dialect) => {
     const response = await t.app.inject({ method: 'GET', url: '/api/models', headers: user.headers })
     expect(response.statusCode).toBe(200)
     expect(response.json()).toEqual([
-      { id: 'primary', label: 'Primary', default: true },
-      { id: 'backup', label: 'Backup', default: false },
+      { id: 'primary', label: 'Primary', default: true, demo: false },
+      { id: 'backup', label: 'Backup', default: false, demo: false },
     ])
   })
 })

@@ -15,7 +15,7 @@ describe('embedded local model (default configuration)', () => {
   it('answers over REST with the demo reply and real token counts', async () => {
     const user = await signedInUser(t.app)
     const models = (await t.app.inject({ method: 'GET', url: '/api/models', headers: user.headers })).json()
-    expect(models).toEqual([{ id: 'local', label: 'Built-in local model', default: true }])
+    expect(models).toEqual([{ id: 'local', label: 'Built-in local model', default: true, demo: true }])
     const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id
     const response = await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content: 'Hello?' } })
     const reply = response.json().assistant_message
@@ -44,6 +44,9 @@ describe('a local model file that cannot be loaded', () => {
     const t = await buildTestApp({ dialect: 'sqlite', env: { PARLEY_LOCAL_MODEL_PATH: '/nonexistent/model.gguf' } })
     try {
       const user = await signedInUser(t.app)
+      // A model file is configured, so this is no longer the demo model (the web app's first-run hint keys on it).
+      const models = (await t.app.inject({ method: 'GET', url: '/api/models', headers: user.headers })).json()
+      expect(models).toEqual([{ id: 'local', label: 'Built-in local model', default: true, demo: false }])
       const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id
       const response = await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content: 'Hi' } })
       expect(response.statusCode).toBe(200)

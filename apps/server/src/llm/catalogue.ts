@@ -20,6 +20,7 @@ export function buildModelRegistry(models: Config['models'], factories: ModelFac
     id: settings.id,
     label: settings.label ?? settings.id,
     fallback: settings.fallback,
+    demo: settings.provider === 'local' && (settings.model ?? models.localModelPath) === undefined,
     create: () =>
       settings.provider === 'local'
         ? factories.local({

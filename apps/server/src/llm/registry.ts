@@ -7,6 +7,8 @@ export interface ModelEntry {
   label: string
   /** Models tried, in order, when this one fails before its first token. */
   fallback: readonly string[]
+  /** The generated demo model (an embedded model with no model file configured). */
+  demo?: boolean
   /** Built on first use, so an unused provider costs nothing at start. */
   create(): ChatModel | Promise<ChatModel>
 }
@@ -15,6 +17,7 @@ export interface ModelInfo {
   id: string
   label: string
   default: boolean
+  demo: boolean
 }
 
 export class UnknownModelError extends Error {
@@ -61,7 +64,7 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
   return {
     defaultId,
     has: (id: string) => byId.has(id),
-    list: (): ModelInfo[] => entries.map(({ id, label }) => ({ id, label, default: id === defaultId })),
+    list: (): ModelInfo[] => entries.map(({ id, label, demo }) => ({ id, label, default: id === defaultId, demo: demo ?? false })),
 
     /** The chosen model followed by its fallbacks (unknown ids are refused). */
     async chain(id: string = defaultId): Promise<ChatModel[]> {

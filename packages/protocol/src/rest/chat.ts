@@ -66,7 +66,13 @@ export const Message = z.object({
 export type Message = z.infer<typeof Message>
 
 /** A model users may pick (`GET /api/models`). */
-export const ModelInfo = z.object({ id: z.string(), label: z.string(), default: z.boolean() })
+export const ModelInfo = z.object({
+  id: z.string(),
+  label: z.string(),
+  default: z.boolean(),
+  /** The built-in demo model (no real model configured): its only reply explains how to configure one. */
+  demo: z.boolean(),
+})
 export type ModelInfo = z.infer<typeof ModelInfo>
 
 /** `POST /api/conversations/{id}/messages`; `role` and `conversation_id` of the documented contract are accepted. */

@@ -11,9 +11,9 @@ function readDismissed() {
   }
 }
 
-/** True when the server offers only its built-in demo model (`local`), i.e. no real model is configured. */
-export function onlyDemoModel(models: { id: string }[] | undefined) {
-  return models?.length === 1 && models[0]?.id === 'local'
+/** True when every model the server offers is its built-in demo model, i.e. no real model is configured. */
+export function onlyDemoModel(models: { demo: boolean }[] | undefined) {
+  return models !== undefined && models.length > 0 && models.every((model) => model.demo)
 }
 
 /** First-run hint on the new-chat screen: how to configure a real model. Dismissal is remembered (not secret). */
@@ -34,7 +34,7 @@ export function DemoModelNotice() {
   return (
     <aside className="notice" aria-label="About the demo model">
       <p>
-        Parley is running its built-in demo model, which gives canned replies (unless <code>PARLEY_LOCAL_MODEL_PATH</code> already points at a model file). To use a
+        Parley is running its built-in demo model, which gives canned replies. To use a
         real model, run <code>npx parley model pull smollm2-360m</code> and set <code>PARLEY_LOCAL_MODEL_PATH</code> to the file it saves, or list models in{' '}
         <code>PARLEY_MODELS</code>; then restart the server.
       </p>
