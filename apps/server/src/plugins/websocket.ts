@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { WS_SUBPROTOCOL } from '@parley/protocol'
 
@@ -39,5 +39,14 @@ export function originAllowed(request: FastifyRequest, allowed: readonly string[
     return new URL(origin).host === request.headers.host
   } catch {
     return false
+  }
+}
+
+/** The `onRequest` hook of every WebSocket route: a browser page from another origin is refused with 403. */
+export function rejectForeignOrigin(allowed: readonly string[]): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    if (!originAllowed(request, allowed)) {
+      await reply.status(403).send({ error: { code: 'forbidden', message: 'Origin not allowed', request_id: request.id } })
+    }
   }
 }

@@ -14,10 +14,9 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { principalOf } from '../../plugins/auth.ts'
-import { AppError } from '../../shared/errors.ts'
 import { conversationToMarkdown, exportFileName } from './chat.export.ts'
 import type { ChatService } from './chat.service.ts'
-import { openEventStream, wantsEventStream } from './chat.sse.ts'
+import { streamEvents, wantsEventStream } from './chat.sse.ts'
 
 const tags = ['chat']
 const security = [{ bearer: [] }]
@@ -93,17 +92,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
         return { user_message, assistant_message }
       }
       await chat.get(principal, request.params.id) // ownership and validation errors still answer as JSON
-      const stream = openEventStream(request, reply)
-      try {
-        await chat.send(principal, request.params.id, content, { model, signal: stream.signal, onEvent: stream.send })
-      } catch (error) {
-        request.log.error({ err: error }, 'Streaming reply failed')
-        const known = error instanceof AppError ? error : undefined
-        stream.send({ type: 'error', error: { code: known?.code ?? 'internal', message: known?.message ?? 'Internal Server Error' } })
-      } finally {
-        stream.end()
-      }
-      return reply
+      return streamEvents(request, reply, (stream) => chat.send(principal, request.params.id, content, { model, ...stream }))
     },
   )
 

@@ -1,5 +1,6 @@
 import type { ChatEvent } from '@parley/protocol'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../../shared/errors.ts'
 
 export function wantsEventStream(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/event-stream')
@@ -33,4 +34,26 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
       if (!raw.writableEnded) raw.end()
     },
   }
+}
+
+/**
+ * Answers a request with the events `run` emits, as SSE; a failure after the stream opened becomes an `error`
+ * event (the status line is already sent), and only unexpected failures are logged.
+ */
+export async function streamEvents(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: (options: { signal: AbortSignal; onEvent: (event: ChatEvent) => void }) => Promise<unknown>,
+): Promise<FastifyReply> {
+  const stream = openEventStream(request, reply)
+  try {
+    await run({ signal: stream.signal, onEvent: stream.send })
+  } catch (error) {
+    const known = error instanceof AppError ? error : undefined
+    if (!known) request.log.error({ err: error }, 'Streaming reply failed')
+    stream.send({ type: 'error', error: { code: known?.code ?? 'internal', message: known?.message ?? 'Internal Server Error' } })
+  } finally {
+    stream.end()
+  }
+  return reply
 }

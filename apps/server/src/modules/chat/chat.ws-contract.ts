@@ -1,6 +1,6 @@
 import { ConversationId, LegacyClientFrame, type LegacyServerFrame, WS_CLOSE } from '@parley/protocol'
 import type { FastifyPluginAsync } from 'fastify'
-import { originAllowed } from '../../plugins/websocket.ts'
+import { rejectForeignOrigin } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { type Principal, isGuest } from '../auth/principal.ts'
@@ -21,11 +21,7 @@ export const contractSocketRoutes: FastifyPluginAsync<{ chat: ChatService; auth:
     {
       websocket: true,
       schema: { hide: true },
-      onRequest: async (request, reply) => {
-        if (!originAllowed(request, corsOrigins)) {
-          await reply.status(403).send({ error: { code: 'forbidden', message: 'Origin not allowed', request_id: request.id } })
-        }
-      },
+      onRequest: rejectForeignOrigin(corsOrigins),
     },
     (socket, request) => {
       const send = (frame: LegacyServerFrame) => {

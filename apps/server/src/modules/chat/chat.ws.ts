@@ -11,7 +11,7 @@ import {
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify'
 import type { WebSocket } from 'ws'
 import { bearerCredential } from '../../plugins/auth.ts'
-import { originAllowed, tokenFromSubprotocol } from '../../plugins/websocket.ts'
+import { rejectForeignOrigin, tokenFromSubprotocol } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { type Principal, hasPermission, isGuest } from '../auth/principal.ts'
@@ -43,11 +43,7 @@ export const chatSocketRoutes: FastifyPluginAsync<ChatSocketOptions> = async (ap
     {
       websocket: true,
       schema: { hide: true },
-      onRequest: async (request, reply) => {
-        if (!originAllowed(request, options.corsOrigins)) {
-          await reply.status(403).send({ error: { code: 'forbidden', message: 'Origin not allowed', request_id: request.id } })
-        }
-      },
+      onRequest: rejectForeignOrigin(options.corsOrigins),
     },
     (socket, request) => {
       let credential: string | undefined

@@ -13,8 +13,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientOf, principalOf } from '../../plugins/auth.ts'
-import { AppError } from '../../shared/errors.ts'
-import { openEventStream, wantsEventStream } from '../chat/chat.sse.ts'
+import { streamEvents, wantsEventStream } from '../chat/chat.sse.ts'
 import type { GuardService } from '../guard/guard.service.ts'
 import type { GuestsService } from './guests.service.ts'
 
@@ -46,17 +45,7 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
     async (request, reply) => {
       const principal = principalOf(request)
       if (!wantsEventStream(request)) return guests.send(principal, request.body.message)
-      const stream = openEventStream(request, reply)
-      try {
-        await guests.send(principal, request.body.message, { signal: stream.signal, onEvent: stream.send })
-      } catch (error) {
-        const known = error instanceof AppError ? error : undefined
-        if (!known) request.log.error({ err: error }, 'Guest stream failed')
-        stream.send({ type: 'error', error: { code: known?.code ?? 'internal', message: known?.message ?? 'Internal Server Error' } })
-      } finally {
-        stream.end()
-      }
-      return reply
+      return streamEvents(request, reply, (stream) => guests.send(principal, request.body.message, stream))
     },
   )
 
