@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database, Db, Dialect } from './database.ts'
+import { withStatementCache } from './sqlite-statement-cache.ts'
 
 export interface DatabaseHandle {
   db: Db
@@ -32,7 +33,7 @@ function createSqlite(file: string): DatabaseHandle {
   database.pragma('synchronous = NORMAL')
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
   return wrap(db, 'sqlite')
 }
 

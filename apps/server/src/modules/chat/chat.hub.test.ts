@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { createConversationHub } from './chat.hub.ts'
+import { type HeldEvent, createConversationHub } from './chat.hub.ts'
 
-function hubWith(stored: Record<string, number> = {}, bufferLimit?: number) {
+function hubWith(stored: Record<string, number> = {}, bufferBytes?: number) {
   let now = 0
   const saved: [string, number][] = []
   const hub = createConversationHub({
     loadLastSeq: async (id) => stored[id] ?? 0,
     saveLastSeq: async (id, seq) => void saved.push([id, seq]),
     now: () => now,
-    ...(bufferLimit ? { bufferLimit } : {}),
+    ...(bufferBytes ? { bufferBytes } : {}),
     idleMs: 1000,
   })
   return { hub, saved, advance: (ms: number) => (now += ms) }
@@ -32,10 +32,10 @@ describe('conversation hub', () => {
     await hub.acquire('c1')
     for (const text of ['a', 'b', 'c']) hub.publish('c1', delta(text))
     const received: number[] = []
-    const subscription = await hub.subscribe('c1', 1, (event) => received.push(event.seq))
+    const subscription = await hub.subscribe('c1', 1, ({ event }) => received.push(event.seq))
     expect(subscription.lastSeq).toBe(3)
     expect(subscription.replay).not.toBe('resync')
-    expect((subscription.replay as { seq: number }[]).map((event) => event.seq)).toEqual([2, 3])
+    expect((subscription.replay as HeldEvent[]).map(({ event }) => event.seq)).toEqual([2, 3])
     hub.publish('c1', delta('d'))
     expect(received).toEqual([4])
     subscription.unsubscribe()
@@ -44,9 +44,10 @@ describe('conversation hub', () => {
   })
 
   it('asks for a resync when the missed events are gone or the client is ahead', async () => {
-    const { hub } = hubWith({ c1: 10 }, 2)
+    const eventBytes = JSON.stringify({ ...delta('a'), conversation_id: 'c1', seq: 11 }).length
+    const { hub } = hubWith({ c1: 10 }, 2 * eventBytes)
     await hub.acquire('c1')
-    for (const text of ['a', 'b', 'c']) hub.publish('c1', delta(text)) // holds 12 and 13 only
+    for (const text of ['a', 'b', 'c']) hub.publish('c1', delta(text)) // two fit the budget: holds 12 and 13 only
     expect((await hub.subscribe('c1', 10, () => {})).replay).toBe('resync')
     expect((await hub.subscribe('c1', 11, () => {})).replay).toHaveLength(2)
     expect((await hub.subscribe('c1', 99, () => {})).replay).toBe('resync')
@@ -66,6 +67,34 @@ describe('conversation hub', () => {
     expect(hub.size()).toBe(0)
   })
 
+  it('holds a bounded number of bytes for replay, however long the reply', async () => {
+    const text = 'token '.repeat(5)
+    const eventBytes = JSON.stringify({ ...delta(text), conversation_id: 'c1', seq: 1000 }).length
+    const { hub } = hubWith({}, 150 * eventBytes)
+    await hub.acquire('c1')
+    for (let i = 0; i < 5_000; i++) hub.publish('c1', delta(text))
+    const replay = (await hub.subscribe('c1', 4_900, () => {})).replay as HeldEvent[]
+    expect(replay.map(({ event }) => event.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 4_901 + i))
+    const held = (await hub.subscribe('c1', 4_999, () => {})).replay as HeldEvent[]
+    expect(held[0]!.json).toBe(JSON.stringify(held[0]!.event))
+    expect((await hub.subscribe('c1', 4_000, () => {})).replay).toBe('resync')
+  })
+
+  it('releases the replay buffer of a quiet conversation, even while a socket still listens', async () => {
+    const { hub, advance } = hubWith()
+    await hub.acquire('c1')
+    hub.publish('c1', delta('a'))
+    const listening = await hub.subscribe('c1', undefined, () => {})
+    hub.release('c1')
+    hub.sweep()
+    expect((await hub.subscribe('c1', 0, () => {})).replay).toHaveLength(1)
+    advance(5000)
+    hub.sweep()
+    expect(hub.size()).toBe(1)
+    expect((await hub.subscribe('c1', 0, () => {})).replay).toBe('resync')
+    listening.unsubscribe()
+  })
+
   it('delivers events of another replica in order, once, and relays its own', async () => {
     const relayed: number[] = []
     const followed: string[] = []
@@ -73,10 +102,10 @@ describe('conversation hub', () => {
       loadLastSeq: async () => 10,
       saveLastSeq: async () => {},
       now: () => 0,
-      relay: { publish: (event) => relayed.push(event.seq), follow: (id) => followed.push(id), unfollow: () => {} },
+      relay: { publish: ({ event }) => relayed.push(event.seq), follow: (id) => followed.push(id), unfollow: () => {} },
     })
     const received: number[] = []
-    await hub.subscribe('c1', undefined, (event) => received.push(event.seq))
+    await hub.subscribe('c1', undefined, ({ event }) => received.push(event.seq))
     expect(followed).toEqual(['c1'])
     const remote = (seq: number) => ({ type: 'reply.delta' as const, message_id: 'm', text: 'x', conversation_id: 'c1', seq })
     hub.ingest(remote(11))

@@ -1,19 +1,26 @@
 import type { ChatEvent, SequencedEvent } from '@parley/protocol'
 
-export type HubListener = (event: SequencedEvent) => void
+/** An event with its JSON, serialised once however many sockets receive it. */
+export interface HeldEvent {
+  event: SequencedEvent
+  json: string
+}
+
+export type HubListener = (held: HeldEvent) => void
 
 export interface HubSubscription {
   lastSeq: number
   /** Events after the requested `afterSeq`, or `resync` when they are no longer held. */
-  replay: SequencedEvent[] | 'resync'
+  replay: HeldEvent[] | 'resync'
   unsubscribe(): void
 }
 
 interface Channel {
   seq: number
   persistedSeq: number
-  /** Recent events, oldest first, for replay to reconnecting clients. */
-  buffer: SequencedEvent[]
+  /** Recent events, oldest first, for replay to reconnecting clients; at most `bufferBytes` of JSON. */
+  buffer: HeldEvent[]
+  bufferedBytes: number
   listeners: Set<HubListener>
   lastActivity: number
   /** Replies being generated; a channel is never evicted while one runs. */
@@ -22,7 +29,7 @@ interface Channel {
 
 /** Carries a conversation's events to the other replicas (Redis pub/sub); absent on a single instance. */
 export interface HubRelay {
-  publish(event: SequencedEvent): void
+  publish(held: HeldEvent): void
   follow(conversationId: string): void
   unfollow(conversationId: string): void
 }
@@ -31,9 +38,12 @@ export interface HubDeps {
   loadLastSeq(conversationId: string): Promise<number>
   saveLastSeq(conversationId: string, seq: number): Promise<void>
   now(): number
-  /** Events held per conversation for replay. */
-  bufferLimit?: number
-  /** A channel with no listeners and no reply is dropped after this long. */
+  /** JSON bytes of events held per conversation for replay (a reply of ~50,000 words fits the default). */
+  bufferBytes?: number
+  /**
+   * After this long without activity a channel's replay buffer is released (a client returning later reloads
+   * over REST after `resync`), and a channel nobody listens to is dropped.
+   */
   idleMs?: number
   onError?(error: unknown): void
   relay?: HubRelay
@@ -45,7 +55,7 @@ export interface HubDeps {
  * is saved when a reply ends, never per token.
  */
 export function createConversationHub(deps: HubDeps) {
-  const bufferLimit = deps.bufferLimit ?? 5_000
+  const bufferBytes = deps.bufferBytes ?? 256 * 1024
   const idleMs = deps.idleMs ?? 60_000
   const channels = new Map<string, Channel>()
   const opening = new Map<string, Promise<Channel>>()
@@ -56,7 +66,7 @@ export function createConversationHub(deps: HubDeps) {
     let pending = opening.get(conversationId)
     if (!pending) {
       pending = deps.loadLastSeq(conversationId).then((seq) => {
-        const channel: Channel = { seq, persistedSeq: seq, buffer: [], listeners: new Set(), lastActivity: deps.now(), active: 0 }
+        const channel: Channel = { seq, persistedSeq: seq, buffer: [], bufferedBytes: 0, listeners: new Set(), lastActivity: deps.now(), active: 0 }
         channels.set(conversationId, channel)
         deps.relay?.follow(conversationId)
         opening.delete(conversationId)
@@ -66,6 +76,24 @@ export function createConversationHub(deps: HubDeps) {
       opening.set(conversationId, pending)
     }
     return pending
+  }
+
+  /** Holds an event for replay and delivers it to this replica's listeners. */
+  function deliver(channel: Channel, held: HeldEvent) {
+    channel.buffer.push(held)
+    channel.bufferedBytes += held.json.length
+    if (channel.bufferedBytes > bufferBytes) {
+      let drop = 0
+      while (channel.bufferedBytes > bufferBytes && drop < channel.buffer.length) channel.bufferedBytes -= channel.buffer[drop++]!.json.length
+      channel.buffer.splice(0, drop)
+    }
+    channel.lastActivity = deps.now()
+    for (const listener of channel.listeners) listener(held)
+  }
+
+  function clearBuffer(channel: Channel) {
+    channel.buffer = []
+    channel.bufferedBytes = 0
   }
 
   function persist(conversationId: string, channel: Channel): Promise<void> {
@@ -98,11 +126,9 @@ export function createConversationHub(deps: HubDeps) {
       if (!channel) throw new Error(`conversation ${conversationId} is not open for publishing`)
       channel.seq += 1
       const sequenced = { ...event, conversation_id: conversationId, seq: channel.seq } as SequencedEvent
-      channel.buffer.push(sequenced)
-      if (channel.buffer.length > bufferLimit) channel.buffer.splice(0, channel.buffer.length - bufferLimit)
-      channel.lastActivity = deps.now()
-      for (const listener of channel.listeners) listener(sequenced)
-      deps.relay?.publish(sequenced)
+      const held = { event: sequenced, json: JSON.stringify(sequenced) }
+      deliver(channel, held)
+      deps.relay?.publish(held)
       return sequenced
     },
 
@@ -111,13 +137,10 @@ export function createConversationHub(deps: HubDeps) {
       const channel = channels.get(event.conversation_id)
       if (!channel || event.seq <= channel.seq) return
       // A gap (this channel opened mid-reply) cannot be replayed from here: later subscribers get `resync`.
-      if (event.seq > channel.seq + 1) channel.buffer.length = 0
+      if (event.seq > channel.seq + 1) clearBuffer(channel)
       channel.seq = event.seq
       channel.persistedSeq = Math.max(channel.persistedSeq, event.seq)
-      channel.buffer.push(event)
-      if (channel.buffer.length > bufferLimit) channel.buffer.splice(0, channel.buffer.length - bufferLimit)
-      channel.lastActivity = deps.now()
-      for (const listener of channel.listeners) listener(event)
+      deliver(channel, { event, json: JSON.stringify(event) })
     },
 
     async subscribe(conversationId: string, afterSeq: number | undefined, listener: HubListener): Promise<HubSubscription> {
@@ -129,17 +152,19 @@ export function createConversationHub(deps: HubDeps) {
         channel.lastActivity = deps.now()
       }
       if (afterSeq === undefined || afterSeq === channel.seq) return { lastSeq: channel.seq, replay: [], unsubscribe }
-      const oldestHeld = channel.buffer[0]?.seq ?? channel.seq + 1
+      const oldestHeld = channel.buffer[0]?.event.seq ?? channel.seq + 1
       // Ahead of us (we restarted) or behind what we still hold: the client reloads over REST.
       if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld) return { lastSeq: channel.seq, replay: 'resync', unsubscribe }
-      return { lastSeq: channel.seq, replay: channel.buffer.filter((event) => event.seq > afterSeq), unsubscribe }
+      return { lastSeq: channel.seq, replay: channel.buffer.filter((held) => held.event.seq > afterSeq), unsubscribe }
     },
 
-    /** Drops idle channels (saving their sequence number); called periodically. */
+    /** Releases idle channels' replay buffers and drops those nobody listens to (saving their sequence number). */
     sweep(): void {
       const cutoff = deps.now() - idleMs
       for (const [conversationId, channel] of channels) {
-        if (channel.listeners.size === 0 && channel.active === 0 && channel.lastActivity < cutoff) {
+        if (channel.active > 0 || channel.lastActivity >= cutoff) continue
+        clearBuffer(channel)
+        if (channel.listeners.size === 0) {
           void persist(conversationId, channel)
           channels.delete(conversationId)
           deps.relay?.unfollow(conversationId)

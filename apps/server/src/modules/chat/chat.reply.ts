@@ -8,7 +8,7 @@ import type { Runtime } from '../../shared/runtime.ts'
 import { REPLY_RESERVE_TOKENS, fitContext } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
 import * as repo from './chat.repo.ts'
-import type { ConversationRow } from './chat.table.ts'
+import type { ConversationRow, MessageRow, MessagesTable } from './chat.table.ts'
 
 /** Turns read from storage before the token budget trims them; keeps context building O(1) in history length. */
 const MAX_CONTEXT_TURNS = 200
@@ -57,19 +57,44 @@ export interface ModelCallReport {
  * Generates replies: one at a time per conversation, streamed through the hub, stored once when done
  * (a `streaming` row exists meanwhile, so a crash leaves a visible `interrupted` reply, never a silent gap).
  */
+export interface ReplySession {
+  signal: AbortSignal
+  emit(event: ChatEvent): void
+  end(): Promise<void>
+}
+
+interface RunningReply {
+  controller: AbortController
+  /** Its last event is out; only saving the sequence number and releasing the reservation remain. */
+  finishing: boolean
+  /** Resolves once the reservation is released. */
+  done: Promise<void>
+}
+
+/** A reply decided but not yet stored; `modelId` is null for a fixed notice. */
+export interface PlannedReply {
+  row: Omit<MessagesTable, 'position' | 'conversation_id'>
+  modelId: string | null
+  chain: ChatModel[]
+}
+
 export function createReplyRunner(deps: ReplyDeps) {
   const { db, runtime, models, hub, firstTokenTimeoutMs } = deps
-  const running = new Map<string, AbortController>()
-  const settled = new Set<Promise<void>>()
+  const running = new Map<string, RunningReply>()
   const nowIso = () => runtime.now().toISOString()
 
   const busy = () => new AppError('conflict', 'A reply is already being generated in this conversation')
 
   /** Reserves the conversation for one reply; the returned function emits its events. */
-  async function begin(conversationId: string, options: ReplyOptions) {
+  async function begin(conversationId: string, options: ReplyOptions): Promise<ReplySession> {
+    // A client may answer the moment it sees a reply end, while that reply still saves its sequence number.
+    const previous = running.get(conversationId)
+    if (previous?.finishing) await previous.done
     if (running.has(conversationId)) throw busy()
     const controller = new AbortController()
-    running.set(conversationId, controller)
+    let markSettled = () => {}
+    const reply: RunningReply = { controller, finishing: false, done: new Promise<void>((resolve) => (markSettled = resolve)) }
+    running.set(conversationId, reply)
     try {
       // With replicas, the reservation must hold across them too.
       if (deps.lock && !(await deps.lock.acquire(conversationId))) throw busy()
@@ -81,27 +106,26 @@ export function createReplyRunner(deps: ReplyDeps) {
       }
     } catch (error) {
       running.delete(conversationId)
+      markSettled()
       throw error
     }
     const forward = () => controller.abort(options.signal?.reason)
     options.signal?.addEventListener('abort', forward, { once: true })
-    let markSettled = () => {}
-    const done = new Promise<void>((resolve) => (markSettled = resolve))
-    settled.add(done)
     return {
       signal: controller.signal,
       emit(event: ChatEvent) {
+        if (event.type === 'reply.completed' || event.type === 'reply.failed') reply.finishing = true
         hub.publish(conversationId, event)
         options.onEvent?.(event)
       },
       async end() {
         options.signal?.removeEventListener('abort', forward)
+        reply.finishing = true
         try {
           await hub.release(conversationId)
           await deps.lock?.release(conversationId)
         } finally {
           running.delete(conversationId)
-          settled.delete(done)
           markSettled()
         }
       },
@@ -118,32 +142,36 @@ export function createReplyRunner(deps: ReplyDeps) {
     })
   }
 
-  /** Streams the model's answer to `userMessage` and stores it; model failures become a `failed` reply. */
-  async function generate(
-    conversation: ConversationRow,
-    userMessage: Message,
-    session: Awaited<ReturnType<typeof begin>>,
-    options: ReplyOptions,
-  ): Promise<Message> {
+  /**
+   * Decides a reply before anything is stored, so the caller writes it in the same transaction as the user's
+   * message: a `streaming` placeholder for the model's answer, or a finished notice (a blocked message).
+   */
+  async function plan(conversation: ConversationRow, replyTo: string, options: ReplyOptions, notice?: string): Promise<PlannedReply> {
+    const now = nowIso()
+    const base = { id: runtime.newId(), role: 'assistant' as const, reply_to: replyTo, superseded: 0, client_message_id: null, error: null, created_at: now }
+    if (notice !== undefined) {
+      return {
+        chain: [],
+        modelId: null,
+        row: { ...base, content: notice, status: 'complete', provider: 'guard', model: null, prompt_tokens: 0, completion_tokens: 0, completed_at: now },
+      }
+    }
     const modelId = options.model ?? conversation.model ?? models.defaultId
     const chain = await models.chain(modelId)
-    const placeholder = await repo.appendMessage(db, {
-      id: runtime.newId(),
-      conversation_id: conversation.id,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      reply_to: userMessage.id,
-      superseded: 0,
-      client_message_id: null,
-      provider: chain[0]!.provider,
-      model: modelId,
-      prompt_tokens: null,
-      completion_tokens: null,
-      error: null,
-      created_at: nowIso(),
-      completed_at: null,
-    })
+    return {
+      chain,
+      modelId,
+      row: { ...base, content: '', status: 'streaming', provider: chain[0]!.provider, model: modelId, prompt_tokens: null, completion_tokens: null, completed_at: null },
+    }
+  }
+
+  /** Delivers a planned reply whose row is stored: streams the model's answer, or the notice at once. */
+  function run(conversation: ConversationRow, planned: PlannedReply, stored: MessageRow, session: ReplySession): Promise<Message> {
+    return planned.modelId === null ? Promise.resolve(deliverNotice(stored, session)) : generate(conversation, planned.modelId, planned.chain, stored, session)
+  }
+
+  /** Streams the model's answer into the placeholder and stores it; model failures become a `failed` reply. */
+  async function generate(conversation: ConversationRow, modelId: string, chain: ChatModel[], placeholder: MessageRow, session: ReplySession): Promise<Message> {
     session.emit({ type: 'reply.started', message: repo.toMessage(placeholder) })
 
     let text = ''
@@ -221,51 +249,34 @@ export function createReplyRunner(deps: ReplyDeps) {
     return message
   }
 
-  /** Answers with a fixed notice instead of a model (a message the guard blocked). */
-  async function notice(conversation: ConversationRow, userMessage: Message, session: Awaited<ReturnType<typeof begin>>, text: string): Promise<Message> {
-    const now = nowIso()
-    const row = await repo.appendMessage(db, {
-      id: runtime.newId(),
-      conversation_id: conversation.id,
-      role: 'assistant',
-      content: text,
-      status: 'complete',
-      reply_to: userMessage.id,
-      superseded: 0,
-      client_message_id: null,
-      provider: 'guard',
-      model: null,
-      prompt_tokens: 0,
-      completion_tokens: 0,
-      error: null,
-      created_at: now,
-      completed_at: now,
-    })
+  /** A fixed notice instead of a model's answer (a message the guard blocked), already stored as complete. */
+  function deliverNotice(row: MessageRow, session: ReplySession): Message {
     const message = repo.toMessage(row)
     session.emit({ type: 'reply.started', message: { ...message, content: '', status: 'streaming' } })
-    session.emit({ type: 'reply.delta', message_id: message.id, text })
+    session.emit({ type: 'reply.delta', message_id: message.id, text: message.content })
     session.emit({ type: 'reply.completed', message, usage: { prompt_tokens: 0, completion_tokens: 0 }, finish_reason: 'stop' })
     return message
   }
 
   return {
     begin,
-    generate,
-    notice,
+    plan,
+    run,
     isRunning: (conversationId: string) => running.has(conversationId),
     /** Stops the running reply of a conversation; returns whether one was running. */
     stop(conversationId: string): boolean {
-      const controller = running.get(conversationId)
-      controller?.abort(new ModelError('aborted', 'Stopped by the user'))
-      return controller !== undefined
+      const reply = running.get(conversationId)
+      reply?.controller.abort(new ModelError('aborted', 'Stopped by the user'))
+      return reply !== undefined
     },
     /** Stops every reply (shutdown) and waits until their partial text is stored as `stopped`. */
     async stopAll(): Promise<void> {
-      for (const controller of running.values()) controller.abort(new ModelError('aborted', 'Server is shutting down'))
-      await Promise.all(settled)
+      const replies = [...running.values()]
+      for (const reply of replies) reply.controller.abort(new ModelError('aborted', 'Server is shutting down'))
+      await Promise.all(replies.map((reply) => reply.done))
     },
   }
 }
 
 export type ReplyRunner = ReturnType<typeof createReplyRunner>
-export type ReplySession = Awaited<ReturnType<ReplyRunner['begin']>>
+

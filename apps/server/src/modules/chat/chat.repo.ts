@@ -96,40 +96,85 @@ function matchesSearch(dialect: Dialect, q: string) {
       where messages_fts match ${query} and m.conversation_id = c.id and m.superseded = 0))`
 }
 
-/** Appends a message at the next position of its conversation. */
-export async function appendMessage(db: Db, row: Omit<MessagesTable, 'position'>): Promise<MessageRow> {
+/** Hides earlier messages in the same transaction as an append: one reply, or a turn and everything after it. */
+export type Supersede = { messageId: string } | { fromPosition: number }
+
+/**
+ * Appends messages at the next positions of their conversation in one transaction, and touches the
+ * conversation (its `updated_at`, and a title when it has none yet). Append-only: earlier rows are never
+ * rewritten, only marked superseded, so message 10,000 costs what message 10 does.
+ */
+export async function appendMessages(
+  db: Db,
+  conversationId: string,
+  rows: readonly Omit<MessagesTable, 'position' | 'conversation_id'>[],
+  changes: { title?: string | undefined; supersede?: Supersede | undefined } = {},
+): Promise<MessageRow[]> {
   return db.transaction().execute(async (trx) => {
+    const { supersede, title } = changes
+    if (supersede && 'messageId' in supersede) await trx.updateTable('messages').set({ superseded: 1 }).where('id', '=', supersede.messageId).execute()
+    if (supersede && 'fromPosition' in supersede) {
+      await trx.updateTable('messages').set({ superseded: 1 }).where('conversation_id', '=', conversationId).where('position', '>=', supersede.fromPosition).execute()
+    }
     const last = await trx
       .selectFrom('messages')
       .select('position')
-      .where('conversation_id', '=', row.conversation_id)
+      .where('conversation_id', '=', conversationId)
       .orderBy('position', 'desc')
       .limit(1)
       .executeTakeFirst()
-    const full = { ttft_ms: null, duration_ms: null, ...row, position: (last?.position ?? 0) + 1 }
+    const first = (last?.position ?? 0) + 1
+    const full = rows.map((row, index) => ({ ttft_ms: null, duration_ms: null, ...row, conversation_id: conversationId, position: first + index }))
     await trx.insertInto('messages').values(full).execute()
-    await trx.updateTable('conversations').set({ updated_at: row.created_at }).where('id', '=', row.conversation_id).execute()
+    const updatedAt = rows[rows.length - 1]!.created_at
+    await trx
+      .updateTable('conversations')
+      .set((eb) => ({ updated_at: updatedAt, ...(title ? { title: eb.fn.coalesce('title', eb.val(title)) } : {}) }))
+      .where('id', '=', conversationId)
+      .execute()
     return full
   })
 }
 
+/** Stores a finished reply and returns it (one statement). */
 export async function finishMessage(
   db: Db,
   id: string,
   changes: Pick<MessagesTable, 'content' | 'status' | 'completed_at'> &
     Partial<Pick<MessagesTable, 'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'>>,
 ): Promise<MessageRow> {
-  await db.updateTable('messages').set(changes).where('id', '=', id).execute()
-  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  return db.updateTable('messages').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }
 
-export async function findMessageByClientId(db: Db, conversationId: string, clientMessageId: string) {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .where('client_message_id', '=', clientMessageId)
+/**
+ * The owner's conversation and, when the client gave a message id, the id of the message it already sent with
+ * it (a retried send): one statement on the path to the first token.
+ */
+export async function findConversationForSend(
+  db: Db,
+  id: string,
+  ownerId: string,
+  clientMessageId: string | undefined,
+): Promise<{ conversation: ConversationRow; duplicateId: string | null } | undefined> {
+  const row = await db
+    .selectFrom('conversations as c')
+    .selectAll('c')
+    // `= null` never matches: without a client id there is no duplicate, in the same statement shape.
+    .select((eb) =>
+      eb
+        .selectFrom('messages as m')
+        .select('m.id')
+        .whereRef('m.conversation_id', '=', 'c.id')
+        .where('m.client_message_id', '=', clientMessageId ?? null)
+        .limit(1)
+        .as('duplicate_id'),
+    )
+    .where('c.id', '=', id)
+    .where('c.owner_id', '=', ownerId)
     .executeTakeFirst()
+  if (!row) return undefined
+  const { duplicate_id: duplicateId, ...conversation } = row
+  return { conversation, duplicateId: duplicateId ?? null }
 }
 
 export async function findReplyTo(db: Db, userMessageId: string) {
@@ -202,15 +247,6 @@ export async function findOwnedMessage(db: Db, messageId: string, ownerId: strin
     .where('c.owner_id', '=', ownerId)
     .where('m.superseded', '=', 0)
     .executeTakeFirst()
-}
-
-/** Hides messages from `position` on (an edit replaces that turn and everything after it). */
-export async function supersedeFrom(db: Db, conversationId: string, position: number): Promise<void> {
-  await db.updateTable('messages').set({ superseded: 1 }).where('conversation_id', '=', conversationId).where('position', '>=', position).execute()
-}
-
-export async function supersedeMessage(db: Db, id: string): Promise<void> {
-  await db.updateTable('messages').set({ superseded: 1 }).where('id', '=', id).execute()
 }
 
 export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {

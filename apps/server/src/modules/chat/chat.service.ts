@@ -51,11 +51,11 @@ export function createChatService(deps: ChatServiceDeps) {
   })
   const nowIso = () => runtime.now().toISOString()
 
-  async function appendUserMessage(conversationId: string, content: string, clientMessageId: string | undefined): Promise<Message> {
-    const row = await repo.appendMessage(db, {
+  function userRow(content: string, clientMessageId: string | undefined) {
+    const now = nowIso()
+    return {
       id: runtime.newId(),
-      conversation_id: conversationId,
-      role: 'user',
+      role: 'user' as const,
       content,
       status: 'complete',
       reply_to: null,
@@ -66,23 +66,32 @@ export function createChatService(deps: ChatServiceDeps) {
       prompt_tokens: null,
       completion_tokens: null,
       error: null,
-      created_at: nowIso(),
-      completed_at: nowIso(),
-    })
-    return repo.toMessage(row)
+      created_at: now,
+      completed_at: now,
+    }
   }
 
-  /** A blocked message gets the safety notice; anything else goes to the model. */
-  function answer(
+  /**
+   * Stores a user message together with its reply's placeholder (one transaction, committed before the model is
+   * called), announces both, then delivers the reply. A blocked message gets the safety notice instead.
+   */
+  async function answerNewTurn(
+    principal: Principal,
     conversation: ConversationRow,
-    userMessage: Message,
-    session: ReplySession,
     admitted: AdmittedMessage,
-    options: ReplyOptions,
-  ): Promise<Message> {
-    return admitted.action === 'block'
-      ? replies.notice(conversation, userMessage, session, SAFETY_REPLY)
-      : replies.generate(conversation, userMessage, session, options)
+    session: ReplySession,
+    options: SendOptions,
+    changes: { title?: string | undefined; supersede?: repo.Supersede | undefined },
+  ): Promise<SendResult> {
+    const user = userRow(admitted.content, options.clientMessageId)
+    const reply = await replies.plan(conversation, user.id, options, admitted.action === 'block' ? SAFETY_REPLY : undefined)
+    const [storedUser, storedReply] = await repo.appendMessages(db, conversation.id, [user, reply.row], changes)
+    const userMessage = repo.toMessage(storedUser!)
+    await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
+    session.emit({ type: 'message.created', message: userMessage })
+    options.onAccepted?.(userMessage)
+    const assistantMessage = await replies.run(conversation, reply, storedReply!, session)
+    return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
   }
 
   /** The reply to a user message; a repeat of a message still being answered gets the reply in progress. */
@@ -181,26 +190,20 @@ export function createChatService(deps: ChatServiceDeps) {
      * A repeated `clientMessageId` returns the first attempt's messages instead of sending twice.
      */
     async send(principal: Principal, conversationId: string, content: string, options: SendOptions = {}): Promise<SendResult> {
-      const conversation = await ownConversation(principal, conversationId)
+      const found = await repo.findConversationForSend(db, conversationId, principal.userId, options.clientMessageId)
+      if (!found) throw notFound('Conversation')
       assertModel(options.model)
-      if (options.clientMessageId) {
-        const existing = await repo.findMessageByClientId(db, conversationId, options.clientMessageId)
+      if (found.duplicateId) {
+        const existing = await repo.findMessage(db, found.duplicateId)
         if (existing) return { user_message: repo.toMessage(existing), assistant_message: await replyTo(existing.id), duplicate: true }
       }
+      const { conversation } = found
       const admitted = await guard.admitMessage(principal, content)
       const session = await replies.begin(conversationId, options)
       try {
-        const userMessage = await appendUserMessage(conversationId, admitted.content, options.clientMessageId)
-        await guard.recordFlags(principal, admitted, { conversationId, messageId: userMessage.id })
-        session.emit({ type: 'message.created', message: userMessage })
-        options.onAccepted?.(userMessage)
-        if (conversation.title === null) {
-          // A cheap title from the first message; no extra model call on the hot path.
-          const title = admitted.content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat'
-          await repo.updateConversation(db, conversationId, principal.userId, { title })
-        }
-        const assistantMessage = await answer(conversation, userMessage, session, admitted, options)
-        return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
+        // A cheap title from the first message; no extra model call on the hot path.
+        const title = conversation.title === null ? admitted.content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat' : undefined
+        return await answerNewTurn(principal, conversation, admitted, session, options, { title })
       } finally {
         await session.end()
       }
@@ -218,8 +221,9 @@ export function createChatService(deps: ChatServiceDeps) {
       const admitted = await guard.admitMessage(principal, userRow.content)
       const session = await replies.begin(conversation.id, options)
       try {
-        await repo.supersedeMessage(db, target.id)
-        return await answer(conversation, repo.toMessage(userRow), session, admitted, options)
+        const reply = await replies.plan(conversation, userRow.id, options, admitted.action === 'block' ? SAFETY_REPLY : undefined)
+        const [stored] = await repo.appendMessages(db, conversation.id, [reply.row], { supersede: { messageId: target.id } })
+        return await replies.run(conversation, reply, stored!, session)
       } finally {
         await session.end()
       }
@@ -233,12 +237,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const admitted = await guard.admitMessage(principal, content)
       const session = await replies.begin(conversation.id, options)
       try {
-        await repo.supersedeFrom(db, conversation.id, target.position)
-        const userMessage = await appendUserMessage(conversation.id, admitted.content, undefined)
-        await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
-        session.emit({ type: 'message.created', message: userMessage })
-        const assistantMessage = await answer(conversation, userMessage, session, admitted, options)
-        return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
+        return await answerNewTurn(principal, conversation, admitted, session, options, { supersede: { fromPosition: target.position } })
       } finally {
         await session.end()
       }

@@ -4,7 +4,6 @@ import {
   type ControlFrame,
   type ErrorCode,
   PROTOCOL_VERSION,
-  type SequencedEvent,
   type ServerFrame,
   WS_CLOSE,
 } from '@parley/protocol'
@@ -64,14 +63,16 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
   let summaryTimer: NodeJS.Timeout | undefined
   let queue = Promise.resolve()
 
-  const send = (frame: ServerFrame) => {
+  /** Sends a frame, or JSON already serialised (conversation events are serialised once for every socket). */
+  const sendJson = (json: string) => {
     if (socket.readyState !== socket.OPEN) return
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       socket.close(WS_CLOSE.tooSlow, 'client too slow; reconnect with after_seq')
       return
     }
-    socket.send(JSON.stringify(frame))
+    socket.send(json)
   }
+  const send = (frame: ServerFrame) => sendJson(JSON.stringify(frame))
   const sendError = (code: ErrorCode, message: string, extra: Partial<Extract<ControlFrame, { type: 'error' }>> = {}) =>
     send({ type: 'error', code, message, ...extra })
   const fail = (error: unknown, frame: string, conversationId?: string) => {
@@ -112,12 +113,11 @@ function handleConnection(socket: WebSocket, credential: string | undefined, opt
 
   async function subscribe(who: Principal, conversationId: string, afterSeq: number | undefined) {
     subscriptions.get(conversationId)?.()
-    const forward = (event: SequencedEvent) => send(event)
-    const subscription = await chat.subscribe(who, conversationId, afterSeq, forward)
+    const subscription = await chat.subscribe(who, conversationId, afterSeq, (held) => sendJson(held.json))
     subscriptions.set(conversationId, subscription.unsubscribe)
     send({ type: 'subscribed', conversation_id: conversationId, last_seq: subscription.lastSeq })
     if (subscription.replay === 'resync') send({ type: 'resync', conversation_id: conversationId, last_seq: subscription.lastSeq })
-    else for (const event of subscription.replay) send(event)
+    else for (const held of subscription.replay) sendJson(held.json)
   }
 
   /** Generation runs in the background: frames after a `send` (such as `stop`) are handled meanwhile. */

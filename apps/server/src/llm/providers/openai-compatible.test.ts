@@ -1,0 +1,255 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Pool } from 'undici'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { type ChatModel, type ChatModelRequest, ModelError, type ModelStreamPart, estimateTokens } from '../types.ts'
+import { createOpenAICompatibleModel } from './openai-compatible.ts'
+
+// What the shared vendor suite in remote.test.ts cannot reach: the raw wire, byte by byte.
+
+type Answer = (res: http.ServerResponse) => void | Promise<void>
+
+interface Received {
+  url: string
+  headers: http.IncomingHttpHeaders
+  body: Record<string, unknown>
+}
+
+const KEY = 'sk-secret-key'
+const REQUEST: ChatModelRequest = {
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Hi there' },
+  ],
+}
+
+const event = (data: unknown) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`
+const chunk = (content: string | null, finish: string | null = null, usage?: object) =>
+  event({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }], ...(usage ? { usage } : {}) })
+const DONE = 'data: [DONE]\n\n'
+const USAGE = { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }
+
+/** Starts an SSE reply; `write`s that follow are separate TCP writes once the headers are out. */
+const sseHead = (res: http.ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'text/event-stream' })
+  res.flushHeaders()
+}
+const reply =
+  (...frames: string[]): Answer =>
+  (res) => {
+    sseHead(res)
+    res.end(frames.join(''))
+  }
+
+let server: http.Server
+let baseUrl: string
+let answer: Answer
+const received: Received[] = []
+/** Responses still open, and every TCP connection the server accepted. */
+const open = new Set<http.ServerResponse>()
+let connections = 0
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = ''
+    req.on('data', (data: Buffer) => (body += data.toString()))
+    req.on('end', () => {
+      received.push({ url: req.url ?? '', headers: req.headers, body: JSON.parse(body) as Record<string, unknown> })
+      open.add(res)
+      res.on('close', () => open.delete(res))
+      void answer(res)
+    })
+  })
+  server.on('connection', () => connections++)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
+})
+afterAll(async () => {
+  const closed = new Promise((resolve) => server.close(resolve))
+  server.closeAllConnections()
+  await closed
+})
+
+const model = (settings: { apiKey?: string; baseUrl?: string } = {}) =>
+  createOpenAICompatibleModel({ modelId: 'llama3.2', baseUrl, apiKey: KEY, contextTokens: 8192, ...settings })
+
+async function collect(chat: ChatModel, request = REQUEST, signal = new AbortController().signal) {
+  const parts: ModelStreamPart[] = []
+  try {
+    for await (const part of chat.stream(request, signal)) parts.push(part)
+    return { parts, error: undefined }
+  } catch (error) {
+    expect(error).toBeInstanceOf(ModelError)
+    return { parts, error: error as ModelError }
+  }
+}
+
+const texts = (parts: ModelStreamPart[]) => parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : []))
+
+describe('the request', () => {
+  it('posts the chat to {baseUrl}/chat/completions, also when baseUrl ends with a slash', async () => {
+    answer = reply(chunk('Hi', 'stop', USAGE), DONE)
+    await collect(model({ baseUrl: `${baseUrl}/` }), { ...REQUEST, maxOutputTokens: 64 })
+    expect(received.at(-1)).toMatchObject({
+      url: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: { model: 'llama3.2', messages: REQUEST.messages, stream: true, stream_options: { include_usage: true }, max_tokens: 64 },
+    })
+  })
+
+  it('sends no authorization header without a key and no max_tokens without a limit', async () => {
+    answer = reply(chunk('Hi', 'stop', USAGE), DONE)
+    for (const apiKey of [undefined, '']) {
+      await collect(createOpenAICompatibleModel({ modelId: 'llama3.2', baseUrl, apiKey, contextTokens: 8192 }))
+      expect(received.at(-1)!.headers.authorization).toBeUndefined()
+      expect(received.at(-1)!.body).not.toHaveProperty('max_tokens')
+    }
+  })
+
+  it('answers at [DONE] and keeps the connection for the next reply, though the server ends the body later', async () => {
+    answer = async (res) => {
+      sseHead(res)
+      res.write(chunk('Hi', 'stop', USAGE) + DONE)
+      await sleep(100)
+      res.end()
+    }
+    const pool = new Pool(new URL(baseUrl).origin)
+    const chat = createOpenAICompatibleModel({ modelId: 'llama3.2', baseUrl, contextTokens: 8192, dispatcher: pool })
+    for (const round of [1, 2]) {
+      expect((await collect(chat)).parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
+      expect(open.size).toBe(1)
+      // Drained in the background: the connection is free again once the body has ended.
+      await vi.waitFor(() => expect(pool.stats).toMatchObject({ running: 0, free: 1 }))
+      if (round === 1) connections = 0
+    }
+    await pool.close()
+    expect(connections).toBe(0)
+  })
+})
+
+describe('the stream', () => {
+  it('estimates usage the server did not report', async () => {
+    answer = reply(chunk('Hello'), chunk(' world'), chunk(null, 'stop'), DONE)
+    const { parts } = await collect(model())
+    const prompt = REQUEST.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0)
+    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'stop', usage: { promptTokens: prompt, completionTokens: estimateTokens('Hello world') } })
+  })
+
+  it('takes usage from the final choice-less chunk and maps finish reasons', async () => {
+    answer = reply(chunk('Hi', 'length'), event({ choices: [], usage: USAGE }), DONE)
+    expect((await collect(model())).parts.at(-1)).toEqual({ type: 'finish', finishReason: 'length', usage: { promptTokens: 5, completionTokens: 2 } })
+    answer = reply(chunk('Hi', 'content_filter', USAGE), DONE)
+    expect((await collect(model())).parts.at(-1)).toMatchObject({ finishReason: 'other' })
+  })
+
+  it('reassembles events split across TCP writes, mid-line and mid-character', async () => {
+    const bytes = Buffer.from(chunk('Grüße') + chunk(' aus') + chunk(null, 'stop', USAGE) + DONE)
+    const cuts = [5, bytes.indexOf('ü') + 1, bytes.indexOf('\n\n') + 1, bytes.lastIndexOf('[DONE]') + 2]
+    answer = async (res) => {
+      sseHead(res)
+      let from = 0
+      for (const cut of cuts) {
+        res.write(bytes.subarray(from, cut))
+        from = cut
+        await sleep(5)
+      }
+      res.end(bytes.subarray(from))
+    }
+    const { parts, error } = await collect(model())
+    expect(error).toBeUndefined()
+    expect(texts(parts)).toEqual(['Grüße', ' aus'])
+  })
+
+  it('finishes a stream that ends after its finish reason without [DONE]', async () => {
+    answer = reply(chunk('Hi'), chunk(null, 'stop', USAGE))
+    const { parts, error } = await collect(model())
+    expect(error).toBeUndefined()
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
+  })
+
+  it.each([
+    ['an error chunk', [chunk('Hel'), event({ error: { message: 'CUDA out of memory' } })], 'CUDA out of memory'],
+    ['a chunk that is not JSON', [chunk('Hel'), event('<html>oops')], 'malformed'],
+    ['a stream cut off before a finish reason', [chunk('Hel')], 'before finishing'],
+  ])('fails as unavailable on %s, after the text that came before it', async (_name, frames, message) => {
+    answer = reply(...frames)
+    const { parts, error } = await collect(model())
+    expect(texts(parts)).toEqual(['Hel'])
+    expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringContaining(message) })
+  })
+})
+
+describe('failures', () => {
+  const status =
+    (code: number, body: string): Answer =>
+    (res) => {
+      res.writeHead(code, { 'content-type': 'application/json' })
+      res.end(body)
+    }
+
+  it.each([
+    [400, 'rejected'],
+    [401, 'rejected'],
+    [404, 'rejected'],
+    [429, 'unavailable'],
+    [500, 'unavailable'],
+    [503, 'unavailable'],
+  ] as const)('classifies HTTP %i as %s, with the server message', async (code, kind) => {
+    answer = status(code, JSON.stringify({ error: { message: 'nope', type: 'x' } }))
+    expect((await collect(model())).error).toMatchObject({ kind, message: `Provider answered ${code}: nope` })
+  })
+
+  it('reads Ollama-style errors, bounds long bodies and never repeats the key', async () => {
+    answer = status(404, JSON.stringify({ error: "model 'llama3.2' not found" }))
+    expect((await collect(model())).error?.message).toBe("Provider answered 404: model 'llama3.2' not found")
+    answer = status(502, `<html>${'x'.repeat(100_000)}</html>`)
+    expect((await collect(model())).error?.message.length).toBeLessThan(2100)
+    answer = status(401, JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}` } }))
+    expect((await collect(model())).error?.message).toBe('Provider answered 401: Incorrect API key provided: [redacted]')
+  })
+
+  it('reports an unreachable server as unavailable', async () => {
+    const { error } = await collect(model({ baseUrl: 'http://127.0.0.1:1/v1' }))
+    expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('ECONNREFUSED') })
+  })
+})
+
+describe('stopping', () => {
+  const holdAfter =
+    (...frames: string[]): Answer =>
+    (res) => {
+      sseHead(res)
+      res.write(frames.join(''))
+    }
+
+  it('aborts mid-stream promptly and closes the upstream request', async () => {
+    answer = holdAfter(chunk('Hel'))
+    const controller = new AbortController()
+    const stream = model().stream(REQUEST, controller.signal)[Symbol.asyncIterator]()
+    expect(await stream.next()).toEqual({ done: false, value: { type: 'text-delta', delta: 'Hel' } })
+    expect(open.size).toBe(1)
+    controller.abort()
+    await expect(stream.next()).rejects.toMatchObject({ kind: 'aborted' })
+    await vi.waitFor(() => expect(open.size).toBe(0), { timeout: 1000 })
+  })
+
+  it('aborts while waiting for the response headers', async () => {
+    answer = () => undefined
+    const controller = new AbortController()
+    const pending = collect(model(), REQUEST, controller.signal)
+    await vi.waitFor(() => expect(open.size).toBe(1))
+    controller.abort()
+    expect((await pending).error?.kind).toBe('aborted')
+    await vi.waitFor(() => expect(open.size).toBe(0), { timeout: 1000 })
+  })
+
+  it('closes the upstream request when the caller stops reading early', async () => {
+    answer = holdAfter(chunk('Hel'), chunk('lo'))
+    for await (const part of model().stream(REQUEST, new AbortController().signal)) {
+      expect(part).toEqual({ type: 'text-delta', delta: 'Hel' })
+      break
+    }
+    await vi.waitFor(() => expect(open.size).toBe(0), { timeout: 1000 })
+  })
+})
