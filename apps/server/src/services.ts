@@ -46,7 +46,9 @@ export async function createServices(deps: ServiceDeps) {
   const sources = { ...userStats, ...createChatStats(db), ...createGuestStats(db) }
   // With Redis configured, events travel through a stream so a separately running consumer can store them.
   const sink = config.redisUrl && deps.redis ? createStreamSink(deps.redis, analyticsStreamKey(config)) : undefined
-  const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, models, ...(sink ? { sink } : {}) })
+  // Read at scrape time, once chat exists (chat reports its model calls to analytics, so it is built after).
+  const activeStreams = () => chat.activeReplies()
+  const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, activeStreams, ...(sink ? { sink } : {}) })
   const guard = createGuardService({
     db,
     runtime,
@@ -76,7 +78,7 @@ export async function createServices(deps: ServiceDeps) {
     db,
     dialect,
     runtime,
-    models: analytics.countedModels,
+    models,
     hub,
     guard,
     bus,

@@ -126,6 +126,20 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
     client.close()
   })
 
+  it('counts a reply in flight in the active-streams gauge until it ends', async () => {
+    const { user, conversationId } = await userWithConversation()
+    const gauge = async () => /^parley_active_streams (\d+)$/m.exec((await t.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]
+    upstream.set({ kind: 'gated', chunks: ['Half'], rest: [' done.'] })
+    const client = await readyClient(user.tokens.access_token)
+    client.send({ type: 'send', conversation_id: conversationId, client_message_id: 'g', content: 'Go' })
+    await client.next((f) => f.type === 'reply.delta')
+    expect(await gauge()).toBe('1')
+    upstream.finish()
+    await client.next((f) => f.type === 'reply.completed')
+    await expect.poll(gauge).toBe('0')
+    client.close()
+  })
+
   it('replays exactly the missed events to a client reconnecting mid-reply', async () => {
     const { user, conversationId } = await userWithConversation()
     upstream.set({ kind: 'gated', chunks: ['First', ' half'], rest: [' and', ' the', ' rest.'] })

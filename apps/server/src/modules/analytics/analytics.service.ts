@@ -1,13 +1,11 @@
 import type { AnalyticsExportQuery } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
-import type { ModelRegistry } from '../../llm/registry.ts'
 import { badRequest } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { type AnalyticsSettings, createAnalyticsCapture } from './analytics.capture.ts'
 import { objectsToCsv } from './analytics.csv.ts'
 import type { Timers } from './analytics.recorder.ts'
 import { type UsageSources, createAnalyticsReports } from './analytics.reports.ts'
-import { countStreams } from './analytics.streams.ts'
 import type { AnalyticsEvent } from './analytics.events.ts'
 import { writeEvents } from './analytics.ingest.repo.ts'
 
@@ -16,8 +14,8 @@ export interface AnalyticsServiceDeps {
   runtime: Runtime
   settings: AnalyticsSettings
   sources: UsageSources
-  /** The models chat uses; analytics counts their streams in flight. */
-  models: ModelRegistry
+  /** Model replies being generated right now (the `parley_active_streams` gauge; chat knows them). */
+  activeStreams: () => number
   timers?: Timers
   /** Where flushed batches go instead of the database (the Redis stream). */
   sink?: (batch: readonly AnalyticsEvent[]) => Promise<unknown>
@@ -25,8 +23,7 @@ export interface AnalyticsServiceDeps {
 
 /** Captures events off the hot path, serves reports and Prometheus metrics. */
 export function createAnalyticsService(deps: AnalyticsServiceDeps) {
-  const streams = countStreams(deps.models)
-  const capture = createAnalyticsCapture({ ...deps, activeStreams: streams.active })
+  const capture = createAnalyticsCapture(deps)
   const reports = createAnalyticsReports(deps)
 
   /** Any report as CSV over a range. */
@@ -61,8 +58,6 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
     exportCsv,
     /** Stores a batch that arrived from the stream (the consumer's writer; idempotent). */
     storeEvents: (events: readonly AnalyticsEvent[]) => writeEvents(deps.db, events),
-    /** The model registry chat should use, so streams in flight are counted. */
-    countedModels: streams.registry,
   }
 }
 

@@ -18,8 +18,12 @@ export interface HubSubscription {
 interface Channel {
   seq: number
   persistedSeq: number
-  /** Recent events, oldest first, for replay to reconnecting clients; at most `bufferBytes` of JSON. */
+  /**
+   * Recent events, oldest first, for replay to reconnecting clients: `buffer` from index `head` on, at most
+   * `bufferBytes` of JSON. Dropping the oldest moves `head`; the array is compacted now and then, not per event.
+   */
   buffer: HeldEvent[]
+  head: number
   bufferedBytes: number
   listeners: Set<HubListener>
   lastActivity: number
@@ -66,7 +70,7 @@ export function createConversationHub(deps: HubDeps) {
     let pending = opening.get(conversationId)
     if (!pending) {
       pending = deps.loadLastSeq(conversationId).then((seq) => {
-        const channel: Channel = { seq, persistedSeq: seq, buffer: [], bufferedBytes: 0, listeners: new Set(), lastActivity: deps.now(), active: 0 }
+        const channel: Channel = { seq, persistedSeq: seq, buffer: [], head: 0, bufferedBytes: 0, listeners: new Set(), lastActivity: deps.now(), active: 0 }
         channels.set(conversationId, channel)
         deps.relay?.follow(conversationId)
         opening.delete(conversationId)
@@ -82,10 +86,10 @@ export function createConversationHub(deps: HubDeps) {
   function deliver(channel: Channel, held: HeldEvent) {
     channel.buffer.push(held)
     channel.bufferedBytes += held.json.length
-    if (channel.bufferedBytes > bufferBytes) {
-      let drop = 0
-      while (channel.bufferedBytes > bufferBytes && drop < channel.buffer.length) channel.bufferedBytes -= channel.buffer[drop++]!.json.length
-      channel.buffer.splice(0, drop)
+    while (channel.bufferedBytes > bufferBytes && channel.head < channel.buffer.length) channel.bufferedBytes -= channel.buffer[channel.head++]!.json.length
+    if (channel.head > 1024 && channel.head * 2 > channel.buffer.length) {
+      channel.buffer = channel.buffer.slice(channel.head)
+      channel.head = 0
     }
     channel.lastActivity = deps.now()
     for (const listener of channel.listeners) listener(held)
@@ -93,6 +97,7 @@ export function createConversationHub(deps: HubDeps) {
 
   function clearBuffer(channel: Channel) {
     channel.buffer = []
+    channel.head = 0
     channel.bufferedBytes = 0
   }
 
@@ -152,10 +157,10 @@ export function createConversationHub(deps: HubDeps) {
         channel.lastActivity = deps.now()
       }
       if (afterSeq === undefined || afterSeq === channel.seq) return { lastSeq: channel.seq, replay: [], unsubscribe }
-      const oldestHeld = channel.buffer[0]?.event.seq ?? channel.seq + 1
+      const oldestHeld = channel.buffer[channel.head]?.event.seq ?? channel.seq + 1
       // Ahead of us (we restarted) or behind what we still hold: the client reloads over REST.
       if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld) return { lastSeq: channel.seq, replay: 'resync', unsubscribe }
-      return { lastSeq: channel.seq, replay: channel.buffer.filter((held) => held.event.seq > afterSeq), unsubscribe }
+      return { lastSeq: channel.seq, replay: channel.buffer.slice(channel.head).filter((held) => held.event.seq > afterSeq), unsubscribe }
     },
 
     /** Releases idle channels' replay buffers and drops those nobody listens to (saving their sequence number). */

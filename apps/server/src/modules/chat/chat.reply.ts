@@ -263,6 +263,8 @@ export function createReplyRunner(deps: ReplyDeps) {
     plan,
     run,
     isRunning: (conversationId: string) => running.has(conversationId),
+    /** Replies reserved right now (being generated, or saving their end). */
+    count: () => running.size,
     /** Stops the running reply of a conversation; returns whether one was running. */
     stop(conversationId: string): boolean {
       const reply = running.get(conversationId)

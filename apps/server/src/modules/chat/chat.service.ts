@@ -130,6 +130,8 @@ export function createChatService(deps: ChatServiceDeps) {
 
   return {
     listModels: () => models.list(),
+    /** Replies being generated on this instance. */
+    activeReplies: () => replies.count(),
     create: (principal: Principal, input?: CreateConversationRequest) => create(principal, input),
 
     async get(principal: Principal, id: string): Promise<Conversation> {
