@@ -5,6 +5,7 @@ import type { Config } from './config.ts'
 import { type DatabaseHandle, createDb } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { type Services, analyticsStreamKey, createServices } from './services.ts'
+import { LIVENESS_BEAT_MS } from './modules/chat/chat.replicas.ts'
 import { createStreamConsumer } from './modules/analytics/analytics.stream.ts'
 import os from 'node:os'
 import { type Runtime, systemRuntime } from './shared/runtime.ts'
@@ -37,12 +38,13 @@ export async function openInfrastructure(
     ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: `${config.redisPrefix}bus` })
     : createMemoryBus()
   const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, redis })
-  // A single instance (SQLite, or PostgreSQL without the Redis that replicas need) owns every reply, so one still
-  // `streaming` belongs to a process that died. With replicas others may be streaming right now; their crash
-  // recovery needs a liveness record per replica (not built yet).
-  if (database.dialect === 'sqlite' || !config.redisUrl) await services.chat.recoverInterrupted()
+  // A reply left `streaming` by a process that died is marked `interrupted`: at start, then periodically (with
+  // replicas, one may die while others run; each beats in Redis, so live ones' replies are left alone).
+  await services.chat.keepAlive()
   const sweep = setInterval(() => services.hub.sweep(), 30_000)
   sweep.unref()
+  const liveness = setInterval(() => services.chat.keepAlive().catch((error: unknown) => onError?.(error)), LIVENESS_BEAT_MS)
+  liveness.unref()
   const consumer =
     redis && config.analytics.consumeStream
       ? createStreamConsumer({
@@ -63,6 +65,7 @@ export async function openInfrastructure(
     services,
     async close() {
       clearInterval(sweep)
+      clearInterval(liveness)
       await consumer?.stop()
       services.close()
       await services.chat.shutdown()

@@ -12,6 +12,7 @@ import { createUsersService } from './modules/auth/users.service.ts'
 import { createUserStats } from './modules/auth/users.stats.ts'
 import { createConversationHub } from './modules/chat/chat.hub.ts'
 import { createRedisConversationLock, createRedisRelay } from './modules/chat/chat.relay.ts'
+import { createRedisLiveness, singleInstanceLiveness } from './modules/chat/chat.replicas.ts'
 import { readLastSeq, saveLastSeq } from './modules/chat/chat.repo.ts'
 import { createChatService } from './modules/chat/chat.service.ts'
 import { createChatStats } from './modules/chat/chat.stats.ts'
@@ -83,6 +84,9 @@ export async function createServices(deps: ServiceDeps) {
     guard,
     bus,
     lock: replicated ? createRedisConversationLock(replicated, config.redisPrefix) : undefined,
+    liveness: replicated
+      ? createRedisLiveness({ redis: replicated, prefix: config.redisPrefix, id: runtime.newId(), now: () => runtime.now().getTime() })
+      : singleInstanceLiveness(runtime.newId()),
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     onModelCall: analytics.recordModelCall,
   })

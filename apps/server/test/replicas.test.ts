@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeModelsEnv, type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { TEST_REDIS_URL, type TestApp, buildTestApp, createTestDatabase, signedInAdmin, signedInUser } from './helpers.ts'
@@ -13,10 +14,10 @@ describe('two replicas on PostgreSQL and Redis', () => {
   let b: TestApp
   let socketBase: string
   let socketBaseA: string
+  const prefix = `parley-test-${randomUUID()}:`
   beforeAll(async () => {
     database = await createTestDatabase('postgres')
     upstream = await startFakeOpenAI()
-    const prefix = `parley-test-${randomUUID()}:`
     const channel = `${prefix}bus`
     // PARLEY_REDIS_URL makes each app a replica: events, stops and reply reservations go through Redis.
     const env = { ...fakeModelsEnv(upstream), PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix }
@@ -104,5 +105,34 @@ describe('two replicas on PostgreSQL and Redis', () => {
     expect(await onA.nextOfType('reply.completed')).toMatchObject({ finish_reason: 'stopped', message: { content: 'Partial', status: 'stopped' } })
     onA.close()
     onB.close()
+  })
+
+  it('marks a reply left streaming by a replica that died as interrupted, and leaves a live replica’s reply alone', async () => {
+    upstream.set({ kind: 'gated', chunks: ['Half'], rest: [' done.'] })
+    const user = await signedInUser(a.app)
+    const id = await conversationOn(a, user.headers)
+    const tabOnA = await connect(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
+    await tabOnA.nextOfType('ready')
+    tabOnA.send({ type: 'send', conversation_id: id, client_message_id: 'd', content: 'Hello' })
+    await tabOnA.nextOfType('reply.delta')
+    const reply = async () => ((await b.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })).json() as { status: string }[]).at(-1)
+
+    await a.services.chat.keepAlive()
+    await b.services.chat.keepAlive() // B looks for orphaned replies: A is alive
+    expect(await reply()).toMatchObject({ status: 'streaming' })
+
+    // A stops beating (as when its process is killed): its entry ages out of the liveness window.
+    const row = await database.db.selectFrom('messages').select('replica_id').where('conversation_id', '=', id).where('role', '=', 'assistant').executeTakeFirstOrThrow()
+    const redis = new Redis(TEST_REDIS_URL)
+    await redis.zrem(`${prefix}replicas`, row.replica_id!)
+    redis.disconnect()
+    expect(await b.services.chat.recoverInterrupted()).toBe(1)
+    expect(await reply()).toMatchObject({ status: 'interrupted' })
+
+    // A was only silent, not dead: its reply still ends stored in full.
+    upstream.finish()
+    await tabOnA.nextOfType('reply.completed')
+    expect(await reply()).toMatchObject({ status: 'complete', content: 'Half done.' })
+    tabOnA.close()
   })
 })

@@ -5,6 +5,7 @@ import * as chat from './migrations/2026_11_23_1600_chat.ts'
 import * as guard from './migrations/2026_11_23_1700_guard.ts'
 import * as analytics from './migrations/2026_11_23_1800_analytics.ts'
 import * as messageTiming from './migrations/2026_11_23_1900_message_timing.ts'
+import * as replyReplica from './migrations/2026_11_23_2000_reply_replica.ts'
 
 /** Every migration in order; names sort by time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1700_guard': guard,
   '2026_11_23_1800_analytics': analytics,
   '2026_11_23_1900_message_timing': messageTiming,
+  '2026_11_23_2000_reply_replica': replyReplica,
 }
 
 export class MigrationError extends Error {

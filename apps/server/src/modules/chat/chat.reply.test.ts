@@ -18,6 +18,7 @@ function runnerWithSlowSave() {
     models: {} as ModelRegistry,
     hub,
     firstTokenTimeoutMs: 1000,
+    replicaId: 'r1',
   }
   return { replies: createReplyRunner(deps), saved: () => pending.splice(0).forEach((resolve) => resolve()) }
 }

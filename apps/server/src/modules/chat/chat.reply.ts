@@ -32,6 +32,8 @@ export interface ReplyDeps {
   models: ModelRegistry
   hub: ConversationHub
   firstTokenTimeoutMs: number
+  /** Stored with each reply, so a reply this replica leaves `streaming` by dying can be told apart. */
+  replicaId: string
   lock?: ConversationLock | undefined
   /** Told about every model call as it ends; must return at once (analytics only buffers it). */
   onModelCall?: ((report: ModelCallReport) => void) | undefined
@@ -161,7 +163,17 @@ export function createReplyRunner(deps: ReplyDeps) {
     return {
       chain,
       modelId,
-      row: { ...base, content: '', status: 'streaming', provider: chain[0]!.provider, model: modelId, prompt_tokens: null, completion_tokens: null, completed_at: null },
+      row: {
+        ...base,
+        content: '',
+        status: 'streaming',
+        provider: chain[0]!.provider,
+        model: modelId,
+        prompt_tokens: null,
+        completion_tokens: null,
+        completed_at: null,
+        replica_id: deps.replicaId,
+      },
     }
   }
 

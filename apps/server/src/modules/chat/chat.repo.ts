@@ -124,7 +124,7 @@ export async function appendMessages(
       .limit(1)
       .executeTakeFirst()
     const first = (last?.position ?? 0) + 1
-    const full = rows.map((row, index) => ({ ttft_ms: null, duration_ms: null, ...row, conversation_id: conversationId, position: first + index }))
+    const full = rows.map((row, index) => ({ ttft_ms: null, duration_ms: null, replica_id: null, ...row, conversation_id: conversationId, position: first + index }))
     await trx.insertInto('messages').values(full).execute()
     const updatedAt = rows[rows.length - 1]!.created_at
     await trx
@@ -217,12 +217,13 @@ export async function recentTurns(db: Db, conversationId: string, limit: number)
     .execute()
 }
 
-/** Replies still marked streaming belong to a process that died: mark them so nobody waits for them. */
-export async function markStreamingInterrupted(db: Db, now: string): Promise<number> {
+/** Replies still `streaming` whose replica is not alive belong to a process that died: nobody will finish them. */
+export async function markOrphanedInterrupted(db: Db, liveReplicaIds: readonly string[], now: string): Promise<number> {
   const result = await db
     .updateTable('messages')
     .set({ status: 'interrupted', completed_at: now })
     .where('status', '=', 'streaming')
+    .where((eb) => eb.or([eb('replica_id', 'is', null), eb('replica_id', 'not in', liveReplicaIds)]))
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
 }

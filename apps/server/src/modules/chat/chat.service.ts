@@ -17,6 +17,7 @@ import type { ConversationRow } from './chat.table.ts'
 import { type ConversationLock, type ReplyDeps, type ReplyOptions, type ReplySession, createReplyRunner } from './chat.reply.ts'
 import type { EventBus } from '../../bus/event-bus.ts'
 import * as repo from './chat.repo.ts'
+import type { ReplicaLiveness } from './chat.replicas.ts'
 
 const TITLE_LENGTH = 60
 
@@ -31,6 +32,8 @@ export interface ChatServiceDeps {
   /** Carries stop requests to the replica generating the reply. */
   bus: EventBus
   lock?: ConversationLock | undefined
+  /** Which replicas are alive (this one alone without Redis). */
+  liveness: ReplicaLiveness
   firstTokenTimeoutMs: number
   onModelCall?: ReplyDeps['onModelCall']
 }
@@ -45,7 +48,7 @@ export type SendResult = PostMessageResponse & { duplicate: boolean }
 
 export function createChatService(deps: ChatServiceDeps) {
   const { db, dialect, runtime, models, hub, guard } = deps
-  const replies = createReplyRunner(deps)
+  const replies = createReplyRunner({ ...deps, replicaId: deps.liveness.id })
   deps.bus.subscribe((event) => {
     if (event.type === 'chat.stop_requested') replies.stop(event.conversationId)
   })
@@ -126,6 +129,11 @@ export function createChatService(deps: ChatServiceDeps) {
     }
     await repo.insertConversation(db, row)
     return repo.toConversation(row)
+  }
+
+  /** Replies left `streaming` by a replica that died (no longer beating) are marked `interrupted`. */
+  async function recoverInterrupted(): Promise<number> {
+    return repo.markOrphanedInterrupted(db, await deps.liveness.live(), nowIso())
   }
 
   return {
@@ -278,13 +286,19 @@ export function createChatService(deps: ChatServiceDeps) {
       return { conversation, messages: rows.map(repo.toMessage) }
     },
 
-    /** Replies left `streaming` by a process that died are marked `interrupted`. */
-    recoverInterrupted: () => repo.markStreamingInterrupted(db, nowIso()),
+    recoverInterrupted,
+
+    /** Keeps this replica counted as alive, and marks what dead ones left behind; called periodically. */
+    async keepAlive(): Promise<void> {
+      await deps.liveness.beat()
+      await recoverInterrupted()
+    },
 
     /** On shutdown: stop replies (their text is kept) and save sequence numbers. */
     async shutdown(): Promise<void> {
       await replies.stopAll()
       await hub.flush()
+      await deps.liveness.leave()
     },
   }
 }

@@ -37,6 +37,8 @@ export interface MessagesTable {
   /** Replies: milliseconds from calling the model to its first text, and to the end. */
   ttft_ms?: number | null
   duration_ms?: number | null
+  /** Replies: the replica generating it, so a reply left `streaming` by a replica that died can be found. */
+  replica_id?: string | null
 }
 
 export type ConversationRow = Selectable<ConversationsTable>
