@@ -51,6 +51,25 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     }
   })
 
+  it('gives the model as many recent turns as fit its budget, however long the history', async () => {
+    const user = await signedInUser(t.app)
+    const ask = async (id: string, content: string) => {
+      await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content } })
+      return upstream.requests.at(-1)!.messages.map((m) => m.content)
+    }
+    // 20 short exchanges (more turns than one read of the history holds) all fit: the model sees every turn.
+    const short = await conversationWith(user.headers, null, Array.from({ length: 20 }, (_, i) => `Question ${i}`))
+    const seen = await ask(short, 'And now?')
+    expect(seen).toHaveLength(41)
+    expect([seen[0], seen[1], seen.at(-2), seen.at(-1)]).toEqual(['Question 0', 'Sure thing.', 'Sure thing.', 'And now?'])
+
+    // Long questions (~1,000 tokens each) against a 4,096-token model that keeps 512 for its reply: only the
+    // newest whole turns that fit, oldest first; a turn that does not fit ends the history.
+    const long = (n: number) => `${n} ${'word '.repeat(800)}`
+    const big = await conversationWith(user.headers, null, [1, 2, 3, 4, 5].map(long))
+    expect(await ask(big, 'Last')).toEqual(['Sure thing.', long(3), 'Sure thing.', long(4), 'Sure thing.', long(5), 'Sure thing.', 'Last'])
+  })
+
   it('pages conversations newest first with a cursor, without gaps or repeats', async () => {
     const user = await signedInUser(t.app)
     const ids = []

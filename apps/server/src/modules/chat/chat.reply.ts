@@ -2,7 +2,7 @@ import type { ChatEvent, Message } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import { AggregateModelError, streamWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
-import { type ChatModel, ModelError, type Usage } from '../../llm/types.ts'
+import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { REPLY_RESERVE_TOKENS, fitContext } from './chat.context.ts'
@@ -10,8 +10,10 @@ import type { ConversationHub } from './chat.hub.ts'
 import * as repo from './chat.repo.ts'
 import type { ConversationRow, MessageRow, MessagesTable } from './chat.table.ts'
 
-/** Turns read from storage before the token budget trims them; keeps context building O(1) in history length. */
+/** At most this many turns go to a model, however large its budget: keeps context building bounded. */
 const MAX_CONTEXT_TURNS = 200
+/** Turns read per page while filling the budget; most replies need one page. */
+const CONTEXT_PAGE_TURNS = 32
 
 export interface ReplyOptions {
   model?: string | undefined
@@ -134,14 +136,28 @@ export function createReplyRunner(deps: ReplyDeps) {
     }
   }
 
+  /**
+   * The system prompt and as many recent turns as fit the model's budget. Turns are read a page at a time,
+   * newest first, until the budget is full: a long conversation costs what a short one does.
+   */
   async function buildContext(conversation: ConversationRow, model: ChatModel) {
-    const turns = await repo.recentTurns(db, conversation.id, MAX_CONTEXT_TURNS)
-    return fitContext({
-      systemPrompt: conversation.system_prompt,
-      turnsNewestFirst: turns.filter((turn) => turn.role !== 'system').map((turn) => ({ role: turn.role, content: turn.content })),
-      budgetTokens: Math.max(model.contextTokens - REPLY_RESERVE_TOKENS, 256),
-      countTokens: (text) => model.countTokens(text),
-    })
+    const fit = (turnsNewestFirst: readonly ChatTurn[]) =>
+      fitContext({
+        systemPrompt: conversation.system_prompt,
+        turnsNewestFirst,
+        budgetTokens: Math.max(model.contextTokens - REPLY_RESERVE_TOKENS, 256),
+        countTokens: (text) => model.countTokens(text),
+      })
+    const turns: ChatTurn[] = []
+    let oldest: number | undefined
+    for (;;) {
+      const page = await repo.recentTurns(db, conversation.id, CONTEXT_PAGE_TURNS, oldest)
+      for (const row of page) if (row.role !== 'system') turns.push({ role: row.role, content: row.content })
+      oldest = page.at(-1)?.position
+      const context = fit(turns)
+      const keptAll = context.length - (conversation.system_prompt ? 1 : 0) === turns.length
+      if (!keptAll || page.length < CONTEXT_PAGE_TURNS || turns.length >= MAX_CONTEXT_TURNS) return context
+    }
   }
 
   /**

@@ -204,17 +204,24 @@ export async function listMessages(
   return newestFirst.reverse()
 }
 
-/** The most recent visible turns, newest first, for building model context within a budget. */
-export async function recentTurns(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
-  return db
+/**
+ * Visible turns for model context, newest first: a page of `limit`, older than `beforePosition` when given.
+ * Only what context needs is read (a long conversation's replies can be large).
+ */
+export async function recentTurns(
+  db: Db,
+  conversationId: string,
+  limit: number,
+  beforePosition?: number,
+): Promise<Pick<MessageRow, 'role' | 'content' | 'position'>[]> {
+  let query = db
     .selectFrom('messages')
-    .selectAll()
+    .select(['role', 'content', 'position'])
     .where('conversation_id', '=', conversationId)
     .where('superseded', '=', 0)
     .where('status', 'in', ['complete', 'stopped'])
-    .orderBy('position', 'desc')
-    .limit(limit)
-    .execute()
+  if (beforePosition !== undefined) query = query.where('position', '<', beforePosition)
+  return query.orderBy('position', 'desc').limit(limit).execute()
 }
 
 /** Replies still `streaming` whose replica is not alive belong to a process that died: nobody will finish them. */
