@@ -36,6 +36,7 @@ describe.each(DIALECTS)('WebSocket actions and abuse on %s', (dialect) => {
     upstream.set({ kind: 'reply', chunks: ['Better', ' answer.'] })
     client.send({ type: 'regenerate', message_id: (first.message as { id: string }).id })
     expect(await replyEnd(client)).toMatchObject({ type: 'reply.completed', message: { content: 'Better answer.' } })
+    expect(client.frames.find((f) => f.type === 'message.superseded')).toMatchObject({ message_id: (first.message as { id: string }).id, following: false })
     expect((await history(user.headers, conversationId)).map((m) => m.content)).toEqual(['Question', 'Better answer.'])
     client.close()
   })
@@ -51,6 +52,11 @@ describe.each(DIALECTS)('WebSocket actions and abuse on %s', (dialect) => {
     client.send({ type: 'edit', message_id: firstUser.id, content: 'Rephrased question' })
     await replyEnd(client)
     expect((await history(user.headers, conversationId)).map((m) => m.content)).toEqual(['Rephrased question', 'Edited reply.'])
+    // Other tabs learn that the edited turn and everything after it left, before the new turn arrives.
+    const sequenced = client.frames.filter((f) => typeof f.seq === 'number')
+    const superseded = sequenced.findIndex((f) => f.type === 'message.superseded')
+    expect(sequenced[superseded]).toMatchObject({ message_id: firstUser.id, following: true })
+    expect(sequenced[superseded + 1]).toMatchObject({ type: 'message.created', message: { content: 'Rephrased question' } })
     // The model saw only the edited turn, not the replaced ones.
     expect(upstream.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'Rephrased question' }])
     client.close()

@@ -24,6 +24,11 @@ export const ChatEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reply.delta'), message_id: Id, text: z.string() }),
   /** The reply is stored in full (also when stopped early: `finish_reason: "stopped"`). */
   z.object({ type: z.literal('reply.completed'), message: Message, usage: Usage, finish_reason: FinishReason }),
+  /**
+   * A message left the conversation: a regenerated reply (`following: false`), or an edited user message and
+   * everything after it (`following: true`). Its replacement follows as new messages.
+   */
+  z.object({ type: z.literal('message.superseded'), message_id: Id, following: z.boolean() }),
   /** No model could answer; the user message is kept and the reply is stored as failed. */
   z.object({ type: z.literal('reply.failed'), message: Message, error: z.object({ code: ErrorCode, message: z.string() }) }),
 ])

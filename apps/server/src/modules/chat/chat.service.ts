@@ -13,7 +13,7 @@ import type { Principal } from '../auth/principal.ts'
 import { decodeCursor, encodeCursor } from './chat.cursor.ts'
 import type { ConversationHub, HubListener } from './chat.hub.ts'
 import { type AdmittedMessage, type GuardService, SAFETY_REPLY } from '../guard/guard.service.ts'
-import type { ConversationRow } from './chat.table.ts'
+import type { ConversationRow, MessageRow } from './chat.table.ts'
 import { type ConversationLock, type ReplyDeps, type ReplyOptions, type ReplySession, createReplyRunner } from './chat.reply.ts'
 import type { EventBus } from '../../bus/event-bus.ts'
 import * as repo from './chat.repo.ts'
@@ -84,13 +84,16 @@ export function createChatService(deps: ChatServiceDeps) {
     admitted: AdmittedMessage,
     session: ReplySession,
     options: SendOptions,
-    changes: { title?: string | undefined; supersede?: repo.Supersede | undefined },
+    changes: { title?: string | undefined; replaces?: MessageRow | undefined },
   ): Promise<SendResult> {
     const user = userRow(admitted.content, options.clientMessageId)
     const reply = await replies.plan(conversation, user.id, options, admitted.action === 'block' ? SAFETY_REPLY : undefined)
-    const [storedUser, storedReply] = await repo.appendMessages(db, conversation.id, [user, reply.row], changes)
+    const { title, replaces } = changes
+    const supersede = replaces ? { fromPosition: replaces.position } : undefined
+    const [storedUser, storedReply] = await repo.appendMessages(db, conversation.id, [user, reply.row], { title, supersede })
     const userMessage = repo.toMessage(storedUser!)
     await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
+    if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
     session.emit({ type: 'message.created', message: userMessage })
     options.onAccepted?.(userMessage)
     const assistantMessage = await replies.run(conversation, reply, storedReply!, session)
@@ -233,6 +236,7 @@ export function createChatService(deps: ChatServiceDeps) {
       try {
         const reply = await replies.plan(conversation, userRow.id, options, admitted.action === 'block' ? SAFETY_REPLY : undefined)
         const [stored] = await repo.appendMessages(db, conversation.id, [reply.row], { supersede: { messageId: target.id } })
+        session.emit({ type: 'message.superseded', message_id: target.id, following: false })
         return await replies.run(conversation, reply, stored!, session)
       } finally {
         await session.end()
@@ -247,7 +251,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const admitted = await guard.admitMessage(principal, content)
       const session = await replies.begin(conversation.id, options)
       try {
-        return await answerNewTurn(principal, conversation, admitted, session, options, { supersede: { fromPosition: target.position } })
+        return await answerNewTurn(principal, conversation, admitted, session, options, { replaces: target })
       } finally {
         await session.end()
       }

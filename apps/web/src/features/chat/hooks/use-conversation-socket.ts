@@ -5,8 +5,8 @@ import { chatKeys } from '../api/chat-api.ts'
 import { applyEventToPages, dropFromPages, type MessagePages } from '../model/message-pages.ts'
 
 /**
- * Follows a conversation over the socket: events are folded into the react-query cache of its messages,
- * a `resync` reloads them over REST, and finished replies refresh the list (titles, order) and the stored messages.
+ * Follows a conversation over the socket: events (superseded messages included) are folded into the react-query
+ * cache of its messages, a `resync` reloads them over REST, and finished replies refresh the list (titles, order).
  */
 export function useConversationSocket(conversationId: string) {
   const { ws } = useClients()
@@ -18,11 +18,8 @@ export function useConversationSocket(conversationId: string) {
         if (update.kind === 'resync') return void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
         const { event } = update
         queryClient.setQueryData<MessagePages>(chatKeys.messages(conversationId), (pages) => pages && applyEventToPages(pages, event))
-        if (event.type === 'reply.completed' || event.type === 'reply.failed') {
-          // Edits and regenerations supersede messages without an event of their own: take the stored list.
-          void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
-          void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
-        }
+        // A finished reply may retitle and reorder the conversation list; the messages are already up to date.
+        if (event.type === 'reply.completed' || event.type === 'reply.failed') void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
       }),
     [ws, queryClient, conversationId],
   )

@@ -16,6 +16,11 @@ export function applyChatEvent(messages: Message[], event: ChatEvent): Message[]
     case 'reply.completed':
     case 'reply.failed':
       return upsert(messages, event.message)
+    case 'message.superseded': {
+      const index = messages.findIndex((message) => message.id === event.message_id)
+      if (index === -1) return messages
+      return event.following ? messages.slice(0, index) : messages.filter((message) => message.id !== event.message_id)
+    }
     case 'reply.delta': {
       const index = messages.findIndex((message) => message.id === event.message_id)
       const target = messages[index]

@@ -37,6 +37,14 @@ describe('message pages', () => {
     expect(flattenPages(overlapping).map((m) => `${m.id}:${m.content}`)).toEqual(['m3:m3', 'm4:new', 'm5:m5'])
   })
 
+  it('lets superseded messages leave: a regenerated reply alone, an edited turn with everything after it', () => {
+    const superseded = (id: string, following: boolean) => ({ type: 'message.superseded' as const, message_id: id, following })
+    expect(ids(applyEventToPages(loaded(), superseded('m4', false)))).toEqual(['m1', 'm3', 'm5', 'm6'])
+    expect(ids(applyEventToPages(loaded(), superseded('m4', true)))).toEqual(['m1', 'm3'])
+    const unknown = loaded()
+    expect(applyEventToPages(unknown, superseded('m9', true))).toBe(unknown)
+  })
+
   it('appends live messages to the newest page and streams into them', () => {
     const start = loaded()
     let data = applyEventToPages(start, { type: 'message.created', message: message('m7') })

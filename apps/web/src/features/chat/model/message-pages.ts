@@ -50,10 +50,15 @@ function withPage(data: MessagePages, index: number, messages: Message[]): Messa
 }
 
 /**
- * Folds a live event into the paged messages: a message already loaded is updated in its page,
- * a new one is appended to the newest page. Returns the same object when nothing changed.
+ * Folds a live event into the paged messages: a message already loaded is updated in its page, a new one is
+ * appended to the newest page, superseded ones leave. Returns the same object when nothing changed.
  */
 export function applyEventToPages(data: MessagePages, event: ChatEvent): MessagePages {
+  if (event.type === 'message.superseded') {
+    if (event.following) return dropFromPages(data, event.message_id)
+    const found = pageOf(data, event.message_id)
+    return found === -1 ? data : withPage(data, found, applyChatEvent(data.pages[found]!.messages, event))
+  }
   const id = event.type === 'reply.delta' ? event.message_id : event.message.id
   const found = pageOf(data, id)
   const index = found === -1 ? 0 : found
