@@ -99,6 +99,13 @@ function matchesSearch(dialect: Dialect, q: string) {
 /** Hides earlier messages in the same transaction as an append: one reply, or a turn and everything after it. */
 export type Supersede = { messageId: string } | { fromPosition: number }
 
+export type NewMessage = Omit<MessagesTable, 'position' | 'conversation_id'>
+
+export interface AppendChanges {
+  title?: string | undefined
+  supersede?: Supersede | undefined
+}
+
 /**
  * Appends messages at the next positions of their conversation in one transaction, and touches the
  * conversation (its `updated_at`, and a title when it has none yet). Append-only: earlier rows are never
@@ -106,10 +113,12 @@ export type Supersede = { messageId: string } | { fromPosition: number }
  */
 export async function appendMessages(
   db: Db,
+  dialect: Dialect,
   conversationId: string,
-  rows: readonly Omit<MessagesTable, 'position' | 'conversation_id'>[],
-  changes: { title?: string | undefined; supersede?: Supersede | undefined } = {},
+  rows: readonly NewMessage[],
+  changes: AppendChanges = {},
 ): Promise<MessageRow[]> {
+  if (dialect === 'postgres') return appendMessagesInOneStatement(db, conversationId, rows, changes)
   return db.transaction().execute(async (trx) => {
     const { supersede, title } = changes
     if (supersede && 'messageId' in supersede) await trx.updateTable('messages').set({ superseded: 1 }).where('id', '=', supersede.messageId).execute()
@@ -134,6 +143,40 @@ export async function appendMessages(
       .execute()
     return full
   })
+}
+
+/** Every column an appended message sets, with its PostgreSQL type (for `json_to_recordset`). */
+const MESSAGE_COLUMNS = {
+  id: 'text', role: 'text', content: 'text', status: 'text', reply_to: 'text', superseded: 'integer', client_message_id: 'text',
+  provider: 'text', model: 'text', prompt_tokens: 'integer', completion_tokens: 'integer', error: 'text', created_at: 'text',
+  completed_at: 'text', ttft_ms: 'integer', duration_ms: 'integer', replica_id: 'text',
+} as const satisfies Record<keyof NewMessage, string>
+
+/**
+ * `appendMessages` on PostgreSQL as one statement (data-modifying CTEs run atomically), so the path to a
+ * reply's first token costs one round trip to the database instead of five (begin, read, insert, update, commit).
+ */
+async function appendMessagesInOneStatement(db: Db, conversationId: string, rows: readonly NewMessage[], changes: AppendChanges): Promise<MessageRow[]> {
+  const { supersede, title } = changes
+  const columns = Object.keys(MESSAGE_COLUMNS) as (keyof NewMessage)[]
+  const records = JSON.stringify(rows.map((row, index) => ({ ...Object.fromEntries(columns.map((column) => [column, row[column] ?? null])), ord: index + 1 })))
+  const hidden = !supersede
+    ? sql``
+    : 'messageId' in supersede
+      ? sql`superseded as (update messages set superseded = 1 where id = ${supersede.messageId}),`
+      : sql`superseded as (update messages set superseded = 1 where conversation_id = ${conversationId} and position >= ${supersede.fromPosition}),`
+  const list = sql.raw(columns.join(', '))
+  const stored = await sql<MessageRow>`
+    with ${hidden}
+    touched as (
+      update conversations set updated_at = ${rows[rows.length - 1]!.created_at}, title = coalesce(title, ${title ?? null}::text) where id = ${conversationId}
+    ),
+    last as (select coalesce(max(position), 0) as p from messages where conversation_id = ${conversationId})
+    insert into messages (conversation_id, position, ${list})
+    select ${conversationId}, last.p + r.ord, ${sql.raw(columns.map((column) => `r.${column}`).join(', '))}
+    from last, json_to_recordset(${records}::json) as r(${sql.raw(columns.map((column) => `${column} ${MESSAGE_COLUMNS[column]}`).join(', '))}, ord integer)
+    returning conversation_id, position, ${list}`.execute(db)
+  return stored.rows.sort((a, b) => a.position - b.position)
 }
 
 /** Stores a finished reply and returns it (one statement). */

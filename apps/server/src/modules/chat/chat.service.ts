@@ -90,7 +90,7 @@ export function createChatService(deps: ChatServiceDeps) {
     const reply = await replies.plan(conversation, user.id, options, admitted.action === 'block' ? SAFETY_REPLY : undefined)
     const { title, replaces } = changes
     const supersede = replaces ? { fromPosition: replaces.position } : undefined
-    const [storedUser, storedReply] = await repo.appendMessages(db, conversation.id, [user, reply.row], { title, supersede })
+    const [storedUser, storedReply] = await repo.appendMessages(db, dialect, conversation.id, [user, reply.row], { title, supersede })
     const userMessage = repo.toMessage(storedUser!)
     await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
     if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
@@ -235,7 +235,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const session = await replies.begin(conversation.id, options)
       try {
         const reply = await replies.plan(conversation, userRow.id, options, admitted.action === 'block' ? SAFETY_REPLY : undefined)
-        const [stored] = await repo.appendMessages(db, conversation.id, [reply.row], { supersede: { messageId: target.id } })
+        const [stored] = await repo.appendMessages(db, dialect, conversation.id, [reply.row], { supersede: { messageId: target.id } })
         session.emit({ type: 'message.superseded', message_id: target.id, following: false })
         return await replies.run(conversation, reply, stored!, session)
       } finally {
