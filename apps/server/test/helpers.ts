@@ -14,7 +14,7 @@ import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
 import type { Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { type ServiceDeps, type Services, createServices } from '../src/services.ts'
-import { type Runtime, manualClock } from '../src/shared/runtime.ts'
+import { type Runtime, manualClock, systemRuntime } from '../src/shared/runtime.ts'
 import { randomUUID } from 'node:crypto'
 
 /** Both databases every integration suite runs against. PostgreSQL is required, never skipped. */
@@ -108,7 +108,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', ...options.env }, '0.0.0-test')
   const database = options.database ?? (await createTestDatabase(options.dialect))
   const clock = manualClock(new Date())
-  const runtime: Runtime = { now: clock.now, newId: () => `${randomUUID()}` }
+  const runtime: Runtime = { now: clock.now, newId: systemRuntime.newId }
   const redis = options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined
   const bus =
     redis && options.redisBusChannel

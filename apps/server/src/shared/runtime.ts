@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { v7 as uuidv7 } from 'uuid'
 
 /** Injected sources of time and identity, so tests can control both. */
 export interface Runtime {
@@ -6,9 +6,13 @@ export interface Runtime {
   newId(): string
 }
 
+/**
+ * Ids are UUIDv7: time-ordered and increasing within this process (even within one millisecond), so the id that
+ * breaks ties between rows stored in the same millisecond (audit entries, conversations, cursors) keeps their order.
+ */
 export const systemRuntime: Runtime = {
   now: () => new Date(),
-  newId: () => randomUUID(),
+  newId: () => uuidv7(),
 }
 
 /** A clock tests can move forward. */
