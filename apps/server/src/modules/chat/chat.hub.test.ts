@@ -32,10 +32,10 @@ describe('conversation hub', () => {
     await hub.acquire('c1')
     for (const text of ['a', 'b', 'c']) hub.publish('c1', delta(text))
     const received: number[] = []
-    const subscription = await hub.subscribe('c1', 1, ({ event }) => received.push(event.seq))
+    const subscription = await hub.subscribe('c1', 1, ({ seq }) => received.push(seq))
     expect(subscription.lastSeq).toBe(3)
     expect(subscription.replay).not.toBe('resync')
-    expect((subscription.replay as HeldEvent[]).map(({ event }) => event.seq)).toEqual([2, 3])
+    expect((subscription.replay as HeldEvent[]).map(({ seq }) => seq)).toEqual([2, 3])
     hub.publish('c1', delta('d'))
     expect(received).toEqual([4])
     subscription.unsubscribe()
@@ -74,9 +74,9 @@ describe('conversation hub', () => {
     await hub.acquire('c1')
     for (let i = 0; i < 5_000; i++) hub.publish('c1', delta(text))
     const replay = (await hub.subscribe('c1', 4_900, () => {})).replay as HeldEvent[]
-    expect(replay.map(({ event }) => event.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 4_901 + i))
+    expect(replay.map(({ seq }) => seq)).toEqual(Array.from({ length: 100 }, (_, i) => 4_901 + i))
     const held = (await hub.subscribe('c1', 4_999, () => {})).replay as HeldEvent[]
-    expect(held[0]!.json).toBe(JSON.stringify(held[0]!.event))
+    expect(JSON.parse(held[0]!.json)).toMatchObject({ type: 'reply.delta', conversation_id: 'c1', seq: held[0]!.seq })
     expect((await hub.subscribe('c1', 4_000, () => {})).replay).toBe('resync')
   })
 
@@ -102,10 +102,10 @@ describe('conversation hub', () => {
       loadLastSeq: async () => 10,
       saveLastSeq: async () => {},
       now: () => 0,
-      relay: { publish: ({ event }) => relayed.push(event.seq), follow: (id) => followed.push(id), unfollow: () => {} },
+      relay: { publish: (_id, { seq }) => relayed.push(seq), follow: (id) => followed.push(id), unfollow: () => {} },
     })
     const received: number[] = []
-    await hub.subscribe('c1', undefined, ({ event }) => received.push(event.seq))
+    await hub.subscribe('c1', undefined, ({ seq }) => received.push(seq))
     expect(followed).toEqual(['c1'])
     const remote = (seq: number) => ({ type: 'reply.delta' as const, message_id: 'm', text: 'x', conversation_id: 'c1', seq })
     hub.ingest(remote(11))

@@ -1,8 +1,12 @@
 import type { ChatEvent, SequencedEvent } from '@parley/protocol'
 
-/** An event with its JSON, serialised once however many sockets receive it. */
+/**
+ * An event as sockets receive it: its JSON, serialised once however many sockets receive it. Only the JSON is
+ * held for replay (events live long enough to reach the old generation of the heap; less to hold, fewer and
+ * shorter full garbage collections under load).
+ */
 export interface HeldEvent {
-  event: SequencedEvent
+  seq: number
   json: string
 }
 
@@ -33,7 +37,7 @@ interface Channel {
 
 /** Carries a conversation's events to the other replicas (Redis pub/sub); absent on a single instance. */
 export interface HubRelay {
-  publish(held: HeldEvent): void
+  publish(conversationId: string, held: HeldEvent): void
   follow(conversationId: string): void
   unfollow(conversationId: string): void
 }
@@ -42,7 +46,7 @@ export interface HubDeps {
   loadLastSeq(conversationId: string): Promise<number>
   saveLastSeq(conversationId: string, seq: number): Promise<void>
   now(): number
-  /** JSON bytes of events held per conversation for replay (a reply of ~50,000 words fits the default). */
+  /** JSON bytes of events held per conversation for replay (the default holds a reply of ~1,500 tokens). */
   bufferBytes?: number
   /**
    * After this long without activity a channel's replay buffer is released (a client returning later reloads
@@ -59,7 +63,7 @@ export interface HubDeps {
  * is saved when a reply ends, never per token.
  */
 export function createConversationHub(deps: HubDeps) {
-  const bufferBytes = deps.bufferBytes ?? 256 * 1024
+  const bufferBytes = deps.bufferBytes ?? 192 * 1024
   const idleMs = deps.idleMs ?? 60_000
   const channels = new Map<string, Channel>()
   const opening = new Map<string, Promise<Channel>>()
@@ -131,9 +135,9 @@ export function createConversationHub(deps: HubDeps) {
       if (!channel) throw new Error(`conversation ${conversationId} is not open for publishing`)
       channel.seq += 1
       const sequenced = { ...event, conversation_id: conversationId, seq: channel.seq } as SequencedEvent
-      const held = { event: sequenced, json: JSON.stringify(sequenced) }
+      const held = { seq: channel.seq, json: JSON.stringify(sequenced) }
       deliver(channel, held)
-      deps.relay?.publish(held)
+      deps.relay?.publish(conversationId, held)
       return sequenced
     },
 
@@ -145,7 +149,7 @@ export function createConversationHub(deps: HubDeps) {
       if (event.seq > channel.seq + 1) clearBuffer(channel)
       channel.seq = event.seq
       channel.persistedSeq = Math.max(channel.persistedSeq, event.seq)
-      deliver(channel, { event, json: JSON.stringify(event) })
+      deliver(channel, { seq: event.seq, json: JSON.stringify(event) })
     },
 
     async subscribe(conversationId: string, afterSeq: number | undefined, listener: HubListener): Promise<HubSubscription> {
@@ -157,10 +161,10 @@ export function createConversationHub(deps: HubDeps) {
         channel.lastActivity = deps.now()
       }
       if (afterSeq === undefined || afterSeq === channel.seq) return { lastSeq: channel.seq, replay: [], unsubscribe }
-      const oldestHeld = channel.buffer[channel.head]?.event.seq ?? channel.seq + 1
+      const oldestHeld = channel.buffer[channel.head]?.seq ?? channel.seq + 1
       // Ahead of us (we restarted) or behind what we still hold: the client reloads over REST.
       if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld) return { lastSeq: channel.seq, replay: 'resync', unsubscribe }
-      return { lastSeq: channel.seq, replay: channel.buffer.slice(channel.head).filter((held) => held.event.seq > afterSeq), unsubscribe }
+      return { lastSeq: channel.seq, replay: channel.buffer.slice(channel.head).filter((held) => held.seq > afterSeq), unsubscribe }
     },
 
     /** Releases idle channels' replay buffers and drops those nobody listens to (saving their sequence number). */

@@ -34,9 +34,9 @@ export function createRedisRelay(options: {
   })
   const report = (error: unknown) => options.onError?.(error)
   return {
-    publish({ event, json }) {
+    publish(conversationId, { json }) {
       // The event's JSON is spliced in as is: it was serialised once for every receiver.
-      options.publisher.publish(channelOf(event.conversation_id), `{"origin":${JSON.stringify(origin)},"event":${json}}`).catch(report)
+      options.publisher.publish(channelOf(conversationId), `{"origin":${JSON.stringify(origin)},"event":${json}}`).catch(report)
     },
     follow(conversationId) {
       options.subscriber.subscribe(channelOf(conversationId)).catch(report)
