@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Database, Db, Dialect } from './database.ts'
+import { startCheckpointer } from './sqlite-checkpointer.ts'
 import { withStatementCache } from './sqlite-statement-cache.ts'
 
 export interface DatabaseHandle {
@@ -33,8 +34,16 @@ function createSqlite(file: string): DatabaseHandle {
   database.pragma('synchronous = NORMAL')
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(database, file)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
-  return wrap(db, 'sqlite')
+  const handle = wrap(db, 'sqlite')
+  return {
+    ...handle,
+    async close() {
+      await checkpointer?.stop()
+      await handle.close()
+    },
+  }
 }
 
 function createPostgres(options: CreateDbOptions): DatabaseHandle {
