@@ -8,7 +8,7 @@ import type { Runtime } from '../../shared/runtime.ts'
 import { REPLY_RESERVE_TOKENS, fitContext } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
 import * as repo from './chat.repo.ts'
-import type { ConversationRow, MessageRow, MessagesTable } from './chat.table.ts'
+import type { ConversationRow, MessageRow } from './chat.table.ts'
 
 /** At most this many turns go to a model, however large its budget: keeps context building bounded. */
 const MAX_CONTEXT_TURNS = 200
@@ -57,10 +57,6 @@ export interface ModelCallReport {
   error: ModelError | null
 }
 
-/**
- * Generates replies: one at a time per conversation, streamed through the hub, stored once when done
- * (a `streaming` row exists meanwhile, so a crash leaves a visible `interrupted` reply, never a silent gap).
- */
 export interface ReplySession {
   signal: AbortSignal
   emit(event: ChatEvent): void
@@ -77,11 +73,15 @@ interface RunningReply {
 
 /** A reply decided but not yet stored; `modelId` is null for a fixed notice. */
 export interface PlannedReply {
-  row: Omit<MessagesTable, 'position' | 'conversation_id'>
+  row: repo.NewMessage
   modelId: string | null
   chain: ChatModel[]
 }
 
+/**
+ * Generates replies: one at a time per conversation, streamed through the hub, stored once when done
+ * (a `streaming` row exists meanwhile, so a crash leaves a visible `interrupted` reply, never a silent gap).
+ */
 export function createReplyRunner(deps: ReplyDeps) {
   const { db, runtime, models, hub, firstTokenTimeoutMs } = deps
   const running = new Map<string, RunningReply>()
