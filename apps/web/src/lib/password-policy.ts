@@ -7,4 +7,10 @@ export function passwordProblems(password: string, username: string): string[] {
   return problems
 }
 
-export const PASSWORD_POLICY = '10–128 characters, not your username, and not a common password such as "password123".'
+const PASSWORD_POLICY = '10–128 characters, not your username, and not a common password such as "password123".'
+
+/** The hint under a new-password field: what is still missing, or the policy (with a note of the form's own). */
+export function passwordHint(problems: readonly string[], note?: string): string {
+  if (problems.length > 0) return `Still needed: ${problems.join(', ')}.`
+  return note ? `${PASSWORD_POLICY} ${note}` : PASSWORD_POLICY
+}

@@ -1,36 +1,23 @@
-import { type FormEvent, useState } from 'react'
+import { useState } from 'react'
 import { Link } from 'react-router'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
+import { useAuthForm } from './use-auth-form.ts'
 import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
-import { PASSWORD_POLICY, passwordProblems } from '../../../lib/password-policy.ts'
+import { passwordHint, passwordProblems } from '../../../lib/password-policy.ts'
 
 export function RegisterPage() {
   const { register } = useAuth()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { error, busy, onSubmit } = useAuthForm((form) => register({ username, password, email: String(form.get('email')) }))
   const issues = fieldIssues(error)
   const problems = password ? passwordProblems(password, username) : []
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault()
-    const form = new FormData(event.currentTarget)
-    setBusy(true)
-    setError(undefined)
-    try {
-      await register({ username, password, email: String(form.get('email')) })
-    } catch (failure) {
-      setError(failure)
-      setBusy(false)
-    }
-  }
-
   return (
     <AuthCard title="Create your account" footer={<>Already have one? <Link to="/sign-in">Sign in</Link></>}>
-      <form onSubmit={(event) => void onSubmit(event)} className="auth-form" noValidate>
+      <form onSubmit={onSubmit} className="auth-form" noValidate>
         <TextField
           label="Username"
           name="username"
@@ -50,7 +37,7 @@ export function RegisterPage() {
           required
           value={password}
           onChange={(event) => setPassword(event.target.value)}
-          hint={problems.length > 0 ? `Still needed: ${problems.join(', ')}.` : PASSWORD_POLICY}
+          hint={passwordHint(problems)}
           error={issues.password}
         />
         <ErrorSummary error={error} />

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react'
 import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
-import { PASSWORD_POLICY, passwordProblems } from '../../../lib/password-policy.ts'
+import { passwordHint, passwordProblems } from '../../../lib/password-policy.ts'
 import { useChangePassword } from '../api/settings-api.ts'
 
 /** Change the password; the server then ends every other session of the account. */
@@ -42,7 +42,7 @@ export function PasswordForm({ username }: { username: string }) {
           required
           value={next}
           onChange={(event) => setNext(event.target.value)}
-          hint={problems.length > 0 ? `Still needed: ${problems.join(', ')}.` : `${PASSWORD_POLICY} Your other sessions end when it changes.`}
+          hint={passwordHint(problems, 'Your other sessions end when it changes.')}
           error={issues.new_password}
         />
         <ErrorSummary error={change.error} />
