@@ -59,6 +59,16 @@ describe.each(DIALECTS)('WebSocket actions and abuse on %s', (dialect) => {
     expect(sequenced[superseded + 1]).toMatchObject({ type: 'message.created', message: { content: 'Rephrased question' } })
     // The model saw only the edited turn, not the replaced ones.
     expect(upstream.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'Rephrased question' }])
+
+    // A late retry of a send that was since edited away is still a duplicate: accepted, nothing stored or asked.
+    const requestsBefore = upstream.requests.length
+    client.send({ type: 'send', conversation_id: conversationId, client_message_id: '2', content: 'Second question' })
+    expect(await client.next((f) => f.type === 'accepted' && f.client_message_id === '2' && f.duplicate === true)).toBeDefined()
+    client.send({ type: 'ping' })
+    await client.nextOfType('pong')
+    expect(client.frames.filter((f) => f.type === 'error')).toEqual([])
+    expect((await history(user.headers, conversationId)).map((m) => m.content)).toEqual(['Rephrased question', 'Edited reply.'])
+    expect(upstream.requests).toHaveLength(requestsBefore)
     client.close()
   })
 

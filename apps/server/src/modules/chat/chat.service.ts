@@ -100,10 +100,14 @@ export function createChatService(deps: ChatServiceDeps) {
     return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
   }
 
-  /** The reply to a user message; a repeat of a message still being answered gets the reply in progress. */
-  async function replyTo(userMessageId: string): Promise<Message> {
-    const reply = await repo.findReplyTo(db, userMessageId)
-    if (!reply) throw new AppError('conflict', 'This message is still being answered')
+  /**
+   * The reply to a user message sent again: the reply in progress while it is being answered, and the answer it
+   * had when the message has since been edited away (the retry changes nothing either way).
+   */
+  async function replyTo(userMessage: MessageRow): Promise<Message> {
+    const reply = await repo.findReplyTo(db, userMessage.id, { includeSuperseded: userMessage.superseded === 1 })
+    // Unreachable while a message and its reply's row are stored together; kept as a clear answer, not a crash.
+    if (!reply) throw new AppError('conflict', 'This message has no reply yet')
     return repo.toMessage(reply)
   }
 
@@ -208,7 +212,7 @@ export function createChatService(deps: ChatServiceDeps) {
       assertModel(options.model)
       if (found.duplicateId) {
         const existing = await repo.findMessage(db, found.duplicateId)
-        if (existing) return { user_message: repo.toMessage(existing), assistant_message: await replyTo(existing.id), duplicate: true }
+        if (existing) return { user_message: repo.toMessage(existing), assistant_message: await replyTo(existing), duplicate: true }
       }
       const { conversation } = found
       const admitted = await guard.admitMessage(principal, content)
