@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets]`
+ * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets] [--steps=200,400]`
  *
  * Starts a fake OpenAI-compatible upstream and the real Parley server as child processes on 127.0.0.1
  * (temporary data dir; SQLite, or with `--postgres` a throwaway database on postgres://postgres@127.0.0.1:5432),
@@ -45,6 +45,9 @@ function parseArgs(argv: string[]) {
   for (const flag of flags) if (!known.has(flag)) throw new Error(`Unknown flag ${flag} (see bench/run.ts)`)
   const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',')
   for (const id of only ?? []) if (!SCENARIOS.includes(id as ScenarioId)) throw new Error(`Unknown scenario ${id}; one of ${SCENARIOS.join(', ')}`)
+  // Capacity steps to try instead of the default ramp (to look at one load level, e.g. with --cpu-prof).
+  const steps = argv.find((arg) => arg.startsWith('--steps='))?.slice('--steps='.length).split(',').map(Number)
+  if (steps?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--steps takes positive whole numbers, e.g. --steps=200,400')
   return {
     help: flags.has('--help'),
     quick: flags.has('--quick'),
@@ -52,6 +55,7 @@ function parseArgs(argv: string[]) {
     pin: !flags.has('--no-pin'),
     cpuProfile: flags.has('--cpu-prof'),
     scenarios: (only as ScenarioId[] | undefined) ?? [...SCENARIOS],
+    capacitySteps: steps,
   }
 }
 
@@ -89,7 +93,7 @@ async function signInUsers(rest: ReturnType<typeof createRestClient>, count: num
 async function main() {
   const args = parseArgs(process.argv.slice(2))
   if (args.help) {
-    log('usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=' + SCENARIOS.join(',') + ']')
+    log('usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=' + SCENARIOS.join(',') + '] [--steps=200,400]')
     return
   }
   const startedAt = new Date().toISOString()
@@ -126,7 +130,7 @@ async function main() {
         server = await startServer()
         log(`Server restarted for a clean memory baseline (pid ${server.pid}).`)
       }
-      const context: BenchContext = { quick: args.quick, placement, server, upstream, rest: createRestClient(server.httpUrl), users, log }
+      const context: BenchContext = { quick: args.quick, capacitySteps: args.capacitySteps, placement, server, upstream, rest: createRestClient(server.httpUrl), users, log }
       log(`▶ ${id}`)
       const started = Date.now()
       const current = server

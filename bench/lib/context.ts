@@ -10,6 +10,8 @@ export interface BenchUser {
 /** What every scenario gets: the running processes, signed-in users and the run's size. */
 export interface BenchContext {
   quick: boolean
+  /** Capacity steps chosen on the command line, instead of the default ramp. */
+  capacitySteps?: number[] | undefined
   placement: Placement
   server: ServerProcess
   upstream: UpstreamProcess

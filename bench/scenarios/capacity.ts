@@ -33,7 +33,7 @@ export interface CapacityStep {
 }
 
 export async function capacity(context: BenchContext): Promise<ScenarioResult> {
-  const steps = context.quick ? [25, 50] : [25, 50, 100, 200, 400, 600, 800]
+  const steps = context.capacitySteps ?? (context.quick ? [25, 50] : [25, 50, 100, 200, 400, 600, 800])
   const stepSeconds = context.quick ? 5 : 15
   const spec: StreamSpec = { tokens: context.quick ? 50 : 100, rate: RATE, ttftMs: 0 }
   const replyMs = (spec.tokens / RATE) * 1000
@@ -131,7 +131,7 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
       )
       // Let the last replies end and the server settle before the next step.
       await sleep(1_000)
-      if (!step.sustained) break
+      if (!step.sustained && !context.capacitySteps) break
     }
   } finally {
     clientDelay.disable()
