@@ -27,22 +27,21 @@ export function createTiming(clock: () => ReturnType<typeof manualClock>) {
         modelId: model.modelId,
         contextTokens: model.contextTokens,
         countTokens: (text) => model.countTokens(text),
-        async *stream(request, signal) {
+        async generate(request, signal, onText) {
           let step: Step | undefined
-          for await (const part of model.stream(request, signal)) {
-            if (part.type === 'text-delta' && !step) {
+          const finish = await model.generate(request, signal, (delta) => {
+            if (!step) {
               step = steps.shift() ?? { ttftMs: 0, restMs: 0 }
               clock().advance(step.ttftMs)
             }
-            if (part.type === 'finish') clock().advance(step?.restMs ?? 0)
-            yield part
-            // Code after `yield` runs when the consumer asks for the next part: it has handled this one.
-            if (part.type === 'text-delta') {
-              const waiters = deltaWaiters
-              deltaWaiters = []
-              for (const wake of waiters) wake()
-            }
-          }
+            onText(delta)
+            // The reply has handled this text by the time its listener returns.
+            const waiters = deltaWaiters
+            deltaWaiters = []
+            for (const wake of waiters) wake()
+          })
+          clock().advance(step?.restMs ?? 0)
+          return finish
         },
       }
     },

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { AggregateModelError, type FallbackStreamPart, streamWithFallback } from './fallback.ts'
-import { type ChatModel, ModelError, type ModelStreamPart } from './types.ts'
+import { AggregateModelError, type FallbackAttempt, generateWithFallback } from './fallback.ts'
+import { type ChatModel, type FinishReason, ModelError, type Usage } from './types.ts'
 
-type Script = (signal: AbortSignal) => AsyncGenerator<ModelStreamPart>
+/** What a scripted model produces, in order; what a run observed, in order (`model` when one starts answering). */
+type ScriptPart = { type: 'text-delta'; delta: string } | { type: 'finish'; finishReason: FinishReason; usage: Usage }
+type Observed = ScriptPart | { type: 'model'; model: ChatModel; failedBefore: FallbackAttempt[] }
+type Script = (signal: AbortSignal) => AsyncGenerator<ScriptPart>
 
-/** A test double of the provider interface: runs `script`, counting calls and keeping each call's signal. */
+/** A test double of the provider interface: plays `script`, counting calls and keeping each call's signal. */
 function fakeModel(modelId: string, script: Script) {
   const signals: AbortSignal[] = []
   const model: ChatModel & { signals: AbortSignal[] } = {
@@ -13,16 +16,20 @@ function fakeModel(modelId: string, script: Script) {
     contextTokens: 4096,
     countTokens: (text) => text.length,
     signals,
-    stream: (_request, signal) => {
+    async generate(_request, signal, onText) {
       signals.push(signal)
-      return script(signal)
+      for await (const part of script(signal)) {
+        if (part.type === 'finish') return { finishReason: part.finishReason, usage: part.usage }
+        onText(part.delta)
+      }
+      return { finishReason: 'other' }
     },
   }
   return model
 }
 
-const FINISH: ModelStreamPart = { type: 'finish', finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 2 } }
-const delta = (text: string): ModelStreamPart => ({ type: 'text-delta', delta: text })
+const FINISH: ScriptPart = { type: 'finish', finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 2 } }
+const delta = (text: string): ScriptPart => ({ type: 'text-delta', delta: text })
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const replies = (...chunks: string[]): Script =>
@@ -48,9 +55,15 @@ const OPTIONS = { firstTokenTimeoutMs: 1000 }
 const REQUEST = { messages: [{ role: 'user' as const, content: 'Hi' }] }
 
 async function run(models: ChatModel[], signal = new AbortController().signal) {
-  const parts: FallbackStreamPart[] = []
+  const parts: Observed[] = []
   try {
-    for await (const part of streamWithFallback(models, REQUEST, signal, OPTIONS)) parts.push(part)
+    const finish = await generateWithFallback(models, REQUEST, signal, {
+      ...OPTIONS,
+      // A copy: the list of failures as it was when this model started.
+      onModel: (model, failedBefore) => parts.push({ type: 'model', model, failedBefore: [...failedBefore] }),
+      onText: (text) => parts.push(delta(text)),
+    })
+    parts.push({ type: 'finish', finishReason: finish.finishReason, usage: finish.usage! })
     return { parts, error: undefined }
   } catch (error) {
     return { parts, error: error as ModelError }
@@ -61,7 +74,7 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-describe('streamWithFallback', () => {
+describe('generateWithFallback', () => {
   it('streams from the first model when it answers, naming it with no failures', async () => {
     const primary = fakeModel('primary', replies('Hi', '!'))
     const { parts, error } = await run([primary, fakeModel('backup', replies('unused'))])

@@ -1,23 +1,29 @@
-import { type ChatModel, type ChatModelRequest, ModelError, type ModelStreamPart } from './types.ts'
+import { type ChatModel, type ChatModelRequest, type ModelFinish, ModelError, type TextListener } from './types.ts'
 
 export interface FallbackAttempt {
   model: ChatModel
   error: ModelError
 }
 
-export type FallbackStreamPart = ModelStreamPart | { type: 'model'; model: ChatModel; failedBefore: FallbackAttempt[] }
+export interface FallbackOptions {
+  firstTokenTimeoutMs: number
+  /** Told which model answers (and which failed before it) at its first text, or as it finishes without any. */
+  onModel?: ((model: ChatModel, failedBefore: readonly FallbackAttempt[]) => void) | undefined
+  onText: TextListener
+}
 
 /**
- * Streams from the first model that produces a first token within `firstTokenTimeoutMs`. A model that fails
+ * Generates with the first model that produces a first token within `firstTokenTimeoutMs`. A model that fails
  * before its first token hands over to the next; once text has flowed, a failure is final (a reply is never
- * stitched together from two models). The first part yielded names the model that answers.
+ * stitched together from two models).
  */
-export async function* streamWithFallback(
+export async function generateWithFallback(
   models: readonly ChatModel[],
   request: ChatModelRequest,
   signal: AbortSignal,
-  options: { firstTokenTimeoutMs: number },
-): AsyncGenerator<FallbackStreamPart> {
+  options: FallbackOptions,
+): Promise<ModelFinish> {
+  const { onText, onModel } = options
   const failed: FallbackAttempt[] = []
   for (const model of models) {
     if (signal.aborted) throw new ModelError('aborted', 'Generation was stopped')
@@ -26,19 +32,19 @@ export async function* streamWithFallback(
     signal.addEventListener('abort', forward, { once: true })
     const timer = setTimeout(() => attempt.abort(new ModelError('timeout', `${model.provider}/${model.modelId} gave no first token in time`)), options.firstTokenTimeoutMs)
     let started = false
-    try {
-      for await (const part of model.stream(request, attempt.signal)) {
-        if (!started) {
-          started = true
-          clearTimeout(timer)
-          yield { type: 'model', model, failedBefore: failed }
-        }
-        yield part
-      }
-      if (!started) yield { type: 'model', model, failedBefore: failed }
-      return
-    } catch (error) {
+    const start = () => {
+      started = true
       clearTimeout(timer)
+      onModel?.(model, failed)
+    }
+    try {
+      const finish = await model.generate(request, attempt.signal, (delta) => {
+        if (!started) start()
+        onText(delta)
+      })
+      if (!started) start()
+      return finish
+    } catch (error) {
       const reason = attempt.signal.reason
       const classified = signal.aborted
         ? new ModelError('aborted', 'Generation was stopped', { cause: error })

@@ -52,10 +52,7 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
       modelId: id,
       contextTokens: 2048,
       countTokens: estimateTokens,
-      // eslint-disable-next-line require-yield -- it fails before producing anything
-      async *stream() {
-        throw new ModelError('unavailable', reason, { cause: error })
-      },
+      generate: () => Promise.reject(new ModelError('unavailable', reason, { cause: error })),
     }
     idOf.set(model, id)
     return model

@@ -17,17 +17,26 @@ export interface Usage {
 
 export type FinishReason = 'stop' | 'length' | 'abort' | 'error' | 'other'
 
-/** What a model stream yields: text as it is generated, then exactly one `finish`. */
-export type ModelStreamPart =
-  | { type: 'text-delta'; delta: string }
-  | { type: 'finish'; finishReason: FinishReason; usage: Usage }
+/** How a generation ended; `usage` when the provider reported it (or it could be counted). */
+export interface ModelFinish {
+  finishReason: FinishReason
+  usage?: Usage | undefined
+}
+
+/** Receives each piece of generated text, synchronously and in order. */
+export type TextListener = (delta: string) => void
 
 /** The one interface every provider implements. */
 export interface ChatModel {
   readonly provider: string
   readonly modelId: string
-  /** Streams a reply; stops promptly when `signal` aborts. Throws `ModelError` when the provider fails. */
-  stream(request: ChatModelRequest, signal: AbortSignal): AsyncIterable<ModelStreamPart>
+  /**
+   * Generates a reply: each piece of text goes to `onText` as it arrives, and the promise resolves when the
+   * reply is finished. A plain callback rather than an async iterator: a token then costs a function call, not
+   * a chain of promises per layer (the token path is the platform's hottest). Stops promptly when `signal`
+   * aborts, rejecting with an `aborted` ModelError; rejects with a `ModelError` when the provider fails.
+   */
+  generate(request: ChatModelRequest, signal: AbortSignal, onText: TextListener): Promise<ModelFinish>
   /** Counts tokens with the model's tokenizer (an estimate where the provider has none locally). */
   countTokens(text: string): number
   /** Context window in tokens, for budgeting history. */

@@ -1,5 +1,5 @@
 import { APICallError, type LanguageModelV3, type LanguageModelV3Prompt, type LanguageModelV3StreamPart } from '@ai-sdk/provider'
-import { type ChatModel, type ChatTurn, type FinishReason, ModelError, estimateTokens } from '../types.ts'
+import { type ChatModel, type ChatTurn, type FinishReason, ModelError, type ModelFinish, estimateTokens } from '../types.ts'
 
 const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', error: 'error' }
 
@@ -23,7 +23,7 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
     modelId,
     contextTokens,
     countTokens: estimateTokens,
-    async *stream(request, signal) {
+    async generate(request, signal, onText) {
       const failed = (error: unknown) => (signal.aborted ? new ModelError('aborted', 'Generation was stopped', { cause: error }) : toModelError(error))
       let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart>
       try {
@@ -39,6 +39,7 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
       const cancel = () => void reader.cancel().catch(() => {})
       signal.addEventListener('abort', cancel, { once: true })
       let completion = ''
+      let finish: ModelFinish = { finishReason: 'other' }
       try {
         for (;;) {
           let chunk: Awaited<ReturnType<typeof reader.read>>
@@ -48,18 +49,17 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
             throw failed(error)
           }
           if (signal.aborted) throw new ModelError('aborted', 'Generation was stopped')
-          if (chunk.done) return
+          if (chunk.done) return finish
           const part = chunk.value
           if (part.type === 'text-delta') {
             if (part.delta.length === 0) continue
             completion += part.delta
-            yield { type: 'text-delta', delta: part.delta }
+            onText(part.delta)
           } else if (part.type === 'error') {
             throw failed(part.error)
           } else if (part.type === 'finish') {
             const prompt = request.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0)
-            yield {
-              type: 'finish',
+            finish = {
               finishReason: FINISH[part.finishReason.unified] ?? 'other',
               usage: {
                 promptTokens: part.usage.inputTokens.total ?? prompt,

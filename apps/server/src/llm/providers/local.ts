@@ -44,13 +44,15 @@ export async function createLocalModel(settings: LocalModelSettings): Promise<Ch
     modelId: settings.id,
     contextTokens: local.contextSize,
     countTokens: (text) => local.countTokens(text),
-    async *stream(request, signal) {
+    async generate(request, signal, onText) {
       const options = request.maxOutputTokens ? { maxTokens: request.maxOutputTokens } : {}
       for await (const part of local.stream(request.messages, signal, options)) {
+        if (part.type === 'text-delta') onText(part.delta)
         // Our contract: a stopped generation ends with an `aborted` error, as remote providers do.
-        if (part.type === 'finish' && part.finishReason === 'abort') throw new ModelError('aborted', 'Generation was stopped')
-        yield part
+        else if (part.finishReason === 'abort') throw new ModelError('aborted', 'Generation was stopped')
+        else return { finishReason: part.finishReason, usage: part.usage }
       }
+      return { finishReason: 'other' }
     },
     close: () => local.dispose(),
   }

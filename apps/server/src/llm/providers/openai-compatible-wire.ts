@@ -2,13 +2,12 @@ import { createParser } from 'eventsource-parser'
 import { type FinishReason, ModelError } from '../types.ts'
 
 /**
- * Reads the SSE body of a streamed chat completion as it arrives: `feed` text, then take `deltas` (cleared by
- * the caller once yielded). A chunk that fails the reply is kept in `failure`, to be raised after the text that
- * came before it, as it would be had it arrived in a later packet.
+ * Reads the SSE body of a streamed chat completion as it arrives: `feed` it text, and each delta goes to
+ * `onDelta` at once. A chunk that fails the reply is kept in `failure` (nothing after it is read), to be raised
+ * after the text that came before it, as it would be had it arrived in a later packet.
  */
-export function createReplyReader() {
+export function createReplyReader(onDelta: (delta: string) => void) {
   const reply = {
-    deltas: [] as string[],
     failure: undefined as unknown,
     /** `[DONE]` arrived; the reply is complete. */
     done: false,
@@ -24,15 +23,17 @@ export function createReplyReader() {
         reply.done = true
         return
       }
+      let chunk: ChunkContent
       try {
-        const chunk = readChunk(data, event)
-        if (chunk.delta !== undefined) reply.deltas.push(chunk.delta)
-        reply.finishReason = chunk.finishReason ?? reply.finishReason
-        reply.promptTokens = chunk.promptTokens ?? reply.promptTokens
-        reply.completionTokens = chunk.completionTokens ?? reply.completionTokens
+        chunk = readChunk(data, event)
       } catch (error) {
         reply.failure = error
+        return
       }
+      if (chunk.delta !== undefined) onDelta(chunk.delta)
+      reply.finishReason = chunk.finishReason ?? reply.finishReason
+      reply.promptTokens = chunk.promptTokens ?? reply.promptTokens
+      reply.completionTokens = chunk.completionTokens ?? reply.completionTokens
     },
   })
   return reply

@@ -39,7 +39,7 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
     countTokens: estimateTokens,
     // By shutdown every reply has stopped; a stream still open must not hold it up.
     close: async () => (settings.dispatcher ? undefined : dispatcher.destroy()),
-    async *stream(chat, signal) {
+    async generate(chat, signal, onText) {
       const stopped = (cause?: unknown) => new ModelError('aborted', 'Generation was stopped', { cause })
       const failed = (error: unknown, doing: string) => (signal.aborted ? stopped(error) : toModelError(error, doing, redact))
       let response: Dispatcher.ResponseData
@@ -57,37 +57,23 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
         throw new ModelError(kind, redact(`Provider answered ${statusCode}: ${message}`))
       }
 
-      const reply = createReplyReader()
       let completion = ''
-      let complete = false
-      body.setEncoding('utf8')
-      try {
-        // Kept open on `break` at `[DONE]`, so the `finally` can drain the rest and the connection is reused.
-        for await (const text of body.iterator({ destroyOnReturn: false }) as AsyncIterable<string>) {
-          if (signal.aborted) throw stopped()
-          reply.feed(text)
-          for (const delta of reply.deltas) {
-            completion += delta
-            yield { type: 'text-delta', delta }
-          }
-          reply.deltas.length = 0
-          if (reply.failure) throw reply.failure
-          if (reply.done) break
-        }
-        complete = true
-      } catch (error) {
+      const reply = createReplyReader((delta) => {
+        if (signal.aborted) return // the rest of a chunk that arrived with the stop
+        completion += delta
+        onText(delta)
+      })
+      await readBody(body, (text) => {
+        reply.feed(text)
+        if (reply.failure) throw reply.failure
+        return reply.done
+      }).catch((error: unknown) => {
         throw failed(error, 'Provider stream broke')
-      } finally {
-        // A read reply leaves its connection for the next; anything else (a failure, an abort, the caller
-        // stopping early) closes the upstream request.
-        if (complete) body.dump({ limit: DRAIN_LIMIT }).catch(() => {})
-        else body.on('error', () => {}).destroy()
-      }
+      })
       if (signal.aborted) throw stopped()
       // A stream that just ends after its finish reason is complete; one that ends before it was cut off.
       if (!reply.done && !reply.finishReason) throw new ModelError('unavailable', 'Provider ended the stream before finishing')
-      yield {
-        type: 'finish',
+      return {
         finishReason: reply.finishReason ?? 'other',
         usage: {
           promptTokens: reply.promptTokens ?? chat.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0),
@@ -96,6 +82,41 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
       }
     },
   }
+}
+
+/**
+ * Hands a response body's text to `onText` as it arrives (`data` events: no promise per chunk), until
+ * `onText` returns true (the reply is complete: the rest is drained so the connection is reused) or the body
+ * ends. Rejects when the body breaks or `onText` throws; the upstream request is then closed.
+ */
+function readBody(body: Dispatcher.ResponseData['body'], onText: (text: string) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const settle = (error?: unknown) => {
+      if (settled) return
+      settled = true
+      body.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose)
+      if (error === undefined) {
+        body.dump({ limit: DRAIN_LIMIT }).catch(() => {})
+        resolve()
+      } else {
+        body.on('error', () => {}).destroy()
+        reject(error)
+      }
+    }
+    const onData = (text: string) => {
+      try {
+        if (onText(text)) settle()
+      } catch (error) {
+        settle(error)
+      }
+    }
+    const onEnd = () => settle()
+    // Closed without ending: the connection broke (an abort arrives as an `error` first).
+    const onClose = () => settle(new Error('the response ended early'))
+    body.setEncoding('utf8')
+    body.on('data', onData).on('end', onEnd).on('error', settle).on('close', onClose)
+  })
 }
 
 /** The chat-completions request body: plain-string contents, usage reported in the stream. */

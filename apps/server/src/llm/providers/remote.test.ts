@@ -3,7 +3,8 @@ import { type AnthropicRequest, startFakeAnthropic } from '../../../test/fake-an
 import { type GeminiRequest, startFakeGoogle } from '../../../test/fake-google.ts'
 import { type RecordedRequest, startFakeOpenAI } from '../../../test/fake-openai.ts'
 import type { FakeServer } from '../../../test/fake-server.ts'
-import { type ChatModel, type ChatModelRequest, ModelError, type ModelStreamPart } from '../types.ts'
+import { type CallPart, recordCall } from '../../../test/model-calls.ts'
+import { type ChatModel, type ChatModelRequest, ModelError } from '../types.ts'
 import { type RemoteModelSettings, createRemoteModel } from './remote.ts'
 
 /** What a request carried, read the vendor's way, so one set of assertions covers every provider. */
@@ -62,9 +63,9 @@ const REQUEST: ChatModelRequest = {
   ],
 }
 
-async function collect(model: ChatModel, signal = new AbortController().signal): Promise<ModelStreamPart[]> {
-  const parts: ModelStreamPart[] = []
-  for await (const part of model.stream(REQUEST, signal)) parts.push(part)
+async function collect(model: ChatModel): Promise<CallPart[]> {
+  const { parts, error } = await recordCall(model, REQUEST)
+  if (error) throw error
   return parts
 }
 
@@ -126,17 +127,18 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
   it('stops promptly when aborted mid-stream and closes the upstream connection', async () => {
     fake.set({ kind: 'gated', chunks: ['Hel', 'lo'], rest: [' there'] })
     const controller = new AbortController()
-    const stream = model.stream(REQUEST, controller.signal)[Symbol.asyncIterator]()
-    expect(await stream.next()).toEqual({ done: false, value: { type: 'text-delta', delta: 'Hel' } })
+    let firstText = () => {}
+    const started = new Promise<void>((resolve) => (firstText = resolve))
+    const call = recordCall(model, REQUEST, controller.signal, firstText)
+    await started
     expect(fake.openStreams()).toBe(1)
 
     const abortedAt = performance.now()
     controller.abort()
-    const error = await failure(
-      (async () => {
-        for (let next = await stream.next(); !next.done; next = await stream.next()) expect(next.value.type).toBe('text-delta')
-      })(),
-    )
+    const { parts, error } = await call
+    // What was sent before the gate may have arrived; nothing after it, and no finish.
+    expect(['Hel', 'Hello']).toContain(parts.map((part) => (part.type === 'text-delta' ? part.delta : '[finish]')).join(''))
+    if (!error) throw new Error('the call did not fail')
     expect(error.kind).toBe('aborted')
     expect(performance.now() - abortedAt).toBeLessThan(1000)
     await vi.waitFor(() => expect(fake.openStreams()).toBe(0), { timeout: 1000 })

@@ -20,7 +20,10 @@ describe('conversation hub', () => {
     const { hub, saved } = hubWith({ c1: 41 })
     await hub.acquire('c1')
     expect(hub.publish('c1', delta('a')).seq).toBe(42)
-    expect(hub.publish('c1', delta('b')).seq).toBe(43)
+    const held = hub.publish('c1', delta('b "quoted"'))
+    expect(held.seq).toBe(43)
+    // Sockets receive the event with its conversation and sequence number, as one JSON text.
+    expect(held.json).toBe(JSON.stringify({ ...delta('b "quoted"'), conversation_id: 'c1', seq: 43 }))
     expect(saved).toEqual([])
     hub.release('c1')
     await Promise.resolve()

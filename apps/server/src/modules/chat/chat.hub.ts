@@ -33,6 +33,8 @@ interface Channel {
   lastActivity: number
   /** Replies being generated; a channel is never evicted while one runs. */
   active: number
+  /** `,"conversation_id":…,"seq":` — what every event's JSON gets before its sequence number. */
+  idField: string
 }
 
 /** Carries a conversation's events to the other replicas (Redis pub/sub); absent on a single instance. */
@@ -74,7 +76,17 @@ export function createConversationHub(deps: HubDeps) {
     let pending = opening.get(conversationId)
     if (!pending) {
       pending = deps.loadLastSeq(conversationId).then((seq) => {
-        const channel: Channel = { seq, persistedSeq: seq, buffer: [], head: 0, bufferedBytes: 0, listeners: new Set(), lastActivity: deps.now(), active: 0 }
+        const channel: Channel = {
+          seq,
+          persistedSeq: seq,
+          buffer: [],
+          head: 0,
+          bufferedBytes: 0,
+          listeners: new Set(),
+          lastActivity: deps.now(),
+          active: 0,
+          idField: `,"conversation_id":${JSON.stringify(conversationId)},"seq":`,
+        }
         channels.set(conversationId, channel)
         deps.relay?.follow(conversationId)
         opening.delete(conversationId)
@@ -130,15 +142,17 @@ export function createConversationHub(deps: HubDeps) {
     },
 
     /** Assigns the next sequence number and delivers the event; the conversation must be acquired. */
-    publish(conversationId: string, event: ChatEvent): SequencedEvent {
+    publish(conversationId: string, event: ChatEvent): HeldEvent {
       const channel = channels.get(conversationId)
       if (!channel) throw new Error(`conversation ${conversationId} is not open for publishing`)
       channel.seq += 1
-      const sequenced = { ...event, conversation_id: conversationId, seq: channel.seq } as SequencedEvent
-      const held = { seq: channel.seq, json: JSON.stringify(sequenced) }
+      // The event's JSON with `conversation_id` and `seq` appended: the same object as spreading them in, without
+      // a copy of the event per token.
+      const json = JSON.stringify(event)
+      const held = { seq: channel.seq, json: `${json.slice(0, -1)}${channel.idField}${channel.seq}}` }
       deliver(channel, held)
       deps.relay?.publish(conversationId, held)
-      return sequenced
+      return held
     },
 
     /** An event another replica published: delivered here once, in order, to this replica's listeners. */

@@ -1,6 +1,6 @@
 import type { ChatEvent, Message } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
-import { AggregateModelError, streamWithFallback } from '../../llm/fallback.ts'
+import { AggregateModelError, generateWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
@@ -225,19 +225,21 @@ export function createReplyRunner(deps: ReplyDeps) {
     try {
       const context = await buildContext(conversation, answering)
       startedMs = runtime.now().getTime()
-      for await (const part of streamWithFallback(chain, { messages: context }, session.signal, { firstTokenTimeoutMs })) {
-        if (part.type === 'model') {
-          answering = part.model
-          fellBack = part.failedBefore.length > 0
-        } else if (part.type === 'text-delta') {
+      // Each token is a plain callback from the provider's socket to the hub: no promise per token.
+      const finish = await generateWithFallback(chain, { messages: context }, session.signal, {
+        firstTokenTimeoutMs,
+        onModel: (model, failedBefore) => {
+          answering = model
+          fellBack = failedBefore.length > 0
+        },
+        onText: (delta) => {
           firstTokenMs ??= runtime.now().getTime() - startedMs
-          text += part.delta
-          session.emit({ type: 'reply.delta', message_id: placeholder.id, text: part.delta })
-        } else {
-          usage = part.usage
-          finishReason = part.finishReason === 'length' ? 'length' : part.finishReason === 'stop' ? 'stop' : 'other'
-        }
-      }
+          text += delta
+          session.emit({ type: 'reply.delta', message_id: placeholder.id, text: delta })
+        },
+      })
+      usage = finish.usage
+      finishReason = finish.finishReason === 'length' ? 'length' : finish.finishReason === 'stop' ? 'stop' : 'other'
     } catch (error) {
       if (!(error instanceof ModelError)) throw error
       if (error.kind !== 'aborted') {
