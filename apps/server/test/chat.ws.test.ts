@@ -55,6 +55,9 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
     expect(client.frames.find((f) => f.type === 'accepted')).toMatchObject({ client_message_id: 'c-1', duplicate: false })
     const history = (await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })).json()
     expect(history.map((m: { content: string }) => m.content)).toEqual(['Hi', REPLY.join('')])
+    // The reply's last sequence number was stored with it, before the client saw it: a restart continues after it.
+    const stored = await t.database.db.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow()
+    expect(stored.last_seq).toBe(events.at(-1)!.seq)
     client.close()
   })
 

@@ -57,5 +57,10 @@ export class ModelError extends Error {
 
 /** Rough token estimate (~4 characters per token in English) for providers without a local tokenizer. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4)
+  return estimateTokensOfLength(text.length)
+}
+
+/** `estimateTokens` of a text known only by its length (a stream's text is counted, not kept). */
+export function estimateTokensOfLength(length: number): number {
+  return Math.ceil(length / 4)
 }

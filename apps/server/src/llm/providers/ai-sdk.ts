@@ -1,5 +1,5 @@
 import { APICallError, type LanguageModelV3, type LanguageModelV3Prompt, type LanguageModelV3StreamPart } from '@ai-sdk/provider'
-import { type ChatModel, type ChatTurn, type FinishReason, ModelError, type ModelFinish, estimateTokens } from '../types.ts'
+import { type ChatModel, type ChatTurn, type FinishReason, ModelError, type ModelFinish, estimateTokens, estimateTokensOfLength } from '../types.ts'
 
 const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', error: 'error' }
 
@@ -38,7 +38,7 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
       }
       const cancel = () => void reader.cancel().catch(() => {})
       signal.addEventListener('abort', cancel, { once: true })
-      let completion = ''
+      let completionLength = 0
       let finish: ModelFinish = { finishReason: 'other' }
       try {
         for (;;) {
@@ -53,7 +53,7 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
           const part = chunk.value
           if (part.type === 'text-delta') {
             if (part.delta.length === 0) continue
-            completion += part.delta
+            completionLength += part.delta.length
             onText(part.delta)
           } else if (part.type === 'error') {
             throw failed(part.error)
@@ -63,7 +63,7 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
               finishReason: FINISH[part.finishReason.unified] ?? 'other',
               usage: {
                 promptTokens: part.usage.inputTokens.total ?? prompt,
-                completionTokens: part.usage.outputTokens.total ?? estimateTokens(completion),
+                completionTokens: part.usage.outputTokens.total ?? estimateTokensOfLength(completionLength),
               },
             }
           }

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request } from 'undici'
-import { type ChatModel, type ChatModelRequest, ModelError, estimateTokens } from '../types.ts'
+import { type ChatModel, type ChatModelRequest, ModelError, estimateTokens, estimateTokensOfLength } from '../types.ts'
 import { createReplyReader, errorBodyMessage } from './openai-compatible-wire.ts'
 
 export interface OpenAICompatibleSettings {
@@ -57,10 +57,10 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
         throw new ModelError(kind, redact(`Provider answered ${statusCode}: ${message}`))
       }
 
-      let completion = ''
+      let completionLength = 0
       const reply = createReplyReader((delta) => {
         if (signal.aborted) return // the rest of a chunk that arrived with the stop
-        completion += delta
+        completionLength += delta.length
         onText(delta)
       })
       await readBody(body, (text) => {
@@ -77,7 +77,7 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
         finishReason: reply.finishReason ?? 'other',
         usage: {
           promptTokens: reply.promptTokens ?? chat.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0),
-          completionTokens: reply.completionTokens ?? estimateTokens(completion),
+          completionTokens: reply.completionTokens ?? estimateTokensOfLength(completionLength),
         },
       }
     },

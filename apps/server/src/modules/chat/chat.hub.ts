@@ -1,10 +1,7 @@
 import type { ChatEvent, SequencedEvent } from '@parley/protocol'
+import { ReplayLog } from './chat.replay-log.ts'
 
-/**
- * An event as sockets receive it: its JSON, serialised once however many sockets receive it. Only the JSON is
- * held for replay (events live long enough to reach the old generation of the heap; less to hold, fewer and
- * shorter full garbage collections under load).
- */
+/** An event as sockets receive it: its JSON, serialised once however many sockets receive it. */
 export interface HeldEvent {
   seq: number
   json: string
@@ -22,13 +19,8 @@ export interface HubSubscription {
 interface Channel {
   seq: number
   persistedSeq: number
-  /**
-   * Recent events, oldest first, for replay to reconnecting clients: `buffer` from index `head` on, at most
-   * `bufferBytes` of JSON. Dropping the oldest moves `head`; the array is compacted now and then, not per event.
-   */
-  buffer: HeldEvent[]
-  head: number
-  bufferedBytes: number
+  /** Recent events for replay to reconnecting clients. */
+  log: ReplayLog
   listeners: Set<HubListener>
   lastActivity: number
   /** Replies being generated; a channel is never evicted while one runs. */
@@ -61,7 +53,7 @@ export interface HubDeps {
 
 /**
  * Per-conversation event sequencing, fan-out and replay. Publishing is synchronous once a channel is open,
- * so relaying a token costs a counter increment, an array push and the listeners' sends. The sequence number
+ * so relaying a token costs a counter increment, an append to the replay log and the listeners' sends. The sequence number
  * is saved when a reply ends, never per token.
  */
 export function createConversationHub(deps: HubDeps) {
@@ -79,9 +71,7 @@ export function createConversationHub(deps: HubDeps) {
         const channel: Channel = {
           seq,
           persistedSeq: seq,
-          buffer: [],
-          head: 0,
-          bufferedBytes: 0,
+          log: new ReplayLog(bufferBytes),
           listeners: new Set(),
           lastActivity: deps.now(),
           active: 0,
@@ -100,25 +90,13 @@ export function createConversationHub(deps: HubDeps) {
 
   /** Holds an event for replay and delivers it to this replica's listeners. */
   function deliver(channel: Channel, held: HeldEvent) {
-    channel.buffer.push(held)
-    channel.bufferedBytes += held.json.length
-    while (channel.bufferedBytes > bufferBytes && channel.head < channel.buffer.length) channel.bufferedBytes -= channel.buffer[channel.head++]!.json.length
-    if (channel.head > 1024 && channel.head * 2 > channel.buffer.length) {
-      channel.buffer = channel.buffer.slice(channel.head)
-      channel.head = 0
-    }
+    channel.log.append(held.seq, held.json)
     channel.lastActivity = deps.now()
     for (const listener of channel.listeners) listener(held)
   }
 
-  function clearBuffer(channel: Channel) {
-    channel.buffer = []
-    channel.head = 0
-    channel.bufferedBytes = 0
-  }
-
   function persist(conversationId: string, channel: Channel): Promise<void> {
-    if (channel.seq === channel.persistedSeq) return Promise.resolve()
+    if (channel.seq <= channel.persistedSeq) return Promise.resolve()
     const seq = channel.seq
     channel.persistedSeq = seq
     return deps.saveLastSeq(conversationId, seq).catch((error: unknown) => deps.onError?.(error))
@@ -155,12 +133,25 @@ export function createConversationHub(deps: HubDeps) {
       return held
     },
 
+    /** The sequence number the conversation's next event will take (to save it with the write that precedes it). */
+    nextSeq(conversationId: string): number {
+      const channel = channels.get(conversationId)
+      if (!channel) throw new Error(`conversation ${conversationId} is not open for publishing`)
+      return channel.seq + 1
+    },
+
+    /** Someone else saved the sequence number up to `seq` (a reply's finishing write): `release` need not. */
+    markSaved(conversationId: string, seq: number): void {
+      const channel = channels.get(conversationId)
+      if (channel) channel.persistedSeq = Math.max(channel.persistedSeq, seq)
+    },
+
     /** An event another replica published: delivered here once, in order, to this replica's listeners. */
     ingest(event: SequencedEvent): void {
       const channel = channels.get(event.conversation_id)
       if (!channel || event.seq <= channel.seq) return
-      // A gap (this channel opened mid-reply) cannot be replayed from here: later subscribers get `resync`.
-      if (event.seq > channel.seq + 1) clearBuffer(channel)
+      // A gap (this channel opened mid-reply) cannot be replayed from here: the log starts anew after it, and
+      // subscribers from before it get `resync`.
       channel.seq = event.seq
       channel.persistedSeq = Math.max(channel.persistedSeq, event.seq)
       deliver(channel, { seq: event.seq, json: JSON.stringify(event) })
@@ -175,10 +166,10 @@ export function createConversationHub(deps: HubDeps) {
         channel.lastActivity = deps.now()
       }
       if (afterSeq === undefined || afterSeq === channel.seq) return { lastSeq: channel.seq, replay: [], unsubscribe }
-      const oldestHeld = channel.buffer[channel.head]?.seq ?? channel.seq + 1
+      const oldestHeld = channel.log.oldestSeq ?? channel.seq + 1
       // Ahead of us (we restarted) or behind what we still hold: the client reloads over REST.
       if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld) return { lastSeq: channel.seq, replay: 'resync', unsubscribe }
-      return { lastSeq: channel.seq, replay: channel.buffer.slice(channel.head).filter((held) => held.seq > afterSeq), unsubscribe }
+      return { lastSeq: channel.seq, replay: channel.log.after(afterSeq), unsubscribe }
     },
 
     /** Releases idle channels' replay buffers and drops those nobody listens to (saving their sequence number). */
@@ -186,7 +177,7 @@ export function createConversationHub(deps: HubDeps) {
       const cutoff = deps.now() - idleMs
       for (const [conversationId, channel] of channels) {
         if (channel.active > 0 || channel.lastActivity >= cutoff) continue
-        clearBuffer(channel)
+        channel.log.clear()
         if (channel.listeners.size === 0) {
           void persist(conversationId, channel)
           channels.delete(conversationId)

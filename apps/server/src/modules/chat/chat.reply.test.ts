@@ -14,6 +14,7 @@ function runnerWithSlowSave() {
   })
   const deps: ReplyDeps = {
     db: {} as Db,
+    dialect: 'sqlite',
     runtime: { now: () => new Date(0), newId: () => 'id' } as ReplyDeps['runtime'],
     models: {} as ModelRegistry,
     hub,

@@ -1,10 +1,11 @@
 import type { ChatEvent, Message } from '@parley/protocol'
-import type { Db } from '../../db/database.ts'
+import type { Db, Dialect } from '../../db/database.ts'
 import { AggregateModelError, generateWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
+import { TextBuffer } from '../../shared/text-buffer.ts'
 import { REPLY_RESERVE_TOKENS, fitContext } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
 import * as repo from './chat.repo.ts'
@@ -30,6 +31,7 @@ export interface ConversationLock {
 
 export interface ReplyDeps {
   db: Db
+  dialect: Dialect
   runtime: Runtime
   models: ModelRegistry
   hub: ConversationHub
@@ -83,7 +85,7 @@ export interface PlannedReply {
  * (a `streaming` row exists meanwhile, so a crash leaves a visible `interrupted` reply, never a silent gap).
  */
 export function createReplyRunner(deps: ReplyDeps) {
-  const { db, runtime, models, hub, firstTokenTimeoutMs } = deps
+  const { db, dialect, runtime, models, hub, firstTokenTimeoutMs } = deps
   const running = new Map<string, RunningReply>()
   const nowIso = () => runtime.now().toISOString()
 
@@ -193,6 +195,17 @@ export function createReplyRunner(deps: ReplyDeps) {
     }
   }
 
+  /**
+   * Stores how a reply ended, together with the sequence number its last event is about to take: one write per
+   * finished reply, instead of a second one for the sequence number when the conversation is released.
+   */
+  async function storeEnd(conversationId: string, messageId: string, end: repo.ReplyEnd): Promise<MessageRow> {
+    const seq = hub.nextSeq(conversationId)
+    const stored = await repo.finishReply(db, dialect, messageId, end, { conversationId, seq })
+    hub.markSaved(conversationId, seq)
+    return stored
+  }
+
   /** Delivers a planned reply whose row is stored: streams the model's answer, or the notice at once. */
   function run(conversation: ConversationRow, planned: PlannedReply, stored: MessageRow, session: ReplySession): Promise<Message> {
     return planned.modelId === null ? Promise.resolve(deliverNotice(stored, session)) : generate(conversation, planned.modelId, planned.chain, stored, session)
@@ -202,7 +215,7 @@ export function createReplyRunner(deps: ReplyDeps) {
   async function generate(conversation: ConversationRow, modelId: string, chain: ChatModel[], placeholder: MessageRow, session: ReplySession): Promise<Message> {
     session.emit({ type: 'reply.started', message: repo.toMessage(placeholder) })
 
-    let text = ''
+    const text = new TextBuffer()
     let answering = chain[0]!
     let usage: Usage | undefined
     let finishReason: 'stop' | 'length' | 'other' | 'stopped' = 'stop'
@@ -234,7 +247,7 @@ export function createReplyRunner(deps: ReplyDeps) {
         },
         onText: (delta) => {
           firstTokenMs ??= runtime.now().getTime() - startedMs
-          text += delta
+          text.append(delta)
           session.emit({ type: 'reply.delta', message_id: placeholder.id, text: delta })
         },
       })
@@ -243,8 +256,8 @@ export function createReplyRunner(deps: ReplyDeps) {
     } catch (error) {
       if (!(error instanceof ModelError)) throw error
       if (error.kind !== 'aborted') {
-        const failed = await repo.finishMessage(db, placeholder.id, {
-          content: text,
+        const failed = await storeEnd(conversation.id, placeholder.id, {
+          content: text.toString(),
           status: 'failed',
           completed_at: nowIso(),
           error: error instanceof AggregateModelError ? error.message : `${answering.provider}: ${error.message}`,
@@ -256,9 +269,10 @@ export function createReplyRunner(deps: ReplyDeps) {
       }
       finishReason = 'stopped'
     }
-    const completionTokens = usage?.completionTokens ?? answering.countTokens(text)
-    const stored = await repo.finishMessage(db, placeholder.id, {
-      content: text,
+    const content = text.toString()
+    const completionTokens = usage?.completionTokens ?? answering.countTokens(content)
+    const stored = await storeEnd(conversation.id, placeholder.id, {
+      content,
       status: finishReason === 'stopped' ? 'stopped' : 'complete',
       completed_at: nowIso(),
       provider: answering.provider,

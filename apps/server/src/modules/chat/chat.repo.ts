@@ -2,6 +2,7 @@ import type { Conversation, Message, MessageStatus } from '@parley/protocol'
 import { sql } from 'kysely'
 import type { Db, Dialect } from '../../db/database.ts'
 import { containsText } from '../../db/sql-helpers.ts'
+import { groupCommitOf } from '../../db/sqlite-group-commit.ts'
 import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './chat.table.ts'
 
 export function toConversation(row: ConversationRow): Conversation {
@@ -179,14 +180,30 @@ async function appendMessagesInOneStatement(db: Db, conversationId: string, rows
   return stored.rows.sort((a, b) => a.position - b.position)
 }
 
-/** Stores a finished reply and returns it (one statement). */
-export async function finishMessage(
-  db: Db,
-  id: string,
-  changes: Pick<MessagesTable, 'content' | 'status' | 'completed_at'> &
-    Partial<Pick<MessagesTable, 'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'>>,
-): Promise<MessageRow> {
-  return db.updateTable('messages').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+export type ReplyEnd = Pick<MessagesTable, 'content' | 'status' | 'completed_at'> &
+  Partial<Pick<MessagesTable, 'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'>>
+
+/**
+ * Stores a finished reply, and the conversation's sequence number as it will be once the reply's last event is
+ * out, in one write: on PostgreSQL one statement, on SQLite a transaction shared with the other writes of the
+ * same moment. The sequence number only ever moves forward.
+ */
+export async function finishReply(db: Db, dialect: Dialect, id: string, end: ReplyEnd, lastSeq: { conversationId: string; seq: number }): Promise<MessageRow> {
+  const { conversationId, seq } = lastSeq
+  if (dialect === 'postgres') {
+    return db
+      .with('saved_seq', (w) => w.updateTable('conversations').set({ last_seq: seq }).where('id', '=', conversationId).where('last_seq', '<', seq))
+      .updateTable('messages')
+      .set(end)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  }
+  return groupCommitOf(db).run(async (trx) => {
+    const stored = await trx.updateTable('messages').set(end).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await trx.updateTable('conversations').set({ last_seq: seq }).where('id', '=', conversationId).where('last_seq', '<', seq).execute()
+    return stored
+  })
 }
 
 /**
