@@ -52,9 +52,9 @@ export interface HubDeps {
 }
 
 /**
- * Per-conversation event sequencing, fan-out and replay. Publishing is synchronous once a channel is open,
- * so relaying a token costs a counter increment, an append to the replay log and the listeners' sends. The sequence number
- * is saved when a reply ends, never per token.
+ * Per-conversation event sequencing, fan-out and replay. Publishing is synchronous once a channel is open, so
+ * relaying a token costs a counter increment, an append to the replay log and the listeners' sends. The
+ * sequence number is saved when a reply ends (with its finishing write), never per token.
  */
 export function createConversationHub(deps: HubDeps) {
   const bufferBytes = deps.bufferBytes ?? 192 * 1024
