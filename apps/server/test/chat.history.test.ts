@@ -89,6 +89,20 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     expect(bad.statusCode).toBe(400)
   })
 
+  it('moves a conversation to the top of the list when a message is sent in it', async () => {
+    const user = await signedInUser(t.app)
+    const older = await conversationWith(user.headers, 'Older', [])
+    t.clock.advance(1000)
+    const newer = await conversationWith(user.headers, 'Newer', [])
+    t.clock.advance(1000)
+    const list = async () => (await t.app.inject({ method: 'GET', url: '/api/conversations', headers: user.headers })).json() as { id: string; updated_at: string }[]
+    expect((await list()).map((c) => c.id)).toEqual([newer, older])
+    const sent = (await t.app.inject({ method: 'POST', url: `/api/conversations/${older}/messages`, headers: user.headers, payload: { content: 'Back to this one' } })).json()
+    const [top, second] = await list()
+    expect([top!.id, second!.id]).toEqual([older, newer])
+    expect(top!.updated_at).toBe(sent.assistant_message.created_at)
+  })
+
   it('pages messages back from a message, oldest first', async () => {
     const user = await signedInUser(t.app)
     const id = await conversationWith(user.headers, 'Long', ['one', 'two', 'three'])

@@ -6,6 +6,7 @@ import * as guard from './migrations/2026_11_23_1700_guard.ts'
 import * as analytics from './migrations/2026_11_23_1800_analytics.ts'
 import * as messageTiming from './migrations/2026_11_23_1900_message_timing.ts'
 import * as replyReplica from './migrations/2026_11_23_2000_reply_replica.ts'
+import * as sqliteTouchConversation from './migrations/2026_11_23_2200_sqlite_touch_conversation.ts'
 
 /** Every migration in order; names sort by time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1800_analytics': analytics,
   '2026_11_23_1900_message_timing': messageTiming,
   '2026_11_23_2000_reply_replica': replyReplica,
+  '2026_11_23_2200_sqlite_touch_conversation': sqliteTouchConversation,
 }
 
 export class MigrationError extends Error {

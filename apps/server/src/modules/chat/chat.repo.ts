@@ -108,9 +108,10 @@ export interface AppendChanges {
 }
 
 /**
- * Appends messages at the next positions of their conversation in one transaction, and touches the
- * conversation (its `updated_at`, and a title when it has none yet). Append-only: earlier rows are never
- * rewritten, only marked superseded, so message 10,000 costs what message 10 does.
+ * Appends messages at the next positions of their conversation, and touches the conversation (its
+ * `updated_at`, and a title when it has none yet), atomically. Append-only: earlier rows are never rewritten,
+ * only marked superseded, so message 10,000 costs what message 10 does. The common case, a new turn in a
+ * conversation that has its title, is one statement on either database.
  */
 export async function appendMessages(
   db: Db,
@@ -120,30 +121,32 @@ export async function appendMessages(
   changes: AppendChanges = {},
 ): Promise<MessageRow[]> {
   if (dialect === 'postgres') return appendMessagesInOneStatement(db, conversationId, rows, changes)
+  const { supersede, title } = changes
+  // On SQLite a trigger touches the conversation's `updated_at` (migration 2026_11_23_2200).
+  if (!supersede && !title) return insertAtNextPositions(db, conversationId, rows)
   return db.transaction().execute(async (trx) => {
-    const { supersede, title } = changes
     if (supersede && 'messageId' in supersede) await trx.updateTable('messages').set({ superseded: 1 }).where('id', '=', supersede.messageId).execute()
     if (supersede && 'fromPosition' in supersede) {
       await trx.updateTable('messages').set({ superseded: 1 }).where('conversation_id', '=', conversationId).where('position', '>=', supersede.fromPosition).execute()
     }
-    const last = await trx
-      .selectFrom('messages')
-      .select('position')
-      .where('conversation_id', '=', conversationId)
-      .orderBy('position', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    const first = (last?.position ?? 0) + 1
-    const full = rows.map((row, index) => ({ ttft_ms: null, duration_ms: null, replica_id: null, ...row, conversation_id: conversationId, position: first + index }))
-    await trx.insertInto('messages').values(full).execute()
-    const updatedAt = rows[rows.length - 1]!.created_at
-    await trx
-      .updateTable('conversations')
-      .set((eb) => ({ updated_at: updatedAt, ...(title ? { title: eb.fn.coalesce('title', eb.val(title)) } : {}) }))
-      .where('id', '=', conversationId)
-      .execute()
-    return full
+    const stored = await insertAtNextPositions(trx, conversationId, rows)
+    if (title) await trx.updateTable('conversations').set((eb) => ({ title: eb.fn.coalesce('title', eb.val(title)) })).where('id', '=', conversationId).execute()
+    return stored
   })
+}
+
+/** One INSERT … SELECT that numbers the rows after the conversation's last position (SQLite). */
+async function insertAtNextPositions(db: Db, conversationId: string, rows: readonly NewMessage[]): Promise<MessageRow[]> {
+  const columns = Object.keys(MESSAGE_COLUMNS) as (keyof NewMessage)[]
+  const values = sql.join(rows.map((row, index) => sql`(${sql.join(columns.map((column) => row[column] ?? null))}, ${index + 1})`))
+  // A VALUES list's columns are named column1, column2, …; the last one is each row's order.
+  const picked = sql.raw(columns.map((_, index) => `v.column${index + 1}`).join(', '))
+  const stored = await sql<MessageRow>`
+    insert into messages (conversation_id, position, ${sql.raw(columns.join(', '))})
+    select ${conversationId}, last.p + v.column${sql.raw(String(columns.length + 1))}, ${picked}
+    from (select coalesce(max(position), 0) as p from messages where conversation_id = ${conversationId}) as last, (values ${values}) as v
+    returning *`.execute(db)
+  return stored.rows.sort((a, b) => a.position - b.position)
 }
 
 /** Every column an appended message sets, with its PostgreSQL type (for `json_to_recordset`). */
