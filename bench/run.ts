@@ -6,36 +6,16 @@
  * signs users in over REST, runs the scenarios and writes `bench/results/`. Every loop is bounded in count and
  * time; the whole run has a hard deadline, and every child process is killed however the run ends.
  */
-import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { BenchContext, BenchUser, ScenarioResult } from './lib/context.ts'
+import type { BenchContext, ScenarioResult } from './lib/context.ts'
 import { type Placement, type ServerProcess, choosePlacement, killAllChildren, pinSelf, startParley, startUpstreamProcess } from './lib/processes.ts'
 import { watchLoad } from './lib/load.ts'
-import { mapLimit, withTimeout } from './lib/stats.ts'
+import { RUNNERS, SCENARIOS, SCENARIO_LIMIT_MS, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
+import { withTimeout } from './lib/stats.ts'
 import { createRestClient } from './parley-client.ts'
 import { RESULTS_DIR, type RunResult, renderTable, writeReport } from './report.ts'
-import { capacity } from './scenarios/capacity.ts'
-import { idleSockets } from './scenarios/idle-sockets.ts'
-import { ttftConcurrent } from './scenarios/ttft-concurrent.ts'
-import { ttftSingle } from './scenarios/ttft-single.ts'
-
-const SCENARIOS = ['ttft-single', 'ttft-concurrent', 'capacity', 'idle-sockets'] as const
-type ScenarioId = (typeof SCENARIOS)[number]
-const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<ScenarioResult>> = {
-  'ttft-single': ttftSingle,
-  'ttft-concurrent': ttftConcurrent,
-  capacity,
-  'idle-sockets': idleSockets,
-}
-/** Per-scenario time limits (full run); a quick run gets a quarter. */
-const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
-  'ttft-single': 120_000,
-  'ttft-concurrent': 120_000,
-  capacity: 300_000,
-  'idle-sockets': 120_000,
-}
 
 const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -43,19 +23,14 @@ function parseArgs(argv: string[]) {
   const flags = new Set(argv.filter((arg) => arg.startsWith('--') && !arg.includes('=')))
   const known = new Set(['--quick', '--postgres', '--no-pin', '--cpu-prof', '--help'])
   for (const flag of flags) if (!known.has(flag)) throw new Error(`Unknown flag ${flag} (see bench/run.ts)`)
-  const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',')
-  for (const id of only ?? []) if (!SCENARIOS.includes(id as ScenarioId)) throw new Error(`Unknown scenario ${id}; one of ${SCENARIOS.join(', ')}`)
-  // Capacity steps to try instead of the default ramp (to look at one load level, e.g. with --cpu-prof).
-  const steps = argv.find((arg) => arg.startsWith('--steps='))?.slice('--steps='.length).split(',').map(Number)
-  if (steps?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--steps takes positive whole numbers, e.g. --steps=200,400')
   return {
     help: flags.has('--help'),
     quick: flags.has('--quick'),
     postgres: flags.has('--postgres'),
     pin: !flags.has('--no-pin'),
     cpuProfile: flags.has('--cpu-prof'),
-    scenarios: (only as ScenarioId[] | undefined) ?? [...SCENARIOS],
-    capacitySteps: steps,
+    scenarios: parseScenarioList(argv) ?? [...SCENARIOS],
+    capacitySteps: parseSteps(argv),
   }
 }
 
@@ -78,16 +53,6 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
       await client.end()
     },
   }
-}
-
-async function signInUsers(rest: ReturnType<typeof createRestClient>, count: number): Promise<BenchUser[]> {
-  const run = randomUUID().slice(0, 8)
-  return mapLimit(Array.from({ length: count }, (_, i) => i), 2, async (i) => {
-    const username = `bench_${run}_${i}`
-    const password = `Bench-${randomUUID()}`
-    await rest.register(username, password)
-    return { username, token: await rest.signIn(username, password) }
-  })
 }
 
 async function main() {

@@ -138,6 +138,8 @@ export interface ServerOptions {
   databaseUrl?: string | undefined
   /** Writes a V8 CPU profile of the server into this directory when it exits. */
   cpuProfileDir?: string | undefined
+  /** The checkout whose server runs (another revision, to compare); this one by default. */
+  root?: string | undefined
 }
 
 export interface ServerProcess {
@@ -178,11 +180,11 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
     '--import',
     PARENT_WATCH,
-    path.join(REPO_ROOT, 'apps/server/bin/parley.js'),
+    path.join(options.root ?? REPO_ROOT, 'apps/server/bin/parley.js'),
     'serve',
   ]
   const [file, args] = command(options.placement, options.placement.serverCpus, nodeArgs)
-  const child = track(spawn(file, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }))
+  const child = track(spawn(file, args, { cwd: options.root ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }))
   let log = ''
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-8_000)
