@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { BenchContext, BenchUser, ScenarioResult } from './lib/context.ts'
-import { type ServerProcess, choosePlacement, killAllChildren, pinSelf, startParley, startUpstreamProcess } from './lib/processes.ts'
+import { type ServerProcess, choosePlacement, killAllChildren, pinSelf, runEntryPoint, startParley, startUpstreamProcess } from './lib/processes.ts'
 import { RUNNERS, type ScenarioId, SCENARIO_LIMIT_MS, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
 import { round, withTimeout } from './lib/stats.ts'
 import { type Checkout, checkoutRevision } from './lib/worktree.ts'
@@ -112,19 +112,4 @@ async function main() {
   clearTimeout(hardStop)
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    killAllChildren()
-    process.exit(130)
-  })
-}
-process.on('exit', () => killAllChildren())
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:compare failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-    killAllChildren()
-    process.exit(1)
-  },
-)
+runEntryPoint('bench:compare', main)

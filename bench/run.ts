@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { BenchContext, ScenarioResult } from './lib/context.ts'
-import { type Placement, type ServerProcess, choosePlacement, killAllChildren, pinSelf, startParley, startUpstreamProcess } from './lib/processes.ts'
+import { type Placement, type ServerProcess, choosePlacement, killAllChildren, pinSelf, runEntryPoint, startParley, startUpstreamProcess } from './lib/processes.ts'
 import { watchLoad } from './lib/load.ts'
 import { RUNNERS, SCENARIOS, SCENARIO_LIMIT_MS, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
 import { withTimeout } from './lib/stats.ts'
@@ -147,19 +147,4 @@ async function main() {
   clearTimeout(hardStop)
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    killAllChildren()
-    process.exit(130)
-  })
-}
-process.on('exit', () => killAllChildren())
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-    killAllChildren()
-    process.exit(1)
-  },
-)
+runEntryPoint('bench', main)

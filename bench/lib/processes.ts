@@ -32,6 +32,25 @@ export function killAllChildren(signal: NodeJS.Signals = 'SIGKILL') {
   children.clear()
 }
 
+/** Runs a benchmark entry point so that every child is killed however it ends: signal, error or exit. */
+export function runEntryPoint(name: string, main: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      killAllChildren()
+      process.exit(130)
+    })
+  }
+  process.on('exit', () => killAllChildren())
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+      killAllChildren()
+      process.exit(1)
+    },
+  )
+}
+
 function track(child: ChildProcess) {
   children.add(child)
   child.once('exit', () => children.delete(child))
