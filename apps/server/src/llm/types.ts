@@ -60,6 +60,19 @@ export function estimateTokens(text: string): number {
   return estimateTokensOfLength(text.length)
 }
 
+/** Estimated tokens of a whole prompt, for providers that do not report usage. */
+export function estimatePromptTokens(turns: readonly ChatTurn[]): number {
+  return turns.reduce((sum, turn) => sum + estimateTokens(turn.content), 0)
+}
+
+/**
+ * How a provider's HTTP error status counts for fallback: 4xx other than rate limits means the request itself
+ * was refused; anything else means the provider could not answer now.
+ */
+export function errorKindOfStatus(status: number): 'rejected' | 'unavailable' {
+  return status >= 400 && status < 500 && status !== 429 ? 'rejected' : 'unavailable'
+}
+
 /** `estimateTokens` of a text known only by its length (a stream's text is counted, not kept). */
 export function estimateTokensOfLength(length: number): number {
   return Math.ceil(length / 4)

@@ -1,5 +1,15 @@
 import { APICallError, type LanguageModelV3, type LanguageModelV3Prompt, type LanguageModelV3StreamPart } from '@ai-sdk/provider'
-import { type ChatModel, type ChatTurn, type FinishReason, ModelError, type ModelFinish, estimateTokens, estimateTokensOfLength } from '../types.ts'
+import {
+  type ChatModel,
+  type ChatTurn,
+  type FinishReason,
+  ModelError,
+  type ModelFinish,
+  errorKindOfStatus,
+  estimatePromptTokens,
+  estimateTokens,
+  estimateTokensOfLength,
+} from '../types.ts'
 
 const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', error: 'error' }
 
@@ -58,11 +68,10 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
           } else if (part.type === 'error') {
             throw failed(part.error)
           } else if (part.type === 'finish') {
-            const prompt = request.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0)
             finish = {
               finishReason: FINISH[part.finishReason.unified] ?? 'other',
               usage: {
-                promptTokens: part.usage.inputTokens.total ?? prompt,
+                promptTokens: part.usage.inputTokens.total ?? estimatePromptTokens(request.messages),
                 completionTokens: part.usage.outputTokens.total ?? estimateTokensOfLength(completionLength),
               },
             }
@@ -80,9 +89,7 @@ function toModelError(error: unknown): ModelError {
   if (error instanceof ModelError) return error
   if (APICallError.isInstance(error)) {
     const status = error.statusCode ?? 0
-    // 4xx other than rate limits means the request itself was refused; retrying elsewhere may still help.
-    const kind = status >= 400 && status < 500 && status !== 429 ? 'rejected' : 'unavailable'
-    return new ModelError(kind, `Provider answered ${status || 'without a status'}: ${error.message}`, { cause: error })
+    return new ModelError(errorKindOfStatus(status), `Provider answered ${status || 'without a status'}: ${error.message}`, { cause: error })
   }
   if (error instanceof Error && error.name === 'AbortError') return new ModelError('aborted', 'Generation was stopped', { cause: error })
   return new ModelError('unavailable', error instanceof Error ? error.message : String(error), { cause: error })

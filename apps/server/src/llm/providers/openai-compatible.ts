@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request } from 'undici'
-import { type ChatModel, type ChatModelRequest, ModelError, estimateTokens, estimateTokensOfLength } from '../types.ts'
+import { type ChatModel, type ChatModelRequest, ModelError, errorKindOfStatus, estimatePromptTokens, estimateTokens, estimateTokensOfLength } from '../types.ts'
 import { createReplyReader, errorBodyMessage } from './openai-compatible-wire.ts'
 
 export interface OpenAICompatibleSettings {
@@ -52,9 +52,7 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
       if (statusCode < 200 || statusCode > 299) {
         const message = await readErrorBody(body)
         if (signal.aborted) throw stopped()
-        // 4xx other than rate limits means the request itself was refused; retrying elsewhere may still help.
-        const kind = statusCode >= 400 && statusCode < 500 && statusCode !== 429 ? 'rejected' : 'unavailable'
-        throw new ModelError(kind, redact(`Provider answered ${statusCode}: ${message}`))
+        throw new ModelError(errorKindOfStatus(statusCode), redact(`Provider answered ${statusCode}: ${message}`))
       }
 
       let completionLength = 0
@@ -76,7 +74,7 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
       return {
         finishReason: reply.finishReason ?? 'other',
         usage: {
-          promptTokens: reply.promptTokens ?? chat.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0),
+          promptTokens: reply.promptTokens ?? estimatePromptTokens(chat.messages),
           completionTokens: reply.completionTokens ?? estimateTokensOfLength(completionLength),
         },
       }
