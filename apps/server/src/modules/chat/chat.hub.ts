@@ -95,6 +95,13 @@ export function createConversationHub(deps: HubDeps) {
     for (const listener of channel.listeners) listener(held)
   }
 
+  /** The open channel of a conversation being published to (`acquire` opened it). */
+  function publishing(conversationId: string): Channel {
+    const channel = channels.get(conversationId)
+    if (!channel) throw new Error(`conversation ${conversationId} is not open for publishing`)
+    return channel
+  }
+
   function persist(conversationId: string, channel: Channel): Promise<void> {
     if (channel.seq <= channel.persistedSeq) return Promise.resolve()
     const seq = channel.seq
@@ -121,8 +128,7 @@ export function createConversationHub(deps: HubDeps) {
 
     /** Assigns the next sequence number and delivers the event; the conversation must be acquired. */
     publish(conversationId: string, event: ChatEvent): HeldEvent {
-      const channel = channels.get(conversationId)
-      if (!channel) throw new Error(`conversation ${conversationId} is not open for publishing`)
+      const channel = publishing(conversationId)
       channel.seq += 1
       // The event's JSON with `conversation_id` and `seq` appended: the same object as spreading them in, without
       // a copy of the event per token.
@@ -135,9 +141,7 @@ export function createConversationHub(deps: HubDeps) {
 
     /** The sequence number the conversation's next event will take (to save it with the write that precedes it). */
     nextSeq(conversationId: string): number {
-      const channel = channels.get(conversationId)
-      if (!channel) throw new Error(`conversation ${conversationId} is not open for publishing`)
-      return channel.seq + 1
+      return publishing(conversationId).seq + 1
     },
 
     /** Someone else saved the sequence number up to `seq` (a reply's finishing write): `release` need not. */

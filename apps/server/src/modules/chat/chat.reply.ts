@@ -306,7 +306,6 @@ export function createReplyRunner(deps: ReplyDeps) {
     begin,
     plan,
     run,
-    isRunning: (conversationId: string) => running.has(conversationId),
     /** Replies reserved right now (being generated, or saving their end). */
     count: () => running.size,
     /** Stops the running reply of a conversation; returns whether one was running. */

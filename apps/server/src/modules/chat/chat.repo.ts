@@ -107,6 +107,16 @@ export interface AppendChanges {
   supersede?: Supersede | undefined
 }
 
+/** Every column an appended message sets, with its PostgreSQL type (for `json_to_recordset`). */
+const MESSAGE_COLUMNS = {
+  id: 'text', role: 'text', content: 'text', status: 'text', reply_to: 'text', superseded: 'integer', client_message_id: 'text',
+  provider: 'text', model: 'text', prompt_tokens: 'integer', completion_tokens: 'integer', error: 'text', created_at: 'text',
+  completed_at: 'text', ttft_ms: 'integer', duration_ms: 'integer', replica_id: 'text',
+} as const satisfies Record<keyof NewMessage, string>
+
+/** Their names, in one order for every statement that lists them. */
+const NEW_MESSAGE_COLUMNS = Object.keys(MESSAGE_COLUMNS) as (keyof NewMessage)[]
+
 /**
  * Appends messages at the next positions of their conversation, and touches the conversation (its
  * `updated_at`, and a title when it has none yet), atomically. Append-only: earlier rows are never rewritten,
@@ -137,7 +147,7 @@ export async function appendMessages(
 
 /** One INSERT … SELECT that numbers the rows after the conversation's last position (SQLite). */
 async function insertAtNextPositions(db: Db, conversationId: string, rows: readonly NewMessage[]): Promise<MessageRow[]> {
-  const columns = Object.keys(MESSAGE_COLUMNS) as (keyof NewMessage)[]
+  const columns = NEW_MESSAGE_COLUMNS
   const values = sql.join(rows.map((row, index) => sql`(${sql.join(columns.map((column) => row[column] ?? null))}, ${index + 1})`))
   // A VALUES list's columns are named column1, column2, …; the last one is each row's order.
   const picked = sql.raw(columns.map((_, index) => `v.column${index + 1}`).join(', '))
@@ -149,20 +159,13 @@ async function insertAtNextPositions(db: Db, conversationId: string, rows: reado
   return stored.rows.sort((a, b) => a.position - b.position)
 }
 
-/** Every column an appended message sets, with its PostgreSQL type (for `json_to_recordset`). */
-const MESSAGE_COLUMNS = {
-  id: 'text', role: 'text', content: 'text', status: 'text', reply_to: 'text', superseded: 'integer', client_message_id: 'text',
-  provider: 'text', model: 'text', prompt_tokens: 'integer', completion_tokens: 'integer', error: 'text', created_at: 'text',
-  completed_at: 'text', ttft_ms: 'integer', duration_ms: 'integer', replica_id: 'text',
-} as const satisfies Record<keyof NewMessage, string>
-
 /**
  * `appendMessages` on PostgreSQL as one statement (data-modifying CTEs run atomically), so the path to a
  * reply's first token costs one round trip to the database instead of five (begin, read, insert, update, commit).
  */
 async function appendMessagesInOneStatement(db: Db, conversationId: string, rows: readonly NewMessage[], changes: AppendChanges): Promise<MessageRow[]> {
   const { supersede, title } = changes
-  const columns = Object.keys(MESSAGE_COLUMNS) as (keyof NewMessage)[]
+  const columns = NEW_MESSAGE_COLUMNS
   const records = JSON.stringify(rows.map((row, index) => ({ ...Object.fromEntries(columns.map((column) => [column, row[column] ?? null])), ord: index + 1 })))
   const hidden = !supersede
     ? sql``

@@ -75,7 +75,7 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /**
-   * Stores a user message together with its reply's placeholder (one transaction, committed before the model is
+   * Stores a user message together with its reply's placeholder (atomically, committed before the model is
    * called), announces both, then delivers the reply. A blocked message gets the safety notice instead.
    */
   async function answerNewTurn(
