@@ -62,6 +62,18 @@ describe('two replicas on PostgreSQL and Redis', () => {
   }
   const sequenced = (frames: { seq?: unknown; type: string }[]) => frames.filter((f) => typeof f.seq === 'number')
 
+  /** A new user's reply being generated on A, held by the fake model after its first text `chunk`. */
+  async function replyHeldOnA(chunk: string, rest: string) {
+    upstream.set({ kind: 'gated', chunks: [chunk], rest: [rest] })
+    const user = await signedInUser(a.app)
+    const id = await conversationOn(a, user.headers)
+    const tabOnA = await connect(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
+    await tabOnA.nextOfType('ready')
+    tabOnA.send({ type: 'send', conversation_id: id, client_message_id: 'held', content: 'Tell me a long story' })
+    await tabOnA.nextOfType('reply.delta')
+    return { user, id, tabOnA }
+  }
+
   it('shows a reply generated on one replica to a tab connected to the other, in sequence', async () => {
     upstream.set({ kind: 'reply', chunks: ['Across', ' replicas.'] })
     const user = await signedInUser(a.app)
@@ -88,13 +100,7 @@ describe('two replicas on PostgreSQL and Redis', () => {
   })
 
   it('stops, from one replica, a reply generated on the other, and keeps one reply at a time across both', async () => {
-    upstream.set({ kind: 'gated', chunks: ['Partial'], rest: [' never'] })
-    const user = await signedInUser(a.app)
-    const id = await conversationOn(a, user.headers)
-    const onA = await connect(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
-    await onA.nextOfType('ready')
-    onA.send({ type: 'send', conversation_id: id, client_message_id: 's', content: 'Long story please' })
-    await onA.nextOfType('reply.delta')
+    const { user, id, tabOnA: onA } = await replyHeldOnA('Partial', ' never')
 
     const concurrent = await b.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content: 'me too' } })
     expect(concurrent.statusCode).toBe(409)
@@ -108,13 +114,7 @@ describe('two replicas on PostgreSQL and Redis', () => {
   })
 
   it('marks a reply left streaming by a replica that died as interrupted, and leaves a live replica’s reply alone', async () => {
-    upstream.set({ kind: 'gated', chunks: ['Half'], rest: [' done.'] })
-    const user = await signedInUser(a.app)
-    const id = await conversationOn(a, user.headers)
-    const tabOnA = await connect(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
-    await tabOnA.nextOfType('ready')
-    tabOnA.send({ type: 'send', conversation_id: id, client_message_id: 'd', content: 'Hello' })
-    await tabOnA.nextOfType('reply.delta')
+    const { user, id, tabOnA } = await replyHeldOnA('Half', ' done.')
     const reply = async () => ((await b.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })).json() as { status: string }[]).at(-1)
 
     await a.services.chat.keepAlive()
