@@ -67,7 +67,7 @@ export async function createServices(deps: ServiceDeps) {
   // Replicas (Redis configured) share conversation events and reply reservations; one instance needs neither.
   const replicated = config.redisUrl && deps.redis ? deps.redis : undefined
   const relay = replicated
-    ? createRedisRelay({ publisher: replicated, subscriber: replicated.duplicate(), prefix: config.redisPrefix, ingest: (event) => hub.ingest(event) })
+    ? createRedisRelay({ publisher: replicated, subscriber: replicated.duplicate(), prefix: config.redisPrefix, ingest: (event, json) => hub.ingest(event, json) })
     : undefined
   const hub = createConversationHub({
     loadLastSeq: (conversationId) => readLastSeq(db, conversationId),

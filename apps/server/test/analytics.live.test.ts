@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestApp, buildTestApp, signedInAdmin, signedInUser } from './helpers.ts'
-import { connect, listenForSockets } from './ws-client.ts'
+import { connectReady, listenForSockets } from './ws-client.ts'
 
 describe('live analytics over the WebSocket', () => {
   let t: TestApp
@@ -14,8 +14,7 @@ describe('live analytics over the WebSocket', () => {
   it('pushes the summary to operators and refuses users', async () => {
     const user = await signedInUser(t.app)
     const admin = await signedInAdmin(t.app)
-    const operator = await connect(base, { token: admin.tokens.access_token })
-    await operator.nextOfType('ready')
+    const operator = await connectReady(base, { token: admin.tokens.access_token })
     operator.send({ type: 'analytics.subscribe', interval_seconds: 60 })
     const pushed = await operator.nextOfType('analytics.summary')
     const rest = (await t.app.inject({ method: 'GET', url: '/api/analytics/summary', headers: admin.headers })).json()
@@ -23,8 +22,7 @@ describe('live analytics over the WebSocket', () => {
     expect(rest.total_users).toBe(2)
     operator.close()
 
-    const client = await connect(base, { token: user.tokens.access_token })
-    await client.nextOfType('ready')
+    const client = await connectReady(base, { token: user.tokens.access_token })
     client.send({ type: 'analytics.subscribe' })
     expect(await client.nextOfType('error')).toMatchObject({ code: 'forbidden', frame: 'analytics.subscribe' })
     client.send('not json')

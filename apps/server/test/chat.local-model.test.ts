@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_DEMO_REPLY } from '../src/llm/local/demo-model.ts'
 import { type TestApp, buildTestApp, signedInUser } from './helpers.ts'
-import { connect, listenForSockets } from './ws-client.ts'
+import { connectReady, listenForSockets } from './ws-client.ts'
 
 // The zero-config default: no model configured, so the embedded llama.cpp runtime answers with the generated
 // demo model, through the real inference path.
@@ -27,8 +27,7 @@ describe('embedded local model (default configuration)', () => {
   it('streams the reply token by token over the WebSocket', async () => {
     const user = await signedInUser(t.app)
     const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id
-    const client = await connect(`${await listenForSockets(t.app)}/api/ws`, { token: user.tokens.access_token })
-    await client.nextOfType('ready')
+    const client = await connectReady(`${await listenForSockets(t.app)}/api/ws`, { token: user.tokens.access_token })
     client.send({ type: 'send', conversation_id: id, client_message_id: 'm', content: 'What can you do?' })
     const completed = await client.nextOfType('reply.completed', 30_000)
     const deltas = client.frames.filter((frame) => frame.type === 'reply.delta').map((frame) => frame.text as string)

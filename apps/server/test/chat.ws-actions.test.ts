@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, signedInAdmin, signedInUser } from './helpers.ts'
-import { type TestSocket, connect, listenForSockets } from './ws-client.ts'
+import { type TestSocket, connect, connectReady, listenForSockets } from './ws-client.ts'
 
 describe.each(DIALECTS)('WebSocket actions and abuse on %s', (dialect) => {
   let t: TestApp
@@ -21,8 +21,7 @@ describe.each(DIALECTS)('WebSocket actions and abuse on %s', (dialect) => {
   async function setup() {
     const user = await signedInUser(t.app)
     const conversationId = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id as string
-    const client = await connect(`${base}/api/ws`, { token: user.tokens.access_token })
-    await client.nextOfType('ready')
+    const client = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
     return { user, conversationId, client }
   }
   const history = async (headers: Record<string, string>, id: string) =>
@@ -127,8 +126,7 @@ describe.each(DIALECTS)('WebSocket actions and abuse on %s', (dialect) => {
   it('checks the Origin of browser upgrades against the allow-list', async () => {
     const user = await signedInUser(t.app)
     await expect(connect(`${base}/api/ws`, { token: user.tokens.access_token, origin: 'https://evil.example.com' })).rejects.toThrow(/403/)
-    const allowed = await connect(`${base}/api/ws`, { token: user.tokens.access_token, origin: 'https://app.example.com' })
-    await allowed.nextOfType('ready')
+    const allowed = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token, origin: 'https://app.example.com' })
     allowed.close()
   })
 })

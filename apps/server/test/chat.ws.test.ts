@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
-import { type TestSocket, connect, listenForSockets } from './ws-client.ts'
+import { type TestSocket, connect, connectReady, listenForSockets } from './ws-client.ts'
 
 const REPLY = ['Hello', ' from', ' the', ' fake', ' model.']
 
@@ -26,11 +26,7 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
     return { user, conversationId: conversation.id as string }
   }
 
-  async function readyClient(token: string): Promise<TestSocket> {
-    const client = await connect(url, { token })
-    await client.nextOfType('ready')
-    return client
-  }
+  const readyClient = (token: string): Promise<TestSocket> => connectReady(url, { token })
 
   /** Collects one conversation's sequenced events up to and including the reply's end. */
   async function eventsUntilReplyEnds(client: TestSocket, conversationId: string) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, errorOf, register, signedInAdmin, signedInUser } from './helpers.ts'
-import { connect, listenForSockets } from './ws-client.ts'
+import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
 const LIMITS = {
@@ -80,8 +80,7 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
     expect((await send(user, id, 'two')).statusCode).toBe(200)
     const refused = await send(user, id, 'three')
     expect(refused.statusCode).toBe(429)
-    const socket = await connect(`${base}/api/ws`, { token: user.tokens.access_token })
-    await socket.nextOfType('ready')
+    const socket = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
     socket.send({ type: 'send', conversation_id: id, client_message_id: 'x', content: 'four' })
     expect(await socket.nextOfType('error')).toMatchObject({ code: 'rate_limited', retry_after_seconds: expect.any(Number) })
     socket.close()
@@ -152,8 +151,7 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
 
   it('caps open sockets per account', async () => {
     const user = await signedInUser(t.app)
-    const open = [await connect(`${base}/api/ws`, { token: user.tokens.access_token }), await connect(`${base}/api/ws`, { token: user.tokens.access_token })]
-    for (const socket of open) await socket.nextOfType('ready')
+    const open = [await connectReady(`${base}/api/ws`, { token: user.tokens.access_token }), await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })]
     const third = await connect(`${base}/api/ws`, { token: user.tokens.access_token })
     expect(await third.nextOfType('error')).toMatchObject({ code: 'rate_limited' })
     expect((await third.closedWith()).code).toBe(4009)

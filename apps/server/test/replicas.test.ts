@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeModelsEnv, type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { TEST_REDIS_URL, type TestApp, buildTestApp, createTestDatabase, signedInAdmin, signedInUser } from './helpers.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
-import { connect, listenForSockets } from './ws-client.ts'
+import { connectReady, listenForSockets } from './ws-client.ts'
 
 // Two replicas sharing PostgreSQL and Redis, as in a scaled deployment.
 describe('two replicas on PostgreSQL and Redis', () => {
@@ -42,16 +42,14 @@ describe('two replicas on PostgreSQL and Redis', () => {
 
   it("closes a socket on one replica when the session is revoked on the other", async () => {
     const user = await signedInUser(a.app)
-    const client = await connect(`${socketBase}/api/ws`, { token: user.tokens.access_token })
-    await client.nextOfType('ready')
+    const client = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     await a.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers })
     expect((await client.closedWith(1000)).code).toBe(4001)
   })
 
   it("closes a deactivated user's sockets on every replica", async () => {
     const user = await signedInUser(a.app)
-    const client = await connect(`${socketBase}/api/ws`, { token: user.tokens.access_token })
-    await client.nextOfType('ready')
+    const client = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     const admin = await signedInAdmin(a.app)
     await a.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, headers: admin.headers, payload: { is_active: false } })
     expect((await client.closedWith(1000)).code).toBe(4001)
@@ -67,8 +65,7 @@ describe('two replicas on PostgreSQL and Redis', () => {
     upstream.set({ kind: 'gated', chunks: [chunk], rest: [rest] })
     const user = await signedInUser(a.app)
     const id = await conversationOn(a, user.headers)
-    const tabOnA = await connect(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
-    await tabOnA.nextOfType('ready')
+    const tabOnA = await connectReady(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
     tabOnA.send({ type: 'send', conversation_id: id, client_message_id: 'held', content: 'Tell me a long story' })
     await tabOnA.nextOfType('reply.delta')
     return { user, id, tabOnA }
@@ -78,12 +75,10 @@ describe('two replicas on PostgreSQL and Redis', () => {
     upstream.set({ kind: 'reply', chunks: ['Across', ' replicas.'] })
     const user = await signedInUser(a.app)
     const id = await conversationOn(a, user.headers)
-    const tabOnB = await connect(`${socketBase}/api/ws`, { token: user.tokens.access_token })
-    await tabOnB.nextOfType('ready')
+    const tabOnB = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     tabOnB.send({ type: 'subscribe', conversation_id: id })
     await tabOnB.nextOfType('subscribed')
-    const tabOnA = await connect(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
-    await tabOnA.nextOfType('ready')
+    const tabOnA = await connectReady(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
     tabOnA.send({ type: 'send', conversation_id: id, client_message_id: 'x', content: 'Hello from A' })
     await tabOnB.nextOfType('reply.completed')
     const seen = sequenced(tabOnB.frames)
@@ -105,8 +100,7 @@ describe('two replicas on PostgreSQL and Redis', () => {
     const concurrent = await b.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content: 'me too' } })
     expect(concurrent.statusCode).toBe(409)
 
-    const onB = await connect(`${socketBase}/api/ws`, { token: user.tokens.access_token })
-    await onB.nextOfType('ready')
+    const onB = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     onB.send({ type: 'stop', conversation_id: id })
     expect(await onA.nextOfType('reply.completed')).toMatchObject({ finish_reason: 'stopped', message: { content: 'Partial', status: 'stopped' } })
     onA.close()

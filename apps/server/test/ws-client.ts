@@ -75,3 +75,10 @@ export async function connect(url: string, options: { token?: string; protocols?
 }
 
 export type TestSocket = Awaited<ReturnType<typeof connect>>
+
+/** Connects with a token and waits for the server's `ready`: the socket is signed in and usable. */
+export async function connectReady(url: string, options: Parameters<typeof connect>[1] = {}): Promise<TestSocket> {
+  const socket = await connect(url, options)
+  await socket.nextOfType('ready')
+  return socket
+}

@@ -108,19 +108,25 @@ describe('conversation hub', () => {
       relay: { publish: (_id, { seq }) => relayed.push(seq), follow: (id) => followed.push(id), unfollow: () => {} },
     })
     const received: number[] = []
-    await hub.subscribe('c1', undefined, ({ seq }) => received.push(seq))
+    const receivedJson: string[] = []
+    await hub.subscribe('c1', undefined, ({ seq, json }) => {
+      received.push(seq)
+      receivedJson.push(json)
+    })
     expect(followed).toEqual(['c1'])
     const remote = (seq: number) => ({ type: 'reply.delta' as const, message_id: 'm', text: 'x', conversation_id: 'c1', seq })
-    hub.ingest(remote(11))
-    hub.ingest(remote(11)) // a duplicate is ignored
-    hub.ingest(remote(12))
+    const ingest = (seq: number) => hub.ingest(remote(seq), JSON.stringify(remote(seq)))
+    ingest(11)
+    ingest(11) // a duplicate is ignored
+    ingest(12)
     expect(received).toEqual([11, 12])
+    expect(receivedJson.map((json) => JSON.parse(json))).toEqual([remote(11), remote(12)])
     await hub.acquire('c1')
     hub.publish('c1', delta('mine'))
     expect(received).toEqual([11, 12, 13])
     expect(relayed).toEqual([13])
     // After a gap the missing events cannot be replayed from here.
-    hub.ingest(remote(20))
+    ingest(20)
     expect((await hub.subscribe('c1', 12, () => {})).replay).toBe('resync')
   })
 })

@@ -150,15 +150,18 @@ export function createConversationHub(deps: HubDeps) {
       if (channel) channel.persistedSeq = Math.max(channel.persistedSeq, seq)
     },
 
-    /** An event another replica published: delivered here once, in order, to this replica's listeners. */
-    ingest(event: SequencedEvent): void {
+    /**
+     * An event another replica published: delivered here once, in order, to this replica's listeners.
+     * `json` is how that replica serialised it (the event, `conversation_id` and `seq` included).
+     */
+    ingest(event: SequencedEvent, json: string): void {
       const channel = channels.get(event.conversation_id)
       if (!channel || event.seq <= channel.seq) return
       // A gap (this channel opened mid-reply) cannot be replayed from here: the log starts anew after it, and
       // subscribers from before it get `resync`.
       channel.seq = event.seq
       channel.persistedSeq = Math.max(channel.persistedSeq, event.seq)
-      deliver(channel, { seq: event.seq, json: JSON.stringify(event) })
+      deliver(channel, { seq: event.seq, json })
     },
 
     async subscribe(conversationId: string, afterSeq: number | undefined, listener: HubListener): Promise<HubSubscription> {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { SequencedEvent } from '@parley/protocol'
-import { z } from 'zod'
 import type { HubRelay } from './chat.hub.ts'
 import type { ConversationLock } from './chat.reply.ts'
 
-const RelayMessage = z.object({ origin: z.string(), event: SequencedEvent })
+/** A relayed message is the publishing replica's id, a space, then the event's JSON exactly as its sockets got it. */
+const ORIGIN_LENGTH = randomUUID().length
 
 /**
  * Conversation events across replicas: the replica generating a reply publishes each sequenced event on the
@@ -17,26 +17,29 @@ export function createRedisRelay(options: {
   /** A dedicated connection: a subscribed Redis connection can do nothing else. */
   subscriber: Redis
   prefix: string
-  ingest(event: SequencedEvent): void
+  /** `json` is the event as received, to deliver without serialising it again. */
+  ingest(event: SequencedEvent, json: string): void
   onError?(error: unknown): void
 }): HubRelay & { close(): void } {
   const origin = randomUUID()
   const channelOf = (conversationId: string) => `${options.prefix}conv:${conversationId}`
   options.subscriber.on('message', (_channel: string, raw: string) => {
-    let json: unknown
+    if (raw.startsWith(origin) || raw[ORIGIN_LENGTH] !== ' ') return
+    const json = raw.slice(ORIGIN_LENGTH + 1)
+    let value: unknown
     try {
-      json = JSON.parse(raw)
+      value = JSON.parse(json)
     } catch {
       return
     }
-    const parsed = RelayMessage.safeParse(json)
-    if (parsed.success && parsed.data.origin !== origin) options.ingest(parsed.data.event)
+    const parsed = SequencedEvent.safeParse(value)
+    if (parsed.success) options.ingest(parsed.data, json)
   })
   const report = (error: unknown) => options.onError?.(error)
   return {
     publish(conversationId, { json }) {
-      // The event's JSON is spliced in as is: it was serialised once for every receiver.
-      options.publisher.publish(channelOf(conversationId), `{"origin":${JSON.stringify(origin)},"event":${json}}`).catch(report)
+      // The event's JSON goes as is: it was serialised once for every receiver, here and on the other replicas.
+      options.publisher.publish(channelOf(conversationId), `${origin} ${json}`).catch(report)
     },
     follow(conversationId) {
       options.subscriber.subscribe(channelOf(conversationId)).catch(report)

@@ -12,7 +12,7 @@ import type { Runtime } from '../../shared/runtime.ts'
 import type { Principal } from '../auth/principal.ts'
 import { decodeCursor, encodeCursor } from './chat.cursor.ts'
 import type { ConversationHub, HubListener } from './chat.hub.ts'
-import { type AdmittedMessage, type GuardService, SAFETY_REPLY } from '../guard/guard.service.ts'
+import type { AdmittedMessage, GuardService } from '../guard/guard.service.ts'
 import type { ConversationRow, MessageRow } from './chat.table.ts'
 import { type ConversationLock, type ReplyDeps, type ReplyOptions, type ReplySession, createReplyRunner } from './chat.reply.ts'
 import type { EventBus } from '../../bus/event-bus.ts'
@@ -87,7 +87,7 @@ export function createChatService(deps: ChatServiceDeps) {
     changes: { title?: string | undefined; replaces?: MessageRow | undefined },
   ): Promise<SendResult> {
     const user = userRow(admitted.content, options.clientMessageId)
-    const reply = await replies.plan(conversation, user.id, options, admitted.action === 'block' ? SAFETY_REPLY : undefined)
+    const reply = await replies.plan(conversation, user.id, options, admitted.safetyNotice)
     const { title, replaces } = changes
     const supersede = replaces ? { fromPosition: replaces.position } : undefined
     const [storedUser, storedReply] = await repo.appendMessages(db, dialect, conversation.id, [user, reply.row], { title, supersede })
@@ -238,7 +238,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const admitted = await guard.admitMessage(principal, userRow.content)
       const session = await replies.begin(conversation.id, options)
       try {
-        const reply = await replies.plan(conversation, userRow.id, options, admitted.action === 'block' ? SAFETY_REPLY : undefined)
+        const reply = await replies.plan(conversation, userRow.id, options, admitted.safetyNotice)
         const [stored] = await repo.appendMessages(db, dialect, conversation.id, [reply.row], { supersede: { messageId: target.id } })
         session.emit({ type: 'message.superseded', message_id: target.id, following: false })
         return await replies.run(conversation, reply, stored!, session)

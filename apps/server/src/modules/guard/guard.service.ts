@@ -23,11 +23,13 @@ export interface AdmittedMessage {
   /** The text as it will be stored: normalised, control characters removed. */
   content: string
   matches: PatternMatch[]
-  /** `block`: no model call; the reply is a safety notice. */
+  /** `block`: no model call; the reply is `safetyNotice`. */
   action: 'allow' | 'flag' | 'block'
+  /** Set when the message is blocked: the stored reply, in place of the model's. */
+  safetyNotice?: string
 }
 
-export const SAFETY_REPLY =
+const SAFETY_REPLY =
   "For safety, I can't process that message because it looks like code meant to attack a system. Please rephrase your question in plain words."
 
 export function createGuardService(deps: {
@@ -94,8 +96,12 @@ export function createGuardService(deps: {
       const policy: GuardPolicy = guest ? settings.policy.guest : settings.policy.user
       const matches = policy === 'off' ? [] : findInjections(text)
       if (matches.length === 0) return { content: text, matches, action: 'allow' }
-      count(policy === 'block' ? 'blocked' : 'flagged')
-      return { content: text, matches, action: policy === 'block' ? 'block' : 'flag' }
+      if (policy === 'block') {
+        count('blocked')
+        return { content: text, matches, action: 'block', safetyNotice: SAFETY_REPLY }
+      }
+      count('flagged')
+      return { content: text, matches, action: 'flag' }
     },
 
     /** Stores what the pattern check found, with the rule that matched, for operators to review. */
