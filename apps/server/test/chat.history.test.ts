@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config.ts'
 import { openInfrastructure } from '../src/infrastructure.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { DIALECTS, TEST_POSTGRES_URL, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
 
@@ -48,6 +49,25 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     for (const q of ['"unbalanced', 'a* OR', "it's (", 'NEAR(x y)', '%_\\']) {
       const response = await t.app.inject({ method: 'GET', url: `/api/conversations?q=${encodeURIComponent(q)}`, headers: user.headers })
       expect(response.statusCode, q).toBe(200)
+    }
+  })
+
+  it('finds replies by their text, and nothing of deleted conversations', async () => {
+    const user = await signedInUser(t.app)
+    const otters = await conversationWith(user.headers, null, ['Tell me about otters'])
+    expect((await search(user.headers, 'sure thing')).map((c) => c.id)).toContain(otters)
+    // One conversation is deleted after search has indexed it, one before.
+    const indexed = await conversationWith(user.headers, null, ['walrus tusks'])
+    expect(await search(user.headers, 'walrus')).toHaveLength(1)
+    const unindexed = await conversationWith(user.headers, null, ['walrus whiskers'])
+    for (const id of [indexed, unindexed]) {
+      expect((await t.app.inject({ method: 'DELETE', url: `/api/conversations/${id}`, headers: user.headers })).statusCode).toBe(200)
+    }
+    expect(await search(user.headers, 'walrus')).toEqual([])
+    if (dialect === 'sqlite') {
+      // FTS5 checks that its index holds exactly the text of the stored messages (it throws otherwise).
+      await t.services.chat.indexForSearch()
+      await sql`insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)`.execute(t.database.db)
     }
   })
 

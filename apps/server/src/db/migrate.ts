@@ -7,9 +7,10 @@ import * as analytics from './migrations/2026_11_23_1800_analytics.ts'
 import * as messageTiming from './migrations/2026_11_23_1900_message_timing.ts'
 import * as replyReplica from './migrations/2026_11_23_2000_reply_replica.ts'
 import * as sqliteTouchConversation from './migrations/2026_11_23_2200_sqlite_touch_conversation.ts'
+import * as sqliteBatchedSearchIndex from './migrations/2026_11_24_0000_sqlite_batched_search_index.ts'
 
 /** Every migration in order; names sort by time. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_0900_auth': auth,
   '2026_11_23_1600_chat': chat,
   '2026_11_23_1700_guard': guard,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1900_message_timing': messageTiming,
   '2026_11_23_2000_reply_replica': replyReplica,
   '2026_11_23_2200_sqlite_touch_conversation': sqliteTouchConversation,
+  '2026_11_24_0000_sqlite_batched_search_index': sqliteBatchedSearchIndex,
 }
 
 export class MigrationError extends Error {

@@ -11,10 +11,9 @@ interface Queued {
 
 /**
  * Short write transactions asked for in the same turn of the event loop, committed as one SQLite transaction.
- * A commit costs a write-ahead-log append and a new full-text index segment whatever it holds, so under load,
- * when many replies end in the same turn, one commit serves them all (half the cost per write at four per
- * commit; eight per commit on average at 300 concurrent streams, measured); alone, a write waits for nothing but
- * the end of the current turn. Each write runs in its own savepoint: one that fails is undone alone and rejects
+ * A commit costs a write-ahead-log append whatever it holds, so under load, when many replies end in the same
+ * turn, one commit serves them all (eight per commit on average at 300 concurrent streams, measured); alone, a
+ * write waits for nothing but the end of the current turn. Each write runs in its own savepoint: one that fails is undone alone and rejects
  * alone. Every promise settles after the commit. Not for the path to a first token, which must not wait for
  * other replies' writes.
  */

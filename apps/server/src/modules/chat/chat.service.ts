@@ -174,6 +174,8 @@ export function createChatService(deps: ChatServiceDeps) {
     async list(principal: Principal, options: { limit: number; cursor?: string | undefined; q?: string | undefined }) {
       const cursor = options.cursor ? decodeCursor(options.cursor) : undefined
       if (options.cursor && !cursor) throw badRequest('cursor is not valid', [{ path: 'cursor', message: 'is not valid' }])
+      // Search sees every message stored so far, however recently.
+      if (options.q) await repo.indexPendingMessages(db, dialect)
       const rows = await repo.listConversations(db, dialect, principal.userId, { limit: options.limit + 1, cursor, q: options.q })
       const page = rows.slice(0, options.limit)
       const last = page[page.length - 1]
@@ -302,10 +304,14 @@ export function createChatService(deps: ChatServiceDeps) {
       await recoverInterrupted()
     },
 
-    /** On shutdown: stop replies (their text is kept) and save sequence numbers. */
+    /** Indexes for search what was written since the last time (SQLite indexes in batches); called every second. */
+    indexForSearch: () => repo.indexPendingMessages(db, dialect),
+
+    /** On shutdown: stop replies (their text is kept), save sequence numbers and index what is left for search. */
     async shutdown(): Promise<void> {
       await replies.stopAll()
       await hub.flush()
+      await repo.indexPendingMessages(db, dialect)
       await deps.liveness.leave()
     },
   }
