@@ -1,5 +1,5 @@
 /**
- * `npm run bench:compare -- <revision> [--only=ttft-single,ttft-concurrent,capacity] [--steps=100,200] [--rounds=3] [--no-pin]`
+ * `npm run bench:compare -- <revision> [--only=ttft-single,ttft-concurrent,capacity] [--steps=100,200] [--reply-tokens=100] [--rounds=3] [--no-pin]`
  *
  * Measures another revision and this checkout on one machine in one run, alternating: the two servers run side
  * by side (SQLite, on the server core), each scenario runs on one then the other, and the order flips every
@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { BenchContext, BenchUser, ScenarioResult } from './lib/context.ts'
 import { type ServerProcess, choosePlacement, killAllChildren, pinSelf, runEntryPoint, startParley, startUpstreamProcess } from './lib/processes.ts'
-import { RUNNERS, type ScenarioId, SCENARIO_LIMIT_MS, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
+import { RUNNERS, type ScenarioId, SCENARIO_LIMIT_MS, parseReplyTokens, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
 import { round, withTimeout } from './lib/stats.ts'
 import { type Checkout, checkoutRevision } from './lib/worktree.ts'
 import { createRestClient } from './parley-client.ts'
@@ -28,13 +28,13 @@ interface Side {
 
 function parseArgs(argv: string[]) {
   const revision = argv.find((arg) => !arg.startsWith('--'))
-  if (!revision) throw new Error('usage: npm run bench:compare -- <revision> [--only=…] [--steps=…] [--rounds=3] [--no-pin]')
+  if (!revision) throw new Error('usage: npm run bench:compare -- <revision> [--only=…] [--steps=…] [--reply-tokens=…] [--rounds=3] [--no-pin]')
   const rounds = Number(argv.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? 3)
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error('--rounds takes a whole number from 1 to 10')
   const scenarios = parseScenarioList(argv) ?? (['ttft-single', 'ttft-concurrent', 'capacity'] as ScenarioId[])
   // Memory per idle socket needs a freshly started server each time; `npm run bench` measures it.
   if (scenarios.includes('idle-sockets')) throw new Error('idle-sockets cannot be compared here; run it with npm run bench')
-  return { revision, rounds, scenarios, capacitySteps: parseSteps(argv) ?? [100, 200], pin: !argv.includes('--no-pin') }
+  return { revision, rounds, scenarios, capacitySteps: parseSteps(argv) ?? [100, 200], capacityReplyTokens: parseReplyTokens(argv), pin: !argv.includes('--no-pin') }
 }
 
 /** What one run of a scenario came to, in a line or a few. */
@@ -75,6 +75,7 @@ async function main() {
           const context: BenchContext = {
             quick: false,
             capacitySteps: args.capacitySteps,
+            capacityReplyTokens: args.capacityReplyTokens,
             placement,
             server: side.server,
             upstream,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets] [--steps=200,400]`
+ * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets] [--steps=200,400] [--reply-tokens=100]`
  *
  * Starts a fake OpenAI-compatible upstream and the real Parley server as child processes on 127.0.0.1
  * (temporary data dir; SQLite, or with `--postgres` a throwaway database on postgres://postgres@127.0.0.1:5432),
@@ -12,7 +12,7 @@ import path from 'node:path'
 import type { BenchContext, ScenarioResult } from './lib/context.ts'
 import { type Placement, type ServerProcess, choosePlacement, killAllChildren, pinSelf, runEntryPoint, startParley, startUpstreamProcess } from './lib/processes.ts'
 import { watchLoad } from './lib/load.ts'
-import { RUNNERS, SCENARIOS, SCENARIO_LIMIT_MS, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
+import { RUNNERS, SCENARIOS, SCENARIO_LIMIT_MS, parseReplyTokens, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
 import { withTimeout } from './lib/stats.ts'
 import { createRestClient } from './parley-client.ts'
 import { RESULTS_DIR, type RunResult, renderTable, writeReport } from './report.ts'
@@ -31,6 +31,7 @@ function parseArgs(argv: string[]) {
     cpuProfile: flags.has('--cpu-prof'),
     scenarios: parseScenarioList(argv) ?? [...SCENARIOS],
     capacitySteps: parseSteps(argv),
+    capacityReplyTokens: parseReplyTokens(argv),
   }
 }
 
@@ -58,7 +59,7 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
 async function main() {
   const args = parseArgs(process.argv.slice(2))
   if (args.help) {
-    log('usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=' + SCENARIOS.join(',') + '] [--steps=200,400]')
+    log('usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=' + SCENARIOS.join(',') + '] [--steps=200,400] [--reply-tokens=100]')
     return
   }
   const startedAt = new Date().toISOString()
@@ -95,7 +96,7 @@ async function main() {
         server = await startServer()
         log(`Server restarted for a clean memory baseline (pid ${server.pid}).`)
       }
-      const context: BenchContext = { quick: args.quick, capacitySteps: args.capacitySteps, placement, server, upstream, rest: createRestClient(server.httpUrl), users, log }
+      const context: BenchContext = { quick: args.quick, capacitySteps: args.capacitySteps, capacityReplyTokens: args.capacityReplyTokens, placement, server, upstream, rest: createRestClient(server.httpUrl), users, log }
       log(`▶ ${id}`)
       const started = Date.now()
       const current = server

@@ -12,6 +12,8 @@ export interface BenchContext {
   quick: boolean
   /** Capacity steps chosen on the command line, instead of the default ramp. */
   capacitySteps?: number[] | undefined
+  /** Tokens per reply in the capacity scenario, instead of the default. */
+  capacityReplyTokens?: number | undefined
   placement: Placement
   server: ServerProcess
   upstream: UpstreamProcess

@@ -39,6 +39,18 @@ export function parseSteps(argv: string[]): number[] | undefined {
   return steps
 }
 
+/**
+ * Reply length of the capacity scenario (`--reply-tokens=400`, default 100). At the same tokens per second,
+ * longer replies mean fewer requests: comparing two lengths separates the cost of a request from that of a token.
+ */
+export function parseReplyTokens(argv: string[]): number | undefined {
+  const value = argv.find((arg) => arg.startsWith('--reply-tokens='))?.slice('--reply-tokens='.length)
+  if (value === undefined) return undefined
+  const tokens = Number(value)
+  if (!Number.isInteger(tokens) || tokens < 2 || tokens > 10_000) throw new Error('--reply-tokens takes a whole number from 2 to 10000')
+  return tokens
+}
+
 export async function signInUsers(rest: RestClient, count: number): Promise<BenchUser[]> {
   const run = randomUUID().slice(0, 8)
   return mapLimit(Array.from({ length: count }, (_, i) => i), 2, async (i) => {

@@ -35,7 +35,7 @@ export interface CapacityStep {
 export async function capacity(context: BenchContext): Promise<ScenarioResult> {
   const steps = context.capacitySteps ?? (context.quick ? [25, 50] : [25, 50, 100, 200, 400, 600, 800])
   const stepSeconds = context.quick ? 5 : 15
-  const spec: StreamSpec = { tokens: context.quick ? 50 : 100, rate: RATE, ttftMs: 0 }
+  const spec: StreamSpec = { tokens: context.capacityReplyTokens ?? (context.quick ? 50 : 100), rate: RATE, ttftMs: 0 }
   const replyMs = (spec.tokens / RATE) * 1000
   const most = Math.max(...steps)
   context.log(`  creating ${most} conversations and sockets`)

@@ -6,7 +6,7 @@ import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm
 import { AppError } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { TextBuffer } from '../../shared/text-buffer.ts'
-import { REPLY_RESERVE_TOKENS, fitContext } from './chat.context.ts'
+import { REPLY_RESERVE_TOKENS, createContextWindow } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
 import * as repo from './chat.repo.ts'
 import type { ConversationRow, MessageRow } from './chat.table.ts'
@@ -143,22 +143,19 @@ export function createReplyRunner(deps: ReplyDeps) {
    * newest first, until the budget is full: a long conversation costs what a short one does.
    */
   async function buildContext(conversation: ConversationRow, model: ChatModel) {
-    const fit = (turnsNewestFirst: readonly ChatTurn[]) =>
-      fitContext({
-        systemPrompt: conversation.system_prompt,
-        turnsNewestFirst,
-        budgetTokens: Math.max(model.contextTokens - REPLY_RESERVE_TOKENS, 256),
-        countTokens: (text) => model.countTokens(text),
-      })
-    const turns: ChatTurn[] = []
+    const window = createContextWindow({
+      systemPrompt: conversation.system_prompt,
+      budgetTokens: Math.max(model.contextTokens - REPLY_RESERVE_TOKENS, 256),
+      countTokens: (text) => model.countTokens(text),
+    })
     let oldest: number | undefined
     for (;;) {
       const page = await repo.recentTurns(db, conversation.id, CONTEXT_PAGE_TURNS, oldest)
-      for (const row of page) if (row.role !== 'system') turns.push({ role: row.role, content: row.content })
       oldest = page.at(-1)?.position
-      const context = fit(turns)
-      const keptAll = context.length - (conversation.system_prompt ? 1 : 0) === turns.length
-      if (!keptAll || page.length < CONTEXT_PAGE_TURNS || turns.length >= MAX_CONTEXT_TURNS) return context
+      const turns: ChatTurn[] = []
+      for (const row of page) if (row.role !== 'system') turns.push({ role: row.role, content: row.content })
+      const room = window.addOlder(turns)
+      if (!room || page.length < CONTEXT_PAGE_TURNS || window.turnCount >= MAX_CONTEXT_TURNS) return window.turns()
     }
   }
 
