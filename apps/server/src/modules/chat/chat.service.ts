@@ -311,7 +311,8 @@ export function createChatService(deps: ChatServiceDeps) {
     async shutdown(): Promise<void> {
       await replies.stopAll()
       await hub.flush()
-      await repo.indexPendingMessages(db, dialect)
+      // Best effort: what cannot be indexed now stays queued in the database and is indexed after the next start.
+      await repo.indexPendingMessages(db, dialect).catch(() => 0)
       await deps.liveness.leave()
     },
   }
