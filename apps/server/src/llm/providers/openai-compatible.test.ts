@@ -201,6 +201,15 @@ describe('failures', () => {
     expect((await collect(model())).error?.message).toBe('Provider answered 401: Incorrect API key provided: [redacted]')
   })
 
+  it('keeps the status and what arrived of an error response that breaks off', async () => {
+    answer = (res) => {
+      res.writeHead(502, { 'content-type': 'text/plain' })
+      res.write('upstream gateway fail')
+      setTimeout(() => res.socket?.destroy(), 20)
+    }
+    expect((await collect(model())).error).toMatchObject({ kind: 'unavailable', message: 'Provider answered 502: upstream gateway fail' })
+  })
+
   it('reports an unreachable server as unavailable', async () => {
     const { error } = await collect(model({ baseUrl: 'http://127.0.0.1:1/v1' }))
     expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('ECONNREFUSED') })
