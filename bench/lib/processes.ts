@@ -10,6 +10,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { serverNodeFlags } from '../../apps/server/src/shared/node-flags.ts'
 import { sleep } from './stats.ts'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -196,6 +197,8 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     ]),
   }
   const nodeArgs = [
+    // What `npm start` would pass on a machine with the server's CPUs.
+    ...serverNodeFlags({ cpus: options.placement.pinned ? 1 : os.availableParallelism(), env: {} }),
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
     '--import',
     PARENT_WATCH,

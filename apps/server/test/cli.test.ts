@@ -10,6 +10,8 @@ import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
 import { TEST_POSTGRES_URL, type TestApp, buildTestApp, errorOf, login, register } from './helpers.ts'
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/parley.js')
+/** What `npm start` runs after building the web app. */
+const SERVE_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/serve.mjs')
 /** Each spawn loads the whole server (a few seconds of CPU); generous so a busy machine does not fail the suite. */
 const SLOW = 180_000
 const GENERATED = /Generated password[^:]*: (\S+)/
@@ -27,9 +29,14 @@ afterAll(() => {
   for (const child of running) child.kill('SIGKILL')
 })
 
-/** Runs `parley …` as an operator would, with only the environment given here; killed after `timeoutMs`. */
-function start(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
-  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+/**
+ * Runs `parley …` as an operator would (or `command` instead of `node parley.js`), with only the environment
+ * given here; killed after `timeoutMs`.
+ */
+function start(args: string[], env: Record<string, string>, options: { timeoutMs?: number; command?: string[] } = {}) {
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const [file, ...commandArgs] = options.command ?? [process.execPath, BIN]
+  const child: ChildProcess = spawn(file!, [...commandArgs, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), PARLEY_LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -135,6 +142,28 @@ describe('parley CLI on a data dir of its own', () => {
       const secondExit = await second.stop()
       expect(secondExit).toMatchObject({ code: 0, signal: null })
       expect(secondExit.stdout).not.toMatch(/Generated password|Created admin/)
+    } finally {
+      fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
+    }
+  }, SLOW)
+
+  it('npm start runs the server with single-threaded garbage collection when it may use one CPU only', async () => {
+    const serveEnv = { PARLEY_DATA_DIR: tempDir(), PARLEY_PORT: '0', PARLEY_LOG_LEVEL: 'info', PARLEY_LOG_PRETTY: 'false' }
+    const flagsOfServer = async (command: string[]) => {
+      const launcher = start([], serveEnv, { command })
+      await launcher.waitFor(/Server listening at/)
+      const pid = launcher.child.pid!
+      const server = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+      const argv = fs.readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')
+      launcher.child.kill('SIGTERM')
+      const exit = await launcher.exited
+      expect(exit).toMatchObject({ code: 0, signal: null })
+      expect(fs.existsSync(`/proc/${server}`)).toBe(false)
+      return argv.slice(1, argv.indexOf(BIN))
+    }
+    try {
+      expect(await flagsOfServer(['taskset', '-c', '0', process.execPath, SERVE_SCRIPT])).toEqual(['--single-threaded-gc'])
+      expect(await flagsOfServer([process.execPath, SERVE_SCRIPT])).toEqual(os.availableParallelism() > 1 ? [] : ['--single-threaded-gc'])
     } finally {
       fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
     }
