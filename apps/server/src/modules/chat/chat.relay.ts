@@ -4,9 +4,6 @@ import { SequencedEvent } from '@parley/protocol'
 import type { HubRelay } from './chat.hub.ts'
 import type { ConversationLock } from './chat.reply.ts'
 
-/** A relayed message is the publishing replica's id, a space, then the event's JSON exactly as its sockets got it. */
-const ORIGIN_LENGTH = randomUUID().length
-
 /**
  * Conversation events across replicas: the replica generating a reply publishes each sequenced event on the
  * conversation's channel; every replica with a channel open for it delivers the event to its own sockets.
@@ -21,11 +18,13 @@ export function createRedisRelay(options: {
   ingest(event: SequencedEvent, json: string): void
   onError?(error: unknown): void
 }): HubRelay & { close(): void } {
+  // A relayed message is the publishing replica's id, a space, then the event's JSON exactly as its sockets got it.
   const origin = randomUUID()
   const channelOf = (conversationId: string) => `${options.prefix}conv:${conversationId}`
   options.subscriber.on('message', (_channel: string, raw: string) => {
-    if (raw.startsWith(origin) || raw[ORIGIN_LENGTH] !== ' ') return
-    const json = raw.slice(ORIGIN_LENGTH + 1)
+    // Every replica's id has the same length (a UUID).
+    if (raw.startsWith(origin) || raw[origin.length] !== ' ') return
+    const json = raw.slice(origin.length + 1)
     let value: unknown
     try {
       value = JSON.parse(json)

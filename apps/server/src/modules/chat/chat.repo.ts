@@ -228,7 +228,7 @@ export async function finishReply(db: Db, dialect: Dialect, id: string, end: Rep
   return groupCommitOf(db).run(async (trx) => {
     const { rows } = await sql<MessageRow>`update messages set ${assignments} where id = ${id} returning *`.execute(trx)
     if (!rows[0]) throw new Error(`No message ${id} to finish`)
-    await sql`update conversations set last_seq = ${seq} where id = ${conversationId} and last_seq < ${seq}`.execute(trx)
+    await saveLastSeq(trx, conversationId, seq)
     return rows[0]
   })
 }
@@ -317,7 +317,7 @@ export async function readLastSeq(db: Db, conversationId: string): Promise<numbe
 
 /** Only ever moves forward, so a late write from an older reply cannot rewind the sequence. */
 export async function saveLastSeq(db: Db, conversationId: string, seq: number): Promise<void> {
-  await db.updateTable('conversations').set({ last_seq: seq }).where('id', '=', conversationId).where('last_seq', '<', seq).execute()
+  await sql`update conversations set last_seq = ${seq} where id = ${conversationId} and last_seq < ${seq}`.execute(db)
 }
 
 /** A message in one of the owner's conversations. */
