@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { BenchContext, BenchUser, ScenarioResult } from './lib/context.ts'
 import { type ServerProcess, choosePlacement, killAllChildren, pinSelf, runEntryPoint, startParley, startUpstreamProcess } from './lib/processes.ts'
-import { RUNNERS, type ScenarioId, SCENARIO_LIMIT_MS, parseReplyTokens, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
+import { RUNNERS, type ScenarioId, SCENARIO_LIMIT_MS, parseReplyTokens, parseScenarioList, parseSteps, signInUsers, wholeNumberOption } from './lib/scenarios.ts'
 import { round, withTimeout } from './lib/stats.ts'
 import { type Checkout, checkoutRevision } from './lib/worktree.ts'
 import { createRestClient } from './parley-client.ts'
@@ -29,8 +29,7 @@ interface Side {
 function parseArgs(argv: string[]) {
   const revision = argv.find((arg) => !arg.startsWith('--'))
   if (!revision) throw new Error('usage: npm run bench:compare -- <revision> [--only=…] [--steps=…] [--reply-tokens=…] [--rounds=3] [--no-pin]')
-  const rounds = Number(argv.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? 3)
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error('--rounds takes a whole number from 1 to 10')
+  const rounds = wholeNumberOption(argv, 'rounds', 1, 10) ?? 3
   const scenarios = parseScenarioList(argv) ?? (['ttft-single', 'ttft-concurrent', 'capacity'] as ScenarioId[])
   // Memory per idle socket needs a freshly started server each time; `npm run bench` measures it.
   if (scenarios.includes('idle-sockets')) throw new Error('idle-sockets cannot be compared here; run it with npm run bench')

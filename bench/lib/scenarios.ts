@@ -26,15 +26,30 @@ export const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
   'idle-sockets': 120_000,
 }
 
+/** The value of `--name=value` on the command line, if given. */
+export function optionValue(argv: string[], name: string): string | undefined {
+  const prefix = `--${name}=`
+  return argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length)
+}
+
+/** A whole-number option (`--name=N`) within `min`–`max`, if given. */
+export function wholeNumberOption(argv: string[], name: string, min: number, max: number): number | undefined {
+  const value = optionValue(argv, name)
+  if (value === undefined) return undefined
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < min || number > max) throw new Error(`--${name} takes a whole number from ${min} to ${max}`)
+  return number
+}
+
 export function parseScenarioList(argv: string[]): ScenarioId[] | undefined {
-  const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',')
+  const only = optionValue(argv, 'only')?.split(',')
   for (const id of only ?? []) if (!SCENARIOS.includes(id as ScenarioId)) throw new Error(`Unknown scenario ${id}; one of ${SCENARIOS.join(', ')}`)
   return only as ScenarioId[] | undefined
 }
 
 /** Capacity steps chosen on the command line (`--steps=200,400`), instead of the default ramp. */
 export function parseSteps(argv: string[]): number[] | undefined {
-  const steps = argv.find((arg) => arg.startsWith('--steps='))?.slice('--steps='.length).split(',').map(Number)
+  const steps = optionValue(argv, 'steps')?.split(',').map(Number)
   if (steps?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--steps takes positive whole numbers, e.g. --steps=200,400')
   return steps
 }
@@ -43,13 +58,7 @@ export function parseSteps(argv: string[]): number[] | undefined {
  * Reply length of the capacity scenario (`--reply-tokens=400`, default 100). At the same tokens per second,
  * longer replies mean fewer requests: comparing two lengths separates the cost of a request from that of a token.
  */
-export function parseReplyTokens(argv: string[]): number | undefined {
-  const value = argv.find((arg) => arg.startsWith('--reply-tokens='))?.slice('--reply-tokens='.length)
-  if (value === undefined) return undefined
-  const tokens = Number(value)
-  if (!Number.isInteger(tokens) || tokens < 2 || tokens > 10_000) throw new Error('--reply-tokens takes a whole number from 2 to 10000')
-  return tokens
-}
+export const parseReplyTokens = (argv: string[]): number | undefined => wholeNumberOption(argv, 'reply-tokens', 2, 10_000)
 
 export async function signInUsers(rest: RestClient, count: number): Promise<BenchUser[]> {
   const run = randomUUID().slice(0, 8)
