@@ -84,9 +84,9 @@ async function main() {
           }
           const heading = `round ${index}, ${id}, ${side.label}`
           try {
-            const result = await withTimeout(RUNNERS[id](context), SCENARIO_LIMIT_MS[id], id)
-            for (const line of summarize(result)) lines.push(`| ${index} | ${id} | ${side.label} | ${line} |`)
-            log(`${heading}: ${summarize(result).join('; ')}`)
+            const summary = summarize(await withTimeout(RUNNERS[id](context), SCENARIO_LIMIT_MS[id], id))
+            for (const line of summary) lines.push(`| ${index} | ${id} | ${side.label} | ${line} |`)
+            log(`${heading}: ${summary.join('; ')}`)
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error)
             lines.push(`| ${index} | ${id} | ${side.label} | did not finish: ${message.replace(/\|/g, '/')} |`)

@@ -13,10 +13,11 @@ import os from 'node:os'
  */
 export function serverNodeFlags(options: { env: Record<string, string | undefined>; cpus?: number }): string[] {
   const cpus = options.cpus ?? os.availableParallelism()
-  const choice = options.env.PARLEY_SINGLE_THREADED_GC
-  if (choice !== undefined && choice !== '' && choice !== 'true' && choice !== 'false') {
+  // Unset and empty both leave the choice to the CPU count.
+  const choice = options.env.PARLEY_SINGLE_THREADED_GC || undefined
+  if (choice !== undefined && choice !== 'true' && choice !== 'false') {
     throw new Error(`PARLEY_SINGLE_THREADED_GC must be true or false, not ${JSON.stringify(choice)}`)
   }
-  const single = choice === 'true' || ((choice === undefined || choice === '') && cpus <= 1)
+  const single = choice === undefined ? cpus <= 1 : choice === 'true'
   return single ? ['--single-threaded-gc'] : []
 }

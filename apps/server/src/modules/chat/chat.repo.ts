@@ -257,6 +257,10 @@ export async function findConversationForSend(
   return { conversation, duplicateId: duplicateId ?? null }
 }
 
+/**
+ * The latest reply to a user message. A user message that was edited away keeps its replies, superseded with it:
+ * `includeSuperseded` finds them (a retried send of that message gets the answer it had).
+ */
 export async function findReplyTo(db: Db, userMessageId: string, options: { includeSuperseded?: boolean } = {}) {
   let query = db.selectFrom('messages').selectAll().where('reply_to', '=', userMessageId)
   if (!options.includeSuperseded) query = query.where('superseded', '=', 0)
