@@ -20,7 +20,7 @@ export const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<Scen
 
 /** Per-scenario time limits (full run); a quick run gets a quarter. */
 export const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
-  'ttft-single': 120_000,
+  'ttft-single': 180_000,
   'ttft-concurrent': 120_000,
   capacity: 300_000,
   'idle-sockets': 120_000,
