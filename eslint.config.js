@@ -20,6 +20,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS on purpose: a `--require` preload runs before the ES module loader starts any thread.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Migrations are frozen in time and must not depend on today's table types (Kysely's own advice).
     files: ['apps/server/src/db/migrations/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { serverNodeFlags } from './node-flags.ts'
+import { IDLE_HELPER_THREADS_PRELOAD, serverNodeFlags } from './node-flags.ts'
+
+const IDLE_HELPERS = ['--require', IDLE_HELPER_THREADS_PRELOAD]
 
 describe('serverNodeFlags', () => {
-  it('collects garbage on the main thread when the process has one CPU, in parallel with more', () => {
-    expect(serverNodeFlags({ cpus: 1, env: {} })).toEqual(['--single-threaded-gc'])
+  it('collects garbage on the main thread and idles V8 helper threads when the process has one CPU, not with more', () => {
+    expect(serverNodeFlags({ cpus: 1, env: {} })).toEqual(['--single-threaded-gc', ...IDLE_HELPERS])
     expect(serverNodeFlags({ cpus: 2, env: {} })).toEqual([])
   })
 
-  it('lets PARLEY_SINGLE_THREADED_GC decide, and refuses anything but true or false', () => {
+  it('lets PARLEY_SINGLE_THREADED_GC and PARLEY_IDLE_HELPER_THREADS decide, each on its own', () => {
     expect(serverNodeFlags({ cpus: 8, env: { PARLEY_SINGLE_THREADED_GC: 'true' } })).toEqual(['--single-threaded-gc'])
-    expect(serverNodeFlags({ cpus: 1, env: { PARLEY_SINGLE_THREADED_GC: 'false' } })).toEqual([])
-    expect(() => serverNodeFlags({ env: { PARLEY_SINGLE_THREADED_GC: 'yes' } })).toThrow(/must be true or false/)
+    expect(serverNodeFlags({ cpus: 1, env: { PARLEY_SINGLE_THREADED_GC: 'false' } })).toEqual(IDLE_HELPERS)
+    expect(serverNodeFlags({ cpus: 8, env: { PARLEY_IDLE_HELPER_THREADS: 'true' } })).toEqual(IDLE_HELPERS)
+    expect(serverNodeFlags({ cpus: 1, env: { PARLEY_IDLE_HELPER_THREADS: 'false', PARLEY_SINGLE_THREADED_GC: '' } })).toEqual(['--single-threaded-gc'])
+  })
+
+  it('refuses anything but true or false', () => {
+    expect(() => serverNodeFlags({ env: { PARLEY_SINGLE_THREADED_GC: 'yes' } })).toThrow(/PARLEY_SINGLE_THREADED_GC must be true or false/)
+    expect(() => serverNodeFlags({ env: { PARLEY_IDLE_HELPER_THREADS: '1' } })).toThrow(/PARLEY_IDLE_HELPER_THREADS must be true or false/)
   })
 })
