@@ -13,7 +13,7 @@ const fs = require('node:fs')
 const os = require('node:os')
 const { isMainThread } = require('node:worker_threads')
 
-/** Lowers every thread but the main one; returns how (`idle`, `nice`, or `unchanged` off Linux) and how many. */
+/** Lowers every thread but the main one; returns how (`idle`, `nice`, `unchanged`) and how many were lowered. */
 function lowerHelperThreads() {
   let helpers
   try {
@@ -22,10 +22,12 @@ function lowerHelperThreads() {
     return { policy: 'unchanged', threads: 0 }
   }
   let policy = 'idle'
+  let lowered = 0
   for (const tid of helpers) {
     if (policy === 'idle') {
       try {
         execFileSync('chrt', ['--idle', '--pid', '0', tid], { stdio: 'ignore' })
+        lowered++
         continue
       } catch {
         policy = 'nice'
@@ -33,13 +35,15 @@ function lowerHelperThreads() {
     }
     try {
       os.setPriority(Number(tid), 19)
+      lowered++
     } catch {
-      return { policy: 'unchanged', threads: 0 }
+      // Not permitted here (a sandbox): the thread keeps its priority.
     }
   }
-  return { policy, threads: helpers.length }
+  return { policy: lowered === 0 ? 'unchanged' : policy, threads: lowered }
 }
 
-// Node runs preloads in worker threads too (the TypeScript loader's among them), when libuv's pool exists: once.
-// The server reads the outcome to say in its start-up log what was done.
+// Node runs `--require` preloads again in every worker thread (the TypeScript loader's hooks thread is one), by
+// which time libuv's pool exists and would be lowered too: only the main thread acts. The server reads the
+// outcome to say in its start-up log what was done.
 if (isMainThread) globalThis[Symbol.for('parley.helperThreads')] = lowerHelperThreads()
