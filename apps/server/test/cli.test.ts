@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
-import { IDLE_HELPER_THREADS_PRELOAD } from '../src/shared/node-flags.ts'
+import { IDLE_HELPER_THREADS_PRELOAD, SINGLE_THREADED_GC } from '../src/shared/node-flags.ts'
 import { TEST_POSTGRES_URL, type TestApp, buildTestApp, errorOf, login, register } from './helpers.ts'
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/parley.js')
@@ -180,7 +180,7 @@ describe('parley CLI on a data dir of its own', () => {
     }
     try {
       const oneCpu = await launch(['taskset', '-c', '0', process.execPath, SERVE_SCRIPT])
-      expect(oneCpu.flags).toEqual(['--single-threaded-gc', ...IDLE_HELPERS])
+      expect(oneCpu.flags).toEqual([...SINGLE_THREADED_GC, ...IDLE_HELPERS])
       // The event loop's thread and the threads started after the preload (libuv's pool) keep normal priority.
       expect(oneCpu.threads.main).toBe(SCHED_OTHER)
       expect(oneCpu.threads.helpers.filter((policy) => policy === SCHED_IDLE).length).toBeGreaterThanOrEqual(4)
@@ -192,7 +192,7 @@ describe('parley CLI on a data dir of its own', () => {
         expect(allCpus.flags).toEqual([])
         expect(allCpus.threads.helpers).not.toContain(SCHED_IDLE)
       } else {
-        expect(allCpus.flags).toEqual(['--single-threaded-gc', ...IDLE_HELPERS])
+        expect(allCpus.flags).toEqual([...SINGLE_THREADED_GC, ...IDLE_HELPERS])
       }
     } finally {
       fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })

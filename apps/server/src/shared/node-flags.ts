@@ -2,6 +2,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+/** Collecting on the event loop's thread, and between replies where it can. */
+export const SINGLE_THREADED_GC = ['--single-threaded-gc', '--expose-gc']
+
 /** Preload that puts the threads Node starts with (V8's compiler workers) at idle priority. */
 export const IDLE_HELPER_THREADS_PRELOAD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/idle-helper-threads.cjs')
 
@@ -13,7 +16,8 @@ export const IDLE_HELPER_THREADS_PRELOAD = path.resolve(path.dirname(fileURLToPa
  * loop: they take turns with it.
  * - Garbage collection: a parallel collection stalled the loop for tens of milliseconds. Collecting on the main
  *   thread alone measured TTFT p99 at 100 streams 20–47 → 2.3–3.2 ms and lag p99 at 400 streams 77–83 → 49–57 ms
- *   (bench/, one pinned core). `PARLEY_SINGLE_THREADED_GC=true|false` decides instead.
+ *   (bench/, one pinned core). `--expose-gc` lets the server run young-generation collections between replies
+ *   (shared/idle-collector.ts). `PARLEY_SINGLE_THREADED_GC=true|false` decides instead, for both.
  * - Compilation: a compile job kept the core after the event loop woke, for up to the scheduler's next tick.
  *   The preload puts those threads at idle priority (`bin/idle-helper-threads.cjs`).
  *   `PARLEY_IDLE_HELPER_THREADS=true|false` decides instead.
@@ -24,7 +28,7 @@ export function serverNodeFlags(options: { env: Record<string, string | undefine
   const oneCpu = (options.cpus ?? os.availableParallelism()) <= 1
   const singleThreadedGc = choice(options.env, 'PARLEY_SINGLE_THREADED_GC') ?? oneCpu
   const idleHelpers = choice(options.env, 'PARLEY_IDLE_HELPER_THREADS') ?? oneCpu
-  return [...(singleThreadedGc ? ['--single-threaded-gc'] : []), ...(idleHelpers ? ['--require', IDLE_HELPER_THREADS_PRELOAD] : [])]
+  return [...(singleThreadedGc ? SINGLE_THREADED_GC : []), ...(idleHelpers ? ['--require', IDLE_HELPER_THREADS_PRELOAD] : [])]
 }
 
 /** A true/false variable; unset and empty both leave the choice to the CPU count. */

@@ -5,7 +5,7 @@ import { createConversationHub } from './chat.hub.ts'
 import { type ReplyDeps, createReplyRunner } from './chat.reply.ts'
 
 /** A runner whose sequence numbers take until `saved()` to be stored (a slow database). */
-function runnerWithSlowSave() {
+function runnerWithSlowSave(extra: Partial<ReplyDeps> = {}) {
   const pending: (() => void)[] = []
   const hub = createConversationHub({
     loadLastSeq: async () => 0,
@@ -20,6 +20,7 @@ function runnerWithSlowSave() {
     hub,
     firstTokenTimeoutMs: 1000,
     replicaId: 'r1',
+    ...extra,
   }
   return { replies: createReplyRunner(deps), saved: () => pending.splice(0).forEach((resolve) => resolve()) }
 }
@@ -47,5 +48,23 @@ describe('reply reservation', () => {
     saved()
     await ending
     await expect(next).resolves.toMatchObject({ signal: expect.any(AbortSignal) })
+  })
+
+  it('says when its last running reply has ended, and whether none started since', async () => {
+    const idle: (() => boolean)[] = []
+    const { replies, saved } = runnerWithSlowSave({ onIdle: (stillIdle) => idle.push(stillIdle) })
+    const first = await replies.begin('c1', {})
+    const second = await replies.begin('c2', {})
+    const endingFirst = first.end()
+    saved()
+    await endingFirst
+    expect(idle).toHaveLength(0)
+    const endingSecond = second.end()
+    saved()
+    await endingSecond
+    expect(idle).toHaveLength(1)
+    expect(idle[0]!()).toBe(true)
+    await replies.begin('c3', {})
+    expect(idle[0]!()).toBe(false)
   })
 })

@@ -41,6 +41,8 @@ export interface ReplyDeps {
   lock?: ConversationLock | undefined
   /** Told about every model call as it ends; must return at once (analytics only buffers it). */
   onModelCall?: ((report: ModelCallReport) => void) | undefined
+  /** Told when the last running reply has ended; `stillIdle` says later whether none has started since. */
+  onIdle?: ((stillIdle: () => boolean) => void) | undefined
 }
 
 /** One model call, as analytics records it. */
@@ -133,6 +135,7 @@ export function createReplyRunner(deps: ReplyDeps) {
         } finally {
           running.delete(conversationId)
           markSettled()
+          if (running.size === 0) deps.onIdle?.(() => running.size === 0)
         }
       },
     }

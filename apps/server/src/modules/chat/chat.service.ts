@@ -36,6 +36,7 @@ export interface ChatServiceDeps {
   liveness: ReplicaLiveness
   firstTokenTimeoutMs: number
   onModelCall?: ReplyDeps['onModelCall']
+  onIdle?: ReplyDeps['onIdle']
 }
 
 export interface SendOptions extends ReplyOptions {

@@ -1,0 +1,48 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { describe, expect, it } from 'vitest'
+import { type ExposedGc, createIdleCollector } from './idle-collector.ts'
+
+/** Stands in for V8's `gc` (only `--expose-gc` provides it), recording each call. */
+function recordingGc() {
+  const calls: Parameters<ExposedGc>[0][] = []
+  return { gc: (options: Parameters<ExposedGc>[0]) => void calls.push(options), calls }
+}
+
+describe('idle young-generation collector', () => {
+  it('collects the young generation on the next turn when the server is still idle', async () => {
+    const { gc, calls } = recordingGc()
+    const onIdle = createIdleCollector(gc, { fullness: 0 })
+    onIdle(() => true)
+    expect(calls).toEqual([])
+    await nextTurn()
+    expect(calls).toEqual([{ type: 'minor' }])
+  })
+
+  it('does not collect when a reply started before its turn came', async () => {
+    const { gc, calls } = recordingGc()
+    const onIdle = createIdleCollector(gc, { fullness: 0 })
+    onIdle(() => false)
+    await nextTurn()
+    expect(calls).toEqual([])
+  })
+
+  it('leaves a young generation that is not full enough to V8', async () => {
+    const { gc, calls } = recordingGc()
+    const onIdle = createIdleCollector(gc, { fullness: 1.01 })
+    onIdle(() => true)
+    await nextTurn()
+    expect(calls).toEqual([])
+  })
+
+  it('collects once for several replies ending in the same turn', async () => {
+    const { gc, calls } = recordingGc()
+    const onIdle = createIdleCollector(gc, { fullness: 0 })
+    onIdle(() => true)
+    onIdle(() => true)
+    await nextTurn()
+    expect(calls).toHaveLength(1)
+    onIdle(() => true)
+    await nextTurn()
+    expect(calls).toHaveLength(2)
+  })
+})
