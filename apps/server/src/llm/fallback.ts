@@ -16,10 +16,23 @@ export interface FallbackOptions {
  * Generates with the first model that produces a first token within `firstTokenTimeoutMs`. A model that fails
  * before its first token hands over to the next; once text has flowed, a failure is final (a reply is never
  * stitched together from two models).
+ *
+ * The request is let go of once a model answers. Held for the whole reply, a prompt (often the largest thing a
+ * reply has) outlives the young-generation collections meanwhile and is copied into the old generation, where
+ * only a full collection frees it.
  */
-export async function generateWithFallback(
+export function generateWithFallback(
   models: readonly ChatModel[],
   request: ChatModelRequest,
+  signal: AbortSignal,
+  options: FallbackOptions,
+): Promise<ModelFinish> {
+  return generateInTurn(models, { request }, signal, options)
+}
+
+async function generateInTurn(
+  models: readonly ChatModel[],
+  pending: { request: ChatModelRequest | undefined },
   signal: AbortSignal,
   options: FallbackOptions,
 ): Promise<ModelFinish> {
@@ -34,11 +47,12 @@ export async function generateWithFallback(
     let started = false
     const start = () => {
       started = true
+      pending.request = undefined
       clearTimeout(timer)
       onModel?.(model, failed)
     }
     try {
-      const finish = await model.generate(request, attempt.signal, (delta) => {
+      const finish = await model.generate(pending.request!, attempt.signal, (delta) => {
         if (!started) start()
         onText(delta)
       })

@@ -1,9 +1,12 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { Pool } from 'undici'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type CallPart, recordCall } from '../../../test/model-calls.ts'
+import { generateWithFallback } from '../fallback.ts'
 import { type ChatModel, type ChatModelRequest, estimateTokens } from '../types.ts'
 import { createOpenAICompatibleModel } from './openai-compatible.ts'
 
@@ -16,6 +19,10 @@ interface Received {
   headers: http.IncomingHttpHeaders
   body: Record<string, unknown>
 }
+
+// A full garbage collection on demand: V8 hands `gc` to contexts created after the flag is set.
+setFlagsFromString('--expose-gc')
+const collectGarbage = runInNewContext('gc') as () => void
 
 const KEY = 'sk-secret-key'
 const REQUEST: ChatModelRequest = {
@@ -243,5 +250,43 @@ describe('stopping', () => {
     controller.abort()
     expect((await pending).error?.kind).toBe('aborted')
     await vi.waitFor(() => expect(open.size).toBe(0), { timeout: 1000 })
+  })
+})
+
+describe('memory', () => {
+  it('lets go of the prompt once the model answers, through the fallback chain, while the reply streams on', async () => {
+    let finishReply!: () => void
+    const replying = new Promise<void>((resolve) => (finishReply = resolve))
+    answer = async (res) => {
+      sseHead(res)
+      res.write(chunk('Hel'))
+      await replying
+      res.end(chunk('lo', 'stop', USAGE) + DONE)
+    }
+    let firstText!: () => void
+    const answered = new Promise<void>((resolve) => (firstText = resolve))
+    const texts: string[] = []
+    // The prompt exists only in the request handed over here, as in the reply runner; the test keeps a weak
+    // reference to it.
+    const start = () => {
+      const messages = REQUEST.messages.map((turn) => ({ ...turn }))
+      const finished = generateWithFallback([model()], { messages }, new AbortController().signal, {
+        firstTokenTimeoutMs: 5_000,
+        onText: (delta) => {
+          texts.push(delta)
+          firstText()
+        },
+      })
+      return { prompt: new WeakRef(messages), finished }
+    }
+    const { prompt, finished } = start()
+    await answered
+    await sleep(10)
+    collectGarbage()
+    expect(texts).toEqual(['Hel'])
+    expect(prompt.deref()).toBeUndefined()
+    finishReply()
+    expect(await finished).toMatchObject({ finishReason: 'stop' })
+    expect(texts).toEqual(['Hel', 'lo'])
   })
 })

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici'
-import { type ChatModel, type ChatModelRequest, ModelError, errorKindOfStatus, estimatePromptTokens, estimateTokens, estimateTokensOfLength } from '../types.ts'
+import { type ChatModel, type ChatModelRequest, ModelError, type ModelFinish, type TextListener, errorKindOfStatus, estimatePromptTokens, estimateTokens, estimateTokensOfLength } from '../types.ts'
 import { createReplyReader, errorBodyMessage } from './openai-compatible-wire.ts'
 import { type StreamingPostResult, streamingPost } from './streaming-post.ts'
 
@@ -40,43 +40,49 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
     countTokens: estimateTokens,
     // By shutdown every reply has stopped; a stream still open must not hold it up.
     close: async () => (settings.dispatcher ? undefined : dispatcher.destroy()),
-    async generate(chat, signal, onText) {
-      const stopped = (cause?: unknown) => new ModelError('aborted', 'Generation was stopped', { cause })
-      const failed = (error: unknown, doing: string) => (signal.aborted ? stopped(error) : toModelError(error, doing, redact))
-      let completionLength = 0
-      let answering = false
-      const reply = createReplyReader((delta) => {
-        if (signal.aborted) return // the rest of a chunk that arrived with the stop
-        completionLength += delta.length
-        onText(delta)
-      })
-      const body = JSON.stringify(payload(modelId, chat))
-      let result: StreamingPostResult
-      try {
-        result = await streamingPost(dispatcher, { origin, path, headers, body }, signal, (text) => {
-          answering = true
-          reply.feed(text)
-          if (reply.failure) throw reply.failure
-          return reply.done
-        }, ERROR_BODY_LIMIT)
-      } catch (error) {
-        throw failed(error, answering ? 'Provider stream broke' : 'Cannot reach the provider')
-      }
-      if (!result.ok) {
-        if (signal.aborted) throw stopped()
-        throw new ModelError(errorKindOfStatus(result.statusCode), redact(`Provider answered ${result.statusCode}: ${errorBodyMessage(result.errorBody)}`))
-      }
-      if (signal.aborted) throw stopped()
-      // A stream that just ends after its finish reason is complete; one that ends before it was cut off.
-      if (!reply.done && !reply.finishReason) throw new ModelError('unavailable', 'Provider ended the stream before finishing')
-      return {
-        finishReason: reply.finishReason ?? 'other',
-        usage: {
-          promptTokens: reply.promptTokens ?? estimatePromptTokens(chat.messages),
-          completionTokens: reply.completionTokens ?? estimateTokensOfLength(completionLength),
-        },
-      }
+    generate(chat, signal, onText) {
+      // The prompt becomes bytes outside the JavaScript heap here, and the streaming function never sees it: an
+      // async function keeps its arguments for as long as it runs (see generateWithFallback).
+      const body = Buffer.from(JSON.stringify(payload(modelId, chat)))
+      return stream(body, estimatePromptTokens(chat.messages), signal, onText)
     },
+  }
+
+  async function stream(body: Buffer, promptEstimate: number, signal: AbortSignal, onText: TextListener): Promise<ModelFinish> {
+    const stopped = (cause?: unknown) => new ModelError('aborted', 'Generation was stopped', { cause })
+    const failed = (error: unknown, doing: string) => (signal.aborted ? stopped(error) : toModelError(error, doing, redact))
+    let completionLength = 0
+    let answering = false
+    const reply = createReplyReader((delta) => {
+      if (signal.aborted) return // the rest of a chunk that arrived with the stop
+      completionLength += delta.length
+      onText(delta)
+    })
+    let result: StreamingPostResult
+    try {
+      result = await streamingPost(dispatcher, { origin, path, headers, body }, signal, (text) => {
+        answering = true
+        reply.feed(text)
+        if (reply.failure) throw reply.failure
+        return reply.done
+      }, ERROR_BODY_LIMIT)
+    } catch (error) {
+      throw failed(error, answering ? 'Provider stream broke' : 'Cannot reach the provider')
+    }
+    if (!result.ok) {
+      if (signal.aborted) throw stopped()
+      throw new ModelError(errorKindOfStatus(result.statusCode), redact(`Provider answered ${result.statusCode}: ${errorBodyMessage(result.errorBody)}`))
+    }
+    if (signal.aborted) throw stopped()
+    // A stream that just ends after its finish reason is complete; one that ends before it was cut off.
+    if (!reply.done && !reply.finishReason) throw new ModelError('unavailable', 'Provider ended the stream before finishing')
+    return {
+      finishReason: reply.finishReason ?? 'other',
+      usage: {
+        promptTokens: reply.promptTokens ?? promptEstimate,
+        completionTokens: reply.completionTokens ?? estimateTokensOfLength(completionLength),
+      },
+    }
   }
 }
 

@@ -6,7 +6,8 @@ export interface StreamingPost {
   /** Path and query, e.g. `/v1/chat/completions`. */
   path: string
   headers: Record<string, string>
-  body: string
+  /** UTF-8 bytes, held outside the JavaScript heap while the response streams. */
+  body: Uint8Array
 }
 
 export type StreamingPostResult = { ok: true } | { ok: false; statusCode: number; errorBody: string }

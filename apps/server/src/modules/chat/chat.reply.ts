@@ -236,20 +236,23 @@ export function createReplyRunner(deps: ReplyDeps) {
         error,
       })
     try {
-      const context = await buildContext(conversation, answering)
-      startedMs = runtime.now().getTime()
-      // Each token is a plain callback from the provider's socket to the hub: no promise per token.
-      const finish = await generateWithFallback(chain, { messages: context }, session.signal, {
-        firstTokenTimeoutMs,
-        onModel: (model, failedBefore) => {
-          answering = model
-          fellBack = failedBefore.length > 0
-        },
-        onText: (delta) => {
-          firstTokenMs ??= runtime.now().getTime() - startedMs
-          text.append(delta)
-          session.emit({ type: 'reply.delta', message_id: placeholder.id, text: delta })
-        },
+      // The context goes straight into the request, never into a variable of this function: one would hold it
+      // (often the reply's largest object) until the reply ends, long after the model was sent it.
+      const finish = await buildContext(conversation, answering).then((messages) => {
+        startedMs = runtime.now().getTime()
+        // Each token is a plain callback from the provider's socket to the hub: no promise per token.
+        return generateWithFallback(chain, { messages }, session.signal, {
+          firstTokenTimeoutMs,
+          onModel: (model, failedBefore) => {
+            answering = model
+            fellBack = failedBefore.length > 0
+          },
+          onText: (delta) => {
+            firstTokenMs ??= runtime.now().getTime() - startedMs
+            text.append(delta)
+            session.emit({ type: 'reply.delta', message_id: placeholder.id, text: delta })
+          },
+        })
       })
       usage = finish.usage
       finishReason = finish.finishReason === 'length' ? 'length' : finish.finishReason === 'stop' ? 'stop' : 'other'
