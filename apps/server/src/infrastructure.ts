@@ -46,8 +46,11 @@ export async function openInfrastructure(
   await services.chat.keepAlive()
   const sweep = setInterval(() => services.hub.sweep(), 30_000)
   sweep.unref()
-  const indexing = setInterval(() => services.chat.indexForSearch().catch((error: unknown) => onError?.(error)), SEARCH_INDEX_INTERVAL_MS)
-  indexing.unref()
+  // SQLite's full-text index is filled in batches; PostgreSQL indexes each message as it is written.
+  const indexing =
+    database.dialect === 'sqlite'
+      ? setInterval(() => services.chat.indexForSearch().catch((error: unknown) => onError?.(error)), SEARCH_INDEX_INTERVAL_MS).unref()
+      : undefined
   const liveness = setInterval(() => services.chat.keepAlive().catch((error: unknown) => onError?.(error)), LIVENESS_BEAT_MS)
   liveness.unref()
   const consumer =
