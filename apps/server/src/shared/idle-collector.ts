@@ -30,5 +30,3 @@ export function createIdleCollector(gc: ExposedGc, options: { fullness?: number 
     })
   }
 }
-
-export type IdleCollector = ReturnType<typeof createIdleCollector>
