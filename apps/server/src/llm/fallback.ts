@@ -17,9 +17,9 @@ export interface FallbackOptions {
  * before its first token hands over to the next; once text has flowed, a failure is final (a reply is never
  * stitched together from two models).
  *
- * The request is let go of once a model answers. Held for the whole reply, a prompt (often the largest thing a
- * reply has) outlives the young-generation collections meanwhile and is copied into the old generation, where
- * only a full collection frees it.
+ * The request is let go of once a model answers, or once the last model has been sent it. Held for the whole
+ * reply, a prompt (often the largest thing a reply has) outlives the young-generation collections meanwhile and
+ * is copied into the old generation, where only a full collection frees it.
  */
 export function generateWithFallback(
   models: readonly ChatModel[],
@@ -38,7 +38,9 @@ async function generateInTurn(
 ): Promise<ModelFinish> {
   const { onText, onModel } = options
   const failed: FallbackAttempt[] = []
-  for (const model of models) {
+  for (const [index, model] of models.entries()) {
+    // The last model has nobody to hand over to, so the request is let go of as soon as it has been sent.
+    const last = index === models.length - 1
     if (signal.aborted) throw new ModelError('aborted', 'Generation was stopped')
     const attempt = new AbortController()
     const forward = () => attempt.abort(signal.reason)
@@ -52,7 +54,7 @@ async function generateInTurn(
       onModel?.(model, failed)
     }
     try {
-      const finish = await model.generate(pending.request!, attempt.signal, (delta) => {
+      const finish = await model.generate(take(pending, last), attempt.signal, (delta) => {
         if (!started) start()
         onText(delta)
       })
@@ -75,6 +77,17 @@ async function generateInTurn(
     }
   }
   throw new AggregateModelError(failed)
+}
+
+/**
+ * The request for the next model; emptied when no model comes after it. An argument expression, never a local
+ * variable: an async function keeps its locals for as long as it runs.
+ */
+function take(pending: { request: ChatModelRequest | undefined }, last: boolean): ChatModelRequest {
+  const request = pending.request
+  if (!request) throw new Error('the request was already let go of')
+  if (last) pending.request = undefined
+  return request
 }
 
 /** Every model of the chain failed before its first token. */

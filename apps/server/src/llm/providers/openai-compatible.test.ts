@@ -289,4 +289,47 @@ describe('memory', () => {
     expect(await finished).toMatchObject({ finishReason: 'stop' })
     expect(texts).toEqual(['Hel', 'lo'])
   })
+
+  it('lets go of the prompt as soon as the last model of the chain has sent it, before any answer', async () => {
+    /** The next request is answered only on `release`; `arrived` resolves when it has been received. */
+    const holdNextAnswer = () => {
+      let release!: () => void
+      let arrive!: () => void
+      const released = new Promise<void>((resolve) => (release = resolve))
+      const arrived = new Promise<void>((resolve) => (arrive = resolve))
+      answer = async (res) => {
+        arrive()
+        await released
+        reply(chunk('Hi', 'stop', USAGE), DONE)(res)
+      }
+      return { arrived, release }
+    }
+    const start = (models: ChatModel[]) => {
+      const messages = REQUEST.messages.map((turn) => ({ ...turn }))
+      const finished = generateWithFallback(models, { messages }, new AbortController().signal, { firstTokenTimeoutMs: 5_000, onText: () => {} })
+      return { prompt: new WeakRef(messages), finished }
+    }
+
+    // A fallback comes after the model being asked: the prompt is kept until that model answers.
+    const first = holdNextAnswer()
+    const withFallback = start([model(), model()])
+    await first.arrived
+    await sleep(10)
+    collectGarbage()
+    expect(withFallback.prompt.deref()).toBeDefined()
+    first.release()
+    expect(await withFallback.finished).toMatchObject({ finishReason: 'stop' })
+
+    // The first model cannot be reached; the second and last one is sent the prompt and needs it no more.
+    const unreachable = createOpenAICompatibleModel({ modelId: 'm', baseUrl: 'http://127.0.0.1:1/v1', contextTokens: 4096 })
+    const second = holdNextAnswer()
+    const lastModel = start([unreachable, model()])
+    await second.arrived
+    await sleep(10)
+    collectGarbage()
+    expect(lastModel.prompt.deref()).toBeUndefined()
+    second.release()
+    expect(await lastModel.finished).toMatchObject({ finishReason: 'stop' })
+    await unreachable.close()
+  })
 })
