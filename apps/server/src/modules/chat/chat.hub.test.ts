@@ -70,6 +70,18 @@ describe('conversation hub', () => {
     expect(hub.size()).toBe(0)
   })
 
+  it('keeps the replay buffer of a long reply that has just ended', async () => {
+    const { hub, advance } = hubWith()
+    await hub.acquire('c1')
+    const listening = await hub.subscribe('c1', undefined, () => {})
+    advance(5000)
+    hub.publish('c1', delta('late'))
+    await hub.release('c1')
+    hub.sweep()
+    expect((await hub.subscribe('c1', 0, () => {})).replay).toHaveLength(1)
+    listening.unsubscribe()
+  })
+
   it('holds a bounded number of bytes for replay, however long the reply', async () => {
     const text = 'token '.repeat(5)
     const eventBytes = JSON.stringify({ ...delta(text), conversation_id: 'c1', seq: 1000 }).length

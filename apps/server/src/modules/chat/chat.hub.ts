@@ -91,7 +91,8 @@ export function createConversationHub(deps: HubDeps) {
   /** Holds an event for replay and delivers it to this replica's listeners. */
   function deliver(channel: Channel, held: HeldEvent) {
     channel.log.append(held.seq, held.json)
-    channel.lastActivity = deps.now()
+    // While a reply runs here the channel is never swept, and `release` marks when it ended: no clock per token.
+    if (channel.active === 0) channel.lastActivity = deps.now()
     for (const listener of channel.listeners) listener(held)
   }
 
@@ -123,6 +124,7 @@ export function createConversationHub(deps: HubDeps) {
       const channel = channels.get(conversationId)
       if (!channel) return
       channel.active = Math.max(0, channel.active - 1)
+      channel.lastActivity = deps.now()
       await persist(conversationId, channel)
     },
 

@@ -1,5 +1,7 @@
 /** Smallest byte store a log starts with; it doubles as events arrive. */
 const INITIAL_BYTES = 4 * 1024
+/** Room for this many event bounds at first; it grows as events arrive. */
+const INITIAL_EVENTS = 64
 
 export interface ReplayedEvent {
   seq: number
@@ -12,18 +14,26 @@ export interface ReplayedEvent {
  * copy them from the young generation to the old and mark them there later, and under load that copying was
  * most of every young-generation pause. Held here, an event costs the collector nothing: its bytes are off-heap
  * and its bounds are small integers. Events are consecutive in sequence (a gap starts the log anew), so the
- * oldest one's number locates them all.
+ * oldest one's number locates them all. Their bounds are in a typed array, outside the heap too: an ordinary array
+ * of them (one element per event, reallocated as it grows) was promoted into the old generation with every
+ * running reply.
  */
 export class ReplayLog {
   private bytes = Buffer.alloc(0)
-  /** Where each event ends in `bytes`; event `firstSeq + i` spans from the end of event `i - 1` (or `base`). */
-  private ends: number[] = []
+  /**
+   * Where each event ends in `bytes`, for the first `length` entries; event `firstSeq + i` spans from the end of
+   * event `i - 1` (or `base`). Byte offsets fit: the store never exceeds a few times `limitBytes`.
+   */
+  private ends = new Uint32Array(0)
+  private length = 0
   /** Index of the oldest event still held; those before it were dropped but not yet moved out. */
   private head = 0
   private base = 0
   private firstSeq = 0
 
-  constructor(private readonly limitBytes: number) {}
+  constructor(private readonly limitBytes: number) {
+    if (limitBytes >= 2 ** 30) throw new RangeError('a replay log holds less than 1 GiB')
+  }
 
   /** Sequence number of the oldest event held; undefined when the log is empty. */
   get oldestSeq(): number | undefined {
@@ -37,7 +47,7 @@ export class ReplayLog {
 
   /** Adds event `seq`; a number that does not follow the newest event held starts the log anew. */
   append(seq: number, json: string): void {
-    if (this.count() > 0 && seq !== this.firstSeq + this.ends.length) this.clear()
+    if (this.count() > 0 && seq !== this.firstSeq + this.length) this.clear()
     if (this.count() === 0) this.reset(seq)
     // Small events reserve the worst case of 3 bytes per UTF-16 unit; large ones (and tiny logs) measure.
     const worst = json.length * 3
@@ -49,14 +59,15 @@ export class ReplayLog {
     }
     this.makeRoom(needed)
     const start = this.end()
-    this.ends.push(start + this.bytes.write(json, start, 'utf8'))
+    if (this.length === this.ends.length) this.growEnds()
+    this.ends[this.length++] = start + this.bytes.write(json, start, 'utf8')
     while (this.heldBytes > this.limitBytes) this.head += 1
   }
 
   /** The events after `afterSeq`, oldest first (decoded only now: replay is rare). */
   after(afterSeq: number): ReplayedEvent[] {
     const events: ReplayedEvent[] = []
-    for (let i = Math.max(this.head, afterSeq + 1 - this.firstSeq); i < this.ends.length; i++) {
+    for (let i = Math.max(this.head, afterSeq + 1 - this.firstSeq); i < this.length; i++) {
       events.push({ seq: this.firstSeq + i, json: this.bytes.toString('utf8', this.start(i), this.ends[i]) })
     }
     return events
@@ -69,7 +80,8 @@ export class ReplayLog {
   }
 
   private reset(firstSeq: number) {
-    this.ends = []
+    this.ends = new Uint32Array(0)
+    this.length = 0
     this.head = 0
     this.base = 0
     this.firstSeq = firstSeq
@@ -81,7 +93,7 @@ export class ReplayLog {
   }
 
   private count(): number {
-    return this.ends.length - this.head
+    return this.length - this.head
   }
 
   private start(index: number): number {
@@ -89,7 +101,13 @@ export class ReplayLog {
   }
 
   private end(): number {
-    return this.ends.length > 0 ? this.ends[this.ends.length - 1]! : this.base
+    return this.length > 0 ? this.ends[this.length - 1]! : this.base
+  }
+
+  private growEnds(): void {
+    const grown = new Uint32Array(Math.max(INITIAL_EVENTS, this.ends.length * 2))
+    grown.set(this.ends)
+    this.ends = grown
   }
 
   /**
@@ -109,7 +127,9 @@ export class ReplayLog {
     const target = size === this.bytes.length ? this.bytes : Buffer.allocUnsafe(size)
     this.bytes.copy(target, 0, from, end) // overlapping regions are fine: copy moves like memmove
     this.bytes = target
-    this.ends = this.ends.slice(this.head).map((value) => value - from)
+    // The bounds move to the front as well, in place.
+    for (let i = this.head; i < this.length; i++) this.ends[i - this.head] = this.ends[i]! - from
+    this.length -= this.head
     this.firstSeq += this.head
     this.head = 0
     this.base = 0
