@@ -37,3 +37,27 @@ describe('login backoff', () => {
     expect(await backoff.waitSeconds(['ip:1.2.3.4'])).toBe(2)
   })
 })
+
+describe('memory guard store', () => {
+  it('keeps a write cheap with many live keys, and still drops expired ones', async () => {
+    const time = clock()
+    let clockReads = 0
+    const store = createMemoryGuardStore(() => {
+      clockReads += 1
+      return time.now()
+    })
+    for (let i = 0; i < 20_000; i += 1) await store.increment(`ip:${i}`, 60_000)
+    // Every one of those keys is live: a write must not look at all of them again.
+    clockReads = 0
+    for (let i = 0; i < 1_000; i += 1) await store.increment(`user:${i % 8}`, 60_000)
+    expect(clockReads).toBeLessThan(5_000)
+    expect(await store.get('ip:19999')).toBe('1')
+
+    time.advance(60_000)
+    for (let i = 0; i < 25_000; i += 1) await store.increment(`late:${i}`, 60_000)
+    // The expired keys were swept out on the way; what is held stays within twice the live keys.
+    expect(store.size()).toBeLessThanOrEqual(2 * 25_000)
+    expect(await store.get('ip:0')).toBeNull()
+    expect(await store.get('late:0')).toBe('1')
+  })
+})
