@@ -200,6 +200,8 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     // What `npm start` would pass on a machine with the server's CPUs.
     ...serverNodeFlags({ cpus: options.placement.pinned ? 1 : os.availableParallelism(), env: {} }),
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+    // Diagnostics (e.g. `--trace-gc`, `--heapsnapshot-signal=SIGWINCH`, a `--require` preload), never in a reported run.
+    ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
     '--import',
     PARENT_WATCH,
     path.join(options.root ?? REPO_ROOT, 'apps/server/bin/parley.js'),
@@ -213,6 +215,12 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
   }
   child.stdout!.on('data', keep)
   child.stderr!.on('data', keep)
+  // The server's whole output (what such diagnostics print) to a file.
+  if (process.env.BENCH_SERVER_LOG) {
+    const out = fs.createWriteStream(process.env.BENCH_SERVER_LOG)
+    child.stdout!.pipe(out)
+    child.stderr!.pipe(out)
+  }
   const httpUrl = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
   for (;;) {
