@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { serverNodeFlags } from '../../apps/server/src/shared/node-flags.ts'
 import { sleep } from './stats.ts'
 
@@ -172,6 +172,17 @@ export interface ServerProcess {
 
 export const BENCH_MODEL_ID = 'bench'
 
+/**
+ * The Node flags another checkout's `npm start` passes, from its own `node-flags.ts`; none for a revision from
+ * before that module (its `npm start` passed none either).
+ */
+async function nodeFlagsOfRevision(root: string, cpus: number): Promise<string[]> {
+  const module = path.join(root, 'apps/server/src/shared/node-flags.ts')
+  if (!fs.existsSync(module)) return []
+  const { serverNodeFlags: flagsOf } = (await import(pathToFileURL(module).href)) as { serverNodeFlags: typeof serverNodeFlags }
+  return flagsOf({ cpus, env: {} })
+}
+
 /** Starts the real Parley server as a child process and waits until `/health` answers. */
 export async function startParley(options: ServerOptions): Promise<ServerProcess> {
   const port = await freePort()
@@ -196,9 +207,10 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
       { id: BENCH_MODEL_ID, provider: 'openai-compatible', model: 'bench-model', base_url: options.upstreamBaseUrl, api_key: 'sk-bench', context_tokens: 8192 },
     ]),
   }
+  const cpus = options.placement.pinned ? 1 : os.availableParallelism()
   const nodeArgs = [
-    // What `npm start` would pass on a machine with the server's CPUs.
-    ...serverNodeFlags({ cpus: options.placement.pinned ? 1 : os.availableParallelism(), env: {} }),
+    // What `npm start` would pass on a machine with the server's CPUs (of the revision that runs).
+    ...(options.root ? await nodeFlagsOfRevision(options.root, cpus) : serverNodeFlags({ cpus, env: {} })),
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
     // Diagnostics (e.g. `--trace-gc`, `--heapsnapshot-signal=SIGWINCH`, a `--require` preload), never in a reported run.
     ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
