@@ -1,7 +1,5 @@
-import { createAnthropic } from '@ai-sdk/anthropic'
-import { createGoogleGenerativeAI } from '@ai-sdk/google'
-import { createOpenAI } from '@ai-sdk/openai'
-import type { ChatModel } from '../types.ts'
+import type { LanguageModelV3 } from '@ai-sdk/provider'
+import { type ChatModel, estimateTokens } from '../types.ts'
 import { fromAiSdk } from './ai-sdk.ts'
 import { createOpenAICompatibleModel } from './openai-compatible.ts'
 
@@ -24,15 +22,32 @@ export function createRemoteModel(settings: RemoteModelSettings): ChatModel {
   // Always a string: given none, the vendor SDKs would read OPENAI_API_KEY and the like from the process
   // environment, and keys must come from our validated config only. An empty key is refused by the vendor.
   const common = { ...(baseUrl ? { baseURL: baseUrl } : {}), apiKey: apiKey ?? '' }
-  const model = (() => {
-    switch (provider) {
-      case 'openai':
-        return createOpenAI(common).chat(modelId)
-      case 'anthropic':
-        return createAnthropic(common)(modelId)
-      case 'google':
-        return createGoogleGenerativeAI(common)(modelId)
-    }
-  })()
-  return fromAiSdk({ provider, modelId, model, contextTokens })
+  let loaded: ChatModel | undefined
+  let loading: Promise<ChatModel> | undefined
+  const load = () =>
+    (loading ??= vendorModel(provider, common, modelId).then((model) => (loaded = fromAiSdk({ provider, modelId, model, contextTokens }))))
+  return {
+    provider,
+    modelId,
+    contextTokens,
+    countTokens: estimateTokens,
+    // Not an async function: it would hold the request while the SDK loads and for the whole reply after.
+    generate: (request, signal, onText) => (loaded ? loaded.generate(request, signal, onText) : load().then((model) => model.generate(request, signal, onText))),
+  }
+}
+
+/**
+ * A vendor's AI SDK model. Each SDK is loaded when its first model is first asked (together ~7 MB of heap and
+ * ~80 ms of start-up), so an install that uses only the embedded model or an OpenAI-compatible server never
+ * loads them.
+ */
+async function vendorModel(provider: 'openai' | 'anthropic' | 'google', common: { baseURL?: string; apiKey: string }, modelId: string): Promise<LanguageModelV3> {
+  switch (provider) {
+    case 'openai':
+      return (await import('@ai-sdk/openai')).createOpenAI(common).chat(modelId)
+    case 'anthropic':
+      return (await import('@ai-sdk/anthropic')).createAnthropic(common)(modelId)
+    case 'google':
+      return (await import('@ai-sdk/google')).createGoogleGenerativeAI(common)(modelId)
+  }
 }
