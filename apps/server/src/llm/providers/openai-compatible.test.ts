@@ -7,7 +7,7 @@ import { Pool } from 'undici'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type CallPart, recordCall } from '../../../test/model-calls.ts'
 import { generateWithFallback } from '../fallback.ts'
-import { type ChatModel, type ChatModelRequest, estimateTokens } from '../types.ts'
+import { type ChatModel, type ChatModelRequest, type TextListener, estimateTokens } from '../types.ts'
 import { createOpenAICompatibleModel } from './openai-compatible.ts'
 
 // What the shared vendor suite in remote.test.ts cannot reach: the raw wire, byte by byte.
@@ -254,6 +254,22 @@ describe('stopping', () => {
 })
 
 describe('memory', () => {
+  /**
+   * Generates through the fallback chain with a prompt that exists only in the request handed over, as in the
+   * reply runner; the test keeps a weak reference to it.
+   */
+  const startWithWeakPrompt = (models: ChatModel[], onText: TextListener = () => {}) => {
+    const messages = REQUEST.messages.map((turn) => ({ ...turn }))
+    const finished = generateWithFallback(models, { messages }, new AbortController().signal, { firstTokenTimeoutMs: 5_000, onText })
+    return { prompt: new WeakRef(messages), finished }
+  }
+  /** Waits for `moment`, lets the reply go on a little, then collects every garbage object. */
+  const collectAfter = async (moment: Promise<void>) => {
+    await moment
+    await sleep(10)
+    collectGarbage()
+  }
+
   it('lets go of the prompt once the model answers, through the fallback chain, while the reply streams on', async () => {
     let finishReply!: () => void
     const replying = new Promise<void>((resolve) => (finishReply = resolve))
@@ -266,23 +282,11 @@ describe('memory', () => {
     let firstText!: () => void
     const answered = new Promise<void>((resolve) => (firstText = resolve))
     const texts: string[] = []
-    // The prompt exists only in the request handed over here, as in the reply runner; the test keeps a weak
-    // reference to it.
-    const start = () => {
-      const messages = REQUEST.messages.map((turn) => ({ ...turn }))
-      const finished = generateWithFallback([model()], { messages }, new AbortController().signal, {
-        firstTokenTimeoutMs: 5_000,
-        onText: (delta) => {
-          texts.push(delta)
-          firstText()
-        },
-      })
-      return { prompt: new WeakRef(messages), finished }
-    }
-    const { prompt, finished } = start()
-    await answered
-    await sleep(10)
-    collectGarbage()
+    const { prompt, finished } = startWithWeakPrompt([model()], (delta) => {
+      texts.push(delta)
+      firstText()
+    })
+    await collectAfter(answered)
     expect(texts).toEqual(['Hel'])
     expect(prompt.deref()).toBeUndefined()
     finishReply()
@@ -304,18 +308,11 @@ describe('memory', () => {
       }
       return { arrived, release }
     }
-    const start = (models: ChatModel[]) => {
-      const messages = REQUEST.messages.map((turn) => ({ ...turn }))
-      const finished = generateWithFallback(models, { messages }, new AbortController().signal, { firstTokenTimeoutMs: 5_000, onText: () => {} })
-      return { prompt: new WeakRef(messages), finished }
-    }
 
     // A fallback comes after the model being asked: the prompt is kept until that model answers.
     const first = holdNextAnswer()
-    const withFallback = start([model(), model()])
-    await first.arrived
-    await sleep(10)
-    collectGarbage()
+    const withFallback = startWithWeakPrompt([model(), model()])
+    await collectAfter(first.arrived)
     expect(withFallback.prompt.deref()).toBeDefined()
     first.release()
     expect(await withFallback.finished).toMatchObject({ finishReason: 'stop' })
@@ -323,10 +320,8 @@ describe('memory', () => {
     // The first model cannot be reached; the second and last one is sent the prompt and needs it no more.
     const unreachable = createOpenAICompatibleModel({ modelId: 'm', baseUrl: 'http://127.0.0.1:1/v1', contextTokens: 4096 })
     const second = holdNextAnswer()
-    const lastModel = start([unreachable, model()])
-    await second.arrived
-    await sleep(10)
-    collectGarbage()
+    const lastModel = startWithWeakPrompt([unreachable, model()])
+    await collectAfter(second.arrived)
     expect(lastModel.prompt.deref()).toBeUndefined()
     second.release()
     expect(await lastModel.finished).toMatchObject({ finishReason: 'stop' })
