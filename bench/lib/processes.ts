@@ -230,8 +230,10 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
   // The server's whole output (what such diagnostics print) to a file.
   if (process.env.BENCH_SERVER_LOG) {
     const out = fs.createWriteStream(process.env.BENCH_SERVER_LOG)
-    child.stdout!.pipe(out)
-    child.stderr!.pipe(out)
+    // Two sources: neither may end the file while the other still writes.
+    child.stdout!.pipe(out, { end: false })
+    child.stderr!.pipe(out, { end: false })
+    child.once('exit', () => out.end())
   }
   const httpUrl = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
