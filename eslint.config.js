@@ -35,7 +35,10 @@ export default tseslint.config(
     files: ['packages/protocol/**/*.ts'],
     ignores: ['packages/protocol/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|\\.{1,2}/)', message: 'protocol may import only zod.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|\\.{1,2}/)', message: 'protocol may import only zod.' }] },
+      ],
     },
   },
   {
@@ -60,7 +63,17 @@ export default tseslint.config(
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/server/**', '@parley/server'], message: 'The web app talks to the server only through @parley/protocol.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/apps/server/**', '@parley/server'],
+              message: 'The web app talks to the server only through @parley/protocol.',
+            },
+          ],
+        },
+      ],
       'no-restricted-syntax': ['error', processEnv],
     },
   },

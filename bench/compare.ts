@@ -10,8 +10,25 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { BenchContext, BenchUser, ScenarioResult } from './lib/context.ts'
-import { type ServerProcess, choosePlacement, killAllChildren, pinSelf, runEntryPoint, startParley, startUpstreamProcess } from './lib/processes.ts'
-import { RUNNERS, type ScenarioId, SCENARIO_LIMIT_MS, parseReplyTokens, parseScenarioList, parseSteps, signInUsers, wholeNumberOption } from './lib/scenarios.ts'
+import {
+  type ServerProcess,
+  choosePlacement,
+  killAllChildren,
+  pinSelf,
+  runEntryPoint,
+  startParley,
+  startUpstreamProcess,
+} from './lib/processes.ts'
+import {
+  RUNNERS,
+  type ScenarioId,
+  SCENARIO_LIMIT_MS,
+  parseReplyTokens,
+  parseScenarioList,
+  parseSteps,
+  signInUsers,
+  wholeNumberOption,
+} from './lib/scenarios.ts'
 import { round, withTimeout } from './lib/stats.ts'
 import { type Checkout, checkoutRevision } from './lib/worktree.ts'
 import { createRestClient } from './parley-client.ts'
@@ -28,19 +45,33 @@ interface Side {
 
 function parseArgs(argv: string[]) {
   const revision = argv.find((arg) => !arg.startsWith('--'))
-  if (!revision) throw new Error('usage: npm run bench:compare -- <revision> [--only=…] [--steps=…] [--reply-tokens=…] [--rounds=3] [--no-pin]')
+  if (!revision)
+    throw new Error(
+      'usage: npm run bench:compare -- <revision> [--only=…] [--steps=…] [--reply-tokens=…] [--rounds=3] [--no-pin]',
+    )
   const rounds = wholeNumberOption(argv, 'rounds', 1, 10) ?? 3
   const scenarios = parseScenarioList(argv) ?? (['ttft-single', 'ttft-concurrent', 'capacity'] as ScenarioId[])
   // Memory per idle socket needs a freshly started server each time; `npm run bench` measures it.
-  if (scenarios.includes('idle-sockets')) throw new Error('idle-sockets cannot be compared here; run it with npm run bench')
-  return { revision, rounds, scenarios, capacitySteps: parseSteps(argv) ?? [100, 200], capacityReplyTokens: parseReplyTokens(argv), pin: !argv.includes('--no-pin') }
+  if (scenarios.includes('idle-sockets'))
+    throw new Error('idle-sockets cannot be compared here; run it with npm run bench')
+  return {
+    revision,
+    rounds,
+    scenarios,
+    capacitySteps: parseSteps(argv) ?? [100, 200],
+    capacityReplyTokens: parseReplyTokens(argv),
+    pin: !argv.includes('--no-pin'),
+  }
 }
 
 /** What one run of a scenario came to, in a line or a few. */
 function summarize(result: ScenarioResult): string[] {
   if (result.id === 'capacity') {
     const steps = (result.data.steps ?? []) as CapacityStep[]
-    return steps.map((s) => `${s.streams} streams: server CPU ${round(s.serverCpuCores * 100)}%, lag p99 ${s.lagMs.p99} ms${s.sustained ? '' : ' (not sustained)'}`)
+    return steps.map(
+      (s) =>
+        `${s.streams} streams: server CPU ${round(s.serverCpuCores * 100)}%, lag p99 ${s.lagMs.p99} ms${s.sustained ? '' : ' (not sustained)'}`,
+    )
   }
   return result.targets.map((target) => `${target.target}: ${target.measured}`)
 }
@@ -62,9 +93,19 @@ async function main() {
   const lines: string[] = []
   try {
     checkout = checkoutRevision(args.revision)
-    log(`Comparing ${checkout.commit} with this checkout (SQLite, ${args.rounds} rounds${placement.pinned ? `, servers on CPU ${placement.serverCpus}` : ''})`)
-    for (const [label, root] of [[checkout.commit, checkout.root], ['this checkout', undefined]] as const) {
-      const server = await startParley({ placement, upstreamBaseUrl: upstream.baseUrl, dataDir: path.join(dataRoot, label.replace(/\W/g, '_')), root })
+    log(
+      `Comparing ${checkout.commit} with this checkout (SQLite, ${args.rounds} rounds${placement.pinned ? `, servers on CPU ${placement.serverCpus}` : ''})`,
+    )
+    for (const [label, root] of [
+      [checkout.commit, checkout.root],
+      ['this checkout', undefined],
+    ] as const) {
+      const server = await startParley({
+        placement,
+        upstreamBaseUrl: upstream.baseUrl,
+        dataDir: path.join(dataRoot, label.replace(/\W/g, '_')),
+        root,
+      })
       sides.push({ label, server, users: await signInUsers(createRestClient(server.httpUrl), 8) })
     }
     for (let index = 1; index <= args.rounds; index++) {
@@ -102,11 +143,23 @@ async function main() {
     checkout?.remove()
     fs.rmSync(dataRoot, { recursive: true, force: true })
   }
-  const file = path.join(RESULTS_DIR, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}-compare-${sides[0]?.label ?? 'rev'}.md`)
+  const file = path.join(
+    RESULTS_DIR,
+    `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}-compare-${sides[0]?.label ?? 'rev'}.md`,
+  )
   fs.mkdirSync(RESULTS_DIR, { recursive: true })
   fs.writeFileSync(
     file,
-    [`# ${sides[0]?.label} compared with this checkout`, '', `${os.cpus()[0]?.model.trim()}, Node ${process.versions.node}, SQLite.`, '', '| round | scenario | code | result |', '|---|---|---|---|', ...lines, ''].join('\n'),
+    [
+      `# ${sides[0]?.label} compared with this checkout`,
+      '',
+      `${os.cpus()[0]?.model.trim()}, Node ${process.versions.node}, SQLite.`,
+      '',
+      '| round | scenario | code | result |',
+      '|---|---|---|---|',
+      ...lines,
+      '',
+    ].join('\n'),
   )
   log(`Report: ${path.relative(process.cwd(), file)}`)
   clearTimeout(hardStop)

@@ -28,7 +28,10 @@ export function createDirectClient(baseUrl: string, options: { maxSockets?: numb
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 1024 })
   let counter = 0
 
-  function stream(spec: StreamSpec, streamOptions: { timeoutMs?: number; recordLags?: boolean } = {}): Promise<StreamResult> {
+  function stream(
+    spec: StreamSpec,
+    streamOptions: { timeoutMs?: number; recordLags?: boolean } = {},
+  ): Promise<StreamResult> {
     const body = JSON.stringify({
       model: 'bench',
       messages: [{ role: 'user', content: directive(spec, `direct-${++counter}`) }],
@@ -50,7 +53,12 @@ export function createDirectClient(baseUrl: string, options: { maxSockets?: numb
           port: url.port,
           path: url.pathname,
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer sk-bench', accept: 'text/event-stream' },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: 'Bearer sk-bench',
+            accept: 'text/event-stream',
+          },
         },
         (response) => {
           if (response.statusCode !== 200) {

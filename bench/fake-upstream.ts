@@ -38,7 +38,11 @@ export function parseDirective(text: string): StreamSpec {
     return Math.min(Math.max(0, value), max)
   }
   // Bounded, whatever a message says: at most 10,000 tokens, 1,000 tokens/s, 10 s to the first token.
-  return { tokens: Math.max(1, Math.round(read('tokens', DEFAULT_SPEC.tokens, 10_000))), rate: read('rate', DEFAULT_SPEC.rate, 1_000), ttftMs: read('ttft', DEFAULT_SPEC.ttftMs, 10_000) }
+  return {
+    tokens: Math.max(1, Math.round(read('tokens', DEFAULT_SPEC.tokens, 10_000))),
+    rate: read('rate', DEFAULT_SPEC.rate, 1_000),
+    ttftMs: read('ttft', DEFAULT_SPEC.ttftMs, 10_000),
+  }
 }
 
 /** Wall-clock milliseconds with sub-millisecond precision, comparable between processes on one machine. */
@@ -75,7 +79,11 @@ function lastUserText(body: ChatBody): string {
     if (message.role !== 'user') continue
     if (typeof message.content === 'string') return message.content
     if (Array.isArray(message.content)) {
-      return message.content.map((part: unknown) => (typeof part === 'object' && part && 'text' in part ? String((part as { text: unknown }).text) : '')).join('')
+      return message.content
+        .map((part: unknown) =>
+          typeof part === 'object' && part && 'text' in part ? String((part as { text: unknown }).text) : '',
+        )
+        .join('')
     }
   }
   return ''
@@ -98,7 +106,11 @@ export async function startFakeUpstream(options: { port?: number } = {}) {
     // Everything but the delta is fixed per stream, as in OpenAI's chunks.
     const head = `data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${model},"system_fingerprint":"fp_bench","choices":[{"index":0,"delta":`
     const tail = `,"logprobs":null,"finish_reason":null}]${usage ? ',"usage":null' : ''}}\n\n`
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' })
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    })
     res.write(`${head}{"role":"assistant","content":"","refusal":null}${tail}`)
     streamsStarted += 1
     open.add(res)
@@ -160,7 +172,9 @@ export async function startFakeUpstream(options: { port?: number } = {}) {
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       res.writeHead(404, { 'content-type': 'application/json' })
-      return res.end(JSON.stringify({ error: { message: `Unknown request ${req.method} ${path}`, type: 'invalid_request_error' } }))
+      return res.end(
+        JSON.stringify({ error: { message: `Unknown request ${req.method} ${path}`, type: 'invalid_request_error' } }),
+      )
     }
     const chunks: Buffer[] = []
     let size = 0
@@ -188,7 +202,14 @@ export async function startFakeUpstream(options: { port?: number } = {}) {
             object: 'chat.completion',
             created: Math.floor(Date.now() / 1000),
             model: body.model ?? 'bench',
-            choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content, refusal: null },
+                logprobs: null,
+                finish_reason: 'stop',
+              },
+            ],
             usage: { prompt_tokens: 1, completion_tokens: spec.tokens, total_tokens: spec.tokens + 1 },
           }),
         )

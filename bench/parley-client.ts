@@ -28,7 +28,10 @@ export function createRestClient(baseUrl: string) {
   async function call<T>(method: string, path: string, body: unknown, token?: string): Promise<T> {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(15_000),
     })
@@ -39,8 +42,10 @@ export function createRestClient(baseUrl: string) {
   return {
     register: (username: string, password: string) =>
       call<{ id: string }>('POST', '/api/users/', { username, email: `${username}@bench.localdomain`, password }),
-    signIn: async (username: string, password: string) => (await call<{ access_token: string }>('POST', '/api/auth/login', { username, password })).access_token,
-    createConversation: async (token: string, model?: string) => (await call<{ id: string }>('POST', '/api/conversations/', model ? { model } : {}, token)).id,
+    signIn: async (username: string, password: string) =>
+      (await call<{ access_token: string }>('POST', '/api/auth/login', { username, password })).access_token,
+    createConversation: async (token: string, model?: string) =>
+      (await call<{ id: string }>('POST', '/api/conversations/', model ? { model } : {}, token)).id,
     metrics: async () => {
       const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })
       return response.ok ? response.text() : ''
@@ -74,7 +79,11 @@ export interface ParleySocket {
   /** Subscribes to a conversation (as the web app does when a conversation opens) and waits for `subscribed`. */
   subscribe(conversationId: string, timeoutMs?: number): Promise<void>
   /** Sends a message asking the fake for `spec`; resolves when the reply completes. */
-  stream(conversationId: string, spec: StreamSpec, options?: { timeoutMs?: number; recordLags?: boolean; model?: string }): Promise<StreamResult>
+  stream(
+    conversationId: string,
+    spec: StreamSpec,
+    options?: { timeoutMs?: number; recordLags?: boolean; model?: string },
+  ): Promise<StreamResult>
   ping(timeoutMs?: number): Promise<number>
   readonly isOpen: boolean
   /** Every `reply.delta` this socket has received. */
@@ -83,7 +92,11 @@ export interface ParleySocket {
 }
 
 /** Opens an authenticated socket on `/api/ws`; resolves once the server said `ready`. */
-export function connectParley(wsUrl: string, token: string, options: { timeoutMs?: number } = {}): Promise<ParleySocket> {
+export function connectParley(
+  wsUrl: string,
+  token: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ParleySocket> {
   const socket = new WebSocket(`${wsUrl}/api/ws`, [WS_SUBPROTOCOL, `bearer.${token}`], { perMessageDeflate: false })
   const streams = new Map<string, ActiveStream>()
   const subscribing = new Map<string, () => void>()
@@ -127,8 +140,14 @@ export function connectParley(wsUrl: string, token: string, options: { timeoutMs
           if (!active) return
           streams.delete(frame.conversation_id!)
           clearTimeout(active.timer)
-          if (frame.type === 'reply.failed') return active.reject(new Error(`reply failed: ${JSON.stringify(frame).slice(0, 300)}`))
-          return active.resolve({ ttftMs: active.ttftMs, tokens: active.tokens, lagsMs: active.lagsMs, durationMs: received - active.started })
+          if (frame.type === 'reply.failed')
+            return active.reject(new Error(`reply failed: ${JSON.stringify(frame).slice(0, 300)}`))
+          return active.resolve({
+            ttftMs: active.ttftMs,
+            tokens: active.tokens,
+            lagsMs: active.lagsMs,
+            durationMs: received - active.started,
+          })
         }
         case 'subscribed':
           subscribing.get(frame.conversation_id!)?.()
@@ -140,7 +159,9 @@ export function connectParley(wsUrl: string, token: string, options: { timeoutMs
           clearTimeout(timer)
           return resolve(api)
         case 'error': {
-          const error = new Error(`server error frame: ${frame.code ?? ''} ${typeof frame.message === 'string' ? frame.message : ''}`)
+          const error = new Error(
+            `server error frame: ${frame.code ?? ''} ${typeof frame.message === 'string' ? frame.message : ''}`,
+          )
           const active = frame.conversation_id ? streams.get(frame.conversation_id) : undefined
           if (active) {
             streams.delete(frame.conversation_id!)
@@ -192,7 +213,8 @@ export function connectParley(wsUrl: string, token: string, options: { timeoutMs
       },
       stream(conversationId, spec, streamOptions = {}) {
         if (closed) return Promise.reject(closed)
-        if (streams.has(conversationId)) return Promise.reject(new Error(`a stream is already running in ${conversationId}`))
+        if (streams.has(conversationId))
+          return Promise.reject(new Error(`a stream is already running in ${conversationId}`))
         return new Promise<StreamResult>((done, failed) => {
           const timeoutMs = streamOptions.timeoutMs ?? 30_000
           const frame = JSON.stringify({

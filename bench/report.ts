@@ -44,8 +44,12 @@ export function renderMarkdown(run: RunResult): string {
     '',
     '| target | limit | measured | verdict |',
     '|---|---|---|---|',
-    ...targets.map((t) => `| ${t.target} | ${t.limit} | ${t.measured}${t.note ? ` — ${t.note}` : ''} | **${verdict(t.pass)}** |`),
-    ...run.failures.map((f) => `| ${f.id} | | did not finish: ${f.error.replace(/\|/g, '/').slice(0, 200)} | **FAIL** |`),
+    ...targets.map(
+      (t) => `| ${t.target} | ${t.limit} | ${t.measured}${t.note ? ` — ${t.note}` : ''} | **${verdict(t.pass)}** |`,
+    ),
+    ...run.failures.map(
+      (f) => `| ${f.id} | | did not finish: ${f.error.replace(/\|/g, '/').slice(0, 200)} | **FAIL** |`,
+    ),
     '',
   ]
   const busy = run.scenarios.filter((scenario) => (scenario.background?.otherCores ?? 0) > BUSY_MACHINE_CORES)
@@ -59,7 +63,10 @@ export function renderMarkdown(run: RunResult): string {
     lines.push(`## ${scenario.title}`, '', scenario.method, '', ...scenario.lines, '')
     if (scenario.background) {
       const b = scenario.background
-      lines.push(`Machine meanwhile: benchmark processes ${b.benchCores} cores, other processes ${b.otherCores} cores, load average ${b.loadAverage1m}.`, '')
+      lines.push(
+        `Machine meanwhile: benchmark processes ${b.benchCores} cores, other processes ${b.otherCores} cores, load average ${b.loadAverage1m}.`,
+        '',
+      )
     }
   }
   lines.push(`Finished ${run.finishedAt}. Raw figures: \`latest.json\` of the same run.`, '')
@@ -70,9 +77,15 @@ export function renderMarkdown(run: RunResult): string {
 export function writeReport(run: RunResult): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true })
   const stamp = run.startedAt.replace(/:/g, '').replace(/\..*$/, '').replace('T', '-')
-  const file = path.join(RESULTS_DIR, `${stamp}${run.mode === 'quick' ? '-quick' : ''}${run.database === 'postgres' ? '-postgres' : ''}.md`)
+  const file = path.join(
+    RESULTS_DIR,
+    `${stamp}${run.mode === 'quick' ? '-quick' : ''}${run.database === 'postgres' ? '-postgres' : ''}.md`,
+  )
   fs.writeFileSync(file, renderMarkdown(run))
-  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify({ ...run, targets: allTargets(run) }, null, 2)}\n`)
+  fs.writeFileSync(
+    path.join(RESULTS_DIR, 'latest.json'),
+    `${JSON.stringify({ ...run, targets: allTargets(run) }, null, 2)}\n`,
+  )
   return file
 }
 

@@ -10,9 +10,26 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { BenchContext, ScenarioResult } from './lib/context.ts'
-import { type Placement, type ServerProcess, choosePlacement, killAllChildren, pinSelf, runEntryPoint, startParley, startUpstreamProcess } from './lib/processes.ts'
+import {
+  type Placement,
+  type ServerProcess,
+  choosePlacement,
+  killAllChildren,
+  pinSelf,
+  runEntryPoint,
+  startParley,
+  startUpstreamProcess,
+} from './lib/processes.ts'
 import { watchLoad } from './lib/load.ts'
-import { RUNNERS, SCENARIOS, SCENARIO_LIMIT_MS, parseReplyTokens, parseScenarioList, parseSteps, signInUsers } from './lib/scenarios.ts'
+import {
+  RUNNERS,
+  SCENARIOS,
+  SCENARIO_LIMIT_MS,
+  parseReplyTokens,
+  parseScenarioList,
+  parseSteps,
+  signInUsers,
+} from './lib/scenarios.ts'
 import { withTimeout } from './lib/stats.ts'
 import { createRestClient } from './parley-client.ts'
 import { RESULTS_DIR, type RunResult, renderTable, writeReport } from './report.ts'
@@ -59,7 +76,11 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
 async function main() {
   const args = parseArgs(process.argv.slice(2))
   if (args.help) {
-    log('usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=' + SCENARIOS.join(',') + '] [--steps=200,400] [--reply-tokens=100]')
+    log(
+      'usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=' +
+        SCENARIOS.join(',') +
+        '] [--steps=200,400] [--reply-tokens=100]',
+    )
     return
   }
   const startedAt = new Date().toISOString()
@@ -76,12 +97,20 @@ async function main() {
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'))
   const profileDir = args.cpuProfile ? path.join(dataRoot, 'profiles') : undefined
   const postgres = args.postgres ? await createPostgresDatabase() : undefined
-  log(`Parley benchmark (${args.quick ? 'quick' : 'full'}, ${postgres ? 'PostgreSQL' : 'SQLite'}${placement.pinned ? `, server on CPU ${placement.serverCpus}, generators on CPU ${placement.generatorCpus}` : ', unpinned'})`)
+  log(
+    `Parley benchmark (${args.quick ? 'quick' : 'full'}, ${postgres ? 'PostgreSQL' : 'SQLite'}${placement.pinned ? `, server on CPU ${placement.serverCpus}, generators on CPU ${placement.generatorCpus}` : ', unpinned'})`,
+  )
 
   const upstream = await startUpstreamProcess(placement)
   let server: ServerProcess | undefined
   const startServer = () =>
-    startParley({ placement, upstreamBaseUrl: upstream.baseUrl, dataDir: path.join(dataRoot, 'data'), databaseUrl: postgres?.url, cpuProfileDir: profileDir })
+    startParley({
+      placement,
+      upstreamBaseUrl: upstream.baseUrl,
+      dataDir: path.join(dataRoot, 'data'),
+      databaseUrl: postgres?.url,
+      cpuProfileDir: profileDir,
+    })
   const scenarios: ScenarioResult[] = []
   const failures: RunResult['failures'] = []
   try {
@@ -96,7 +125,17 @@ async function main() {
         server = await startServer()
         log(`Server restarted for a clean memory baseline (pid ${server.pid}).`)
       }
-      const context: BenchContext = { quick: args.quick, capacitySteps: args.capacitySteps, capacityReplyTokens: args.capacityReplyTokens, placement, server, upstream, rest: createRestClient(server.httpUrl), users, log }
+      const context: BenchContext = {
+        quick: args.quick,
+        capacitySteps: args.capacitySteps,
+        capacityReplyTokens: args.capacityReplyTokens,
+        placement,
+        server,
+        upstream,
+        rest: createRestClient(server.httpUrl),
+        users,
+        log,
+      }
       log(`▶ ${id}`)
       const started = Date.now()
       const current = server
@@ -106,8 +145,10 @@ async function main() {
         const result = await withTimeout(RUNNERS[id](context), limit, id)
         result.background = stopWatching()
         scenarios.push(result)
-        for (const target of result.targets) log(`  ${target.target}: ${target.measured} → ${target.pass ? 'PASS' : 'FAIL'}`)
-        if (result.background.otherCores > 0.2) log(`  ! other processes used ${result.background.otherCores} cores meanwhile: figures are skewed`)
+        for (const target of result.targets)
+          log(`  ${target.target}: ${target.measured} → ${target.pass ? 'PASS' : 'FAIL'}`)
+        if (result.background.otherCores > 0.2)
+          log(`  ! other processes used ${result.background.otherCores} cores meanwhile: figures are skewed`)
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error)
         failures.push({ id, error: message })
@@ -135,7 +176,13 @@ async function main() {
     finishedAt: new Date().toISOString(),
     mode: args.quick ? 'quick' : 'full',
     database: postgres ? 'postgres' : 'sqlite',
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.versions.node,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     placement,
     scenarios,
     failures,

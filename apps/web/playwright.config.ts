@@ -13,7 +13,9 @@ function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
@@ -42,7 +44,16 @@ export default defineConfig({
     launchOptions: {
       // Debian's Chromium (installed by .ci/run), never a browser downloaded by the test tool.
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     },
   },
   projects: [
@@ -83,8 +94,22 @@ export default defineConfig({
         // `fast` (the same fake, answering at once) seeds long conversations over the API.
         PARLEY_MODELS: JSON.stringify([
           { id: 'local', provider: 'local', label: 'Built-in local model' },
-          { id: 'slow', provider: 'openai-compatible', label: 'Slow fake', model: 'slow', base_url: `http://127.0.0.1:${slowModelPort}/v1`, api_key: 'e2e' },
-          { id: 'fast', provider: 'openai-compatible', label: 'Fast fake', model: 'fast', base_url: `http://127.0.0.1:${slowModelPort}/v1`, api_key: 'e2e' },
+          {
+            id: 'slow',
+            provider: 'openai-compatible',
+            label: 'Slow fake',
+            model: 'slow',
+            base_url: `http://127.0.0.1:${slowModelPort}/v1`,
+            api_key: 'e2e',
+          },
+          {
+            id: 'fast',
+            provider: 'openai-compatible',
+            label: 'Fast fake',
+            model: 'fast',
+            base_url: `http://127.0.0.1:${slowModelPort}/v1`,
+            api_key: 'e2e',
+          },
         ]),
         PARLEY_DEFAULT_MODEL: 'local',
       },

@@ -49,7 +49,13 @@ export interface ScenarioResult {
 /** The upstream's own counters (`GET /bench/stats`). */
 export async function upstreamStats(upstream: UpstreamProcess) {
   const response = await fetch(`${upstream.origin}/bench/stats`, { signal: AbortSignal.timeout(5_000) })
-  return (await response.json()) as { streamsStarted: number; streamsOpen: number; tokensSent: number; eventLoopDelayP99Ms: number; cpuSeconds: number }
+  return (await response.json()) as {
+    streamsStarted: number
+    streamsOpen: number
+    tokensSent: number
+    eventLoopDelayP99Ms: number
+    cpuSeconds: number
+  }
 }
 
 export async function resetUpstreamStats(upstream: UpstreamProcess) {
@@ -58,8 +64,12 @@ export async function resetUpstreamStats(upstream: UpstreamProcess) {
 
 /** `n` conversations spread over the users, created over REST (setup, not measured). */
 export async function createConversations(context: BenchContext, n: number, concurrency = 8) {
-  return mapLimit(Array.from({ length: n }, (_, i) => context.users[i % context.users.length]!), concurrency, async (user) => ({
-    user,
-    conversationId: await context.rest.createConversation(user.token),
-  }))
+  return mapLimit(
+    Array.from({ length: n }, (_, i) => context.users[i % context.users.length]!),
+    concurrency,
+    async (user) => ({
+      user,
+      conversationId: await context.rest.createConversation(user.token),
+    }),
+  )
 }

@@ -45,7 +45,9 @@ export function runEntryPoint(name: string, main: () => Promise<void>): void {
   main().then(
     () => process.exit(0),
     (error: unknown) => {
-      process.stderr.write(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+      process.stderr.write(
+        `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      )
       killAllChildren()
       process.exit(1)
     },
@@ -124,7 +126,11 @@ export interface UpstreamProcess {
 
 /** Starts `bench/fake-upstream.ts` as a child process on a generator core. */
 export async function startUpstreamProcess(placement: Placement): Promise<UpstreamProcess> {
-  const [file, args] = command(placement, placement.generatorCpus, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/fake-upstream.ts')])
+  const [file, args] = command(placement, placement.generatorCpus, [
+    '--import',
+    'tsx',
+    path.join(REPO_ROOT, 'bench/fake-upstream.ts'),
+  ])
   const child = track(spawn(file, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] }))
   const port = await new Promise<number>((resolve, reject) => {
     let output = ''
@@ -179,7 +185,9 @@ export const BENCH_MODEL_ID = 'bench'
 async function nodeFlagsOfRevision(root: string, cpus: number): Promise<string[]> {
   const module = path.join(root, 'apps/server/src/shared/node-flags.ts')
   if (!fs.existsSync(module)) return []
-  const { serverNodeFlags: flagsOf } = (await import(pathToFileURL(module).href)) as { serverNodeFlags: typeof serverNodeFlags }
+  const { serverNodeFlags: flagsOf } = (await import(pathToFileURL(module).href)) as {
+    serverNodeFlags: typeof serverNodeFlags
+  }
   return flagsOf({ cpus, env: {} })
 }
 
@@ -204,7 +212,14 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     PARLEY_MAX_SOCKETS_PER_USER: '100000',
     PARLEY_AUTH_RATE_LIMIT: '100000',
     PARLEY_MODELS: JSON.stringify([
-      { id: BENCH_MODEL_ID, provider: 'openai-compatible', model: 'bench-model', base_url: options.upstreamBaseUrl, api_key: 'sk-bench', context_tokens: 8192 },
+      {
+        id: BENCH_MODEL_ID,
+        provider: 'openai-compatible',
+        model: 'bench-model',
+        base_url: options.upstreamBaseUrl,
+        api_key: 'sk-bench',
+        context_tokens: 8192,
+      },
     ]),
   }
   const cpus = options.placement.pinned ? 1 : os.availableParallelism()

@@ -37,20 +37,23 @@ export function wholeNumberOption(argv: string[], name: string, min: number, max
   const value = optionValue(argv, name)
   if (value === undefined) return undefined
   const number = Number(value)
-  if (!Number.isInteger(number) || number < min || number > max) throw new Error(`--${name} takes a whole number from ${min} to ${max}`)
+  if (!Number.isInteger(number) || number < min || number > max)
+    throw new Error(`--${name} takes a whole number from ${min} to ${max}`)
   return number
 }
 
 export function parseScenarioList(argv: string[]): ScenarioId[] | undefined {
   const only = optionValue(argv, 'only')?.split(',')
-  for (const id of only ?? []) if (!SCENARIOS.includes(id as ScenarioId)) throw new Error(`Unknown scenario ${id}; one of ${SCENARIOS.join(', ')}`)
+  for (const id of only ?? [])
+    if (!SCENARIOS.includes(id as ScenarioId)) throw new Error(`Unknown scenario ${id}; one of ${SCENARIOS.join(', ')}`)
   return only as ScenarioId[] | undefined
 }
 
 /** Capacity steps chosen on the command line (`--steps=200,400`), instead of the default ramp. */
 export function parseSteps(argv: string[]): number[] | undefined {
   const steps = optionValue(argv, 'steps')?.split(',').map(Number)
-  if (steps?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--steps takes positive whole numbers, e.g. --steps=200,400')
+  if (steps?.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error('--steps takes positive whole numbers, e.g. --steps=200,400')
   return steps
 }
 
@@ -58,14 +61,19 @@ export function parseSteps(argv: string[]): number[] | undefined {
  * Reply length of the capacity scenario (`--reply-tokens=400`, default 100). At the same tokens per second,
  * longer replies mean fewer requests: comparing two lengths separates the cost of a request from that of a token.
  */
-export const parseReplyTokens = (argv: string[]): number | undefined => wholeNumberOption(argv, 'reply-tokens', 2, 10_000)
+export const parseReplyTokens = (argv: string[]): number | undefined =>
+  wholeNumberOption(argv, 'reply-tokens', 2, 10_000)
 
 export async function signInUsers(rest: RestClient, count: number): Promise<BenchUser[]> {
   const run = randomUUID().slice(0, 8)
-  return mapLimit(Array.from({ length: count }, (_, i) => i), 2, async (i) => {
-    const username = `bench_${run}_${i}`
-    const password = `Bench-${randomUUID()}`
-    await rest.register(username, password)
-    return { username, token: await rest.signIn(username, password) }
-  })
+  return mapLimit(
+    Array.from({ length: count }, (_, i) => i),
+    2,
+    async (i) => {
+      const username = `bench_${run}_${i}`
+      const password = `Bench-${randomUUID()}`
+      await rest.register(username, password)
+      return { username, token: await rest.signIn(username, password) }
+    },
+  )
 }

@@ -47,7 +47,11 @@ export function roundSummary(summary: Summary): Summary {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** Runs `work` for each item with at most `limit` at a time. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length)
   let next = 0
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -18,7 +18,8 @@ export interface Checkout {
 }
 
 export function checkoutRevision(revision: string): Checkout {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
   const commit = git('rev-parse', '--short', `${revision}^{commit}`)
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `parley-compare-${commit}-`))
   git('worktree', 'add', '--detach', root, commit)

@@ -9,7 +9,13 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { StreamSpec } from '../fake-upstream.ts'
-import { type BenchContext, type ScenarioResult, createConversations, resetUpstreamStats, upstreamStats } from '../lib/context.ts'
+import {
+  type BenchContext,
+  type ScenarioResult,
+  createConversations,
+  resetUpstreamStats,
+  upstreamStats,
+} from '../lib/context.ts'
 import { mapLimit, round, sleep, summarize } from '../lib/stats.ts'
 import { type ParleySocket, connectParley } from '../parley-client.ts'
 
@@ -83,7 +89,9 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
           while (performance.now() < windowEnd) {
             const sentAt = performance.now()
             try {
-              const result = await sockets[i]!.stream(conversations[i]!.conversationId, spec, { timeoutMs: replyMs + 15_000 })
+              const result = await sockets[i]!.stream(conversations[i]!.conversationId, spec, {
+                timeoutMs: replyMs + 15_000,
+              })
               // Measured: replies that started once every stream was running and ended inside the window.
               if (sentAt >= windowStart && performance.now() <= windowEnd + replyMs) {
                 for (const lag of result.lagsMs) lags.push(lag)
@@ -152,7 +160,16 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
     id: 'capacity',
     title: `Capacity at ${RATE} tokens/s per stream`,
     method: `Steps of N concurrent streams (one socket + conversation each, over ${context.users.length} users), ${spec.tokens}-token replies at ${RATE} tokens/s back to back for ${stepSeconds} s; the first reply's duration is ramp and not measured. Lag = client receive time − upstream write time of each token. Server CPU = /proc utime+stime of the server process over the window. ${context.placement.pinned ? `Server pinned to CPU ${context.placement.serverCpus}, load generators (fake upstream + this client) to CPU ${context.placement.generatorCpus}.` : 'Processes not pinned to cores.'}`,
-    data: { rate: RATE, stepSeconds, spec, steps: results, maxSustainedStreams: best?.streams ?? 0, streamsPerCore: round(perCore), topStepSustained: topReached, cpuProjectedStreamsPerCore: cpuProjection },
+    data: {
+      rate: RATE,
+      stepSeconds,
+      spec,
+      steps: results,
+      maxSustainedStreams: best?.streams ?? 0,
+      streamsPerCore: round(perCore),
+      topStepSustained: topReached,
+      cpuProjectedStreamsPerCore: cpuProjection,
+    },
     lines: [
       '| streams | offered tok/s | delivered tok/s | lag p50 ms | lag p99 ms | lag max ms | TTFT p99 ms | server CPU | server RSS MB | errors | generator ELD p99 ms (client / upstream) | sustained |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -169,7 +186,9 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
         id: 'capacity',
         target: `Concurrent streams per core at ${RATE} tokens/s (lag p99 < ${LAG_LIMIT_MS} ms)`,
         limit: `≥ ${STREAMS_PER_CORE_TARGET}`,
-        measured: best ? `${topReached ? '≥ ' : ''}${round(perCore)} (server CPU ${round(best.serverCpuCores * 100)}% at ${best.streams} streams)` : 'none sustained',
+        measured: best
+          ? `${topReached ? '≥ ' : ''}${round(perCore)} (server CPU ${round(best.serverCpuCores * 100)}% at ${best.streams} streams)`
+          : 'none sustained',
         pass: perCore >= STREAMS_PER_CORE_TARGET,
         ...(context.quick ? { note: 'quick run: steps stop at 50 streams, so this cannot pass' } : {}),
       },

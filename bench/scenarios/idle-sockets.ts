@@ -32,7 +32,11 @@ export async function idleSockets(context: BenchContext): Promise<ScenarioResult
   // 2,000 sockets one full run measured -0.5 KB per socket and another 14.6; with 8,000, 11.2–13.0 KB.
   const count = context.quick ? 300 : 8_000
   const open = (n: number) =>
-    mapLimit(Array.from({ length: n }, (_, i) => context.users[i % context.users.length]!), 50, (user) => connectParley(context.server.wsUrl, user.token))
+    mapLimit(
+      Array.from({ length: n }, (_, i) => context.users[i % context.users.length]!),
+      50,
+      (user) => connectParley(context.server.wsUrl, user.token),
+    )
 
   // Warm-up: the first sockets pay for code paths and pools, not for being open.
   const warm = await open(100)
@@ -46,7 +50,9 @@ export async function idleSockets(context: BenchContext): Promise<ScenarioResult
     const rssAfter = await settledRss(context)
     const heapAfter = await heapUsed(context)
     // Still alive and answering after the wait?
-    const probes = await Promise.all(sockets.filter((_, i) => i % Math.ceil(count / 20) === 0).map((socket) => socket.ping().catch(() => Number.NaN)))
+    const probes = await Promise.all(
+      sockets.filter((_, i) => i % Math.ceil(count / 20) === 0).map((socket) => socket.ping().catch(() => Number.NaN)),
+    )
     const alive = sockets.filter((socket) => socket.isOpen).length
     const rssPerSocket = (rssAfter - rssBefore) / count
     const heapPerSocket = (heapAfter - heapBefore) / count

@@ -23,7 +23,13 @@ interface PhaseResult {
 }
 
 /** Runs `workers` closed loops of `rounds` streams; round 0 (the staggered ramp) is not measured. */
-async function phase(workers: number, rounds: number, replyMs: number, stream: (worker: number) => Promise<StreamResult>, serverCpu: () => number): Promise<PhaseResult> {
+async function phase(
+  workers: number,
+  rounds: number,
+  replyMs: number,
+  stream: (worker: number) => Promise<StreamResult>,
+  serverCpu: () => number,
+): Promise<PhaseResult> {
   const ttftMs: number[] = []
   const inFlight: number[] = []
   const errors: string[] = []
@@ -77,7 +83,13 @@ export async function ttftConcurrent(context: BenchContext): Promise<ScenarioRes
   const direct = createDirectClient(context.upstream.baseUrl, { maxSockets: STREAMS * 2 })
   try {
     const options = { timeoutMs: replyMs + 20_000, recordLags: false }
-    const viaDirect = await phase(STREAMS, rounds, replyMs, () => direct.stream(spec, options), () => context.server.stats().cpuSeconds)
+    const viaDirect = await phase(
+      STREAMS,
+      rounds,
+      replyMs,
+      () => direct.stream(spec, options),
+      () => context.server.stats().cpuSeconds,
+    )
     await sleep(500)
     const viaParley = await phase(
       STREAMS,
@@ -92,7 +104,8 @@ export async function ttftConcurrent(context: BenchContext): Promise<ScenarioRes
     const addedP99 = p.p99 - d.p99
     const meanInFlight = summarize(viaParley.inFlight).mean
     const errors = [...viaDirect.errors, ...viaParley.errors]
-    const row = (name: string, s: ReturnType<typeof summarize>) => `| ${name} | ${s.n} | ${round(s.p50)} | ${round(s.p90)} | ${round(s.p99)} | ${round(s.max)} |`
+    const row = (name: string, s: ReturnType<typeof summarize>) =>
+      `| ${name} | ${s.n} | ${round(s.p50)} | ${round(s.p90)} | ${round(s.p99)} | ${round(s.max)} |`
     return {
       id: 'ttft-concurrent',
       title: `Added time to first token, ${STREAMS} concurrent streams`,

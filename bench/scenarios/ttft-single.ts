@@ -38,7 +38,9 @@ export async function ttftSingle(context: BenchContext): Promise<ScenarioResult>
   const coldWindow = COLD_SKIP + samples <= warmup ? { from: COLD_SKIP, to: COLD_SKIP + samples } : undefined
   const total = warmup + samples
   const user = context.users[0]!
-  const conversations = (await createConversations({ ...context, users: [user] }, Math.ceil(total / MESSAGES_PER_CONVERSATION))).map((c) => c.conversationId)
+  const conversations = (
+    await createConversations({ ...context, users: [user] }, Math.ceil(total / MESSAGES_PER_CONVERSATION))
+  ).map((c) => c.conversationId)
   const direct = createDirectClient(context.upstream.baseUrl, { maxSockets: 4 })
   const socket = await connectParley(context.server.wsUrl, user.token)
   try {
@@ -52,9 +54,14 @@ export async function ttftSingle(context: BenchContext): Promise<ScenarioResult>
       if (i === warmup) cpuBefore = context.server.stats().cpuSeconds
       const viaDirect = await direct.stream(SPEC, { timeoutMs: 10_000, recordLags: false })
       await sleep(2)
-      const viaParley = await socket.stream(conversations[Math.floor(i / MESSAGES_PER_CONVERSATION)]!, SPEC, { timeoutMs: 10_000, recordLags: false })
+      const viaParley = await socket.stream(conversations[Math.floor(i / MESSAGES_PER_CONVERSATION)]!, SPEC, {
+        timeoutMs: 10_000,
+        recordLags: false,
+      })
       if (viaDirect.tokens !== SPEC.tokens || viaParley.tokens !== SPEC.tokens) {
-        throw new Error(`expected ${SPEC.tokens} tokens, got ${viaDirect.tokens} direct and ${viaParley.tokens} through Parley`)
+        throw new Error(
+          `expected ${SPEC.tokens} tokens, got ${viaDirect.tokens} direct and ${viaParley.tokens} through Parley`,
+        )
       }
       if (coldWindow && i >= coldWindow.from && i < coldWindow.to) coldAddedMs.push(viaParley.ttftMs - viaDirect.ttftMs)
       if (i >= warmup) {
@@ -69,7 +76,8 @@ export async function ttftSingle(context: BenchContext): Promise<ScenarioResult>
     const parley = summarize(parleyMs)
     const added = summarize(addedMs)
     const cold = coldWindow && { ...coldWindow, summary: summarize(coldAddedMs) }
-    const row = (name: string, s: ReturnType<typeof summarize>) => `| ${name} | ${round(s.p50)} | ${round(s.p90)} | ${round(s.p99)} | ${round(s.max)} |`
+    const row = (name: string, s: ReturnType<typeof summarize>) =>
+      `| ${name} | ${round(s.p50)} | ${round(s.p90)} | ${round(s.p99)} | ${round(s.max)} |`
     return {
       id: 'ttft-single',
       title: 'Added time to first token, 1 stream',

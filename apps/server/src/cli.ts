@@ -14,7 +14,9 @@ const fail = (line: string) => process.stderr.write(`${line}\n`)
 
 const config = () => loadConfig(process.env, VERSION)
 
-async function withServices<T>(work: (infra: Awaited<ReturnType<typeof openInfrastructure>>) => Promise<T>): Promise<T> {
+async function withServices<T>(
+  work: (infra: Awaited<ReturnType<typeof openInfrastructure>>) => Promise<T>,
+): Promise<T> {
   const infra = await openInfrastructure(config())
   try {
     return await work(infra)
@@ -57,7 +59,13 @@ admin
     withServices(async ({ services }) => {
       const password = options.password ?? randomSecret(18)
       const user = await services.users.createUser(
-        { username: options.username, email: options.email, password, full_name: options.fullName ?? null, roles: options.role },
+        {
+          username: options.username,
+          email: options.email,
+          password,
+          full_name: options.fullName ?? null,
+          roles: options.role,
+        },
         null,
       )
       print(`Created ${user.username} (${user.id}) with roles ${user.roles.join(', ')}.`)
@@ -99,12 +107,17 @@ program
   .command('analytics')
   .description('analytics service')
   .command('consume')
-  .description('store the analytics events of the Redis stream: run as a separate analytics service (needs PARLEY_REDIS_URL)')
+  .description(
+    'store the analytics events of the Redis stream: run as a separate analytics service (needs PARLEY_REDIS_URL)',
+  )
   .action(async () => {
     const settings = config()
-    if (!settings.redisUrl) throw new AppError('bad_request', 'PARLEY_REDIS_URL is required: without Redis, events are stored directly')
-    const infra = await openInfrastructure({ ...settings, analytics: { ...settings.analytics, consumeStream: true } }, undefined, (error) =>
-      fail(`Analytics consumer: ${error instanceof Error ? error.message : String(error)}`),
+    if (!settings.redisUrl)
+      throw new AppError('bad_request', 'PARLEY_REDIS_URL is required: without Redis, events are stored directly')
+    const infra = await openInfrastructure(
+      { ...settings, analytics: { ...settings.analytics, consumeStream: true } },
+      undefined,
+      (error) => fail(`Analytics consumer: ${error instanceof Error ? error.message : String(error)}`),
     )
     print('Storing analytics events from Redis; stop with Ctrl-C.')
     await new Promise((resolve) => {

@@ -7,13 +7,22 @@ describe('loadConfig', () => {
     const config = loadConfig({})
     expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, redisUrl: undefined, bodyLimit: 1024 * 1024 })
     expect(config.databaseUrl).toBe(`sqlite:${path.resolve('data', 'parley.db')}`)
-    expect(config.auth).toEqual({ accessTokenTtlMs: 15 * 60_000, refreshTokenTtlMs: 30 * 86_400_000, rateLimitPerMinute: 20 })
+    expect(config.auth).toEqual({
+      accessTokenTtlMs: 15 * 60_000,
+      refreshTokenTtlMs: 30 * 86_400_000,
+      rateLimitPerMinute: 20,
+    })
     expect(Object.isFrozen(config)).toBe(true)
   })
 
   it('names every bad variable in one error', () => {
     const attempt = () =>
-      loadConfig({ PARLEY_PORT: 'abc', PARLEY_ACCESS_TOKEN_TTL: 'soon', PARLEY_DATABASE_URL: 'mysql://x', PARLEY_CORS_ORIGINS: '*' })
+      loadConfig({
+        PARLEY_PORT: 'abc',
+        PARLEY_ACCESS_TOKEN_TTL: 'soon',
+        PARLEY_DATABASE_URL: 'mysql://x',
+        PARLEY_CORS_ORIGINS: '*',
+      })
     expect(attempt).toThrow(ConfigError)
     const message = (() => {
       try {

@@ -30,7 +30,10 @@ const origins = z
   .string()
   .default('')
   .transform((value, ctx) => {
-    const list = value.split(',').map((item) => item.trim()).filter(Boolean)
+    const list = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
     for (const origin of list) {
       // A wildcard would let any page use a signed-in browser's cookies: the allow-list is explicit.
       if (origin === '*' || !/^https?:\/\/[^/\s*]+$/.test(origin)) {
@@ -68,7 +71,8 @@ const modelList = z
     }
     const parsed = z.array(ModelSettings).min(1).safeParse(json)
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `[${issue.path.join('.')}] ${issue.message}` })
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', message: `[${issue.path.join('.')}] ${issue.message}` })
       return z.NEVER
     }
     return parsed.data
@@ -82,8 +86,14 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
     .optional(),
-  PARLEY_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
-  PARLEY_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"').default('parley:'),
+  PARLEY_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  PARLEY_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"')
+    .default('parley:'),
   PARLEY_ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   PARLEY_ANALYTICS_BUFFER_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   PARLEY_ANALYTICS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
@@ -98,7 +108,11 @@ const EnvSchema = z.object({
   PARLEY_ACCESS_TOKEN_TTL: duration('15m'),
   PARLEY_REFRESH_TOKEN_TTL: duration('30d'),
   PARLEY_AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
-  PARLEY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  PARLEY_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   PARLEY_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_GUEST_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
@@ -195,10 +209,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
   }
   const e = parsed.data
   const dataDir = path.resolve(e.PARLEY_DATA_DIR)
-  const models = e.PARLEY_MODELS ?? (e.PARLEY_MODELS_FILE ? readModelsFile(e.PARLEY_MODELS_FILE) : [DEFAULT_LOCAL_MODEL])
+  const models =
+    e.PARLEY_MODELS ?? (e.PARLEY_MODELS_FILE ? readModelsFile(e.PARLEY_MODELS_FILE) : [DEFAULT_LOCAL_MODEL])
   const defaultModel = e.PARLEY_DEFAULT_MODEL ?? models[0]!.id
   if (!models.some((model) => model.id === defaultModel)) {
-    throw new ConfigError(`Invalid configuration:\n  PARLEY_DEFAULT_MODEL: "${defaultModel}" is not one of the configured models`)
+    throw new ConfigError(
+      `Invalid configuration:\n  PARLEY_DEFAULT_MODEL: "${defaultModel}" is not one of the configured models`,
+    )
   }
   return Object.freeze({
     host: e.PARLEY_HOST,
@@ -247,7 +264,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
     models: Object.freeze({
       list: Object.freeze(models),
       defaultId: defaultModel,
-      apiKeys: Object.freeze({ openai: e.PARLEY_OPENAI_API_KEY, anthropic: e.PARLEY_ANTHROPIC_API_KEY, google: e.PARLEY_GOOGLE_API_KEY }),
+      apiKeys: Object.freeze({
+        openai: e.PARLEY_OPENAI_API_KEY,
+        anthropic: e.PARLEY_ANTHROPIC_API_KEY,
+        google: e.PARLEY_GOOGLE_API_KEY,
+      }),
       localModelPath: e.PARLEY_LOCAL_MODEL_PATH,
       localThreads: e.PARLEY_LOCAL_THREADS,
       firstTokenTimeoutMs: e.PARLEY_MODEL_TIMEOUT,
@@ -257,14 +278,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
   })
 }
 
-const DEFAULT_LOCAL_MODEL: ModelSettings = { id: 'local', provider: 'local', label: 'Built-in local model', fallback: [] }
+const DEFAULT_LOCAL_MODEL: ModelSettings = {
+  id: 'local',
+  provider: 'local',
+  label: 'Built-in local model',
+  fallback: [],
+}
 
 function readModelsFile(file: string): ModelSettings[] {
   let text: string
   try {
     text = fs.readFileSync(file, 'utf8')
   } catch (error) {
-    throw new ConfigError(`Invalid configuration:\n  PARLEY_MODELS_FILE: cannot read ${file} (${(error as Error).message})`)
+    throw new ConfigError(
+      `Invalid configuration:\n  PARLEY_MODELS_FILE: cannot read ${file} (${(error as Error).message})`,
+    )
   }
   const parsed = modelList.safeParse(text)
   if (!parsed.success || !parsed.data) {

@@ -49,9 +49,15 @@ export async function openInfrastructure(
   // SQLite's full-text index is filled in batches; PostgreSQL indexes each message as it is written.
   const indexing =
     database.dialect === 'sqlite'
-      ? setInterval(() => services.chat.indexForSearch().catch((error: unknown) => onError?.(error)), SEARCH_INDEX_INTERVAL_MS).unref()
+      ? setInterval(
+          () => services.chat.indexForSearch().catch((error: unknown) => onError?.(error)),
+          SEARCH_INDEX_INTERVAL_MS,
+        ).unref()
       : undefined
-  const liveness = setInterval(() => services.chat.keepAlive().catch((error: unknown) => onError?.(error)), LIVENESS_BEAT_MS)
+  const liveness = setInterval(
+    () => services.chat.keepAlive().catch((error: unknown) => onError?.(error)),
+    LIVENESS_BEAT_MS,
+  )
   liveness.unref()
   const consumer =
     redis && config.analytics.consumeStream

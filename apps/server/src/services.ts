@@ -45,7 +45,8 @@ export async function createServices(deps: ServiceDeps) {
   const audit = createAuditService({ db, runtime })
   const now = () => runtime.now().getTime()
   // The embedded runtime (node-llama-cpp: ~9 MB of heap, ~0.25 s to load) loads only once a local model is built.
-  const local: ModelFactories['local'] = async (settings) => (await import('./llm/providers/local.ts')).createLocalModel(settings)
+  const local: ModelFactories['local'] = async (settings) =>
+    (await import('./llm/providers/local.ts')).createLocalModel(settings)
   const models = buildModelRegistry(config.models, { local, ...deps.modelFactories }, config.dataDir)
   // Analytics reads accounts and messages through the owning modules' own queries, never their tables.
   const userStats = createUserStats(db)
@@ -54,7 +55,14 @@ export async function createServices(deps: ServiceDeps) {
   const sink = config.redisUrl && deps.redis ? createStreamSink(deps.redis, analyticsStreamKey(config)) : undefined
   // Read at scrape time, once chat exists (chat reports its model calls to analytics, so it is built after).
   const activeStreams = () => chat.activeReplies()
-  const analytics = createAnalyticsService({ db, runtime, settings: config.analytics, sources, activeStreams, ...(sink ? { sink } : {}) })
+  const analytics = createAnalyticsService({
+    db,
+    runtime,
+    settings: config.analytics,
+    sources,
+    activeStreams,
+    ...(sink ? { sink } : {}),
+  })
   const guard = createGuardService({
     db,
     runtime,
@@ -66,13 +74,26 @@ export async function createServices(deps: ServiceDeps) {
     usernames: (ids) => userStats.usernames(ids),
   })
   const tokens = await createAccessTokens({ db, runtime, ttlMs: config.auth.accessTokenTtlMs })
-  const auth = createAuthService({ db, runtime, tokens, audit, bus, guard, refreshTokenTtlMs: config.auth.refreshTokenTtlMs })
+  const auth = createAuthService({
+    db,
+    runtime,
+    tokens,
+    audit,
+    bus,
+    guard,
+    refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
+  })
   const users = createUsersService({ db, runtime, audit, auth, bus })
   const apiKeys = createApiKeysService({ db, runtime, audit })
   // Replicas (Redis configured) share conversation events and reply reservations; one instance needs neither.
   const replicated = config.redisUrl && deps.redis ? deps.redis : undefined
   const relay = replicated
-    ? createRedisRelay({ publisher: replicated, subscriber: replicated.duplicate(), prefix: config.redisPrefix, ingest: (event, json) => hub.ingest(event, json) })
+    ? createRedisRelay({
+        publisher: replicated,
+        subscriber: replicated.duplicate(),
+        prefix: config.redisPrefix,
+        ingest: (event, json) => hub.ingest(event, json),
+      })
     : undefined
   const hub = createConversationHub({
     loadLastSeq: (conversationId) => readLastSeq(db, conversationId),
@@ -90,7 +111,12 @@ export async function createServices(deps: ServiceDeps) {
     bus,
     lock: replicated ? createRedisConversationLock(replicated, config.redisPrefix) : undefined,
     liveness: replicated
-      ? createRedisLiveness({ redis: replicated, prefix: config.redisPrefix, id: runtime.newId(), now: () => runtime.now().getTime() })
+      ? createRedisLiveness({
+          redis: replicated,
+          prefix: config.redisPrefix,
+          id: runtime.newId(),
+          now: () => runtime.now().getTime(),
+        })
       : singleInstanceLiveness(runtime.newId()),
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     onModelCall: analytics.recordModelCall,

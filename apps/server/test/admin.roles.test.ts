@@ -1,6 +1,16 @@
 import type { Role } from '@parley/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DIALECTS, type TestApp, buildTestApp, errorOf, login, newAccount, register, signedInAdmin, signedInUser } from './helpers.ts'
+import {
+  DIALECTS,
+  type TestApp,
+  buildTestApp,
+  errorOf,
+  login,
+  newAccount,
+  register,
+  signedInAdmin,
+  signedInUser,
+} from './helpers.ts'
 
 type Headers = { authorization: string }
 type RouteName = 'list users' | 'change a user' | 'delete a user' | 'read the audit log'
@@ -14,7 +24,12 @@ interface AdminRoute {
 
 const ROUTES: AdminRoute[] = [
   { name: 'list users', method: 'GET', url: () => '/api/admin/users' },
-  { name: 'change a user', method: 'PATCH', url: (id) => `/api/admin/users/${id}`, payload: { roles: ['manager', 'user'], is_active: false } },
+  {
+    name: 'change a user',
+    method: 'PATCH',
+    url: (id) => `/api/admin/users/${id}`,
+    payload: { roles: ['manager', 'user'], is_active: false },
+  },
   { name: 'delete a user', method: 'DELETE', url: (id) => `/api/admin/users/${id}` },
   { name: 'read the audit log', method: 'GET', url: () => '/api/admin/audit' },
 ]
@@ -26,7 +41,9 @@ const EXPECTED: Record<Role, Record<RouteName, 200 | 403>> = {
   user: { 'list users': 403, 'change a user': 403, 'delete a user': 403, 'read the audit log': 403 },
 }
 
-const MATRIX = (Object.keys(EXPECTED) as Role[]).flatMap((role) => ROUTES.map((route) => ({ role, route, status: EXPECTED[role][route.name] })))
+const MATRIX = (Object.keys(EXPECTED) as Role[]).flatMap((role) =>
+  ROUTES.map((route) => ({ role, route, status: EXPECTED[role][route.name] })),
+)
 
 /** A short marker that only this test's accounts contain (letters and digits, valid in usernames and e-mails). */
 const marker = () => `m${Math.random().toString(36).slice(2, 10)}`
@@ -40,19 +57,32 @@ describe.each(DIALECTS)('admin role matrix on %s', (dialect) => {
     callers.admin = (await signedInAdmin(t.app)).headers
     const manager = newAccount('manager')
     await t.services.users.createUser({ ...manager, roles: ['manager', 'user'] }, null)
-    callers.manager = { authorization: `Bearer ${(await login(t.app, manager.username, manager.password)).access_token}` }
+    callers.manager = {
+      authorization: `Bearer ${(await login(t.app, manager.username, manager.password)).access_token}`,
+    }
     callers.user = (await signedInUser(t.app)).headers
   })
   afterAll(async () => t.close())
 
   const call = (route: AdminRoute, targetId: string, headers?: Headers) =>
-    t.app.inject({ method: route.method, url: route.url(targetId), ...(headers ? { headers } : {}), ...(route.payload ? { payload: route.payload } : {}) })
+    t.app.inject({
+      method: route.method,
+      url: route.url(targetId),
+      ...(headers ? { headers } : {}),
+      ...(route.payload ? { payload: route.payload } : {}),
+    })
 
   /** The target as an admin sees it in the user list (undefined once deleted). */
   async function listed(username: string) {
-    const response = await t.app.inject({ method: 'GET', url: `/api/admin/users?q=${username}`, headers: callers.admin })
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/admin/users?q=${username}`,
+      headers: callers.admin,
+    })
     expect(response.statusCode).toBe(200)
-    return (response.json() as { items: { id: string; username: string; roles: Role[]; is_active: boolean }[] }).items.find((u) => u.username === username)
+    return (
+      response.json() as { items: { id: string; username: string; roles: Role[]; is_active: boolean }[] }
+    ).items.find((u) => u.username === username)
   }
 
   const auditTotal = async () => (await t.services.audit.list({ limit: 1, offset: 0 })).total
@@ -98,7 +128,11 @@ describe.each(DIALECTS)('admin role matrix on %s', (dialect) => {
       const created = new Set<string>()
       for (let i = 0; i < 5; i++) created.add((await register(t.app, { ...newAccount(), username: `${m}n${i}` })).id)
 
-      const pages = [await page(`q=${m}&limit=2`), await page(`q=${m}&limit=2&offset=2`), await page(`q=${m}&limit=2&offset=4`)]
+      const pages = [
+        await page(`q=${m}&limit=2`),
+        await page(`q=${m}&limit=2&offset=2`),
+        await page(`q=${m}&limit=2&offset=4`),
+      ]
       expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1])
       expect(pages.map((p) => p.total)).toEqual([5, 5, 5])
       const seen = pages.flatMap((p) => p.items.map((u) => u.id))

@@ -17,24 +17,38 @@ import {
 
 type Headers = { authorization: string }
 const bearer = (credential: string): Headers => ({ authorization: `Bearer ${credential}` })
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string; roles: string[] }
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string; roles: string[] }
 const ENV = { PARLEY_AUTH_RATE_LIMIT: '1000' }
 
 /** Requests every suite here makes; bound to one app. */
 function client(t: TestApp) {
   return {
     me: (headers: Headers) => t.app.inject({ method: 'GET', url: '/api/users/me', headers }),
-    patch: (headers: Headers, id: string, payload: unknown) => t.app.inject({ method: 'PATCH', url: `/api/admin/users/${id}`, headers, payload: payload as object }),
-    remove: (headers: Headers, id: string) => t.app.inject({ method: 'DELETE', url: `/api/admin/users/${id}`, headers }),
-    refresh: (refresh_token: string) => t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token } }),
-    login: (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } }),
+    patch: (headers: Headers, id: string, payload: unknown) =>
+      t.app.inject({ method: 'PATCH', url: `/api/admin/users/${id}`, headers, payload: payload as object }),
+    remove: (headers: Headers, id: string) =>
+      t.app.inject({ method: 'DELETE', url: `/api/admin/users/${id}`, headers }),
+    refresh: (refresh_token: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token } }),
+    login: (username: string, password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } }),
     async createKey(headers: Headers): Promise<string> {
-      const response = await t.app.inject({ method: 'POST', url: '/api/auth/api-keys', headers, payload: { name: 'script' } })
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/api-keys',
+        headers,
+        payload: { name: 'script' },
+      })
       expect(response.statusCode).toBe(200)
       return (response.json() as { key: string }).key
     },
     async audit(query: string) {
-      const response = await t.app.inject({ method: 'GET', url: `/api/admin/audit?${query}`, headers: bearer((await login(t.app, ADMIN.username, ADMIN.password)).access_token) })
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/admin/audit?${query}`,
+        headers: bearer((await login(t.app, ADMIN.username, ADMIN.password)).access_token),
+      })
       expect(response.statusCode).toBe(200)
       return response.json() as { items: AuditEvent[]; total: number }
     },
@@ -142,7 +156,10 @@ describe.each(DIALECTS)('admin user management on %s', (dialect) => {
   })
 
   it('answers 404 for an unknown user id', async () => {
-    for (const response of [await api.patch(admin, 'no-such-user', { is_active: false }), await api.remove(admin, 'no-such-user')]) {
+    for (const response of [
+      await api.patch(admin, 'no-such-user', { is_active: false }),
+      await api.remove(admin, 'no-such-user'),
+    ]) {
       expect(response.statusCode).toBe(404)
       expect(errorOf(response).code).toBe('not_found')
     }
@@ -169,7 +186,12 @@ describe.each(DIALECTS)('admin user management on %s', (dialect) => {
     await api.remove(admin, account.id)
     const trail = await api.audit(`user_id=${account.id}`)
     expect(new Set(trail.items.map((event) => event.created_at)).size).toBe(1) // the test clock stood still
-    expect(trail.items.map((event) => event.type)).toEqual(['user.deleted', 'user.deactivated', 'user.roles_changed', 'user.registered'])
+    expect(trail.items.map((event) => event.type)).toEqual([
+      'user.deleted',
+      'user.deactivated',
+      'user.roles_changed',
+      'user.registered',
+    ])
   })
 
   it('audits admin actions and failed logins, newest first, filterable, without secrets', async () => {
@@ -184,7 +206,12 @@ describe.each(DIALECTS)('admin user management on %s', (dialect) => {
       () => api.patch(admin, user.id, { is_active: false }),
       () => api.remove(admin, user.id),
     ]
-    const secrets: string[] = [user.password, 'a-wrong-password-guess', user.tokens.access_token, user.tokens.refresh_token]
+    const secrets: string[] = [
+      user.password,
+      'a-wrong-password-guess',
+      user.tokens.access_token,
+      user.tokens.refresh_token,
+    ]
     for (const step of steps) {
       t.clock.advance(1000)
       const result = await step()
@@ -231,7 +258,13 @@ describe.each(DIALECTS)('admin user management on %s', (dialect) => {
 })
 
 const NO_CLIENT = { ip: null, userAgent: null }
-const actorOf = (userId: string) => ({ userId, username: 'someone', roles: ['admin' as const], sessionId: null, apiKeyId: null })
+const actorOf = (userId: string) => ({
+  userId,
+  username: 'someone',
+  roles: ['admin' as const],
+  sessionId: null,
+  apiKeyId: null,
+})
 
 describe.each(DIALECTS)('last active admin on %s', (dialect) => {
   let t: TestApp
@@ -274,7 +307,11 @@ describe.each(DIALECTS)('last active admin on %s', (dialect) => {
 
   it.each([
     ['demote', (id: string) => api.patch(admin, id, { roles: ['user'] }), { roles: ['user'], is_active: true }],
-    ['deactivate', (id: string) => api.patch(admin, id, { is_active: false }), { roles: ['admin', 'user'], is_active: false }],
+    [
+      'deactivate',
+      (id: string) => api.patch(admin, id, { is_active: false }),
+      { roles: ['admin', 'user'], is_active: false },
+    ],
     ['delete', (id: string) => api.remove(admin, id), undefined],
   ])('lets an admin %s another admin', async (_label, act, expected) => {
     const other = await secondAdmin()
@@ -286,8 +323,16 @@ describe.each(DIALECTS)('last active admin on %s', (dialect) => {
 
   // Straight to the service: over HTTP the two requests' own authentication tends to serialise them.
   it.each([
-    ['demote and deactivate', (id: string) => t.services.users.adminUpdate(null, id, { roles: ['user'] }), (id: string) => t.services.users.adminUpdate(null, id, { is_active: false })],
-    ['delete', (id: string) => t.services.users.adminDelete(actorOf(id), id, NO_CLIENT), (id: string) => t.services.users.adminDelete(actorOf(id), id, NO_CLIENT)],
+    [
+      'demote and deactivate',
+      (id: string) => t.services.users.adminUpdate(null, id, { roles: ['user'] }),
+      (id: string) => t.services.users.adminUpdate(null, id, { is_active: false }),
+    ],
+    [
+      'delete',
+      (id: string) => t.services.users.adminDelete(actorOf(id), id, NO_CLIENT),
+      (id: string) => t.services.users.adminDelete(actorOf(id), id, NO_CLIENT),
+    ],
   ])('lets only one of two admins who %s each other at the same moment succeed', async (_label, first, second) => {
     const other = await secondAdmin()
     const outcomes = await Promise.allSettled([first(other.id), second(adminId)])

@@ -57,7 +57,12 @@ export async function runScenario(dialect: Dialect) {
   const backup: FakeOpenAI = await startFakeOpenAI()
   const t: TestApp = await buildTestApp({
     dialect,
-    env: { ...fakeModelsEnv(primary, backup), PARLEY_AUTH_RATE_LIMIT: '1000', PARLEY_ACCESS_TOKEN_TTL: '7d', PARLEY_ANALYTICS_FLUSH_INTERVAL: '1h' },
+    env: {
+      ...fakeModelsEnv(primary, backup),
+      PARLEY_AUTH_RATE_LIMIT: '1000',
+      PARLEY_ACCESS_TOKEN_TTL: '7d',
+      PARLEY_ANALYTICS_FLUSH_INTERVAL: '1h',
+    },
     modelFactories: { remote: (settings) => timing.wrap(createRemoteModel(settings)) },
   })
   const calls: CallRecord[] = []
@@ -65,9 +70,18 @@ export async function runScenario(dialect: Dialect) {
   const messages: MessageRecord[] = []
   const callers = {} as Record<'alice' | 'bob' | 'carol' | 'guest' | 'manager' | 'admin', Caller>
 
-  async function api(method: 'GET' | 'POST', url: string, options: { as?: Caller; payload?: object; headers?: Record<string, string> } = {}) {
+  async function api(
+    method: 'GET' | 'POST',
+    url: string,
+    options: { as?: Caller; payload?: object; headers?: Record<string, string> } = {},
+  ) {
     const headers = { ...options.as?.headers, ...options.headers }
-    const response = await t.app.inject({ method, url, headers, ...(options.payload ? { payload: options.payload } : {}) })
+    const response = await t.app.inject({
+      method,
+      url,
+      headers,
+      ...(options.payload ? { payload: options.payload } : {}),
+    })
     requests.push({ at: t.clock.now().toISOString(), userId: options.as?.id ?? null, status: response.statusCode })
     return response
   }
@@ -82,12 +96,22 @@ export async function runScenario(dialect: Dialect) {
     expect(registered.statusCode).toBe(200)
     return signIn(account.username, account.password, registered.json().id)
   }
-  const newConversation = async (caller: Caller): Promise<string> => (await api('POST', '/api/conversations', { as: caller, payload: {} })).json().id
+  const newConversation = async (caller: Caller): Promise<string> =>
+    (await api('POST', '/api/conversations', { as: caller, payload: {} })).json().id
   /** Sends a message and records the call its reply made; `step` is the call's timing on the test clock. */
-  async function send(caller: Caller, conversationId: string, outcome: CallRecord['outcome'], step?: Step, during?: () => Promise<void>) {
+  async function send(
+    caller: Caller,
+    conversationId: string,
+    outcome: CallRecord['outcome'],
+    step?: Step,
+    during?: () => Promise<void>,
+  ) {
     const startedAt = t.clock.now().toISOString()
     if (step) timing.plan(step)
-    const pending = api('POST', `/api/conversations/${conversationId}/messages`, { as: caller, payload: { content: `message ${calls.length}` } })
+    const pending = api('POST', `/api/conversations/${conversationId}/messages`, {
+      as: caller,
+      payload: { content: `message ${calls.length}` },
+    })
     await during?.()
     const response = await pending
     expect(response.statusCode).toBe(200)
@@ -105,13 +129,25 @@ export async function runScenario(dialect: Dialect) {
     })
     return reply
   }
-  const principalOf = (caller: Caller): Principal => ({ userId: caller.id, username: caller.username, roles: ['user'], sessionId: null, apiKeyId: null })
+  const principalOf = (caller: Caller): Principal => ({
+    userId: caller.id,
+    username: caller.username,
+    roles: ['user'],
+    sessionId: null,
+    apiKeyId: null,
+  })
 
   // Day 1, 10:00: two people sign up; Alice chats twice; Bob mistypes his password once.
   t.clock.set(new Date(`${D1}T10:00:00.000Z`))
   callers.alice = await registerAndSignIn('alice')
   callers.bob = await registerAndSignIn('bob')
-  expect((await api('POST', '/api/auth/login', { payload: { username: callers.bob.username, password: 'not-the-password' } })).statusCode).toBe(401)
+  expect(
+    (
+      await api('POST', '/api/auth/login', {
+        payload: { username: callers.bob.username, password: 'not-the-password' },
+      })
+    ).statusCode,
+  ).toBe(401)
   primary.set({ kind: 'reply', chunks: ['Hi', ' there'] })
   const a1 = await newConversation(callers.alice)
   await send(callers.alice, a1, 'ok', { ttftMs: 100, restMs: 400 })
@@ -146,7 +182,9 @@ export async function runScenario(dialect: Dialect) {
 
   // A visitor of the public widget starts a guest session and asks one question.
   const browser = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test' }
-  const guestToken = (await api('POST', '/api/auth/email', { headers: browser, payload: { email: 'visitor@example.com' } })).json().access_token as string
+  const guestToken = (
+    await api('POST', '/api/auth/email', { headers: browser, payload: { email: 'visitor@example.com' } })
+  ).json().access_token as string
   const guestId = (JSON.parse(Buffer.from(guestToken.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub
   callers.guest = { id: guestId, username: 'guest', headers: { authorization: `Bearer ${guestToken}`, ...browser } }
   primary.set({ kind: 'reply', chunks: ['Happy', ' to', ' help'] })
@@ -156,7 +194,16 @@ export async function runScenario(dialect: Dialect) {
   expect(guestReply.json()).toMatchObject({ success: true, response: 'Happy to help' })
   messages.push({ at: guestStarted, userId: guestId }, { at: guestStarted, userId: guestId })
   // The fake reports 11 prompt tokens and one completion token per chunk.
-  calls.push({ at: t.clock.now().toISOString(), userId: guestId, model: 'fake', outcome: 'ok', ttft: 50, duration: 200, prompt: 11, completion: 3 })
+  calls.push({
+    at: t.clock.now().toISOString(),
+    userId: guestId,
+    model: 'fake',
+    outcome: 'ok',
+    ttft: 50,
+    duration: 200,
+    prompt: 11,
+    completion: 3,
+  })
   const manager = newAccount('manager')
   const created = await t.services.users.createUser({ ...manager, roles: ['manager', 'user'] }, null)
   callers.manager = await signIn(manager.username, manager.password, created.id)

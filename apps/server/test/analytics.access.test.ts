@@ -19,11 +19,16 @@ describe.each(DIALECTS)('analytics access on %s', (dialect) => {
 
   beforeAll(async () => {
     upstream = await startFakeOpenAI()
-    t = await buildTestApp({ dialect, env: { ...fakeModelsEnv(upstream), PARLEY_AUTH_RATE_LIMIT: '1000', PARLEY_ANALYTICS_FLUSH_INTERVAL: '1h' } })
+    t = await buildTestApp({
+      dialect,
+      env: { ...fakeModelsEnv(upstream), PARLEY_AUTH_RATE_LIMIT: '1000', PARLEY_ANALYTICS_FLUSH_INTERVAL: '1h' },
+    })
     headers.admin = (await signedInAdmin(t.app)).headers
     const manager = newAccount('manager')
     await t.services.users.createUser({ ...manager, roles: ['manager', 'user'] }, null)
-    headers.manager = { authorization: `Bearer ${(await login(t.app, manager.username, manager.password)).access_token}` }
+    headers.manager = {
+      authorization: `Bearer ${(await login(t.app, manager.username, manager.password)).access_token}`,
+    }
     const user = await signedInUser(t.app)
     headers.user = user.headers
     userId = user.id
@@ -35,15 +40,26 @@ describe.each(DIALECTS)('analytics access on %s', (dialect) => {
   })
 
   it.each(OPERATOR_ENDPOINTS)('%s: admin and manager 200, user 403, anonymous 401', async (url) => {
-    for (const [who, status] of [['admin', 200], ['manager', 200], ['user', 403]] as const) {
+    for (const [who, status] of [
+      ['admin', 200],
+      ['manager', 200],
+      ['user', 403],
+    ] as const) {
       expect((await t.app.inject({ method: 'GET', url, headers: headers[who] })).statusCode, who).toBe(status)
     }
     expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401)
   })
 
   it('shows every user their own usage only', async () => {
-    const conversation = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: headers.user, payload: {} })).json()
-    await t.app.inject({ method: 'POST', url: `/api/conversations/${conversation.id}/messages`, headers: headers.user, payload: { content: 'Hello' } })
+    const conversation = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: headers.user, payload: {} })
+    ).json()
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${conversation.id}/messages`,
+      headers: headers.user,
+      payload: { content: 'Hello' },
+    })
     await new Promise((resolve) => setImmediate(resolve))
     await t.services.analytics.flush()
     const usage = async (who: 'user' | 'other') => {
@@ -56,7 +72,11 @@ describe.each(DIALECTS)('analytics access on %s', (dialect) => {
     expect(await usage('other')).toEqual({ messages: 0, prompt_tokens: 0, completion_tokens: 0, tokens: 0 })
     expect((await t.app.inject({ method: 'GET', url: '/api/users/me/usage' })).statusCode).toBe(401)
     // Usage takes no user id: there is no way to ask for someone else's.
-    const other = await t.app.inject({ method: 'GET', url: `/api/users/me/usage?user_id=${userId}`, headers: headers.other })
+    const other = await t.app.inject({
+      method: 'GET',
+      url: `/api/users/me/usage?user_id=${userId}`,
+      headers: headers.other,
+    })
     expect((other.json() as MyUsage).totals.messages).toBe(0)
   })
 
@@ -67,7 +87,8 @@ describe.each(DIALECTS)('analytics access on %s', (dialect) => {
       '/api/analytics/timeseries?metric=nonsense',
       '/api/analytics/summary?from=yesterday',
     ]
-    for (const url of bad) expect((await t.app.inject({ method: 'GET', url, headers: headers.admin })).statusCode, url).toBe(400)
+    for (const url of bad)
+      expect((await t.app.inject({ method: 'GET', url, headers: headers.admin })).statusCode, url).toBe(400)
   })
 })
 
@@ -78,11 +99,20 @@ describe('metrics endpoint', () => {
     const open = await buildTestApp({ dialect: 'sqlite' })
     try {
       expect((await guarded.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401)
-      expect((await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token' } })).statusCode).toBe(401)
+      expect(
+        (await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token' } }))
+          .statusCode,
+      ).toBe(401)
       await guarded.app.inject({ method: 'GET', url: '/health' })
-      const scraped = await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } })
+      const scraped = await guarded.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${token}` },
+      })
       expect(scraped.statusCode).toBe(200)
-      expect(scraped.body).toContain('parley_http_request_duration_seconds_count{route="/health",method="GET",status="200"} 1')
+      expect(scraped.body).toContain(
+        'parley_http_request_duration_seconds_count{route="/health",method="GET",status="200"} 1',
+      )
       const other = await open.app.inject({ method: 'GET', url: '/metrics' })
       expect(other.statusCode).toBe(200)
       expect(other.body).not.toContain('route="/health"')

@@ -18,7 +18,10 @@ describe('live analytics over the WebSocket', () => {
     operator.send({ type: 'analytics.subscribe', interval_seconds: 60 })
     const pushed = await operator.nextOfType('analytics.summary')
     const rest = (await t.app.inject({ method: 'GET', url: '/api/analytics/summary', headers: admin.headers })).json()
-    expect(pushed.summary).toMatchObject({ total_users: rest.total_users, total_conversations: rest.total_conversations })
+    expect(pushed.summary).toMatchObject({
+      total_users: rest.total_users,
+      total_conversations: rest.total_conversations,
+    })
     expect(rest.total_users).toBe(2)
     operator.close()
 

@@ -1,4 +1,10 @@
-import type { AnalyticsModelsReport, AnalyticsSummary, AnalyticsUsersReport, MyUsage, Timeseries } from '@parley/protocol'
+import type {
+  AnalyticsModelsReport,
+  AnalyticsSummary,
+  AnalyticsUsersReport,
+  MyUsage,
+  Timeseries,
+} from '@parley/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CallRecord, D1, D2, RANGE, type Scenario, percentile, runScenario, sum } from './analytics-scenario.ts'
 import { ADMIN, DIALECTS } from './helpers.ts'
@@ -24,7 +30,9 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     const summary = await get<AnalyticsSummary>(`/api/analytics/summary?${RANGE}`)
     const durations = completed().map((c) => c.duration)
     const ttfts = s.calls.flatMap((c) => (c.ttft === null ? [] : [c.ttft]))
-    const activeToday = new Set([...onDay(s.requests, D2).map((r) => r.userId), ...onDay(s.calls, D2).map((c) => c.userId)].filter(Boolean))
+    const activeToday = new Set(
+      [...onDay(s.requests, D2).map((r) => r.userId), ...onDay(s.calls, D2).map((c) => c.userId)].filter(Boolean),
+    )
     expect(summary).toEqual({
       total_users: 5, // admin, alice, bob, carol, manager: the guest's shadow account is no account
       active_users_today: activeToday.size,
@@ -47,7 +55,16 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
       window: { from: `${D1}T00:00:00.000Z`, to: '2030-03-12T00:00:00.000Z' },
     })
     // The figures the test set up, spelled out once, so a mistake in the bookkeeping above cannot hide one.
-    expect(summary).toMatchObject({ active_users_today: 3, total_messages: 14, model_calls: 7, latency_p50_ms: 500, latency_p95_ms: 2000, ttft_p50_ms: 150, ttft_p95_ms: 300, avg_response_time: 0.88 })
+    expect(summary).toMatchObject({
+      active_users_today: 3,
+      total_messages: 14,
+      model_calls: 7,
+      latency_p50_ms: 500,
+      latency_p95_ms: 2000,
+      ttft_p50_ms: 150,
+      ttft_p95_ms: 300,
+      avg_response_time: 0.88,
+    })
     expect(summary.error_rate).toBeCloseTo(1 / 7, 12)
 
     // Without a range: the last 24 whole hours, this one included.
@@ -58,12 +75,19 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
 
   it('serves time series per day and hour, counts as 0 and missing rates as null', async () => {
     const series = async (metric: string, bucket: 'hour' | 'day') =>
-      new Map((await get<Timeseries>(`/api/analytics/timeseries?metric=${metric}&bucket=${bucket}&${RANGE}`)).points.map((p) => [p.start, p.value]))
+      new Map(
+        (await get<Timeseries>(`/api/analytics/timeseries?metric=${metric}&bucket=${bucket}&${RANGE}`)).points.map(
+          (p) => [p.start, p.value],
+        ),
+      )
     const day = (d: string) => `${d}T00:00:00.000Z`
     const hour = (h: string) => `${h}:00:00.000Z`
 
     const tokens = await series('tokens', 'day')
-    expect([...tokens]).toEqual([[day(D1), tokensOf(onDay(s.calls, D1))], [day(D2), tokensOf(onDay(s.calls, D2))]])
+    expect([...tokens]).toEqual([
+      [day(D1), tokensOf(onDay(s.calls, D1))],
+      [day(D2), tokensOf(onDay(s.calls, D2))],
+    ])
     const requestsPerDay = await series('requests', 'day')
     expect([...requestsPerDay.values()]).toEqual([onDay(s.requests, D1).length, onDay(s.requests, D2).length])
     expect([...(await series('active_users', 'day')).values()]).toEqual([2, 3])
@@ -77,17 +101,36 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     expect(sum([...hourly.values()].map(Number))).toBe(14)
 
     const activeHourly = await series('active_users', 'hour')
-    expect([activeHourly.get(hour(`${D1}T10`)), activeHourly.get(hour(`${D1}T15`)), activeHourly.get(hour(`${D2}T09`)), activeHourly.get(hour(`${D1}T11`))]).toEqual([1, 1, 3, 0])
+    expect([
+      activeHourly.get(hour(`${D1}T10`)),
+      activeHourly.get(hour(`${D1}T15`)),
+      activeHourly.get(hour(`${D2}T09`)),
+      activeHourly.get(hour(`${D1}T11`)),
+    ]).toEqual([1, 1, 3, 0])
 
     const p95 = await series('latency_p95', 'hour')
     for (const h of [`${D1}T10`, `${D1}T15`, `${D2}T09`]) {
-      expect(p95.get(hour(h)), h).toBe(percentile(completed().filter((c) => c.at.startsWith(h)).map((c) => c.duration), 95))
+      expect(p95.get(hour(h)), h).toBe(
+        percentile(
+          completed()
+            .filter((c) => c.at.startsWith(h))
+            .map((c) => c.duration),
+          95,
+        ),
+      )
     }
     expect(p95.get(hour(`${D1}T11`))).toBeNull()
     const ttft = await series('ttft_p50', 'day')
-    expect(ttft.get(day(D1))).toBe(percentile(onDay(s.calls, D1).flatMap((c) => (c.ttft === null ? [] : [c.ttft])), 50))
+    expect(ttft.get(day(D1))).toBe(
+      percentile(
+        onDay(s.calls, D1).flatMap((c) => (c.ttft === null ? [] : [c.ttft])),
+        50,
+      ),
+    )
 
-    const minutes = await get<Timeseries>(`/api/analytics/timeseries?metric=model_calls&bucket=minute&from=${D2}T09:00:00.000Z&to=${D2}T09:05:00.000Z`)
+    const minutes = await get<Timeseries>(
+      `/api/analytics/timeseries?metric=model_calls&bucket=minute&from=${D2}T09:00:00.000Z&to=${D2}T09:05:00.000Z`,
+    )
     expect(minutes.points.map((p) => p.value)).toEqual([3, 0, 0, 0, 0])
   })
 
@@ -110,7 +153,9 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     })
     expected.sort((a, b) => b.tokens - a.tokens || (a.user_id < b.user_id ? -1 : 1))
     expect(report.users).toEqual(expected)
-    expect(report.users.map((u) => u.user_id)).toEqual(['alice', 'guest', 'bob', 'carol'].map((name) => s.callers[name as 'alice'].id))
+    expect(report.users.map((u) => u.user_id)).toEqual(
+      ['alice', 'guest', 'bob', 'carol'].map((name) => s.callers[name as 'alice'].id),
+    )
     const byMessages = await get<AnalyticsUsersReport>(`/api/analytics/users?${RANGE}&sort=messages&limit=1`)
     expect(byMessages.users.map((u) => u.username)).toEqual([s.callers.alice.username])
 
@@ -132,14 +177,22 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
         completion_tokens: sum(own.map((c) => c.completion)),
         error_rate: count('failed') / own.length,
         tokens_per_second: (sum(done.map((c) => c.completion)) * 1000) / sum(done.map((c) => c.duration - c.ttft!)),
-        latency_p50_ms: percentile(done.map((c) => c.duration), 50),
-        latency_p95_ms: percentile(done.map((c) => c.duration), 95),
+        latency_p50_ms: percentile(
+          done.map((c) => c.duration),
+          50,
+        ),
+        latency_p95_ms: percentile(
+          done.map((c) => c.duration),
+          95,
+        ),
         ttft_p50_ms: percentile(ttfts, 50),
         ttft_p95_ms: percentile(ttfts, 95),
       }
     }
     expect(models).toEqual([figures('backup'), figures('fake')])
-    expect(models.map((m) => [m.model, m.calls, m.ok, m.stopped, m.failed, m.fallbacks, m.latency_p50_ms, m.ttft_p50_ms])).toEqual([
+    expect(
+      models.map((m) => [m.model, m.calls, m.ok, m.stopped, m.failed, m.fallbacks, m.latency_p50_ms, m.ttft_p50_ms]),
+    ).toEqual([
       ['backup', 1, 0, 0, 0, 1, 500, 250],
       ['fake', 6, 4, 1, 1, 0, 500, 150],
     ])
@@ -147,7 +200,11 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
 
   it('exports reports as CSV', async () => {
     const csv = async (query: string) => {
-      const response = await s.t.app.inject({ method: 'GET', url: `/api/analytics/export?format=csv&${query}&${RANGE}`, headers: s.callers.manager.headers })
+      const response = await s.t.app.inject({
+        method: 'GET',
+        url: `/api/analytics/export?format=csv&${query}&${RANGE}`,
+        headers: s.callers.manager.headers,
+      })
       expect(response.statusCode, response.body).toBe(200)
       expect(response.headers['content-type']).toBe('text/csv; charset=utf-8')
       expect(response.headers['content-disposition']).toMatch(/^attachment; filename="parley-[a-z_-]+\.csv"$/)
@@ -160,7 +217,9 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
       '',
     ])
     const models = await csv('report=models')
-    expect(models[0]).toBe('provider,model,calls,ok,stopped,failed,fallbacks,prompt_tokens,completion_tokens,error_rate,tokens_per_second,latency_p50_ms,latency_p95_ms,ttft_p50_ms,ttft_p95_ms')
+    expect(models[0]).toBe(
+      'provider,model,calls,ok,stopped,failed,fallbacks,prompt_tokens,completion_tokens,error_rate,tokens_per_second,latency_p50_ms,latency_p95_ms,ttft_p50_ms,ttft_p95_ms',
+    )
     expect(models[1]).toBe('openai-compatible,backup,1,0,0,0,1,11,2,0,8,500,500,250,250')
     expect(models).toHaveLength(4)
     const users = await csv('report=users')
@@ -168,24 +227,47 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     expect(users[4]).toMatch(new RegExp(`^${s.callers.carol.id},${s.callers.carol.username},0,0,0,0,0,${D2}T`))
     const summary = await csv('report=summary')
     const row = Object.fromEntries(summary[0]!.split(',').map((name, i) => [name, summary[1]!.split(',')[i]]))
-    expect(row).toMatchObject({ total_users: '5', total_conversations: '4', total_messages: '14', model_calls: '7', guest_sessions_today: '1', window_to: '2030-03-12T00:00:00.000Z' })
-    const missing = await s.t.app.inject({ method: 'GET', url: '/api/analytics/export?report=timeseries', headers: s.callers.admin.headers })
+    expect(row).toMatchObject({
+      total_users: '5',
+      total_conversations: '4',
+      total_messages: '14',
+      model_calls: '7',
+      guest_sessions_today: '1',
+      window_to: '2030-03-12T00:00:00.000Z',
+    })
+    const missing = await s.t.app.inject({
+      method: 'GET',
+      url: '/api/analytics/export?report=timeseries',
+      headers: s.callers.admin.headers,
+    })
     expect(missing.statusCode).toBe(400)
   })
 
-  it("shows each user their own usage by day", async () => {
-    const usage = await get<MyUsage>(`/api/users/me/usage?from=${D1}T00:00:00.000Z&to=${D2}T23:00:00.000Z`, s.callers.alice)
+  it('shows each user their own usage by day', async () => {
+    const usage = await get<MyUsage>(
+      `/api/users/me/usage?from=${D1}T00:00:00.000Z&to=${D2}T23:00:00.000Z`,
+      s.callers.alice,
+    )
     const alice = s.callers.alice.id
     expect(usage.days).toEqual(
       [D1, D2].map((day) => {
         const own = onDay(s.calls, day).filter((c) => c.userId === alice)
         const prompt = sum(own.map((c) => c.prompt))
         const completion = sum(own.map((c) => c.completion))
-        return { day, messages: onDay(s.messages, day).filter((m) => m.userId === alice).length, prompt_tokens: prompt, completion_tokens: completion, tokens: prompt + completion }
+        return {
+          day,
+          messages: onDay(s.messages, day).filter((m) => m.userId === alice).length,
+          prompt_tokens: prompt,
+          completion_tokens: completion,
+          tokens: prompt + completion,
+        }
       }),
     )
     expect(usage.totals.messages).toBe(8)
-    const carol = await get<MyUsage>(`/api/users/me/usage?from=${D1}T00:00:00.000Z&to=${D2}T23:00:00.000Z`, s.callers.carol)
+    const carol = await get<MyUsage>(
+      `/api/users/me/usage?from=${D1}T00:00:00.000Z&to=${D2}T23:00:00.000Z`,
+      s.callers.carol,
+    )
     expect(carol.totals).toEqual({ messages: 0, prompt_tokens: 0, completion_tokens: 0, tokens: 0 })
   })
 
@@ -195,7 +277,9 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     expect(response.headers['content-type']).toContain('text/plain')
     const text = response.body
     const value = (name: string, labels: Record<string, string>) => {
-      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
       return line === undefined ? undefined : Number(line.split(' ').at(-1))
     }
     const fake = { provider: 'openai-compatible', model: 'fake' }
@@ -203,12 +287,22 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     expect(value('parley_model_calls_total', { ...fake, outcome: 'ok' })).toBe(4)
     expect(value('parley_model_calls_total', { ...fake, outcome: 'failed' })).toBe(1)
     expect(value('parley_model_calls_total', { ...fake, outcome: 'stopped' })).toBe(1)
-    expect(value('parley_model_calls_total', { provider: 'openai-compatible', model: 'backup', outcome: 'fallback' })).toBe(1)
+    expect(
+      value('parley_model_calls_total', { provider: 'openai-compatible', model: 'backup', outcome: 'fallback' }),
+    ).toBe(1)
     expect(value('parley_model_tokens_total', { ...fake, kind: 'prompt' })).toBe(sum(fakeCalls.map((c) => c.prompt)))
-    expect(value('parley_model_tokens_total', { ...fake, kind: 'completion' })).toBe(sum(fakeCalls.map((c) => c.completion)))
+    expect(value('parley_model_tokens_total', { ...fake, kind: 'completion' })).toBe(
+      sum(fakeCalls.map((c) => c.completion)),
+    )
     expect(value('parley_model_ttft_seconds_count', fake)).toBe(5)
     expect(value('parley_model_ttft_seconds_sum', fake)).toBeCloseTo((100 + 300 + 200 + 150 + 50) / 1000, 9)
-    expect(value('parley_http_request_duration_seconds_count', { route: '/api/conversations/:id/messages', method: 'POST', status: '200' })).toBe(6)
+    expect(
+      value('parley_http_request_duration_seconds_count', {
+        route: '/api/conversations/:id/messages',
+        method: 'POST',
+        status: '200',
+      }),
+    ).toBe(6)
     expect(text).not.toMatch(/route="\/api\/conversations\/[0-9a-f-]{36}/)
     expect(value('parley_auth_events_total', { event: 'auth.register' })).toBe(3)
     expect(value('parley_auth_events_total', { event: 'auth.login' })).toBe(5)

@@ -3,7 +3,14 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StreamConsumer, createStreamConsumer } from '../src/modules/analytics/analytics.stream.ts'
 import { analyticsStreamKey } from '../src/services.ts'
-import { TEST_REDIS_URL, type TestApp, buildTestApp, createTestDatabase, signedInAdmin, signedInUser } from './helpers.ts'
+import {
+  TEST_REDIS_URL,
+  type TestApp,
+  buildTestApp,
+  createTestDatabase,
+  signedInAdmin,
+  signedInUser,
+} from './helpers.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
 
 // With Redis configured, the app only appends events to a stream; a separately running consumer stores them.
@@ -15,7 +22,12 @@ describe('analytics through a Redis stream', () => {
   let redis: Redis
   beforeAll(async () => {
     database = await createTestDatabase('postgres')
-    producer = await buildTestApp({ dialect: 'postgres', database, redis: true, env: { PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix } })
+    producer = await buildTestApp({
+      dialect: 'postgres',
+      database,
+      redis: true,
+      env: { PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix },
+    })
     redis = new Redis(TEST_REDIS_URL)
     consumer = createStreamConsumer({
       redis: new Redis(TEST_REDIS_URL),
@@ -35,10 +47,9 @@ describe('analytics through a Redis stream', () => {
   })
 
   const storedRequests = async (headers: Record<string, string>) =>
-    (await producer.app.inject({ method: 'GET', url: '/api/analytics/timeseries?metric=requests&bucket=day', headers })).json().points.reduce(
-      (sum: number, point: { value: number }) => sum + point.value,
-      0,
-    ) as number
+    (await producer.app.inject({ method: 'GET', url: '/api/analytics/timeseries?metric=requests&bucket=day', headers }))
+      .json()
+      .points.reduce((sum: number, point: { value: number }) => sum + point.value, 0) as number
 
   it('stores what the app recorded once the consumer has read it, and counts a redelivered entry once', async () => {
     await signedInUser(producer.app)

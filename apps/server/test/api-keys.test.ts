@@ -16,12 +16,18 @@ describe.each(DIALECTS)('API keys on %s', (dialect) => {
   afterAll(async () => t.close())
 
   const me = (credential: string) => t.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(credential) })
-  const adminList = (credential: string) => t.app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(credential) })
-  const create = (headers: Headers, payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/auth/api-keys', headers, payload })
+  const adminList = (credential: string) =>
+    t.app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(credential) })
+  const create = (headers: Headers, payload: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/api-keys', headers, payload })
   const list = (headers: Headers) => t.app.inject({ method: 'GET', url: '/api/auth/api-keys', headers })
-  const revoke = (headers: Headers, id: string) => t.app.inject({ method: 'DELETE', url: `/api/auth/api-keys/${id}`, headers })
+  const revoke = (headers: Headers, id: string) =>
+    t.app.inject({ method: 'DELETE', url: `/api/auth/api-keys/${id}`, headers })
 
-  async function createKey(headers: Headers, payload: Record<string, unknown> = { name: 'ci script' }): Promise<CreatedApiKey> {
+  async function createKey(
+    headers: Headers,
+    payload: Record<string, unknown> = { name: 'ci script' },
+  ): Promise<CreatedApiKey> {
     const response = await create(headers, payload)
     expect(response.statusCode).toBe(200)
     return response.json()
@@ -47,7 +53,16 @@ describe.each(DIALECTS)('API keys on %s', (dialect) => {
     const listed = await list(user.headers)
     expect(listed.statusCode).toBe(200)
     const keys = listed.json<ApiKeyInfo[]>()
-    expect(keys).toEqual([{ id: created.id, name: 'ci script', prefix: created.prefix, created_at: created.created_at, expires_at: null, last_used_at: null }])
+    expect(keys).toEqual([
+      {
+        id: created.id,
+        name: 'ci script',
+        prefix: created.prefix,
+        created_at: created.created_at,
+        expires_at: null,
+        last_used_at: null,
+      },
+    ])
     expect(listed.body).not.toContain(created.key)
     expect(listed.body).not.toContain(created.key.slice(created.prefix.length))
   })
@@ -64,9 +79,27 @@ describe.each(DIALECTS)('API keys on %s', (dialect) => {
     expect((await adminList(adminKey.key)).statusCode).toBe(200)
 
     // The key follows its owner's roles as they are now, not as they were when it was made.
-    expect((await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, headers: admin, payload: { roles: ['admin', 'user'] } })).statusCode).toBe(200)
+    expect(
+      (
+        await t.app.inject({
+          method: 'PATCH',
+          url: `/api/admin/users/${user.id}`,
+          headers: admin,
+          payload: { roles: ['admin', 'user'] },
+        })
+      ).statusCode,
+    ).toBe(200)
     expect((await adminList(userKey.key)).statusCode).toBe(200)
-    expect((await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, headers: admin, payload: { roles: ['user'] } })).statusCode).toBe(200)
+    expect(
+      (
+        await t.app.inject({
+          method: 'PATCH',
+          url: `/api/admin/users/${user.id}`,
+          headers: admin,
+          payload: { roles: ['user'] },
+        })
+      ).statusCode,
+    ).toBe(200)
     expect((await adminList(userKey.key)).statusCode).toBe(403)
   })
 
@@ -143,7 +176,11 @@ describe.each(DIALECTS)('API keys on %s', (dialect) => {
   it('stores only a hash of the key', async () => {
     const user = await signedInUser(t.app)
     const created = await createKey(user.headers)
-    const row = await t.database.db.selectFrom('api_keys').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow()
+    const row = await t.database.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow()
     const secretPart = created.key.slice(created.prefix.length)
     for (const value of Object.values(row)) {
       expect(String(value)).not.toContain(created.key)
@@ -165,7 +202,9 @@ describe.each(DIALECTS)('API keys on %s', (dialect) => {
   it('keeps working after its owner logs out of a session', async () => {
     const user = await signedInUser(t.app)
     const created = await createKey(user.headers)
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers })).statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers })).statusCode).toBe(
+      200,
+    )
     expect((await me(user.tokens.access_token)).statusCode).toBe(401)
     expect((await me(created.key)).statusCode).toBe(200)
   })

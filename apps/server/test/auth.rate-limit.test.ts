@@ -27,9 +27,17 @@ const ROUTES: [string, Send][] = [
     'POST /api/auth/login',
     (app, remoteAddress) =>
       // A fresh username each time: failed logins of one username also back off (guard.login-backoff.ts).
-      app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { username: `nobody-${randomUUID()}`, password: 'wrong-password-123' } }),
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress,
+        payload: { username: `nobody-${randomUUID()}`, password: 'wrong-password-123' },
+      }),
   ],
-  ['POST /api/users/', (app, remoteAddress) => app.inject({ method: 'POST', url: '/api/users/', remoteAddress, payload: newAccount() })],
+  [
+    'POST /api/users/',
+    (app, remoteAddress) => app.inject({ method: 'POST', url: '/api/users/', remoteAddress, payload: newAccount() }),
+  ],
 ]
 const login: Send = ROUTES[1]![1]
 
@@ -81,7 +89,9 @@ describe.each(DIALECTS)('auth rate limits on %s', (dialect) => {
 
     it('never limits /health', async () => {
       const ip = newClientIp()
-      const statuses = await sendTimes(LIMIT * 4, () => t.app.inject({ method: 'GET', url: '/health', remoteAddress: ip }))
+      const statuses = await sendTimes(LIMIT * 4, () =>
+        t.app.inject({ method: 'GET', url: '/health', remoteAddress: ip }),
+      )
       expect(statuses).toEqual(Array(LIMIT * 4).fill(200))
     })
   })
@@ -107,7 +117,11 @@ describe.each(DIALECTS)('auth rate limits on %s', (dialect) => {
 
     it('shares one counter: 2 requests on A and 1 on B pass, the next on either is refused', async () => {
       const ip = newClientIp()
-      const statuses = [(await login(a.app, ip)).statusCode, (await login(a.app, ip)).statusCode, (await login(b.app, ip)).statusCode]
+      const statuses = [
+        (await login(a.app, ip)).statusCode,
+        (await login(a.app, ip)).statusCode,
+        (await login(b.app, ip)).statusCode,
+      ]
       expect(statuses).toEqual([401, 401, 401])
       expectLimited(await login(a.app, ip))
       expectLimited(await login(b.app, ip))
@@ -125,7 +139,12 @@ describe.each(DIALECTS)('auth rate limits on %s', (dialect) => {
       await sendTimes(LIMIT, () => login(a.app, ip))
       expectLimited(await login(b.app, ip))
       const otherPrefix = `parley-test-${randomUUID()}:`
-      const other = await buildTestApp({ dialect, env: { ...env, PARLEY_REDIS_PREFIX: otherPrefix }, redis: true, database: a.database })
+      const other = await buildTestApp({
+        dialect,
+        env: { ...env, PARLEY_REDIS_PREFIX: otherPrefix },
+        redis: true,
+        database: a.database,
+      })
       try {
         expect((await login(other.app, ip)).statusCode).toBe(401)
       } finally {

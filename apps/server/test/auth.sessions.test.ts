@@ -22,9 +22,12 @@ describe.each(DIALECTS)('sessions and login on %s', (dialect) => {
     expect(response.statusCode).toBe(200)
     return response.json() as { id: string; ip: string | null; user_agent: string | null; current: boolean }[]
   }
-  const refresh = (refresh_token: string) => t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token } })
-  const jsonLogin = (payload: Record<string, unknown>, extra: { remoteAddress?: string; headers?: Record<string, string> } = {}) =>
-    t.app.inject({ method: 'POST', url: '/api/auth/login', payload, ...extra })
+  const refresh = (refresh_token: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token } })
+  const jsonLogin = (
+    payload: Record<string, unknown>,
+    extra: { remoteAddress?: string; headers?: Record<string, string> } = {},
+  ) => t.app.inject({ method: 'POST', url: '/api/auth/login', payload, ...extra })
 
   describe('session list and revocation', () => {
     it('lists one session per login with the client ip and user agent', async () => {
@@ -49,7 +52,11 @@ describe.each(DIALECTS)('sessions and login on %s', (dialect) => {
       const other = await login(t.app, account.username, account.password)
       const target = (await sessionsOf(keep.access_token)).find((session) => !session.current)!
 
-      const revoked = await t.app.inject({ method: 'DELETE', url: `/api/auth/sessions/${target.id}`, headers: bearer(keep.access_token) })
+      const revoked = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/auth/sessions/${target.id}`,
+        headers: bearer(keep.access_token),
+      })
       expect(revoked.statusCode).toBe(200)
 
       const otherMe = await me(other.access_token)
@@ -65,7 +72,11 @@ describe.each(DIALECTS)('sessions and login on %s', (dialect) => {
       const intruder = await signedInUser(t.app)
       const [victim] = await sessionsOf(owner.tokens.access_token)
 
-      const attempt = await t.app.inject({ method: 'DELETE', url: `/api/auth/sessions/${victim!.id}`, headers: intruder.headers })
+      const attempt = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/auth/sessions/${victim!.id}`,
+        headers: intruder.headers,
+      })
       expect(attempt.statusCode).toBe(404)
       expect(errorOf(attempt).code).toBe('not_found')
       expect((await me(owner.tokens.access_token)).statusCode).toBe(200)
@@ -99,18 +110,31 @@ describe.each(DIALECTS)('sessions and login on %s', (dialect) => {
       const account = await register(t.app)
       const response = await jsonLogin(account)
       const cookie = refreshCookie(response)
-      expect(cookie).toMatchObject({ value: response.json().refresh_token, httpOnly: true, sameSite: 'Strict', path: '/api/auth' })
+      expect(cookie).toMatchObject({
+        value: response.json().refresh_token,
+        httpOnly: true,
+        sameSite: 'Strict',
+        path: '/api/auth',
+      })
       expect(cookie?.secure).toBeFalsy()
       expect(cookie?.maxAge).toBe(30 * 86_400)
     })
 
     it('is Secure when the public URL is https', async () => {
-      const secure = await buildTestApp({ dialect, env: { ...HIGH_LIMIT, PARLEY_PUBLIC_URL: 'https://chat.example.com' } })
+      const secure = await buildTestApp({
+        dialect,
+        env: { ...HIGH_LIMIT, PARLEY_PUBLIC_URL: 'https://chat.example.com' },
+      })
       try {
         const account = await register(secure.app)
         const response = await secure.app.inject({ method: 'POST', url: '/api/auth/login', payload: account })
         expect(response.statusCode).toBe(200)
-        expect(refreshCookie(response)).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/api/auth' })
+        expect(refreshCookie(response)).toMatchObject({
+          secure: true,
+          httpOnly: true,
+          sameSite: 'Strict',
+          path: '/api/auth',
+        })
       } finally {
         await secure.close()
       }
@@ -119,7 +143,11 @@ describe.each(DIALECTS)('sessions and login on %s', (dialect) => {
     it('refreshes from the cookie alone and rotates it; a body refresh sets no cookie', async () => {
       const account = await register(t.app)
       const first = refreshCookie(await jsonLogin(account))!.value
-      const viaCookie = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { parley_refresh: first } })
+      const viaCookie = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        cookies: { parley_refresh: first },
+      })
       expect(viaCookie.statusCode).toBe(200)
       const rotated = refreshCookie(viaCookie)!.value
       expect(rotated).not.toBe(first)
@@ -132,7 +160,11 @@ describe.each(DIALECTS)('sessions and login on %s', (dialect) => {
     })
 
     it('clears the cookie when the cookie refresh fails', async () => {
-      const response = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { parley_refresh: 'not-a-real-token' } })
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        cookies: { parley_refresh: 'not-a-real-token' },
+      })
       expect(response.statusCode).toBe(401)
       expect(errorOf(response).code).toBe('invalid_token')
       expect(refreshCookie(response)).toMatchObject({ value: '', path: '/api/auth' })
@@ -199,14 +231,22 @@ describe.each(DIALECTS)('sessions and login on %s', (dialect) => {
       expect(refreshCookie(response)).toBeUndefined()
       expect((await me(user.tokens.access_token)).statusCode).toBe(401)
       // A wrong password still gets the generic answer: it must not reveal that the account exists.
-      expect(errorOf(await jsonLogin({ username: user.username, password: 'wrong-password-123' })).code).toBe('invalid_credentials')
+      expect(errorOf(await jsonLogin({ username: user.username, password: 'wrong-password-123' })).code).toBe(
+        'invalid_credentials',
+      )
     })
   })
 
   describe('password change', () => {
     const change = (token: string, current_password: string, new_password: string) =>
-      t.app.inject({ method: 'POST', url: '/api/users/me/password', headers: bearer(token), payload: { current_password, new_password } })
-    const loginStatus = async (username: string, password: string) => (await jsonLogin({ username, password })).statusCode
+      t.app.inject({
+        method: 'POST',
+        url: '/api/users/me/password',
+        headers: bearer(token),
+        payload: { current_password, new_password },
+      })
+    const loginStatus = async (username: string, password: string) =>
+      (await jsonLogin({ username, password })).statusCode
 
     it('refuses a wrong current password with 403 and keeps the old one', async () => {
       const user = await signedInUser(t.app)
@@ -221,7 +261,10 @@ describe.each(DIALECTS)('sessions and login on %s', (dialect) => {
       const user = await signedInUser(t.app)
       const response = await change(user.tokens.access_token, user.password, 'short')
       expect(response.statusCode).toBe(400)
-      expect(errorOf(response)).toMatchObject({ code: 'weak_password', issues: [expect.objectContaining({ path: 'new_password' })] })
+      expect(errorOf(response)).toMatchObject({
+        code: 'weak_password',
+        issues: [expect.objectContaining({ path: 'new_password' })],
+      })
       expect(await loginStatus(user.username, user.password)).toBe(200)
     })
 

@@ -1,4 +1,13 @@
-import { SignJWT, createLocalJWKSet, decodeProtectedHeader, exportSPKI, generateKeyPair, importJWK, jwtVerify, type JSONWebKeySet } from 'jose'
+import {
+  SignJWT,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type JSONWebKeySet,
+} from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS, type TestApp, buildTestApp, errorOf, signedInUser } from './helpers.ts'
 
@@ -6,7 +15,8 @@ const FIFTEEN_MINUTES = 15 * 60_000
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 const parts = (token: string) => token.split('.') as [string, string, string]
-const payloadOf = (token: string) => JSON.parse(Buffer.from(parts(token)[1], 'base64url').toString()) as Record<string, unknown>
+const payloadOf = (token: string) =>
+  JSON.parse(Buffer.from(parts(token)[1], 'base64url').toString()) as Record<string, unknown>
 
 describe.each(DIALECTS)('access tokens on %s', (dialect) => {
   let t: TestApp
@@ -47,12 +57,15 @@ describe.each(DIALECTS)('access tokens on %s', (dialect) => {
     expect(response.headers['www-authenticate']).toMatch(/^Bearer/)
   })
 
-  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'Token abc.def.ghi'])('refuses the malformed header %j', async (header) => {
-    const response = await me(header)
-    expect(response.statusCode).toBe(401)
-    expect(errorOf(response).code).toBe('unauthorized')
-    expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_request"')
-  })
+  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'Token abc.def.ghi'])(
+    'refuses the malformed header %j',
+    async (header) => {
+      const response = await me(header)
+      expect(response.statusCode).toBe(401)
+      expect(errorOf(response).code).toBe('unauthorized')
+      expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_request"')
+    },
+  )
 
   it.each(['garbage', 'a.b.c', 'eyJhbGciOiJFZERTQSJ9.e30.'])('refuses the garbage token %j', async (token) => {
     await expectInvalidToken(token)
@@ -78,9 +91,16 @@ describe.each(DIALECTS)('access tokens on %s', (dialect) => {
     const [jwk] = (await jwks()).keys
     const payload = payloadOf(user.tokens.access_token)
     const publicPem = await exportSPKI((await importJWK(jwk!, 'EdDSA')) as Parameters<typeof exportSPKI>[0])
-    const secrets = [Buffer.from(jwk!.x!, 'base64url'), Buffer.from(jwk!.x!), Buffer.from(publicPem), Buffer.from(JSON.stringify(jwk))]
+    const secrets = [
+      Buffer.from(jwk!.x!, 'base64url'),
+      Buffer.from(jwk!.x!),
+      Buffer.from(publicPem),
+      Buffer.from(JSON.stringify(jwk)),
+    ]
     for (const secret of secrets) {
-      const token = await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: jwk!.kid! }).sign(secret)
+      const token = await new SignJWT(payload)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: jwk!.kid! })
+        .sign(secret)
       await expectInvalidToken(token)
     }
   })
@@ -102,7 +122,11 @@ describe.each(DIALECTS)('access tokens on %s', (dialect) => {
     t.clock.advance(2000)
     await expectInvalidToken(user.tokens.access_token)
 
-    const refreshed = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: user.tokens.refresh_token } })
+    const refreshed = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refresh_token: user.tokens.refresh_token },
+    })
     expect(refreshed.statusCode).toBe(200)
     expect((await meWith(refreshed.json().access_token)).statusCode).toBe(200)
   })
@@ -118,7 +142,11 @@ describe.each(DIALECTS)('access tokens on %s', (dialect) => {
     expect(errorOf(reuse).code).toBe('session_revoked')
     expect(reuse.headers['www-authenticate']).toBe('Bearer error="invalid_token"')
 
-    const refresh = await t.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refresh_token: user.tokens.refresh_token } })
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      payload: { refresh_token: user.tokens.refresh_token },
+    })
     expect(refresh.statusCode).toBe(401)
     expect(errorOf(refresh).code).toBe('session_revoked')
     const again = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers })

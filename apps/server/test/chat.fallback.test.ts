@@ -8,8 +8,23 @@ const TIMEOUT_MS = 300
 /** A primary on one vendor falling back to a backup on another, each its own fake server. */
 function modelsEnv(primary: FakeOpenAI, backup: FakeAnthropic): Record<string, string> {
   const models = [
-    { id: 'primary', label: 'Primary', provider: 'openai-compatible', model: 'llama3.2', base_url: primary.baseUrl, api_key: 'sk-primary', fallback: ['backup'] },
-    { id: 'backup', label: 'Backup', provider: 'anthropic', model: 'claude-sonnet-4-5', base_url: backup.baseUrl, api_key: 'sk-ant-backup' },
+    {
+      id: 'primary',
+      label: 'Primary',
+      provider: 'openai-compatible',
+      model: 'llama3.2',
+      base_url: primary.baseUrl,
+      api_key: 'sk-primary',
+      fallback: ['backup'],
+    },
+    {
+      id: 'backup',
+      label: 'Backup',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      base_url: backup.baseUrl,
+      api_key: 'sk-ant-backup',
+    },
   ]
   return { PARLEY_MODELS: JSON.stringify(models), PARLEY_MODEL_TIMEOUT: `${TIMEOUT_MS}ms` }
 }
@@ -34,11 +49,18 @@ describe.each(DIALECTS)('model fallback in chat on %s', (dialect) => {
   /** A fresh user with a fresh conversation, and a way to post to it and read it back. */
   async function conversation() {
     const user = await signedInUser(t.app)
-    const { id } = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json()
+    const { id } = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json()
     const url = `/api/conversations/${id}/messages`
     return {
       send: (payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url, headers: user.headers, payload }),
-      history: async () => (await t.app.inject({ method: 'GET', url, headers: user.headers })).json() as { role: string; status: string; content: string }[],
+      history: async () =>
+        (await t.app.inject({ method: 'GET', url, headers: user.headers })).json() as {
+          role: string
+          status: string
+          content: string
+        }[],
     }
   }
 
@@ -55,7 +77,10 @@ describe.each(DIALECTS)('model fallback in chat on %s', (dialect) => {
       completion_tokens: 4,
     })
     expect(backup.requests.at(-1)).toMatchObject({ apiKey: 'sk-ant-backup', model: 'claude-sonnet-4-5' })
-    expect(backup.requests.at(-1)!.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: 'Anyone there?' }] })
+    expect(backup.requests.at(-1)!.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [{ type: 'text', text: 'Anyone there?' }],
+    })
     expect((await chat.history()).at(-1)).toMatchObject({ content: 'From the backup.', status: 'complete' })
   })
 
@@ -65,7 +90,11 @@ describe.each(DIALECTS)('model fallback in chat on %s', (dialect) => {
     const started = performance.now()
     const response = await chat.send({ content: 'Hello?' })
     expect(performance.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 10)
-    expect(response.json().assistant_message).toMatchObject({ status: 'complete', content: 'From the backup.', model: 'backup' })
+    expect(response.json().assistant_message).toMatchObject({
+      status: 'complete',
+      content: 'From the backup.',
+      model: 'backup',
+    })
     // The abandoned request to the primary is closed, not left open.
     await vi.waitFor(() => expect(primary.openStreams()).toBe(0), { timeout: 1000 })
   })

@@ -26,12 +26,17 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
   })
 
   async function conversationWith(headers: Headers, title: string | null, messages: string[]) {
-    const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers, payload: title ? { title } : {} })).json().id as string
-    for (const content of messages) await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers, payload: { content } })
+    const id = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers, payload: title ? { title } : {} })
+    ).json().id as string
+    for (const content of messages)
+      await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers, payload: { content } })
     return id
   }
   const search = async (headers: Headers, q: string) =>
-    (await t.app.inject({ method: 'GET', url: `/api/conversations?q=${encodeURIComponent(q)}`, headers })).json() as { id: string }[]
+    (await t.app.inject({ method: 'GET', url: `/api/conversations?q=${encodeURIComponent(q)}`, headers })).json() as {
+      id: string
+    }[]
 
   it('finds conversations by message text and by title, only the owner’s', async () => {
     const user = await signedInUser(t.app)
@@ -47,7 +52,11 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     expect(await search(user.headers, 'submarine')).toEqual([])
     // Search syntax characters are taken as text, never as an error.
     for (const q of ['"unbalanced', 'a* OR', "it's (", 'NEAR(x y)', '%_\\']) {
-      const response = await t.app.inject({ method: 'GET', url: `/api/conversations?q=${encodeURIComponent(q)}`, headers: user.headers })
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/conversations?q=${encodeURIComponent(q)}`,
+        headers: user.headers,
+      })
       expect(response.statusCode, q).toBe(200)
     }
   })
@@ -61,7 +70,9 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     expect(await search(user.headers, 'walrus')).toHaveLength(1)
     const unindexed = await conversationWith(user.headers, null, ['walrus whiskers'])
     for (const id of [indexed, unindexed]) {
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/conversations/${id}`, headers: user.headers })).statusCode).toBe(200)
+      expect(
+        (await t.app.inject({ method: 'DELETE', url: `/api/conversations/${id}`, headers: user.headers })).statusCode,
+      ).toBe(200)
     }
     expect(await search(user.headers, 'walrus')).toEqual([])
     if (dialect === 'sqlite') {
@@ -74,20 +85,43 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
   it('gives the model as many recent turns as fit its budget, however long the history', async () => {
     const user = await signedInUser(t.app)
     const ask = async (id: string, content: string) => {
-      await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content } })
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/conversations/${id}/messages`,
+        headers: user.headers,
+        payload: { content },
+      })
       return upstream.requests.at(-1)!.messages.map((m) => m.content)
     }
     // 20 short exchanges (more turns than one read of the history holds) all fit: the model sees every turn.
-    const short = await conversationWith(user.headers, null, Array.from({ length: 20 }, (_, i) => `Question ${i}`))
+    const short = await conversationWith(
+      user.headers,
+      null,
+      Array.from({ length: 20 }, (_, i) => `Question ${i}`),
+    )
     const seen = await ask(short, 'And now?')
     expect(seen).toHaveLength(41)
-    expect([seen[0], seen[1], seen.at(-2), seen.at(-1)]).toEqual(['Question 0', 'Sure thing.', 'Sure thing.', 'And now?'])
+    expect([seen[0], seen[1], seen.at(-2), seen.at(-1)]).toEqual([
+      'Question 0',
+      'Sure thing.',
+      'Sure thing.',
+      'And now?',
+    ])
 
     // Long questions (~1,000 tokens each) against a 4,096-token model that keeps 512 for its reply: only the
     // newest whole turns that fit, oldest first; a turn that does not fit ends the history.
     const long = (n: number) => `${n} ${'word '.repeat(800)}`
     const big = await conversationWith(user.headers, null, [1, 2, 3, 4, 5].map(long))
-    expect(await ask(big, 'Last')).toEqual(['Sure thing.', long(3), 'Sure thing.', long(4), 'Sure thing.', long(5), 'Sure thing.', 'Last'])
+    expect(await ask(big, 'Last')).toEqual([
+      'Sure thing.',
+      long(3),
+      'Sure thing.',
+      long(4),
+      'Sure thing.',
+      long(5),
+      'Sure thing.',
+      'Last',
+    ])
   })
 
   it('pages conversations newest first with a cursor, without gaps or repeats', async () => {
@@ -100,7 +134,11 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     const seen: string[] = []
     let cursor: string | undefined
     do {
-      const response = await t.app.inject({ method: 'GET', url: `/api/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: user.headers })
+      const response = await t.app.inject({
+        method: 'GET',
+        url: `/api/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: user.headers,
+      })
       seen.push(...response.json().map((c: { id: string }) => c.id))
       cursor = response.headers['x-next-cursor'] as string | undefined
     } while (cursor)
@@ -115,9 +153,20 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     t.clock.advance(1000)
     const newer = await conversationWith(user.headers, 'Newer', [])
     t.clock.advance(1000)
-    const list = async () => (await t.app.inject({ method: 'GET', url: '/api/conversations', headers: user.headers })).json() as { id: string; updated_at: string }[]
+    const list = async () =>
+      (await t.app.inject({ method: 'GET', url: '/api/conversations', headers: user.headers })).json() as {
+        id: string
+        updated_at: string
+      }[]
     expect((await list()).map((c) => c.id)).toEqual([newer, older])
-    const sent = (await t.app.inject({ method: 'POST', url: `/api/conversations/${older}/messages`, headers: user.headers, payload: { content: 'Back to this one' } })).json()
+    const sent = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/conversations/${older}/messages`,
+        headers: user.headers,
+        payload: { content: 'Back to this one' },
+      })
+    ).json()
     const [top, second] = await list()
     expect([top!.id, second!.id]).toEqual([older, newer])
     expect(top!.updated_at).toBe(sent.assistant_message.created_at)
@@ -126,19 +175,38 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
   it('pages messages back from a message, oldest first', async () => {
     const user = await signedInUser(t.app)
     const id = await conversationWith(user.headers, 'Long', ['one', 'two', 'three'])
-    const all = (await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })).json()
+    const all = (
+      await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })
+    ).json()
     expect(all).toHaveLength(6)
-    const page = (await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages?limit=2&before=${all[4].id}`, headers: user.headers })).json()
+    const page = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/conversations/${id}/messages?limit=2&before=${all[4].id}`,
+        headers: user.headers,
+      })
+    ).json()
     expect(page.map((m: { id: string }) => m.id)).toEqual([all[2].id, all[3].id])
   })
 
   it('exports a conversation as JSON and as Markdown', async () => {
     const user = await signedInUser(t.app)
     const id = await conversationWith(user.headers, 'Trip plan', ['Where to go in May?'])
-    const json = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/export?format=json`, headers: user.headers })
+    const json = await t.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${id}/export?format=json`,
+      headers: user.headers,
+    })
     expect(json.headers['content-disposition']).toBe('attachment; filename="Trip-plan.json"')
-    expect(json.json()).toMatchObject({ conversation: { id, title: 'Trip plan' }, messages: [{ content: 'Where to go in May?' }, { content: 'Sure thing.' }] })
-    const markdown = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/export?format=markdown`, headers: user.headers })
+    expect(json.json()).toMatchObject({
+      conversation: { id, title: 'Trip plan' },
+      messages: [{ content: 'Where to go in May?' }, { content: 'Sure thing.' }],
+    })
+    const markdown = await t.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${id}/export?format=markdown`,
+      headers: user.headers,
+    })
     expect(markdown.headers['content-type']).toContain('text/markdown')
     expect(markdown.body).toContain('# Trip plan')
     expect(markdown.body).toMatch(/## User\n\n.*\n\nWhere to go in May\?\n\n## Assistant\n\n.*\n\nSure thing\./)
@@ -167,12 +235,35 @@ describe.each([
     try {
       const first = await openInfrastructure(config)
       const created = await first.services.users.bootstrapAdmin(config.admin, () => 'unused')
-      const principal = { userId: created!.user.id, username: 'admin', roles: created!.user.roles, sessionId: null, apiKeyId: null }
+      const principal = {
+        userId: created!.user.id,
+        username: 'admin',
+        roles: created!.user.roles,
+        sessionId: null,
+        apiKeyId: null,
+      }
       const conversation = await first.services.chat.create(principal, { title: 'Crash' })
       // What a process leaves behind when it dies mid-reply: a reply row still marked streaming.
       await first.database.db
         .insertInto('messages')
-        .values({ id: 'm-1', conversation_id: conversation.id, position: 1, role: 'assistant', content: '', status: 'streaming', reply_to: null, superseded: 0, client_message_id: null, provider: 'local', model: 'local', prompt_tokens: null, completion_tokens: null, error: null, created_at: new Date().toISOString(), completed_at: null })
+        .values({
+          id: 'm-1',
+          conversation_id: conversation.id,
+          position: 1,
+          role: 'assistant',
+          content: '',
+          status: 'streaming',
+          reply_to: null,
+          superseded: 0,
+          client_message_id: null,
+          provider: 'local',
+          model: 'local',
+          prompt_tokens: null,
+          completion_tokens: null,
+          error: null,
+          created_at: new Date().toISOString(),
+          completed_at: null,
+        })
         .execute()
       await first.database.close()
 

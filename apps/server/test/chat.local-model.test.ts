@@ -16,8 +16,15 @@ describe('embedded local model (default configuration)', () => {
     const user = await signedInUser(t.app)
     const models = (await t.app.inject({ method: 'GET', url: '/api/models', headers: user.headers })).json()
     expect(models).toEqual([{ id: 'local', label: 'Built-in local model', default: true, demo: true }])
-    const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id
-    const response = await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content: 'Hello?' } })
+    const id = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json().id
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/messages`,
+      headers: user.headers,
+      payload: { content: 'Hello?' },
+    })
     const reply = response.json().assistant_message
     expect(reply).toMatchObject({ content: DEFAULT_DEMO_REPLY, status: 'complete', model: 'local' })
     expect(reply.prompt_tokens).toBeGreaterThan(0)
@@ -26,7 +33,9 @@ describe('embedded local model (default configuration)', () => {
 
   it('streams the reply token by token over the WebSocket', async () => {
     const user = await signedInUser(t.app)
-    const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id
+    const id = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json().id
     const client = await connectReady(`${await listenForSockets(t.app)}/api/ws`, { token: user.tokens.access_token })
     client.send({ type: 'send', conversation_id: id, client_message_id: 'm', content: 'What can you do?' })
     const completed = await client.nextOfType('reply.completed', 30_000)
@@ -46,10 +55,20 @@ describe('a local model file that cannot be loaded', () => {
       // A model file is configured, so this is no longer the demo model (the web app's first-run hint keys on it).
       const models = (await t.app.inject({ method: 'GET', url: '/api/models', headers: user.headers })).json()
       expect(models).toEqual([{ id: 'local', label: 'Built-in local model', default: true, demo: false }])
-      const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id
-      const response = await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content: 'Hi' } })
+      const id = (
+        await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+      ).json().id
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/api/conversations/${id}/messages`,
+        headers: user.headers,
+        payload: { content: 'Hi' },
+      })
       expect(response.statusCode).toBe(200)
-      expect(response.json()).toMatchObject({ user_message: { content: 'Hi' }, assistant_message: { status: 'failed' } })
+      expect(response.json()).toMatchObject({
+        user_message: { content: 'Hi' },
+        assistant_message: { status: 'failed' },
+      })
     } finally {
       await t.close()
     }

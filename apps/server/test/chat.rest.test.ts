@@ -25,7 +25,12 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
     })
     const headers = { authorization: `Bearer ${token.json().access_token}` }
 
-    const created = await t.app.inject({ method: 'POST', url: '/api/conversations/', headers, payload: { title: 'First chat' } })
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/conversations/',
+      headers,
+      payload: { title: 'First chat' },
+    })
     expect(created.statusCode).toBe(200)
     const conversation = created.json()
     expect(conversation).toMatchObject({ title: 'First chat', model: null })
@@ -38,13 +43,29 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
     })
     expect(posted.statusCode).toBe(200)
     const { user_message, assistant_message } = posted.json()
-    expect(user_message).toMatchObject({ role: 'user', content: 'Hi there', status: 'complete', conversation_id: conversation.id })
-    expect(assistant_message).toMatchObject({ role: 'assistant', content: 'Hello from the fake model.', status: 'complete', model: 'fake', prompt_tokens: 11, completion_tokens: 5 })
+    expect(user_message).toMatchObject({
+      role: 'user',
+      content: 'Hi there',
+      status: 'complete',
+      conversation_id: conversation.id,
+    })
+    expect(assistant_message).toMatchObject({
+      role: 'assistant',
+      content: 'Hello from the fake model.',
+      status: 'complete',
+      model: 'fake',
+      prompt_tokens: 11,
+      completion_tokens: 5,
+    })
     // Timing is stored with each reply (the test clock stands still, so both are 0 here); user messages have none.
     expect(assistant_message).toMatchObject({ ttft_ms: 0, duration_ms: 0 })
     expect(user_message).toMatchObject({ ttft_ms: null, duration_ms: null })
 
-    const history = await t.app.inject({ method: 'GET', url: `/api/conversations/${conversation.id}/messages`, headers })
+    const history = await t.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${conversation.id}/messages`,
+      headers,
+    })
     expect(history.json().map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
       ['user', 'Hi there'],
       ['assistant', 'Hello from the fake model.'],
@@ -58,13 +79,19 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
     const gone = await t.app.inject({ method: 'GET', url: `/api/conversations/${conversation.id}`, headers })
     expect(gone.statusCode).toBe(404)
     expect(errorOf(gone).code).toBe('not_found')
-    const goneMessages = await t.app.inject({ method: 'GET', url: `/api/conversations/${conversation.id}/messages`, headers })
+    const goneMessages = await t.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${conversation.id}/messages`,
+      headers,
+    })
     expect(goneMessages.statusCode).toBe(404)
   })
 
   it('streams the reply as server-sent events and stores it', async () => {
     const user = await signedInUser(t.app)
-    const conversation = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json()
+    const conversation = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json()
     const response = await t.app.inject({
       method: 'POST',
       url: `/api/conversations/${conversation.id}/messages`,
@@ -76,30 +103,63 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
     const events = response.body
       .split('\n\n')
       .filter(Boolean)
-      .map((block) => JSON.parse(block.split('\n').find((line) => line.startsWith('data: '))!.slice(6)))
+      .map((block) =>
+        JSON.parse(
+          block
+            .split('\n')
+            .find((line) => line.startsWith('data: '))!
+            .slice(6),
+        ),
+      )
     expect(events.map((event: { type: string }) => event.type)).toEqual([
       'message.created',
       'reply.started',
       ...Array(5).fill('reply.delta'),
       'reply.completed',
     ])
-    const streamed = events.filter((e: { type: string }) => e.type === 'reply.delta').map((e: { text: string }) => e.text).join('')
+    const streamed = events
+      .filter((e: { type: string }) => e.type === 'reply.delta')
+      .map((e: { text: string }) => e.text)
+      .join('')
     expect(streamed).toBe('Hello from the fake model.')
     expect(events.at(-1)).toMatchObject({ finish_reason: 'stop', usage: { prompt_tokens: 11, completion_tokens: 5 } })
-    const history = (await t.app.inject({ method: 'GET', url: `/api/conversations/${conversation.id}/messages`, headers: user.headers })).json()
+    const history = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/conversations/${conversation.id}/messages`,
+        headers: user.headers,
+      })
+    ).json()
     expect(history.at(-1)).toMatchObject({ content: streamed, status: 'complete' })
   })
 
   it('builds context from this conversation only, with its system prompt, and titles it from the first message', async () => {
     const user = await signedInUser(t.app)
-    const other = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json()
-    await t.app.inject({ method: 'POST', url: `/api/conversations/${other.id}/messages`, headers: user.headers, payload: { content: 'secret elsewhere' } })
+    const other = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json()
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${other.id}/messages`,
+      headers: user.headers,
+      payload: { content: 'secret elsewhere' },
+    })
 
     const conversation = (
-      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: { system_prompt: 'Answer briefly.' } })
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/conversations',
+        headers: user.headers,
+        payload: { system_prompt: 'Answer briefly.' },
+      })
     ).json()
     for (const content of ['What is a haiku?', 'Write one about rain']) {
-      await t.app.inject({ method: 'POST', url: `/api/conversations/${conversation.id}/messages`, headers: user.headers, payload: { content } })
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/conversations/${conversation.id}/messages`,
+        headers: user.headers,
+        payload: { content },
+      })
     }
     expect(upstream.requests.at(-1)!.messages).toEqual([
       { role: 'system', content: 'Answer briefly.' },
@@ -107,18 +167,33 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
       { role: 'assistant', content: 'Hello from the fake model.' },
       { role: 'user', content: 'Write one about rain' },
     ])
-    const fetched = (await t.app.inject({ method: 'GET', url: `/api/conversations/${conversation.id}`, headers: user.headers })).json()
+    const fetched = (
+      await t.app.inject({ method: 'GET', url: `/api/conversations/${conversation.id}`, headers: user.headers })
+    ).json()
     expect(fetched.title).toBe('What is a haiku?')
   })
 
   it('keeps the user message and stores a failed reply when the model fails', async () => {
     const user = await signedInUser(t.app)
-    const conversation = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json()
+    const conversation = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json()
     upstream.set({ kind: 'fail', status: 500 })
-    const response = await t.app.inject({ method: 'POST', url: `/api/conversations/${conversation.id}/messages`, headers: user.headers, payload: { content: 'Are you there?' } })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${conversation.id}/messages`,
+      headers: user.headers,
+      payload: { content: 'Are you there?' },
+    })
     expect(response.statusCode).toBe(200)
     expect(response.json().assistant_message).toMatchObject({ status: 'failed', content: '' })
-    const history = (await t.app.inject({ method: 'GET', url: `/api/conversations/${conversation.id}/messages`, headers: user.headers })).json()
+    const history = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/conversations/${conversation.id}/messages`,
+        headers: user.headers,
+      })
+    ).json()
     expect(history.map((m: { role: string; status: string }) => [m.role, m.status])).toEqual([
       ['user', 'complete'],
       ['assistant', 'failed'],
@@ -128,8 +203,20 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
   it('hides every conversation from other users (404, never 403) and changes nothing', async () => {
     const owner = await signedInUser(t.app)
     const intruder = await signedInUser(t.app)
-    const conversation = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: owner.headers, payload: { title: 'Mine' } })).json()
-    await t.app.inject({ method: 'POST', url: `/api/conversations/${conversation.id}/messages`, headers: owner.headers, payload: { content: 'private words' } })
+    const conversation = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/conversations',
+        headers: owner.headers,
+        payload: { title: 'Mine' },
+      })
+    ).json()
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${conversation.id}/messages`,
+      headers: owner.headers,
+      payload: { content: 'private words' },
+    })
     const base = `/api/conversations/${conversation.id}`
     const attempts = [
       { method: 'GET' as const, url: base },
@@ -143,7 +230,9 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
       const response = await t.app.inject({ ...attempt, headers: intruder.headers })
       expect(response.statusCode, `${attempt.method} ${attempt.url}`).toBe(404)
     }
-    const list = (await t.app.inject({ method: 'GET', url: '/api/conversations?q=private', headers: intruder.headers })).json()
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/api/conversations?q=private', headers: intruder.headers })
+    ).json()
     expect(list).toEqual([])
     const still = (await t.app.inject({ method: 'GET', url: `${base}/messages`, headers: owner.headers })).json()
     expect(still).toHaveLength(2)

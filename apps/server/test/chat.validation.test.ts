@@ -16,7 +16,9 @@ describe.each(DIALECTS)('chat input validation on %s', (dialect) => {
 
   it('refuses bad message bodies with 400 and stores nothing', async () => {
     const user = await signedInUser(t.app)
-    const id = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id
+    const id = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json().id
     const url = `/api/conversations/${id}/messages`
     const cases: [unknown, string, string][] = [
       [{}, 'validation_failed', 'content'],
@@ -30,9 +32,18 @@ describe.each(DIALECTS)('chat input validation on %s', (dialect) => {
       const response = await t.app.inject({ method: 'POST', url, headers: user.headers, payload: payload as object })
       expect(response.statusCode, JSON.stringify(payload).slice(0, 60)).toBe(400)
       expect(errorOf(response).code).toBe(code)
-      expect(errorOf(response).issues?.map((issue) => issue.path).join(' ')).toContain(field)
+      expect(
+        errorOf(response)
+          .issues?.map((issue) => issue.path)
+          .join(' '),
+      ).toContain(field)
     }
-    const malformed = await t.app.inject({ method: 'POST', url, headers: { ...user.headers, 'content-type': 'application/json' }, payload: '{"content": "unterminated' })
+    const malformed = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...user.headers, 'content-type': 'application/json' },
+      payload: '{"content": "unterminated',
+    })
     expect(malformed.statusCode).toBe(400)
     expect(errorOf(malformed).code).toBe('invalid_json')
     const history = await t.app.inject({ method: 'GET', url, headers: user.headers })
@@ -42,7 +53,12 @@ describe.each(DIALECTS)('chat input validation on %s', (dialect) => {
 
   it('refuses bad conversation bodies, ids and queries', async () => {
     const user = await signedInUser(t.app)
-    const created = await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: { title: 'Keep me' } })
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/conversations',
+      headers: user.headers,
+      payload: { title: 'Keep me' },
+    })
     const id = created.json().id
     const cases = [
       { method: 'POST' as const, url: '/api/conversations', payload: { title: 5 } },

@@ -21,13 +21,28 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
   it('creates a client-chosen conversation, streams deltas and sends one assistant message', async () => {
     const user = await signedInUser(t.app)
     const conversationId = `my-chat_${user.id.slice(0, 8)}`
-    const client = await connect(`${base}/api/ws/${conversationId}?token=${user.tokens.access_token}`, { protocols: [] })
+    const client = await connect(`${base}/api/ws/${conversationId}?token=${user.tokens.access_token}`, {
+      protocols: [],
+    })
     client.send({ type: 'message', content: 'Hello?' })
     const message = await client.nextOfType('message')
-    expect(message).toMatchObject({ type: 'message', role: 'assistant', content: 'Hi there!', message_id: expect.any(String), timestamp: expect.any(String) })
-    expect(client.frames.filter((f) => f.type === 'delta').map((f) => f.content).join('')).toBe('Hi there!')
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: 'Hi there!',
+      message_id: expect.any(String),
+      timestamp: expect.any(String),
+    })
+    expect(
+      client.frames
+        .filter((f) => f.type === 'delta')
+        .map((f) => f.content)
+        .join(''),
+    ).toBe('Hi there!')
 
-    const history = (await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })).json()
+    const history = (
+      await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })
+    ).json()
     expect(history.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
       ['user', 'Hello?'],
       ['assistant', 'Hi there!'],
@@ -40,13 +55,17 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
   it("answers someone else's conversation id with an error frame and closes", async () => {
     const owner = await signedInUser(t.app)
     const conversationId = `taken-${owner.id.slice(0, 8)}`
-    const first = await connect(`${base}/api/ws/${conversationId}?token=${owner.tokens.access_token}`, { protocols: [] })
+    const first = await connect(`${base}/api/ws/${conversationId}?token=${owner.tokens.access_token}`, {
+      protocols: [],
+    })
     first.send({ type: 'message', content: 'mine' })
     await first.nextOfType('message')
     first.close()
 
     const intruder = await signedInUser(t.app)
-    const client = await connect(`${base}/api/ws/${conversationId}?token=${intruder.tokens.access_token}`, { protocols: [] })
+    const client = await connect(`${base}/api/ws/${conversationId}?token=${intruder.tokens.access_token}`, {
+      protocols: [],
+    })
     expect(await client.nextOfType('error')).toMatchObject({ message: 'Conversation not found' })
     expect((await client.closedWith()).code).toBe(4003)
   })

@@ -22,7 +22,9 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
 
   async function userWithConversation() {
     const user = await signedInUser(t.app)
-    const conversation = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json()
+    const conversation = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json()
     return { user, conversationId: conversation.id as string }
   }
 
@@ -45,14 +47,33 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
     expect(await client.nextOfType('subscribed')).toMatchObject({ conversation_id: conversationId, last_seq: 0 })
     client.send({ type: 'send', conversation_id: conversationId, client_message_id: 'c-1', content: 'Hi' })
     const events = await eventsUntilReplyEnds(client, conversationId)
-    expect(events.map((e) => e.type)).toEqual(['message.created', 'reply.started', ...REPLY.map(() => 'reply.delta'), 'reply.completed'])
+    expect(events.map((e) => e.type)).toEqual([
+      'message.created',
+      'reply.started',
+      ...REPLY.map(() => 'reply.delta'),
+      'reply.completed',
+    ])
     expect(events.map((e) => e.seq)).toEqual(events.map((_, index) => index + 1))
-    expect(events.filter((e) => e.type === 'reply.delta').map((e) => e.text).join('')).toBe(REPLY.join(''))
-    expect(client.frames.find((f) => f.type === 'accepted')).toMatchObject({ client_message_id: 'c-1', duplicate: false })
-    const history = (await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })).json()
+    expect(
+      events
+        .filter((e) => e.type === 'reply.delta')
+        .map((e) => e.text)
+        .join(''),
+    ).toBe(REPLY.join(''))
+    expect(client.frames.find((f) => f.type === 'accepted')).toMatchObject({
+      client_message_id: 'c-1',
+      duplicate: false,
+    })
+    const history = (
+      await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })
+    ).json()
     expect(history.map((m: { content: string }) => m.content)).toEqual(['Hi', REPLY.join('')])
     // The reply's last sequence number was stored with it, before the client saw it: a restart continues after it.
-    const stored = await t.database.db.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow()
+    const stored = await t.database.db
+      .selectFrom('conversations')
+      .select('last_seq')
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow()
     expect(stored.last_seq).toBe(events.at(-1)!.seq)
     client.close()
   })
@@ -75,13 +96,19 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
 
   it('carries several conversations on one socket', async () => {
     const { user, conversationId: first } = await userWithConversation()
-    const second = (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id
+    const second = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json().id
     const client = await readyClient(user.tokens.access_token)
     client.send({ type: 'send', conversation_id: first, client_message_id: 'a', content: 'one' })
     await eventsUntilReplyEnds(client, first)
     client.send({ type: 'send', conversation_id: second, client_message_id: 'b', content: 'two' })
     const events = await eventsUntilReplyEnds(client, second)
-    expect(events[0]).toMatchObject({ type: 'message.created', seq: 1, message: { content: 'two', conversation_id: second } })
+    expect(events[0]).toMatchObject({
+      type: 'message.created',
+      seq: 1,
+      message: { content: 'two', conversation_id: second },
+    })
     client.close()
   })
 
@@ -104,8 +131,12 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
     client.send({ type: 'send', conversation_id: conversationId, client_message_id: 'same', content: 'once' })
     await eventsUntilReplyEnds(client, conversationId)
     client.send({ type: 'send', conversation_id: conversationId, client_message_id: 'same', content: 'once' })
-    expect(await client.next((f) => f.type === 'accepted' && f.duplicate === true)).toMatchObject({ client_message_id: 'same' })
-    const history = (await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })).json()
+    expect(await client.next((f) => f.type === 'accepted' && f.duplicate === true)).toMatchObject({
+      client_message_id: 'same',
+    })
+    const history = (
+      await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })
+    ).json()
     expect(history).toHaveLength(2)
     expect(upstream.requests.filter((r) => r.messages.at(-1)?.content === 'once')).toHaveLength(1)
     client.close()
@@ -115,19 +146,30 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
     const { user, conversationId } = await userWithConversation()
     upstream.set({ kind: 'gated', chunks: ['Partial', ' answer'], rest: [' never sent'] })
     const client = await readyClient(user.tokens.access_token)
-    client.send({ type: 'send', conversation_id: conversationId, client_message_id: 's', content: 'Tell me a long story' })
+    client.send({
+      type: 'send',
+      conversation_id: conversationId,
+      client_message_id: 's',
+      content: 'Tell me a long story',
+    })
     await client.next((f) => f.type === 'reply.delta' && f.text === ' answer')
     client.send({ type: 'stop', conversation_id: conversationId })
     const completed = await client.nextOfType('reply.completed')
-    expect(completed).toMatchObject({ finish_reason: 'stopped', message: { status: 'stopped', content: 'Partial answer' } })
-    const history = (await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })).json()
+    expect(completed).toMatchObject({
+      finish_reason: 'stopped',
+      message: { status: 'stopped', content: 'Partial answer' },
+    })
+    const history = (
+      await t.app.inject({ method: 'GET', url: `/api/conversations/${conversationId}/messages`, headers: user.headers })
+    ).json()
     expect(history.at(-1)).toMatchObject({ status: 'stopped', content: 'Partial answer' })
     client.close()
   })
 
   it('counts a reply in flight in the active-streams gauge until it ends', async () => {
     const { user, conversationId } = await userWithConversation()
-    const gauge = async () => /^parley_active_streams (\d+)$/m.exec((await t.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]
+    const gauge = async () =>
+      /^parley_active_streams (\d+)$/m.exec((await t.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]
     upstream.set({ kind: 'gated', chunks: ['Half'], rest: [' done.'] })
     const client = await readyClient(user.tokens.access_token)
     client.send({ type: 'send', conversation_id: conversationId, client_message_id: 'g', content: 'Go' })
@@ -159,7 +201,12 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
     expect(rest.map((e) => e.seq)).toEqual(rest.map((_, index) => lastSeen + index))
     const all = [...seen.slice(0, -1), ...rest]
     expect(all.map((e) => e.seq)).toEqual(all.map((_, index) => index + 1))
-    expect(all.filter((e) => e.type === 'reply.delta').map((e) => e.text).join('')).toBe('First half and the rest.')
+    expect(
+      all
+        .filter((e) => e.type === 'reply.delta')
+        .map((e) => e.text)
+        .join(''),
+    ).toBe('First half and the rest.')
     after.close()
   })
 })

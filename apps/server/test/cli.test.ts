@@ -81,7 +81,10 @@ function start(args: string[], env: Record<string, string>, options: { timeoutMs
       }
       child.stdout!.on('data', check)
       check()
-      exited.then((exit) => reject(new Error(`exited (${exit.code}) before printing ${pattern}\n${exit.stdout}\n${exit.stderr}`)), reject)
+      exited.then(
+        (exit) => reject(new Error(`exited (${exit.code}) before printing ${pattern}\n${exit.stdout}\n${exit.stderr}`)),
+        reject,
+      )
     })
   return { child, exited, waitFor, output: () => stdout }
 }
@@ -101,127 +104,174 @@ function expectCleanFailure(exit: Exit, reason: RegExp) {
 describe('parley CLI on a data dir of its own', () => {
   const env = { PARLEY_DATA_DIR: path.join(os.tmpdir(), `parley-cli-unused-${randomUUID()}`) }
 
-  it('lists its commands in --help', async () => {
-    const help = await run(['--help'], env)
-    expect(help.code).toBe(0)
-    for (const command of ['serve', 'migrate', 'admin']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'))
-    const admin = await run(['admin', '--help'], env)
-    for (const command of ['create-user', 'reset-password', 'set-role']) expect(admin.stdout).toContain(command)
-  }, SLOW)
+  it(
+    'lists its commands in --help',
+    async () => {
+      const help = await run(['--help'], env)
+      expect(help.code).toBe(0)
+      for (const command of ['serve', 'migrate', 'admin'])
+        expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'))
+      const admin = await run(['admin', '--help'], env)
+      for (const command of ['create-user', 'reset-password', 'set-role']) expect(admin.stdout).toContain(command)
+    },
+    SLOW,
+  )
 
-  it('migrates a fresh data dir, and again when there is nothing to do', async () => {
-    const fresh = { PARLEY_DATA_DIR: tempDir() }
-    try {
-      for (let i = 0; i < 2; i++) {
-        const exit = await run(['migrate'], fresh)
-        expect(exit).toMatchObject({ code: 0, stderr: '' })
-        expect(exit.stdout).toContain('Database is up to date.')
+  it(
+    'migrates a fresh data dir, and again when there is nothing to do',
+    async () => {
+      const fresh = { PARLEY_DATA_DIR: tempDir() }
+      try {
+        for (let i = 0; i < 2; i++) {
+          const exit = await run(['migrate'], fresh)
+          expect(exit).toMatchObject({ code: 0, stderr: '' })
+          expect(exit.stdout).toContain('Database is up to date.')
+        }
+        expect(fs.existsSync(path.join(fresh.PARLEY_DATA_DIR, 'parley.db'))).toBe(true)
+      } finally {
+        fs.rmSync(fresh.PARLEY_DATA_DIR, { recursive: true, force: true })
       }
-      expect(fs.existsSync(path.join(fresh.PARLEY_DATA_DIR, 'parley.db'))).toBe(true)
-    } finally {
-      fs.rmSync(fresh.PARLEY_DATA_DIR, { recursive: true, force: true })
-    }
-  }, SLOW)
+    },
+    SLOW,
+  )
 
   it.each([
     ['PARLEY_PORT', 'abc'],
     ['PARLEY_DATABASE_URL', 'mysql://localhost/parley'],
-  ])('stops on an invalid %s, naming it, before touching the data dir', async (name, value) => {
-    expectCleanFailure(await run(['migrate'], { ...env, [name]: value }), new RegExp(name))
-    expect(fs.existsSync(env.PARLEY_DATA_DIR)).toBe(false)
-  }, SLOW)
+  ])(
+    'stops on an invalid %s, naming it, before touching the data dir',
+    async (name, value) => {
+      expectCleanFailure(await run(['migrate'], { ...env, [name]: value }), new RegExp(name))
+      expect(fs.existsSync(env.PARLEY_DATA_DIR)).toBe(false)
+    },
+    SLOW,
+  )
 
-  it('serve prints a generated admin password on first start only, and stops cleanly on SIGTERM', async () => {
-    const serveEnv = { PARLEY_DATA_DIR: tempDir(), PARLEY_PORT: '0', PARLEY_LOG_LEVEL: 'info', PARLEY_LOG_PRETTY: 'false' }
-    const serve = async () => {
-      const server = start(['serve'], serveEnv)
-      const [, url] = await server.waitFor(/Server listening at (http:\/\/[^\s"]+)/)
-      const signIn = (password: string) =>
-        fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
-      const stop = () => {
-        server.child.kill('SIGTERM')
-        return server.exited
+  it(
+    'serve prints a generated admin password on first start only, and stops cleanly on SIGTERM',
+    async () => {
+      const serveEnv = {
+        PARLEY_DATA_DIR: tempDir(),
+        PARLEY_PORT: '0',
+        PARLEY_LOG_LEVEL: 'info',
+        PARLEY_LOG_PRETTY: 'false',
       }
-      return { output: server.output, signIn, stop }
-    }
-    try {
-      const first = await serve()
-      const password = GENERATED.exec(first.output())![1]!
-      expect((await first.signIn(password)).status).toBe(200)
-      const firstExit = await first.stop()
-      expect(firstExit).toMatchObject({ code: 0, signal: null })
-      expect(firstExit.stdout.match(/Generated password/g)).toHaveLength(1)
-      expect(firstExit.stdout.split(password)).toHaveLength(2)
-
-      const second = await serve()
-      expect((await second.signIn(password)).status).toBe(200)
-      const secondExit = await second.stop()
-      expect(secondExit).toMatchObject({ code: 0, signal: null })
-      expect(secondExit.stdout).not.toMatch(/Generated password|Created admin/)
-    } finally {
-      fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
-    }
-  }, SLOW)
-
-  it('npm start runs the server with single-threaded garbage collection and idle V8 helper threads when it may use one CPU only', async () => {
-    const serveEnv = { PARLEY_DATA_DIR: tempDir(), PARLEY_PORT: '0', PARLEY_LOG_LEVEL: 'info', PARLEY_LOG_PRETTY: 'false' }
-    const launch = async (command: string[]) => {
-      const launcher = start([], serveEnv, { command })
-      await launcher.waitFor(/Server listening at/)
-      const pid = launcher.child.pid!
-      const server = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
-      const argv = fs.readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')
-      const threads = schedulingPolicies(Number(server))
-      launcher.child.kill('SIGTERM')
-      const exit = await launcher.exited
-      expect(exit).toMatchObject({ code: 0, signal: null })
-      expect(fs.existsSync(`/proc/${server}`)).toBe(false)
-      return { flags: argv.slice(1, argv.indexOf(BIN)), threads, output: launcher.output() }
-    }
-    try {
-      const oneCpu = await launch(['taskset', '-c', '0', process.execPath, SERVE_SCRIPT])
-      expect(oneCpu.flags).toEqual([...SINGLE_THREADED_GC, ...IDLE_HELPERS])
-      // The event loop's thread and the threads started after the preload (libuv's pool) keep normal priority.
-      expect(oneCpu.threads.main).toBe(SCHED_OTHER)
-      expect(oneCpu.threads.helpers.filter((policy) => policy === SCHED_IDLE).length).toBeGreaterThanOrEqual(4)
-      expect(oneCpu.threads.helpers.filter((policy) => policy === SCHED_OTHER).length).toBeGreaterThanOrEqual(1)
-      expect(oneCpu.output).toMatch(/V8 helper threads lowered to background priority/)
-
-      const allCpus = await launch([process.execPath, SERVE_SCRIPT])
-      if (os.availableParallelism() > 1) {
-        expect(allCpus.flags).toEqual([])
-        expect(allCpus.threads.helpers).not.toContain(SCHED_IDLE)
-      } else {
-        expect(allCpus.flags).toEqual([...SINGLE_THREADED_GC, ...IDLE_HELPERS])
+      const serve = async () => {
+        const server = start(['serve'], serveEnv)
+        const [, url] = await server.waitFor(/Server listening at (http:\/\/[^\s"]+)/)
+        const signIn = (password: string) =>
+          fetch(`${url}/api/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'admin', password }),
+          })
+        const stop = () => {
+          server.child.kill('SIGTERM')
+          return server.exited
+        }
+        return { output: server.output, signIn, stop }
       }
-    } finally {
-      fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
-    }
-  }, SLOW)
+      try {
+        const first = await serve()
+        const password = GENERATED.exec(first.output())![1]!
+        expect((await first.signIn(password)).status).toBe(200)
+        const firstExit = await first.stop()
+        expect(firstExit).toMatchObject({ code: 0, signal: null })
+        expect(firstExit.stdout.match(/Generated password/g)).toHaveLength(1)
+        expect(firstExit.stdout.split(password)).toHaveLength(2)
 
-  it('migrates and creates users in PostgreSQL given PARLEY_DATABASE_URL', async () => {
-    const name = `parley_cli_${randomUUID().replaceAll('-', '')}`
-    const serverUrl = new URL(TEST_POSTGRES_URL)
-    const admin = new pg.Client({ connectionString: Object.assign(new URL(serverUrl), { pathname: '/postgres' }).toString() })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    const pgEnv = { PARLEY_DATA_DIR: tempDir(), PARLEY_DATABASE_URL: Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString() }
-    try {
-      expect((await run(['migrate'], pgEnv)).code).toBe(0)
-      const created = await run(['admin', 'create-user', '--username', 'pat', '--email', 'pat@example.com', '--role', 'manager', 'user'], pgEnv)
-      expect(created.code).toBe(0)
-      const client = new pg.Client({ connectionString: pgEnv.PARLEY_DATABASE_URL })
-      await client.connect()
-      const { rows } = await client.query('select username, roles, is_active from users')
-      await client.end()
-      expect(rows).toEqual([{ username: 'pat', roles: 'manager,user', is_active: 1 }])
-      expect(fs.existsSync(path.join(pgEnv.PARLEY_DATA_DIR, 'parley.db'))).toBe(false)
-    } finally {
-      await admin.query(`drop database if exists ${name} with (force)`)
-      await admin.end()
-      fs.rmSync(pgEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
-    }
-  }, SLOW)
+        const second = await serve()
+        expect((await second.signIn(password)).status).toBe(200)
+        const secondExit = await second.stop()
+        expect(secondExit).toMatchObject({ code: 0, signal: null })
+        expect(secondExit.stdout).not.toMatch(/Generated password|Created admin/)
+      } finally {
+        fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
+      }
+    },
+    SLOW,
+  )
+
+  it(
+    'npm start runs the server with single-threaded garbage collection and idle V8 helper threads when it may use one CPU only',
+    async () => {
+      const serveEnv = {
+        PARLEY_DATA_DIR: tempDir(),
+        PARLEY_PORT: '0',
+        PARLEY_LOG_LEVEL: 'info',
+        PARLEY_LOG_PRETTY: 'false',
+      }
+      const launch = async (command: string[]) => {
+        const launcher = start([], serveEnv, { command })
+        await launcher.waitFor(/Server listening at/)
+        const pid = launcher.child.pid!
+        const server = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+        const argv = fs.readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')
+        const threads = schedulingPolicies(Number(server))
+        launcher.child.kill('SIGTERM')
+        const exit = await launcher.exited
+        expect(exit).toMatchObject({ code: 0, signal: null })
+        expect(fs.existsSync(`/proc/${server}`)).toBe(false)
+        return { flags: argv.slice(1, argv.indexOf(BIN)), threads, output: launcher.output() }
+      }
+      try {
+        const oneCpu = await launch(['taskset', '-c', '0', process.execPath, SERVE_SCRIPT])
+        expect(oneCpu.flags).toEqual([...SINGLE_THREADED_GC, ...IDLE_HELPERS])
+        // The event loop's thread and the threads started after the preload (libuv's pool) keep normal priority.
+        expect(oneCpu.threads.main).toBe(SCHED_OTHER)
+        expect(oneCpu.threads.helpers.filter((policy) => policy === SCHED_IDLE).length).toBeGreaterThanOrEqual(4)
+        expect(oneCpu.threads.helpers.filter((policy) => policy === SCHED_OTHER).length).toBeGreaterThanOrEqual(1)
+        expect(oneCpu.output).toMatch(/V8 helper threads lowered to background priority/)
+
+        const allCpus = await launch([process.execPath, SERVE_SCRIPT])
+        if (os.availableParallelism() > 1) {
+          expect(allCpus.flags).toEqual([])
+          expect(allCpus.threads.helpers).not.toContain(SCHED_IDLE)
+        } else {
+          expect(allCpus.flags).toEqual([...SINGLE_THREADED_GC, ...IDLE_HELPERS])
+        }
+      } finally {
+        fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
+      }
+    },
+    SLOW,
+  )
+
+  it(
+    'migrates and creates users in PostgreSQL given PARLEY_DATABASE_URL',
+    async () => {
+      const name = `parley_cli_${randomUUID().replaceAll('-', '')}`
+      const serverUrl = new URL(TEST_POSTGRES_URL)
+      const admin = new pg.Client({
+        connectionString: Object.assign(new URL(serverUrl), { pathname: '/postgres' }).toString(),
+      })
+      await admin.connect()
+      await admin.query(`create database ${name}`)
+      const pgEnv = {
+        PARLEY_DATA_DIR: tempDir(),
+        PARLEY_DATABASE_URL: Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString(),
+      }
+      try {
+        expect((await run(['migrate'], pgEnv)).code).toBe(0)
+        const created = await run(
+          ['admin', 'create-user', '--username', 'pat', '--email', 'pat@example.com', '--role', 'manager', 'user'],
+          pgEnv,
+        )
+        expect(created.code).toBe(0)
+        const client = new pg.Client({ connectionString: pgEnv.PARLEY_DATABASE_URL })
+        await client.connect()
+        const { rows } = await client.query('select username, roles, is_active from users')
+        await client.end()
+        expect(rows).toEqual([{ username: 'pat', roles: 'manager,user', is_active: 1 }])
+        expect(fs.existsSync(path.join(pgEnv.PARLEY_DATA_DIR, 'parley.db'))).toBe(false)
+      } finally {
+        await admin.query(`drop database if exists ${name} with (force)`)
+        await admin.end()
+        fs.rmSync(pgEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
+      }
+    },
+    SLOW,
+  )
 })
 
 describe('parley admin commands on a shared SQLite file', () => {
@@ -244,63 +294,99 @@ describe('parley admin commands on a shared SQLite file', () => {
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
-  const me = (token: string) => t.app.inject({ method: 'GET', url: '/api/users/me', headers: { authorization: `Bearer ${token}` } })
-  const tryLogin = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
+  const me = (token: string) =>
+    t.app.inject({ method: 'GET', url: '/api/users/me', headers: { authorization: `Bearer ${token}` } })
+  const tryLogin = (username: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
 
-  it('creates a user with a generated password, shown once, that signs in', async () => {
-    const exit = await run(['admin', 'create-user', '--username', 'carol', '--email', 'carol@example.com', '--role', 'manager'], env)
-    expect(exit.code).toBe(0)
-    const password = GENERATED.exec(exit.stdout)![1]!
-    expect(exit.stdout.split(password)).toHaveLength(2)
-    const tokens = await login(t.app, 'carol', password)
-    expect((await me(tokens.access_token)).json()).toMatchObject({ username: 'carol', email: 'carol@example.com', roles: ['manager'] })
-  }, SLOW)
+  it(
+    'creates a user with a generated password, shown once, that signs in',
+    async () => {
+      const exit = await run(
+        ['admin', 'create-user', '--username', 'carol', '--email', 'carol@example.com', '--role', 'manager'],
+        env,
+      )
+      expect(exit.code).toBe(0)
+      const password = GENERATED.exec(exit.stdout)![1]!
+      expect(exit.stdout.split(password)).toHaveLength(2)
+      const tokens = await login(t.app, 'carol', password)
+      expect((await me(tokens.access_token)).json()).toMatchObject({
+        username: 'carol',
+        email: 'carol@example.com',
+        roles: ['manager'],
+      })
+    },
+    SLOW,
+  )
 
-  it('resets a password and ends every session of the account', async () => {
-    const user = await register(t.app)
-    const tokens = await login(t.app, user.username, user.password)
-    const exit = await run(['admin', 'reset-password', user.username], env)
-    expect(exit.code).toBe(0)
-    const password = GENERATED.exec(exit.stdout)![1]!
+  it(
+    'resets a password and ends every session of the account',
+    async () => {
+      const user = await register(t.app)
+      const tokens = await login(t.app, user.username, user.password)
+      const exit = await run(['admin', 'reset-password', user.username], env)
+      expect(exit.code).toBe(0)
+      const password = GENERATED.exec(exit.stdout)![1]!
 
-    const stale = await me(tokens.access_token)
-    expect(stale.statusCode).toBe(401)
-    expect(errorOf(stale).code).toBe('session_revoked')
-    expect((await tryLogin(user.username, user.password)).statusCode).toBe(401)
-    expect((await tryLogin(user.username, password)).statusCode).toBe(200)
+      const stale = await me(tokens.access_token)
+      expect(stale.statusCode).toBe(401)
+      expect(errorOf(stale).code).toBe('session_revoked')
+      expect((await tryLogin(user.username, user.password)).statusCode).toBe(401)
+      expect((await tryLogin(user.username, password)).statusCode).toBe(200)
 
-    const chosen = await run(['admin', 'reset-password', user.email, '--password', 'a-chosen-long-passphrase'], env)
-    expect(chosen.code).toBe(0)
-    expect(chosen.stdout).not.toMatch(GENERATED)
-    expect((await tryLogin(user.username, 'a-chosen-long-passphrase')).statusCode).toBe(200)
-  }, SLOW)
+      const chosen = await run(['admin', 'reset-password', user.email, '--password', 'a-chosen-long-passphrase'], env)
+      expect(chosen.code).toBe(0)
+      expect(chosen.stdout).not.toMatch(GENERATED)
+      expect((await tryLogin(user.username, 'a-chosen-long-passphrase')).statusCode).toBe(200)
+    },
+    SLOW,
+  )
 
-  it('replaces the roles of an account (by e-mail) and ends its sessions', async () => {
-    const user = await register(t.app)
-    const tokens = await login(t.app, user.username, user.password)
-    const exit = await run(['admin', 'set-role', user.email, '--role', 'admin', 'user'], env)
-    expect(exit.code).toBe(0)
-    expect(exit.stdout).toContain('now has roles admin, user')
-    expect((await me(tokens.access_token)).statusCode).toBe(401)
-    const fresh = await login(t.app, user.username, user.password)
-    expect((await me(fresh.access_token)).json()).toMatchObject({ roles: ['admin', 'user'] })
-  }, SLOW)
+  it(
+    'replaces the roles of an account (by e-mail) and ends its sessions',
+    async () => {
+      const user = await register(t.app)
+      const tokens = await login(t.app, user.username, user.password)
+      const exit = await run(['admin', 'set-role', user.email, '--role', 'admin', 'user'], env)
+      expect(exit.code).toBe(0)
+      expect(exit.stdout).toContain('now has roles admin, user')
+      expect((await me(tokens.access_token)).statusCode).toBe(401)
+      const fresh = await login(t.app, user.username, user.password)
+      expect((await me(fresh.access_token)).json()).toMatchObject({ roles: ['admin', 'user'] })
+    },
+    SLOW,
+  )
 
-  it('refuses set-role without --role instead of demoting the account', async () => {
-    const user = await register(t.app)
-    await t.services.users.adminUpdate(null, user.id, { roles: ['manager', 'user'] })
-    expectCleanFailure(await run(['admin', 'set-role', user.username], env), /--role/)
-    expect((await t.services.users.findByLogin(user.username))?.roles).toEqual(['manager', 'user'])
-  }, SLOW)
+  it(
+    'refuses set-role without --role instead of demoting the account',
+    async () => {
+      const user = await register(t.app)
+      await t.services.users.adminUpdate(null, user.id, { roles: ['manager', 'user'] })
+      expectCleanFailure(await run(['admin', 'set-role', user.username], env), /--role/)
+      expect((await t.services.users.findByLogin(user.username))?.roles).toEqual(['manager', 'user'])
+    },
+    SLOW,
+  )
 
   it.each([
-    ['a weak password', ['admin', 'create-user', '--username', 'weakling', '--email', 'weak@example.com', '--password', 'short'], /Password must be at least/],
-    ['an unknown role', ['admin', 'create-user', '--username', 'weakling', '--email', 'weak@example.com', '--role', 'superuser'], /superuser/],
+    [
+      'a weak password',
+      ['admin', 'create-user', '--username', 'weakling', '--email', 'weak@example.com', '--password', 'short'],
+      /Password must be at least/,
+    ],
+    [
+      'an unknown role',
+      ['admin', 'create-user', '--username', 'weakling', '--email', 'weak@example.com', '--role', 'superuser'],
+      /superuser/,
+    ],
     ['an unknown user to reset', ['admin', 'reset-password', 'nobody-here'], /not found/i],
     ['an unknown user to set roles of', ['admin', 'set-role', 'nobody-here', '--role', 'user'], /nobody-here/],
-  ])('fails cleanly on %s', async (_label, args, reason) => {
-    expectCleanFailure(await run(args, env), reason)
-    expect(await t.services.users.findByLogin('weakling')).toBeUndefined()
-  }, SLOW)
-
+  ])(
+    'fails cleanly on %s',
+    async (_label, args, reason) => {
+      expectCleanFailure(await run(args, env), reason)
+      expect(await t.services.users.findByLogin('weakling')).toBeUndefined()
+    },
+    SLOW,
+  )
 })

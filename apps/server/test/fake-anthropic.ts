@@ -42,14 +42,26 @@ export function startFakeAnthropic() {
         version: header(headers['anthropic-version']),
       }
     },
-    errorBody: (status) => ({ type: 'error', error: { type: status >= 500 ? 'api_error' : 'invalid_request_error', message: 'upstream exploded' } }),
+    errorBody: (status) => ({
+      type: 'error',
+      error: { type: status >= 500 ? 'api_error' : 'invalid_request_error', message: 'upstream exploded' },
+    }),
     frames: (request, usage) => {
       const { model } = request.body as MessagesBody
       const event = (type: string, data: object) => sse({ type, ...data }, type)
       return {
         start: () =>
           event('message_start', {
-            message: { id: 'msg_fake', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.prompt_tokens, output_tokens: 1 } },
+            message: {
+              id: 'msg_fake',
+              type: 'message',
+              role: 'assistant',
+              model,
+              content: [],
+              stop_reason: null,
+              stop_sequence: null,
+              usage: { input_tokens: usage.prompt_tokens, output_tokens: 1 },
+            },
           }) + event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
         delta: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
         end: () =>

@@ -38,12 +38,20 @@ export function startFakeGoogle() {
         apiKey: Array.isArray(key) ? key[0] : key,
       }
     },
-    errorBody: (status) => ({ error: { code: status, message: 'upstream exploded', status: status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT' } }),
+    errorBody: (status) => ({
+      error: { code: status, message: 'upstream exploded', status: status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT' },
+    }),
     frames: (request, usage) => {
       const model = ROUTE.exec(request.path)![1]!
       const chunk = (text: string, end?: { finishReason: string; usageMetadata: object }) =>
         sse({
-          candidates: [{ content: { parts: [{ text }], role: 'model' }, index: 0, ...(end ? { finishReason: end.finishReason } : {}) }],
+          candidates: [
+            {
+              content: { parts: [{ text }], role: 'model' },
+              index: 0,
+              ...(end ? { finishReason: end.finishReason } : {}),
+            },
+          ],
           ...(end ? { usageMetadata: end.usageMetadata } : {}),
           modelVersion: model,
           responseId: 'fake-response',
@@ -55,7 +63,11 @@ export function startFakeGoogle() {
         end: () =>
           chunk('', {
             finishReason: 'STOP',
-            usageMetadata: { promptTokenCount: usage.prompt_tokens, candidatesTokenCount: usage.completion_tokens, totalTokenCount: usage.prompt_tokens + usage.completion_tokens },
+            usageMetadata: {
+              promptTokenCount: usage.prompt_tokens,
+              candidatesTokenCount: usage.completion_tokens,
+              totalTokenCount: usage.prompt_tokens + usage.completion_tokens,
+            },
           }),
       }
     },

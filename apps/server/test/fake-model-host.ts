@@ -52,8 +52,18 @@ export async function startModelHost(files: Record<string, Buffer>) {
     serve(request, response, body, linked)
   })
 
-  function serve(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer, linked: Record<string, string>) {
-    const headers = { ...linked, 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', etag: '"cdn-etag"' }
+  function serve(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    body: Buffer,
+    linked: Record<string, string>,
+  ) {
+    const headers = {
+      ...linked,
+      'accept-ranges': 'bytes',
+      'content-type': 'application/octet-stream',
+      etag: '"cdn-etag"',
+    }
     const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '')
     let status = 200
     let slice = body

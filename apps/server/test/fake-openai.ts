@@ -30,17 +30,33 @@ export function startFakeOpenAI() {
     matches: (request) => request.path === '/v1/chat/completions',
     record: ({ body, headers, path }) => {
       const parsed = body as ChatCompletionsBody
-      return { model: parsed.model, messages: parsed.messages, stream: parsed.stream === true, authorization: headers.authorization, path, streamOptions: parsed.stream_options }
+      return {
+        model: parsed.model,
+        messages: parsed.messages,
+        stream: parsed.stream === true,
+        authorization: headers.authorization,
+        path,
+        streamOptions: parsed.stream_options,
+      }
     },
     errorBody: () => ({ error: { message: 'upstream exploded', type: 'server_error' } }),
     frames: (request, usage) => {
       const { model } = request.body as ChatCompletionsBody
       const chunk = (delta: Record<string, unknown>, finish: string | null, reported?: object) =>
-        sse({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }], ...(reported ? { usage: reported } : {}) })
+        sse({
+          id: 'chatcmpl-1',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model,
+          choices: [{ index: 0, delta, finish_reason: finish }],
+          ...(reported ? { usage: reported } : {}),
+        })
       return {
         start: () => chunk({ role: 'assistant', content: '' }, null),
         delta: (text) => chunk({ content: text }, null),
-        end: () => chunk({}, 'stop', { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }) + 'data: [DONE]\n\n',
+        end: () =>
+          chunk({}, 'stop', { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }) +
+          'data: [DONE]\n\n',
       }
     },
   })
@@ -51,8 +67,25 @@ export type FakeOpenAI = FakeServer<RecordedRequest>
 /** `PARLEY_MODELS` for a primary and a fallback fake model, each its own server. */
 export function fakeModelsEnv(primary: FakeOpenAI, fallback?: FakeOpenAI): Record<string, string> {
   const models = [
-    { id: 'fake', provider: 'openai-compatible', base_url: primary.baseUrl, api_key: 'sk-test', context_tokens: 4096, fallback: fallback ? ['backup'] : [] },
-    ...(fallback ? [{ id: 'backup', provider: 'openai-compatible', base_url: fallback.baseUrl, api_key: 'sk-backup', context_tokens: 4096 }] : []),
+    {
+      id: 'fake',
+      provider: 'openai-compatible',
+      base_url: primary.baseUrl,
+      api_key: 'sk-test',
+      context_tokens: 4096,
+      fallback: fallback ? ['backup'] : [],
+    },
+    ...(fallback
+      ? [
+          {
+            id: 'backup',
+            provider: 'openai-compatible',
+            base_url: fallback.baseUrl,
+            api_key: 'sk-backup',
+            context_tokens: 4096,
+          },
+        ]
+      : []),
   ]
   return { PARLEY_MODELS: JSON.stringify(models) }
 }

@@ -65,7 +65,10 @@ export async function startFakeServer<R>(format: WireFormat<R>) {
     if (current.kind === 'hang') return
     // The chunks that end the stream: all of a reply, or what a gated stream sends once released.
     const closing = current.kind === 'reply' ? current.chunks : current.rest
-    const frames = format.frames(request, (current.kind === 'reply' && current.usage) || { prompt_tokens: 11, completion_tokens: closing.length })
+    const frames = format.frames(
+      request,
+      (current.kind === 'reply' && current.usage) || { prompt_tokens: 11, completion_tokens: closing.length },
+    )
     const send = (texts: string[]) => texts.forEach((text) => res.write(frames.delta(text)))
     const end = () => {
       send(closing)
@@ -84,7 +87,15 @@ export async function startFakeServer<R>(format: WireFormat<R>) {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()))
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake')
-      answer({ path: url.pathname, query: url.searchParams, headers: req.headers, body: body ? JSON.parse(body) : undefined }, res)
+      answer(
+        {
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body: body ? JSON.parse(body) : undefined,
+        },
+        res,
+      )
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -14,10 +14,18 @@ const LIMITS = {
 }
 
 async function startGuest(t: TestApp) {
-  const body = (await t.app.inject({ method: 'POST', url: '/api/auth/email', headers: { 'user-agent': BROWSER }, payload: { email: 'g@example.com' } })).json()
+  const body = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/email',
+      headers: { 'user-agent': BROWSER },
+      payload: { email: 'g@example.com' },
+    })
+  ).json()
   return { authorization: `Bearer ${body.access_token}`, 'user-agent': BROWSER }
 }
-const guestChat = (t: TestApp, headers: Record<string, string>, message = 'hello') => t.app.inject({ method: 'POST', url: '/api/chat', headers, payload: { message } })
+const guestChat = (t: TestApp, headers: Record<string, string>, message = 'hello') =>
+  t.app.inject({ method: 'POST', url: '/api/chat', headers, payload: { message } })
 
 describe.each(DIALECTS)('guard on %s', (dialect) => {
   let t: TestApp
@@ -35,10 +43,17 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
   })
 
   async function conversationOf(user: { headers: Record<string, string> }) {
-    return (await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })).json().id as string
+    return (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json().id as string
   }
   const send = (user: { headers: Record<string, string> }, id: string, content: string) =>
-    t.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content } })
+    t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/messages`,
+      headers: user.headers,
+      payload: { content },
+    })
 
   it('limits guest messages per session: the 3rd passes, the 4th gets 429, the next window passes', async () => {
     const guest = await startGuest(t)
@@ -57,8 +72,16 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
     expect(metrics).toMatch(/parley_guard_events_total\{event="rate_limited"\} [1-9]/)
     await t.services.analytics.flush()
     const admin = await signedInAdmin(t.app)
-    const series = (await t.app.inject({ method: 'GET', url: '/api/analytics/timeseries?metric=guard_events&bucket=day', headers: admin.headers })).json()
-    expect(series.points.reduce((sum: number, point: { value: number }) => sum + point.value, 0)).toBeGreaterThanOrEqual(1)
+    const series = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/analytics/timeseries?metric=guard_events&bucket=day',
+        headers: admin.headers,
+      })
+    ).json()
+    expect(
+      series.points.reduce((sum: number, point: { value: number }) => sum + point.value, 0),
+    ).toBeGreaterThanOrEqual(1)
   })
 
   it('caps the messages of one guest session', async () => {
@@ -70,7 +93,10 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
     t.clock.advance(60_000)
     const capped = await guestChat(t, guest)
     expect(capped.statusCode).toBe(429)
-    expect(errorOf(capped)).toMatchObject({ code: 'message_cap_reached', message: expect.stringContaining('4 messages') })
+    expect(errorOf(capped)).toMatchObject({
+      code: 'message_cap_reached',
+      message: expect.stringContaining('4 messages'),
+    })
   })
 
   it('limits signed-in users per minute on REST and on the WebSocket', async () => {
@@ -82,12 +108,19 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
     expect(refused.statusCode).toBe(429)
     const socket = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
     socket.send({ type: 'send', conversation_id: id, client_message_id: 'x', content: 'four' })
-    expect(await socket.nextOfType('error')).toMatchObject({ code: 'rate_limited', retry_after_seconds: expect.any(Number) })
+    expect(await socket.nextOfType('error')).toMatchObject({
+      code: 'rate_limited',
+      retry_after_seconds: expect.any(Number),
+    })
     socket.close()
     t.clock.advance(60_000)
     expect((await send(user, id, 'five')).statusCode).toBe(200)
-    const history = (await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })).json()
-    expect(history.filter((m: { role: string }) => m.role === 'user').map((m: { content: string }) => m.content)).toEqual(['one', 'two', 'five'])
+    const history = (
+      await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })
+    ).json()
+    expect(
+      history.filter((m: { role: string }) => m.role === 'user').map((m: { content: string }) => m.content),
+    ).toEqual(['one', 'two', 'five'])
   })
 
   it('refuses messages over the configured length and keeps the one at the limit', async () => {
@@ -124,10 +157,19 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
     expect(history.messages.at(-1).message).toBe("<script>alert('xss')</script>")
 
     const admin = await signedInAdmin(t.app)
-    const flags = (await t.app.inject({ method: 'GET', url: '/api/admin/flags?limit=200', headers: admin.headers })).json()
+    const flags = (
+      await t.app.inject({ method: 'GET', url: '/api/admin/flags?limit=200', headers: admin.headers })
+    ).json()
     expect(flags.items).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ user_id: user.id, username: user.username, rule: 'sql.tautology', family: 'sql', action: 'flagged', excerpt: "admin' OR '1'='1" }),
+        expect.objectContaining({
+          user_id: user.id,
+          username: user.username,
+          rule: 'sql.tautology',
+          family: 'sql',
+          action: 'flagged',
+          excerpt: "admin' OR '1'='1",
+        }),
         expect.objectContaining({ rule: 'xss.script_tag', family: 'xss', action: 'blocked' }),
       ]),
     )
@@ -138,7 +180,12 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
   it('backs off after repeated failed logins, even for the right password, until the wait is over', async () => {
     const account = await register(t.app)
     const attempt = (password: string) =>
-      t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `10.1.2.${Math.floor(Math.random() * 250)}`, payload: { username: account.username, password } })
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: `10.1.2.${Math.floor(Math.random() * 250)}`,
+        payload: { username: account.username, password },
+      })
     for (let i = 0; i < 5; i += 1) expect((await attempt('wrong-password-xyz')).statusCode).toBe(401)
     const waiting = await attempt(account.password)
     expect(waiting.statusCode).toBe(429)
@@ -151,7 +198,10 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
 
   it('caps open sockets per account', async () => {
     const user = await signedInUser(t.app)
-    const open = [await connectReady(`${base}/api/ws`, { token: user.tokens.access_token }), await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })]
+    const open = [
+      await connectReady(`${base}/api/ws`, { token: user.tokens.access_token }),
+      await connectReady(`${base}/api/ws`, { token: user.tokens.access_token }),
+    ]
     const third = await connect(`${base}/api/ws`, { token: user.tokens.access_token })
     expect(await third.nextOfType('error')).toMatchObject({ code: 'rate_limited' })
     expect((await third.closedWith()).code).toBe(4009)
@@ -164,7 +214,12 @@ describe('guard limits across two replicas sharing Redis', () => {
     const env = { PARLEY_GUEST_RATE_LIMIT: '2', PARLEY_REDIS_PREFIX: `parley-test-${randomUUID()}:` }
     const upstream = await startFakeOpenAI()
     const a = await buildTestApp({ dialect: 'postgres', redis: true, env: { ...env, ...fakeModelsEnv(upstream) } })
-    const b = await buildTestApp({ dialect: 'postgres', redis: true, database: a.database, env: { ...env, ...fakeModelsEnv(upstream) } })
+    const b = await buildTestApp({
+      dialect: 'postgres',
+      redis: true,
+      database: a.database,
+      env: { ...env, ...fakeModelsEnv(upstream) },
+    })
     try {
       b.clock.set(a.clock.now())
       const guest = await startGuest(a)
@@ -179,4 +234,3 @@ describe('guard limits across two replicas sharing Redis', () => {
     }
   })
 })
-

@@ -21,12 +21,18 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
   beforeEach(() => upstream.set({ kind: 'reply', chunks: ['Happy', ' to', ' help.'] }))
 
   async function guest(email = 'visitor@example.com') {
-    const response = await t.app.inject({ method: 'POST', url: '/api/auth/email', headers: { 'user-agent': BROWSER }, payload: { email } })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/email',
+      headers: { 'user-agent': BROWSER },
+      payload: { email },
+    })
     expect(response.statusCode).toBe(200)
     const body = response.json()
     return { ...body, headers: { authorization: `Bearer ${body.access_token}`, 'user-agent': BROWSER } }
   }
-  const chat = (headers: Record<string, string>, message: string) => t.app.inject({ method: 'POST', url: '/api/chat', headers, payload: { message } })
+  const chat = (headers: Record<string, string>, message: string) =>
+    t.app.inject({ method: 'POST', url: '/api/chat', headers, payload: { message } })
 
   it('chats through the documented contract and pairs every message with its own reply', async () => {
     const visitor = await guest()
@@ -52,20 +58,37 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
     let seen = ''
     while (!seen.includes('reply.delta')) seen += new TextDecoder().decode((await reader.read()).value)
     controller.abort()
-    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=10', headers: visitor.headers })).json().messages.at(-1)?.status).toBe('stopped')
+    await expect
+      .poll(
+        async () =>
+          (await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=10', headers: visitor.headers }))
+            .json()
+            .messages.at(-1)?.status,
+      )
+      .toBe('stopped')
 
     upstream.set({ kind: 'reply', chunks: ['Last', ' one.'] })
     await chat(visitor.headers, 'Fifth')
-    const history = (await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=10', headers: visitor.headers })).json()
+    const history = (
+      await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=10', headers: visitor.headers })
+    ).json()
     expect(history.total).toBe(5)
-    expect(history.messages.map((m: { message: string; response: string | null; status: string }) => [m.message, m.response, m.status])).toEqual([
+    expect(
+      history.messages.map((m: { message: string; response: string | null; status: string }) => [
+        m.message,
+        m.response,
+        m.status,
+      ]),
+    ).toEqual([
       ['Hello there', 'Happy to help.', 'complete'],
       ['This one fails', '', 'failed'],
       ['Third question', 'Third answer.', 'complete'],
       ['Tell me everything', 'Partial', 'stopped'],
       ['Fifth', 'Last one.', 'complete'],
     ])
-    const newest = (await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=2', headers: visitor.headers })).json()
+    const newest = (
+      await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=2', headers: visitor.headers })
+    ).json()
     expect(newest.messages.map((m: { message: string }) => m.message)).toEqual(['Tell me everything', 'Fifth'])
   })
 
@@ -80,7 +103,12 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
       ['POST', '/api/auth/api-keys'],
       ['GET', '/api/models'],
     ] as const) {
-      const response = await t.app.inject({ method, url, headers: visitor.headers, ...(method === 'POST' ? { payload: { name: 'x' } } : {}) })
+      const response = await t.app.inject({
+        method,
+        url,
+        headers: visitor.headers,
+        ...(method === 'POST' ? { payload: { name: 'x' } } : {}),
+      })
       expect(response.statusCode, `${method} ${url}`).toBe(403)
     }
     const socket = await connect(`${base.replace('http://', 'ws://')}/api/ws`, { token: visitor.access_token })
@@ -91,13 +119,25 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
     const visitor = await guest('someone@example.com')
     await chat(visitor.headers, 'hi')
     const admin = await signedInAdmin(t.app)
-    const list = (await t.app.inject({ method: 'GET', url: '/api/admin/guest-sessions?limit=100', headers: admin.headers })).json()
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/api/admin/guest-sessions?limit=100', headers: admin.headers })
+    ).json()
     const entry = list.items.find((item: { id: string }) => item.id === visitor.session_id)
     expect(entry).toMatchObject({ message_count: 1, active: true, email: null })
-    const users = (await t.app.inject({ method: 'GET', url: '/api/admin/users?limit=200', headers: admin.headers })).json()
+    const users = (
+      await t.app.inject({ method: 'GET', url: '/api/admin/users?limit=200', headers: admin.headers })
+    ).json()
     expect(users.items.some((user: { username: string }) => user.username.startsWith('guest_'))).toBe(false)
 
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/admin/guest-sessions/${visitor.session_id}`, headers: admin.headers })).statusCode).toBe(200)
+    expect(
+      (
+        await t.app.inject({
+          method: 'DELETE',
+          url: `/api/admin/guest-sessions/${visitor.session_id}`,
+          headers: admin.headers,
+        })
+      ).statusCode,
+    ).toBe(200)
     const after = await chat(visitor.headers, 'still there?')
     expect(after.statusCode).toBe(401)
     expect(errorOf(after).code).toBe('session_revoked')
@@ -115,7 +155,12 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
 
   it('refuses clients without a plausible user agent', async () => {
     for (const headers of [{ 'user-agent': '' }, { 'user-agent': 'curl' }]) {
-      const response = await t.app.inject({ method: 'POST', url: '/api/auth/email', headers, payload: { email: 'bot@example.com' } })
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/email',
+        headers,
+        payload: { email: 'bot@example.com' },
+      })
       expect(response.statusCode).toBe(403)
       expect(errorOf(response).code).toBe('bot_detected')
     }
@@ -124,9 +169,13 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
   })
 
   it('rejects a bad e-mail with 400', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/auth/email', headers: { 'user-agent': BROWSER }, payload: { email: 'not-an-email' } })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/email',
+      headers: { 'user-agent': BROWSER },
+      payload: { email: 'not-an-email' },
+    })
     expect(response.statusCode).toBe(400)
     expect(errorOf(response).code).toBe('validation_failed')
   })
 })
-

@@ -114,7 +114,15 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     redis && options.redisBusChannel
       ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: options.redisBusChannel })
       : createMemoryBus()
-  const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, redis, ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}) })
+  const services = await createServices({
+    config,
+    db: database.db,
+    dialect: database.dialect,
+    runtime,
+    bus,
+    redis,
+    ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}),
+  })
   await services.users.bootstrapAdmin(ADMIN, () => 'unused-generated-password')
   const logging = options.logStream ? { logStream: options.logStream } : { logger: pino({ level: 'silent' }) }
   const app = await buildApp({ config, database, services, runtime, bus, redis, ...logging })
@@ -171,7 +179,11 @@ export async function signedInAdmin(app: FastifyInstance) {
 }
 
 /** The `error` member of an error response. */
-export function errorOf(response: LightMyRequestResponse): { code: string; message: string; issues?: { path: string }[] } {
+export function errorOf(response: LightMyRequestResponse): {
+  code: string
+  message: string
+  issues?: { path: string }[]
+} {
   return (response.json() as { error: { code: string; message: string; issues?: { path: string }[] } }).error
 }
 

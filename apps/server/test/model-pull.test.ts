@@ -64,55 +64,75 @@ describe('parley model pull / model list', () => {
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('refuses a catalogue model whose file on the server is not the one the catalogue pins, before downloading', async () => {
-    const exit = await run(['model', 'pull', 'smollm2-360m'], env)
+  it(
+    'refuses a catalogue model whose file on the server is not the one the catalogue pins, before downloading',
+    async () => {
+      const exit = await run(['model', 'pull', 'smollm2-360m'], env)
 
-    expect(exit.code).toBe(1)
-    expect(exit.stderr).toContain(`states SHA-256 ${sha256(SMOLLM_BYTES)}, the pinned one is ${smollm.sha256}`)
-    expect(exit.stderr).toContain('--sha256')
-    expect(exit.stderr).not.toMatch(/^\s+at /m)
-    expect(host.requests.filter((request) => request.method === 'GET')).toEqual([])
-    expect(fs.existsSync(modelPath(smollm.file))).toBe(false)
-  }, SLOW)
+      expect(exit.code).toBe(1)
+      expect(exit.stderr).toContain(`states SHA-256 ${sha256(SMOLLM_BYTES)}, the pinned one is ${smollm.sha256}`)
+      expect(exit.stderr).toContain('--sha256')
+      expect(exit.stderr).not.toMatch(/^\s+at /m)
+      expect(host.requests.filter((request) => request.method === 'GET')).toEqual([])
+      expect(fs.existsSync(modelPath(smollm.file))).toBe(false)
+    },
+    SLOW,
+  )
 
-  it('pulls smollm2-360m into <data>/models with progress on stderr, verified against --sha256', async () => {
-    const exit = await run(['model', 'pull', 'smollm2-360m', '--sha256', sha256(SMOLLM_BYTES)], env)
+  it(
+    'pulls smollm2-360m into <data>/models with progress on stderr, verified against --sha256',
+    async () => {
+      const exit = await run(['model', 'pull', 'smollm2-360m', '--sha256', sha256(SMOLLM_BYTES)], env)
 
-    expect(exit.stderr).not.toMatch(/^\s+at /m)
-    expect(exit.code).toBe(0)
-    expect(sha256(fs.readFileSync(modelPath(smollm.file)))).toBe(sha256(SMOLLM_BYTES))
-    expect(fs.existsSync(`${modelPath(smollm.file)}.part`)).toBe(false)
-    // Not a terminal: one line per 10% step, ending at the full size.
-    expect(exit.stderr).toMatch(new RegExp(`^${smollm.file} \\[#+\\]\\s+100%\\s+3\\.1 MB / 3\\.1 MB`, 'm'))
-    expect(exit.stdout).toContain(`Saved ${modelPath(smollm.file)} (3.1 MB)`)
-    expect(exit.stdout).toContain(`SHA-256 ${sha256(SMOLLM_BYTES)}, matches --sha256`)
-  }, SLOW)
+      expect(exit.stderr).not.toMatch(/^\s+at /m)
+      expect(exit.code).toBe(0)
+      expect(sha256(fs.readFileSync(modelPath(smollm.file)))).toBe(sha256(SMOLLM_BYTES))
+      expect(fs.existsSync(`${modelPath(smollm.file)}.part`)).toBe(false)
+      // Not a terminal: one line per 10% step, ending at the full size.
+      expect(exit.stderr).toMatch(new RegExp(`^${smollm.file} \\[#+\\]\\s+100%\\s+3\\.1 MB / 3\\.1 MB`, 'm'))
+      expect(exit.stdout).toContain(`Saved ${modelPath(smollm.file)} (3.1 MB)`)
+      expect(exit.stdout).toContain(`SHA-256 ${sha256(SMOLLM_BYTES)}, matches --sha256`)
+    },
+    SLOW,
+  )
 
-  it('pulls a model the catalogue does not pin, verified against the checksum the server states', async () => {
-    const exit = await run(['model', 'pull', 'qwen2.5-0.5b'], env)
+  it(
+    'pulls a model the catalogue does not pin, verified against the checksum the server states',
+    async () => {
+      const exit = await run(['model', 'pull', 'qwen2.5-0.5b'], env)
 
-    expect(exit.code).toBe(0)
-    expect(exit.stdout).toContain('matches the checksum the server states')
-    expect(sha256(fs.readFileSync(modelPath(qwen.file)))).toBe(sha256(QWEN_BYTES))
-  }, SLOW)
+      expect(exit.code).toBe(0)
+      expect(exit.stdout).toContain('matches the checksum the server states')
+      expect(sha256(fs.readFileSync(modelPath(qwen.file)))).toBe(sha256(QWEN_BYTES))
+    },
+    SLOW,
+  )
 
-  it('lists the catalogue with what is downloaded, where, and how big', async () => {
-    const exit = await run(['model', 'list'], env)
+  it(
+    'lists the catalogue with what is downloaded, where, and how big',
+    async () => {
+      const exit = await run(['model', 'list'], env)
 
-    expect(exit.code).toBe(0)
-    const line = (name: string) => exit.stdout.split('\n').find((row) => row.startsWith(`${name} `)) ?? ''
-    expect(line('smollm2-360m')).toContain(`downloaded ${modelPath(smollm.file)} (3.1 MB)`)
-    expect(line('smollm2-360m')).toContain('Apache-2.0')
-    expect(line('qwen2.5-0.5b')).toContain(`downloaded ${modelPath(qwen.file)} (1.0 MB)`)
-    expect(exit.stdout).toContain(`Models directory: ${path.join(dataDir, 'models')}`)
-  }, SLOW)
+      expect(exit.code).toBe(0)
+      const line = (name: string) => exit.stdout.split('\n').find((row) => row.startsWith(`${name} `)) ?? ''
+      expect(line('smollm2-360m')).toContain(`downloaded ${modelPath(smollm.file)} (3.1 MB)`)
+      expect(line('smollm2-360m')).toContain('Apache-2.0')
+      expect(line('qwen2.5-0.5b')).toContain(`downloaded ${modelPath(qwen.file)} (1.0 MB)`)
+      expect(exit.stdout).toContain(`Models directory: ${path.join(dataDir, 'models')}`)
+    },
+    SLOW,
+  )
 
-  it('says so, without downloading again, when the model is already there', async () => {
-    const before = host.requests.length
-    const exit = await run(['model', 'pull', 'smollm2-360m'], env)
+  it(
+    'says so, without downloading again, when the model is already there',
+    async () => {
+      const before = host.requests.length
+      const exit = await run(['model', 'pull', 'smollm2-360m'], env)
 
-    expect(exit.code).toBe(0)
-    expect(exit.stdout).toContain(`smollm2-360m is already downloaded: ${modelPath(smollm.file)}`)
-    expect(host.requests.length).toBe(before)
-  }, SLOW)
+      expect(exit.code).toBe(0)
+      expect(exit.stdout).toContain(`smollm2-360m is already downloaded: ${modelPath(smollm.file)}`)
+      expect(host.requests.length).toBe(before)
+    },
+    SLOW,
+  )
 })

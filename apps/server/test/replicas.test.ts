@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeModelsEnv, type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
-import { TEST_REDIS_URL, type TestApp, buildTestApp, createTestDatabase, signedInAdmin, signedInUser } from './helpers.ts'
+import {
+  TEST_REDIS_URL,
+  type TestApp,
+  buildTestApp,
+  createTestDatabase,
+  signedInAdmin,
+  signedInUser,
+} from './helpers.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
 import { connectReady, listenForSockets } from './ws-client.ts'
 
@@ -40,7 +47,7 @@ describe('two replicas on PostgreSQL and Redis', () => {
     expect(me.json().id).toBe(user.id)
   })
 
-  it("closes a socket on one replica when the session is revoked on the other", async () => {
+  it('closes a socket on one replica when the session is revoked on the other', async () => {
     const user = await signedInUser(a.app)
     const client = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     await a.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers })
@@ -51,12 +58,18 @@ describe('two replicas on PostgreSQL and Redis', () => {
     const user = await signedInUser(a.app)
     const client = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     const admin = await signedInAdmin(a.app)
-    await a.app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, headers: admin.headers, payload: { is_active: false } })
+    await a.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${user.id}`,
+      headers: admin.headers,
+      payload: { is_active: false },
+    })
     expect((await client.closedWith(1000)).code).toBe(4001)
   })
 
   async function conversationOn(app: TestApp, headers: Record<string, string>) {
-    return (await app.app.inject({ method: 'POST', url: '/api/conversations', headers, payload: {} })).json().id as string
+    return (await app.app.inject({ method: 'POST', url: '/api/conversations', headers, payload: {} })).json()
+      .id as string
   }
   const sequenced = (frames: { seq?: unknown; type: string }[]) => frames.filter((f) => typeof f.seq === 'number')
 
@@ -82,13 +95,21 @@ describe('two replicas on PostgreSQL and Redis', () => {
     tabOnA.send({ type: 'send', conversation_id: id, client_message_id: 'x', content: 'Hello from A' })
     await tabOnB.nextOfType('reply.completed')
     const seen = sequenced(tabOnB.frames)
-    expect(seen.map((f) => f.type)).toEqual(['message.created', 'reply.started', 'reply.delta', 'reply.delta', 'reply.completed'])
+    expect(seen.map((f) => f.type)).toEqual([
+      'message.created',
+      'reply.started',
+      'reply.delta',
+      'reply.delta',
+      'reply.completed',
+    ])
     expect(seen.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5])
 
     // The next reply, generated on B, continues the same sequence.
     await tabOnA.nextOfType('reply.completed')
     tabOnB.send({ type: 'send', conversation_id: id, client_message_id: 'y', content: 'Hello from B' })
-    const next = await tabOnA.next((f) => f.type === 'message.created' && (f.message as { content: string }).content === 'Hello from B')
+    const next = await tabOnA.next(
+      (f) => f.type === 'message.created' && (f.message as { content: string }).content === 'Hello from B',
+    )
     expect(next.seq).toBe(6)
     tabOnA.close()
     tabOnB.close()
@@ -97,26 +118,44 @@ describe('two replicas on PostgreSQL and Redis', () => {
   it('stops, from one replica, a reply generated on the other, and keeps one reply at a time across both', async () => {
     const { user, id, tabOnA: onA } = await replyHeldOnA('Partial', ' never')
 
-    const concurrent = await b.app.inject({ method: 'POST', url: `/api/conversations/${id}/messages`, headers: user.headers, payload: { content: 'me too' } })
+    const concurrent = await b.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/messages`,
+      headers: user.headers,
+      payload: { content: 'me too' },
+    })
     expect(concurrent.statusCode).toBe(409)
 
     const onB = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     onB.send({ type: 'stop', conversation_id: id })
-    expect(await onA.nextOfType('reply.completed')).toMatchObject({ finish_reason: 'stopped', message: { content: 'Partial', status: 'stopped' } })
+    expect(await onA.nextOfType('reply.completed')).toMatchObject({
+      finish_reason: 'stopped',
+      message: { content: 'Partial', status: 'stopped' },
+    })
     onA.close()
     onB.close()
   })
 
   it('marks a reply left streaming by a replica that died as interrupted, and leaves a live replica’s reply alone', async () => {
     const { user, id, tabOnA } = await replyHeldOnA('Half', ' done.')
-    const reply = async () => ((await b.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })).json() as { status: string }[]).at(-1)
+    const reply = async () =>
+      (
+        (
+          await b.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })
+        ).json() as { status: string }[]
+      ).at(-1)
 
     await a.services.chat.keepAlive()
     await b.services.chat.keepAlive() // B looks for orphaned replies: A is alive
     expect(await reply()).toMatchObject({ status: 'streaming' })
 
     // A stops beating (as when its process is killed): its entry ages out of the liveness window.
-    const row = await database.db.selectFrom('messages').select('replica_id').where('conversation_id', '=', id).where('role', '=', 'assistant').executeTakeFirstOrThrow()
+    const row = await database.db
+      .selectFrom('messages')
+      .select('replica_id')
+      .where('conversation_id', '=', id)
+      .where('role', '=', 'assistant')
+      .executeTakeFirstOrThrow()
     const redis = new Redis(TEST_REDIS_URL)
     await redis.zrem(`${prefix}replicas`, row.replica_id!)
     redis.disconnect()

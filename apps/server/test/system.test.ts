@@ -29,7 +29,13 @@ function danglingRefs(doc: Record<string, unknown>): string[] {
   walk(doc)
   const resolves = (ref: string) =>
     ref.startsWith('#/') &&
-    ref.slice(2).split('/').reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')], doc) !== undefined
+    ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>(
+        (at, part) => (at as Record<string, unknown> | undefined)?.[part.replaceAll('~1', '/').replaceAll('~0', '~')],
+        doc,
+      ) !== undefined
   return refs.filter((ref) => !resolves(ref))
 }
 
@@ -46,7 +52,12 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
     for (const url of ['/health', '/api/health']) {
       const response = await get(url)
       expect(response.statusCode).toBe(200)
-      expect(response.json()).toEqual({ status: 'healthy', service: 'parley', version: '0.0.0-test', timestamp: t.clock.now().toISOString() })
+      expect(response.json()).toEqual({
+        status: 'healthy',
+        service: 'parley',
+        version: '0.0.0-test',
+        timestamp: t.clock.now().toISOString(),
+      })
     }
   })
 
@@ -69,7 +80,10 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
       await broken.database.db.destroy()
       const response = await broken.app.inject({ method: 'GET', url: '/ready' })
       expect(response.statusCode).toBe(503)
-      expect(response.json()).toMatchObject({ status: 'not_ready', checks: { database: { ok: false, error: expect.any(String) } } })
+      expect(response.json()).toMatchObject({
+        status: 'not_ready',
+        checks: { database: { ok: false, error: expect.any(String) } },
+      })
       expect((await broken.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200)
     })
   })
@@ -81,13 +95,22 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/)
     expect(doc.info).toMatchObject({ title: expect.any(String), version: '0.0.0-test' })
     const paths = Object.keys(doc.paths).map((path) => path.replace(/\/$/, ''))
-    for (const path of ['/api/users', '/api/users/me', '/api/auth/token', '/api/auth/login', '/api/auth/refresh', '/api/auth/sessions', '/health']) {
+    for (const path of [
+      '/api/users',
+      '/api/users/me',
+      '/api/auth/token',
+      '/api/auth/login',
+      '/api/auth/refresh',
+      '/api/auth/sessions',
+      '/health',
+    ]) {
       expect(paths).toContain(path)
     }
     expect(paths).not.toContain('/api/openapi.json')
     for (const [path, item] of Object.entries<Record<string, { responses?: object }>>(doc.paths)) {
       expect(path.startsWith('/')).toBe(true)
-      for (const operation of Object.values(item)) expect(Object.keys(operation.responses ?? {}).length).toBeGreaterThan(0)
+      for (const operation of Object.values(item))
+        expect(Object.keys(operation.responses ?? {}).length).toBeGreaterThan(0)
     }
     expect(doc.paths['/api/auth/token'] ?? doc.paths['/api/auth/token/']).toHaveProperty('post.requestBody')
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
@@ -96,7 +119,8 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
 
   it('serves the API docs as HTML', async () => {
     let response = await get('/api/docs')
-    if (response.statusCode >= 300 && response.statusCode < 400) response = await get(new URL(response.headers.location!, 'http://x/api/docs').pathname)
+    if (response.statusCode >= 300 && response.statusCode < 400)
+      response = await get(new URL(response.headers.location!, 'http://x/api/docs').pathname)
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toMatch(/^text\/html/)
     expect(response.body).toMatch(/swagger/i)
@@ -139,7 +163,11 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
     it('gives no CORS grant to an unlisted origin', async () => {
       const response = await preflight('https://evil.example.com')
       expect(response.headers['access-control-allow-origin']).toBeUndefined()
-      const simple = await cors.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://evil.example.com' } })
+      const simple = await cors.app.inject({
+        method: 'GET',
+        url: '/health',
+        headers: { origin: 'https://evil.example.com' },
+      })
       expect(simple.headers['access-control-allow-origin']).toBeUndefined()
       expect(simple.headers['access-control-allow-credentials']).toBeUndefined()
     })
@@ -161,18 +189,37 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
     const env = { PARLEY_LOG_LEVEL: 'trace', PARLEY_LOG_PRETTY: 'false' }
     await withApp({ dialect, env, logStream }, async (logged) => {
       const account = await register(logged.app)
-      const login = await logged.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: account.username, password: account.password } })
+      const login = await logged.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: account.username, password: account.password },
+      })
       expect(login.statusCode).toBe(200)
       const { access_token, refresh_token } = login.json()
-      const wrong = await logged.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: account.username, password: `${account.password}x` } })
+      const wrong = await logged.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: account.username, password: `${account.password}x` },
+      })
       expect(wrong.statusCode).toBe(401)
 
-      const refreshed = await logged.app.inject({ method: 'POST', url: '/api/auth/refresh', cookies: { parley_refresh: refresh_token } })
+      const refreshed = await logged.app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        cookies: { parley_refresh: refresh_token },
+      })
       expect(refreshed.statusCode).toBe(200)
       const second = refreshed.json()
-      const withHeader = await logged.app.inject({ method: 'GET', url: '/api/users/me', headers: { authorization: `Bearer ${second.access_token}` } })
+      const withHeader = await logged.app.inject({
+        method: 'GET',
+        url: '/api/users/me',
+        headers: { authorization: `Bearer ${second.access_token}` },
+      })
       expect(withHeader.statusCode).toBe(200)
-      const inUrl = await logged.app.inject({ method: 'GET', url: `/api/users/me?token=${access_token}&access_token=${second.access_token}` })
+      const inUrl = await logged.app.inject({
+        method: 'GET',
+        url: `/api/users/me?token=${access_token}&access_token=${second.access_token}`,
+      })
       expect(inUrl.statusCode).toBe(401)
       expect(errorOf(inUrl).code).toBe('unauthorized')
 
@@ -180,7 +227,14 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
       // The capture works: every request was logged, the token URL with its secrets removed.
       expect(text).toContain('"url":"/api/users/me?token=[redacted]&access_token=[redacted]"')
       expect(text).toContain('/api/auth/refresh')
-      for (const secret of [account.password, `${account.password}x`, access_token, refresh_token, second.access_token, second.refresh_token]) {
+      for (const secret of [
+        account.password,
+        `${account.password}x`,
+        access_token,
+        refresh_token,
+        second.access_token,
+        second.refresh_token,
+      ]) {
         expect(text).not.toContain(secret)
       }
     })

@@ -46,7 +46,11 @@ describe.each(DIALECTS)('user input validation on %s', (dialect) => {
     })
 
     it('refuses a username taken in another case with 409 conflict', async () => {
-      const response = await rejected(() => registerWith({ username: existing.username.toUpperCase() }), 409, 'conflict')
+      const response = await rejected(
+        () => registerWith({ username: existing.username.toUpperCase() }),
+        409,
+        'conflict',
+      )
       expect(errorOf(response).message).toMatch(/username/i)
     })
 
@@ -71,7 +75,8 @@ describe.each(DIALECTS)('user input validation on %s', (dialect) => {
     ])('refuses a password that is %s with 400 weak_password', async (_label, password) => {
       const account = newAccount()
       const response = await rejected(
-        () => t.app.inject({ method: 'POST', url: '/api/users/', payload: { ...account, password: password(account) } }),
+        () =>
+          t.app.inject({ method: 'POST', url: '/api/users/', payload: { ...account, password: password(account) } }),
         400,
         'weak_password',
       )
@@ -104,7 +109,13 @@ describe.each(DIALECTS)('user input validation on %s', (dialect) => {
 
     it('refuses malformed JSON with 400 invalid_json', async () => {
       await rejected(
-        () => t.app.inject({ method: 'POST', url: '/api/users/', headers: { 'content-type': 'application/json' }, payload: '{"username": "abc",' }),
+        () =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/users/',
+            headers: { 'content-type': 'application/json' },
+            payload: '{"username": "abc",',
+          }),
         400,
         'invalid_json',
       )
@@ -113,7 +124,13 @@ describe.each(DIALECTS)('user input validation on %s', (dialect) => {
     it('refuses an unsupported content type with 415', async () => {
       const xml = '<user><username>xmluser</username></user>'
       await rejected(
-        () => t.app.inject({ method: 'POST', url: '/api/users/', headers: { 'content-type': 'application/xml' }, payload: xml }),
+        () =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/users/',
+            headers: { 'content-type': 'application/xml' },
+            payload: xml,
+          }),
         415,
         'unsupported_media_type',
       )
@@ -128,7 +145,11 @@ describe.each(DIALECTS)('user input validation on %s', (dialect) => {
         const response = await small.app.inject({ method: 'POST', url: '/api/users/', payload })
         expectErrorShape(response, 413, 'payload_too_large')
         expect(await count()).toBe(before)
-        const fits = await small.app.inject({ method: 'POST', url: '/api/users/', payload: { ...payload, full_name: 'n'.repeat(100) } })
+        const fits = await small.app.inject({
+          method: 'POST',
+          url: '/api/users/',
+          payload: { ...payload, full_name: 'n'.repeat(100) },
+        })
         expect(fits.statusCode).toBe(200)
       } finally {
         await small.close()
@@ -139,7 +160,8 @@ describe.each(DIALECTS)('user input validation on %s', (dialect) => {
   describe('PATCH /api/users/me', () => {
     const patchMe = (headers: Record<string, string>, payload: unknown) =>
       t.app.inject({ method: 'PATCH', url: '/api/users/me', headers, payload: payload as InjectOptions['payload'] })
-    const profile = async (headers: Record<string, string>) => (await t.app.inject({ method: 'GET', url: '/api/users/me', headers })).json()
+    const profile = async (headers: Record<string, string>) =>
+      (await t.app.inject({ method: 'GET', url: '/api/users/me', headers })).json()
 
     it('changes the e-mail (stored lower-case) and the full name', async () => {
       const user = await signedInUser(t.app)
@@ -174,7 +196,8 @@ describe.each(DIALECTS)('user input validation on %s', (dialect) => {
   })
 
   describe('request ids', () => {
-    const health = (id?: string) => t.app.inject({ method: 'GET', url: '/health', headers: id === undefined ? {} : { 'x-request-id': id } })
+    const health = (id?: string) =>
+      t.app.inject({ method: 'GET', url: '/health', headers: id === undefined ? {} : { 'x-request-id': id } })
 
     it('puts an x-request-id on every response, errors included', async () => {
       const responses = await Promise.all([

@@ -14,7 +14,8 @@ export async function listenForSockets(app: FastifyInstance): Promise<string> {
 
 /** A real WebSocket client that records every frame and lets tests wait for the ones they expect. */
 export async function connect(url: string, options: { token?: string; protocols?: string[]; origin?: string } = {}) {
-  const protocols = options.protocols ?? (options.token ? [WS_SUBPROTOCOL, `bearer.${options.token}`] : [WS_SUBPROTOCOL])
+  const protocols =
+    options.protocols ?? (options.token ? [WS_SUBPROTOCOL, `bearer.${options.token}`] : [WS_SUBPROTOCOL])
   const socket = new WebSocket(url, protocols, options.origin ? { origin: options.origin } : {})
   const frames: Frame[] = []
   const waiters = new Set<() => void>()
@@ -42,9 +43,13 @@ export async function connect(url: string, options: { token?: string; protocols?
         const frame = frames[cursor++]!
         if (match(frame)) return frame
       }
-      if (closed) throw new Error(`socket closed (${closed.code} ${closed.reason}) while waiting; frames: ${JSON.stringify(frames.slice(-5))}`)
+      if (closed)
+        throw new Error(
+          `socket closed (${closed.code} ${closed.reason}) while waiting; frames: ${JSON.stringify(frames.slice(-5))}`,
+        )
       const remaining = deadline - Date.now()
-      if (remaining <= 0) throw new Error(`timed out waiting for a frame; last frames: ${JSON.stringify(frames.slice(-5))}`)
+      if (remaining <= 0)
+        throw new Error(`timed out waiting for a frame; last frames: ${JSON.stringify(frames.slice(-5))}`)
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining)
         const wake = () => {

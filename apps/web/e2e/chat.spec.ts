@@ -1,7 +1,12 @@
 import { ChatEvent } from '@parley/protocol'
 import { ARTIFACTS, expect, test } from './fixtures.ts'
 
-test('register, sign in, chat with a streamed reply, keep it over a reload, search, rename and delete', async ({ page, account, authPage, chatPage }) => {
+test('register, sign in, chat with a streamed reply, keep it over a reload, search, rename and delete', async ({
+  page,
+  account,
+  authPage,
+  chatPage,
+}) => {
   await authPage.register(account)
   await page.screenshot({ path: `${ARTIFACTS}new-chat.png` })
   await authPage.signOut()

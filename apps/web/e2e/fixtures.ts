@@ -17,7 +17,13 @@ export interface Account {
 }
 
 /** A fresh account per test, so specs never share conversations. */
-export const test = base.extend<{ account: Account; authPage: AuthPage; chatPage: ChatPage; settingsPage: SettingsPage; operatorPages: OperatorPages }>({
+export const test = base.extend<{
+  account: Account
+  authPage: AuthPage
+  chatPage: ChatPage
+  settingsPage: SettingsPage
+  operatorPages: OperatorPages
+}>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
   account: async ({}, use) => {
     const id = randomUUID().slice(0, 8)

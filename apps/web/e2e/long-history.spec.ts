@@ -11,15 +11,26 @@ interface Row {
   text: string
 }
 
-test('a long conversation opens at its newest message and pages older history in as the reader scrolls up', async ({ page, request, account, authPage, chatPage }) => {
+test('a long conversation opens at its newest message and pages older history in as the reader scrolls up', async ({
+  page,
+  request,
+  account,
+  authPage,
+  chatPage,
+}) => {
   test.setTimeout(120_000)
   await authPage.register(account)
   const token = await apiLogin(request, account.username, account.password)
-  const conversation = (await (await request.post('/api/conversations/', { headers: bearer(token), data: {} })).json()) as { id: string }
+  const conversation = (await (
+    await request.post('/api/conversations/', { headers: bearer(token), data: {} })
+  ).json()) as { id: string }
   // One reply at a time per conversation (a second one answers 409), so the turns go in order; the fake `fast`
   // model (e2e/support/slow-model.mjs) answers at once, where the demo model takes ~100 ms a turn.
   for (let turn = 1; turn <= TURNS; turn++) {
-    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, { headers: bearer(token), data: { content: `turn ${turn}`, model: 'fast' } })
+    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
+      headers: bearer(token),
+      data: { content: `turn ${turn}`, model: 'fast' },
+    })
     expect(sent.ok()).toBe(true)
   }
 

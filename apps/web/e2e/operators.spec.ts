@@ -3,16 +3,29 @@ import { apiLogin, bearer } from './support/api.ts'
 
 const count = new Intl.NumberFormat('en-US')
 
-test('an admin sees dashboard figures that match the activity the test created', async ({ page, request, account, authPage, operatorPages }) => {
+test('an admin sees dashboard figures that match the activity the test created', async ({
+  page,
+  request,
+  account,
+  authPage,
+  operatorPages,
+}) => {
   // Activity: a new account that chats once, over the API.
   expect((await request.post('/api/users/', { data: account })).status()).toBe(200)
   const userToken = await apiLogin(request, account.username, account.password)
-  const conversation = (await (await request.post('/api/conversations/', { headers: bearer(userToken), data: {} })).json()) as { id: string }
-  const sent = await request.post(`/api/conversations/${conversation.id}/messages`, { headers: bearer(userToken), data: { content: 'Counted by the dashboard' } })
+  const conversation = (await (
+    await request.post('/api/conversations/', { headers: bearer(userToken), data: {} })
+  ).json()) as { id: string }
+  const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
+    headers: bearer(userToken),
+    data: { content: 'Counted by the dashboard' },
+  })
   expect(sent.status()).toBe(200)
 
   const adminToken = await apiLogin(request, ADMIN.username, ADMIN.password)
-  const summary = (await (await request.get('/api/analytics/summary', { headers: bearer(adminToken) })).json()) as Record<string, number>
+  const summary = (await (
+    await request.get('/api/analytics/summary', { headers: bearer(adminToken) })
+  ).json()) as Record<string, number>
   expect(summary.total_users).toBeGreaterThanOrEqual(2)
   expect(summary.total_messages).toBeGreaterThanOrEqual(2)
 

@@ -1,7 +1,13 @@
 import { ARTIFACTS, expect, test } from './fixtures.ts'
 import { apiLogin, bearer } from './support/api.ts'
 
-test('settings: an API key is shown once and works; another session is revoked', async ({ page, request, account, authPage, settingsPage }) => {
+test('settings: an API key is shown once and works; another session is revoked', async ({
+  page,
+  request,
+  account,
+  authPage,
+  settingsPage,
+}) => {
   await authPage.register(account)
   const otherToken = await apiLogin(request, account.username, account.password)
   await settingsPage.open()

@@ -23,7 +23,10 @@ test.describe('streaming with a slow model', () => {
     expect(stoppedAt).not.toContain('word30')
   })
 
-  test('a socket dropped mid-reply reconnects and catches up without losing or duplicating text', async ({ page, chatPage }) => {
+  test('a socket dropped mid-reply reconnects and catches up without losing or duplicating text', async ({
+    page,
+    chatPage,
+  }) => {
     // Every app socket goes through this route to the real server, so the test can cut one like a network drop.
     const sockets: WebSocketRoute[] = []
     await page.routeWebSocket(/\/api\/ws$/, (socket) => {

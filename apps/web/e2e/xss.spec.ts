@@ -1,6 +1,11 @@
 import { ARTIFACTS, expect, test } from './fixtures.ts'
 
-const PAYLOADS = ['<img src=x onerror=alert(1)>', '[click me](javascript:alert(2))', '<script>alert(3)</script>', '<svg onload=alert(4)>']
+const PAYLOADS = [
+  '<img src=x onerror=alert(1)>',
+  '[click me](javascript:alert(2))',
+  '<script>alert(3)</script>',
+  '<svg onload=alert(4)>',
+]
 
 test('script payloads sent as messages show as text and run nothing', async ({ page, account, authPage, chatPage }) => {
   const dialogs: string[] = []

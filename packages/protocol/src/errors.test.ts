@@ -10,7 +10,9 @@ describe('error table', () => {
   })
 
   it('parses the documented error body and rejects unknown codes', () => {
-    expect(ErrorResponse.safeParse({ error: { code: 'not_found', message: 'Conversation not found' } }).success).toBe(true)
+    expect(ErrorResponse.safeParse({ error: { code: 'not_found', message: 'Conversation not found' } }).success).toBe(
+      true,
+    )
     expect(ErrorResponse.safeParse({ error: { code: 'teapot', message: 'no' } }).success).toBe(false)
   })
 })

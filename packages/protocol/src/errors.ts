@@ -29,7 +29,9 @@ export const ERROR_STATUS = {
 } as const satisfies Record<string, number>
 
 /** Machine-readable error code carried by every error response. */
-export const ErrorCode = z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]])
+export const ErrorCode = z.enum(
+  Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]],
+)
 export type ErrorCode = z.infer<typeof ErrorCode>
 
 /** One failing field of a validation error. */

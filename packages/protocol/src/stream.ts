@@ -30,6 +30,10 @@ export const ChatEvent = z.discriminatedUnion('type', [
    */
   z.object({ type: z.literal('message.superseded'), message_id: Id, following: z.boolean() }),
   /** No model could answer; the user message is kept and the reply is stored as failed. */
-  z.object({ type: z.literal('reply.failed'), message: Message, error: z.object({ code: ErrorCode, message: z.string() }) }),
+  z.object({
+    type: z.literal('reply.failed'),
+    message: Message,
+    error: z.object({ code: ErrorCode, message: z.string() }),
+  }),
 ])
 export type ChatEvent = z.infer<typeof ChatEvent>

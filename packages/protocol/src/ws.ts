@@ -18,7 +18,11 @@ export const ClientFrame = z.discriminatedUnion('type', [
   /** Authenticates the socket when the token did not come with the upgrade request. */
   z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) }),
   /** Receive a conversation's events; with `after_seq`, first everything after that sequence number. */
-  z.object({ type: z.literal('subscribe'), conversation_id: ConversationId, after_seq: z.number().int().min(0).optional() }),
+  z.object({
+    type: z.literal('subscribe'),
+    conversation_id: ConversationId,
+    after_seq: z.number().int().min(0).optional(),
+  }),
   z.object({ type: z.literal('unsubscribe'), conversation_id: ConversationId }),
   /** Sends a user message; a repeated `client_message_id` is recognised and not sent twice. */
   z.object({
@@ -42,7 +46,10 @@ export const ClientFrame = z.discriminatedUnion('type', [
 export type ClientFrame = z.infer<typeof ClientFrame>
 
 /** A conversation event with its place in the conversation's sequence. */
-export const SequencedEvent = z.intersection(ChatEvent, z.object({ conversation_id: ConversationId, seq: z.number().int().min(1) }))
+export const SequencedEvent = z.intersection(
+  ChatEvent,
+  z.object({ conversation_id: ConversationId, seq: z.number().int().min(1) }),
+)
 export type SequencedEvent = z.infer<typeof SequencedEvent>
 
 /** Frames the server sends (besides sequenced conversation events). */

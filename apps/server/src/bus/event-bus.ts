@@ -3,7 +3,11 @@ import { z } from 'zod'
 /** Events other modules (and other replicas, through Redis) react to. */
 export const BusEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth.sessions_revoked'), userId: z.string(), sessionIds: z.array(z.string()) }),
-  z.object({ type: z.literal('auth.user_changed'), userId: z.string(), reason: z.enum(['deactivated', 'deleted', 'roles_changed']) }),
+  z.object({
+    type: z.literal('auth.user_changed'),
+    userId: z.string(),
+    reason: z.enum(['deactivated', 'deleted', 'roles_changed']),
+  }),
   /** A user asked to stop a reply; the replica generating it stops it. */
   z.object({ type: z.literal('chat.stop_requested'), conversationId: z.string() }),
 ])

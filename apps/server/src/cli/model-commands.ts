@@ -54,7 +54,8 @@ export function registerModelCommands(program: Command, deps: ModelCommandDeps):
 
 async function pullModel(deps: ModelCommandDeps, target: string, options: PullOptions) {
   const pinned = options.sha256?.toLowerCase()
-  if (pinned !== undefined && !SHA256_HEX.test(pinned)) throw new UsageError('--sha256 must be 64 hexadecimal characters')
+  if (pinned !== undefined && !SHA256_HEX.test(pinned))
+    throw new UsageError('--sha256 must be 64 hexadecimal characters')
   if (pinned !== undefined && !options.verify) throw new UsageError('--sha256 and --no-verify contradict each other')
   const config = deps.config()
   const source = resolveSource(target, config.models.downloadBaseUrl)
@@ -168,5 +169,7 @@ function guarded<A extends unknown[]>(deps: ModelCommandDeps, action: (...args: 
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '))
+  return rows.map((row) =>
+    row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '),
+  )
 }

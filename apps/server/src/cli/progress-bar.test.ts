@@ -8,10 +8,12 @@ const capture = (isTTY: boolean) => {
 
 describe('progress bar', () => {
   it('formats bytes, percent and speed', () => {
-    expect(formatProgressLine('m.gguf', { received: 193_000_000, total: 386_000_000, resumedFrom: 0 }, 12_300_000)).toBe(
-      'm.gguf [############............]  50%  193.0 MB / 386.0 MB  12.3 MB/s',
+    expect(
+      formatProgressLine('m.gguf', { received: 193_000_000, total: 386_000_000, resumedFrom: 0 }, 12_300_000),
+    ).toBe('m.gguf [############............]  50%  193.0 MB / 386.0 MB  12.3 MB/s')
+    expect(formatProgressLine('m.gguf', { received: 1500, total: undefined, resumedFrom: 0 }, undefined)).toBe(
+      'm.gguf  1.5 kB',
     )
-    expect(formatProgressLine('m.gguf', { received: 1500, total: undefined, resumedFrom: 0 }, undefined)).toBe('m.gguf  1.5 kB')
   })
 
   it('writes a line per 10% step when the output is not a terminal', () => {
@@ -28,7 +30,8 @@ describe('progress bar', () => {
     const { writes, output } = capture(true)
     let now = 0
     const bar = createProgressBar('m.gguf', output, () => now)
-    for (let received = 0; received <= 1000; received += 10, now += 10) bar.update({ received, total: 1000, resumedFrom: 0 })
+    for (let received = 0; received <= 1000; received += 10, now += 10)
+      bar.update({ received, total: 1000, resumedFrom: 0 })
     bar.finish()
     expect(writes.length).toBeLessThan(15)
     expect(writes.slice(0, -1).every((line) => line.startsWith('\r') && line.endsWith('\x1b[K'))).toBe(true)

@@ -28,7 +28,9 @@ export function createProgressBar(label: string, output: ProgressOutput, now: ()
     return formatProgressLine(label, progress, speed)
   }
   const stepOf = (progress: DownloadProgress) =>
-    progress.total ? Math.floor((progress.received / progress.total) * 10) : Math.floor(progress.received / UNKNOWN_TOTAL_STEP)
+    progress.total
+      ? Math.floor((progress.received / progress.total) * 10)
+      : Math.floor(progress.received / UNKNOWN_TOTAL_STEP)
 
   return {
     update(progress: DownloadProgress) {
@@ -55,7 +57,11 @@ export function createProgressBar(label: string, output: ProgressOutput, now: ()
   }
 }
 
-export function formatProgressLine(label: string, progress: DownloadProgress, bytesPerSecond: number | undefined): string {
+export function formatProgressLine(
+  label: string,
+  progress: DownloadProgress,
+  bytesPerSecond: number | undefined,
+): string {
   const speed = bytesPerSecond === undefined ? '' : `  ${formatBytes(Math.round(bytesPerSecond))}/s`
   if (!progress.total) return `${label}  ${formatBytes(progress.received)}${speed}`
   const fraction = Math.min(1, progress.received / progress.total)

@@ -31,7 +31,10 @@ parentPort.on('message', () => {
  */
 export function startCheckpointer(database: SqliteDatabase, file: string, options: { intervalMs?: number } = {}) {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS } })
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver, file, intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS },
+  })
   worker.unref()
   database.pragma('wal_autocheckpoint = 0')
   let stopping = false

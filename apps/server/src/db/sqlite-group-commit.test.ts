@@ -11,19 +11,38 @@ describe('SQLite group commit', () => {
   })
   afterEach(() => handle.close())
 
-  const auditRow = (id: string) => ({ id, type: 'test', actor_id: null, target_id: null, ip: null, detail: '{}', created_at: '2026-01-01' })
+  const auditRow = (id: string) => ({
+    id,
+    type: 'test',
+    actor_id: null,
+    target_id: null,
+    ip: null,
+    detail: '{}',
+    created_at: '2026-01-01',
+  })
 
   it('commits writes of the same turn together, each resolving with its own result', async () => {
     const group = createGroupCommit(handle.db)
     const results = await Promise.all(
-      ['a', 'b', 'c'].map((id) => group.run(async (trx) => {
-        await trx.insertInto('audit_log').values(auditRow(id)).execute()
-        return (await trx.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
-      })),
+      ['a', 'b', 'c'].map((id) =>
+        group.run(async (trx) => {
+          await trx.insertInto('audit_log').values(auditRow(id)).execute()
+          return (
+            await trx
+              .selectFrom('audit_log')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n
+        }),
+      ),
     )
     // Each write saw the ones queued before it, in order: they ran in one transaction, one after another.
     expect(results.map(Number)).toEqual([1, 2, 3])
-    expect(await handle.db.selectFrom('audit_log').select('id').orderBy('id').execute()).toEqual([{ id: 'a' }, { id: 'b' }, { id: 'c' }])
+    expect(await handle.db.selectFrom('audit_log').select('id').orderBy('id').execute()).toEqual([
+      { id: 'a' },
+      { id: 'b' },
+      { id: 'c' },
+    ])
   })
 
   it('undoes and rejects only the write that failed; the others are stored', async () => {
@@ -37,7 +56,10 @@ describe('SQLite group commit', () => {
       group.run((trx) => trx.insertInto('audit_log').values(auditRow('last')).execute()),
     ])
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
-    expect(await handle.db.selectFrom('audit_log').select('id').orderBy('id').execute()).toEqual([{ id: 'first' }, { id: 'last' }])
+    expect(await handle.db.selectFrom('audit_log').select('id').orderBy('id').execute()).toEqual([
+      { id: 'first' },
+      { id: 'last' },
+    ])
   })
 
   it('rejects a lone failing write without storing any of it', async () => {

@@ -13,18 +13,29 @@ function setup(capacity?: number) {
       return typeof value === 'function' ? value.bind(target) : value
     },
   })
-  const db = new Kysely<{ items: { id: number; name: string } }>({ dialect: new SqliteDialect({ database: withStatementCache(counting, capacity) }) })
+  const db = new Kysely<{ items: { id: number; name: string } }>({
+    dialect: new SqliteDialect({ database: withStatementCache(counting, capacity) }),
+  })
   return { db, prepared: () => prepared }
 }
 
 describe('SQLite statement cache', () => {
   it('prepares a query once however often it runs, with fresh parameters each time', async () => {
     const { db, prepared } = setup()
-    await db.schema.createTable('items').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('name', 'text').execute()
-    for (let id = 1; id <= 50; id++) await db.insertInto('items').values({ id, name: `item ${id}` }).execute()
+    await db.schema
+      .createTable('items')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text')
+      .execute()
+    for (let id = 1; id <= 50; id++)
+      await db
+        .insertInto('items')
+        .values({ id, name: `item ${id}` })
+        .execute()
     const before = prepared()
     const names = []
-    for (let id = 1; id <= 50; id++) names.push((await db.selectFrom('items').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name)
+    for (let id = 1; id <= 50; id++)
+      names.push((await db.selectFrom('items').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name)
     expect(names[49]).toBe('item 50')
     expect(prepared() - before).toBe(1)
   })

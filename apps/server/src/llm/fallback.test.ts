@@ -86,14 +86,21 @@ describe('generateWithFallback', () => {
     ['a ModelError', new ModelError('unavailable', 'HTTP 500'), 'unavailable'],
     ['a rejection', new ModelError('rejected', 'HTTP 400'), 'rejected'],
     ['any other error', new Error('socket hang up'), 'unavailable'],
-  ])('hands over to the next model when the first fails with %s before its first token', async (_name, thrown, kind) => {
-    const primary = fakeModel('primary', failsWith(thrown))
-    const backup = fakeModel('backup', replies('From', ' backup'))
-    const { parts, error } = await run([primary, backup])
-    expect(error).toBeUndefined()
-    expect(parts[0]).toEqual({ type: 'model', model: backup, failedBefore: [{ model: primary, error: expect.objectContaining({ kind }) }] })
-    expect(parts.slice(1)).toEqual([delta('From'), delta(' backup'), FINISH])
-  })
+  ])(
+    'hands over to the next model when the first fails with %s before its first token',
+    async (_name, thrown, kind) => {
+      const primary = fakeModel('primary', failsWith(thrown))
+      const backup = fakeModel('backup', replies('From', ' backup'))
+      const { parts, error } = await run([primary, backup])
+      expect(error).toBeUndefined()
+      expect(parts[0]).toEqual({
+        type: 'model',
+        model: backup,
+        failedBefore: [{ model: primary, error: expect.objectContaining({ kind }) }],
+      })
+      expect(parts.slice(1)).toEqual([delta('From'), delta(' backup'), FINISH])
+    },
+  )
 
   it('treats a failure after text has flowed as final: no second model, no stitched reply', async () => {
     const primary = fakeModel('primary', failsWith(new ModelError('unavailable', 'connection reset'), ['Half a ']))

@@ -45,7 +45,10 @@ async function generateInTurn(
     const attempt = new AbortController()
     const forward = () => attempt.abort(signal.reason)
     signal.addEventListener('abort', forward, { once: true })
-    const timer = setTimeout(() => attempt.abort(new ModelError('timeout', `${model.provider}/${model.modelId} gave no first token in time`)), options.firstTokenTimeoutMs)
+    const timer = setTimeout(
+      () => attempt.abort(new ModelError('timeout', `${model.provider}/${model.modelId} gave no first token in time`)),
+      options.firstTokenTimeoutMs,
+    )
     let started = false
     const start = () => {
       started = true
@@ -94,6 +97,10 @@ function take(pending: { request: ChatModelRequest | undefined }, last: boolean)
 export class AggregateModelError extends ModelError {
   override name = 'AggregateModelError'
   constructor(readonly attempts: FallbackAttempt[]) {
-    super('unavailable', attempts.map((a) => `${a.model.provider}/${a.model.modelId}: ${a.error.message}`).join('; ') || 'No model is configured')
+    super(
+      'unavailable',
+      attempts.map((a) => `${a.model.provider}/${a.model.modelId}: ${a.error.message}`).join('; ') ||
+        'No model is configured',
+    )
   }
 }

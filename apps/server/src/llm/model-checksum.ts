@@ -9,7 +9,12 @@ export type ChecksumSource = 'pinned' | 'server' | 'none'
  * the one the server states; with neither, refuse before downloading unless verification is switched off. A pin
  * that disagrees with the server is refused up front too, rather than after fetching hundreds of megabytes.
  */
-export function chooseChecksum(input: { pinned: string | undefined; stated: string | undefined; verify: boolean; url: string }): {
+export function chooseChecksum(input: {
+  pinned: string | undefined
+  stated: string | undefined
+  verify: boolean
+  url: string
+}): {
   sha256: string | undefined
   source: ChecksumSource
 } {
@@ -25,5 +30,8 @@ export function chooseChecksum(input: { pinned: string | undefined; stated: stri
     return { sha256: pinned, source: 'pinned' }
   }
   if (input.stated) return { sha256: input.stated, source: 'server' }
-  throw new ModelDownloadError('no_checksum', `${input.url} comes with no SHA-256 and none is pinned, so it could not be verified`)
+  throw new ModelDownloadError(
+    'no_checksum',
+    `${input.url} comes with no SHA-256 and none is pinned, so it could not be verified`,
+  )
 }

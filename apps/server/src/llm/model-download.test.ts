@@ -54,7 +54,13 @@ describe('downloadModelFile', () => {
     const progress: DownloadProgress[] = []
     const result = await download({ onProgress: (update) => progress.push(update) })
 
-    expect(result).toMatchObject({ path: destination, bytes: CONTENT.length, sha256: SHA256, verifiedAgainst: 'server', resumedFrom: 0 })
+    expect(result).toMatchObject({
+      path: destination,
+      bytes: CONTENT.length,
+      sha256: SHA256,
+      verifiedAgainst: 'server',
+      resumedFrom: 0,
+    })
     expect(sha256Of(destination)).toBe(SHA256)
     expect(fs.existsSync(partPath())).toBe(false)
     expect(progress.at(0)).toEqual({ received: 0, total: CONTENT.length, resumedFrom: 0 })
@@ -125,7 +131,9 @@ describe('downloadModelFile', () => {
   })
 
   it('says clearly when the file does not exist', async () => {
-    const error = await failure(downloadModelFile({ url: `${host.url}/Org/Tiny-GGUF/resolve/main/missing.gguf`, destination }))
+    const error = await failure(
+      downloadModelFile({ url: `${host.url}/Org/Tiny-GGUF/resolve/main/missing.gguf`, destination }),
+    )
 
     expect(error.reason).toBe('not_found')
     expect(error.message).toMatch(/missing\.gguf was not found \(HTTP 404\)/)
@@ -157,7 +165,10 @@ describe('downloadModelFile', () => {
     host.behaviour.stallAfter = HALF
     const controller = new AbortController()
 
-    const pending = download({ signal: controller.signal, onProgress: (update) => update.received > 0 && controller.abort() })
+    const pending = download({
+      signal: controller.signal,
+      onProgress: (update) => update.received > 0 && controller.abort(),
+    })
 
     const error = await failure(pending)
     expect(error.reason).toBe('aborted')
@@ -171,10 +182,16 @@ describe('chooseChecksum', () => {
 
   it('prefers the pinned checksum, then the stated one, and refuses with neither unless told not to verify', () => {
     expect(chooseChecksum({ pinned: a, stated: a, verify: true, url })).toEqual({ sha256: a, source: 'pinned' })
-    expect(chooseChecksum({ pinned: a.toUpperCase(), stated: undefined, verify: true, url })).toEqual({ sha256: a, source: 'pinned' })
+    expect(chooseChecksum({ pinned: a.toUpperCase(), stated: undefined, verify: true, url })).toEqual({
+      sha256: a,
+      source: 'pinned',
+    })
     expect(chooseChecksum({ pinned: undefined, stated: b, verify: true, url })).toEqual({ sha256: b, source: 'server' })
     expect(() => chooseChecksum({ pinned: undefined, stated: undefined, verify: true, url })).toThrow(/no SHA-256/)
     expect(() => chooseChecksum({ pinned: a, stated: b, verify: true, url })).toThrow(/different file/)
-    expect(chooseChecksum({ pinned: undefined, stated: undefined, verify: false, url })).toEqual({ sha256: undefined, source: 'none' })
+    expect(chooseChecksum({ pinned: undefined, stated: undefined, verify: false, url })).toEqual({
+      sha256: undefined,
+      source: 'none',
+    })
   })
 })

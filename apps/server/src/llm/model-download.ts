@@ -56,21 +56,43 @@ export async function downloadModelFile(options: DownloadOptions): Promise<Downl
   const partPath = `${options.destination}.part`
   const watchdog = createWatchdog()
   const signal = options.signal ? AbortSignal.any([options.signal, watchdog.signal]) : watchdog.signal
-  const timeouts = { response: options.responseTimeoutMs ?? RESPONSE_TIMEOUT_MS, idle: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS }
+  const timeouts = {
+    response: options.responseTimeoutMs ?? RESPONSE_TIMEOUT_MS,
+    idle: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+  }
   await fs.mkdir(path.dirname(options.destination), { recursive: true })
   try {
     watchdog.arm(timeouts.response, `${options.url} did not answer within ${timeouts.response / 1000} s`)
     const remote = await probeRemoteFile(options.url, { fetch: fetchImpl, signal })
     watchdog.disarm()
-    const expected = chooseChecksum({ pinned: options.sha256, stated: remote.sha256, verify: options.verify ?? true, url: options.url })
-    const transfer = await fillPartFile({ remote, partPath, fetch: fetchImpl, signal, watchdog, timeouts, onProgress: options.onProgress })
+    const expected = chooseChecksum({
+      pinned: options.sha256,
+      stated: remote.sha256,
+      verify: options.verify ?? true,
+      url: options.url,
+    })
+    const transfer = await fillPartFile({
+      remote,
+      partPath,
+      fetch: fetchImpl,
+      signal,
+      watchdog,
+      timeouts,
+      onProgress: options.onProgress,
+    })
     const bytes = (await fs.stat(partPath)).size
     if (transfer.total !== undefined && bytes < transfer.total) {
-      throw new ModelDownloadError('network', `The download stopped at ${formatBytes(bytes)} of ${formatBytes(transfer.total)}`)
+      throw new ModelDownloadError(
+        'network',
+        `The download stopped at ${formatBytes(bytes)} of ${formatBytes(transfer.total)}`,
+      )
     }
     if (transfer.total !== undefined && bytes > transfer.total) {
       await fs.rm(partPath, { force: true })
-      throw new ModelDownloadError('size_mismatch', `Received ${bytes} bytes but the server stated ${transfer.total}; the partial file was deleted`)
+      throw new ModelDownloadError(
+        'size_mismatch',
+        `Received ${bytes} bytes but the server stated ${transfer.total}; the partial file was deleted`,
+      )
     }
     const sha256 = transfer.hash.digest('hex')
     if (expected.sha256 && sha256 !== expected.sha256) {
@@ -81,7 +103,13 @@ export async function downloadModelFile(options: DownloadOptions): Promise<Downl
       )
     }
     await fs.rename(partPath, options.destination)
-    return { path: options.destination, bytes, sha256, verifiedAgainst: expected.source, resumedFrom: transfer.resumedFrom }
+    return {
+      path: options.destination,
+      bytes,
+      sha256,
+      verifiedAgainst: expected.source,
+      resumedFrom: transfer.resumedFrom,
+    }
   } catch (error) {
     throw await asDownloadError(error, { external: options.signal, watchdog, partPath })
   } finally {
@@ -100,7 +128,9 @@ interface TransferInput {
 }
 
 /** Brings the `.part` file to its full length; returns its running hash and the length the server stated. */
-async function fillPartFile(input: TransferInput): Promise<{ hash: Hash; total: number | undefined; resumedFrom: number }> {
+async function fillPartFile(
+  input: TransferInput,
+): Promise<{ hash: Hash; total: number | undefined; resumedFrom: number }> {
   const { remote, partPath, watchdog, timeouts } = input
   let offset = await fileSize(partPath)
   if (remote.size !== undefined && offset > remote.size) offset = await discard(partPath)
@@ -109,22 +139,33 @@ async function fillPartFile(input: TransferInput): Promise<{ hash: Hash; total: 
     return { hash: await hashOf(partPath), total: remote.size, resumedFrom: offset }
   }
   for (let attempt = 0; ; attempt++) {
-    watchdog.arm(timeouts.response, `${new URL(remote.downloadUrl).host} did not answer within ${timeouts.response / 1000} s`)
+    watchdog.arm(
+      timeouts.response,
+      `${new URL(remote.downloadUrl).host} did not answer within ${timeouts.response / 1000} s`,
+    )
     const response = await input.fetch(remote.downloadUrl, {
       headers: { 'accept-encoding': 'identity', ...(offset > 0 ? { range: `bytes=${offset}-` } : {}) },
       signal: input.signal,
     })
     const range = response.status === 206 ? parseContentRange(response.headers.get('content-range')) : undefined
     // 416, or a 206 for other bytes than asked: the partial file no longer fits the remote one. Start over once.
-    if (offset > 0 && attempt === 0 && (response.status === 416 || (response.status === 206 && range?.start !== offset))) {
+    if (
+      offset > 0 &&
+      attempt === 0 &&
+      (response.status === 416 || (response.status === 206 && range?.start !== offset))
+    ) {
       await response.body?.cancel()
       offset = await discard(partPath)
       continue
     }
-    if (response.status === 404) throw new ModelDownloadError('not_found', `${remote.downloadUrl} was not found (HTTP 404)`)
+    if (response.status === 404)
+      throw new ModelDownloadError('not_found', `${remote.downloadUrl} was not found (HTTP 404)`)
     if (response.status !== 200 && response.status !== 206) {
       await response.body?.cancel()
-      throw new ModelDownloadError('http_error', `${remote.downloadUrl} answered HTTP ${response.status} ${response.statusText}`.trim())
+      throw new ModelDownloadError(
+        'http_error',
+        `${remote.downloadUrl} answered HTTP ${response.status} ${response.statusText}`.trim(),
+      )
     }
     // 200 means the server ignored the Range header and is sending the whole file: start over from zero.
     const start = response.status === 206 ? offset : 0
@@ -179,7 +220,8 @@ async function asDownloadError(
 ): Promise<ModelDownloadError> {
   const kept = await fileSize(context.partPath)
   const keptNote = kept > 0 ? `; ${formatBytes(kept)} kept in ${context.partPath}` : ''
-  if (context.external?.aborted) return new ModelDownloadError('aborted', `Download cancelled${keptNote}`, { cause: error })
+  if (context.external?.aborted)
+    return new ModelDownloadError('aborted', `Download cancelled${keptNote}`, { cause: error })
   if (context.watchdog.signal.aborted) {
     return new ModelDownloadError('timeout', `${String(context.watchdog.signal.reason)}${keptNote}`, { cause: error })
   }

@@ -15,7 +15,9 @@ export function modelsDir(dataDir: string): string {
 }
 
 /** Complete and partial (`.gguf.part`) downloads in the models directory; empty when it does not exist yet. */
-export async function listModelFiles(dir: string): Promise<{ complete: StoredModelFile[]; partial: StoredModelFile[] }> {
+export async function listModelFiles(
+  dir: string,
+): Promise<{ complete: StoredModelFile[]; partial: StoredModelFile[] }> {
   let names: string[]
   try {
     names = (await fs.readdir(dir)).sort()

@@ -18,7 +18,10 @@ const SHA256 = /^[0-9a-f]{64}$/
  * the hub states `X-Linked-Etag` (the LFS object's SHA-256, quoted) and `X-Linked-Size` on its own 302, and the
  * CDN behind it states neither. Same-origin redirects (a renamed repository) are followed.
  */
-export async function probeRemoteFile(url: string, deps: { fetch: typeof fetch; signal: AbortSignal }): Promise<RemoteFile> {
+export async function probeRemoteFile(
+  url: string,
+  deps: { fetch: typeof fetch; signal: AbortSignal },
+): Promise<RemoteFile> {
   let current = url
   let sha256: string | undefined
   let size: number | undefined
@@ -33,7 +36,8 @@ export async function probeRemoteFile(url: string, deps: { fetch: typeof fetch; 
     size ??= integerHeader(response.headers, 'x-linked-size')
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get('location')
-      if (!location) throw new ModelDownloadError('http_error', `${current} answered ${response.status} without a Location`)
+      if (!location)
+        throw new ModelDownloadError('http_error', `${current} answered ${response.status} without a Location`)
       const next = new URL(location, current)
       if (next.origin !== new URL(current).origin) return { downloadUrl: next.href, sha256, size }
       current = next.href
@@ -42,7 +46,11 @@ export async function probeRemoteFile(url: string, deps: { fetch: typeof fetch; 
     if (response.status === 404) throw new ModelDownloadError('not_found', `${url} was not found (HTTP 404)`)
     // Some servers refuse HEAD; the GET then tells the size, and the checksum must come from elsewhere.
     if (response.status === 405 || response.status === 501) return { downloadUrl: current, sha256, size }
-    if (!response.ok) throw new ModelDownloadError('http_error', `${current} answered HTTP ${response.status} ${response.statusText}`.trim())
+    if (!response.ok)
+      throw new ModelDownloadError(
+        'http_error',
+        `${current} answered HTTP ${response.status} ${response.statusText}`.trim(),
+      )
     return { downloadUrl: current, sha256, size: size ?? integerHeader(response.headers, 'content-length') }
   }
   throw new ModelDownloadError('http_error', `${url} redirected more than ${MAX_HOPS} times`)

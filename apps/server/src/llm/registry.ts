@@ -61,7 +61,8 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
   return {
     defaultId,
     has: (id: string) => byId.has(id),
-    list: (): ModelInfo[] => entries.map(({ id, label, demo }) => ({ id, label, default: id === defaultId, demo: demo ?? false })),
+    list: (): ModelInfo[] =>
+      entries.map(({ id, label, demo }) => ({ id, label, default: id === defaultId, demo: demo ?? false })),
 
     /** The chosen model followed by its fallbacks (unknown ids are refused). */
     async chain(id: string = defaultId): Promise<ChatModel[]> {
@@ -81,7 +82,8 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
     async close() {
       for (const model of built.values()) {
         const resolved = await model.catch(() => undefined)
-        if (resolved && 'close' in resolved && typeof resolved.close === 'function') await (resolved.close as () => Promise<void>)()
+        if (resolved && 'close' in resolved && typeof resolved.close === 'function')
+          await (resolved.close as () => Promise<void>)()
       }
       built.clear()
     },

@@ -53,7 +53,8 @@ export const authPlugin = fp(
         }
         const principal = await options.auth.authenticate(credential).catch((error: unknown) => {
           // RFC 6750 §3: a rejected token's 401 also carries the challenge, so clients know to refresh.
-          if (error instanceof AppError && error.statusCode === 401) void reply.header('www-authenticate', 'Bearer error="invalid_token"')
+          if (error instanceof AppError && error.statusCode === 401)
+            void reply.header('www-authenticate', 'Bearer error="invalid_token"')
           throw error
         })
         if (!allow(principal)) throw forbidden()

@@ -16,14 +16,20 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 }
 
 function send(reply: FastifyReply, request: FastifyRequest, status: number, body: Omit<ErrorBody, 'request_id'>) {
-  return reply.status(status).type('application/json; charset=utf-8').send({ error: { ...body, request_id: request.id } })
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send({ error: { ...body, request_id: request.id } })
 }
 
 function validationIssues(error: FastifyError): FieldIssue[] {
   return (error.validation ?? []).map((issue) => {
     const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
     const missing = (issue.params as { missingProperty?: string } | undefined)?.missingProperty
-    return { path: [error.validationContext, where || missing].filter(Boolean).join('.'), message: issue.message ?? 'is invalid' }
+    return {
+      path: [error.validationContext, where || missing].filter(Boolean).join('.'),
+      message: issue.message ?? 'is invalid',
+    }
   })
 }
 
@@ -34,7 +40,11 @@ export const errorHandlerPlugin = fp(
       if (error instanceof AppError) {
         if (error.options.headers) void reply.headers(error.options.headers)
         const issues = error.options.issues
-        return send(reply, request, error.statusCode, { code: error.code, message: error.message, ...(issues ? { issues } : {}) })
+        return send(reply, request, error.statusCode, {
+          code: error.code,
+          message: error.message,
+          ...(issues ? { issues } : {}),
+        })
       }
       if (error.validation) {
         const issues = validationIssues(error)
@@ -47,7 +57,10 @@ export const errorHandlerPlugin = fp(
       }
       const status = error.statusCode ?? 500
       if (status < 500 && CODE_BY_STATUS[status]) {
-        const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'invalid_json' : CODE_BY_STATUS[status]!
+        const code =
+          error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+            ? 'invalid_json'
+            : CODE_BY_STATUS[status]!
         return send(reply, request, status, { code, message: error.message })
       }
       request.log.error({ err: error }, 'Unhandled error')
@@ -55,7 +68,10 @@ export const errorHandlerPlugin = fp(
     })
 
     app.setNotFoundHandler((request, reply) =>
-      send(reply, request, 404, { code: 'not_found', message: `Route ${request.method} ${request.url.split('?')[0]} not found` }),
+      send(reply, request, 404, {
+        code: 'not_found',
+        message: `Route ${request.method} ${request.url.split('?')[0]} not found`,
+      }),
     )
   },
   { name: 'error-handler' },

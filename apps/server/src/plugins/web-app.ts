@@ -19,7 +19,13 @@ export const webAppPlugin = fp(
     app.get('/*', async (request, reply) => {
       const pathname = request.url.split('?')[0] ?? '/'
       if (pathname.startsWith('/api/') || pathname === '/api') {
-        return reply.status(404).send({ error: { code: 'not_found', message: `Route ${request.method} ${pathname} not found`, request_id: request.id } })
+        return reply.status(404).send({
+          error: {
+            code: 'not_found',
+            message: `Route ${request.method} ${pathname} not found`,
+            request_id: request.id,
+          },
+        })
       }
       const file = path.join(options.root, path.normalize(pathname))
       if (file.startsWith(options.root) && fs.existsSync(file) && fs.statSync(file).isFile()) {

@@ -23,7 +23,10 @@ export const websocketPlugin = fp(
 export function tokenFromSubprotocol(request: FastifyRequest): string | undefined {
   const header = request.headers['sec-websocket-protocol']
   if (typeof header !== 'string') return undefined
-  const entry = header.split(',').map((item) => item.trim()).find((item) => item.startsWith('bearer.'))
+  const entry = header
+    .split(',')
+    .map((item) => item.trim())
+    .find((item) => item.startsWith('bearer.'))
   return entry?.slice('bearer.'.length) || undefined
 }
 
@@ -46,7 +49,9 @@ export function originAllowed(request: FastifyRequest, allowed: readonly string[
 export function rejectForeignOrigin(allowed: readonly string[]): onRequestAsyncHookHandler {
   return async (request, reply) => {
     if (!originAllowed(request, allowed)) {
-      await reply.status(403).send({ error: { code: 'forbidden', message: 'Origin not allowed', request_id: request.id } })
+      await reply
+        .status(403)
+        .send({ error: { code: 'forbidden', message: 'Origin not allowed', request_id: request.id } })
     }
   }
 }

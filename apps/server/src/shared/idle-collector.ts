@@ -26,7 +26,8 @@ export function createIdleCollector(gc: ExposedGc, options: { fullness?: number 
       scheduled = false
       if (!stillIdle()) return
       const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')
-      if (young && young.space_used_size >= (young.space_used_size + young.space_available_size) * fullness) gc({ type: 'minor' })
+      if (young && young.space_used_size >= (young.space_used_size + young.space_available_size) * fullness)
+        gc({ type: 'minor' })
     })
   }
 }

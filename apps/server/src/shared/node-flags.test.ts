@@ -14,11 +14,17 @@ describe('serverNodeFlags', () => {
     expect(serverNodeFlags({ cpus: 8, env: { PARLEY_SINGLE_THREADED_GC: 'true' } })).toEqual(SINGLE_THREADED_GC)
     expect(serverNodeFlags({ cpus: 1, env: { PARLEY_SINGLE_THREADED_GC: 'false' } })).toEqual(IDLE_HELPERS)
     expect(serverNodeFlags({ cpus: 8, env: { PARLEY_IDLE_HELPER_THREADS: 'true' } })).toEqual(IDLE_HELPERS)
-    expect(serverNodeFlags({ cpus: 1, env: { PARLEY_IDLE_HELPER_THREADS: 'false', PARLEY_SINGLE_THREADED_GC: '' } })).toEqual(SINGLE_THREADED_GC)
+    expect(
+      serverNodeFlags({ cpus: 1, env: { PARLEY_IDLE_HELPER_THREADS: 'false', PARLEY_SINGLE_THREADED_GC: '' } }),
+    ).toEqual(SINGLE_THREADED_GC)
   })
 
   it('refuses anything but true or false', () => {
-    expect(() => serverNodeFlags({ env: { PARLEY_SINGLE_THREADED_GC: 'yes' } })).toThrow(/PARLEY_SINGLE_THREADED_GC must be true or false/)
-    expect(() => serverNodeFlags({ env: { PARLEY_IDLE_HELPER_THREADS: '1' } })).toThrow(/PARLEY_IDLE_HELPER_THREADS must be true or false/)
+    expect(() => serverNodeFlags({ env: { PARLEY_SINGLE_THREADED_GC: 'yes' } })).toThrow(
+      /PARLEY_SINGLE_THREADED_GC must be true or false/,
+    )
+    expect(() => serverNodeFlags({ env: { PARLEY_IDLE_HELPER_THREADS: '1' } })).toThrow(
+      /PARLEY_IDLE_HELPER_THREADS must be true or false/,
+    )
   })
 })

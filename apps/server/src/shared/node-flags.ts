@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url'
 export const SINGLE_THREADED_GC = ['--single-threaded-gc', '--expose-gc']
 
 /** Preload that puts the threads Node starts with (V8's compiler workers) at idle priority. */
-export const IDLE_HELPER_THREADS_PRELOAD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/idle-helper-threads.cjs')
+export const IDLE_HELPER_THREADS_PRELOAD = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../bin/idle-helper-threads.cjs',
+)
 
 /**
  * Node flags for a server process that may run on `cpus` CPUs (`npm start` passes them; so does the benchmark).
@@ -28,12 +31,16 @@ export function serverNodeFlags(options: { env: Record<string, string | undefine
   const oneCpu = (options.cpus ?? os.availableParallelism()) <= 1
   const singleThreadedGc = choice(options.env, 'PARLEY_SINGLE_THREADED_GC') ?? oneCpu
   const idleHelpers = choice(options.env, 'PARLEY_IDLE_HELPER_THREADS') ?? oneCpu
-  return [...(singleThreadedGc ? SINGLE_THREADED_GC : []), ...(idleHelpers ? ['--require', IDLE_HELPER_THREADS_PRELOAD] : [])]
+  return [
+    ...(singleThreadedGc ? SINGLE_THREADED_GC : []),
+    ...(idleHelpers ? ['--require', IDLE_HELPER_THREADS_PRELOAD] : []),
+  ]
 }
 
 /** A true/false variable; unset and empty both leave the choice to the CPU count. */
 function choice(env: Record<string, string | undefined>, name: string): boolean | undefined {
   const value = env[name] || undefined
-  if (value !== undefined && value !== 'true' && value !== 'false') throw new Error(`${name} must be true or false, not ${JSON.stringify(value)}`)
+  if (value !== undefined && value !== 'true' && value !== 'false')
+    throw new Error(`${name} must be true or false, not ${JSON.stringify(value)}`)
   return value === undefined ? undefined : value === 'true'
 }

@@ -9,7 +9,16 @@ describe('textFrame', () => {
   afterEach(() => server?.close())
 
   it('is received by a WebSocket client as the exact text, at every header length', async () => {
-    const texts = ['', 'a'.repeat(125), 'é'.repeat(63), 'b'.repeat(126), '€🎉'.repeat(9_000), 'c'.repeat(65_535), 'd'.repeat(65_536), 'x'.repeat(200_000)]
+    const texts = [
+      '',
+      'a'.repeat(125),
+      'é'.repeat(63),
+      'b'.repeat(126),
+      '€🎉'.repeat(9_000),
+      'c'.repeat(65_535),
+      'd'.repeat(65_536),
+      'x'.repeat(200_000),
+    ]
     server = http.createServer()
     const wss = new WebSocketServer({ server })
     wss.on('connection', (socket, request) => {

@@ -51,7 +51,10 @@ export class ChatPage {
 
   async deleteConversation(title: string) {
     await this.sidebar.getByRole('button', { name: `Delete “${title}”` }).click()
-    await this.sidebar.getByRole('group', { name: `Delete “${title}”?` }).getByRole('button', { name: 'Delete' }).click()
+    await this.sidebar
+      .getByRole('group', { name: `Delete “${title}”?` })
+      .getByRole('button', { name: 'Delete' })
+      .click()
     await expect(this.conversationLink(title)).toHaveCount(0)
   }
 }

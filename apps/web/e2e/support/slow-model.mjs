@@ -27,8 +27,12 @@ function answerAtOnce(response) {
   const id = `chatcmpl-${Date.now()}`
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   response.write(chunk(id, { role: 'assistant', content: 'A fast fake reply.' }))
-  response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`)
-  response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } })}\n\n`)
+  response.write(
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+  )
+  response.write(
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } })}\n\n`,
+  )
   response.end('data: [DONE]\n\n')
 }
 
@@ -44,8 +48,12 @@ function streamSlowly(response) {
       return
     }
     clearInterval(timer)
-    response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`)
-    response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [], usage: { prompt_tokens: 5, completion_tokens: WORDS.length, total_tokens: WORDS.length + 5 } })}\n\n`)
+    response.write(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+    )
+    response.write(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [], usage: { prompt_tokens: 5, completion_tokens: WORDS.length, total_tokens: WORDS.length + 5 } })}\n\n`,
+    )
     response.end('data: [DONE]\n\n')
   }, CHUNK_MS)
   response.on('close', () => clearInterval(timer))

@@ -3,14 +3,28 @@ import { useAuth } from '../features/auth/components/auth-provider.tsx'
 import { OPERATOR_ROLES, RequireRole } from './require-role.tsx'
 
 // Operators' screens are separate chunks (recharts among them): the chat never downloads them.
-const DashboardPage = lazy(() => import('../features/analytics/components/dashboard-page.tsx').then((module) => ({ default: module.DashboardPage })))
-const UsersPage = lazy(() => import('../features/admin/components/users-page.tsx').then((module) => ({ default: module.UsersPage })))
-const FlagsPage = lazy(() => import('../features/admin/components/flags-page.tsx').then((module) => ({ default: module.FlagsPage })))
+const DashboardPage = lazy(() =>
+  import('../features/analytics/components/dashboard-page.tsx').then((module) => ({ default: module.DashboardPage })),
+)
+const UsersPage = lazy(() =>
+  import('../features/admin/components/users-page.tsx').then((module) => ({ default: module.UsersPage })),
+)
+const FlagsPage = lazy(() =>
+  import('../features/admin/components/flags-page.tsx').then((module) => ({ default: module.FlagsPage })),
+)
 
 function OperatorScreen({ children }: { children: ReactNode }) {
   return (
     <RequireRole roles={OPERATOR_ROLES}>
-      <Suspense fallback={<p className="splash" role="status">Loading…</p>}>{children}</Suspense>
+      <Suspense
+        fallback={
+          <p className="splash" role="status">
+            Loading…
+          </p>
+        }
+      >
+        {children}
+      </Suspense>
     </RequireRole>
   )
 }
@@ -22,7 +36,28 @@ function UsersScreen() {
 }
 
 export const operatorRoutes = [
-  { path: 'admin/analytics', element: <OperatorScreen><DashboardPage /></OperatorScreen> },
-  { path: 'admin/users', element: <OperatorScreen><UsersScreen /></OperatorScreen> },
-  { path: 'admin/flags', element: <OperatorScreen><FlagsPage /></OperatorScreen> },
+  {
+    path: 'admin/analytics',
+    element: (
+      <OperatorScreen>
+        <DashboardPage />
+      </OperatorScreen>
+    ),
+  },
+  {
+    path: 'admin/users',
+    element: (
+      <OperatorScreen>
+        <UsersScreen />
+      </OperatorScreen>
+    ),
+  },
+  {
+    path: 'admin/flags',
+    element: (
+      <OperatorScreen>
+        <FlagsPage />
+      </OperatorScreen>
+    ),
+  },
 ]

@@ -10,11 +10,29 @@ import { SettingsPage } from '../features/settings/components/settings-page.tsx'
 import { operatorRoutes } from './operator-routes.tsx'
 
 const router = createBrowserRouter([
-  { path: '/sign-in', element: <AuthGate guestOnly><SignInPage /></AuthGate> },
-  { path: '/register', element: <AuthGate guestOnly><RegisterPage /></AuthGate> },
+  {
+    path: '/sign-in',
+    element: (
+      <AuthGate guestOnly>
+        <SignInPage />
+      </AuthGate>
+    ),
+  },
+  {
+    path: '/register',
+    element: (
+      <AuthGate guestOnly>
+        <RegisterPage />
+      </AuthGate>
+    ),
+  },
   {
     path: '/',
-    element: <AuthGate><ChatLayout sidebarFooter={<AccountMenu />} /></AuthGate>,
+    element: (
+      <AuthGate>
+        <ChatLayout sidebarFooter={<AccountMenu />} />
+      </AuthGate>
+    ),
     children: [
       { index: true, element: <NewChatPage /> },
       { path: 'c/:conversationId', element: <ConversationPage /> },

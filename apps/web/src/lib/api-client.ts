@@ -28,13 +28,16 @@ export interface ApiResult<T> {
 
 async function errorOf(response: Response): Promise<ApiError> {
   const parsed = ErrorResponse.safeParse(await response.json().catch(() => undefined))
-  const body: ErrorBody = parsed.success ? parsed.data.error : { code: 'internal', message: `Request failed (${response.status})` }
+  const body: ErrorBody = parsed.success
+    ? parsed.data.error
+    : { code: 'internal', message: `Request failed (${response.status})` }
   return new ApiError(response.status, body)
 }
 
 function urlOf(path: string, query: RequestOptions['query']) {
   const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') params.set(key, String(value))
+  for (const [key, value] of Object.entries(query ?? {}))
+    if (value !== undefined && value !== '') params.set(key, String(value))
   const search = params.toString()
   return search ? `${path}?${search}` : path
 }
@@ -59,18 +62,26 @@ export function createApiClient(deps: { session: Session; fetch?: typeof fetch }
     })
   }
 
-  async function requestWithHeaders<S extends z.ZodType>(schema: S, path: string, options: RequestOptions = {}): Promise<ApiResult<z.infer<S>>> {
+  async function requestWithHeaders<S extends z.ZodType>(
+    schema: S,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResult<z.infer<S>>> {
     let response = await send(path, options)
     if (response.status === 401 && !options.anonymous && (await session.refresh())) response = await send(path, options)
     if (response.status === 401 && !options.anonymous) session.clear()
     if (!response.ok) throw await errorOf(response)
     const parsed = schema.safeParse(await response.json())
-    if (!parsed.success) throw new ApiError(response.status, { code: 'internal', message: `Unexpected answer from ${path}` })
+    if (!parsed.success)
+      throw new ApiError(response.status, { code: 'internal', message: `Unexpected answer from ${path}` })
     return { data: parsed.data, headers: response.headers }
   }
 
   /** A file answer (CSV, JSON or Markdown export) with the name the server suggests in `content-disposition`. */
-  async function download(path: string, options: RequestOptions = {}): Promise<{ blob: Blob; filename: string | undefined }> {
+  async function download(
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<{ blob: Blob; filename: string | undefined }> {
     let response = await send(path, options)
     if (response.status === 401 && (await session.refresh())) response = await send(path, options)
     if (!response.ok) throw await errorOf(response)

@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { createApiClient } from './api-client.ts'
 import { createSession } from './session.ts'
 
-const tokens = (value: string) => new Response(JSON.stringify({ access_token: value, token_type: 'bearer', expires_in: 900, refresh_token: 'r' }))
+const tokens = (value: string) =>
+  new Response(JSON.stringify({ access_token: value, token_type: 'bearer', expires_in: 900, refresh_token: 'r' }))
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status })
 
 describe('session and api client', () => {
@@ -13,7 +14,10 @@ describe('session and api client', () => {
     const results = await Promise.all([session.refresh(), session.refresh(), session.refresh()])
     expect(results).toEqual([true, true, true])
     expect(fetch).toHaveBeenCalledOnce()
-    expect(fetch).toHaveBeenCalledWith('/api/auth/refresh', expect.objectContaining({ method: 'POST', credentials: 'same-origin' }))
+    expect(fetch).toHaveBeenCalledWith(
+      '/api/auth/refresh',
+      expect.objectContaining({ method: 'POST', credentials: 'same-origin' }),
+    )
     expect(await session.getAccessToken()).toBe('a1')
   })
 
@@ -22,7 +26,9 @@ describe('session and api client', () => {
     await session.refresh()
     const signedIn: boolean[] = []
     session.subscribe((value) => signedIn.push(value))
-    const refused = createSession({ fetch: async () => json({ error: { code: 'unauthorized', message: 'No refresh token given' } }, 401) })
+    const refused = createSession({
+      fetch: async () => json({ error: { code: 'unauthorized', message: 'No refresh token given' } }, 401),
+    })
     expect(await refused.refresh()).toBe(false)
     expect(refused.isSignedIn()).toBe(false)
     session.clear()
@@ -35,7 +41,9 @@ describe('session and api client', () => {
       if (url === '/api/auth/refresh') return tokens('fresh')
       const auth = (init?.headers as Record<string, string>).authorization
       seen.push(auth)
-      return auth === 'Bearer fresh' ? json([]) : json({ error: { code: 'invalid_token', message: 'Token expired' } }, 401)
+      return auth === 'Bearer fresh'
+        ? json([])
+        : json({ error: { code: 'invalid_token', message: 'Token expired' } }, 401)
     })
     const session = createSession({ fetch })
     session.setTokens({ access_token: 'stale', token_type: 'bearer', expires_in: 900, refresh_token: 'r' })
@@ -46,9 +54,17 @@ describe('session and api client', () => {
 
   it('turns error bodies into ApiError with the server code and field issues', async () => {
     const session = createSession({ fetch: async () => json({}, 401) })
-    const body = { error: { code: 'weak_password', message: 'Password too common', issues: [{ path: 'password', message: 'is too common' }] } }
+    const body = {
+      error: {
+        code: 'weak_password',
+        message: 'Password too common',
+        issues: [{ path: 'password', message: 'is too common' }],
+      },
+    }
     const api = createApiClient({ session, fetch: async () => json(body, 400) })
-    await expect(api.request(z.unknown(), '/api/users/', { method: 'POST', body: {}, anonymous: true })).rejects.toMatchObject({
+    await expect(
+      api.request(z.unknown(), '/api/users/', { method: 'POST', body: {}, anonymous: true }),
+    ).rejects.toMatchObject({
       status: 400,
       body: { code: 'weak_password', issues: [{ path: 'password', message: 'is too common' }] },
     })

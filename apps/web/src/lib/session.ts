@@ -55,7 +55,9 @@ export function createSession(deps: { fetch?: typeof fetch; now?: () => number }
   function refresh(): Promise<boolean> {
     if (refreshing) return refreshing
     const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
-    const run: Promise<boolean> = locks ? locks.request('parley-refresh', () => doRefresh()).then((ok) => ok) : doRefresh()
+    const run: Promise<boolean> = locks
+      ? locks.request('parley-refresh', () => doRefresh()).then((ok) => ok)
+      : doRefresh()
     refreshing = run.finally(() => (refreshing = undefined))
     return refreshing
   }

@@ -14,7 +14,13 @@ describe('theme preference', () => {
 
   it('ignores unknown stored values and unavailable storage', () => {
     expect(readThemePreference({ getItem: () => 'neon' })).toBe('system')
-    expect(readThemePreference({ getItem: () => { throw new Error('denied') } })).toBe('system')
+    expect(
+      readThemePreference({
+        getItem: () => {
+          throw new Error('denied')
+        },
+      }),
+    ).toBe('system')
     const root = document.createElement('div')
     applyTheme('light', root)
     expect(root.dataset.theme).toBe('light')

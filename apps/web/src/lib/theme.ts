@@ -18,7 +18,10 @@ export function applyTheme(preference: ThemePreference, root: HTMLElement = docu
   else root.dataset.theme = preference
 }
 
-export function saveThemePreference(preference: ThemePreference, storage: Pick<Storage, 'setItem' | 'removeItem'> = localStorage) {
+export function saveThemePreference(
+  preference: ThemePreference,
+  storage: Pick<Storage, 'setItem' | 'removeItem'> = localStorage,
+) {
   try {
     if (preference === 'system') storage.removeItem(KEY)
     else storage.setItem(KEY, preference)

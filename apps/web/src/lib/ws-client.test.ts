@@ -33,7 +33,13 @@ class FakeSocket implements SocketLike {
   }
 }
 
-const delta = (seq: number, text: string): SequencedEvent => ({ type: 'reply.delta', conversation_id: 'c1', seq, message_id: 'm2', text })
+const delta = (seq: number, text: string): SequencedEvent => ({
+  type: 'reply.delta',
+  conversation_id: 'c1',
+  seq,
+  message_id: 'm2',
+  text,
+})
 
 function setup(overrides: { refreshAuth?: () => Promise<boolean> } = {}) {
   const sockets: FakeSocket[] = []
@@ -91,7 +97,9 @@ describe('ws-client', () => {
     latest().receive({ type: 'subscribed', conversation_id: 'c1', last_seq: 6 })
     latest().receive(delta(5, 'Hel')) // replayed twice by a racing server: ignored
     latest().receive(delta(6, 'lo'))
-    const texts = updates.map((update) => (update.kind === 'event' && update.event.type === 'reply.delta' ? update.event.text : update.kind))
+    const texts = updates.map((update) =>
+      update.kind === 'event' && update.event.type === 'reply.delta' ? update.event.text : update.kind,
+    )
     expect(texts).toEqual(['Hel', 'lo'])
   })
 
@@ -166,7 +174,7 @@ describe('ws-client', () => {
     latest().receive({ type: 'reply.delta', conversation_id: 'c1', seq: 'x', text: 1 })
     expect(updates).toEqual([])
   })
-  it('delivers the operators\' live summary and renews the subscription after a reconnect', async () => {
+  it("delivers the operators' live summary and renews the subscription after a reconnect", async () => {
     const { client, latest } = setup()
     client.start()
     await vi.advanceTimersByTimeAsync(0)
@@ -175,9 +183,24 @@ describe('ws-client', () => {
     const unsubscribe = client.subscribeAnalytics((summary) => summaries.push(summary.total_users), 5)
     expect(latest().sent).toEqual([{ type: 'analytics.subscribe', interval_seconds: 5 }])
     const summary = {
-      total_users: 3, active_users_today: 1, total_conversations: 2, total_messages: 4, total_tokens_used: 50, avg_response_time: 0.2,
-      error_rate: 0, request_error_rate: 0, model_calls: 2, latency_p50_ms: 10, latency_p95_ms: 20, latency_p99_ms: 20, ttft_p50_ms: 5,
-      ttft_p95_ms: 6, tokens_today: 50, messages_today: 4, requests_today: 9, guest_sessions_today: 0,
+      total_users: 3,
+      active_users_today: 1,
+      total_conversations: 2,
+      total_messages: 4,
+      total_tokens_used: 50,
+      avg_response_time: 0.2,
+      error_rate: 0,
+      request_error_rate: 0,
+      model_calls: 2,
+      latency_p50_ms: 10,
+      latency_p95_ms: 20,
+      latency_p99_ms: 20,
+      ttft_p50_ms: 5,
+      ttft_p95_ms: 6,
+      tokens_today: 50,
+      messages_today: 4,
+      requests_today: 9,
+      guest_sessions_today: 0,
       window: { from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' },
     }
     latest().receive({ type: 'analytics.summary', summary })

@@ -1,4 +1,11 @@
-import { type AnalyticsSummary, type ClientFrame, ControlFrame, SequencedEvent, WS_CLOSE, WS_SUBPROTOCOL } from '@parley/protocol'
+import {
+  type AnalyticsSummary,
+  type ClientFrame,
+  ControlFrame,
+  SequencedEvent,
+  WS_CLOSE,
+  WS_SUBPROTOCOL,
+} from '@parley/protocol'
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline'
 export type ErrorFrame = Extract<ControlFrame, { type: 'error' }>
@@ -54,7 +61,8 @@ function parseFrame(data: unknown): ControlFrame | SequencedEvent | undefined {
  * `client_message_id`, so nothing is sent twice).
  */
 export function createWsClient(options: WsClientOptions) {
-  const createSocket = options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike)
+  const createSocket =
+    options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike)
   const random = options.random ?? Math.random
   const newId = options.newId ?? (() => crypto.randomUUID())
   const baseDelayMs = options.baseDelayMs ?? 500
@@ -85,9 +93,12 @@ export function createWsClient(options: WsClientOptions) {
   }
   const subscribeFrame = (conversationId: string): ClientFrame => {
     const after = lastSeq.get(conversationId)
-    return after === undefined ? { type: 'subscribe', conversation_id: conversationId } : { type: 'subscribe', conversation_id: conversationId, after_seq: after }
+    return after === undefined
+      ? { type: 'subscribe', conversation_id: conversationId }
+      : { type: 'subscribe', conversation_id: conversationId, after_seq: after }
   }
-  const dispatch = (conversationId: string, update: ConversationUpdate) => listeners.get(conversationId)?.forEach((listener) => listener(update))
+  const dispatch = (conversationId: string, update: ConversationUpdate) =>
+    listeners.get(conversationId)?.forEach((listener) => listener(update))
 
   function onFrame(frame: ControlFrame | SequencedEvent) {
     if ('seq' in frame) return onEvent(frame)
@@ -101,7 +112,8 @@ export function createWsClient(options: WsClientOptions) {
         if (summaryListeners.size > 0) write({ type: 'analytics.subscribe', interval_seconds: summaryInterval })
         return
       case 'subscribed':
-        if (listeners.has(frame.conversation_id) && !lastSeq.has(frame.conversation_id)) lastSeq.set(frame.conversation_id, frame.last_seq)
+        if (listeners.has(frame.conversation_id) && !lastSeq.has(frame.conversation_id))
+          lastSeq.set(frame.conversation_id, frame.last_seq)
         return
       case 'resync':
         lastSeq.set(frame.conversation_id, frame.last_seq)
@@ -110,7 +122,9 @@ export function createWsClient(options: WsClientOptions) {
         pendingSends.delete(frame.client_message_id)
         return
       case 'error':
-        if (frame.frame === 'send') for (const [id, pending] of pendingSends) if (pending.conversation_id === frame.conversation_id) pendingSends.delete(id)
+        if (frame.frame === 'send')
+          for (const [id, pending] of pendingSends)
+            if (pending.conversation_id === frame.conversation_id) pendingSends.delete(id)
         return errorListeners.forEach((listener) => listener(frame))
       case 'analytics.summary':
         return summaryListeners.forEach((listener) => listener(frame.summary))
@@ -236,7 +250,12 @@ export function createWsClient(options: WsClientOptions) {
       return frame.client_message_id
     },
     /** Sends `stop`, `regenerate` or `edit`; returns `false` when offline (nothing was sent). */
-    send: (frame: Exclude<ClientFrame, SendFrame | { type: 'auth' | 'subscribe' | 'unsubscribe' | 'analytics.subscribe' | 'analytics.unsubscribe' }>) => write(frame),
+    send: (
+      frame: Exclude<
+        ClientFrame,
+        SendFrame | { type: 'auth' | 'subscribe' | 'unsubscribe' | 'analytics.subscribe' | 'analytics.unsubscribe' }
+      >,
+    ) => write(frame),
   }
 }
 

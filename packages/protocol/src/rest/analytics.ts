@@ -160,5 +160,10 @@ export const DailyUsage = z.object({
 export type DailyUsage = z.infer<typeof DailyUsage>
 
 /** `GET /api/users/me/usage`: whole UTC days; default the last 30. */
-export const MyUsage = z.object({ from: Timestamp, to: Timestamp, days: z.array(DailyUsage), totals: DailyUsage.omit({ day: true }) })
+export const MyUsage = z.object({
+  from: Timestamp,
+  to: Timestamp,
+  days: z.array(DailyUsage),
+  totals: DailyUsage.omit({ day: true }),
+})
 export type MyUsage = z.infer<typeof MyUsage>

@@ -13,7 +13,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (col) => col.notNull())
     .addColumn('updated_at', 'text', (col) => col.notNull())
     .execute()
-  await db.schema.createIndex('conversations_owner_updated_idx').on('conversations').columns(['owner_id', 'updated_at', 'id']).execute()
+  await db.schema
+    .createIndex('conversations_owner_updated_idx')
+    .on('conversations')
+    .columns(['owner_id', 'updated_at', 'id'])
+    .execute()
 
   await db.schema
     .createTable('messages')
@@ -40,10 +44,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Full-text search: one index per dialect, queried behind a single repo function.
   if (await isPostgres(db)) {
-    await sql`alter table messages add column search tsvector generated always as (to_tsvector('simple', content)) stored`.execute(db)
+    await sql`alter table messages add column search tsvector generated always as (to_tsvector('simple', content)) stored`.execute(
+      db,
+    )
     await sql`create index messages_search_idx on messages using gin (search)`.execute(db)
   } else {
-    await sql`create virtual table messages_fts using fts5(content, content='messages', content_rowid='rowid', tokenize='unicode61')`.execute(db)
+    await sql`create virtual table messages_fts using fts5(content, content='messages', content_rowid='rowid', tokenize='unicode61')`.execute(
+      db,
+    )
     await sql`create trigger messages_fts_insert after insert on messages begin
       insert into messages_fts(rowid, content) values (new.rowid, new.content); end`.execute(db)
     await sql`create trigger messages_fts_delete after delete on messages begin

@@ -59,10 +59,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('bucket', 'text', (col) => col.notNull())
     .addColumn('provider', 'text', (col) => col.notNull())
     .addColumn('model', 'text', (col) => col.notNull())
-  for (const counter of ['calls', 'ok', 'stopped', 'failed', 'fallback', 'prompt_tokens', 'completion_tokens', 'completed_ms', 'first_tokens', 'ttft_ms', 'stream_tokens', 'stream_ms']) {
+  for (const counter of [
+    'calls',
+    'ok',
+    'stopped',
+    'failed',
+    'fallback',
+    'prompt_tokens',
+    'completion_tokens',
+    'completed_ms',
+    'first_tokens',
+    'ttft_ms',
+    'stream_tokens',
+    'stream_ms',
+  ]) {
     models = models.addColumn(counter, 'bigint', (col) => col.notNull())
   }
-  await models.addPrimaryKeyConstraint('analytics_model_rollups_pk', ['period', 'bucket', 'provider', 'model']).execute()
+  await models
+    .addPrimaryKeyConstraint('analytics_model_rollups_pk', ['period', 'bucket', 'provider', 'model'])
+    .execute()
 
   await db.schema
     .createTable('analytics_event_rollups')
@@ -84,7 +99,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_active_at', 'text', (col) => col.notNull())
     .addPrimaryKeyConstraint('analytics_user_daily_pk', ['day', 'user_id'])
     .execute()
-  await db.schema.createIndex('analytics_user_daily_user_idx').on('analytics_user_daily').columns(['user_id', 'day']).execute()
+  await db.schema
+    .createIndex('analytics_user_daily_user_idx')
+    .on('analytics_user_daily')
+    .columns(['user_id', 'day'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

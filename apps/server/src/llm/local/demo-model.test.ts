@@ -61,7 +61,9 @@ describe('the demo model', () => {
   })
 
   it('gives the same reply when sampling at temperature 1', async () => {
-    const { text } = await collect(model.stream(conversations['a greeting']!, new AbortController().signal, { temperature: 1 }))
+    const { text } = await collect(
+      model.stream(conversations['a greeting']!, new AbortController().signal, { temperature: 1 }),
+    )
     expect(text).toBe(DEFAULT_DEMO_REPLY)
   })
 

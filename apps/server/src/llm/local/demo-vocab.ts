@@ -64,7 +64,8 @@ export function chunkUniquely(text: string, taken: (chunk: string) => boolean): 
   // Text left over at the end (a repeated last word) joins earlier chunks until the result is new.
   while (pending !== '') {
     const previous = chunks.pop()
-    if (previous === undefined) throw new RangeError(`cannot build a demo vocabulary for the reply ${JSON.stringify(text)}`)
+    if (previous === undefined)
+      throw new RangeError(`cannot build a demo vocabulary for the reply ${JSON.stringify(text)}`)
     pending = previous + pending
     if (isFree(pending)) {
       chunks.push(pending)

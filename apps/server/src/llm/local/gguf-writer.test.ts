@@ -81,7 +81,10 @@ describe('encodeGguf', () => {
   })
 
   it('rejects tensors whose data does not match their dims', () => {
-    const bad: GgufFile = { metadata: {}, tensors: [{ name: 'x', dims: [2, 2], type: 'F32', data: new Float32Array(3) }] }
+    const bad: GgufFile = {
+      metadata: {},
+      tensors: [{ name: 'x', dims: [2, 2], type: 'F32', data: new Float32Array(3) }],
+    }
     expect(() => encodeGguf(bad)).toThrow(RangeError)
   })
 

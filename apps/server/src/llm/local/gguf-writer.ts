@@ -121,9 +121,11 @@ function alignmentOf(metadata: GgufFile['metadata']): number {
 
 function tensorPayload(tensor: GgufTensor): Uint8Array {
   const { name, dims, data } = tensor
-  if (new TextEncoder().encode(name).byteLength > MAX_TENSOR_NAME_BYTES) throw new RangeError(`tensor name too long: ${name}`)
+  if (new TextEncoder().encode(name).byteLength > MAX_TENSOR_NAME_BYTES)
+    throw new RangeError(`tensor name too long: ${name}`)
   if (dims.length < 1 || dims.length > 4) throw new RangeError(`${name}: a tensor has 1 to 4 dims`)
-  if (dims.some((dim) => !Number.isInteger(dim) || dim < 1)) throw new RangeError(`${name}: dims must be positive integers`)
+  if (dims.some((dim) => !Number.isInteger(dim) || dim < 1))
+    throw new RangeError(`${name}: dims must be positive integers`)
   const count = dims.reduce((product, dim) => product * dim, 1)
   if (data.length !== count) throw new RangeError(`${name}: ${data.length} values for dims [${dims.join(', ')}]`)
   if (tensor.type === 'F16') return toFloat16Bytes(data)
@@ -150,18 +152,30 @@ function writeValue(sink: ByteSink, entry: GgufValue): void {
 
 function writeScalar(sink: ByteSink, type: GgufScalarType, value: number | bigint | boolean | string): void {
   switch (type) {
-    case 'uint8': return sink.u8(Number(value))
-    case 'int8': return sink.i8(Number(value))
-    case 'uint16': return sink.u16(Number(value))
-    case 'int16': return sink.i16(Number(value))
-    case 'uint32': return sink.u32(Number(value))
-    case 'int32': return sink.i32(Number(value))
-    case 'float32': return sink.f32(Number(value))
-    case 'float64': return sink.f64(Number(value))
-    case 'uint64': return sink.u64(BigInt(value))
-    case 'int64': return sink.i64(BigInt(value))
-    case 'bool': return sink.u8(value ? 1 : 0)
-    case 'string': return writeString(sink, String(value))
+    case 'uint8':
+      return sink.u8(Number(value))
+    case 'int8':
+      return sink.i8(Number(value))
+    case 'uint16':
+      return sink.u16(Number(value))
+    case 'int16':
+      return sink.i16(Number(value))
+    case 'uint32':
+      return sink.u32(Number(value))
+    case 'int32':
+      return sink.i32(Number(value))
+    case 'float32':
+      return sink.f32(Number(value))
+    case 'float64':
+      return sink.f64(Number(value))
+    case 'uint64':
+      return sink.u64(BigInt(value))
+    case 'int64':
+      return sink.i64(BigInt(value))
+    case 'bool':
+      return sink.u8(value ? 1 : 0)
+    case 'string':
+      return writeString(sink, String(value))
   }
 }
 

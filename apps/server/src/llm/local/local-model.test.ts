@@ -78,7 +78,9 @@ describe('LocalModel', () => {
   })
 
   it('serves concurrent requests one after the other', async () => {
-    const results = await Promise.all([1, 2, 3].map(() => consume(model.stream(messages, new AbortController().signal))))
+    const results = await Promise.all(
+      [1, 2, 3].map(() => consume(model.stream(messages, new AbortController().signal))),
+    )
     for (const { text, finish } of results) {
       expect(text).toBe(LONG_REPLY)
       expect(finish.usage.completionTokens).toBe(300)
@@ -86,8 +88,12 @@ describe('LocalModel', () => {
   })
 
   it('counts prompt tokens with the model tokenizer', async () => {
-    const short = await consume(model.stream([{ role: 'user', content: 'hi' }], new AbortController().signal, { maxTokens: 1 }))
-    const long = await consume(model.stream([{ role: 'user', content: 'hi there' }], new AbortController().signal, { maxTokens: 1 }))
+    const short = await consume(
+      model.stream([{ role: 'user', content: 'hi' }], new AbortController().signal, { maxTokens: 1 }),
+    )
+    const long = await consume(
+      model.stream([{ role: 'user', content: 'hi there' }], new AbortController().signal, { maxTokens: 1 }),
+    )
     expect(long.finish.usage.promptTokens - short.finish.usage.promptTokens).toBe(model.countTokens(' there'))
     expect(model.countTokens('hello')).toBe(5) // one token per byte in the demo vocab
   })

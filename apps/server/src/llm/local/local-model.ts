@@ -95,7 +95,11 @@ export class LocalModel {
   }
 
   /** Streams the assistant's next turn; ends with exactly one `finish` part, also when `signal` aborts. */
-  async *stream(messages: ChatMessage[], signal: AbortSignal, options: GenerateOptions = {}): AsyncGenerator<LocalStreamPart> {
+  async *stream(
+    messages: ChatMessage[],
+    signal: AbortSignal,
+    options: GenerateOptions = {},
+  ): AsyncGenerator<LocalStreamPart> {
     const stop = AbortSignal.any([signal, this.disposing.signal])
     let release: () => void
     try {
@@ -113,7 +117,11 @@ export class LocalModel {
   }
 
   /** One generation on the sequence (the caller holds the lock). */
-  private async *generate(history: ChatHistoryItem[], stop: AbortSignal, options: GenerateOptions): AsyncGenerator<LocalStreamPart> {
+  private async *generate(
+    history: ChatHistoryItem[],
+    stop: AbortSignal,
+    options: GenerateOptions,
+  ): AsyncGenerator<LocalStreamPart> {
     // A consumer that stops iterating early must stop the generation too, hence a controller of our own.
     const halt = new AbortController()
     const deltas = new AsyncQueue<string>()

@@ -6,7 +6,8 @@ export class Mutex {
   /** Resolves with a release function once the lock is held; rejects with the signal's reason if it aborts first. */
   async acquire(signal: AbortSignal): Promise<() => void> {
     signal.throwIfAborted()
-    if (this.locked) await this.waitTurn(signal) // release() hands the lock over, still locked
+    if (this.locked)
+      await this.waitTurn(signal) // release() hands the lock over, still locked
     else this.locked = true
     let released = false
     return () => {

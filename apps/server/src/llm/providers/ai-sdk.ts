@@ -1,4 +1,9 @@
-import { APICallError, type LanguageModelV3, type LanguageModelV3Prompt, type LanguageModelV3StreamPart } from '@ai-sdk/provider'
+import {
+  APICallError,
+  type LanguageModelV3,
+  type LanguageModelV3Prompt,
+  type LanguageModelV3StreamPart,
+} from '@ai-sdk/provider'
 import {
   type ChatModel,
   type ChatTurn,
@@ -16,7 +21,9 @@ const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', e
 /** Our turns in the provider specification's prompt format. */
 function toPrompt(turns: readonly ChatTurn[]): LanguageModelV3Prompt {
   return turns.map((turn) =>
-    turn.role === 'system' ? { role: 'system', content: turn.content } : { role: turn.role, content: [{ type: 'text', text: turn.content }] },
+    turn.role === 'system'
+      ? { role: 'system', content: turn.content }
+      : { role: turn.role, content: [{ type: 'text', text: turn.content }] },
   )
 }
 
@@ -26,7 +33,12 @@ function toPrompt(turns: readonly ChatTurn[]): LanguageModelV3Prompt {
  * about twice the CPU per call and three times per token on this hot path (bench/), and adds retries and
  * tool handling we do not use (our fallback chain decides what happens when a provider fails).
  */
-export function fromAiSdk(options: { provider: string; modelId: string; model: LanguageModelV3; contextTokens: number }): ChatModel {
+export function fromAiSdk(options: {
+  provider: string
+  modelId: string
+  model: LanguageModelV3
+  contextTokens: number
+}): ChatModel {
   const { provider, modelId, model, contextTokens } = options
   return {
     provider,
@@ -34,7 +46,8 @@ export function fromAiSdk(options: { provider: string; modelId: string; model: L
     contextTokens,
     countTokens: estimateTokens,
     async generate(request, signal, onText) {
-      const failed = (error: unknown) => (signal.aborted ? new ModelError('aborted', 'Generation was stopped', { cause: error }) : toModelError(error))
+      const failed = (error: unknown) =>
+        signal.aborted ? new ModelError('aborted', 'Generation was stopped', { cause: error }) : toModelError(error)
       let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart>
       try {
         const result = await model.doStream({
@@ -89,8 +102,13 @@ function toModelError(error: unknown): ModelError {
   if (error instanceof ModelError) return error
   if (APICallError.isInstance(error)) {
     const status = error.statusCode ?? 0
-    return new ModelError(errorKindOfStatus(status), `Provider answered ${status || 'without a status'}: ${error.message}`, { cause: error })
+    return new ModelError(
+      errorKindOfStatus(status),
+      `Provider answered ${status || 'without a status'}: ${error.message}`,
+      { cause: error },
+    )
   }
-  if (error instanceof Error && error.name === 'AbortError') return new ModelError('aborted', 'Generation was stopped', { cause: error })
+  if (error instanceof Error && error.name === 'AbortError')
+    return new ModelError('aborted', 'Generation was stopped', { cause: error })
   return new ModelError('unavailable', error instanceof Error ? error.message : String(error), { cause: error })
 }

@@ -35,9 +35,17 @@ export async function createLocalModel(settings: LocalModelSettings): Promise<Ch
   const modelPath = settings.path ?? (await ensureDemoModel(settings.dataDir))
   let local: LocalModel
   try {
-    local = await LocalModel.load({ modelPath, threads: settings.threads, ...(settings.contextTokens ? { contextSize: settings.contextTokens } : {}) })
+    local = await LocalModel.load({
+      modelPath,
+      threads: settings.threads,
+      ...(settings.contextTokens ? { contextSize: settings.contextTokens } : {}),
+    })
   } catch (error) {
-    throw new ModelError('unavailable', `Cannot load the local model ${modelPath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    throw new ModelError(
+      'unavailable',
+      `Cannot load the local model ${modelPath}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
   }
   return {
     provider: 'local',

@@ -65,7 +65,8 @@ function readChunk(data: string, event?: string): ChunkContent {
     chunk = event === 'error' ? { error: data } : malformed(data)
   }
   if (typeof chunk !== 'object' || chunk === null) malformed(data)
-  if (chunk.error !== undefined && chunk.error !== null) throw new ModelError('unavailable', `Provider reported an error: ${messageOf(chunk.error) ?? data}`)
+  if (chunk.error !== undefined && chunk.error !== null)
+    throw new ModelError('unavailable', `Provider reported an error: ${messageOf(chunk.error) ?? data}`)
   if (event === 'error') throw new ModelError('unavailable', `Provider reported an error: ${messageOf(chunk) ?? data}`)
 
   const content: ChunkContent = {}
@@ -73,7 +74,8 @@ function readChunk(data: string, event?: string): ChunkContent {
   const delta = choice?.delta?.content
   if (typeof delta === 'string' && delta.length > 0) content.delta = delta
   const finish = choice?.finish_reason
-  if (finish !== undefined && finish !== null) content.finishReason = finish === 'stop' ? 'stop' : finish === 'length' ? 'length' : 'other'
+  if (finish !== undefined && finish !== null)
+    content.finishReason = finish === 'stop' ? 'stop' : finish === 'length' ? 'length' : 'other'
   const usage = chunk.usage
   if (typeof usage?.prompt_tokens === 'number') content.promptTokens = usage.prompt_tokens
   if (typeof usage?.completion_tokens === 'number') content.completionTokens = usage.completion_tokens
@@ -95,7 +97,11 @@ function messageOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value
   if (typeof value !== 'object' || value === null) return undefined
   const { error, message, detail } = value as Record<string, unknown>
-  return messageOf(error) ?? (typeof message === 'string' ? message : undefined) ?? (typeof detail === 'string' ? detail : undefined)
+  return (
+    messageOf(error) ??
+    (typeof message === 'string' ? message : undefined) ??
+    (typeof detail === 'string' ? detail : undefined)
+  )
 }
 
 function malformed(data: string): never {

@@ -34,7 +34,11 @@ const REQUEST: ChatModelRequest = {
 
 const event = (data: unknown) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`
 const chunk = (content: string | null, finish: string | null = null, usage?: object) =>
-  event({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }], ...(usage ? { usage } : {}) })
+  event({
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
+    ...(usage ? { usage } : {}),
+  })
 const DONE = 'data: [DONE]\n\n'
 const USAGE = { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }
 
@@ -82,7 +86,8 @@ afterAll(async () => {
 const model = (settings: { apiKey?: string; baseUrl?: string } = {}) =>
   createOpenAICompatibleModel({ modelId: 'llama3.2', baseUrl, apiKey: KEY, contextTokens: 8192, ...settings })
 
-const collect = (chat: ChatModel, request = REQUEST, signal = new AbortController().signal) => recordCall(chat, request, signal)
+const collect = (chat: ChatModel, request = REQUEST, signal = new AbortController().signal) =>
+  recordCall(chat, request, signal)
 
 const texts = (parts: CallPart[]) => parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : []))
 
@@ -93,7 +98,13 @@ describe('the request', () => {
     expect(received.at(-1)).toMatchObject({
       url: '/v1/chat/completions',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      body: { model: 'llama3.2', messages: REQUEST.messages, stream: true, stream_options: { include_usage: true }, max_tokens: 64 },
+      body: {
+        model: 'llama3.2',
+        messages: REQUEST.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: 64,
+      },
     })
   })
 
@@ -132,12 +143,20 @@ describe('the stream', () => {
     answer = reply(chunk('Hello'), chunk(' world'), chunk(null, 'stop'), DONE)
     const { parts } = await collect(model())
     const prompt = REQUEST.messages.reduce((sum, turn) => sum + estimateTokens(turn.content), 0)
-    expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'stop', usage: { promptTokens: prompt, completionTokens: estimateTokens('Hello world') } })
+    expect(parts.at(-1)).toEqual({
+      type: 'finish',
+      finishReason: 'stop',
+      usage: { promptTokens: prompt, completionTokens: estimateTokens('Hello world') },
+    })
   })
 
   it('takes usage from the final choice-less chunk and maps finish reasons', async () => {
     answer = reply(chunk('Hi', 'length'), event({ choices: [], usage: USAGE }), DONE)
-    expect((await collect(model())).parts.at(-1)).toEqual({ type: 'finish', finishReason: 'length', usage: { promptTokens: 5, completionTokens: 2 } })
+    expect((await collect(model())).parts.at(-1)).toEqual({
+      type: 'finish',
+      finishReason: 'length',
+      usage: { promptTokens: 5, completionTokens: 2 },
+    })
     answer = reply(chunk('Hi', 'content_filter', USAGE), DONE)
     expect((await collect(model())).parts.at(-1)).toMatchObject({ finishReason: 'other' })
   })
@@ -205,7 +224,9 @@ describe('failures', () => {
     answer = status(502, `<html>${'x'.repeat(100_000)}</html>`)
     expect((await collect(model())).error?.message.length).toBeLessThan(2100)
     answer = status(401, JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}` } }))
-    expect((await collect(model())).error?.message).toBe('Provider answered 401: Incorrect API key provided: [redacted]')
+    expect((await collect(model())).error?.message).toBe(
+      'Provider answered 401: Incorrect API key provided: [redacted]',
+    )
   })
 
   it('keeps the status and what arrived of an error response that breaks off', async () => {
@@ -214,7 +235,10 @@ describe('failures', () => {
       res.write('upstream gateway fail')
       setTimeout(() => res.socket?.destroy(), 20)
     }
-    expect((await collect(model())).error).toMatchObject({ kind: 'unavailable', message: 'Provider answered 502: upstream gateway fail' })
+    expect((await collect(model())).error).toMatchObject({
+      kind: 'unavailable',
+      message: 'Provider answered 502: upstream gateway fail',
+    })
   })
 
   it('reports an unreachable server as unavailable', async () => {
@@ -260,7 +284,10 @@ describe('memory', () => {
    */
   const startWithWeakPrompt = (models: ChatModel[], onText: TextListener = () => {}) => {
     const messages = REQUEST.messages.map((turn) => ({ ...turn }))
-    const finished = generateWithFallback(models, { messages }, new AbortController().signal, { firstTokenTimeoutMs: 5_000, onText })
+    const finished = generateWithFallback(models, { messages }, new AbortController().signal, {
+      firstTokenTimeoutMs: 5_000,
+      onText,
+    })
     return { prompt: new WeakRef(messages), finished }
   }
   /** Waits for `moment`, lets the reply go on a little, then collects every garbage object. */
@@ -318,7 +345,11 @@ describe('memory', () => {
     expect(await withFallback.finished).toMatchObject({ finishReason: 'stop' })
 
     // The first model cannot be reached; the second and last one is sent the prompt and needs it no more.
-    const unreachable = createOpenAICompatibleModel({ modelId: 'm', baseUrl: 'http://127.0.0.1:1/v1', contextTokens: 4096 })
+    const unreachable = createOpenAICompatibleModel({
+      modelId: 'm',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      contextTokens: 4096,
+    })
     const second = holdNextAnswer()
     const lastModel = startWithWeakPrompt([unreachable, model()])
     await collectAfter(second.arrived)

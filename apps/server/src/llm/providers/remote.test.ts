@@ -25,7 +25,7 @@ interface Vendor<R> {
   expected: { key: string; system: unknown; turns: unknown }
 }
 
-const vendor = <R,>(v: Vendor<R>): Vendor<unknown> => v
+const vendor = <R>(v: Vendor<R>): Vendor<unknown> => v
 const KEY = 'sk-from-settings'
 
 const openAiStyle = (provider: 'openai' | 'openai-compatible', model: string) =>
@@ -33,8 +33,18 @@ const openAiStyle = (provider: 'openai' | 'openai-compatible', model: string) =>
     provider,
     model,
     start: startFakeOpenAI,
-    sent: (r) => ({ model: r.model, streaming: r.stream, key: r.authorization, system: r.messages[0], turns: r.messages.slice(1) }),
-    expected: { key: `Bearer ${KEY}`, system: { role: 'system', content: 'Be brief.' }, turns: [{ role: 'user', content: 'Hi there' }] },
+    sent: (r) => ({
+      model: r.model,
+      streaming: r.stream,
+      key: r.authorization,
+      system: r.messages[0],
+      turns: r.messages.slice(1),
+    }),
+    expected: {
+      key: `Bearer ${KEY}`,
+      system: { role: 'system', content: 'Be brief.' },
+      turns: [{ role: 'user', content: 'Hi there' }],
+    },
   })
 
 const VENDORS = [
@@ -44,14 +54,28 @@ const VENDORS = [
     model: 'claude-sonnet-4-5',
     start: startFakeAnthropic,
     sent: (r) => ({ model: r.model, streaming: r.stream, key: r.apiKey, system: r.system, turns: r.messages }),
-    expected: { key: KEY, system: [{ type: 'text', text: 'Be brief.' }], turns: [{ role: 'user', content: [{ type: 'text', text: 'Hi there' }] }] },
+    expected: {
+      key: KEY,
+      system: [{ type: 'text', text: 'Be brief.' }],
+      turns: [{ role: 'user', content: [{ type: 'text', text: 'Hi there' }] }],
+    },
   }),
   vendor<GeminiRequest>({
     provider: 'google',
     model: 'gemini-2.5-flash',
     start: startFakeGoogle,
-    sent: (r) => ({ model: r.model, streaming: r.alt === 'sse', key: r.apiKey, system: r.systemInstruction, turns: r.contents }),
-    expected: { key: KEY, system: { parts: [{ text: 'Be brief.' }] }, turns: [{ role: 'user', parts: [{ text: 'Hi there' }] }] },
+    sent: (r) => ({
+      model: r.model,
+      streaming: r.alt === 'sse',
+      key: r.apiKey,
+      system: r.systemInstruction,
+      turns: r.contents,
+    }),
+    expected: {
+      key: KEY,
+      system: { parts: [{ text: 'Be brief.' }] },
+      turns: [{ role: 'user', parts: [{ text: 'Hi there' }] }],
+    },
   }),
   openAiStyle('openai-compatible', 'llama3.2'),
 ]
@@ -70,7 +94,10 @@ async function collect(model: ChatModel): Promise<CallPart[]> {
 }
 
 async function failure(promise: Promise<unknown>): Promise<ModelError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught)
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
   expect(error).toBeInstanceOf(ModelError)
   return error as ModelError
 }
@@ -80,10 +107,18 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
   let model: ChatModel
   beforeAll(async () => {
     fake = await v.start()
-    model = createRemoteModel({ provider: v.provider, model: v.model, baseUrl: fake.baseUrl, apiKey: KEY, contextTokens: 8192 })
+    model = createRemoteModel({
+      provider: v.provider,
+      model: v.model,
+      baseUrl: fake.baseUrl,
+      apiKey: KEY,
+      contextTokens: 8192,
+    })
   })
   afterAll(() => fake.close())
-  beforeEach(() => fake.set({ kind: 'reply', chunks: ['Hel', 'lo', ' there'], usage: { prompt_tokens: 7, completion_tokens: 3 } }))
+  beforeEach(() =>
+    fake.set({ kind: 'reply', chunks: ['Hel', 'lo', ' there'], usage: { prompt_tokens: 7, completion_tokens: 3 } }),
+  )
 
   it('streams the deltas in order, then the usage the provider reported', async () => {
     const parts = await collect(model)
@@ -100,7 +135,12 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
     const variables = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY']
     for (const name of variables) vi.stubEnv(name, 'sk-from-environment')
     try {
-      const keyless = createRemoteModel({ provider: v.provider, model: v.model, baseUrl: fake.baseUrl, contextTokens: 8192 })
+      const keyless = createRemoteModel({
+        provider: v.provider,
+        model: v.model,
+        baseUrl: fake.baseUrl,
+        contextTokens: 8192,
+      })
       await collect(keyless).catch(() => undefined)
       expect(JSON.stringify(v.sent(fake.requests.at(-1)).key ?? '')).not.toContain('sk-from-environment')
     } finally {
@@ -137,7 +177,9 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
     controller.abort()
     const { parts, error } = await call
     // What was sent before the gate may have arrived; nothing after it, and no finish.
-    expect(['Hel', 'Hello']).toContain(parts.map((part) => (part.type === 'text-delta' ? part.delta : '[finish]')).join(''))
+    expect(['Hel', 'Hello']).toContain(
+      parts.map((part) => (part.type === 'text-delta' ? part.delta : '[finish]')).join(''),
+    )
     if (!error) throw new Error('the call did not fail')
     expect(error.kind).toBe('aborted')
     expect(performance.now() - abortedAt).toBeLessThan(1000)

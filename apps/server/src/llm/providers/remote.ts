@@ -18,21 +18,32 @@ const OPENAI_COMPATIBLE_BASE_URL = 'http://127.0.0.1:11434/v1'
 /** Builds a remote model; keys come from our validated config, never from the client or `process.env` here. */
 export function createRemoteModel(settings: RemoteModelSettings): ChatModel {
   const { provider, model: modelId, baseUrl, apiKey, contextTokens } = settings
-  if (provider === 'openai-compatible') return createOpenAICompatibleModel({ modelId, baseUrl: baseUrl || OPENAI_COMPATIBLE_BASE_URL, apiKey, contextTokens })
+  if (provider === 'openai-compatible')
+    return createOpenAICompatibleModel({
+      modelId,
+      baseUrl: baseUrl || OPENAI_COMPATIBLE_BASE_URL,
+      apiKey,
+      contextTokens,
+    })
   // Always a string: given none, the vendor SDKs would read OPENAI_API_KEY and the like from the process
   // environment, and keys must come from our validated config only. An empty key is refused by the vendor.
   const common = { ...(baseUrl ? { baseURL: baseUrl } : {}), apiKey: apiKey ?? '' }
   let loaded: ChatModel | undefined
   let loading: Promise<ChatModel> | undefined
   const load = () =>
-    (loading ??= vendorModel(provider, common, modelId).then((model) => (loaded = fromAiSdk({ provider, modelId, model, contextTokens }))))
+    (loading ??= vendorModel(provider, common, modelId).then(
+      (model) => (loaded = fromAiSdk({ provider, modelId, model, contextTokens })),
+    ))
   return {
     provider,
     modelId,
     contextTokens,
     countTokens: estimateTokens,
     // Not an async function: it would hold the request while the SDK loads and for the whole reply after.
-    generate: (request, signal, onText) => (loaded ? loaded.generate(request, signal, onText) : load().then((model) => model.generate(request, signal, onText))),
+    generate: (request, signal, onText) =>
+      loaded
+        ? loaded.generate(request, signal, onText)
+        : load().then((model) => model.generate(request, signal, onText)),
   }
 }
 
@@ -41,7 +52,11 @@ export function createRemoteModel(settings: RemoteModelSettings): ChatModel {
  * ~80 ms of start-up), so an install that uses only the embedded model or an OpenAI-compatible server never
  * loads them.
  */
-async function vendorModel(provider: 'openai' | 'anthropic' | 'google', common: { baseURL?: string; apiKey: string }, modelId: string): Promise<LanguageModelV3> {
+async function vendorModel(
+  provider: 'openai' | 'anthropic' | 'google',
+  common: { baseURL?: string; apiKey: string },
+  modelId: string,
+): Promise<LanguageModelV3> {
   switch (provider) {
     case 'openai':
       return (await import('@ai-sdk/openai')).createOpenAI(common).chat(modelId)

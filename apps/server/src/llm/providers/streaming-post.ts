@@ -108,7 +108,8 @@ export function streamingPost(
         onError(error) {
           // Settled already: a failure draining the rest of a complete answer only costs the connection. An error
           // response that breaks off still has its status and what arrived of its body.
-          if (statusCode !== 0 && !succeeded() && !abortReason) settle({ ok: false, statusCode, errorBody: errorBody.slice(0, errorBodyLimit) })
+          if (statusCode !== 0 && !succeeded() && !abortReason)
+            settle({ ok: false, statusCode, errorBody: errorBody.slice(0, errorBodyLimit) })
           else settle(abortReason ?? error)
         },
       },

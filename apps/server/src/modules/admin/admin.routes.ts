@@ -1,4 +1,13 @@
-import { AdminUpdateUserRequest, AdminUserListQuery, AuditPage, AuditQuery, Id, OkResponse, PublicUser, UserPage } from '@parley/protocol'
+import {
+  AdminUpdateUserRequest,
+  AdminUserListQuery,
+  AuditPage,
+  AuditQuery,
+  Id,
+  OkResponse,
+  PublicUser,
+  UserPage,
+} from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientOf, principalOf } from '../../plugins/auth.ts'
@@ -9,10 +18,22 @@ const tags = ['admin']
 const security = [{ bearer: [] }]
 const params = z.object({ id: Id })
 
-export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: AuditService }> = async (app, { users, audit }) => {
+export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: AuditService }> = async (
+  app,
+  { users, audit },
+) => {
   app.get(
     '/admin/users',
-    { onRequest: app.requireAuth('users:read'), schema: { tags, security, summary: 'List users (admin, manager)', querystring: AdminUserListQuery, response: { 200: UserPage } } },
+    {
+      onRequest: app.requireAuth('users:read'),
+      schema: {
+        tags,
+        security,
+        summary: 'List users (admin, manager)',
+        querystring: AdminUserListQuery,
+        response: { 200: UserPage },
+      },
+    },
     async (request) => {
       const { q, limit, offset } = request.query
       return users.list({ ...(q ? { q } : {}), limit, offset })
@@ -23,14 +44,30 @@ export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: Au
     '/admin/users/:id',
     {
       onRequest: app.requireAuth('users:write'),
-      schema: { tags, security, summary: 'Change roles or activation (admin)', params, body: AdminUpdateUserRequest, response: { 200: PublicUser } },
+      schema: {
+        tags,
+        security,
+        summary: 'Change roles or activation (admin)',
+        params,
+        body: AdminUpdateUserRequest,
+        response: { 200: PublicUser },
+      },
     },
     async (request) => users.adminUpdate(principalOf(request), request.params.id, request.body, clientOf(request)),
   )
 
   app.delete(
     '/admin/users/:id',
-    { onRequest: app.requireAuth('users:write'), schema: { tags, security, summary: 'Delete a user and their data (admin)', params, response: { 200: OkResponse } } },
+    {
+      onRequest: app.requireAuth('users:write'),
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a user and their data (admin)',
+        params,
+        response: { 200: OkResponse },
+      },
+    },
     async (request) => {
       await users.adminDelete(principalOf(request), request.params.id, clientOf(request))
       return { ok: true as const }
@@ -39,7 +76,16 @@ export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: Au
 
   app.get(
     '/admin/audit',
-    { onRequest: app.requireAuth('audit:read'), schema: { tags, security, summary: 'Security audit log, newest first (admin)', querystring: AuditQuery, response: { 200: AuditPage } } },
+    {
+      onRequest: app.requireAuth('audit:read'),
+      schema: {
+        tags,
+        security,
+        summary: 'Security audit log, newest first (admin)',
+        querystring: AuditQuery,
+        response: { 200: AuditPage },
+      },
+    },
     async (request) => {
       const { type, user_id, limit, offset } = request.query
       return audit.list({ ...(type ? { type } : {}), ...(user_id ? { userId: user_id } : {}), limit, offset })

@@ -37,9 +37,12 @@ export function alignRange(
 ): TimeRange {
   const to = query.to ? ceilTo(Date.parse(query.to), period) : floorTo(nowMs, period) + PERIOD_MS[period]
   const from = query.from ? floorTo(Date.parse(query.from), period) : to - defaultBuckets * PERIOD_MS[period]
-  if (from >= to) throw badRequest('from must be before to', [{ path: 'querystring.from', message: 'must be before to' }])
+  if (from >= to)
+    throw badRequest('from must be before to', [{ path: 'querystring.from', message: 'must be before to' }])
   if ((to - from) / PERIOD_MS[period] > MAX_BUCKETS) {
-    throw badRequest(`The range holds more than ${MAX_BUCKETS} ${period} buckets`, [{ path: 'querystring.from', message: 'range is too long for this bucket' }])
+    throw badRequest(`The range holds more than ${MAX_BUCKETS} ${period} buckets`, [
+      { path: 'querystring.from', message: 'range is too long for this bucket' },
+    ])
   }
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
 }

@@ -19,6 +19,12 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
 }
 
 /** Columns of a list of flat objects, in the order of the first one's keys (or `columns` when the list is empty). */
-export function objectsToCsv<T extends Record<string, Cell>>(columns: readonly (keyof T & string)[], items: readonly T[]): string {
-  return toCsv(columns, items.map((item) => columns.map((column) => item[column] ?? null)))
+export function objectsToCsv<T extends Record<string, Cell>>(
+  columns: readonly (keyof T & string)[],
+  items: readonly T[],
+): string {
+  return toCsv(
+    columns,
+    items.map((item) => columns.map((column) => item[column] ?? null)),
+  )
 }

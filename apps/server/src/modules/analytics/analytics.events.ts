@@ -12,7 +12,8 @@ export const GUARD_EVENT_NAMES = [
 ] as const
 
 /** Event names without figures. */
-export type NamedEventName = 'auth.register' | 'auth.login' | 'auth.login_failed' | 'auth.guest_session' | (typeof GUARD_EVENT_NAMES)[number]
+export type NamedEventName =
+  'auth.register' | 'auth.login' | 'auth.login_failed' | 'auth.guest_session' | (typeof GUARD_EVENT_NAMES)[number]
 
 export interface RequestEvent {
   kind: 'request'

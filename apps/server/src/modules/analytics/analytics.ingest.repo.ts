@@ -29,7 +29,18 @@ export async function writeEvents(db: Db, events: readonly AnalyticsEvent[]): Pr
     for (const rows of chunks(requests)) {
       const ids = await trx
         .insertInto('analytics_requests')
-        .values(rows.map((e) => ({ id: e.id, at: e.at, route: e.route, method: e.method, status: e.status, duration_ms: e.durationMs, user_id: e.userId, request_id: e.requestId })))
+        .values(
+          rows.map((e) => ({
+            id: e.id,
+            at: e.at,
+            route: e.route,
+            method: e.method,
+            status: e.status,
+            duration_ms: e.durationMs,
+            user_id: e.userId,
+            request_id: e.requestId,
+          })),
+        )
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id')
         .execute()
@@ -69,7 +80,10 @@ export async function writeEvents(db: Db, events: readonly AnalyticsEvent[]): Pr
         .execute()
       for (const { id } of ids) inserted.add(id)
     }
-    await addToRollups(trx, events.filter((event) => inserted.has(event.id)))
+    await addToRollups(
+      trx,
+      events.filter((event) => inserted.has(event.id)),
+    )
     return inserted.size
   })
 }
@@ -96,7 +110,8 @@ async function addToRollups(trx: Trx, events: readonly AnalyticsEvent[]): Promis
       .values(values)
       .onConflict((oc) =>
         oc.columns(['period', 'bucket', 'provider', 'model']).doUpdateSet((eb) => {
-          const sum = (column: ModelCounter) => eb(`analytics_model_rollups.${column}`, '+', eb.ref(`excluded.${column}`))
+          const sum = (column: ModelCounter) =>
+            eb(`analytics_model_rollups.${column}`, '+', eb.ref(`excluded.${column}`))
           return Object.fromEntries(MODEL_COUNTERS.map((column) => [column, sum(column)]))
         }),
       )
@@ -106,7 +121,11 @@ async function addToRollups(trx: Trx, events: readonly AnalyticsEvent[]): Promis
     await trx
       .insertInto('analytics_event_rollups')
       .values(values)
-      .onConflict((oc) => oc.columns(['period', 'bucket', 'name']).doUpdateSet((eb) => ({ count: eb('analytics_event_rollups.count', '+', eb.ref('excluded.count')) })))
+      .onConflict((oc) =>
+        oc
+          .columns(['period', 'bucket', 'name'])
+          .doUpdateSet((eb) => ({ count: eb('analytics_event_rollups.count', '+', eb.ref('excluded.count')) })),
+      )
       .execute()
   }
   for (const values of chunks(rows.users)) {
@@ -133,8 +152,18 @@ async function addToRollups(trx: Trx, events: readonly AnalyticsEvent[]): Promis
 }
 
 const MODEL_COUNTERS = [
-  'calls', 'ok', 'stopped', 'failed', 'fallback', 'prompt_tokens', 'completion_tokens',
-  'completed_ms', 'first_tokens', 'ttft_ms', 'stream_tokens', 'stream_ms',
+  'calls',
+  'ok',
+  'stopped',
+  'failed',
+  'fallback',
+  'prompt_tokens',
+  'completion_tokens',
+  'completed_ms',
+  'first_tokens',
+  'ttft_ms',
+  'stream_tokens',
+  'stream_ms',
 ] as const
 type ModelCounter = (typeof MODEL_COUNTERS)[number]
 

@@ -7,14 +7,19 @@ import type { AnalyticsService } from './analytics.service.ts'
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
 /** Prometheus text at `/metrics`; with a token configured, scrapers must send `Authorization: Bearer <token>`. */
-export const metricsRoutes: FastifyPluginAsync<{ analytics: AnalyticsService; token: string | undefined }> = async (app, { analytics, token }) => {
+export const metricsRoutes: FastifyPluginAsync<{ analytics: AnalyticsService; token: string | undefined }> = async (
+  app,
+  { analytics, token },
+) => {
   const expected = token === undefined ? undefined : digest(token)
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (expected) {
       const given = bearerCredential(request)
       // Comparing digests keeps the comparison constant-time whatever the length of the given token.
       if (!given || !timingSafeEqual(digest(given), expected)) {
-        throw new AppError('unauthorized', 'A valid metrics token is required', { headers: { 'www-authenticate': 'Bearer' } })
+        throw new AppError('unauthorized', 'A valid metrics token is required', {
+          headers: { 'www-authenticate': 'Bearer' },
+        })
       }
     }
     return reply.type(analytics.metrics.contentType).send(await analytics.metrics.render())

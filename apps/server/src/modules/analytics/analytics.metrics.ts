@@ -40,12 +40,41 @@ export function createMetrics(sources: MetricSources) {
     buckets: [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
     registers,
   })
-  const calls = new Counter({ name: 'parley_model_calls_total', help: 'Model calls by outcome', labelNames: ['provider', 'model', 'outcome'] as const, registers })
-  const tokens = new Counter({ name: 'parley_model_tokens_total', help: 'Tokens by provider, model and kind (prompt or completion)', labelNames: ['provider', 'model', 'kind'] as const, registers })
-  const authEvents = new Counter({ name: 'parley_auth_events_total', help: 'Registrations, logins, failed logins and guest sessions', labelNames: ['event'] as const, registers })
-  const socketConnections = new Counter({ name: 'parley_ws_connections_total', help: 'Authenticated WebSocket connections opened', registers })
-  const socketFrames = new Counter({ name: 'parley_ws_frames_total', help: 'WebSocket frames received, by type (`invalid` for unparseable ones)', labelNames: ['type'] as const, registers })
-  const guardEvents = new Counter({ name: 'parley_guard_events_total', help: 'Guard decisions: limits, caps, bots, flags, blocks, login backoff', labelNames: ['event'] as const, registers })
+  const calls = new Counter({
+    name: 'parley_model_calls_total',
+    help: 'Model calls by outcome',
+    labelNames: ['provider', 'model', 'outcome'] as const,
+    registers,
+  })
+  const tokens = new Counter({
+    name: 'parley_model_tokens_total',
+    help: 'Tokens by provider, model and kind (prompt or completion)',
+    labelNames: ['provider', 'model', 'kind'] as const,
+    registers,
+  })
+  const authEvents = new Counter({
+    name: 'parley_auth_events_total',
+    help: 'Registrations, logins, failed logins and guest sessions',
+    labelNames: ['event'] as const,
+    registers,
+  })
+  const socketConnections = new Counter({
+    name: 'parley_ws_connections_total',
+    help: 'Authenticated WebSocket connections opened',
+    registers,
+  })
+  const socketFrames = new Counter({
+    name: 'parley_ws_frames_total',
+    help: 'WebSocket frames received, by type (`invalid` for unparseable ones)',
+    labelNames: ['type'] as const,
+    registers,
+  })
+  const guardEvents = new Counter({
+    name: 'parley_guard_events_total',
+    help: 'Guard decisions: limits, caps, bots, flags, blocks, login backoff',
+    labelNames: ['event'] as const,
+    registers,
+  })
 
   new Counter({
     name: 'parley_analytics_events_dropped_total',

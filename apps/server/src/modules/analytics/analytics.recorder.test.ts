@@ -12,7 +12,11 @@ function manualTimers() {
     },
     clearInterval: (handle) => void callbacks.delete(handle as number),
   }
-  return { timers, tick: () => callbacks.forEach(({ callback }) => callback()), intervals: () => [...callbacks.values()].map(({ ms }) => ms) }
+  return {
+    timers,
+    tick: () => callbacks.forEach(({ callback }) => callback()),
+    intervals: () => [...callbacks.values()].map(({ ms }) => ms),
+  }
 }
 
 /** A `write` that records each batch and can be held open, like a slow transaction. */
@@ -42,7 +46,14 @@ describe('analytics recorder', () => {
   it('writes nothing until the interval fires, then everything buffered as one batch', async () => {
     const clock = manualTimers()
     const store = fakeStore()
-    const recorder = createRecorder<number>({ capacity: 100, batchSize: 50, intervalMs: 1000, timers: clock.timers, write: store.write, onWriteError: () => {} })
+    const recorder = createRecorder<number>({
+      capacity: 100,
+      batchSize: 50,
+      intervalMs: 1000,
+      timers: clock.timers,
+      write: store.write,
+      onWriteError: () => {},
+    })
     recorder.start()
     expect(clock.intervals()).toEqual([1000])
     for (let i = 1; i <= 10; i++) expect(recorder.record(i)).toBe(true)
@@ -62,7 +73,14 @@ describe('analytics recorder', () => {
 
   it('flushes as soon as a batch is full, without waiting for the timer', async () => {
     const store = fakeStore()
-    const recorder = createRecorder<number>({ capacity: 100, batchSize: 3, intervalMs: 1000, timers: manualTimers().timers, write: store.write, onWriteError: () => {} })
+    const recorder = createRecorder<number>({
+      capacity: 100,
+      batchSize: 3,
+      intervalMs: 1000,
+      timers: manualTimers().timers,
+      write: store.write,
+      onWriteError: () => {},
+    })
     recorder.record(1)
     recorder.record(2)
     await settle()
@@ -75,7 +93,14 @@ describe('analytics recorder', () => {
   it('drops and counts events when the buffer is full, and never waits on storage', async () => {
     const store = fakeStore()
     store.hold()
-    const recorder = createRecorder<number>({ capacity: 5, batchSize: 100, intervalMs: 1000, timers: manualTimers().timers, write: store.write, onWriteError: () => {} })
+    const recorder = createRecorder<number>({
+      capacity: 5,
+      batchSize: 100,
+      intervalMs: 1000,
+      timers: manualTimers().timers,
+      write: store.write,
+      onWriteError: () => {},
+    })
     const accepted = Array.from({ length: 8 }, (_, i) => recorder.record(i))
     expect(accepted).toEqual([true, true, true, true, true, false, false, false])
     expect(recorder.stats()).toMatchObject({ buffered: 5, dropped: 3 })
@@ -93,7 +118,14 @@ describe('analytics recorder', () => {
   it('runs one flush at a time; a flush asked for meanwhile writes what came after', async () => {
     const store = fakeStore()
     store.hold()
-    const recorder = createRecorder<number>({ capacity: 100, batchSize: 100, intervalMs: 1000, timers: manualTimers().timers, write: store.write, onWriteError: () => {} })
+    const recorder = createRecorder<number>({
+      capacity: 100,
+      batchSize: 100,
+      intervalMs: 1000,
+      timers: manualTimers().timers,
+      write: store.write,
+      onWriteError: () => {},
+    })
     recorder.record(1)
     const first = recorder.flush()
     recorder.record(2)
@@ -135,7 +167,14 @@ describe('analytics recorder', () => {
   it('stops its timer and writes what is left on close', async () => {
     const clock = manualTimers()
     const store = fakeStore()
-    const recorder = createRecorder<number>({ capacity: 100, batchSize: 100, intervalMs: 1000, timers: clock.timers, write: store.write, onWriteError: () => {} })
+    const recorder = createRecorder<number>({
+      capacity: 100,
+      batchSize: 100,
+      intervalMs: 1000,
+      timers: clock.timers,
+      write: store.write,
+      onWriteError: () => {},
+    })
     recorder.start()
     recorder.record(7)
     await recorder.close()

@@ -9,7 +9,10 @@ const num = (value: unknown) => (value === null || value === undefined ? 0 : Num
 export const bucketExpression = (period: Period) => sql<string>`substr(at, 1, ${sql.lit(PREFIX_LENGTH[period])})`
 const inRange = (range: TimeRange) => sql<boolean>`at >= ${range.from} and at < ${range.to}`
 /** Rollup buckets are ISO prefixes, so a range of them compares as text too. */
-const bucketRange = (range: TimeRange, period: RollupPeriod) => ({ from: bucketOf(range.from, period), to: bucketOf(range.to, period) })
+const bucketRange = (range: TimeRange, period: RollupPeriod) => ({
+  from: bucketOf(range.from, period),
+  to: bucketOf(range.to, period),
+})
 
 export interface ModelCounts {
   calls: number
@@ -25,7 +28,11 @@ export interface RequestCounts {
 }
 
 /** Model-call counts per bucket from raw events (any range within retention). */
-export async function rawModelCounts(db: Db, range: TimeRange, period: Period | null): Promise<Map<string, ModelCounts>> {
+export async function rawModelCounts(
+  db: Db,
+  range: TimeRange,
+  period: Period | null,
+): Promise<Map<string, ModelCounts>> {
   const completed = sql.join([...COMPLETED_OUTCOMES])
   const bucket = period ? bucketExpression(period) : sql<string>`''`
   const rows = await db
@@ -41,11 +48,26 @@ export async function rawModelCounts(db: Db, range: TimeRange, period: Period | 
     .where(inRange(range))
     .groupBy(sql`1`)
     .execute()
-  return new Map(rows.map((r) => [r.bucket, { calls: num(r.calls), failed: num(r.failed), completed: num(r.completed), completedMs: num(r.completed_ms), tokens: num(r.tokens) }]))
+  return new Map(
+    rows.map((r) => [
+      r.bucket,
+      {
+        calls: num(r.calls),
+        failed: num(r.failed),
+        completed: num(r.completed),
+        completedMs: num(r.completed_ms),
+        tokens: num(r.tokens),
+      },
+    ]),
+  )
 }
 
 /** Model-call counts per bucket from rollups; `range` must be aligned to the period. */
-export async function rolledModelCounts(db: Db, range: TimeRange, period: RollupPeriod): Promise<Map<string, ModelCounts>> {
+export async function rolledModelCounts(
+  db: Db,
+  range: TimeRange,
+  period: RollupPeriod,
+): Promise<Map<string, ModelCounts>> {
   const { from, to } = bucketRange(range, period)
   const rows = await db
     .selectFrom('analytics_model_rollups')
@@ -62,21 +84,44 @@ export async function rolledModelCounts(db: Db, range: TimeRange, period: Rollup
     .where('bucket', '<', to)
     .groupBy('bucket')
     .execute()
-  return new Map(rows.map((r) => [r.bucket, { calls: num(r.calls), failed: num(r.failed), completed: num(r.completed), completedMs: num(r.completed_ms), tokens: num(r.tokens) }]))
+  return new Map(
+    rows.map((r) => [
+      r.bucket,
+      {
+        calls: num(r.calls),
+        failed: num(r.failed),
+        completed: num(r.completed),
+        completedMs: num(r.completed_ms),
+        tokens: num(r.tokens),
+      },
+    ]),
+  )
 }
 
-export async function rawRequestCounts(db: Db, range: TimeRange, period: Period | null): Promise<Map<string, RequestCounts>> {
+export async function rawRequestCounts(
+  db: Db,
+  range: TimeRange,
+  period: Period | null,
+): Promise<Map<string, RequestCounts>> {
   const bucket = period ? bucketExpression(period) : sql<string>`''`
   const rows = await db
     .selectFrom('analytics_requests')
-    .select([bucket.as('bucket'), sql<string>`count(*)`.as('requests'), sql<string>`sum(case when status >= 500 then 1 else 0 end)`.as('server_errors')])
+    .select([
+      bucket.as('bucket'),
+      sql<string>`count(*)`.as('requests'),
+      sql<string>`sum(case when status >= 500 then 1 else 0 end)`.as('server_errors'),
+    ])
     .where(inRange(range))
     .groupBy(sql`1`)
     .execute()
   return new Map(rows.map((r) => [r.bucket, { requests: num(r.requests), serverErrors: num(r.server_errors) }]))
 }
 
-export async function rolledRequestCounts(db: Db, range: TimeRange, period: RollupPeriod): Promise<Map<string, RequestCounts>> {
+export async function rolledRequestCounts(
+  db: Db,
+  range: TimeRange,
+  period: RollupPeriod,
+): Promise<Map<string, RequestCounts>> {
   const { from, to } = bucketRange(range, period)
   const rows = await db
     .selectFrom('analytics_request_rollups')
@@ -171,7 +216,9 @@ export async function userDays(db: Db, userId: string, range: TimeRange) {
     .where('day', '>=', from)
     .where('day', '<', to)
     .execute()
-  return new Map(rows.map((r) => [r.day, { promptTokens: num(r.prompt_tokens), completionTokens: num(r.completion_tokens) }]))
+  return new Map(
+    rows.map((r) => [r.day, { promptTokens: num(r.prompt_tokens), completionTokens: num(r.completion_tokens) }]),
+  )
 }
 
 export interface ModelTotals {
@@ -196,9 +243,19 @@ export async function modelTotals(db: Db, range: TimeRange): Promise<ModelTotals
     .select((eb) => [
       'provider',
       'model',
-      ...(['calls', 'ok', 'stopped', 'failed', 'fallback', 'prompt_tokens', 'completion_tokens', 'stream_tokens', 'stream_ms'] as const).map((column) =>
-        eb.fn.sum<string>(column).as(column),
-      ),
+      ...(
+        [
+          'calls',
+          'ok',
+          'stopped',
+          'failed',
+          'fallback',
+          'prompt_tokens',
+          'completion_tokens',
+          'stream_tokens',
+          'stream_ms',
+        ] as const
+      ).map((column) => eb.fn.sum<string>(column).as(column)),
     ])
     .where('period', '=', 'day')
     .where('bucket', '>=', from)

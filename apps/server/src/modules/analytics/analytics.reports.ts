@@ -11,7 +11,16 @@ import type {
 import type { Db } from '../../db/database.ts'
 import { badRequest } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
-import { PERIOD_MS, type Period, type TimeRange, alignRange, bucketOf, bucketStart, bucketsOf, floorTo } from './analytics.buckets.ts'
+import {
+  PERIOD_MS,
+  type Period,
+  type TimeRange,
+  alignRange,
+  bucketOf,
+  bucketStart,
+  bucketsOf,
+  floorTo,
+} from './analytics.buckets.ts'
 import { type PercentileQuery, modelCallPercentiles } from './analytics.percentiles.ts'
 import * as repo from './analytics.repo.ts'
 
@@ -44,17 +53,36 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
   function summaryWindow(query: AnalyticsRangeQuery): TimeRange {
     const to = query.to ? Date.parse(query.to) : floorTo(nowMs(), 'hour') + PERIOD_MS.hour
     const from = query.from ? Date.parse(query.from) : to - 24 * PERIOD_MS.hour
-    if (from >= to) throw badRequest('from must be before to', [{ path: 'querystring.from', message: 'must be before to' }])
+    if (from >= to)
+      throw badRequest('from must be before to', [{ path: 'querystring.from', message: 'must be before to' }])
     return { from: new Date(from).toISOString(), to: new Date(to).toISOString() }
   }
 
-  const percentilesOf = (range: TimeRange, column: PercentileQuery['column'], percentiles: number[], groupBy: PercentileQuery['groupBy'] = 'all') =>
-    modelCallPercentiles(db, { range, column, groupBy, percentiles })
+  const percentilesOf = (
+    range: TimeRange,
+    column: PercentileQuery['column'],
+    percentiles: number[],
+    groupBy: PercentileQuery['groupBy'] = 'all',
+  ) => modelCallPercentiles(db, { range, column, groupBy, percentiles })
 
   async function summary(query: AnalyticsRangeQuery): Promise<AnalyticsSummary> {
     const window = summaryWindow(query)
     const today = alignRange({}, 'day', nowMs(), 1)
-    const [users, conversations, messages, tokens, calls, requests, latency, ttft, todayCalls, todayRequests, active, messagesToday, guestsToday] = await Promise.all([
+    const [
+      users,
+      conversations,
+      messages,
+      tokens,
+      calls,
+      requests,
+      latency,
+      ttft,
+      todayCalls,
+      todayRequests,
+      active,
+      messagesToday,
+      guestsToday,
+    ] = await Promise.all([
       sources.countUsers(),
       sources.countConversations(),
       sources.countMessages(),
@@ -98,10 +126,17 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
   }
 
   /** Values per bucket prefix; missing buckets are 0 for counts and null for rates and percentiles. */
-  async function seriesValues(metric: TimeseriesQuery['metric'], range: TimeRange, bucket: Period): Promise<Map<string, number | null>> {
-    const modelCounts = () => (bucket === 'minute' ? repo.rawModelCounts(db, range, bucket) : repo.rolledModelCounts(db, range, bucket))
-    const requestCounts = () => (bucket === 'minute' ? repo.rawRequestCounts(db, range, bucket) : repo.rolledRequestCounts(db, range, bucket))
-    const each = <T>(map: Map<string, T>, pick: (value: T) => number | null) => new Map([...map].map(([key, value]) => [key, pick(value)]))
+  async function seriesValues(
+    metric: TimeseriesQuery['metric'],
+    range: TimeRange,
+    bucket: Period,
+  ): Promise<Map<string, number | null>> {
+    const modelCounts = () =>
+      bucket === 'minute' ? repo.rawModelCounts(db, range, bucket) : repo.rolledModelCounts(db, range, bucket)
+    const requestCounts = () =>
+      bucket === 'minute' ? repo.rawRequestCounts(db, range, bucket) : repo.rolledRequestCounts(db, range, bucket)
+    const each = <T>(map: Map<string, T>, pick: (value: T) => number | null) =>
+      new Map([...map].map(([key, value]) => [key, pick(value)]))
     const percentile = async (column: 'duration_ms' | 'ttft_ms', p: number) =>
       each(await percentilesOf(range, column, [p], bucket), (values) => values.get(p) ?? null)
     switch (metric) {
@@ -137,7 +172,9 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
   async function timeseries(query: TimeseriesQuery): Promise<Timeseries> {
     const range = alignRange(query, query.bucket, nowMs(), DEFAULT_BUCKETS[query.bucket])
     const values = await seriesValues(query.metric, range, query.bucket)
-    const isCount = ['messages', 'tokens', 'model_calls', 'requests', 'active_users', 'guard_events'].includes(query.metric)
+    const isCount = ['messages', 'tokens', 'model_calls', 'requests', 'active_users', 'guard_events'].includes(
+      query.metric,
+    )
     const points = bucketsOf(range, query.bucket).map((prefix) => ({
       start: bucketStart(prefix, query.bucket),
       value: values.get(prefix) ?? (isCount ? 0 : null),
@@ -205,14 +242,33 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
 
   async function myUsage(userId: string, query: AnalyticsRangeQuery): Promise<MyUsage> {
     const range = dayRange(query)
-    const [tokens, messages] = await Promise.all([repo.userDays(db, userId, range), sources.messagesPerDayOfOwner(userId, range)])
+    const [tokens, messages] = await Promise.all([
+      repo.userDays(db, userId, range),
+      sources.messagesPerDayOfOwner(userId, range),
+    ])
     const days = bucketsOf(range, 'day').map((day) => {
       const prompt = tokens.get(day)?.promptTokens ?? 0
       const completion = tokens.get(day)?.completionTokens ?? 0
-      return { day, messages: messages.get(day) ?? 0, prompt_tokens: prompt, completion_tokens: completion, tokens: prompt + completion }
+      return {
+        day,
+        messages: messages.get(day) ?? 0,
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        tokens: prompt + completion,
+      }
     })
-    const sum = (field: 'messages' | 'prompt_tokens' | 'completion_tokens' | 'tokens') => days.reduce((total, day) => total + day[field], 0)
-    return { ...range, days, totals: { messages: sum('messages'), prompt_tokens: sum('prompt_tokens'), completion_tokens: sum('completion_tokens'), tokens: sum('tokens') } }
+    const sum = (field: 'messages' | 'prompt_tokens' | 'completion_tokens' | 'tokens') =>
+      days.reduce((total, day) => total + day[field], 0)
+    return {
+      ...range,
+      days,
+      totals: {
+        messages: sum('messages'),
+        prompt_tokens: sum('prompt_tokens'),
+        completion_tokens: sum('completion_tokens'),
+        tokens: sum('tokens'),
+      },
+    }
   }
 
   return { summary, timeseries, users, models, myUsage }

@@ -22,25 +22,61 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ analytics: AnalyticsServic
 
   app.get(
     '/analytics/summary',
-    { ...operator, schema: { tags, security, summary: 'Totals, today, and performance over a window', querystring: AnalyticsRangeQuery, response: { 200: AnalyticsSummary } } },
+    {
+      ...operator,
+      schema: {
+        tags,
+        security,
+        summary: 'Totals, today, and performance over a window',
+        querystring: AnalyticsRangeQuery,
+        response: { 200: AnalyticsSummary },
+      },
+    },
     async (request) => analytics.summary(request.query),
   )
 
   app.get(
     '/analytics/timeseries',
-    { ...operator, schema: { tags, security, summary: 'One metric per minute, hour or day (UTC)', querystring: TimeseriesQuery, response: { 200: Timeseries } } },
+    {
+      ...operator,
+      schema: {
+        tags,
+        security,
+        summary: 'One metric per minute, hour or day (UTC)',
+        querystring: TimeseriesQuery,
+        response: { 200: Timeseries },
+      },
+    },
     async (request) => analytics.timeseries(request.query),
   )
 
   app.get(
     '/analytics/users',
-    { ...operator, schema: { tags, security, summary: 'Top users by tokens or messages', querystring: AnalyticsUsersQuery, response: { 200: AnalyticsUsersReport } } },
+    {
+      ...operator,
+      schema: {
+        tags,
+        security,
+        summary: 'Top users by tokens or messages',
+        querystring: AnalyticsUsersQuery,
+        response: { 200: AnalyticsUsersReport },
+      },
+    },
     async (request) => analytics.users(request.query),
   )
 
   app.get(
     '/analytics/models',
-    { ...operator, schema: { tags, security, summary: 'Calls, tokens, latency and errors per provider and model', querystring: AnalyticsRangeQuery, response: { 200: AnalyticsModelsReport } } },
+    {
+      ...operator,
+      schema: {
+        tags,
+        security,
+        summary: 'Calls, tokens, latency and errors per provider and model',
+        querystring: AnalyticsRangeQuery,
+        response: { 200: AnalyticsModelsReport },
+      },
+    },
     async (request) => analytics.models(request.query),
   )
 
@@ -56,7 +92,16 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ analytics: AnalyticsServic
 
   app.get(
     '/users/me/usage',
-    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Your tokens and messages per day', querystring: AnalyticsRangeQuery, response: { 200: MyUsage } } },
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        tags,
+        security,
+        summary: 'Your tokens and messages per day',
+        querystring: AnalyticsRangeQuery,
+        response: { 200: MyUsage },
+      },
+    },
     async (request) => analytics.myUsage(principalOf(request).userId, request.query),
   )
 }

@@ -33,21 +33,64 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
     switch (query.report) {
       case 'summary': {
         const { window, ...figures } = await reports.summary(range)
-        return { fileName, csv: objectsToCsv([...(Object.keys(figures) as (keyof typeof figures)[]), 'window_from', 'window_to'], [{ ...figures, window_from: window.from, window_to: window.to }]) }
+        return {
+          fileName,
+          csv: objectsToCsv(
+            [...(Object.keys(figures) as (keyof typeof figures)[]), 'window_from', 'window_to'],
+            [{ ...figures, window_from: window.from, window_to: window.to }],
+          ),
+        }
       }
       case 'users': {
         const { users } = await reports.users({ ...range, sort: 'tokens', limit: 500 })
-        return { fileName, csv: objectsToCsv(['user_id', 'username', 'messages', 'model_calls', 'prompt_tokens', 'completion_tokens', 'tokens', 'last_active_at'], users) }
+        return {
+          fileName,
+          csv: objectsToCsv(
+            [
+              'user_id',
+              'username',
+              'messages',
+              'model_calls',
+              'prompt_tokens',
+              'completion_tokens',
+              'tokens',
+              'last_active_at',
+            ],
+            users,
+          ),
+        }
       }
       case 'models': {
         const { models } = await reports.models(range)
-        const columns = ['provider', 'model', 'calls', 'ok', 'stopped', 'failed', 'fallbacks', 'prompt_tokens', 'completion_tokens', 'error_rate', 'tokens_per_second', 'latency_p50_ms', 'latency_p95_ms', 'ttft_p50_ms', 'ttft_p95_ms'] as const
+        const columns = [
+          'provider',
+          'model',
+          'calls',
+          'ok',
+          'stopped',
+          'failed',
+          'fallbacks',
+          'prompt_tokens',
+          'completion_tokens',
+          'error_rate',
+          'tokens_per_second',
+          'latency_p50_ms',
+          'latency_p95_ms',
+          'ttft_p50_ms',
+          'ttft_p95_ms',
+        ] as const
         return { fileName, csv: objectsToCsv(columns, models) }
       }
       case 'timeseries': {
-        if (!query.metric) throw badRequest('metric is required for the timeseries report', [{ path: 'querystring.metric', message: 'is required' }])
+        if (!query.metric)
+          throw badRequest('metric is required for the timeseries report', [
+            { path: 'querystring.metric', message: 'is required' },
+          ])
         const series = await reports.timeseries({ ...range, metric: query.metric, bucket: query.bucket })
-        return { fileName: `parley-${query.metric}-${query.bucket}.csv`, csv: objectsToCsv(['start', 'value'], series.points) }
+        return {
+          fileName: `parley-${query.metric}-${query.bucket}.csv`,
+          csv: objectsToCsv(['start', 'value'], series.points),
+        }
       }
     }
   }

@@ -3,7 +3,11 @@ import { z } from 'zod'
 import type { AnalyticsEvent } from './analytics.events.ts'
 
 /** Enough shape to recognise our own entries; the writer validates the rest by inserting typed rows. */
-const StreamedEvent = z.looseObject({ kind: z.enum(['request', 'model_call', 'event']), id: z.string(), at: z.string() })
+const StreamedEvent = z.looseObject({
+  kind: z.enum(['request', 'model_call', 'event']),
+  id: z.string(),
+  at: z.string(),
+})
 
 /** Entries kept in the stream at most (approximately): a consumer that is down for long loses the oldest. */
 const MAX_STREAM_LENGTH = 1_000_000
@@ -74,15 +78,32 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
 
   /** Takes over entries another consumer read but never acknowledged. */
   async function claimStale(): Promise<number> {
-    const [, entries] = (await redis.xautoclaim(key, group, consumer, options.claimAfterMs ?? 30_000, '0-0', 'COUNT', batchSize)) as [string, StreamEntry[]]
+    const [, entries] = (await redis.xautoclaim(
+      key,
+      group,
+      consumer,
+      options.claimAfterMs ?? 30_000,
+      '0-0',
+      'COUNT',
+      batchSize,
+    )) as [string, StreamEntry[]]
     return store(entries.filter((entry) => entry !== null && Array.isArray(entry[1])))
   }
 
   /** Reads and stores one batch of new entries (waiting up to `blockMs` for some); returns how many. */
   async function pumpOnce(blockMs = options.blockMs ?? 1000): Promise<number> {
-    const reply = (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', key, '>')) as
-      | [string, StreamEntry[]][]
-      | null
+    const reply = (await redis.xreadgroup(
+      'GROUP',
+      group,
+      consumer,
+      'COUNT',
+      batchSize,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      key,
+      '>',
+    )) as [string, StreamEntry[]][] | null
     return store(reply?.[0]?.[1] ?? [])
   }
 

@@ -21,7 +21,13 @@ export async function listAuditEvents(db: Db, filter: AuditFilter): Promise<{ it
     query = query.where((eb) => eb.or([eb('actor_id', '=', userId), eb('target_id', '=', userId)]))
   }
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute(),
+    query
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
     query.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
   ])
   return { items: rows.map(toAuditEvent), total: Number(count.count) }

@@ -12,7 +12,15 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> =
 
   app.post(
     '/auth/api-keys',
-    { schema: { tags, security, summary: 'Create an API key (shown only in this answer)', body: CreateApiKeyRequest, response: { 200: CreatedApiKey } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Create an API key (shown only in this answer)',
+        body: CreateApiKeyRequest,
+        response: { 200: CreatedApiKey },
+      },
+    },
     async (request) => apiKeys.create(principalOf(request), request.body, clientOf(request)),
   )
 
@@ -24,7 +32,15 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> =
 
   app.delete(
     '/auth/api-keys/:id',
-    { schema: { tags, security, summary: 'Revoke an API key', params: z.object({ id: Id }), response: { 200: OkResponse } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Revoke an API key',
+        params: z.object({ id: Id }),
+        response: { 200: OkResponse },
+      },
+    },
     async (request) => {
       await apiKeys.revoke(principalOf(request), request.params.id, clientOf(request))
       return { ok: true as const }

@@ -32,15 +32,34 @@ export function createApiKeysService(deps: { db: Db; runtime: Runtime; audit: Au
         revoked_at: null,
       }
       await insertApiKey(db, row)
-      await audit.record({ type: 'api_key.created', actorId: principal.userId, targetId: principal.userId, ip: client.ip, detail: { key_id: row.id, name: row.name } })
-      return { id: row.id, name: row.name, prefix: row.prefix, created_at: row.created_at, expires_at: row.expires_at, key }
+      await audit.record({
+        type: 'api_key.created',
+        actorId: principal.userId,
+        targetId: principal.userId,
+        ip: client.ip,
+        detail: { key_id: row.id, name: row.name },
+      })
+      return {
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        key,
+      }
     },
 
     list: (principal: Principal): Promise<ApiKeyInfo[]> => listApiKeys(db, principal.userId),
 
     async revoke(principal: Principal, id: string, client: ClientInfo): Promise<void> {
       if (!(await revokeApiKey(db, id, principal.userId, runtime.now().toISOString()))) throw notFound('API key')
-      await audit.record({ type: 'api_key.revoked', actorId: principal.userId, targetId: principal.userId, ip: client.ip, detail: { key_id: id } })
+      await audit.record({
+        type: 'api_key.revoked',
+        actorId: principal.userId,
+        targetId: principal.userId,
+        ip: client.ip,
+        detail: { key_id: id },
+      })
     },
   }
 }

@@ -1,4 +1,13 @@
-import { Id, Jwks, LoginRequest, OkResponse, RefreshRequest, SessionInfo, TokenRequest, TokenResponse } from '@parley/protocol'
+import {
+  Id,
+  Jwks,
+  LoginRequest,
+  OkResponse,
+  RefreshRequest,
+  SessionInfo,
+  TokenRequest,
+  TokenResponse,
+} from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Config } from '../../config.ts'
@@ -25,12 +34,18 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     '/auth/token',
     {
       onRequest: limited,
-      schema: { tags, summary: 'OAuth2 token endpoint (password and refresh_token grants, form-encoded)', body: TokenRequest, response: { 200: TokenResponse } },
+      schema: {
+        tags,
+        summary: 'OAuth2 token endpoint (password and refresh_token grants, form-encoded)',
+        body: TokenRequest,
+        response: { 200: TokenResponse },
+      },
     },
     async (request) => {
       const body = request.body
       if (body.grant_type === 'refresh_token') {
-        if (!body.refresh_token) throw badRequest('refresh_token is required', [{ path: 'body.refresh_token', message: 'is required' }])
+        if (!body.refresh_token)
+          throw badRequest('refresh_token is required', [{ path: 'body.refresh_token', message: 'is required' }])
         return auth.refresh(body.refresh_token, clientOf(request))
       }
       if (!body.username || body.password === undefined) {
@@ -45,7 +60,15 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post(
     '/auth/login',
-    { onRequest: limited, schema: { tags, summary: 'JSON login; also sets the refresh cookie', body: LoginRequest, response: { 200: TokenResponse } } },
+    {
+      onRequest: limited,
+      schema: {
+        tags,
+        summary: 'JSON login; also sets the refresh cookie',
+        body: LoginRequest,
+        response: { 200: TokenResponse },
+      },
+    },
     async (request, reply) => {
       const { username, email, password } = request.body
       const tokens = await auth.login((username ?? email)!, password, clientOf(request))
@@ -56,7 +79,15 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post(
     '/auth/refresh',
-    { onRequest: limited, schema: { tags, summary: 'Rotate a refresh token (body or cookie)', body: RefreshRequest, response: { 200: TokenResponse } } },
+    {
+      onRequest: limited,
+      schema: {
+        tags,
+        summary: 'Rotate a refresh token (body or cookie)',
+        body: RefreshRequest,
+        response: { 200: TokenResponse },
+      },
+    },
     async (request, reply) => {
       const fromCookie = refreshCookieOf(request)
       const token = request.body?.refresh_token ?? fromCookie
@@ -74,7 +105,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.post(
     '/auth/logout',
-    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'End the current session', response: { 200: OkResponse } } },
+    {
+      onRequest: app.requireAuth(),
+      schema: { tags, security, summary: 'End the current session', response: { 200: OkResponse } },
+    },
     async (request, reply) => {
       await auth.logout(principalOf(request), clientOf(request))
       clearRefreshCookie(reply, config.secureCookies)
@@ -84,13 +118,25 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
 
   app.get(
     '/auth/sessions',
-    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Your active sessions', response: { 200: z.array(SessionInfo) } } },
+    {
+      onRequest: app.requireAuth(),
+      schema: { tags, security, summary: 'Your active sessions', response: { 200: z.array(SessionInfo) } },
+    },
     async (request) => auth.listSessions(principalOf(request)),
   )
 
   app.delete(
     '/auth/sessions/:id',
-    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Revoke one of your sessions', params: z.object({ id: Id }), response: { 200: OkResponse } } },
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        tags,
+        security,
+        summary: 'Revoke one of your sessions',
+        params: z.object({ id: Id }),
+        response: { 200: OkResponse },
+      },
+    },
     async (request) => {
       await auth.revokeOwnSession(principalOf(request), request.params.id, clientOf(request))
       return { ok: true as const }

@@ -44,7 +44,14 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   function newRefreshToken(sessionId: string) {
     const token = randomSecret()
-    const row = { id: runtime.newId(), session_id: sessionId, token_hash: hashSecret(token), created_at: nowIso(), expires_at: expiryIso(), used_at: null }
+    const row = {
+      id: runtime.newId(),
+      session_id: sessionId,
+      token_hash: hashSecret(token),
+      created_at: nowIso(),
+      expires_at: expiryIso(),
+      used_at: null,
+    }
     return { token, row }
   }
 
@@ -76,7 +83,12 @@ export function createAuthService(deps: AuthServiceDeps) {
       }
       if (!(await verifyPassword(user.password_hash, password))) {
         await guard.recordLoginFailure(login, client.ip)
-        await audit.record({ type: 'login.failed', targetId: user.id, ip: client.ip, detail: { reason: 'wrong_password' } })
+        await audit.record({
+          type: 'login.failed',
+          targetId: user.id,
+          ip: client.ip,
+          detail: { reason: 'wrong_password' },
+        })
         throw new AppError('invalid_credentials', 'Incorrect username or password')
       }
       await guard.recordLoginSuccess(login)
@@ -86,10 +98,26 @@ export function createAuthService(deps: AuthServiceDeps) {
       const now = nowIso()
       await insertSession(
         db,
-        { id: sessionId, user_id: user.id, created_at: now, last_used_at: now, expires_at: refresh.row.expires_at, revoked_at: null, revoke_reason: null, ip: client.ip, user_agent: client.userAgent },
+        {
+          id: sessionId,
+          user_id: user.id,
+          created_at: now,
+          last_used_at: now,
+          expires_at: refresh.row.expires_at,
+          revoked_at: null,
+          revoke_reason: null,
+          ip: client.ip,
+          user_agent: client.userAgent,
+        },
         refresh.row,
       )
-      await audit.record({ type: 'login.succeeded', actorId: user.id, targetId: user.id, ip: client.ip, detail: { session_id: sessionId } })
+      await audit.record({
+        type: 'login.succeeded',
+        actorId: user.id,
+        targetId: user.id,
+        ip: client.ip,
+        detail: { session_id: sessionId },
+      })
       return tokenResponse(user, sessionId, refresh.token)
     },
 
@@ -104,12 +132,18 @@ export function createAuthService(deps: AuthServiceDeps) {
       const reused = async () => {
         await revokeSession(db, session.id, user.id, now, 'refresh_token_reused')
         await bus.publish({ type: 'auth.sessions_revoked', userId: user.id, sessionIds: [session.id] })
-        await audit.record({ type: 'refresh_token.reused', targetId: user.id, ip: client.ip, detail: { session_id: session.id } })
+        await audit.record({
+          type: 'refresh_token.reused',
+          targetId: user.id,
+          ip: client.ip,
+          detail: { session_id: session.id },
+        })
         return new AppError('refresh_token_reused', 'Refresh token was already used; the session has been revoked')
       }
       if (stored.used_at !== null) throw await reused()
       if (session.revoked_at !== null) throw new AppError('session_revoked', 'Session has been revoked')
-      if (stored.expires_at <= now || session.expires_at <= now) throw new AppError('invalid_token', 'Refresh token has expired')
+      if (stored.expires_at <= now || session.expires_at <= now)
+        throw new AppError('invalid_token', 'Refresh token has expired')
       if (user.is_active !== 1) throw new AppError('account_disabled', 'This account is deactivated')
       const next = newRefreshToken(session.id)
       if (!(await rotateRefreshToken(db, stored.id, next.row, now))) throw await reused()
@@ -141,10 +175,17 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     async logout(principal: Principal, client: ClientInfo): Promise<void> {
-      if (!principal.sessionId) throw new AppError('bad_request', 'API keys are revoked with DELETE /api/auth/api-keys/{id}')
+      if (!principal.sessionId)
+        throw new AppError('bad_request', 'API keys are revoked with DELETE /api/auth/api-keys/{id}')
       await revokeSession(db, principal.sessionId, principal.userId, nowIso(), 'logout')
       await bus.publish({ type: 'auth.sessions_revoked', userId: principal.userId, sessionIds: [principal.sessionId] })
-      await audit.record({ type: 'session.revoked', actorId: principal.userId, targetId: principal.userId, ip: client.ip, detail: { session_id: principal.sessionId, reason: 'logout' } })
+      await audit.record({
+        type: 'session.revoked',
+        actorId: principal.userId,
+        targetId: principal.userId,
+        ip: client.ip,
+        detail: { session_id: principal.sessionId, reason: 'logout' },
+      })
     },
 
     async listSessions(principal: Principal): Promise<SessionInfo[]> {
@@ -165,7 +206,13 @@ export function createAuthService(deps: AuthServiceDeps) {
         throw new AppError('not_found', 'Session not found')
       }
       await bus.publish({ type: 'auth.sessions_revoked', userId: principal.userId, sessionIds: [sessionId] })
-      await audit.record({ type: 'session.revoked', actorId: principal.userId, targetId: principal.userId, ip: client.ip, detail: { session_id: sessionId, reason: 'revoked_by_user' } })
+      await audit.record({
+        type: 'session.revoked',
+        actorId: principal.userId,
+        targetId: principal.userId,
+        ip: client.ip,
+        detail: { session_id: sessionId, reason: 'revoked_by_user' },
+      })
     },
 
     /** Ends every session of a user (all but one when `exceptSessionId` is given). */
@@ -183,9 +230,30 @@ export function createAuthService(deps: AuthServiceDeps) {
       const expiresAt = new Date(now.getTime() + ttlMs).toISOString()
       await insertSession(
         db,
-        { id: sessionId, user_id: userId, created_at: now.toISOString(), last_used_at: now.toISOString(), expires_at: expiresAt, revoked_at: null, revoke_reason: null, ip: client.ip, user_agent: client.userAgent },
+        {
+          id: sessionId,
+          user_id: userId,
+          created_at: now.toISOString(),
+          last_used_at: now.toISOString(),
+          expires_at: expiresAt,
+          revoked_at: null,
+          revoke_reason: null,
+          ip: client.ip,
+          user_agent: client.userAgent,
+        },
         null,
-        { id: userId, username, username_key: username, email: `${sessionId}@guest.invalid`, full_name: null, password_hash: '!', roles: GUEST_ROLES, is_active: 1, created_at: now.toISOString(), updated_at: now.toISOString() },
+        {
+          id: userId,
+          username,
+          username_key: username,
+          email: `${sessionId}@guest.invalid`,
+          full_name: null,
+          password_hash: '!',
+          roles: GUEST_ROLES,
+          is_active: 1,
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        },
       )
       const accessToken = await tokens.sign({ sub: userId, username, roles: ['guest'], jti: sessionId }, ttlMs)
       return { userId, sessionId, accessToken, expiresIn: Math.floor(ttlMs / 1000), expiresAt }

@@ -38,7 +38,18 @@ export async function findSessionWithUser(
     .where('s.id', '=', sessionId)
     .executeTakeFirst()
   if (!row) return undefined
-  const { s_id, s_user_id, s_created_at, s_last_used_at, s_expires_at, s_revoked_at, s_revoke_reason, s_ip, s_user_agent, ...user } = row
+  const {
+    s_id,
+    s_user_id,
+    s_created_at,
+    s_last_used_at,
+    s_expires_at,
+    s_revoked_at,
+    s_revoke_reason,
+    s_ip,
+    s_user_agent,
+    ...user
+  } = row
   return {
     session: {
       id: s_id,

@@ -104,7 +104,11 @@ export async function countActiveAdmins(db: Db, exceptId?: string): Promise<numb
  * admins demoting or deleting each other at the same moment cannot both succeed. Changes nothing and returns
  * `done: false` when `id` is the last active admin.
  */
-export async function unlessLastAdmin<T>(db: Db, id: string, change: (trx: Db) => Promise<T>): Promise<{ done: true; result: T } | { done: false }> {
+export async function unlessLastAdmin<T>(
+  db: Db,
+  id: string,
+  change: (trx: Db) => Promise<T>,
+): Promise<{ done: true; result: T } | { done: false }> {
   return db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
@@ -133,7 +137,13 @@ export async function listUsers(
     )
   }
   const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('created_at', 'asc').orderBy('id', 'asc').limit(filter.limit).offset(filter.offset).execute(),
+    query
+      .selectAll()
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
     query.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
   ])
   return { items: rows.map(toPublicUser), total: Number(count.count) }

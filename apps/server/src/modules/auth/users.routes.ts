@@ -18,13 +18,25 @@ export const usersRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async
 
   app.get(
     '/users/me',
-    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Your profile', response: { 200: PublicUser } } },
+    {
+      onRequest: app.requireAuth(),
+      schema: { tags, security, summary: 'Your profile', response: { 200: PublicUser } },
+    },
     async (request) => users.getUser(principalOf(request).userId),
   )
 
   app.patch(
     '/users/me',
-    { onRequest: app.requireAuth(), schema: { tags, security, summary: 'Change your e-mail or name', body: UpdateMeRequest, response: { 200: PublicUser } } },
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        tags,
+        security,
+        summary: 'Change your e-mail or name',
+        body: UpdateMeRequest,
+        response: { 200: PublicUser },
+      },
+    },
     async (request) => users.updateMe(principalOf(request), request.body),
   )
 
@@ -32,7 +44,13 @@ export const usersRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async
     '/users/me/password',
     {
       onRequest: app.requireAuth(),
-      schema: { tags, security, summary: 'Change your password; other sessions end', body: ChangePasswordRequest, response: { 200: OkResponse } },
+      schema: {
+        tags,
+        security,
+        summary: 'Change your password; other sessions end',
+        body: ChangePasswordRequest,
+        response: { 200: OkResponse },
+      },
     },
     async (request) => {
       const { current_password, new_password } = request.body

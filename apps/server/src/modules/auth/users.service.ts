@@ -96,10 +96,17 @@ export function createUsersService(deps: UsersServiceDeps) {
       })
     } catch (error) {
       // A concurrent registration can win the race between the check above and the insert.
-      if (await findConflictingUser(db, { username: input.username, email })) throw conflict('Username or e-mail is already taken')
+      if (await findConflictingUser(db, { username: input.username, email }))
+        throw conflict('Username or e-mail is already taken')
       throw error
     }
-    await audit.record({ type: actorId ? 'user.created' : 'user.registered', actorId: actorId ?? id, targetId: id, ip: client.ip, detail: { roles } })
+    await audit.record({
+      type: actorId ? 'user.created' : 'user.registered',
+      actorId: actorId ?? id,
+      targetId: id,
+      ip: client.ip,
+      detail: { roles },
+    })
     return withoutHash(await requireUser(id))
   }
 
@@ -107,7 +114,8 @@ export function createUsersService(deps: UsersServiceDeps) {
     register: (input: RegisterRequest, client: ClientInfo) => create(input, null, client),
 
     /** Creates an account with chosen roles (admin API, CLI, first-start bootstrap). */
-    createUser: (input: NewUser, actorId: string | null, client: ClientInfo = NO_CLIENT) => create(input, actorId, client),
+    createUser: (input: NewUser, actorId: string | null, client: ClientInfo = NO_CLIENT) =>
+      create(input, actorId, client),
 
     async getUser(id: string): Promise<PublicUser> {
       return withoutHash(await requireUser(id))
@@ -155,12 +163,20 @@ export function createUsersService(deps: UsersServiceDeps) {
     list: (filter: { q?: string; limit: number; offset: number }) => listUsers(db, filter),
 
     /** Role and activation changes take effect at once: the user's sessions end and live sockets close. */
-    async adminUpdate(actor: Principal | null, id: string, changes: AdminUpdateUserRequest, client: ClientInfo = NO_CLIENT): Promise<PublicUser> {
+    async adminUpdate(
+      actor: Principal | null,
+      id: string,
+      changes: AdminUpdateUserRequest,
+      client: ClientInfo = NO_CLIENT,
+    ): Promise<PublicUser> {
       const user = await requireUser(id)
       const rolesChanged = changes.roles !== undefined && encodeRoles(changes.roles) !== encodeRoles(user.roles)
       const deactivating = changes.is_active === false && user.is_active
       const activating = changes.is_active === true && !user.is_active
-      const losesAdmin = user.roles.includes('admin') && user.is_active && (deactivating || (rolesChanged && !changes.roles!.includes('admin')))
+      const losesAdmin =
+        user.roles.includes('admin') &&
+        user.is_active &&
+        (deactivating || (rolesChanged && !changes.roles!.includes('admin')))
       if (!rolesChanged && !deactivating && !activating) return withoutHash(user)
       const row = {
         ...(rolesChanged ? { roles: encodeRoles(changes.roles!) } : {}),
@@ -171,13 +187,23 @@ export function createUsersService(deps: UsersServiceDeps) {
       else await updateUser(db, id, row)
       const actorId = actor?.userId ?? null
       if (rolesChanged) {
-        await audit.record({ type: 'user.roles_changed', actorId, targetId: id, ip: client.ip, detail: { from: user.roles, to: changes.roles } })
+        await audit.record({
+          type: 'user.roles_changed',
+          actorId,
+          targetId: id,
+          ip: client.ip,
+          detail: { from: user.roles, to: changes.roles },
+        })
       }
       if (deactivating) await audit.record({ type: 'user.deactivated', actorId, targetId: id, ip: client.ip })
       if (activating) await audit.record({ type: 'user.activated', actorId, targetId: id, ip: client.ip })
       if (rolesChanged || deactivating) {
         await auth.revokeAll(id, deactivating ? 'deactivated' : 'roles_changed')
-        await bus.publish({ type: 'auth.user_changed', userId: id, reason: deactivating ? 'deactivated' : 'roles_changed' })
+        await bus.publish({
+          type: 'auth.user_changed',
+          userId: id,
+          reason: deactivating ? 'deactivated' : 'roles_changed',
+        })
       }
       return withoutHash(await requireUser(id))
     },
@@ -187,14 +213,25 @@ export function createUsersService(deps: UsersServiceDeps) {
       const isActiveAdmin = user.roles.includes('admin') && user.is_active
       if (isActiveAdmin) await assertNotLastAdmin(id)
       await auth.revokeAll(id, 'deleted')
-      const deleted = isActiveAdmin ? await changeUnlessLastAdmin(id, (trx) => deleteUser(trx, id)) : await deleteUser(db, id)
+      const deleted = isActiveAdmin
+        ? await changeUnlessLastAdmin(id, (trx) => deleteUser(trx, id))
+        : await deleteUser(db, id)
       if (!deleted) throw notFound('User')
       await bus.publish({ type: 'auth.user_changed', userId: id, reason: 'deleted' })
-      await audit.record({ type: 'user.deleted', actorId: actor.userId, targetId: id, ip: client.ip, detail: { username: user.username } })
+      await audit.record({
+        type: 'user.deleted',
+        actorId: actor.userId,
+        targetId: id,
+        ip: client.ip,
+        detail: { username: user.username },
+      })
     },
 
     /** Creates the first admin unless one exists. Returns what was created, for the one-time console notice. */
-    async bootstrapAdmin(settings: { username: string; email: string; password?: string | undefined }, generatePassword: () => string) {
+    async bootstrapAdmin(
+      settings: { username: string; email: string; password?: string | undefined },
+      generatePassword: () => string,
+    ) {
       if ((await countActiveAdmins(db)) > 0) return undefined
       const password = settings.password ?? generatePassword()
       if (settings.password) {
@@ -202,11 +239,16 @@ export function createUsersService(deps: UsersServiceDeps) {
         if (issues.length > 0) throw badRequest(`PARLEY_ADMIN_PASSWORD ${issues[0]!.message}`)
       }
       try {
-        const user = await create({ username: settings.username, email: settings.email, password, roles: ['admin', 'user'] }, null, NO_CLIENT)
+        const user = await create(
+          { username: settings.username, email: settings.email, password, roles: ['admin', 'user'] },
+          null,
+          NO_CLIENT,
+        )
         return { user, generatedPassword: settings.password ? undefined : password }
       } catch (error) {
         // Another replica starting at the same moment may have created it.
-        if (error instanceof AppError && error.code === 'conflict' && (await countActiveAdmins(db)) > 0) return undefined
+        if (error instanceof AppError && error.code === 'conflict' && (await countActiveAdmins(db)) > 0)
+          return undefined
         throw error
       }
     },

@@ -11,7 +11,12 @@ describe('fitContext', () => {
   ]
 
   it('keeps as many recent whole turns as the budget allows, oldest first, after the system prompt', () => {
-    const context = fitContext({ systemPrompt: 'Be brief', turnsNewestFirst: turns, budgetTokens: 12 + 19 + 16, countTokens: count })
+    const context = fitContext({
+      systemPrompt: 'Be brief',
+      turnsNewestFirst: turns,
+      budgetTokens: 12 + 19 + 16,
+      countTokens: count,
+    })
     expect(context).toEqual([
       { role: 'system', content: 'Be brief' },
       { role: 'assistant', content: 'older answer' },
@@ -26,11 +31,16 @@ describe('fitContext', () => {
   })
 
   it('includes the whole history when it fits', () => {
-    expect(fitContext({ systemPrompt: null, turnsNewestFirst: turns, budgetTokens: 1000, countTokens: count })).toHaveLength(3)
+    expect(
+      fitContext({ systemPrompt: null, turnsNewestFirst: turns, budgetTokens: 1000, countTokens: count }),
+    ).toHaveLength(3)
   })
 
   it('fills the same window from a history read in pieces, counting each turn once', () => {
-    const history = Array.from({ length: 10 }, (_, i) => ({ role: i % 2 ? ('assistant' as const) : ('user' as const), content: `turn ${9 - i} ${'x'.repeat(i)}` }))
+    const history = Array.from({ length: 10 }, (_, i) => ({
+      role: i % 2 ? ('assistant' as const) : ('user' as const),
+      content: `turn ${9 - i} ${'x'.repeat(i)}`,
+    }))
     const counted: string[] = []
     const window = createContextWindow({
       systemPrompt: 'Be brief',
@@ -44,7 +54,9 @@ describe('fitContext', () => {
     expect(window.addOlder(history.slice(3, 6))).toBe(true)
     expect(window.addOlder(history.slice(6))).toBe(false)
     expect(window.addOlder(history.slice(8))).toBe(false)
-    expect(window.turns()).toEqual(fitContext({ systemPrompt: 'Be brief', turnsNewestFirst: history, budgetTokens: 100, countTokens: count }))
+    expect(window.turns()).toEqual(
+      fitContext({ systemPrompt: 'Be brief', turnsNewestFirst: history, budgetTokens: 100, countTokens: count }),
+    )
     // 88 tokens after the system prompt hold the six newest turns (11 + 12 + … + 16 = 81), not the seventh (17).
     expect(window.turnCount).toBe(6)
     // The system prompt, the six turns kept and the one that did not fit: nothing twice, nothing after.

@@ -4,10 +4,17 @@ const ROLE_HEADING = { user: 'User', assistant: 'Assistant', system: 'System' } 
 
 /** A readable Markdown transcript; message text is kept verbatim. */
 export function conversationToMarkdown(conversation: Conversation, messages: readonly Message[]): string {
-  const lines = [`# ${conversation.title ?? 'Conversation'}`, '', `Exported from Parley · created ${conversation.created_at}`, '']
+  const lines = [
+    `# ${conversation.title ?? 'Conversation'}`,
+    '',
+    `Exported from Parley · created ${conversation.created_at}`,
+    '',
+  ]
   if (conversation.system_prompt) lines.push('## System prompt', '', conversation.system_prompt, '')
   for (const message of messages) {
-    const details = [message.created_at, message.model, message.status !== 'complete' ? message.status : null].filter(Boolean)
+    const details = [message.created_at, message.model, message.status !== 'complete' ? message.status : null].filter(
+      Boolean,
+    )
     lines.push(`## ${ROLE_HEADING[message.role]}`, '', `_${details.join(' · ')}_`, '', message.content, '')
   }
   return lines.join('\n')
@@ -15,6 +22,9 @@ export function conversationToMarkdown(conversation: Conversation, messages: rea
 
 /** A file name derived from the title, safe on every file system. */
 export function exportFileName(conversation: Conversation, extension: string): string {
-  const base = (conversation.title ?? 'conversation').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60)
+  const base = (conversation.title ?? 'conversation')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
   return `${base || 'conversation'}.${extension}`
 }

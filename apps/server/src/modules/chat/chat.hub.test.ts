@@ -126,7 +126,13 @@ describe('conversation hub', () => {
       receivedJson.push(json)
     })
     expect(followed).toEqual(['c1'])
-    const remote = (seq: number) => ({ type: 'reply.delta' as const, message_id: 'm', text: 'x', conversation_id: 'c1', seq })
+    const remote = (seq: number) => ({
+      type: 'reply.delta' as const,
+      message_id: 'm',
+      text: 'x',
+      conversation_id: 'c1',
+      seq,
+    })
     const ingest = (seq: number) => hub.ingest(remote(seq), JSON.stringify(remote(seq)))
     ingest(11)
     ingest(11) // a duplicate is ignored

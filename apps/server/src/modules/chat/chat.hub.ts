@@ -166,7 +166,11 @@ export function createConversationHub(deps: HubDeps) {
       deliver(channel, { seq: event.seq, json })
     },
 
-    async subscribe(conversationId: string, afterSeq: number | undefined, listener: HubListener): Promise<HubSubscription> {
+    async subscribe(
+      conversationId: string,
+      afterSeq: number | undefined,
+      listener: HubListener,
+    ): Promise<HubSubscription> {
       const channel = await open(conversationId)
       channel.listeners.add(listener)
       channel.lastActivity = deps.now()
@@ -177,7 +181,8 @@ export function createConversationHub(deps: HubDeps) {
       if (afterSeq === undefined || afterSeq === channel.seq) return { lastSeq: channel.seq, replay: [], unsubscribe }
       const oldestHeld = channel.log.oldestSeq ?? channel.seq + 1
       // Ahead of us (we restarted) or behind what we still hold: the client reloads over REST.
-      if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld) return { lastSeq: channel.seq, replay: 'resync', unsubscribe }
+      if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld)
+        return { lastSeq: channel.seq, replay: 'resync', unsubscribe }
       return { lastSeq: channel.seq, replay: channel.log.after(afterSeq), unsubscribe }
     },
 

@@ -29,7 +29,9 @@ describe('replay log', () => {
     expect(held[0]!.seq).toBe(log.oldestSeq)
     for (const e of held) expect(JSON.parse(e.json).seq).toBe(e.seq)
     // Nearly full: one more event of the same size would not fit.
-    expect(log.heldBytes + Buffer.byteLength(held[0]!.json)).toBeGreaterThan(limit - Buffer.byteLength(held.at(-1)!.json))
+    expect(log.heldBytes + Buffer.byteLength(held[0]!.json)).toBeGreaterThan(
+      limit - Buffer.byteLength(held.at(-1)!.json),
+    )
   })
 
   it('starts anew after a gap in sequence numbers', () => {

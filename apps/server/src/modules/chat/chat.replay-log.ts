@@ -123,7 +123,8 @@ export class ReplayLog {
     const wanted = Math.ceil((1.5 * (kept + needed)) / INITIAL_BYTES) * INITIAL_BYTES
     // Growing by half at least keeps reallocations few while the log fills.
     const grown = Math.ceil((1.5 * this.bytes.length) / INITIAL_BYTES) * INITIAL_BYTES
-    const size = wanted > this.bytes.length ? Math.max(wanted, Math.min(grown, this.maxStoreBytes())) : this.bytes.length
+    const size =
+      wanted > this.bytes.length ? Math.max(wanted, Math.min(grown, this.maxStoreBytes())) : this.bytes.length
     const target = size === this.bytes.length ? this.bytes : Buffer.allocUnsafe(size)
     this.bytes.copy(target, 0, from, end) // overlapping regions are fine: copy moves like memmove
     this.bytes = target

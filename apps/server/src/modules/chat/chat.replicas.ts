@@ -25,7 +25,13 @@ export const LIVENESS_WINDOW_MS = 30_000
 export const LIVENESS_BEAT_MS = 10_000
 
 /** Replicas beat into one Redis sorted set (score: the time of the beat); those silent for the window are dead. */
-export function createRedisLiveness(options: { redis: Redis; prefix: string; id: string; now: () => number; windowMs?: number }): ReplicaLiveness {
+export function createRedisLiveness(options: {
+  redis: Redis
+  prefix: string
+  id: string
+  now: () => number
+  windowMs?: number
+}): ReplicaLiveness {
   const { redis, id, now } = options
   const key = `${options.prefix}replicas`
   const windowMs = options.windowMs ?? LIVENESS_WINDOW_MS

@@ -27,7 +27,19 @@ function runnerWithSlowSave(extra: Partial<ReplyDeps> = {}) {
 
 const completed = {
   type: 'reply.completed' as const,
-  message: { id: 'm', conversation_id: 'c1', role: 'assistant' as const, content: 'hi', status: 'complete' as const, model: null, prompt_tokens: 0, completion_tokens: 1, ttft_ms: null, duration_ms: null, created_at: '' },
+  message: {
+    id: 'm',
+    conversation_id: 'c1',
+    role: 'assistant' as const,
+    content: 'hi',
+    status: 'complete' as const,
+    model: null,
+    prompt_tokens: 0,
+    completion_tokens: 1,
+    ttft_ms: null,
+    duration_ms: null,
+    created_at: '',
+  },
   usage: { prompt_tokens: 0, completion_tokens: 1 },
   finish_reason: 'stop' as const,
 }

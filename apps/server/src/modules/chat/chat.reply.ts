@@ -101,7 +101,11 @@ export function createReplyRunner(deps: ReplyDeps) {
     if (running.has(conversationId)) throw busy()
     const controller = new AbortController()
     let markSettled = () => {}
-    const reply: RunningReply = { controller, finishing: false, done: new Promise<void>((resolve) => (markSettled = resolve)) }
+    const reply: RunningReply = {
+      controller,
+      finishing: false,
+      done: new Promise<void>((resolve) => (markSettled = resolve)),
+    }
     running.set(conversationId, reply)
     try {
       // With replicas, the reservation must hold across them too.
@@ -166,14 +170,36 @@ export function createReplyRunner(deps: ReplyDeps) {
    * Decides a reply before anything is stored, so the caller writes it in the same transaction as the user's
    * message: a `streaming` placeholder for the model's answer, or a finished notice (a blocked message).
    */
-  async function plan(conversation: ConversationRow, replyTo: string, options: ReplyOptions, notice?: string): Promise<PlannedReply> {
+  async function plan(
+    conversation: ConversationRow,
+    replyTo: string,
+    options: ReplyOptions,
+    notice?: string,
+  ): Promise<PlannedReply> {
     const now = nowIso()
-    const base = { id: runtime.newId(), role: 'assistant' as const, reply_to: replyTo, superseded: 0, client_message_id: null, error: null, created_at: now }
+    const base = {
+      id: runtime.newId(),
+      role: 'assistant' as const,
+      reply_to: replyTo,
+      superseded: 0,
+      client_message_id: null,
+      error: null,
+      created_at: now,
+    }
     if (notice !== undefined) {
       return {
         chain: [],
         modelId: null,
-        row: { ...base, content: notice, status: 'complete', provider: 'guard', model: null, prompt_tokens: 0, completion_tokens: 0, completed_at: now },
+        row: {
+          ...base,
+          content: notice,
+          status: 'complete',
+          provider: 'guard',
+          model: null,
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          completed_at: now,
+        },
       }
     }
     const modelId = options.model ?? conversation.model ?? models.defaultId
@@ -207,12 +233,25 @@ export function createReplyRunner(deps: ReplyDeps) {
   }
 
   /** Delivers a planned reply whose row is stored: streams the model's answer, or the notice at once. */
-  function run(conversation: ConversationRow, planned: PlannedReply, stored: MessageRow, session: ReplySession): Promise<Message> {
-    return planned.modelId === null ? Promise.resolve(deliverNotice(stored, session)) : generate(conversation, planned.modelId, planned.chain, stored, session)
+  function run(
+    conversation: ConversationRow,
+    planned: PlannedReply,
+    stored: MessageRow,
+    session: ReplySession,
+  ): Promise<Message> {
+    return planned.modelId === null
+      ? Promise.resolve(deliverNotice(stored, session))
+      : generate(conversation, planned.modelId, planned.chain, stored, session)
   }
 
   /** Streams the model's answer into the placeholder and stores it; model failures become a `failed` reply. */
-  async function generate(conversation: ConversationRow, modelId: string, chain: ChatModel[], placeholder: MessageRow, session: ReplySession): Promise<Message> {
+  async function generate(
+    conversation: ConversationRow,
+    modelId: string,
+    chain: ChatModel[],
+    placeholder: MessageRow,
+    session: ReplySession,
+  ): Promise<Message> {
     session.emit({ type: 'reply.started', message: repo.toMessage(placeholder) })
 
     const text = new TextBuffer()
@@ -267,7 +306,11 @@ export function createReplyRunner(deps: ReplyDeps) {
         })
         const message = repo.toMessage(failed)
         reportCall(message, 'failed', error)
-        session.emit({ type: 'reply.failed', message, error: { code: 'upstream_unavailable', message: 'No model could answer; please try again later' } })
+        session.emit({
+          type: 'reply.failed',
+          message,
+          error: { code: 'upstream_unavailable', message: 'No model could answer; please try again later' },
+        })
         return message
       }
       finishReason = 'stopped'
@@ -301,7 +344,12 @@ export function createReplyRunner(deps: ReplyDeps) {
     const message = repo.toMessage(row)
     session.emit({ type: 'reply.started', message: { ...message, content: '', status: 'streaming' } })
     session.emit({ type: 'reply.delta', message_id: message.id, text: message.content })
-    session.emit({ type: 'reply.completed', message, usage: { prompt_tokens: 0, completion_tokens: 0 }, finish_reason: 'stop' })
+    session.emit({
+      type: 'reply.completed',
+      message,
+      usage: { prompt_tokens: 0, completion_tokens: 0 },
+      finish_reason: 'stop',
+    })
     return message
   }
 
@@ -327,4 +375,3 @@ export function createReplyRunner(deps: ReplyDeps) {
 }
 
 export type ReplyRunner = ReturnType<typeof createReplyRunner>
-

@@ -32,7 +32,12 @@ export async function insertConversation(db: Db, row: ConversationsTable): Promi
 
 /** Ownership is part of every lookup: another user's conversation is simply not found. */
 export async function findConversation(db: Db, id: string, ownerId: string): Promise<ConversationRow | undefined> {
-  return db.selectFrom('conversations').selectAll().where('id', '=', id).where('owner_id', '=', ownerId).executeTakeFirst()
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', id)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst()
 }
 
 export async function conversationIdTaken(db: Db, id: string): Promise<boolean> {
@@ -49,7 +54,11 @@ export async function updateConversation(
 }
 
 export async function deleteConversation(db: Db, id: string, ownerId: string): Promise<boolean> {
-  const result = await db.deleteFrom('conversations').where('id', '=', id).where('owner_id', '=', ownerId).executeTakeFirst()
+  const result = await db
+    .deleteFrom('conversations')
+    .where('id', '=', id)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }
 
@@ -126,9 +135,23 @@ export interface AppendChanges {
 
 /** Every column an appended message sets, with its PostgreSQL type (for `json_to_recordset`). */
 const MESSAGE_COLUMNS = {
-  id: 'text', role: 'text', content: 'text', status: 'text', reply_to: 'text', superseded: 'integer', client_message_id: 'text',
-  provider: 'text', model: 'text', prompt_tokens: 'integer', completion_tokens: 'integer', error: 'text', created_at: 'text',
-  completed_at: 'text', ttft_ms: 'integer', duration_ms: 'integer', replica_id: 'text',
+  id: 'text',
+  role: 'text',
+  content: 'text',
+  status: 'text',
+  reply_to: 'text',
+  superseded: 'integer',
+  client_message_id: 'text',
+  provider: 'text',
+  model: 'text',
+  prompt_tokens: 'integer',
+  completion_tokens: 'integer',
+  error: 'text',
+  created_at: 'text',
+  completed_at: 'text',
+  ttft_ms: 'integer',
+  duration_ms: 'integer',
+  replica_id: 'text',
 } as const satisfies Record<keyof NewMessage, string>
 
 /** Their names, in one order for every statement that lists them. */
@@ -152,20 +175,37 @@ export async function appendMessages(
   // On SQLite a trigger touches the conversation's `updated_at` (migration 2026_11_23_2200).
   if (!supersede && !title) return insertAtNextPositions(db, conversationId, rows)
   return db.transaction().execute(async (trx) => {
-    if (supersede && 'messageId' in supersede) await trx.updateTable('messages').set({ superseded: 1 }).where('id', '=', supersede.messageId).execute()
+    if (supersede && 'messageId' in supersede)
+      await trx.updateTable('messages').set({ superseded: 1 }).where('id', '=', supersede.messageId).execute()
     if (supersede && 'fromPosition' in supersede) {
-      await trx.updateTable('messages').set({ superseded: 1 }).where('conversation_id', '=', conversationId).where('position', '>=', supersede.fromPosition).execute()
+      await trx
+        .updateTable('messages')
+        .set({ superseded: 1 })
+        .where('conversation_id', '=', conversationId)
+        .where('position', '>=', supersede.fromPosition)
+        .execute()
     }
     const stored = await insertAtNextPositions(trx, conversationId, rows)
-    if (title) await trx.updateTable('conversations').set((eb) => ({ title: eb.fn.coalesce('title', eb.val(title)) })).where('id', '=', conversationId).execute()
+    if (title)
+      await trx
+        .updateTable('conversations')
+        .set((eb) => ({ title: eb.fn.coalesce('title', eb.val(title)) }))
+        .where('id', '=', conversationId)
+        .execute()
     return stored
   })
 }
 
 /** One INSERT … SELECT that numbers the rows after the conversation's last position (SQLite). */
-async function insertAtNextPositions(db: Db, conversationId: string, rows: readonly NewMessage[]): Promise<MessageRow[]> {
+async function insertAtNextPositions(
+  db: Db,
+  conversationId: string,
+  rows: readonly NewMessage[],
+): Promise<MessageRow[]> {
   const columns = NEW_MESSAGE_COLUMNS
-  const values = sql.join(rows.map((row, index) => sql`(${sql.join(columns.map((column) => row[column] ?? null))}, ${index + 1})`))
+  const values = sql.join(
+    rows.map((row, index) => sql`(${sql.join(columns.map((column) => row[column] ?? null))}, ${index + 1})`),
+  )
   // A VALUES list's columns are named column1, column2, …; the last one is each row's order.
   const picked = sql.raw(columns.map((_, index) => `v.column${index + 1}`).join(', '))
   const stored = await sql<MessageRow>`
@@ -180,10 +220,20 @@ async function insertAtNextPositions(db: Db, conversationId: string, rows: reado
  * `appendMessages` on PostgreSQL as one statement (data-modifying CTEs run atomically), so the path to a
  * reply's first token costs one round trip to the database instead of five (begin, read, insert, update, commit).
  */
-async function appendMessagesInOneStatement(db: Db, conversationId: string, rows: readonly NewMessage[], changes: AppendChanges): Promise<MessageRow[]> {
+async function appendMessagesInOneStatement(
+  db: Db,
+  conversationId: string,
+  rows: readonly NewMessage[],
+  changes: AppendChanges,
+): Promise<MessageRow[]> {
   const { supersede, title } = changes
   const columns = NEW_MESSAGE_COLUMNS
-  const records = JSON.stringify(rows.map((row, index) => ({ ...Object.fromEntries(columns.map((column) => [column, row[column] ?? null])), ord: index + 1 })))
+  const records = JSON.stringify(
+    rows.map((row, index) => ({
+      ...Object.fromEntries(columns.map((column) => [column, row[column] ?? null])),
+      ord: index + 1,
+    })),
+  )
   const hidden = !supersede
     ? sql``
     : 'messageId' in supersede
@@ -204,18 +254,35 @@ async function appendMessagesInOneStatement(db: Db, conversationId: string, rows
 }
 
 export type ReplyEnd = Pick<MessagesTable, 'content' | 'status' | 'completed_at'> &
-  Partial<Pick<MessagesTable, 'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'>>
+  Partial<
+    Pick<
+      MessagesTable,
+      'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'
+    >
+  >
 
 /**
  * Stores a finished reply, and the conversation's sequence number as it will be once the reply's last event is
  * out, in one write: on PostgreSQL one statement, on SQLite a transaction shared with the other writes of the
  * same moment. The sequence number only ever moves forward.
  */
-export async function finishReply(db: Db, dialect: Dialect, id: string, end: ReplyEnd, lastSeq: { conversationId: string; seq: number }): Promise<MessageRow> {
+export async function finishReply(
+  db: Db,
+  dialect: Dialect,
+  id: string,
+  end: ReplyEnd,
+  lastSeq: { conversationId: string; seq: number },
+): Promise<MessageRow> {
   const { conversationId, seq } = lastSeq
   if (dialect === 'postgres') {
     return db
-      .with('saved_seq', (w) => w.updateTable('conversations').set({ last_seq: seq }).where('id', '=', conversationId).where('last_seq', '<', seq))
+      .with('saved_seq', (w) =>
+        w
+          .updateTable('conversations')
+          .set({ last_seq: seq })
+          .where('id', '=', conversationId)
+          .where('last_seq', '<', seq),
+      )
       .updateTable('messages')
       .set(end)
       .where('id', '=', id)
@@ -224,7 +291,9 @@ export async function finishReply(db: Db, dialect: Dialect, id: string, end: Rep
   }
   // SQL rather than the query builder, for the reason `findConversationForSend` gives: building the update cost
   // about as much as running it. Only the fields given are set, as the builder's `set` does.
-  const assignments = sql.join(Object.entries(end).flatMap(([column, value]) => (value === undefined ? [] : [sql`${sql.ref(column)} = ${value}`])))
+  const assignments = sql.join(
+    Object.entries(end).flatMap(([column, value]) => (value === undefined ? [] : [sql`${sql.ref(column)} = ${value}`])),
+  )
   return groupCommitOf(db).run(async (trx) => {
     const { rows } = await sql<MessageRow>`update messages set ${assignments} where id = ${id} returning *`.execute(trx)
     if (!rows[0]) throw new Error(`No message ${id} to finish`)
@@ -273,11 +342,19 @@ export async function listMessages(
   conversationId: string,
   options: { limit: number; beforeId?: string | undefined },
 ): Promise<MessageRow[]> {
-  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('superseded', '=', 0)
+  let query = db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('superseded', '=', 0)
   if (options.beforeId) {
     const beforeId = options.beforeId
     query = query.where('position', '<', (eb) =>
-      eb.selectFrom('messages').select('position').where('id', '=', beforeId).where('conversation_id', '=', conversationId),
+      eb
+        .selectFrom('messages')
+        .select('position')
+        .where('id', '=', beforeId)
+        .where('conversation_id', '=', conversationId),
     )
   }
   const newestFirst = await query.orderBy('position', 'desc').limit(options.limit).execute()
@@ -315,7 +392,11 @@ export async function markOrphanedInterrupted(db: Db, liveReplicaIds: readonly s
 }
 
 export async function readLastSeq(db: Db, conversationId: string): Promise<number> {
-  const row = await db.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirst()
+  const row = await db
+    .selectFrom('conversations')
+    .select('last_seq')
+    .where('id', '=', conversationId)
+    .executeTakeFirst()
   return row?.last_seq ?? 0
 }
 
@@ -341,8 +422,16 @@ export async function findMessage(db: Db, id: string): Promise<MessageRow | unde
 }
 
 /** The newest `limit` visible user messages, newest first, and how many there are in all. */
-export async function recentUserMessages(db: Db, conversationId: string, limit: number): Promise<{ rows: MessageRow[]; total: number }> {
-  const base = db.selectFrom('messages').where('conversation_id', '=', conversationId).where('role', '=', 'user').where('superseded', '=', 0)
+export async function recentUserMessages(
+  db: Db,
+  conversationId: string,
+  limit: number,
+): Promise<{ rows: MessageRow[]; total: number }> {
+  const base = db
+    .selectFrom('messages')
+    .where('conversation_id', '=', conversationId)
+    .where('role', '=', 'user')
+    .where('superseded', '=', 0)
   const [rows, count] = await Promise.all([
     base.selectAll().orderBy('position', 'desc').limit(limit).execute(),
     base.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
@@ -353,5 +442,11 @@ export async function recentUserMessages(db: Db, conversationId: string, limit: 
 /** The visible replies to these user messages (one query for the whole page). */
 export async function repliesTo(db: Db, userMessageIds: string[]): Promise<MessageRow[]> {
   if (userMessageIds.length === 0) return []
-  return db.selectFrom('messages').selectAll().where('reply_to', 'in', userMessageIds).where('superseded', '=', 0).orderBy('position', 'asc').execute()
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('reply_to', 'in', userMessageIds)
+    .where('superseded', '=', 0)
+    .orderBy('position', 'asc')
+    .execute()
 }

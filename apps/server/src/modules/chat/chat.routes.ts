@@ -25,11 +25,23 @@ const params = z.object({ id: ConversationId })
 export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (app, { chat }) => {
   app.addHook('onRequest', app.requireAuth())
 
-  app.get('/models', { schema: { tags, security, summary: 'Models you can pick', response: { 200: z.array(ModelInfo) } } }, async () => chat.listModels())
+  app.get(
+    '/models',
+    { schema: { tags, security, summary: 'Models you can pick', response: { 200: z.array(ModelInfo) } } },
+    async () => chat.listModels(),
+  )
 
   app.post(
     '/conversations',
-    { schema: { tags, security, summary: 'Start a conversation', body: CreateConversationRequest, response: { 200: Conversation } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Start a conversation',
+        body: CreateConversationRequest,
+        response: { 200: Conversation },
+      },
+    },
     async (request) => chat.create(principalOf(request), request.body),
   )
 
@@ -39,7 +51,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       schema: {
         tags,
         security,
-        summary: 'Your conversations, newest first; `q` searches titles and messages; next page cursor in `x-next-cursor`',
+        summary:
+          'Your conversations, newest first; `q` searches titles and messages; next page cursor in `x-next-cursor`',
         querystring: ListConversationsQuery,
         response: { 200: z.array(Conversation) },
       },
@@ -51,24 +64,48 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
     },
   )
 
-  app.get('/conversations/:id', { schema: { tags, security, params, response: { 200: Conversation } } }, async (request) =>
-    chat.get(principalOf(request), request.params.id),
+  app.get(
+    '/conversations/:id',
+    { schema: { tags, security, params, response: { 200: Conversation } } },
+    async (request) => chat.get(principalOf(request), request.params.id),
   )
 
   app.patch(
     '/conversations/:id',
-    { schema: { tags, security, summary: 'Rename, or change model or system prompt', params, body: UpdateConversationRequest, response: { 200: Conversation } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Rename, or change model or system prompt',
+        params,
+        body: UpdateConversationRequest,
+        response: { 200: Conversation },
+      },
+    },
     async (request) => chat.update(principalOf(request), request.params.id, request.body),
   )
 
-  app.delete('/conversations/:id', { schema: { tags, security, summary: 'Delete with all messages', params, response: { 200: OkResponse } } }, async (request) => {
-    await chat.remove(principalOf(request), request.params.id)
-    return { ok: true as const }
-  })
+  app.delete(
+    '/conversations/:id',
+    { schema: { tags, security, summary: 'Delete with all messages', params, response: { 200: OkResponse } } },
+    async (request) => {
+      await chat.remove(principalOf(request), request.params.id)
+      return { ok: true as const }
+    },
+  )
 
   app.get(
     '/conversations/:id/messages',
-    { schema: { tags, security, summary: 'Messages, oldest first', params, querystring: ListMessagesQuery, response: { 200: z.array(Message) } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Messages, oldest first',
+        params,
+        querystring: ListMessagesQuery,
+        response: { 200: z.array(Message) },
+      },
+    },
     async (request) => chat.messages(principalOf(request), request.params.id, request.query),
   )
 
@@ -78,7 +115,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       schema: {
         tags,
         security,
-        summary: 'Send a message; answers once the reply is stored, or streams it as SSE with `Accept: text/event-stream`',
+        summary:
+          'Send a message; answers once the reply is stored, or streams it as SSE with `Accept: text/event-stream`',
         params,
         body: PostMessageRequest,
         response: { 200: PostMessageResponse },
@@ -92,18 +130,32 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
         return { user_message, assistant_message }
       }
       await chat.get(principal, request.params.id) // ownership and validation errors still answer as JSON
-      return streamEvents(request, reply, (stream) => chat.send(principal, request.params.id, content, { model, ...stream }))
+      return streamEvents(request, reply, (stream) =>
+        chat.send(principal, request.params.id, content, { model, ...stream }),
+      )
     },
   )
 
   app.get(
     '/conversations/:id/export',
-    { schema: { tags, security, summary: 'Download as JSON or Markdown', params, querystring: z.object({ format: z.enum(['json', 'markdown', 'md']).default('json') }) } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Download as JSON or Markdown',
+        params,
+        querystring: z.object({ format: z.enum(['json', 'markdown', 'md']).default('json') }),
+      },
+    },
     async (request, reply) => {
       const { conversation, messages } = await chat.exportConversation(principalOf(request), request.params.id)
       const markdown = request.query.format !== 'json'
-      void reply.header('content-disposition', `attachment; filename="${exportFileName(conversation, markdown ? 'md' : 'json')}"`)
-      if (markdown) return reply.type('text/markdown; charset=utf-8').send(conversationToMarkdown(conversation, messages))
+      void reply.header(
+        'content-disposition',
+        `attachment; filename="${exportFileName(conversation, markdown ? 'md' : 'json')}"`,
+      )
+      if (markdown)
+        return reply.type('text/markdown; charset=utf-8').send(conversationToMarkdown(conversation, messages))
       return reply.type('application/json; charset=utf-8').send(JSON.stringify({ conversation, messages }, null, 2))
     },
   )

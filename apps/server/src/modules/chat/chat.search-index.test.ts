@@ -16,16 +16,27 @@ describe('SQLite search index, batched', () => {
     sql`insert into messages (id, conversation_id, position, role, content, status, created_at)
       values (${id}, 'c1', ${position}, 'user', ${content}, ${status}, '2026-11-23T00:00:00Z')`.execute(db())
   const matching = async (word: string) =>
-    (await sql<{ id: string }>`select m.id from messages_fts f join messages m on m.rowid = f.rowid where messages_fts match ${word} order by m.id`.execute(db())).rows.map((row) => row.id)
-  const assertIndexMatchesMessages = () => sql`insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)`.execute(db())
+    (
+      await sql<{
+        id: string
+      }>`select m.id from messages_fts f join messages m on m.rowid = f.rowid where messages_fts match ${word} order by m.id`.execute(
+        db(),
+      )
+    ).rows.map((row) => row.id)
+  const assertIndexMatchesMessages = () =>
+    sql`insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)`.execute(db())
 
   it('keeps the messages indexed before, and indexes, deletes and migrates back consistently', async () => {
     handle = createDb({ url: 'sqlite::memory:' })
     const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => MIGRATIONS } })
     expect((await migrator.migrateTo(BEFORE_BATCHED_INDEX)).error).toBeUndefined()
     await sql`insert into users (id, username, username_key, email, password_hash, roles, created_at, updated_at)
-      values ('u1', 'ann', 'ann', 'ann@example.com', 'x', '["user"]', '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z')`.execute(db())
-    await sql`insert into conversations (id, owner_id, created_at, updated_at) values ('c1', 'u1', '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z')`.execute(db())
+      values ('u1', 'ann', 'ann', 'ann@example.com', 'x', '["user"]', '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z')`.execute(
+      db(),
+    )
+    await sql`insert into conversations (id, owner_id, created_at, updated_at) values ('c1', 'u1', '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z')`.execute(
+      db(),
+    )
     await addMessage('m1', 1, 'old otters')
     await addMessage('m2', 2, 'old beavers')
 

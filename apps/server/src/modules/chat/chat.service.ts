@@ -14,7 +14,13 @@ import { decodeCursor, encodeCursor } from './chat.cursor.ts'
 import type { ConversationHub, HubListener } from './chat.hub.ts'
 import type { AdmittedMessage, GuardService } from '../guard/guard.service.ts'
 import type { ConversationRow, MessageRow } from './chat.table.ts'
-import { type ConversationLock, type ReplyDeps, type ReplyOptions, type ReplySession, createReplyRunner } from './chat.reply.ts'
+import {
+  type ConversationLock,
+  type ReplyDeps,
+  type ReplyOptions,
+  type ReplySession,
+  createReplyRunner,
+} from './chat.reply.ts'
 import type { EventBus } from '../../bus/event-bus.ts'
 import * as repo from './chat.repo.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
@@ -91,7 +97,10 @@ export function createChatService(deps: ChatServiceDeps) {
     const reply = await replies.plan(conversation, user.id, options, admitted.safetyNotice)
     const { title, replaces } = changes
     const supersede = replaces ? { fromPosition: replaces.position } : undefined
-    const [storedUser, storedReply] = await repo.appendMessages(db, dialect, conversation.id, [user, reply.row], { title, supersede })
+    const [storedUser, storedReply] = await repo.appendMessages(db, dialect, conversation.id, [user, reply.row], {
+      title,
+      supersede,
+    })
     const userMessage = repo.toMessage(storedUser!)
     await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
     if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
@@ -119,10 +128,15 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   function assertModel(model: string | null | undefined) {
-    if (model && !models.has(model)) throw badRequest(`Unknown model "${model}"`, [{ path: 'model', message: 'is not a configured model' }])
+    if (model && !models.has(model))
+      throw badRequest(`Unknown model "${model}"`, [{ path: 'model', message: 'is not a configured model' }])
   }
 
-  async function create(principal: Principal, input: CreateConversationRequest = {}, id = runtime.newId()): Promise<Conversation> {
+  async function create(
+    principal: Principal,
+    input: CreateConversationRequest = {},
+    id = runtime.newId(),
+  ): Promise<Conversation> {
     assertModel(input?.model)
     const now = nowIso()
     const row = {
@@ -174,15 +188,21 @@ export function createChatService(deps: ChatServiceDeps) {
 
     async list(principal: Principal, options: { limit: number; cursor?: string | undefined; q?: string | undefined }) {
       const cursor = options.cursor ? decodeCursor(options.cursor) : undefined
-      if (options.cursor && !cursor) throw badRequest('cursor is not valid', [{ path: 'cursor', message: 'is not valid' }])
+      if (options.cursor && !cursor)
+        throw badRequest('cursor is not valid', [{ path: 'cursor', message: 'is not valid' }])
       // Search sees every message stored so far, however recently.
       if (options.q) await repo.indexPendingMessages(db, dialect)
-      const rows = await repo.listConversations(db, dialect, principal.userId, { limit: options.limit + 1, cursor, q: options.q })
+      const rows = await repo.listConversations(db, dialect, principal.userId, {
+        limit: options.limit + 1,
+        cursor,
+        q: options.q,
+      })
       const page = rows.slice(0, options.limit)
       const last = page[page.length - 1]
       return {
         items: page.map(repo.toConversation),
-        nextCursor: rows.length > options.limit && last ? encodeCursor({ updatedAt: last.updated_at, id: last.id }) : null,
+        nextCursor:
+          rows.length > options.limit && last ? encodeCursor({ updatedAt: last.updated_at, id: last.id }) : null,
       }
     },
 
@@ -199,7 +219,11 @@ export function createChatService(deps: ChatServiceDeps) {
       hub.drop(id)
     },
 
-    async messages(principal: Principal, id: string, options: { limit: number; before?: string | undefined }): Promise<Message[]> {
+    async messages(
+      principal: Principal,
+      id: string,
+      options: { limit: number; before?: string | undefined },
+    ): Promise<Message[]> {
       await ownConversation(principal, id)
       const rows = await repo.listMessages(db, id, { limit: options.limit, beforeId: options.before })
       return rows.map(repo.toMessage)
@@ -209,20 +233,29 @@ export function createChatService(deps: ChatServiceDeps) {
      * Stores the user message (committed before the model is called), then generates and stores the reply.
      * A repeated `clientMessageId` returns the first attempt's messages instead of sending twice.
      */
-    async send(principal: Principal, conversationId: string, content: string, options: SendOptions = {}): Promise<SendResult> {
+    async send(
+      principal: Principal,
+      conversationId: string,
+      content: string,
+      options: SendOptions = {},
+    ): Promise<SendResult> {
       const found = await repo.findConversationForSend(db, conversationId, principal.userId, options.clientMessageId)
       if (!found) throw notFound('Conversation')
       assertModel(options.model)
       if (found.duplicateId) {
         const existing = await repo.findMessage(db, found.duplicateId)
-        if (existing) return { user_message: repo.toMessage(existing), assistant_message: await replyTo(existing), duplicate: true }
+        if (existing)
+          return { user_message: repo.toMessage(existing), assistant_message: await replyTo(existing), duplicate: true }
       }
       const { conversation } = found
       const admitted = await guard.admitMessage(principal, content)
       const session = await replies.begin(conversationId, options)
       try {
         // A cheap title from the first message; no extra model call on the hot path.
-        const title = conversation.title === null ? admitted.content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat' : undefined
+        const title =
+          conversation.title === null
+            ? admitted.content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat'
+            : undefined
         return await answerNewTurn(principal, conversation, admitted, session, options, { title })
       } finally {
         await session.end()
@@ -242,7 +275,9 @@ export function createChatService(deps: ChatServiceDeps) {
       const session = await replies.begin(conversation.id, options)
       try {
         const reply = await replies.plan(conversation, userRow.id, options, admitted.safetyNotice)
-        const [stored] = await repo.appendMessages(db, dialect, conversation.id, [reply.row], { supersede: { messageId: target.id } })
+        const [stored] = await repo.appendMessages(db, dialect, conversation.id, [reply.row], {
+          supersede: { messageId: target.id },
+        })
         session.emit({ type: 'message.superseded', message_id: target.id, following: false })
         return await replies.run(conversation, reply, stored!, session)
       } finally {
@@ -251,7 +286,12 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     /** Replaces a user message, and everything after it, with new text, and answers it again. */
-    async edit(principal: Principal, messageId: string, content: string, options: ReplyOptions = {}): Promise<SendResult> {
+    async edit(
+      principal: Principal,
+      messageId: string,
+      content: string,
+      options: ReplyOptions = {},
+    ): Promise<SendResult> {
       const target = await repo.findOwnedMessage(db, messageId, principal.userId)
       if (!target || target.role !== 'user') throw notFound('Message')
       const conversation = await ownConversation(principal, target.conversation_id)
@@ -282,7 +322,14 @@ export function createChatService(deps: ChatServiceDeps) {
     async turns(principal: Principal, conversationId: string, limit: number) {
       await ownConversation(principal, conversationId)
       const { rows, total } = await repo.recentUserMessages(db, conversationId, limit)
-      const answers = new Map((await repo.repliesTo(db, rows.map((row) => row.id))).map((reply) => [reply.reply_to, reply]))
+      const answers = new Map(
+        (
+          await repo.repliesTo(
+            db,
+            rows.map((row) => row.id),
+          )
+        ).map((reply) => [reply.reply_to, reply]),
+      )
       const turns = rows.reverse().map((row) => {
         const reply = answers.get(row.id)
         return { user: repo.toMessage(row), reply: reply ? repo.toMessage(reply) : null }

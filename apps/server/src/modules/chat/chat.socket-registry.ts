@@ -24,7 +24,10 @@ export function createSocketRegistry(bus: EventBus) {
   const unsubscribe = bus.subscribe((event) => {
     if (event.type === 'auth.sessions_revoked') {
       const ended = new Set(event.sessionIds)
-      closeWhere((live) => live.userId === event.userId && live.sessionId !== null && ended.has(live.sessionId), 'session ended')
+      closeWhere(
+        (live) => live.userId === event.userId && live.sessionId !== null && ended.has(live.sessionId),
+        'session ended',
+      )
     } else if (event.type === 'auth.user_changed') {
       closeWhere((live) => live.userId === event.userId, `account ${event.reason.replace('_', ' ')}`)
     }

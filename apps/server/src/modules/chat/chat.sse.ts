@@ -51,7 +51,10 @@ export async function streamEvents(
   } catch (error) {
     const known = error instanceof AppError ? error : undefined
     if (!known) request.log.error({ err: error }, 'Streaming reply failed')
-    stream.send({ type: 'error', error: { code: known?.code ?? 'internal', message: known?.message ?? 'Internal Server Error' } })
+    stream.send({
+      type: 'error',
+      error: { code: known?.code ?? 'internal', message: known?.message ?? 'Internal Server Error' },
+    })
   } finally {
     stream.end()
   }

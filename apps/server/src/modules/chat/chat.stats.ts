@@ -17,7 +17,10 @@ const PREFIX = { minute: 16, hour: 13, day: 10 } as const
 export function createChatStats(db: Db) {
   return {
     async countConversations(): Promise<number> {
-      const row = await db.selectFrom('conversations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+      const row = await db
+        .selectFrom('conversations')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
       return Number(row.n)
     },
 
@@ -31,7 +34,10 @@ export function createChatStats(db: Db) {
     async messagesPerBucket(range: StatsRange, bucket: keyof typeof PREFIX): Promise<Map<string, number>> {
       const rows = await db
         .selectFrom('messages')
-        .select([sql<string>`substr(created_at, 1, ${sql.lit(PREFIX[bucket])})`.as('bucket'), sql<string>`count(*)`.as('n')])
+        .select([
+          sql<string>`substr(created_at, 1, ${sql.lit(PREFIX[bucket])})`.as('bucket'),
+          sql<string>`count(*)`.as('n'),
+        ])
         .where('created_at', '>=', range.from)
         .where('created_at', '<', range.to)
         .groupBy(sql`1`)

@@ -12,10 +12,12 @@ import type { SocketRegistry } from './chat.socket-registry.ts'
  * `{"type":"message","content"}` in, delta frames and one final assistant message out. The token sits in the
  * URL because that contract says so; request logs redact it.
  */
-export const contractSocketRoutes: FastifyPluginAsync<{ chat: ChatService; auth: AuthService; sockets: SocketRegistry; corsOrigins: readonly string[] }> = async (
-  app,
-  { chat, auth, sockets, corsOrigins },
-) => {
+export const contractSocketRoutes: FastifyPluginAsync<{
+  chat: ChatService
+  auth: AuthService
+  sockets: SocketRegistry
+  corsOrigins: readonly string[]
+}> = async (app, { chat, auth, sockets, corsOrigins }) => {
   app.get<{ Params: { conversation_id: string }; Querystring: { token?: string } }>(
     '/ws/:conversation_id',
     {
@@ -34,7 +36,8 @@ export const contractSocketRoutes: FastifyPluginAsync<{ chat: ChatService; auth:
       let queue = Promise.resolve()
       const ready: Promise<{ principal: Principal; conversationId: string } | undefined> = (async () => {
         const idCheck = ConversationId.safeParse(request.params.conversation_id)
-        if (!idCheck.success) return void refuse(WS_CLOSE.abuse, 'Conversation id must be 1–64 letters, digits, "_" or "-"')
+        if (!idCheck.success)
+          return void refuse(WS_CLOSE.abuse, 'Conversation id must be 1–64 letters, digits, "_" or "-"')
         const token = request.query.token
         if (!token) return void refuse(WS_CLOSE.unauthorized, 'token query parameter is required')
         try {
@@ -44,7 +47,8 @@ export const contractSocketRoutes: FastifyPluginAsync<{ chat: ChatService; auth:
           sockets.add(socket, principal.userId, principal.sessionId)
           return { principal, conversationId: idCheck.data }
         } catch (error) {
-          if (error instanceof AppError && error.code === 'not_found') return void refuse(WS_CLOSE.forbidden, 'Conversation not found')
+          if (error instanceof AppError && error.code === 'not_found')
+            return void refuse(WS_CLOSE.forbidden, 'Conversation not found')
           if (error instanceof AppError) return void refuse(WS_CLOSE.unauthorized, error.message)
           request.log.error({ err: error }, 'Contract socket setup failed')
           return void refuse(1011, 'Internal Server Error')
@@ -62,16 +66,26 @@ export const contractSocketRoutes: FastifyPluginAsync<{ chat: ChatService; auth:
             return send({ type: 'error', message: 'Frame is not valid JSON' })
           }
           const frame = LegacyClientFrame.safeParse(json)
-          if (!frame.success) return send({ type: 'error', message: 'Expected {"type":"message","content":"…"} with non-empty content' })
+          if (!frame.success)
+            return send({ type: 'error', message: 'Expected {"type":"message","content":"…"} with non-empty content' })
           try {
             const result = await chat.send(context.principal, context.conversationId, frame.data.content, {
               onEvent: (event) => {
-                if (event.type === 'reply.delta') send({ type: 'delta', content: event.text, message_id: event.message_id })
+                if (event.type === 'reply.delta')
+                  send({ type: 'delta', content: event.text, message_id: event.message_id })
               },
             })
             const reply = result.assistant_message
-            if (reply.status === 'failed') return send({ type: 'error', message: 'No model could answer; please try again later' })
-            send({ type: 'message', role: 'assistant', content: reply.content, message_id: reply.id, timestamp: reply.created_at, status: reply.status })
+            if (reply.status === 'failed')
+              return send({ type: 'error', message: 'No model could answer; please try again later' })
+            send({
+              type: 'message',
+              role: 'assistant',
+              content: reply.content,
+              message_id: reply.id,
+              timestamp: reply.created_at,
+              status: reply.status,
+            })
           } catch (error) {
             if (error instanceof AppError) return send({ type: 'error', message: error.message })
             request.log.error({ err: error }, 'Contract socket message failed')

@@ -58,7 +58,13 @@ export const chatSocketRoutes: FastifyPluginAsync<ChatSocketOptions> = async (ap
   )
 }
 
-function handleConnection(socket: WebSocket, connection: Socket, credential: string | undefined, options: ChatSocketOptions, log: FastifyBaseLogger) {
+function handleConnection(
+  socket: WebSocket,
+  connection: Socket,
+  credential: string | undefined,
+  options: ChatSocketOptions,
+  log: FastifyBaseLogger,
+) {
   const { chat, auth, sockets } = options
   const subscriptions = new Map<string, () => void>()
   let principal: Principal | undefined
@@ -94,7 +100,10 @@ function handleConnection(socket: WebSocket, connection: Socket, credential: str
     try {
       principal = await auth.authenticate(token)
     } catch (error) {
-      socket.close(WS_CLOSE.unauthorized, error instanceof AppError ? error.message.slice(0, 120) : 'authentication failed')
+      socket.close(
+        WS_CLOSE.unauthorized,
+        error instanceof AppError ? error.message.slice(0, 120) : 'authentication failed',
+      )
       return
     }
     clearTimeout(authTimer)
@@ -118,7 +127,8 @@ function handleConnection(socket: WebSocket, connection: Socket, credential: str
     const subscription = await chat.subscribe(who, conversationId, afterSeq, (held) => sendJson(held.json))
     subscriptions.set(conversationId, subscription.unsubscribe)
     send({ type: 'subscribed', conversation_id: conversationId, last_seq: subscription.lastSeq })
-    if (subscription.replay === 'resync') send({ type: 'resync', conversation_id: conversationId, last_seq: subscription.lastSeq })
+    if (subscription.replay === 'resync')
+      send({ type: 'resync', conversation_id: conversationId, last_seq: subscription.lastSeq })
     else for (const held of subscription.replay) sendJson(held.json)
   }
 
@@ -138,8 +148,13 @@ function handleConnection(socket: WebSocket, connection: Socket, credential: str
     switch (frame.type) {
       case 'analytics.subscribe': {
         const liveSummary = options.liveSummary
-        if (!liveSummary || !hasPermission(who, 'analytics:read')) return sendError('forbidden', 'Operators only', { frame: frame.type })
-        const push = () => liveSummary().then((summary) => send({ type: 'analytics.summary', summary }), (error: unknown) => fail(error, frame.type))
+        if (!liveSummary || !hasPermission(who, 'analytics:read'))
+          return sendError('forbidden', 'Operators only', { frame: frame.type })
+        const push = () =>
+          liveSummary().then(
+            (summary) => send({ type: 'analytics.summary', summary }),
+            (error: unknown) => fail(error, frame.type),
+          )
         clearInterval(summaryTimer)
         summaryTimer = setInterval(push, frame.interval_seconds * 1000)
         summaryTimer.unref()
@@ -159,11 +174,23 @@ function handleConnection(socket: WebSocket, connection: Socket, credential: str
         const sending = chat.send(who, frame.conversation_id, frame.content, {
           model: frame.model,
           clientMessageId: frame.client_message_id,
-          onAccepted: (message) => send({ type: 'accepted', client_message_id: frame.client_message_id, message_id: message.id, duplicate: false }),
+          onAccepted: (message) =>
+            send({
+              type: 'accepted',
+              client_message_id: frame.client_message_id,
+              message_id: message.id,
+              duplicate: false,
+            }),
         })
         return inBackground(
           sending.then((result) => {
-            if (result.duplicate) send({ type: 'accepted', client_message_id: frame.client_message_id, message_id: result.user_message.id, duplicate: true })
+            if (result.duplicate)
+              send({
+                type: 'accepted',
+                client_message_id: frame.client_message_id,
+                message_id: result.user_message.id,
+                duplicate: true,
+              })
           }),
           'send',
           frame.conversation_id,
@@ -193,8 +220,15 @@ function handleConnection(socket: WebSocket, connection: Socket, credential: str
     options.onFrame?.(parsed.success ? parsed.data.type : 'invalid')
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      const type = typeof json === 'object' && json !== null && 'type' in json ? String((json as { type: unknown }).type).slice(0, 40) : undefined
-      return sendError('validation_failed', `Invalid frame: ${issue ? `${issue.path.join('.') || 'frame'} ${issue.message}` : 'unknown shape'}`, type ? { frame: type } : {})
+      const type =
+        typeof json === 'object' && json !== null && 'type' in json
+          ? String((json as { type: unknown }).type).slice(0, 40)
+          : undefined
+      return sendError(
+        'validation_failed',
+        `Invalid frame: ${issue ? `${issue.path.join('.') || 'frame'} ${issue.message}` : 'unknown shape'}`,
+        type ? { frame: type } : {},
+      )
     }
     queue = queue.then(() => handle(parsed.data)).catch((error: unknown) => fail(error, parsed.data.type))
   })

@@ -8,7 +8,13 @@ export const guardRoutes: FastifyPluginAsyncZod<{ guard: GuardService }> = async
     '/admin/flags',
     {
       onRequest: app.requireAuth('flags:read'),
-      schema: { tags: ['admin'], security: [{ bearer: [] }], summary: 'Flagged and blocked messages, newest first', querystring: OperatorPageQuery, response: { 200: FlagPage } },
+      schema: {
+        tags: ['admin'],
+        security: [{ bearer: [] }],
+        summary: 'Flagged and blocked messages, newest first',
+        querystring: OperatorPageQuery,
+        response: { 200: FlagPage },
+      },
     },
     async (request) => guard.listFlags(request.query),
   )

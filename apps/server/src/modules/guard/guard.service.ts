@@ -87,11 +87,17 @@ export function createGuardService(deps: {
         })
       }
       if (text.trim().length === 0) {
-        throw new AppError('validation_failed', 'Message is empty', { issues: [{ path: 'content', message: 'must not be empty' }] })
+        throw new AppError('validation_failed', 'Message is empty', {
+          issues: [{ path: 'content', message: 'must not be empty' }],
+        })
       }
       const guest = isGuest(principal)
       const key = guest ? `msg:guest:${principal.sessionId}` : `msg:user:${principal.userId}`
-      const decision = await limiter.hit(key, guest ? settings.guestMessagesPerMinute : settings.userMessagesPerMinute, MINUTE)
+      const decision = await limiter.hit(
+        key,
+        guest ? settings.guestMessagesPerMinute : settings.userMessagesPerMinute,
+        MINUTE,
+      )
       if (!decision.allowed) refuse(decision, 'messages')
       const policy: GuardPolicy = guest ? settings.policy.guest : settings.policy.user
       const matches = policy === 'off' ? [] : findInjections(text)
@@ -105,7 +111,11 @@ export function createGuardService(deps: {
     },
 
     /** Stores what the pattern check found, with the rule that matched, for operators to review. */
-    async recordFlags(principal: Principal, admitted: AdmittedMessage, where: { conversationId: string; messageId: string | null }) {
+    async recordFlags(
+      principal: Principal,
+      admitted: AdmittedMessage,
+      where: { conversationId: string; messageId: string | null },
+    ) {
       if (admitted.matches.length === 0) return
       const createdAt = runtime.now().toISOString()
       await insertFlags(
@@ -123,13 +133,18 @@ export function createGuardService(deps: {
         })),
       )
       if (admitted.action === 'block') {
-        await audit.record({ type: 'guard.message_blocked', actorId: principal.userId, detail: { rules: admitted.matches.map((m) => m.rule) } })
+        await audit.record({
+          type: 'guard.message_blocked',
+          actorId: principal.userId,
+          detail: { rules: admitted.matches.map((m) => m.rule) },
+        })
       }
     },
 
     async listFlags(options: { limit: number; offset: number }): Promise<{ items: FlagInfo[]; total: number }> {
       const { items, total } = await listFlags(db, options)
-      const names = (await deps.usernames?.([...new Set(items.map((item) => item.user_id))])) ?? new Map<string, string>()
+      const names =
+        (await deps.usernames?.([...new Set(items.map((item) => item.user_id))])) ?? new Map<string, string>()
       return { items: items.map((item) => ({ ...item, username: names.get(item.user_id) ?? null })), total }
     },
 
@@ -138,7 +153,11 @@ export function createGuardService(deps: {
       const wait = await backoff.waitSeconds(loginKeys(username, ip))
       if (wait === 0) return
       count('login_backoff')
-      await audit.record({ type: 'guard.login_backoff', ip, detail: { username: username.slice(0, 64), wait_seconds: wait } })
+      await audit.record({
+        type: 'guard.login_backoff',
+        ip,
+        detail: { username: username.slice(0, 64), wait_seconds: wait },
+      })
       throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${wait} s`, {
         headers: { 'retry-after': String(wait) },
         retryAfterSeconds: wait,

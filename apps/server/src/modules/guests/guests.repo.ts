@@ -35,7 +35,10 @@ export async function listGuestSessions(db: Db, options: { limit: number; offset
       .limit(options.limit)
       .offset(options.offset)
       .execute(),
-    db.selectFrom('guest_sessions').select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('guest_sessions')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .executeTakeFirstOrThrow(),
   ])
   const items: GuestSessionInfo[] = rows.map((row) => ({
     id: row.id,

@@ -50,16 +50,33 @@ export function createGuestsService(deps: GuestsServiceDeps) {
         expires_at: session.expiresAt,
         last_activity_at: now,
       })
-      await audit.record({ type: 'guest.session_created', actorId: session.userId, ip: client.ip, detail: { session_id: session.sessionId } })
-      return { access_token: session.accessToken, token_type: 'bearer', expires_in: session.expiresIn, session_id: session.sessionId }
+      await audit.record({
+        type: 'guest.session_created',
+        actorId: session.userId,
+        ip: client.ip,
+        detail: { session_id: session.sessionId },
+      })
+      return {
+        access_token: session.accessToken,
+        token_type: 'bearer',
+        expires_in: session.expiresIn,
+        session_id: session.sessionId,
+      }
     },
 
     /** Sends a guest message through the same chat path as everyone (guard, models, context, storage). */
-    async send(principal: Principal, message: string, options: { signal?: AbortSignal; onEvent?: (event: ChatEvent) => void } = {}): Promise<GuestChatResponse> {
+    async send(
+      principal: Principal,
+      message: string,
+      options: { signal?: AbortSignal; onEvent?: (event: ChatEvent) => void } = {},
+    ): Promise<GuestChatResponse> {
       const session = await sessionOf(principal)
       if (session.message_count >= settings.guestMessageCap) {
         guard.countCap()
-        throw new AppError('message_cap_reached', `This chat has reached its limit of ${settings.guestMessageCap} messages`)
+        throw new AppError(
+          'message_cap_reached',
+          `This chat has reached its limit of ${settings.guestMessageCap} messages`,
+        )
       }
       let conversationId = session.conversation_id
       if (!conversationId) {
@@ -70,7 +87,11 @@ export function createGuestsService(deps: GuestsServiceDeps) {
       await repo.countGuestMessage(db, session.id, nowIso())
       const reply = result.assistant_message
       const failed = reply.status === 'failed'
-      return { success: !failed, response: failed ? 'Sorry, no answer could be produced right now. Please try again.' : reply.content, message_id: reply.id }
+      return {
+        success: !failed,
+        response: failed ? 'Sorry, no answer could be produced right now. Please try again.' : reply.content,
+        message_id: reply.id,
+      }
     },
 
     async history(principal: Principal, limit: number): Promise<GuestHistoryResponse> {
@@ -95,7 +116,13 @@ export function createGuestsService(deps: GuestsServiceDeps) {
       const session = await repo.findGuestSession(db, id)
       if (!session) throw notFound('Guest session')
       await auth.revokeAll(session.user_id, 'ended_by_operator')
-      await audit.record({ type: 'guest.session_ended', actorId: actor.userId, targetId: session.user_id, ip: client.ip, detail: { session_id: id } })
+      await audit.record({
+        type: 'guest.session_ended',
+        actorId: actor.userId,
+        targetId: session.user_id,
+        ip: client.ip,
+        detail: { session_id: id },
+      })
     },
   }
 }

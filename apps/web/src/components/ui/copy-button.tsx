@@ -1,7 +1,15 @@
 import { useState } from 'react'
 
 /** Copies `text()` to the clipboard and says so for a moment. */
-export function CopyButton({ text, label = 'Copy', className = 'button small' }: { text: () => string; label?: string; className?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  className = 'button small',
+}: {
+  text: () => string
+  label?: string
+  className?: string
+}) {
   const [copied, setCopied] = useState(false)
 
   async function copy() {

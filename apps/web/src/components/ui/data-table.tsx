@@ -7,7 +7,19 @@ export interface Column<Row> {
 }
 
 /** A plain, scrollable table with a caption; cells are React nodes, so text is never parsed as HTML. */
-export function DataTable<Row>({ caption, columns, rows, rowKey, empty = 'Nothing yet.' }: { caption: string; columns: Column<Row>[]; rows: Row[]; rowKey: (row: Row) => string; empty?: string }) {
+export function DataTable<Row>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  empty = 'Nothing yet.',
+}: {
+  caption: string
+  columns: Column<Row>[]
+  rows: Row[]
+  rowKey: (row: Row) => string
+  empty?: string
+}) {
   return (
     <div className="table-scroll">
       <table className="data-table">

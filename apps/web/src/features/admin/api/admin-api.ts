@@ -14,7 +14,10 @@ export function useAdminUsers(q: string, offset: number) {
   const { api } = useClients()
   return useQuery({
     queryKey: adminKeys.userPage(q, offset),
-    queryFn: () => api.request(UserPage, '/api/admin/users', { query: { q: q.trim() || undefined, limit: ADMIN_PAGE_SIZE, offset } }),
+    queryFn: () =>
+      api.request(UserPage, '/api/admin/users', {
+        query: { q: q.trim() || undefined, limit: ADMIN_PAGE_SIZE, offset },
+      }),
     placeholderData: keepPreviousData,
   })
 }
@@ -23,7 +26,8 @@ export function useUpdateUser() {
   const { api } = useClients()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: ({ id, ...body }: AdminUpdateUserRequest & { id: string }) => api.request(PublicUser, `/api/admin/users/${id}`, { method: 'PATCH', body }),
+    mutationFn: ({ id, ...body }: AdminUpdateUserRequest & { id: string }) =>
+      api.request(PublicUser, `/api/admin/users/${id}`, { method: 'PATCH', body }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: adminKeys.users }),
   })
 }

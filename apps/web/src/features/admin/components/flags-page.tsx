@@ -22,8 +22,18 @@ export function FlagsPage() {
   const flags = useFlags(offset)
   return (
     <Page title="Flagged messages" wide>
-      {flags.isError && <p role="alert" className="form-error">Could not load the flags.</p>}
-      <DataTable caption="Flagged messages" columns={COLUMNS} rows={flags.data?.items ?? []} rowKey={(flag) => flag.id} empty="No flagged messages." />
+      {flags.isError && (
+        <p role="alert" className="form-error">
+          Could not load the flags.
+        </p>
+      )}
+      <DataTable
+        caption="Flagged messages"
+        columns={COLUMNS}
+        rows={flags.data?.items ?? []}
+        rowKey={(flag) => flag.id}
+        empty="No flagged messages."
+      />
       <Pager offset={offset} limit={ADMIN_PAGE_SIZE} total={flags.data?.total ?? 0} onChange={setOffset} />
     </Page>
   )

@@ -14,10 +14,19 @@ export function RoleEditor({ user, editable }: { user: PublicUser; editable: boo
       <legend className="visually-hidden">Roles of {user.username}</legend>
       {Role.options.map((role) => (
         <label key={role} className="checkbox">
-          <input type="checkbox" checked={user.roles.includes(role)} onChange={(event) => toggle(role, event.target.checked)} /> {role}
+          <input
+            type="checkbox"
+            checked={user.roles.includes(role)}
+            onChange={(event) => toggle(role, event.target.checked)}
+          />{' '}
+          {role}
         </label>
       ))}
-      {update.isError && <span role="alert" className="form-error">{update.error.message}</span>}
+      {update.isError && (
+        <span role="alert" className="form-error">
+          {update.error.message}
+        </span>
+      )}
     </fieldset>
   )
 }

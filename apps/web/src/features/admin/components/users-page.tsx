@@ -38,8 +38,18 @@ export function UsersPage({ canEdit }: { canEdit: boolean }) {
         />
         {!canEdit && <span className="muted">Managers can read this list; only admins change it.</span>}
       </div>
-      {users.isError && <p role="alert" className="form-error">Could not load the users.</p>}
-      <DataTable caption="Users" columns={columns(canEdit)} rows={users.data?.items ?? []} rowKey={(user) => user.id} empty="No user matches." />
+      {users.isError && (
+        <p role="alert" className="form-error">
+          Could not load the users.
+        </p>
+      )}
+      <DataTable
+        caption="Users"
+        columns={columns(canEdit)}
+        rows={users.data?.items ?? []}
+        rowKey={(user) => user.id}
+        empty="No user matches."
+      />
       <Pager offset={offset} limit={ADMIN_PAGE_SIZE} total={users.data?.total ?? 0} onChange={setOffset} />
     </Page>
   )

@@ -29,7 +29,11 @@ export function useSummary(live: boolean) {
     if (!live) return
     return ws.subscribeAnalytics((summary) => queryClient.setQueryData(analyticsKeys.summary, summary), 5)
   }, [live, ws, queryClient])
-  return useQuery({ queryKey: analyticsKeys.summary, queryFn: () => api.request(AnalyticsSummary, '/api/analytics/summary'), staleTime: 0 })
+  return useQuery({
+    queryKey: analyticsKeys.summary,
+    queryFn: () => api.request(AnalyticsSummary, '/api/analytics/summary'),
+    staleTime: 0,
+  })
 }
 
 const rangeQuery = (preset: RangePreset) => {
@@ -40,7 +44,8 @@ const rangeQuery = (preset: RangePreset) => {
 /** One metric over the preset's range (for `useQueries`, since a chart may draw several). */
 export const timeseriesQuery = (api: ApiClient, metric: TimeseriesMetric, preset: RangePreset, live: boolean) => ({
   queryKey: analyticsKeys.timeseries(metric, preset),
-  queryFn: () => api.request(Timeseries, '/api/analytics/timeseries', { query: { metric, ...rangeFor(preset, Date.now()) } }),
+  queryFn: () =>
+    api.request(Timeseries, '/api/analytics/timeseries', { query: { metric, ...rangeFor(preset, Date.now()) } }),
   refetchInterval: live ? LIVE_REFETCH_MS : (false as const),
 })
 
@@ -48,7 +53,8 @@ export function useTopUsers(preset: RangePreset, live: boolean) {
   const { api } = useClients()
   return useQuery({
     queryKey: analyticsKeys.users(preset),
-    queryFn: () => api.request(AnalyticsUsersReport, '/api/analytics/users', { query: { ...rangeQuery(preset), limit: 10 } }),
+    queryFn: () =>
+      api.request(AnalyticsUsersReport, '/api/analytics/users', { query: { ...rangeQuery(preset), limit: 10 } }),
     refetchInterval: live ? LIVE_REFETCH_MS : false,
   })
 }

@@ -9,29 +9,35 @@ import { RangePicker } from './range-picker.tsx'
 import { type ChartSeries, TimeseriesChart } from './timeseries-chart.tsx'
 import { ModelsTable, TopUsersTable } from './usage-tables.tsx'
 
-const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) => string; domain?: [number, number] }[] = [
-  { title: 'Messages', series: [{ metric: 'messages', label: 'Messages' }], format: formatCompact },
-  { title: 'Tokens', series: [{ metric: 'tokens', label: 'Tokens' }], format: formatCompact },
-  { title: 'Active users', series: [{ metric: 'active_users', label: 'Active users' }], format: formatCompact },
-  {
-    title: 'Latency',
-    series: [
-      { metric: 'latency_p50', label: 'p50' },
-      { metric: 'latency_p95', label: 'p95' },
-      { metric: 'latency_p99', label: 'p99' },
-    ],
-    format: formatMillis,
-  },
-  {
-    title: 'Time to first token',
-    series: [
-      { metric: 'ttft_p50', label: 'p50' },
-      { metric: 'ttft_p95', label: 'p95' },
-    ],
-    format: formatMillis,
-  },
-  { title: 'Error rate', series: [{ metric: 'error_rate', label: 'Model calls failed' }], format: formatPercent, domain: [0, 1] },
-]
+const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) => string; domain?: [number, number] }[] =
+  [
+    { title: 'Messages', series: [{ metric: 'messages', label: 'Messages' }], format: formatCompact },
+    { title: 'Tokens', series: [{ metric: 'tokens', label: 'Tokens' }], format: formatCompact },
+    { title: 'Active users', series: [{ metric: 'active_users', label: 'Active users' }], format: formatCompact },
+    {
+      title: 'Latency',
+      series: [
+        { metric: 'latency_p50', label: 'p50' },
+        { metric: 'latency_p95', label: 'p95' },
+        { metric: 'latency_p99', label: 'p99' },
+      ],
+      format: formatMillis,
+    },
+    {
+      title: 'Time to first token',
+      series: [
+        { metric: 'ttft_p50', label: 'p50' },
+        { metric: 'ttft_p95', label: 'p95' },
+      ],
+      format: formatMillis,
+    },
+    {
+      title: 'Error rate',
+      series: [{ metric: 'error_rate', label: 'Model calls failed' }],
+      format: formatPercent,
+      domain: [0, 1],
+    },
+  ]
 
 /** `/admin/analytics`: figures, charts and tables for operators; the summary updates live over the socket. */
 export function DashboardPage() {
@@ -41,7 +47,11 @@ export function DashboardPage() {
   return (
     <Page title="Dashboard" wide>
       <RangePicker value={preset} onChange={setPreset} live={live} onLiveChange={setLive} />
-      {summary.isError && <p role="alert" className="form-error">Could not load the figures.</p>}
+      {summary.isError && (
+        <p role="alert" className="form-error">
+          Could not load the figures.
+        </p>
+      )}
       {summary.data && <MetricCards summary={summary.data} />}
       <div className="chart-grid">
         {CHARTS.map((chart) => (

@@ -17,7 +17,9 @@ export function ExportButtons({ preset }: { preset: RangePreset }) {
   const [failed, setFailed] = useState(false)
   async function download(report: ExportReport) {
     setFailed(false)
-    await saveExport(api, '/api/analytics/export', exportQuery(report, preset), `parley-${report}.csv`).catch(() => setFailed(true))
+    await saveExport(api, '/api/analytics/export', exportQuery(report, preset), `parley-${report}.csv`).catch(() =>
+      setFailed(true),
+    )
   }
   return (
     <div className="toolbar" role="group" aria-label="Export CSV">
@@ -27,7 +29,11 @@ export function ExportButtons({ preset }: { preset: RangePreset }) {
           {label}
         </button>
       ))}
-      {failed && <span role="alert" className="form-error">The export failed.</span>}
+      {failed && (
+        <span role="alert" className="form-error">
+          The export failed.
+        </span>
+      )}
     </div>
   )
 }

@@ -17,7 +17,8 @@ const COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)']
 function mergeSeries(series: ChartSeries[], points: ({ start: string; value: number | null }[] | undefined)[]) {
   const rows = new Map<string, Record<string, number | string | null>>()
   series.forEach(({ metric }, index) => {
-    for (const point of points[index] ?? []) rows.set(point.start, { ...rows.get(point.start), start: point.start, [metric]: point.value })
+    for (const point of points[index] ?? [])
+      rows.set(point.start, { ...rows.get(point.start), start: point.start, [metric]: point.value })
   })
   return [...rows.values()].sort((a, b) => String(a.start).localeCompare(String(b.start)))
 }
@@ -45,12 +46,19 @@ export function TimeseriesChart({
 }) {
   const { api } = useClients()
   const results = useQueries({ queries: series.map(({ metric }) => timeseriesQuery(api, metric, preset, live)) })
-  const rows = mergeSeries(series, results.map((result) => result.data?.points))
+  const rows = mergeSeries(
+    series,
+    results.map((result) => result.data?.points),
+  )
   const failed = results.some((result) => result.isError)
   const empty = results.every((result) => result.isSuccess) && hasNoData(results.map((result) => result.data?.points))
   return (
     <Panel title={title}>
-      {failed && <p role="alert" className="form-error">Could not load this chart.</p>}
+      {failed && (
+        <p role="alert" className="form-error">
+          Could not load this chart.
+        </p>
+      )}
       {empty ? (
         <p className="chart-empty muted">No data in this range.</p>
       ) : (
@@ -58,8 +66,21 @@ export function TimeseriesChart({
           <ResponsiveContainer width="100%" height={200}>
             <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-              <XAxis dataKey="start" tickFormatter={(start: string) => bucketLabel(start, preset)} stroke="var(--fg-muted)" fontSize={12} minTickGap={24} />
-              <YAxis domain={domain ?? [0, 'auto']} allowDataOverflow={domain !== undefined} tickFormatter={format} stroke="var(--fg-muted)" fontSize={12} width={56} />
+              <XAxis
+                dataKey="start"
+                tickFormatter={(start: string) => bucketLabel(start, preset)}
+                stroke="var(--fg-muted)"
+                fontSize={12}
+                minTickGap={24}
+              />
+              <YAxis
+                domain={domain ?? [0, 'auto']}
+                allowDataOverflow={domain !== undefined}
+                tickFormatter={format}
+                stroke="var(--fg-muted)"
+                fontSize={12}
+                width={56}
+              />
               <Tooltip
                 labelFormatter={(start) => new Date(String(start)).toLocaleString()}
                 formatter={(value) => (typeof value === 'number' ? format(value) : '—')}
@@ -67,7 +88,16 @@ export function TimeseriesChart({
               />
               {series.length > 1 && <Legend />}
               {series.map(({ metric, label }, index) => (
-                <Line key={metric} type="monotone" dataKey={metric} name={label} stroke={COLORS[index % COLORS.length]} dot={false} connectNulls isAnimationActive={false} />
+                <Line
+                  key={metric}
+                  type="monotone"
+                  dataKey={metric}
+                  name={label}
+                  stroke={COLORS[index % COLORS.length]}
+                  dot={false}
+                  connectNulls
+                  isAnimationActive={false}
+                />
               ))}
             </LineChart>
           </ResponsiveContainer>

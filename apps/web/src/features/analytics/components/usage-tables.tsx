@@ -18,17 +18,34 @@ const MODEL_COLUMNS: Column<ModelUsage>[] = [
   { header: 'Calls', cell: (model) => formatCount(model.calls), numeric: true },
   { header: 'Error rate', cell: (model) => formatPercent(model.error_rate), numeric: true },
   { header: 'Tokens', cell: (model) => formatCount(model.prompt_tokens + model.completion_tokens), numeric: true },
-  { header: 'Latency p50 / p95', cell: (model) => `${formatMillis(model.latency_p50_ms)} / ${formatMillis(model.latency_p95_ms)}`, numeric: true },
+  {
+    header: 'Latency p50 / p95',
+    cell: (model) => `${formatMillis(model.latency_p50_ms)} / ${formatMillis(model.latency_p95_ms)}`,
+    numeric: true,
+  },
   { header: 'TTFT p50', cell: (model) => formatMillis(model.ttft_p50_ms), numeric: true },
-  { header: 'Tokens/s', cell: (model) => (model.tokens_per_second == null ? '—' : model.tokens_per_second.toFixed(1)), numeric: true },
+  {
+    header: 'Tokens/s',
+    cell: (model) => (model.tokens_per_second == null ? '—' : model.tokens_per_second.toFixed(1)),
+    numeric: true,
+  },
 ]
 
 export function TopUsersTable({ preset, live }: { preset: RangePreset; live: boolean }) {
   const users = useTopUsers(preset, live)
   return (
     <Panel title="Top users">
-      {users.isError && <p role="alert" className="form-error">Could not load the users report.</p>}
-      <DataTable caption="Top users by tokens" columns={USER_COLUMNS} rows={users.data?.users ?? []} rowKey={(user) => user.user_id} />
+      {users.isError && (
+        <p role="alert" className="form-error">
+          Could not load the users report.
+        </p>
+      )}
+      <DataTable
+        caption="Top users by tokens"
+        columns={USER_COLUMNS}
+        rows={users.data?.users ?? []}
+        rowKey={(user) => user.user_id}
+      />
     </Panel>
   )
 }
@@ -37,8 +54,17 @@ export function ModelsTable({ preset, live }: { preset: RangePreset; live: boole
   const models = useModelUsage(preset, live)
   return (
     <Panel title="Models">
-      {models.isError && <p role="alert" className="form-error">Could not load the models report.</p>}
-      <DataTable caption="Usage by model" columns={MODEL_COLUMNS} rows={models.data?.models ?? []} rowKey={(model) => `${model.provider}/${model.model}`} />
+      {models.isError && (
+        <p role="alert" className="form-error">
+          Could not load the models report.
+        </p>
+      )}
+      <DataTable
+        caption="Usage by model"
+        columns={MODEL_COLUMNS}
+        rows={models.data?.models ?? []}
+        rowKey={(model) => `${model.provider}/${model.model}`}
+      />
     </Panel>
   )
 }

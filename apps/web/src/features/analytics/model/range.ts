@@ -27,7 +27,8 @@ export function rangeFor(preset: RangePreset, now: number): DashboardRange {
 /** Label of a bucket's start on a chart axis: times for minutes and hours within a day, dates otherwise. */
 export function bucketLabel(start: string, preset: RangePreset): string {
   const date = new Date(start)
-  if (preset === '1h' || preset === '24h') return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  if (preset === '1h' || preset === '24h')
+    return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
   if (preset === '7d') return date.toLocaleString(undefined, { weekday: 'short', hour: '2-digit' })
   return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
 }

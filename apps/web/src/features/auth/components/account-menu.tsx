@@ -10,12 +10,20 @@ export function AccountMenu() {
   return (
     <div className="account-menu">
       <ul className="account-links" aria-label="Account">
-        <li><NavLink to="/settings">Settings</NavLink></li>
+        <li>
+          <NavLink to="/settings">Settings</NavLink>
+        </li>
         {operator && (
           <>
-            <li><NavLink to="/admin/analytics">Dashboard</NavLink></li>
-            <li><NavLink to="/admin/users">Users</NavLink></li>
-            <li><NavLink to="/admin/flags">Flags</NavLink></li>
+            <li>
+              <NavLink to="/admin/analytics">Dashboard</NavLink>
+            </li>
+            <li>
+              <NavLink to="/admin/users">Users</NavLink>
+            </li>
+            <li>
+              <NavLink to="/admin/flags">Flags</NavLink>
+            </li>
           </>
         )}
       </ul>

@@ -44,7 +44,11 @@ describe('RegisterPage', () => {
   it('shows the server’s verdict next to the field', async () => {
     renderWithServer((url) =>
       url === '/api/users/'
-        ? error(400, { code: 'weak_password', message: 'Password is too common', issues: [{ path: 'password', message: 'is a commonly used password' }] })
+        ? error(400, {
+            code: 'weak_password',
+            message: 'Password is too common',
+            issues: [{ path: 'password', message: 'is a commonly used password' }],
+          })
         : error(401, { code: 'unauthorized', message: 'no cookie' }),
     )
     await userEvent.type(screen.getByLabelText('Username'), 'alice_smith')

@@ -11,12 +11,21 @@ export function RegisterPage() {
   const { register } = useAuth()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
-  const { error, busy, onSubmit } = useAuthForm((form) => register({ username, password, email: String(form.get('email')) }))
+  const { error, busy, onSubmit } = useAuthForm((form) =>
+    register({ username, password, email: String(form.get('email')) }),
+  )
   const issues = fieldIssues(error)
   const problems = password ? passwordProblems(password, username) : []
 
   return (
-    <AuthCard title="Create your account" footer={<>Already have one? <Link to="/sign-in">Sign in</Link></>}>
+    <AuthCard
+      title="Create your account"
+      footer={
+        <>
+          Already have one? <Link to="/sign-in">Sign in</Link>
+        </>
+      }
+    >
       <form onSubmit={onSubmit} className="auth-form" noValidate>
         <TextField
           label="Username"

@@ -7,10 +7,19 @@ import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
 
 export function SignInPage() {
   const { signIn } = useAuth()
-  const { error, busy, onSubmit } = useAuthForm((form) => signIn(String(form.get('identifier')), String(form.get('password'))))
+  const { error, busy, onSubmit } = useAuthForm((form) =>
+    signIn(String(form.get('identifier')), String(form.get('password'))),
+  )
 
   return (
-    <AuthCard title="Sign in" footer={<>New here? <Link to="/register">Create an account</Link></>}>
+    <AuthCard
+      title="Sign in"
+      footer={
+        <>
+          New here? <Link to="/register">Create an account</Link>
+        </>
+      }
+    >
       <form onSubmit={onSubmit} className="auth-form">
         <TextField label="Username or e-mail" name="identifier" autoComplete="username" required />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required />

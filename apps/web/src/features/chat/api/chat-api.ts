@@ -43,7 +43,10 @@ export function useConversations(q: string) {
 
 export function useConversation(id: string) {
   const { api } = useClients()
-  return useQuery({ queryKey: chatKeys.conversation(id), queryFn: () => api.request(Conversation, `/api/conversations/${id}`) })
+  return useQuery({
+    queryKey: chatKeys.conversation(id),
+    queryFn: () => api.request(Conversation, `/api/conversations/${id}`),
+  })
 }
 
 /** Messages per page: the newest page first, older ones as the reader scrolls up. */
@@ -60,7 +63,9 @@ export function useMessages(id: string) {
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) =>
       toPage(
-        await api.request(z.array(Message), `/api/conversations/${id}/messages`, { query: { limit: MESSAGE_PAGE_SIZE, before: pageParam } }),
+        await api.request(z.array(Message), `/api/conversations/${id}/messages`, {
+          query: { limit: MESSAGE_PAGE_SIZE, before: pageParam },
+        }),
         MESSAGE_PAGE_SIZE,
       ),
     getNextPageParam: (oldest) => oldest.older,
@@ -69,14 +74,19 @@ export function useMessages(id: string) {
 
 export function useModels() {
   const { api } = useClients()
-  return useQuery({ queryKey: chatKeys.models, queryFn: () => api.request(z.array(ModelInfo), '/api/models'), staleTime: 5 * 60_000 })
+  return useQuery({
+    queryKey: chatKeys.models,
+    queryFn: () => api.request(z.array(ModelInfo), '/api/models'),
+    staleTime: 5 * 60_000,
+  })
 }
 
 export function useCreateConversation() {
   const { api } = useClients()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (body: NonNullable<CreateConversationRequest>) => api.request(Conversation, '/api/conversations/', { method: 'POST', body }),
+    mutationFn: (body: NonNullable<CreateConversationRequest>) =>
+      api.request(Conversation, '/api/conversations/', { method: 'POST', body }),
     onSuccess: (conversation) => {
       queryClient.setQueryData(chatKeys.conversation(conversation.id), conversation)
       queryClient.setQueryData(chatKeys.messages(conversation.id), emptyPages())

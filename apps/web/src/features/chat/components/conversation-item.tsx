@@ -33,9 +33,17 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
     return (
       <li className="conversation-item">
         <form onSubmit={rename} className="rename-form">
-          <input name="title" aria-label="New title" defaultValue={conversation.title ?? ''} autoFocus maxLength={200}
-            onKeyDown={(event) => event.key === 'Escape' && setMode('view')} />
-          <button type="submit" className="button small">Save</button>
+          <input
+            name="title"
+            aria-label="New title"
+            defaultValue={conversation.title ?? ''}
+            autoFocus
+            maxLength={200}
+            onKeyDown={(event) => event.key === 'Escape' && setMode('view')}
+          />
+          <button type="submit" className="button small">
+            Save
+          </button>
         </form>
       </li>
     )
@@ -47,13 +55,31 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
       </NavLink>
       {mode === 'confirm-delete' ? (
         <span className="confirm" role="group" aria-label={`Delete “${title}”?`}>
-          <button type="button" className="button small danger" onClick={confirmDelete} autoFocus>Delete</button>
-          <button type="button" className="button small" onClick={() => setMode('view')}>Cancel</button>
+          <button type="button" className="button small danger" onClick={confirmDelete} autoFocus>
+            Delete
+          </button>
+          <button type="button" className="button small" onClick={() => setMode('view')}>
+            Cancel
+          </button>
         </span>
       ) : (
         <span className="item-actions">
-          <button type="button" className="icon-button" aria-label={`Rename “${title}”`} onClick={() => setMode('rename')}>✎</button>
-          <button type="button" className="icon-button" aria-label={`Delete “${title}”`} onClick={() => setMode('confirm-delete')}>✕</button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Rename “${title}”`}
+            onClick={() => setMode('rename')}
+          >
+            ✎
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Delete “${title}”`}
+            onClick={() => setMode('confirm-delete')}
+          >
+            ✕
+          </button>
         </span>
       )}
     </li>

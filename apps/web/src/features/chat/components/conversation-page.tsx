@@ -57,11 +57,17 @@ function ConversationView({ conversationId }: { conversationId: string }) {
           <ExportMenu conversationId={conversationId} />
         </div>
       </div>
-      {messages.isError && <p role="alert" className="form-error">Could not load the messages.</p>}
+      {messages.isError && (
+        <p role="alert" className="form-error">
+          Could not load the messages.
+        </p>
+      )}
       {socketError.error && (
         <p role="alert" className="form-error banner">
           {socketError.error}{' '}
-          <button type="button" className="button small" onClick={socketError.dismiss}>Dismiss</button>
+          <button type="button" className="button small" onClick={socketError.dismiss}>
+            Dismiss
+          </button>
         </p>
       )}
       <MessageList

@@ -15,10 +15,13 @@ function useSentinel(enabled: boolean, onVisible: () => void) {
   useEffect(() => {
     const element = sentinelRef.current
     if (!enabled || !element || typeof IntersectionObserver === 'undefined') return
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && callback.current(), {
-      root: rootRef.current,
-      rootMargin: '200px 0px',
-    })
+    const observer = new IntersectionObserver(
+      (entries) => entries.some((entry) => entry.isIntersecting) && callback.current(),
+      {
+        root: rootRef.current,
+        rootMargin: '200px 0px',
+      },
+    )
     observer.observe(element)
     return () => observer.disconnect()
   }, [enabled])
@@ -61,8 +64,14 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
           </li>
         )}
       </ul>
-      {list.isSuccess && conversations.length === 0 && <p className="muted">{q ? 'Nothing matches.' : 'No conversations yet.'}</p>}
-      {list.isError && <p role="alert" className="form-error">Could not load conversations.</p>}
+      {list.isSuccess && conversations.length === 0 && (
+        <p className="muted">{q ? 'Nothing matches.' : 'No conversations yet.'}</p>
+      )}
+      {list.isError && (
+        <p role="alert" className="form-error">
+          Could not load conversations.
+        </p>
+      )}
       <div className="sidebar-footer">{footer}</div>
     </nav>
   )

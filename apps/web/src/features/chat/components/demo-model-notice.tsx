@@ -34,9 +34,9 @@ export function DemoModelNotice() {
   return (
     <aside className="notice" aria-label="About the demo model">
       <p>
-        Parley is running its built-in demo model, which gives canned replies. To use a
-        real model, run <code>npx parley model pull smollm2-360m</code> and set <code>PARLEY_LOCAL_MODEL_PATH</code> to the file it saves, or list models in{' '}
-        <code>PARLEY_MODELS</code>; then restart the server.
+        Parley is running its built-in demo model, which gives canned replies. To use a real model, run{' '}
+        <code>npx parley model pull smollm2-360m</code> and set <code>PARLEY_LOCAL_MODEL_PATH</code> to the file it
+        saves, or list models in <code>PARLEY_MODELS</code>; then restart the server.
       </p>
       <button type="button" className="button small" onClick={dismiss}>
         Dismiss

@@ -33,7 +33,8 @@ export function rehypeHighlightCode() {
   const visit = (node: Root | Element) => {
     for (const child of node.children) {
       if (child.type !== 'element') continue
-      if (child.tagName === 'pre') child.children.forEach((inner) => inner.type === 'element' && inner.tagName === 'code' && highlightCode(inner))
+      if (child.tagName === 'pre')
+        child.children.forEach((inner) => inner.type === 'element' && inner.tagName === 'code' && highlightCode(inner))
       else visit(child)
     }
   }

@@ -13,8 +13,11 @@ describe('Markdown', () => {
   })
 
   it('neutralises javascript: links', () => {
-    const { container } = render(<Markdown text={'[x](javascript:alert(1)) and [y](JaVaScRiPt:alert(1)) and <javascript:alert(1)>'} />)
-    for (const anchor of container.querySelectorAll('a')) expect(anchor.getAttribute('href') ?? '').not.toMatch(/javascript/i)
+    const { container } = render(
+      <Markdown text={'[x](javascript:alert(1)) and [y](JaVaScRiPt:alert(1)) and <javascript:alert(1)>'} />,
+    )
+    for (const anchor of container.querySelectorAll('a'))
+      expect(anchor.getAttribute('href') ?? '').not.toMatch(/javascript/i)
     expect(screen.getByText('x').tagName).toBe('SPAN')
   })
 
@@ -42,7 +45,11 @@ describe('Markdown', () => {
   })
 
   it('highlights code in registered languages, leaves others plain, and never parses code as HTML', () => {
-    const { container } = render(<Markdown text={'```ts\nconst x: number = 1 // <img src=x onerror=alert(1)>\n```\n\n```cobol\nDISPLAY "HI".\n```'} />)
+    const { container } = render(
+      <Markdown
+        text={'```ts\nconst x: number = 1 // <img src=x onerror=alert(1)>\n```\n\n```cobol\nDISPLAY "HI".\n```'}
+      />,
+    )
     const [ts, cobol] = container.querySelectorAll('pre code')
     expect(ts?.classList.contains('hljs')).toBe(true)
     expect(ts?.querySelector('.hljs-keyword')?.textContent).toBe('const')

@@ -30,14 +30,32 @@ function ReplyDetails({ message }: { message: Message }) {
   return parts.length > 0 ? <p className="message-details">{parts.join(' · ')}</p> : null
 }
 
-function EditForm({ initial, onSave, onCancel }: { initial: string; onSave: (content: string) => void; onCancel: () => void }) {
+function EditForm({
+  initial,
+  onSave,
+  onCancel,
+}: {
+  initial: string
+  onSave: (content: string) => void
+  onCancel: () => void
+}) {
   const [text, setText] = useState(initial)
   return (
     <form className="edit-form" onSubmit={(event) => (event.preventDefault(), text.trim() && onSave(text.trim()))}>
-      <textarea aria-label="Edit message" value={text} onChange={(event) => setText(event.target.value)} autoFocus rows={3} />
+      <textarea
+        aria-label="Edit message"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        autoFocus
+        rows={3}
+      />
       <div className="row">
-        <button type="submit" className="button small primary">Save and resend</button>
-        <button type="button" className="button small" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="button small primary">
+          Save and resend
+        </button>
+        <button type="button" className="button small" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   )
@@ -49,9 +67,17 @@ export const MessageItem = memo(function MessageItem({ message, onRegenerate, on
   const mine = message.role === 'user'
   const streaming = message.status === 'streaming'
   return (
-    <article className={`message message-${message.role}`} aria-label={mine ? 'You' : 'Reply'} data-status={message.status}>
+    <article
+      className={`message message-${message.role}`}
+      aria-label={mine ? 'You' : 'Reply'}
+      data-status={message.status}
+    >
       {editing && onEdit ? (
-        <EditForm initial={message.content} onCancel={() => setEditing(false)} onSave={(content) => (setEditing(false), onEdit(content))} />
+        <EditForm
+          initial={message.content}
+          onCancel={() => setEditing(false)}
+          onSave={(content) => (setEditing(false), onEdit(content))}
+        />
       ) : mine ? (
         <p className="message-text">{message.content}</p>
       ) : (
@@ -63,10 +89,14 @@ export const MessageItem = memo(function MessageItem({ message, onRegenerate, on
       {!mine && !streaming && <ReplyDetails message={message} />}
       <div className="message-actions">
         {onEdit && !editing && (
-          <button type="button" className="button small" onClick={() => setEditing(true)}>Edit</button>
+          <button type="button" className="button small" onClick={() => setEditing(true)}>
+            Edit
+          </button>
         )}
         {onRegenerate && (
-          <button type="button" className="button small" onClick={onRegenerate}>Regenerate</button>
+          <button type="button" className="button small" onClick={onRegenerate}>
+            Regenerate
+          </button>
         )}
       </div>
     </article>

@@ -71,10 +71,19 @@ export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = f
           if (!message) return null
           const isLast = row.index === messages.length - 1
           return (
-            <div key={row.key} data-index={row.index} data-message-id={message.id} ref={virtualizer.measureElement} className="message-row" style={{ transform: `translateY(${row.start}px)` }}>
+            <div
+              key={row.key}
+              data-index={row.index}
+              data-message-id={message.id}
+              ref={virtualizer.measureElement}
+              className="message-row"
+              style={{ transform: `translateY(${row.start}px)` }}
+            >
               <MessageItem
                 message={message}
-                onRegenerate={isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined}
+                onRegenerate={
+                  isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined
+                }
                 onEdit={message === lastUser && !busy ? (content) => onEdit(message.id, content) : undefined}
               />
             </div>

@@ -10,7 +10,12 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
   return (
     <span className="model-picker">
       <label htmlFor={id}>Model</label>
-      <select id={id} value={selected} onChange={(event) => onChange(event.target.value)} disabled={options.length === 0}>
+      <select
+        id={id}
+        value={selected}
+        onChange={(event) => onChange(event.target.value)}
+        disabled={options.length === 0}
+      >
         {options.map((model) => (
           <option key={model.id} value={model.id}>
             {model.label}

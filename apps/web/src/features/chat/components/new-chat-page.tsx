@@ -33,7 +33,11 @@ export function NewChatPage() {
       <DemoModelNotice />
       <div className="empty-state">
         <p>Ask anything. Replies stream in as they are written.</p>
-        {create.isError && <p role="alert" className="form-error">Could not start the conversation. Try again.</p>}
+        {create.isError && (
+          <p role="alert" className="form-error">
+            Could not start the conversation. Try again.
+          </p>
+        )}
       </div>
       <Composer onSend={start} autoFocus />
     </main>

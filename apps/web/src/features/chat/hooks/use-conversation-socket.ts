@@ -15,18 +15,26 @@ export function useConversationSocket(conversationId: string) {
   useEffect(
     () =>
       ws.subscribe(conversationId, (update) => {
-        if (update.kind === 'resync') return void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
+        if (update.kind === 'resync')
+          return void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
         const { event } = update
-        queryClient.setQueryData<MessagePages>(chatKeys.messages(conversationId), (pages) => pages && applyEventToPages(pages, event))
+        queryClient.setQueryData<MessagePages>(
+          chatKeys.messages(conversationId),
+          (pages) => pages && applyEventToPages(pages, event),
+        )
         // A finished reply may retitle and reorder the conversation list; the messages are already up to date.
-        if (event.type === 'reply.completed' || event.type === 'reply.failed') void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
+        if (event.type === 'reply.completed' || event.type === 'reply.failed')
+          void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
       }),
     [ws, queryClient, conversationId],
   )
 
   const dropFrom = useCallback(
     (messageId: string) =>
-      queryClient.setQueryData<MessagePages>(chatKeys.messages(conversationId), (pages) => pages && dropFromPages(pages, messageId)),
+      queryClient.setQueryData<MessagePages>(
+        chatKeys.messages(conversationId),
+        (pages) => pages && dropFromPages(pages, messageId),
+      ),
     [queryClient, conversationId],
   )
 

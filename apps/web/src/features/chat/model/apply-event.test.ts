@@ -17,7 +17,10 @@ const message = (over: Partial<Message>): Message => ({
 
 describe('applyChatEvent', () => {
   it('appends new messages and streams deltas into the reply', () => {
-    let list = applyChatEvent([], { type: 'message.created', message: message({ id: 'u1', role: 'user', content: 'hi', status: 'complete' }) })
+    let list = applyChatEvent([], {
+      type: 'message.created',
+      message: message({ id: 'u1', role: 'user', content: 'hi', status: 'complete' }),
+    })
     list = applyChatEvent(list, { type: 'reply.started', message: message({}) })
     list = applyChatEvent(list, { type: 'reply.delta', message_id: 'm1', text: 'Hel' })
     list = applyChatEvent(list, { type: 'reply.delta', message_id: 'm1', text: 'lo' })

@@ -1,6 +1,13 @@
 import type { Message } from '@parley/protocol'
 import { describe, expect, it } from 'vitest'
-import { applyEventToPages, dropFromPages, emptyPages, flattenPages, type MessagePages, toPage } from './message-pages.ts'
+import {
+  applyEventToPages,
+  dropFromPages,
+  emptyPages,
+  flattenPages,
+  type MessagePages,
+  toPage,
+} from './message-pages.ts'
 
 const message = (id: string, over: Partial<Message> = {}): Message => ({
   id,
@@ -17,7 +24,11 @@ const message = (id: string, over: Partial<Message> = {}): Message => ({
 
 /** Newest page first, as react-query keeps them: m5 m6 | m3 m4 | m1 m2. */
 const loaded = (): MessagePages => ({
-  pages: [toPage([message('m5'), message('m6')], 2), toPage([message('m3'), message('m4')], 2), toPage([message('m1')], 2)],
+  pages: [
+    toPage([message('m5'), message('m6')], 2),
+    toPage([message('m3'), message('m4')], 2),
+    toPage([message('m1')], 2),
+  ],
   pageParams: [undefined, 'm5', 'm3'],
 })
 
@@ -33,12 +44,22 @@ describe('message pages', () => {
   it('flattens the pages oldest first, each message once', () => {
     expect(ids(loaded())).toEqual(['m1', 'm3', 'm4', 'm5', 'm6'])
     expect(flattenPages(undefined)).toEqual([])
-    const overlapping: MessagePages = { pages: [{ messages: [message('m4', { content: 'new' }), message('m5')], older: 'm4' }, { messages: [message('m3'), message('m4')], older: undefined }], pageParams: [] }
+    const overlapping: MessagePages = {
+      pages: [
+        { messages: [message('m4', { content: 'new' }), message('m5')], older: 'm4' },
+        { messages: [message('m3'), message('m4')], older: undefined },
+      ],
+      pageParams: [],
+    }
     expect(flattenPages(overlapping).map((m) => `${m.id}:${m.content}`)).toEqual(['m3:m3', 'm4:new', 'm5:m5'])
   })
 
   it('lets superseded messages leave: a regenerated reply alone, an edited turn with everything after it', () => {
-    const superseded = (id: string, following: boolean) => ({ type: 'message.superseded' as const, message_id: id, following })
+    const superseded = (id: string, following: boolean) => ({
+      type: 'message.superseded' as const,
+      message_id: id,
+      following,
+    })
     expect(ids(applyEventToPages(loaded(), superseded('m4', false)))).toEqual(['m1', 'm3', 'm5', 'm6'])
     expect(ids(applyEventToPages(loaded(), superseded('m4', true)))).toEqual(['m1', 'm3'])
     const unknown = loaded()
@@ -48,7 +69,10 @@ describe('message pages', () => {
   it('appends live messages to the newest page and streams into them', () => {
     const start = loaded()
     let data = applyEventToPages(start, { type: 'message.created', message: message('m7') })
-    data = applyEventToPages(data, { type: 'reply.started', message: message('m8', { role: 'assistant', content: '', status: 'streaming' }) })
+    data = applyEventToPages(data, {
+      type: 'reply.started',
+      message: message('m8', { role: 'assistant', content: '', status: 'streaming' }),
+    })
     data = applyEventToPages(data, { type: 'reply.delta', message_id: 'm8', text: 'Hi' })
     expect(ids(data)).toEqual(['m1', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8'])
     expect(data.pages[0]?.messages.map((m) => m.id)).toEqual(['m5', 'm6', 'm7', 'm8'])
@@ -59,7 +83,11 @@ describe('message pages', () => {
 
   it('updates a message where it was loaded, and ignores deltas it does not know', () => {
     const before = loaded()
-    const data = applyEventToPages(before, { type: 'reply.failed', message: message('m3', { status: 'failed' }), error: { code: 'internal', message: 'x' } })
+    const data = applyEventToPages(before, {
+      type: 'reply.failed',
+      message: message('m3', { status: 'failed' }),
+      error: { code: 'internal', message: 'x' },
+    })
     expect(data.pages[1]?.messages[0]?.status).toBe('failed')
     expect(data.pages[0]).toBe(before.pages[0])
     expect(applyEventToPages(before, { type: 'reply.delta', message_id: 'nope', text: 'x' })).toBe(before)

@@ -63,7 +63,10 @@ export function applyEventToPages(data: MessagePages, event: ChatEvent): Message
   const found = pageOf(data, id)
   const index = found === -1 ? 0 : found
   const page = data.pages[index]
-  if (!page) return event.type === 'reply.delta' ? data : { ...data, pages: [{ messages: applyChatEvent([], event), older: undefined }], pageParams: [undefined] }
+  if (!page)
+    return event.type === 'reply.delta'
+      ? data
+      : { ...data, pages: [{ messages: applyChatEvent([], event), older: undefined }], pageParams: [undefined] }
   return withPage(data, index, applyChatEvent(page.messages, event))
 }
 
@@ -74,7 +77,13 @@ export function dropFromPages(data: MessagePages, messageId: string): MessagePag
   const pages = data.pages.map((page, index) => {
     if (index < found) return { ...page, messages: [] }
     if (index > found) return page
-    return { ...page, messages: page.messages.slice(0, page.messages.findIndex((message) => message.id === messageId)) }
+    return {
+      ...page,
+      messages: page.messages.slice(
+        0,
+        page.messages.findIndex((message) => message.id === messageId),
+      ),
+    }
   })
   return { ...data, pages }
 }

@@ -38,14 +38,18 @@ export function useChangePassword() {
   const { api } = useClients()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (body: ChangePasswordRequest) => api.request(OkResponse, '/api/users/me/password', { method: 'POST', body }),
+    mutationFn: (body: ChangePasswordRequest) =>
+      api.request(OkResponse, '/api/users/me/password', { method: 'POST', body }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.sessions }),
   })
 }
 
 export function useSessions() {
   const { api } = useClients()
-  return useQuery({ queryKey: settingsKeys.sessions, queryFn: () => api.request(z.array(SessionInfo), '/api/auth/sessions') })
+  return useQuery({
+    queryKey: settingsKeys.sessions,
+    queryFn: () => api.request(z.array(SessionInfo), '/api/auth/sessions'),
+  })
 }
 
 export function useRevokeSession() {
@@ -59,7 +63,10 @@ export function useRevokeSession() {
 
 export function useApiKeys() {
   const { api } = useClients()
-  return useQuery({ queryKey: settingsKeys.apiKeys, queryFn: () => api.request(z.array(ApiKeyInfo), '/api/auth/api-keys') })
+  return useQuery({
+    queryKey: settingsKeys.apiKeys,
+    queryFn: () => api.request(z.array(ApiKeyInfo), '/api/auth/api-keys'),
+  })
 }
 
 /** The answer is the only time the secret is shown; it is kept in component state, never in the query cache. */
@@ -67,7 +74,8 @@ export function useCreateApiKey() {
   const { api } = useClients()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (body: CreateApiKeyRequest) => api.request(CreatedApiKey, '/api/auth/api-keys', { method: 'POST', body }),
+    mutationFn: (body: CreateApiKeyRequest) =>
+      api.request(CreatedApiKey, '/api/auth/api-keys', { method: 'POST', body }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.apiKeys }),
   })
 }

@@ -6,9 +6,13 @@ import { Dialog } from '../../../components/ui/dialog.tsx'
 export function ApiKeyCreated({ created, onClose }: { created: CreatedApiKey; onClose: () => void }) {
   return (
     <Dialog title={`API key “${created.name}” created`} onClose={onClose}>
-      <p>Copy it now: it will not be shown again. Use it as <code>Authorization: Bearer …</code>.</p>
+      <p>
+        Copy it now: it will not be shown again. Use it as <code>Authorization: Bearer …</code>.
+      </p>
       <div className="secret-row">
-        <code className="secret" aria-label="New API key">{created.key}</code>
+        <code className="secret" aria-label="New API key">
+          {created.key}
+        </code>
         <CopyButton text={() => created.key} label="Copy API key" />
       </div>
       <div className="form-actions">

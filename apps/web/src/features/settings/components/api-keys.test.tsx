@@ -13,12 +13,19 @@ const SECRET = 'pk_live_0123456789abcdef'
 /** A tiny in-memory API keys endpoint. */
 function renderWithServer() {
   const keys: object[] = []
-  const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })
+  const json = (body: unknown) =>
+    new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })
   const fetch = async (url: RequestInfo | URL, init?: RequestInit) => {
     if (String(url) !== '/api/auth/api-keys') return new Response('{}', { status: 404 })
     if (init?.method === 'POST') {
       const { name } = JSON.parse(String(init.body)) as { name: string }
-      const key = { id: `k${keys.length + 1}`, name, prefix: 'pk_live_0123', created_at: '2026-03-01T10:00:00.000Z', expires_at: null }
+      const key = {
+        id: `k${keys.length + 1}`,
+        name,
+        prefix: 'pk_live_0123',
+        created_at: '2026-03-01T10:00:00.000Z',
+        expires_at: null,
+      }
       keys.push({ ...key, last_used_at: null })
       return json({ ...key, key: SECRET })
     }

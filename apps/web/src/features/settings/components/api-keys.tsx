@@ -53,7 +53,13 @@ export function ApiKeys() {
                 {key.expires_at && ` · expires ${formatDateTime(key.expires_at)}`}
               </span>
             </div>
-            <button type="button" className="button small" disabled={revoke.isPending} onClick={() => revoke.mutate(key.id)} aria-label={`Revoke API key ${key.name}`}>
+            <button
+              type="button"
+              className="button small"
+              disabled={revoke.isPending}
+              onClick={() => revoke.mutate(key.id)}
+              aria-label={`Revoke API key ${key.name}`}
+            >
               Revoke
             </button>
           </li>

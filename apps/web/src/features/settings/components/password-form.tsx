@@ -33,7 +33,14 @@ export function PasswordForm({ username }: { username: string }) {
   return (
     <Panel title="Password">
       <form className="stack-form" onSubmit={onSubmit} noValidate>
-        <TextField label="Current password" name="current_password" type="password" autoComplete="current-password" required error={issues.current_password} />
+        <TextField
+          label="Current password"
+          name="current_password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={issues.current_password}
+        />
         <TextField
           label="New password"
           name="new_password"

@@ -16,7 +16,10 @@ export function ProfileForm({ user }: { user: PublicUser }) {
     const form = new FormData(event.currentTarget)
     const fullName = String(form.get('full_name')).trim()
     setSaved(false)
-    update.mutate({ email: String(form.get('email')).trim(), full_name: fullName || null }, { onSuccess: () => setSaved(true) })
+    update.mutate(
+      { email: String(form.get('email')).trim(), full_name: fullName || null },
+      { onSuccess: () => setSaved(true) },
+    )
   }
 
   return (
@@ -25,8 +28,21 @@ export function ProfileForm({ user }: { user: PublicUser }) {
         Signed in as <strong>{user.username}</strong> · {user.roles.join(', ')}
       </p>
       <form className="stack-form" onSubmit={onSubmit} noValidate>
-        <TextField label="E-mail" name="email" type="email" autoComplete="email" defaultValue={user.email} error={issues.email} />
-        <TextField label="Full name" name="full_name" autoComplete="name" defaultValue={user.full_name ?? ''} error={issues.full_name} />
+        <TextField
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={user.email}
+          error={issues.email}
+        />
+        <TextField
+          label="Full name"
+          name="full_name"
+          autoComplete="name"
+          defaultValue={user.full_name ?? ''}
+          error={issues.full_name}
+        />
         <ErrorSummary error={update.error} />
         <div className="form-actions">
           <button type="submit" className="button primary" disabled={update.isPending}>

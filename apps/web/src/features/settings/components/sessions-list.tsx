@@ -8,7 +8,11 @@ export function SessionsList() {
   const revoke = useRevokeSession()
   return (
     <Panel title="Active sessions">
-      {sessions.isError && <p role="alert" className="form-error">Could not load the sessions.</p>}
+      {sessions.isError && (
+        <p role="alert" className="form-error">
+          Could not load the sessions.
+        </p>
+      )}
       <ul className="item-list" aria-label="Sessions">
         {(sessions.data ?? []).map((session) => (
           <li key={session.id} className="item-row">
@@ -18,11 +22,18 @@ export function SessionsList() {
                 {session.current && <span className="badge">This device</span>}
               </span>
               <span className="muted small">
-                {session.ip ?? 'unknown address'} · signed in {formatDateTime(session.created_at)} · last used {formatDateTime(session.last_used_at)}
+                {session.ip ?? 'unknown address'} · signed in {formatDateTime(session.created_at)} · last used{' '}
+                {formatDateTime(session.last_used_at)}
               </span>
             </div>
             {!session.current && (
-              <button type="button" className="button small" disabled={revoke.isPending} onClick={() => revoke.mutate(session.id)} aria-label={`Revoke session from ${session.ip ?? 'unknown address'} signed in ${formatDateTime(session.created_at)}`}>
+              <button
+                type="button"
+                className="button small"
+                disabled={revoke.isPending}
+                onClick={() => revoke.mutate(session.id)}
+                aria-label={`Revoke session from ${session.ip ?? 'unknown address'} signed in ${formatDateTime(session.created_at)}`}
+              >
                 Revoke
               </button>
             )}

@@ -10,7 +10,11 @@ export function SettingsPage() {
   const me = useMe()
   return (
     <Page title="Settings">
-      {me.isError && <p role="alert" className="form-error">Could not load your profile.</p>}
+      {me.isError && (
+        <p role="alert" className="form-error">
+          Could not load your profile.
+        </p>
+      )}
       {me.data && (
         <>
           <ProfileForm user={me.data} />
