@@ -1,6 +1,6 @@
 import type { Message } from '@parley/protocol'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useLayoutEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { MessageItem } from './message-item.tsx'
 
 interface MessageListProps {
@@ -26,6 +26,7 @@ const NEAR_TOP_PX = 600
 export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = false, onNearTop }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
+  const [awayFromBottom, setAwayFromBottom] = useState(false)
   const nearTop = useRef(onNearTop)
   useLayoutEffect(() => {
     nearTop.current = onNearTop
@@ -43,15 +44,28 @@ export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = f
   const busy = last?.status === 'streaming'
   const lastUser = messages.findLast((message) => message.role === 'user')
 
+  // A new turn of the reader's own (the last message is theirs) brings the view down to it wherever they were.
+  const lastTurnId = last?.role === 'user' ? last.id : undefined
+  useLayoutEffect(() => {
+    if (lastTurnId) atBottom.current = true
+  }, [lastTurnId])
+
   useLayoutEffect(() => {
     if (atBottom.current && messages.length > 0) virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
-  }, [virtualizer, messages.length, last?.content])
+  }, [virtualizer, messages.length, last?.content, lastTurnId])
+
+  function jumpToLatest() {
+    atBottom.current = true
+    setAwayFromBottom(false)
+    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
+  }
 
   useEffect(() => {
     const element = scroller.current
     if (!element) return
     const onScroll = () => {
       atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_PX
+      setAwayFromBottom(!atBottom.current)
       if (element.scrollTop < NEAR_TOP_PX && element.scrollHeight > element.clientHeight) nearTop.current?.()
     }
     element.addEventListener('scroll', onScroll, { passive: true })
@@ -59,37 +73,44 @@ export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = f
   }, [])
 
   return (
-    <div ref={scroller} className="message-scroller" role="log" aria-label="Messages" aria-busy={busy}>
-      {loadingEarlier && (
-        <div className="message-loading-earlier">
-          <p role="status">Loading earlier messages…</p>
+    <div className="message-viewport">
+      <div ref={scroller} className="message-scroller" role="log" aria-label="Messages" aria-busy={busy} tabIndex={0}>
+        {loadingEarlier && (
+          <div className="message-loading-earlier">
+            <p role="status">Loading earlier messages…</p>
+          </div>
+        )}
+        <div className="message-track" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const message = messages[row.index]
+            if (!message) return null
+            const isLast = row.index === messages.length - 1
+            return (
+              <div
+                key={row.key}
+                data-index={row.index}
+                data-message-id={message.id}
+                ref={virtualizer.measureElement}
+                className="message-row"
+                style={{ transform: `translateY(${row.start}px)` }}
+              >
+                <MessageItem
+                  message={message}
+                  onRegenerate={
+                    isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined
+                  }
+                  onEdit={message === lastUser && !busy ? (content) => onEdit(message.id, content) : undefined}
+                />
+              </div>
+            )
+          })}
         </div>
-      )}
-      <div className="message-track" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((row) => {
-          const message = messages[row.index]
-          if (!message) return null
-          const isLast = row.index === messages.length - 1
-          return (
-            <div
-              key={row.key}
-              data-index={row.index}
-              data-message-id={message.id}
-              ref={virtualizer.measureElement}
-              className="message-row"
-              style={{ transform: `translateY(${row.start}px)` }}
-            >
-              <MessageItem
-                message={message}
-                onRegenerate={
-                  isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined
-                }
-                onEdit={message === lastUser && !busy ? (content) => onEdit(message.id, content) : undefined}
-              />
-            </div>
-          )
-        })}
       </div>
+      {awayFromBottom && (
+        <button type="button" className="button jump-to-latest" onClick={jumpToLatest}>
+          Jump to latest ↓
+        </button>
+      )}
     </div>
   )
 }
