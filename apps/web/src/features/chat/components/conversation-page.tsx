@@ -3,6 +3,7 @@ import { useLocation, useNavigate, useParams } from 'react-router'
 import { ApiError } from '../../../lib/api-client.ts'
 import { useConversation, useMessages } from '../api/chat-api.ts'
 import { useConversationSocket } from '../hooks/use-conversation-socket.ts'
+import { usePendingMessages } from '../hooks/use-pending-messages.ts'
 import { useSocketErrors } from '../hooks/use-socket-errors.ts'
 import { flattenPages } from '../model/message-pages.ts'
 import { Composer } from './composer.tsx'
@@ -23,6 +24,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
   const messages = useMessages(conversationId)
   const socket = useConversationSocket(conversationId)
   const socketError = useSocketErrors(conversationId)
+  const pending = usePendingMessages(conversationId)
   const [model, setModel] = useState<string>()
   const location = useLocation()
   const navigate = useNavigate()
@@ -72,6 +74,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
       )}
       <MessageList
         messages={list}
+        pending={pending}
         loadingEarlier={isFetchingNextPage}
         onNearTop={() => void (hasNextPage && !isFetchingNextPage && fetchNextPage())}
         onRegenerate={(messageId) => socket.regenerate(messageId, model)}

@@ -1,10 +1,13 @@
 import type { Message } from '@parley/protocol'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { PendingMessage } from '../hooks/use-pending-messages.ts'
 import { MessageItem } from './message-item.tsx'
 
 interface MessageListProps {
   messages: Message[]
+  /** The reader's messages not yet accepted by the server, shown after the list as waiting to send. */
+  pending?: readonly PendingMessage[]
   onRegenerate: (messageId: string) => void
   onEdit: (messageId: string, content: string) => void
   /** Older messages are being fetched: a row says so above the list. */
@@ -23,7 +26,14 @@ const NEAR_TOP_PX = 600
  * Older pages are prepended as the reader nears the top, anchored to the first visible message (`anchorTo: 'end'`)
  * so what they read does not move.
  */
-export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = false, onNearTop }: MessageListProps) {
+export function MessageList({
+  messages,
+  pending = [],
+  onRegenerate,
+  onEdit,
+  loadingEarlier = false,
+  onNearTop,
+}: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
   const [awayFromBottom, setAwayFromBottom] = useState(false)
@@ -53,6 +63,15 @@ export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = f
   useLayoutEffect(() => {
     if (atBottom.current && messages.length > 0) virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
   }, [virtualizer, messages.length, last?.content, lastTurnId])
+
+  // A message waiting to send is the reader's newest turn too.
+  useLayoutEffect(() => {
+    const element = scroller.current
+    if (pending.length > 0 && element) {
+      atBottom.current = true
+      element.scrollTop = element.scrollHeight
+    }
+  }, [pending.length])
 
   function jumpToLatest() {
     atBottom.current = true
@@ -105,6 +124,14 @@ export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = f
             )
           })}
         </div>
+        {pending.map((message) => (
+          <div key={message.id} className="message-row message-row-pending">
+            <article className="message message-user" aria-label="You" data-status="pending">
+              <p className="message-text">{message.content}</p>
+              <p className="message-pending-note">Waiting to send — it goes out once connected.</p>
+            </article>
+          </div>
+        ))}
       </div>
       {awayFromBottom && (
         <button type="button" className="button jump-to-latest" onClick={jumpToLatest}>
