@@ -5,7 +5,6 @@ import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
-import { TextBuffer } from '../../shared/text-buffer.ts'
 import { REPLY_RESERVE_TOKENS, createContextWindow } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
 import * as repo from './chat.repo.ts'
@@ -41,8 +40,6 @@ export interface ReplyDeps {
   lock?: ConversationLock | undefined
   /** Told about every model call as it ends; must return at once (analytics only buffers it). */
   onModelCall?: ((report: ModelCallReport) => void) | undefined
-  /** Told when the last running reply has ended; `stillIdle` says later whether none has started since. */
-  onIdle?: ((stillIdle: () => boolean) => void) | undefined
 }
 
 /** One model call, as analytics records it. */
@@ -139,7 +136,6 @@ export function createReplyRunner(deps: ReplyDeps) {
         } finally {
           running.delete(conversationId)
           markSettled()
-          if (running.size === 0) deps.onIdle?.(() => running.size === 0)
         }
       },
     }
@@ -254,7 +250,7 @@ export function createReplyRunner(deps: ReplyDeps) {
   ): Promise<Message> {
     session.emit({ type: 'reply.started', message: repo.toMessage(placeholder) })
 
-    const text = new TextBuffer()
+    let text = ''
     let answering = chain[0]!
     let usage: Usage | undefined
     let finishReason: 'stop' | 'length' | 'other' | 'stopped' = 'stop'
@@ -288,7 +284,7 @@ export function createReplyRunner(deps: ReplyDeps) {
           },
           onText: (delta) => {
             firstTokenMs ??= runtime.now().getTime() - startedMs
-            text.append(delta)
+            text += delta
             session.emit({ type: 'reply.delta', message_id: placeholder.id, text: delta })
           },
         })
@@ -299,7 +295,7 @@ export function createReplyRunner(deps: ReplyDeps) {
       if (!(error instanceof ModelError)) throw error
       if (error.kind !== 'aborted') {
         const failed = await storeEnd(conversation.id, placeholder.id, {
-          content: text.toString(),
+          content: text,
           status: 'failed',
           completed_at: nowIso(),
           error: error instanceof AggregateModelError ? error.message : `${answering.provider}: ${error.message}`,
@@ -315,7 +311,7 @@ export function createReplyRunner(deps: ReplyDeps) {
       }
       finishReason = 'stopped'
     }
-    const content = text.toString()
+    const content = text
     const completionTokens = usage?.completionTokens ?? answering.countTokens(content)
     const stored = await storeEnd(conversation.id, placeholder.id, {
       content,

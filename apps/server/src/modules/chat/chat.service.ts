@@ -42,7 +42,6 @@ export interface ChatServiceDeps {
   liveness: ReplicaLiveness
   firstTokenTimeoutMs: number
   onModelCall?: ReplyDeps['onModelCall']
-  onIdle?: ReplyDeps['onIdle']
 }
 
 export interface SendOptions extends ReplyOptions {
