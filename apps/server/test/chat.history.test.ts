@@ -269,7 +269,9 @@ describe.each([
 
       const second = await openInfrastructure(config)
       const messages = await second.services.chat.messages(principal, conversation.id, { limit: 10 })
-      expect(messages.map((m) => m.status)).toEqual(['interrupted'])
+      expect(messages.map((m) => [m.status, m.failure])).toEqual([
+        ['interrupted', { kind: 'interrupted', message: 'the server stopped while writing this reply' }],
+      ])
       await second.close()
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true })

@@ -1,4 +1,4 @@
-import type { Conversation, Message, MessageStatus } from '@parley/protocol'
+import type { Conversation, Message, MessageStatus, ReplyFailureKind } from '@parley/protocol'
 import { sql } from 'kysely'
 import type { Db, Dialect } from '../../db/database.ts'
 import { containsText } from '../../db/sql-helpers.ts'
@@ -22,6 +22,7 @@ export function toMessage(row: MessageRow): Message {
     completion_tokens: row.completion_tokens,
     ttft_ms: row.ttft_ms ?? null,
     duration_ms: row.duration_ms ?? null,
+    failure: row.error_kind ? { kind: row.error_kind as ReplyFailureKind, message: row.error ?? '' } : null,
     created_at: row.created_at,
   }
 }
@@ -147,6 +148,7 @@ const MESSAGE_COLUMNS = {
   prompt_tokens: 'integer',
   completion_tokens: 'integer',
   error: 'text',
+  error_kind: 'text',
   created_at: 'text',
   completed_at: 'text',
   ttft_ms: 'integer',
@@ -257,7 +259,7 @@ export type ReplyEnd = Pick<MessagesTable, 'content' | 'status' | 'completed_at'
   Partial<
     Pick<
       MessagesTable,
-      'prompt_tokens' | 'completion_tokens' | 'error' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'
+      'prompt_tokens' | 'completion_tokens' | 'error' | 'error_kind' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'
     >
   >
 
@@ -384,7 +386,12 @@ export async function recentTurns(
 export async function markOrphanedInterrupted(db: Db, liveReplicaIds: readonly string[], now: string): Promise<number> {
   const result = await db
     .updateTable('messages')
-    .set({ status: 'interrupted', completed_at: now })
+    .set({
+      status: 'interrupted',
+      completed_at: now,
+      error: 'the server stopped while writing this reply',
+      error_kind: 'interrupted' satisfies ReplyFailureKind,
+    })
     .where('status', '=', 'streaming')
     .where((eb) => eb.or([eb('replica_id', 'is', null), eb('replica_id', 'not in', liveReplicaIds)]))
     .executeTakeFirst()

@@ -170,6 +170,7 @@ function handleConnection(
         if (!subscriptions.has(frame.conversation_id)) await subscribe(who, frame.conversation_id, undefined)
         const sending = chat.send(who, frame.conversation_id, frame.content, {
           model: frame.model,
+          log,
           clientMessageId: frame.client_message_id,
           onAccepted: (message) =>
             send({
@@ -197,9 +198,9 @@ function handleConnection(
         await chat.stop(who, frame.conversation_id)
         return
       case 'regenerate':
-        return inBackground(chat.regenerate(who, frame.message_id, { model: frame.model }), 'regenerate')
+        return inBackground(chat.regenerate(who, frame.message_id, { model: frame.model, log }), 'regenerate')
       case 'edit':
-        return inBackground(chat.edit(who, frame.message_id, frame.content), 'edit')
+        return inBackground(chat.edit(who, frame.message_id, frame.content, { log }), 'edit')
     }
   }
 
