@@ -77,7 +77,6 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     expect(await search(user.headers, 'walrus')).toEqual([])
     if (dialect === 'sqlite') {
       // FTS5 checks that its index holds exactly the text of the stored messages (it throws otherwise).
-      await t.services.chat.indexForSearch()
       await sql`insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)`.execute(t.database.db)
     }
   })

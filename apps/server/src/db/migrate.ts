@@ -9,6 +9,7 @@ import * as replyReplica from './migrations/2026_11_23_2000_reply_replica.ts'
 import * as sqliteTouchConversation from './migrations/2026_11_23_2200_sqlite_touch_conversation.ts'
 import * as sqliteBatchedSearchIndex from './migrations/2026_11_24_0000_sqlite_batched_search_index.ts'
 import * as replyFailureKind from './migrations/2026_12_05_1500_reply_failure_kind.ts'
+import * as sqliteIndexOnWrite from './migrations/2026_12_05_1510_sqlite_index_on_write.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_2200_sqlite_touch_conversation': sqliteTouchConversation,
   '2026_11_24_0000_sqlite_batched_search_index': sqliteBatchedSearchIndex,
   '2026_12_05_1500_reply_failure_kind': replyFailureKind,
+  '2026_12_05_1510_sqlite_index_on_write': sqliteIndexOnWrite,
 }
 
 export class MigrationError extends Error {

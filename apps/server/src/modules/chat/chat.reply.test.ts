@@ -14,7 +14,6 @@ function runnerWithSlowSave(extra: Partial<ReplyDeps> = {}) {
   })
   const deps: ReplyDeps = {
     db: {} as Db,
-    dialect: 'sqlite',
     runtime: { now: () => new Date(0), newId: () => 'id' } as ReplyDeps['runtime'],
     models: {} as ModelRegistry,
     hub,

@@ -1,5 +1,5 @@
 import type { ChatEvent, Message } from '@parley/protocol'
-import type { Db, Dialect } from '../../db/database.ts'
+import type { Db } from '../../db/database.ts'
 import { AggregateModelError, generateWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
@@ -36,7 +36,6 @@ export interface ConversationLock {
 
 export interface ReplyDeps {
   db: Db
-  dialect: Dialect
   runtime: Runtime
   models: ModelRegistry
   hub: ConversationHub
@@ -91,7 +90,7 @@ export interface PlannedReply {
  * (a `streaming` row exists meanwhile, so a crash leaves a visible `interrupted` reply, never a silent gap).
  */
 export function createReplyRunner(deps: ReplyDeps) {
-  const { db, dialect, runtime, models, hub, firstTokenTimeoutMs } = deps
+  const { db, runtime, models, hub, firstTokenTimeoutMs } = deps
   const running = new Map<string, RunningReply>()
   const nowIso = () => runtime.now().toISOString()
 
@@ -231,7 +230,7 @@ export function createReplyRunner(deps: ReplyDeps) {
    */
   async function storeEnd(conversationId: string, messageId: string, end: repo.ReplyEnd): Promise<MessageRow> {
     const seq = hub.nextSeq(conversationId)
-    const stored = await repo.finishReply(db, dialect, messageId, end, { conversationId, seq })
+    const stored = await repo.finishReply(db, messageId, end, { conversationId, seq })
     hub.markSaved(conversationId, seq)
     return stored
   }
