@@ -10,6 +10,7 @@ import * as sqliteTouchConversation from './migrations/2026_11_23_2200_sqlite_to
 import * as sqliteBatchedSearchIndex from './migrations/2026_11_24_0000_sqlite_batched_search_index.ts'
 import * as replyFailureKind from './migrations/2026_12_05_1500_reply_failure_kind.ts'
 import * as sqliteIndexOnWrite from './migrations/2026_12_05_1510_sqlite_index_on_write.ts'
+import * as messagesVisibleIndex from './migrations/2026_12_05_1520_messages_visible_index.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_24_0000_sqlite_batched_search_index': sqliteBatchedSearchIndex,
   '2026_12_05_1500_reply_failure_kind': replyFailureKind,
   '2026_12_05_1510_sqlite_index_on_write': sqliteIndexOnWrite,
+  '2026_12_05_1520_messages_visible_index': messagesVisibleIndex,
 }
 
 export class MigrationError extends Error {
