@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { PROVIDER_KINDS, type ProviderKeys } from './llm/providers/kinds.ts'
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -46,7 +47,7 @@ const origins = z
 /** One entry of `PARLEY_MODELS` (JSON array) or of the file named by `PARLEY_MODELS_FILE`. */
 export const ModelSettings = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._:/-]{1,100}$/, 'ids use letters, digits and . _ : / -'),
-  provider: z.enum(['local', 'openai', 'anthropic', 'google', 'openai-compatible']),
+  provider: z.enum(PROVIDER_KINDS),
   /** The provider's own model name; defaults to `id`. For `local`, a GGUF path (else the built-in model). */
   model: z.string().min(1).optional(),
   label: z.string().min(1).max(100).optional(),
@@ -217,7 +218,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
     models: Object.freeze({
       list: Object.freeze(models),
       defaultId: defaultModel,
-      apiKeys: Object.freeze({
+      apiKeys: Object.freeze<ProviderKeys>({
         openai: e.PARLEY_OPENAI_API_KEY,
         anthropic: e.PARLEY_ANTHROPIC_API_KEY,
         google: e.PARLEY_GOOGLE_API_KEY,

@@ -10,9 +10,6 @@ import { createStreamConsumer } from './modules/analytics/analytics.stream.ts'
 import os from 'node:os'
 import { type Runtime, systemRuntime } from './shared/runtime.ts'
 
-/** How often new messages are added to SQLite's search index (searching indexes what is pending first anyway). */
-const SEARCH_INDEX_INTERVAL_MS = 1_000
-
 export interface Infrastructure {
   database: DatabaseHandle
   redis: Redis | undefined
@@ -46,14 +43,6 @@ export async function openInfrastructure(
   await services.chat.keepAlive()
   const sweep = setInterval(() => services.hub.sweep(), 30_000)
   sweep.unref()
-  // SQLite's full-text index is filled in batches; PostgreSQL indexes each message as it is written.
-  const indexing =
-    database.dialect === 'sqlite'
-      ? setInterval(
-          () => services.chat.indexForSearch().catch((error: unknown) => onError?.(error)),
-          SEARCH_INDEX_INTERVAL_MS,
-        ).unref()
-      : undefined
   const liveness = setInterval(
     () => services.chat.keepAlive().catch((error: unknown) => onError?.(error)),
     LIVENESS_BEAT_MS,
@@ -79,7 +68,6 @@ export async function openInfrastructure(
     services,
     async close() {
       clearInterval(sweep)
-      clearInterval(indexing)
       clearInterval(liveness)
       await consumer?.stop()
       services.close()

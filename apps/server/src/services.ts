@@ -20,12 +20,8 @@ import { createGuardService } from './modules/guard/guard.service.ts'
 import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/guard.store.ts'
 import { createGuestsService } from './modules/guests/guests.service.ts'
 import { createGuestStats } from './modules/guests/guests.stats.ts'
-import { type ExposedGc, createIdleCollector } from './shared/idle-collector.ts'
 import type { Runtime } from './shared/runtime.ts'
 import type { Redis } from 'ioredis'
-
-/** V8's collector, when the server was started with `--expose-gc` (`npm start` with one CPU: shared/node-flags.ts). */
-const exposedGc = (globalThis as { gc?: ExposedGc }).gc
 
 /** Builds every feature service from infrastructure; shared by the HTTP app and the CLI. */
 export interface ServiceDeps {
@@ -120,7 +116,6 @@ export async function createServices(deps: ServiceDeps) {
       : singleInstanceLiveness(runtime.newId()),
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     onModelCall: analytics.recordModelCall,
-    onIdle: exposedGc ? createIdleCollector(exposedGc) : undefined,
   })
   const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, settings: config.guard })
   return {

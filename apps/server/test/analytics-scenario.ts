@@ -117,6 +117,21 @@ export async function runScenario(dialect: Dialect) {
     expect(response.statusCode).toBe(200)
     const reply = response.json().assistant_message
     messages.push({ at: startedAt, userId: caller.id }, { at: startedAt, userId: caller.id })
+    // Every model that failed before the reply's first token counts a failed call of its own (the primary
+    // before a fallback; both models when the whole chain fails), at once on the test clock.
+    const failedAttempts = outcome === 'fallback' ? ['fake'] : outcome === 'failed' ? ['fake', 'backup'] : []
+    for (const model of failedAttempts)
+      calls.push({
+        at: startedAt,
+        userId: caller.id,
+        model,
+        outcome: 'failed',
+        ttft: null,
+        duration: 0,
+        prompt: 0,
+        completion: 0,
+      })
+    if (outcome === 'failed') return reply
     calls.push({
       at: t.clock.now().toISOString(),
       userId: caller.id,

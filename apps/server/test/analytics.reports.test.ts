@@ -58,19 +58,19 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     expect(summary).toMatchObject({
       active_users_today: 3,
       total_messages: 14,
-      model_calls: 7,
+      model_calls: 9, // 7 replies; the fallback's and the failed chain's first attempts count too
       latency_p50_ms: 500,
       latency_p95_ms: 2000,
       ttft_p50_ms: 150,
       ttft_p95_ms: 300,
       avg_response_time: 0.88,
     })
-    expect(summary.error_rate).toBeCloseTo(1 / 7, 12)
+    expect(summary.error_rate).toBeCloseTo(3 / 9, 12)
 
     // Without a range: the last 24 whole hours, this one included.
     const recent = await get<AnalyticsSummary>('/api/analytics/summary')
     expect(recent.window).toEqual({ from: `${D1}T10:00:00.000Z`, to: `${D2}T10:00:00.000Z` })
-    expect(recent.model_calls).toBe(7)
+    expect(recent.model_calls).toBe(9)
   })
 
   it('serves time series per day and hour, counts as 0 and missing rates as null', async () => {
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     const requestsPerDay = await series('requests', 'day')
     expect([...requestsPerDay.values()]).toEqual([onDay(s.requests, D1).length, onDay(s.requests, D2).length])
     expect([...(await series('active_users', 'day')).values()]).toEqual([2, 3])
-    expect([...(await series('error_rate', 'day')).values()]).toEqual([1 / 4, 0])
+    expect([...(await series('error_rate', 'day')).values()]).toEqual([3 / 6, 0])
 
     const hourly = await series('messages', 'hour')
     expect(hourly.size).toBe(48)
@@ -193,8 +193,8 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     expect(
       models.map((m) => [m.model, m.calls, m.ok, m.stopped, m.failed, m.fallbacks, m.latency_p50_ms, m.ttft_p50_ms]),
     ).toEqual([
-      ['backup', 1, 0, 0, 0, 1, 500, 250],
-      ['fake', 6, 4, 1, 1, 0, 500, 150],
+      ['backup', 2, 0, 0, 1, 1, 500, 250],
+      ['fake', 7, 4, 1, 2, 0, 500, 150],
     ])
   })
 
@@ -220,7 +220,7 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     expect(models[0]).toBe(
       'provider,model,calls,ok,stopped,failed,fallbacks,prompt_tokens,completion_tokens,error_rate,tokens_per_second,latency_p50_ms,latency_p95_ms,ttft_p50_ms,ttft_p95_ms',
     )
-    expect(models[1]).toBe('openai-compatible,backup,1,0,0,0,1,11,2,0,8,500,500,250,250')
+    expect(models[1]).toBe('openai-compatible,backup,2,0,0,1,1,11,2,0.5,8,500,500,250,250')
     expect(models).toHaveLength(4)
     const users = await csv('report=users')
     expect(users[0]).toBe('user_id,username,messages,model_calls,prompt_tokens,completion_tokens,tokens,last_active_at')
@@ -231,7 +231,7 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
       total_users: '5',
       total_conversations: '4',
       total_messages: '14',
-      model_calls: '7',
+      model_calls: '9',
       guest_sessions_today: '1',
       window_to: '2030-03-12T00:00:00.000Z',
     })
@@ -285,7 +285,7 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     const fake = { provider: 'openai-compatible', model: 'fake' }
     const fakeCalls = s.calls.filter((c) => c.model === 'fake')
     expect(value('parley_model_calls_total', { ...fake, outcome: 'ok' })).toBe(4)
-    expect(value('parley_model_calls_total', { ...fake, outcome: 'failed' })).toBe(1)
+    expect(value('parley_model_calls_total', { ...fake, outcome: 'failed' })).toBe(2)
     expect(value('parley_model_calls_total', { ...fake, outcome: 'stopped' })).toBe(1)
     expect(
       value('parley_model_calls_total', { provider: 'openai-compatible', model: 'backup', outcome: 'fallback' }),

@@ -13,6 +13,8 @@ export type FakeBehaviour =
   | { kind: 'fail'; status: number }
   /** Accepts the request and never sends a token (first-token timeout). */
   | { kind: 'hang' }
+  /** Sends `chunks`, then cuts the connection mid-stream (a crashed or restarted model server). */
+  | { kind: 'break'; chunks: string[] }
   /** Sends `chunks`, then waits until `finish()` sends `rest` and ends the stream (stop and reconnect tests). */
   | { kind: 'gated'; chunks: string[]; rest: string[] }
 
@@ -63,6 +65,15 @@ export async function startFakeServer<R>(format: WireFormat<R>) {
     open.add(res)
     res.on('close', () => open.delete(res))
     if (current.kind === 'hang') return
+    if (current.kind === 'break') {
+      const frames = format.frames(request, { prompt_tokens: 11, completion_tokens: current.chunks.length })
+      res.write(frames.start())
+      for (const text of current.chunks) res.write(frames.delta(text))
+      // Flushed first, so the client sees the text arrive before the connection drops.
+      res.once('drain', () => res.destroy())
+      if (!res.writableNeedDrain) setImmediate(() => res.destroy())
+      return
+    }
     // The chunks that end the stream: all of a reply, or what a gated stream sends once released.
     const closing = current.kind === 'reply' ? current.chunks : current.rest
     const frames = format.frames(

@@ -29,7 +29,7 @@ export const ChatEvent = z.discriminatedUnion('type', [
    * everything after it (`following: true`). Its replacement follows as new messages.
    */
   z.object({ type: z.literal('message.superseded'), message_id: Id, following: z.boolean() }),
-  /** No model could answer; the user message is kept and the reply is stored as failed. */
+  /** No model could answer; the user message is kept and the reply is stored as failed (`message.failure` says why). */
   z.object({
     type: z.literal('reply.failed'),
     message: Message,

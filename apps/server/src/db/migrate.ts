@@ -8,6 +8,9 @@ import * as messageTiming from './migrations/2026_11_23_1900_message_timing.ts'
 import * as replyReplica from './migrations/2026_11_23_2000_reply_replica.ts'
 import * as sqliteTouchConversation from './migrations/2026_11_23_2200_sqlite_touch_conversation.ts'
 import * as sqliteBatchedSearchIndex from './migrations/2026_11_24_0000_sqlite_batched_search_index.ts'
+import * as replyFailureKind from './migrations/2026_12_05_1500_reply_failure_kind.ts'
+import * as sqliteIndexOnWrite from './migrations/2026_12_05_1510_sqlite_index_on_write.ts'
+import * as messagesVisibleIndex from './migrations/2026_12_05_1520_messages_visible_index.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +22,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_2000_reply_replica': replyReplica,
   '2026_11_23_2200_sqlite_touch_conversation': sqliteTouchConversation,
   '2026_11_24_0000_sqlite_batched_search_index': sqliteBatchedSearchIndex,
+  '2026_12_05_1500_reply_failure_kind': replyFailureKind,
+  '2026_12_05_1510_sqlite_index_on_write': sqliteIndexOnWrite,
+  '2026_12_05_1520_messages_visible_index': messagesVisibleIndex,
 }
 
 export class MigrationError extends Error {

@@ -1,4 +1,5 @@
-import type { Config, ModelSettings } from '../config.ts'
+import type { Config } from '../config.ts'
+import { REMOTE_PROVIDERS } from './providers/kinds.ts'
 import type { LocalModelSettings } from './providers/local.ts'
 import type { RemoteModelSettings } from './providers/remote.ts'
 import { createRemoteModel } from './providers/remote.ts'
@@ -34,16 +35,9 @@ export function buildModelRegistry(models: Config['models'], factories: ModelFac
             provider: settings.provider,
             model: settings.model ?? settings.id,
             baseUrl: settings.base_url,
-            apiKey: settings.api_key ?? apiKeyFor(settings, models.apiKeys),
+            apiKey: settings.api_key ?? REMOTE_PROVIDERS[settings.provider].key?.(models.apiKeys),
             contextTokens: settings.context_tokens ?? DEFAULT_REMOTE_CONTEXT,
           }),
   }))
   return createModelRegistry(entries, models.defaultId)
-}
-
-function apiKeyFor(settings: ModelSettings, keys: Config['models']['apiKeys']): string | undefined {
-  if (settings.provider === 'openai') return keys.openai
-  if (settings.provider === 'anthropic') return keys.anthropic
-  if (settings.provider === 'google') return keys.google
-  return undefined
 }

@@ -84,7 +84,7 @@ describe('generateWithFallback', () => {
 
   it.each([
     ['a ModelError', new ModelError('unavailable', 'HTTP 500'), 'unavailable'],
-    ['a rejection', new ModelError('rejected', 'HTTP 400'), 'rejected'],
+    ['an error status', new ModelError('upstream_error', 'upstream answered 400'), 'upstream_error'],
     ['any other error', new Error('socket hang up'), 'unavailable'],
   ])(
     'hands over to the next model when the first fails with %s before its first token',
@@ -103,13 +103,16 @@ describe('generateWithFallback', () => {
   )
 
   it('treats a failure after text has flowed as final: no second model, no stitched reply', async () => {
-    const primary = fakeModel('primary', failsWith(new ModelError('unavailable', 'connection reset'), ['Half a ']))
+    const primary = fakeModel(
+      'primary',
+      failsWith(new ModelError('stream_broken', 'stream broke after 1 tokens'), ['Half a ']),
+    )
     const backup = fakeModel('backup', replies('whole answer'))
     const { parts, error } = await run([primary, backup])
     expect(parts).toEqual([{ type: 'model', model: primary, failedBefore: [] }, delta('Half a ')])
     expect(error).toBeInstanceOf(ModelError)
     expect(error).not.toBeInstanceOf(AggregateModelError)
-    expect(error!.kind).toBe('unavailable')
+    expect(error!.kind).toBe('stream_broken')
     expect(backup.signals).toHaveLength(0)
   })
 
@@ -124,7 +127,18 @@ describe('generateWithFallback', () => {
     const { parts, error } = await result
     expect(error).toBeUndefined()
     expect(primary.signals[0]!.aborted).toBe(true)
-    expect(parts[0]).toMatchObject({ model: backup, failedBefore: [{ model: primary, error: { kind: 'timeout' } }] })
+    expect(parts[0]).toMatchObject({
+      model: backup,
+      failedBefore: [
+        {
+          model: primary,
+          error: {
+            kind: 'first_token_timeout',
+            message: `no first token within ${OPTIONS.firstTokenTimeoutMs / 1000} s`,
+          },
+        },
+      ],
+    })
     expect(parts.slice(1)).toEqual([delta('On time'), FINISH])
   })
 
@@ -145,19 +159,19 @@ describe('generateWithFallback', () => {
     expect(slow.signals[0]!.aborted).toBe(false)
   })
 
-  it('throws an AggregateModelError listing every model when all fail', async () => {
-    const first = fakeModel('first', failsWith(new ModelError('unavailable', 'HTTP 500')))
-    const second = fakeModel('second', failsWith(new ModelError('rejected', 'HTTP 400')))
+  it("throws an AggregateModelError listing every model when all fail, of the last failure's kind", async () => {
+    const first = fakeModel('first', failsWith(new ModelError('unreachable', 'connection refused')))
+    const second = fakeModel('second', failsWith(new ModelError('upstream_error', 'upstream answered 401')))
     const { parts, error } = await run([first, second])
     expect(parts).toEqual([])
     expect(error).toBeInstanceOf(AggregateModelError)
     const aggregate = error as AggregateModelError
-    expect(aggregate.kind).toBe('unavailable')
+    expect(aggregate.kind).toBe('upstream_error')
     expect(aggregate.attempts.map((a) => [a.model.modelId, a.error.kind])).toEqual([
-      ['first', 'unavailable'],
-      ['second', 'rejected'],
+      ['first', 'unreachable'],
+      ['second', 'upstream_error'],
     ])
-    expect(aggregate.message).toBe('fake/first: HTTP 500; fake/second: HTTP 400')
+    expect(aggregate.message).toBe('first: connection refused; second: upstream answered 401')
   })
 
   it('stops on an outer abort with kind `aborted` and tries no further model', async () => {

@@ -1,3 +1,5 @@
+import type { ReplyFailureKind } from '@parley/protocol'
+
 /** One turn given to a model. */
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant'
@@ -32,9 +34,8 @@ export interface ChatModel {
   readonly modelId: string
   /**
    * Generates a reply: each piece of text goes to `onText` as it arrives, and the promise resolves when the
-   * reply is finished. A plain callback rather than an async iterator: a token then costs a function call, not
-   * a chain of promises per layer (the token path is the platform's hottest). Stops promptly when `signal`
-   * aborts, rejecting with an `aborted` ModelError; rejects with a `ModelError` when the provider fails.
+   * reply is finished. Stops promptly when `signal` aborts, rejecting with an `aborted` ModelError; rejects
+   * with a `ModelError` when the provider fails.
    */
   generate(request: ChatModelRequest, signal: AbortSignal, onText: TextListener): Promise<ModelFinish>
   /** Counts tokens with the model's tokenizer (an estimate where the provider has none locally). */
@@ -43,11 +44,14 @@ export interface ChatModel {
   readonly contextTokens: number
 }
 
-/** A provider failure, classified for fallback decisions and analytics. */
+/**
+ * A provider failure: its kind (what the user and analytics see, or `aborted` when we stopped it) and a short
+ * human text such as "connection refused" or "upstream answered 401". Never carries the prompt or a key.
+ */
 export class ModelError extends Error {
   override name = 'ModelError'
   constructor(
-    readonly kind: 'timeout' | 'unavailable' | 'rejected' | 'aborted',
+    readonly kind: Exclude<ReplyFailureKind, 'interrupted'> | 'aborted',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -63,14 +67,6 @@ export function estimateTokens(text: string): number {
 /** Estimated tokens of a whole prompt, for providers that do not report usage. */
 export function estimatePromptTokens(turns: readonly ChatTurn[]): number {
   return turns.reduce((sum, turn) => sum + estimateTokens(turn.content), 0)
-}
-
-/**
- * How a provider's HTTP error status counts for fallback: 4xx other than rate limits means the request itself
- * was refused; anything else means the provider could not answer now.
- */
-export function errorKindOfStatus(status: number): 'rejected' | 'unavailable' {
-  return status >= 400 && status < 500 && status !== 429 ? 'rejected' : 'unavailable'
 }
 
 /** `estimateTokens` of a text known only by its length (a stream's text is counted, not kept). */

@@ -115,7 +115,10 @@ export type UserUsage = z.infer<typeof UserUsage>
 export const AnalyticsUsersReport = z.object({ from: Timestamp, to: Timestamp, users: z.array(UserUsage) })
 export type AnalyticsUsersReport = z.infer<typeof AnalyticsUsersReport>
 
-/** Figures of one provider and model; a call that fell back counts for the model that answered. */
+/**
+ * Figures of one provider and model. Every attempt of a fallback chain counts for its own model: one that
+ * failed before handing over is a `failed` call of that model, and the model that answered counts a `fallbacks`.
+ */
 export const ModelUsage = z.object({
   provider: z.string(),
   model: z.string(),

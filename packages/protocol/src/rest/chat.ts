@@ -57,6 +57,29 @@ export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>
 export const MessageStatus = z.enum(['complete', 'streaming', 'stopped', 'failed', 'interrupted'])
 export type MessageStatus = z.infer<typeof MessageStatus>
 
+/**
+ * Why a reply failed or was interrupted: `unreachable` (no connection to the model's server), `upstream_error`
+ * (it answered an error status), `first_token_timeout`, `stream_broken` (the stream broke after text began),
+ * `unavailable` (any other model failure, e.g. a model file that cannot load), `interrupted` (the server
+ * stopped while the reply was being written).
+ */
+export const ReplyFailureKind = z.enum([
+  'unreachable',
+  'upstream_error',
+  'first_token_timeout',
+  'stream_broken',
+  'unavailable',
+  'interrupted',
+])
+export type ReplyFailureKind = z.infer<typeof ReplyFailureKind>
+
+/**
+ * The reason stored with a `failed` or `interrupted` reply: a kind to act on and a short human text, e.g.
+ * `{ kind: 'upstream_error', message: 'fake: upstream answered 401' }`. Never contains the prompt or a key.
+ */
+export const ReplyFailure = z.object({ kind: ReplyFailureKind, message: z.string() })
+export type ReplyFailure = z.infer<typeof ReplyFailure>
+
 /** A message as the API shows it. */
 export const Message = z.object({
   id: Id,
@@ -70,6 +93,8 @@ export const Message = z.object({
   /** Replies: milliseconds to the first text and to the end (null for user messages and old replies). */
   ttft_ms: z.number().int().nullable().optional(),
   duration_ms: z.number().int().nullable().optional(),
+  /** Why a `failed` or `interrupted` reply ended; null otherwise. */
+  failure: ReplyFailure.nullable().optional(),
   created_at: Timestamp,
 })
 export type Message = z.infer<typeof Message>

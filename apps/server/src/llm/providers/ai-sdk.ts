@@ -10,7 +10,6 @@ import {
   type FinishReason,
   ModelError,
   type ModelFinish,
-  errorKindOfStatus,
   estimatePromptTokens,
   estimateTokens,
   estimateTokensOfLength,
@@ -28,26 +27,30 @@ function toPrompt(turns: readonly ChatTurn[]): LanguageModelV3Prompt {
 }
 
 /**
- * Adapts an AI SDK provider model to our narrow `ChatModel`, so SDK types stay inside `llm/`. It calls the
- * provider's `doStream` directly rather than `streamText`: that layer's chain of transform streams measured
- * about twice the CPU per call and three times per token on this hot path (bench/), and adds retries and
- * tool handling we do not use (our fallback chain decides what happens when a provider fails).
+ * Adapts an AI SDK provider model to our narrow `ChatModel`, so SDK types stay inside `llm/`. It reads the
+ * provider's `doStream` rather than `streamText`, whose retries and tool handling we do not use: our fallback
+ * chain decides what happens when a provider fails. `secret` (the key) is removed from every error message, as
+ * servers may echo what they were sent.
  */
 export function fromAiSdk(options: {
   provider: string
   modelId: string
   model: LanguageModelV3
   contextTokens: number
+  secret?: string | undefined
 }): ChatModel {
-  const { provider, modelId, model, contextTokens } = options
+  const { provider, modelId, model, contextTokens, secret } = options
+  const redact = (error: ModelError) =>
+    secret && error.message.includes(secret)
+      ? new ModelError(error.kind, error.message.replaceAll(secret, '[redacted]'), { cause: error.cause })
+      : error
   return {
     provider,
     modelId,
     contextTokens,
     countTokens: estimateTokens,
     async generate(request, signal, onText) {
-      const failed = (error: unknown) =>
-        signal.aborted ? new ModelError('aborted', 'Generation was stopped', { cause: error }) : toModelError(error)
+      const stopped = (cause?: unknown) => new ModelError('aborted', 'Generation was stopped', { cause })
       let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart>
       try {
         const result = await model.doStream({
@@ -57,29 +60,32 @@ export function fromAiSdk(options: {
         })
         reader = result.stream.getReader()
       } catch (error) {
-        throw failed(error)
+        throw signal.aborted ? stopped(error) : redact(requestFailure(error))
       }
       const cancel = () => void reader.cancel().catch(() => {})
       signal.addEventListener('abort', cancel, { once: true })
+      let tokens = 0
       let completionLength = 0
-      let finish: ModelFinish = { finishReason: 'other' }
+      let finish: ModelFinish | undefined
       try {
         for (;;) {
           let chunk: Awaited<ReturnType<typeof reader.read>>
           try {
             chunk = await reader.read()
           } catch (error) {
-            throw failed(error)
+            if (signal.aborted) throw stopped(error)
+            throw new ModelError('stream_broken', `stream broke after ${tokens} tokens`, { cause: error })
           }
-          if (signal.aborted) throw new ModelError('aborted', 'Generation was stopped')
-          if (chunk.done) return finish
+          if (signal.aborted) throw stopped()
+          if (chunk.done) break
           const part = chunk.value
           if (part.type === 'text-delta') {
             if (part.delta.length === 0) continue
+            tokens += 1
             completionLength += part.delta.length
             onText(part.delta)
           } else if (part.type === 'error') {
-            throw failed(part.error)
+            throw redact(new ModelError('unavailable', `provider reported an error: ${messageOf(part.error)}`))
           } else if (part.type === 'finish') {
             finish = {
               finishReason: FINISH[part.finishReason.unified] ?? 'other',
@@ -94,21 +100,47 @@ export function fromAiSdk(options: {
         signal.removeEventListener('abort', cancel)
         cancel()
       }
+      // A stream that ends without a finish part was cut off.
+      if (!finish) throw new ModelError('stream_broken', `stream broke after ${tokens} tokens`)
+      return finish
     },
   }
 }
 
-function toModelError(error: unknown): ModelError {
+/** Why a request got no stream: the server could not be reached, or it answered an error status. */
+function requestFailure(error: unknown): ModelError {
   if (error instanceof ModelError) return error
   if (APICallError.isInstance(error)) {
-    const status = error.statusCode ?? 0
-    return new ModelError(
-      errorKindOfStatus(status),
-      `Provider answered ${status || 'without a status'}: ${error.message}`,
-      { cause: error },
-    )
+    if (error.statusCode)
+      return new ModelError('upstream_error', `upstream answered ${error.statusCode}: ${error.message}`, {
+        cause: error,
+      })
+    return new ModelError('unreachable', connectionFailure(error), { cause: error })
   }
-  if (error instanceof Error && error.name === 'AbortError')
-    return new ModelError('aborted', 'Generation was stopped', { cause: error })
-  return new ModelError('unavailable', error instanceof Error ? error.message : String(error), { cause: error })
+  return new ModelError('unavailable', messageOf(error), { cause: error })
+}
+
+const CONNECTION_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+}
+
+/** "connection refused" and the like, from the system error at the bottom of a failed fetch. */
+function connectionFailure(error: Error): string {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code
+    if (typeof code === 'string' && CONNECTION_CODES[code]) return CONNECTION_CODES[code]
+  }
+  return `cannot connect: ${error.message}`
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return error.message
+  return typeof error === 'string' ? error : JSON.stringify(error)
 }

@@ -154,14 +154,33 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
     expect(sent).toEqual({ model: v.model, streaming: true, ...v.expected })
   })
 
-  it.each([
-    [500, 'unavailable'],
-    [400, 'rejected'],
-  ] as const)('reports HTTP %i as a ModelError of kind %s', async (status, kind) => {
+  it.each([500, 401, 400])('reports HTTP %i as "upstream answered" it', async (status) => {
     fake.set({ kind: 'fail', status })
     const error = await failure(collect(model))
-    expect(error.kind).toBe(kind)
-    expect(error.message).toContain(String(status))
+    expect(error.kind).toBe('upstream_error')
+    expect(error.message).toMatch(new RegExp(`^upstream answered ${status}`))
+    expect(error.message).not.toContain(KEY)
+  })
+
+  it('reports a stream that breaks off after text as broken, with the tokens it had sent', async () => {
+    fake.set({ kind: 'break', chunks: ['Hel', 'lo'] })
+    const { parts, error } = await recordCall(model, REQUEST)
+    expect(parts.map((part) => (part.type === 'text-delta' ? part.delta : '[finish]')).join('')).toBe('Hello')
+    expect(error).toMatchObject({ kind: 'stream_broken', message: 'stream broke after 2 tokens' })
+  })
+
+  it('reports a server nobody listens on as "connection refused"', async () => {
+    const closed = await v.start()
+    await closed.close()
+    const unreachable = createRemoteModel({
+      provider: v.provider,
+      model: v.model,
+      baseUrl: closed.baseUrl,
+      apiKey: KEY,
+      contextTokens: 8192,
+    })
+    const error = await failure(collect(unreachable))
+    expect(error).toMatchObject({ kind: 'unreachable', message: 'connection refused' })
   })
 
   it('stops promptly when aborted mid-stream and closes the upstream connection', async () => {

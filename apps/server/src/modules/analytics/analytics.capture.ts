@@ -1,6 +1,4 @@
 import type { Db } from '../../db/database.ts'
-import { AggregateModelError } from '../../llm/fallback.ts'
-import type { ModelError } from '../../llm/types.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { ModelCallReport } from '../chat/chat.reply.ts'
 import { authEventOf } from './analytics.auth-events.ts'
@@ -117,7 +115,7 @@ export function createAnalyticsCapture(deps: {
         durationMs: report.durationMs,
         tokensPerSecond: tokensPerSecond(report.completionTokens, report.firstTokenMs, report.durationMs),
         outcome: report.outcome,
-        errorClass: report.error ? errorClassOf(report.error) : null,
+        errorClass: report.error?.kind ?? null,
       }
       metrics.observeModelCall(event)
       recorder.record(event)
@@ -144,11 +142,6 @@ export function createAnalyticsCapture(deps: {
       await recorder.close()
     },
   }
-}
-
-/** `timeout`, `unavailable` or `rejected`; when the whole chain failed, the last model's failure (the one the user met). */
-function errorClassOf(error: ModelError): string {
-  return (error instanceof AggregateModelError ? error.attempts.at(-1)?.error.kind : undefined) ?? error.kind
 }
 
 export type AnalyticsCapture = ReturnType<typeof createAnalyticsCapture>

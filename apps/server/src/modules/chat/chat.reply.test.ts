@@ -14,7 +14,6 @@ function runnerWithSlowSave(extra: Partial<ReplyDeps> = {}) {
   })
   const deps: ReplyDeps = {
     db: {} as Db,
-    dialect: 'sqlite',
     runtime: { now: () => new Date(0), newId: () => 'id' } as ReplyDeps['runtime'],
     models: {} as ModelRegistry,
     hub,
@@ -60,23 +59,5 @@ describe('reply reservation', () => {
     saved()
     await ending
     await expect(next).resolves.toMatchObject({ signal: expect.any(AbortSignal) })
-  })
-
-  it('says when its last running reply has ended, and whether none started since', async () => {
-    const idle: (() => boolean)[] = []
-    const { replies, saved } = runnerWithSlowSave({ onIdle: (stillIdle) => idle.push(stillIdle) })
-    const first = await replies.begin('c1', {})
-    const second = await replies.begin('c2', {})
-    const endingFirst = first.end()
-    saved()
-    await endingFirst
-    expect(idle).toHaveLength(0)
-    const endingSecond = second.end()
-    saved()
-    await endingSecond
-    expect(idle).toHaveLength(1)
-    expect(idle[0]!()).toBe(true)
-    await replies.begin('c3', {})
-    expect(idle[0]!()).toBe(false)
   })
 })

@@ -1,11 +1,10 @@
 import type { ChatEvent, Message } from '@parley/protocol'
-import type { Db, Dialect } from '../../db/database.ts'
+import type { Db } from '../../db/database.ts'
 import { AggregateModelError, generateWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
-import { TextBuffer } from '../../shared/text-buffer.ts'
 import { REPLY_RESERVE_TOKENS, createContextWindow } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
 import * as repo from './chat.repo.ts'
@@ -21,6 +20,12 @@ export interface ReplyOptions {
   signal?: AbortSignal | undefined
   /** Also told every event, in order (the SSE response uses this). */
   onEvent?: ((event: ChatEvent) => void) | undefined
+  /** The request's logger (it carries the request id): model failures are logged here, never the prompt. */
+  log?: ReplyLog | undefined
+}
+
+export interface ReplyLog {
+  warn(detail: object, message: string): void
 }
 
 /** A reservation of a conversation shared by every replica (Redis); absent on a single instance. */
@@ -31,7 +36,6 @@ export interface ConversationLock {
 
 export interface ReplyDeps {
   db: Db
-  dialect: Dialect
   runtime: Runtime
   models: ModelRegistry
   hub: ConversationHub
@@ -41,8 +45,6 @@ export interface ReplyDeps {
   lock?: ConversationLock | undefined
   /** Told about every model call as it ends; must return at once (analytics only buffers it). */
   onModelCall?: ((report: ModelCallReport) => void) | undefined
-  /** Told when the last running reply has ended; `stillIdle` says later whether none has started since. */
-  onIdle?: ((stillIdle: () => boolean) => void) | undefined
 }
 
 /** One model call, as analytics records it. */
@@ -63,6 +65,7 @@ export interface ModelCallReport {
 
 export interface ReplySession {
   signal: AbortSignal
+  log?: ReplyLog | undefined
   emit(event: ChatEvent): void
   end(): Promise<void>
 }
@@ -87,7 +90,7 @@ export interface PlannedReply {
  * (a `streaming` row exists meanwhile, so a crash leaves a visible `interrupted` reply, never a silent gap).
  */
 export function createReplyRunner(deps: ReplyDeps) {
-  const { db, dialect, runtime, models, hub, firstTokenTimeoutMs } = deps
+  const { db, runtime, models, hub, firstTokenTimeoutMs } = deps
   const running = new Map<string, RunningReply>()
   const nowIso = () => runtime.now().toISOString()
 
@@ -125,6 +128,7 @@ export function createReplyRunner(deps: ReplyDeps) {
     options.signal?.addEventListener('abort', forward, { once: true })
     return {
       signal: controller.signal,
+      log: options.log,
       emit(event: ChatEvent) {
         if (event.type === 'reply.completed' || event.type === 'reply.failed') reply.finishing = true
         hub.publish(conversationId, event)
@@ -139,7 +143,6 @@ export function createReplyRunner(deps: ReplyDeps) {
         } finally {
           running.delete(conversationId)
           markSettled()
-          if (running.size === 0) deps.onIdle?.(() => running.size === 0)
         }
       },
     }
@@ -227,7 +230,7 @@ export function createReplyRunner(deps: ReplyDeps) {
    */
   async function storeEnd(conversationId: string, messageId: string, end: repo.ReplyEnd): Promise<MessageRow> {
     const seq = hub.nextSeq(conversationId)
-    const stored = await repo.finishReply(db, dialect, messageId, end, { conversationId, seq })
+    const stored = await repo.finishReply(db, messageId, end, { conversationId, seq })
     hub.markSaved(conversationId, seq)
     return stored
   }
@@ -254,82 +257,106 @@ export function createReplyRunner(deps: ReplyDeps) {
   ): Promise<Message> {
     session.emit({ type: 'reply.started', message: repo.toMessage(placeholder) })
 
-    const text = new TextBuffer()
+    let text = ''
     let answering = chain[0]!
     let usage: Usage | undefined
     let finishReason: 'stop' | 'length' | 'other' | 'stopped' = 'stop'
     let startedMs = runtime.now().getTime()
+    let attemptStartedMs = startedMs
     let firstTokenMs: number | null = null
     let fellBack = false
-    const reportCall = (message: Message, outcome: ModelCallReport['outcome'], error: ModelError | null = null) =>
+    const idOf = (model: ChatModel) => (model === chain[0] ? modelId : (models.idOf(model) ?? model.modelId))
+    const reportCall = (
+      model: ChatModel,
+      tokens: { prompt: number; completion: number },
+      outcome: ModelCallReport['outcome'],
+      error: ModelError | null = null,
+    ) =>
       deps.onModelCall?.({
         userId: conversation.owner_id,
         conversationId: conversation.id,
-        provider: answering.provider,
-        model: message.model ?? modelId,
-        promptTokens: message.prompt_tokens ?? 0,
-        completionTokens: message.completion_tokens ?? 0,
-        firstTokenMs,
-        durationMs: runtime.now().getTime() - startedMs,
+        provider: model.provider,
+        model: idOf(model),
+        promptTokens: tokens.prompt,
+        completionTokens: tokens.completion,
+        firstTokenMs: model === answering ? firstTokenMs : null,
+        durationMs: runtime.now().getTime() - attemptStartedMs,
         outcome,
         error,
       })
+    const logFailure = (model: ChatModel, error: ModelError) =>
+      session.log?.warn(
+        { conversationId: conversation.id, messageId: placeholder.id, model: idOf(model), failure: error.kind },
+        `Model call failed: ${error.message}`,
+      )
     try {
-      // The context goes straight into the request, never into a variable of this function: one would hold it
-      // (often the reply's largest object) until the reply ends, long after the model was sent it.
-      const finish = await buildContext(conversation, answering).then((messages) => {
-        startedMs = runtime.now().getTime()
-        // Each token is a plain callback from the provider's socket to the hub: no promise per token.
-        return generateWithFallback(chain, { messages }, session.signal, {
-          firstTokenTimeoutMs,
-          onModel: (model, failedBefore) => {
-            answering = model
-            fellBack = failedBefore.length > 0
-          },
-          onText: (delta) => {
-            firstTokenMs ??= runtime.now().getTime() - startedMs
-            text.append(delta)
-            session.emit({ type: 'reply.delta', message_id: placeholder.id, text: delta })
-          },
-        })
+      const messages = await buildContext(conversation, answering)
+      startedMs = runtime.now().getTime()
+      attemptStartedMs = startedMs
+      const finish = await generateWithFallback(chain, { messages }, session.signal, {
+        firstTokenTimeoutMs,
+        onModel: (model, failedBefore) => {
+          answering = model
+          fellBack = failedBefore.length > 0
+        },
+        onAttemptFailed: ({ model, error }) => {
+          // Every attempt of a chain counts for its own model, so a failing first choice shows in analytics.
+          logFailure(model, error)
+          reportCall(model, { prompt: 0, completion: 0 }, 'failed', error)
+          attemptStartedMs = runtime.now().getTime()
+        },
+        onText: (delta) => {
+          firstTokenMs ??= runtime.now().getTime() - startedMs
+          text += delta
+          session.emit({ type: 'reply.delta', message_id: placeholder.id, text: delta })
+        },
       })
       usage = finish.usage
       finishReason = finish.finishReason === 'length' ? 'length' : finish.finishReason === 'stop' ? 'stop' : 'other'
     } catch (error) {
       if (!(error instanceof ModelError)) throw error
       if (error.kind !== 'aborted') {
+        // A whole chain that failed before any text was reported attempt by attempt; a model that broke off was not.
+        if (!(error instanceof AggregateModelError)) {
+          logFailure(answering, error)
+          reportCall(answering, { prompt: 0, completion: answering.countTokens(text) }, 'failed', error)
+        }
+        const reason = error instanceof AggregateModelError ? error.message : `${idOf(answering)}: ${error.message}`
         const failed = await storeEnd(conversation.id, placeholder.id, {
-          content: text.toString(),
+          content: text,
           status: 'failed',
           completed_at: nowIso(),
-          error: error instanceof AggregateModelError ? error.message : `${answering.provider}: ${error.message}`,
+          error: reason,
+          error_kind: error.kind,
         })
         const message = repo.toMessage(failed)
-        reportCall(message, 'failed', error)
         session.emit({
           type: 'reply.failed',
           message,
-          error: { code: 'upstream_unavailable', message: 'No model could answer; please try again later' },
+          error: { code: 'upstream_unavailable', message: `No model could answer (${reason}); please try again later` },
         })
         return message
       }
       finishReason = 'stopped'
     }
-    const content = text.toString()
-    const completionTokens = usage?.completionTokens ?? answering.countTokens(content)
+    const completionTokens = usage?.completionTokens ?? answering.countTokens(text)
     const stored = await storeEnd(conversation.id, placeholder.id, {
-      content,
+      content: text,
       status: finishReason === 'stopped' ? 'stopped' : 'complete',
       completed_at: nowIso(),
       provider: answering.provider,
-      model: answering === chain[0] ? modelId : (models.idOf(answering) ?? answering.modelId),
+      model: idOf(answering),
       prompt_tokens: usage?.promptTokens ?? null,
       completion_tokens: completionTokens,
       ttft_ms: firstTokenMs,
       duration_ms: runtime.now().getTime() - startedMs,
     })
     const message = repo.toMessage(stored)
-    reportCall(message, finishReason === 'stopped' ? 'stopped' : fellBack ? 'fallback' : 'ok')
+    reportCall(
+      answering,
+      { prompt: message.prompt_tokens ?? 0, completion: completionTokens },
+      finishReason === 'stopped' ? 'stopped' : fellBack ? 'fallback' : 'ok',
+    )
     session.emit({
       type: 'reply.completed',
       message,

@@ -126,12 +126,15 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       const principal = principalOf(request)
       const { content, model } = request.body
       if (!wantsEventStream(request)) {
-        const { user_message, assistant_message } = await chat.send(principal, request.params.id, content, { model })
+        const { user_message, assistant_message } = await chat.send(principal, request.params.id, content, {
+          model,
+          log: request.log,
+        })
         return { user_message, assistant_message }
       }
       await chat.get(principal, request.params.id) // ownership and validation errors still answer as JSON
       return streamEvents(request, reply, (stream) =>
-        chat.send(principal, request.params.id, content, { model, ...stream }),
+        chat.send(principal, request.params.id, content, { model, log: request.log, ...stream }),
       )
     },
   )

@@ -2,12 +2,11 @@ import { Migrator, sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, createDb } from '../../db/create-db.ts'
 import { MIGRATIONS, migrateToLatest } from '../../db/migrate.ts'
-import { indexPendingMessages } from './chat.repo.ts'
 
-const BEFORE_BATCHED_INDEX = '2026_11_23_2200_sqlite_touch_conversation'
+const BATCHED_INDEX = '2026_11_24_0000_sqlite_batched_search_index'
 
-// Databases created before search indexing went batched hold messages indexed by the old per-write triggers.
-describe('SQLite search index, batched', () => {
+// Databases from the time search indexing was batched hold queued, not yet indexed, messages.
+describe('SQLite search index, written with each message', () => {
   let handle: DatabaseHandle
   afterEach(() => handle.close())
 
@@ -26,10 +25,10 @@ describe('SQLite search index, batched', () => {
   const assertIndexMatchesMessages = () =>
     sql`insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)`.execute(db())
 
-  it('keeps the messages indexed before, and indexes, deletes and migrates back consistently', async () => {
+  it('indexes what the batched index had queued, then every write at once, and migrates back consistently', async () => {
     handle = createDb({ url: 'sqlite::memory:' })
     const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => MIGRATIONS } })
-    expect((await migrator.migrateTo(BEFORE_BATCHED_INDEX)).error).toBeUndefined()
+    expect((await migrator.migrateTo(BATCHED_INDEX)).error).toBeUndefined()
     await sql`insert into users (id, username, username_key, email, password_hash, roles, created_at, updated_at)
       values ('u1', 'ann', 'ann', 'ann@example.com', 'x', '["user"]', '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z')`.execute(
       db(),
@@ -37,28 +36,26 @@ describe('SQLite search index, batched', () => {
     await sql`insert into conversations (id, owner_id, created_at, updated_at) values ('c1', 'u1', '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z')`.execute(
       db(),
     )
-    await addMessage('m1', 1, 'old otters')
-    await addMessage('m2', 2, 'old beavers')
+    await addMessage('m1', 1, 'queued otters')
+    expect(await matching('otters')).toEqual([])
 
     await migrateToLatest(handle.db)
     expect(await matching('otters')).toEqual(['m1'])
+    await addMessage('m2', 2, 'new otters')
+    await addMessage('r2', 3, '', 'streaming')
+    expect(await matching('otters')).toEqual(['m1', 'm2'])
+    // A reply's final text replaces its placeholder's in the index.
+    await sql`update messages set content = 'otters reply', status = 'complete' where id = 'r2'`.execute(db())
+    expect(await matching('otters')).toEqual(['m1', 'm2', 'r2'])
     await sql`delete from messages where id = 'm2'`.execute(db())
-    await addMessage('m3', 3, 'new otters')
-    await addMessage('r3', 4, '', 'streaming')
-    // Queued, not yet indexed, until the next batch; a reply still streaming waits for its final text.
-    expect(await matching('otters')).toEqual(['m1'])
-    expect(await indexPendingMessages(handle.db, 'sqlite')).toBe(1)
-    expect(await matching('otters')).toEqual(['m1', 'm3'])
-    await sql`update messages set content = 'otters reply', status = 'complete' where id = 'r3'`.execute(db())
-    expect(await indexPendingMessages(handle.db, 'sqlite')).toBe(1)
-    expect(await matching('otters')).toEqual(['m1', 'm3', 'r3'])
-    expect(await matching('beavers')).toEqual([])
+    expect(await matching('otters')).toEqual(['m1', 'r2'])
     await assertIndexMatchesMessages()
 
-    // Back to per-write triggers: whatever was still queued is indexed on the way.
-    await addMessage('m4', 5, 'queued otters')
-    expect((await migrator.migrateTo(BEFORE_BATCHED_INDEX)).error).toBeUndefined()
-    expect(await matching('otters')).toEqual(['m1', 'm3', 'm4', 'r3'])
-    await assertIndexMatchesMessages()
+    // Back to the batched index: what is indexed stays searchable, and new messages queue again.
+    expect((await migrator.migrateTo(BATCHED_INDEX)).error).toBeUndefined()
+    await addMessage('m3', 4, 'later otters')
+    expect(await matching('otters')).toEqual(['m1', 'r2'])
+    const queued = await sql<{ n: number }>`select count(*) as n from messages_fts_pending`.execute(db())
+    expect(queued.rows[0]?.n).toBe(1)
   })
 })

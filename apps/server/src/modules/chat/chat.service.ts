@@ -42,7 +42,6 @@ export interface ChatServiceDeps {
   liveness: ReplicaLiveness
   firstTokenTimeoutMs: number
   onModelCall?: ReplyDeps['onModelCall']
-  onIdle?: ReplyDeps['onIdle']
 }
 
 export interface SendOptions extends ReplyOptions {
@@ -97,7 +96,7 @@ export function createChatService(deps: ChatServiceDeps) {
     const reply = await replies.plan(conversation, user.id, options, admitted.safetyNotice)
     const { title, replaces } = changes
     const supersede = replaces ? { fromPosition: replaces.position } : undefined
-    const [storedUser, storedReply] = await repo.appendMessages(db, dialect, conversation.id, [user, reply.row], {
+    const [storedUser, storedReply] = await repo.appendMessages(db, conversation.id, [user, reply.row], {
       title,
       supersede,
     })
@@ -190,8 +189,6 @@ export function createChatService(deps: ChatServiceDeps) {
       const cursor = options.cursor ? decodeCursor(options.cursor) : undefined
       if (options.cursor && !cursor)
         throw badRequest('cursor is not valid', [{ path: 'cursor', message: 'is not valid' }])
-      // Search sees every message stored so far, however recently.
-      if (options.q) await repo.indexPendingMessages(db, dialect)
       const rows = await repo.listConversations(db, dialect, principal.userId, {
         limit: options.limit + 1,
         cursor,
@@ -275,7 +272,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const session = await replies.begin(conversation.id, options)
       try {
         const reply = await replies.plan(conversation, userRow.id, options, admitted.safetyNotice)
-        const [stored] = await repo.appendMessages(db, dialect, conversation.id, [reply.row], {
+        const [stored] = await repo.appendMessages(db, conversation.id, [reply.row], {
           supersede: { messageId: target.id },
         })
         session.emit({ type: 'message.superseded', message_id: target.id, following: false })
@@ -352,15 +349,10 @@ export function createChatService(deps: ChatServiceDeps) {
       await recoverInterrupted()
     },
 
-    /** Indexes for search what was written since the last time (SQLite indexes in batches); called every second. */
-    indexForSearch: () => repo.indexPendingMessages(db, dialect),
-
-    /** On shutdown: stop replies (their text is kept), save sequence numbers and index what is left for search. */
+    /** On shutdown: stop replies (their text is kept) and save sequence numbers. */
     async shutdown(): Promise<void> {
       await replies.stopAll()
       await hub.flush()
-      // Best effort: what cannot be indexed now stays queued in the database and is indexed after the next start.
-      await repo.indexPendingMessages(db, dialect).catch(() => 0)
       await deps.liveness.leave()
     },
   }

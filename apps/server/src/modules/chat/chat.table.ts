@@ -31,7 +31,9 @@ export interface MessagesTable {
   model: string | null
   prompt_tokens: number | null
   completion_tokens: number | null
+  /** Why a `failed` or `interrupted` reply ended: a short human text and its kind (protocol `ReplyFailureKind`). */
   error: string | null
+  error_kind?: string | null
   created_at: string
   completed_at: string | null
   /** Replies: milliseconds from calling the model to its first text, and to the end. */

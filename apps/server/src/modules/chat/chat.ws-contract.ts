@@ -70,6 +70,7 @@ export const contractSocketRoutes: FastifyPluginAsync<{
             return send({ type: 'error', message: 'Expected {"type":"message","content":"…"} with non-empty content' })
           try {
             const result = await chat.send(context.principal, context.conversationId, frame.data.content, {
+              log: request.log,
               onEvent: (event) => {
                 if (event.type === 'reply.delta')
                   send({ type: 'delta', content: event.text, message_id: event.message_id })
@@ -77,7 +78,10 @@ export const contractSocketRoutes: FastifyPluginAsync<{
             })
             const reply = result.assistant_message
             if (reply.status === 'failed')
-              return send({ type: 'error', message: 'No model could answer; please try again later' })
+              return send({
+                type: 'error',
+                message: `No model could answer (${reply.failure?.message ?? 'unknown reason'}); please try again later`,
+              })
             send({
               type: 'message',
               role: 'assistant',

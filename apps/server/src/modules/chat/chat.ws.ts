@@ -8,12 +8,10 @@ import {
   WS_CLOSE,
 } from '@parley/protocol'
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify'
-import type { Socket } from 'node:net'
 import type { WebSocket } from 'ws'
 import { bearerCredential } from '../../plugins/auth.ts'
 import { rejectForeignOrigin, tokenFromSubprotocol } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
-import { sendText } from '../../shared/websocket-frame.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { type Principal, hasPermission, isGuest } from '../auth/principal.ts'
 import type { ChatService } from './chat.service.ts'
@@ -53,14 +51,13 @@ export const chatSocketRoutes: FastifyPluginAsync<ChatSocketOptions> = async (ap
       } catch {
         credential = undefined
       }
-      handleConnection(socket, request.socket, credential, options, request.log)
+      handleConnection(socket, credential, options, request.log)
     },
   )
 }
 
 function handleConnection(
   socket: WebSocket,
-  connection: Socket,
   credential: string | undefined,
   options: ChatSocketOptions,
   log: FastifyBaseLogger,
@@ -78,7 +75,7 @@ function handleConnection(
       socket.close(WS_CLOSE.tooSlow, 'client too slow; reconnect with after_seq')
       return
     }
-    sendText(socket, connection, json)
+    socket.send(json)
   }
   const send = (frame: ServerFrame) => sendJson(JSON.stringify(frame))
   const sendError = (code: ErrorCode, message: string, extra: Partial<Extract<ControlFrame, { type: 'error' }>> = {}) =>
@@ -173,6 +170,7 @@ function handleConnection(
         if (!subscriptions.has(frame.conversation_id)) await subscribe(who, frame.conversation_id, undefined)
         const sending = chat.send(who, frame.conversation_id, frame.content, {
           model: frame.model,
+          log,
           clientMessageId: frame.client_message_id,
           onAccepted: (message) =>
             send({
@@ -200,9 +198,9 @@ function handleConnection(
         await chat.stop(who, frame.conversation_id)
         return
       case 'regenerate':
-        return inBackground(chat.regenerate(who, frame.message_id, { model: frame.model }), 'regenerate')
+        return inBackground(chat.regenerate(who, frame.message_id, { model: frame.model, log }), 'regenerate')
       case 'edit':
-        return inBackground(chat.edit(who, frame.message_id, frame.content), 'edit')
+        return inBackground(chat.edit(who, frame.message_id, frame.content, { log }), 'edit')
     }
   }
 
