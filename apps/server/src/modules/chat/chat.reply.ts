@@ -1,9 +1,10 @@
-import type { ChatEvent, Message } from '@parley/protocol'
+import type { ChatEvent, Message, ModelCall } from '@parley/protocol'
 import type { Db, Dialect } from '../../db/database.ts'
 import { AggregateModelError, generateWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
+import type { DomainEvents } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { TextBuffer } from '../../shared/text-buffer.ts'
 import { REPLY_RESERVE_TOKENS, createContextWindow } from './chat.context.ts'
@@ -39,30 +40,16 @@ export interface ReplyDeps {
   /** Stored with each reply, so a reply this replica leaves `streaming` by dying can be told apart. */
   replicaId: string
   lock?: ConversationLock | undefined
-  /** Told about every model call as it ends; must return at once (analytics only buffers it). */
-  onModelCall?: ((report: ModelCallReport) => void) | undefined
+  /** Where `reply.completed`, `reply.failed` and `reply.interrupted` are published, with their model call. */
+  events: DomainEvents
   /** Told when the last running reply has ended; `stillIdle` says later whether none has started since. */
   onIdle?: ((stillIdle: () => boolean) => void) | undefined
 }
 
-/** One model call, as analytics records it. */
-export interface ModelCallReport {
-  userId: string
-  conversationId: string
-  provider: string
-  model: string
-  promptTokens: number
-  completionTokens: number
-  /** From the start of streaming to the first text; null when no text came. */
-  firstTokenMs: number | null
-  durationMs: number
-  /** `fallback`: a later model of the chain answered after an earlier one failed. */
-  outcome: 'ok' | 'stopped' | 'failed' | 'fallback'
-  error: ModelError | null
-}
-
 export interface ReplySession {
   signal: AbortSignal
+  /** Whether the conversation is a guest session's (told to subscribers of the reply's events). */
+  guest: boolean
   emit(event: ChatEvent): void
   end(): Promise<void>
 }
@@ -94,7 +81,7 @@ export function createReplyRunner(deps: ReplyDeps) {
   const busy = () => new AppError('conflict', 'A reply is already being generated in this conversation')
 
   /** Reserves the conversation for one reply; the returned function emits its events. */
-  async function begin(conversationId: string, options: ReplyOptions): Promise<ReplySession> {
+  async function begin(conversationId: string, options: ReplyOptions, guest = false): Promise<ReplySession> {
     // A client may answer the moment it sees a reply end, while that reply still saves its sequence number.
     const previous = running.get(conversationId)
     if (previous?.finishing) await previous.done
@@ -125,6 +112,7 @@ export function createReplyRunner(deps: ReplyDeps) {
     options.signal?.addEventListener('abort', forward, { once: true })
     return {
       signal: controller.signal,
+      guest,
       emit(event: ChatEvent) {
         if (event.type === 'reply.completed' || event.type === 'reply.failed') reply.finishing = true
         hub.publish(conversationId, event)
@@ -261,19 +249,33 @@ export function createReplyRunner(deps: ReplyDeps) {
     let startedMs = runtime.now().getTime()
     let firstTokenMs: number | null = null
     let fellBack = false
-    const reportCall = (message: Message, outcome: ModelCallReport['outcome'], error: ModelError | null = null) =>
-      deps.onModelCall?.({
-        userId: conversation.owner_id,
-        conversationId: conversation.id,
-        provider: answering.provider,
-        model: message.model ?? modelId,
-        promptTokens: message.prompt_tokens ?? 0,
-        completionTokens: message.completion_tokens ?? 0,
-        firstTokenMs,
-        durationMs: runtime.now().getTime() - startedMs,
-        outcome,
-        error,
-      })
+    const reportCall = (
+      message: Message,
+      outcome: ModelCall['outcome'],
+      error: ModelError | null = null,
+      reason?: string,
+    ) => {
+      const data = {
+        conversation_id: conversation.id,
+        user_id: conversation.owner_id,
+        guest: session.guest,
+        message_id: message.id,
+        content: message.content,
+        call: {
+          provider: answering.provider,
+          model: message.model ?? modelId,
+          prompt_tokens: message.prompt_tokens ?? 0,
+          completion_tokens: message.completion_tokens ?? 0,
+          first_token_ms: firstTokenMs,
+          duration_ms: runtime.now().getTime() - startedMs,
+          outcome,
+          error_class: error ? errorClassOf(error) : null,
+        },
+      }
+      if (outcome === 'failed') deps.events.publish('reply.failed', { ...data, ...(reason ? { reason } : {}) })
+      else if (outcome === 'stopped') deps.events.publish('reply.interrupted', data)
+      else deps.events.publish('reply.completed', data)
+    }
     try {
       // The context goes straight into the request, never into a variable of this function: one would hold it
       // (often the reply's largest object) until the reply ends, long after the model was sent it.
@@ -305,7 +307,7 @@ export function createReplyRunner(deps: ReplyDeps) {
           error: error instanceof AggregateModelError ? error.message : `${answering.provider}: ${error.message}`,
         })
         const message = repo.toMessage(failed)
-        reportCall(message, 'failed', error)
+        reportCall(message, 'failed', error, failed.error ?? undefined)
         session.emit({
           type: 'reply.failed',
           message,
@@ -375,3 +377,8 @@ export function createReplyRunner(deps: ReplyDeps) {
 }
 
 export type ReplyRunner = ReturnType<typeof createReplyRunner>
+
+/** `timeout`, `unavailable` or `rejected`; when the whole chain failed, the last model's failure (the one the user met). */
+function errorClassOf(error: ModelError): string {
+  return (error instanceof AggregateModelError ? error.attempts.at(-1)?.error.kind : undefined) ?? error.kind
+}
