@@ -14,6 +14,7 @@ import { usersRoutes } from './modules/auth/users.routes.ts'
 import { chatRoutes } from './modules/chat/chat.routes.ts'
 import { guardRoutes } from './modules/guard/guard.routes.ts'
 import { guestsRoutes } from './modules/guests/guests.routes.ts'
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
 import { createSocketRegistry } from './modules/chat/chat.socket-registry.ts'
 import { chatSocketRoutes } from './modules/chat/chat.ws.ts'
 import { contractSocketRoutes } from './modules/chat/chat.ws-contract.ts'
@@ -72,6 +73,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => sockets.close())
   await app.register(analyticsPlugin, { analytics: services.analytics, activeSockets: sockets.size })
 
+  // Notifications are delivered while the app runs; domain events published before then wait in the outbox.
+  services.events.onListenerError((err, event) =>
+    app.log.error({ err, event: event.type }, 'Domain event subscriber failed'),
+  )
+  app.addHook('onReady', async () => services.notifications.start(app.log))
+  app.addHook('onClose', async () => services.notifications.stop())
+
   const checks: ReadinessCheck[] = [{ name: 'database', check: database.ping }]
   if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) })
   await app.register(systemRoutes, { version: config.version, runtime, checks })
@@ -88,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(guestsRoutes, { guests: services.guests, guard: services.guard })
       await api.register(guardRoutes, { guard: services.guard })
       await api.register(analyticsRoutes, { analytics: services.analytics })
+      await api.register(notificationsRoutes, { notifications: services.notifications })
       const socketOptions = {
         chat: services.chat,
         auth: services.auth,

@@ -79,6 +79,37 @@ const modelList = z
     return parsed.data
   })
 
+/** What a Discord or Slack channel is told about (PARLEY_DISCORD_NOTIFY, PARLEY_SLACK_NOTIFY). */
+export const NOTIFY_SELECTORS = [
+  'guest_sessions',
+  'guest_messages',
+  'user_conversations',
+  'flags',
+  'registrations',
+] as const
+export type NotifySelector = (typeof NOTIFY_SELECTORS)[number]
+
+const notifySelectors = z
+  .string()
+  .default('guest_sessions,guest_messages,flags')
+  .transform((value, ctx) => {
+    const list = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
+    for (const item of list) {
+      if (!(NOTIFY_SELECTORS as readonly string[]).includes(item))
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not one of ${NOTIFY_SELECTORS.join(', ')}` })
+    }
+    return list as NotifySelector[]
+  })
+
+const apiUrl = (fallback: string) =>
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default(fallback)
+    .transform((value) => value.replace(/\/+$/, ''))
+
 const EnvSchema = z.object({
   PARLEY_HOST: z.string().min(1).default('127.0.0.1'),
   PARLEY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -141,6 +172,22 @@ const EnvSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('https://huggingface.co')
     .transform((value) => value.replace(/\/+$/, '')),
+  PARLEY_DISCORD_BOT_TOKEN: z.string().min(1).optional(),
+  PARLEY_DISCORD_CHANNEL_ID: z
+    .string()
+    .regex(/^\d{1,20}$/, 'must be a Discord channel id (digits)')
+    .optional(),
+  PARLEY_DISCORD_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_DISCORD_NOTIFY: notifySelectors,
+  PARLEY_DISCORD_API_URL: apiUrl('https://discord.com/api'),
+  PARLEY_SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  PARLEY_SLACK_CHANNEL: z.string().min(1).optional(),
+  PARLEY_SLACK_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_SLACK_NOTIFY: notifySelectors,
+  PARLEY_SLACK_API_URL: apiUrl('https://slack.com/api'),
+  PARLEY_NOTIFY_INCLUDE_PERSONAL_DATA: z.enum(['true', 'false']).default('false'),
+  PARLEY_NOTIFY_TIMEOUT: duration('10s'),
+  PARLEY_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
 })
 
 /** What the pattern check does with a match: let it through and flag it, refuse it, or nothing. */
@@ -169,6 +216,16 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
   if (!models.some((model) => model.id === defaultModel)) {
     throw new ConfigError(
       `Invalid configuration:\n  PARLEY_DEFAULT_MODEL: "${defaultModel}" is not one of the configured models`,
+    )
+  }
+  if (Boolean(e.PARLEY_DISCORD_BOT_TOKEN) !== Boolean(e.PARLEY_DISCORD_CHANNEL_ID)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PARLEY_DISCORD_BOT_TOKEN: set it together with PARLEY_DISCORD_CHANNEL_ID (or neither)',
+    )
+  }
+  if (Boolean(e.PARLEY_SLACK_BOT_TOKEN) !== Boolean(e.PARLEY_SLACK_CHANNEL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PARLEY_SLACK_BOT_TOKEN: set it together with PARLEY_SLACK_CHANNEL (or neither)',
     )
   }
   return Object.freeze({
@@ -228,8 +285,38 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       firstTokenTimeoutMs: e.PARLEY_MODEL_TIMEOUT,
       downloadBaseUrl: e.PARLEY_MODEL_BASE_URL,
     }),
+    notifications: Object.freeze({
+      discord: Object.freeze({
+        ...defined({
+          botToken: e.PARLEY_DISCORD_BOT_TOKEN,
+          channelId: e.PARLEY_DISCORD_CHANNEL_ID,
+          webhookUrl: e.PARLEY_DISCORD_WEBHOOK_URL,
+        }),
+        notify: Object.freeze(e.PARLEY_DISCORD_NOTIFY),
+      }),
+      discordApiUrl: e.PARLEY_DISCORD_API_URL,
+      slack: Object.freeze({
+        ...defined({
+          botToken: e.PARLEY_SLACK_BOT_TOKEN,
+          channel: e.PARLEY_SLACK_CHANNEL,
+          webhookUrl: e.PARLEY_SLACK_WEBHOOK_URL,
+        }),
+        notify: Object.freeze(e.PARLEY_SLACK_NOTIFY),
+      }),
+      slackApiUrl: e.PARLEY_SLACK_API_URL,
+      includePersonalData: e.PARLEY_NOTIFY_INCLUDE_PERSONAL_DATA === 'true',
+      timeoutMs: e.PARLEY_NOTIFY_TIMEOUT,
+      allowPrivateUrls: e.PARLEY_WEBHOOKS_ALLOW_PRIVATE === 'true',
+    }),
     version,
   })
+}
+
+/** The entries that are set: optional settings stay absent rather than `undefined`. */
+function defined<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: string
+  }
 }
 
 /** The validated, frozen settings, derived from the schema's output so each setting is written once. */

@@ -20,6 +20,8 @@ import { createGuardService } from './modules/guard/guard.service.ts'
 import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/guard.store.ts'
 import { createGuestsService } from './modules/guests/guests.service.ts'
 import { createGuestStats } from './modules/guests/guests.stats.ts'
+import { createNotificationsService } from './modules/notifications/notifications.service.ts'
+import { createDomainEvents } from './shared/domain-events.ts'
 import type { Runtime } from './shared/runtime.ts'
 import type { Redis } from 'ioredis'
 
@@ -39,6 +41,8 @@ export interface ServiceDeps {
 export async function createServices(deps: ServiceDeps) {
   const { config, db, dialect, runtime, bus } = deps
   const audit = createAuditService({ db, runtime })
+  // Modules publish what happened here; analytics and notifications subscribe (see shared/domain-events.ts).
+  const events = createDomainEvents(runtime)
   const now = () => runtime.now().getTime()
   // The embedded runtime (node-llama-cpp: ~9 MB of heap, ~0.25 s to load) loads only once a local model is built.
   const local: ModelFactories['local'] = async (settings) =>
@@ -49,7 +53,7 @@ export async function createServices(deps: ServiceDeps) {
   const sources = { ...userStats, ...createChatStats(db), ...createGuestStats(db) }
   // With Redis configured, events travel through a stream so a separately running consumer can store them.
   const sink = config.redisUrl && deps.redis ? createStreamSink(deps.redis, analyticsStreamKey(config)) : undefined
-  // Read at scrape time, once chat exists (chat reports its model calls to analytics, so it is built after).
+  // Read at scrape time, once chat exists.
   const activeStreams = () => chat.activeReplies()
   const analytics = createAnalyticsService({
     db,
@@ -59,6 +63,16 @@ export async function createServices(deps: ServiceDeps) {
     activeStreams,
     ...(sink ? { sink } : {}),
   })
+  events.subscribe(analytics.handleDomainEvent)
+  const notifications = createNotificationsService({
+    db,
+    dialect,
+    runtime,
+    settings: config.notifications,
+    events,
+    audit,
+    registry: analytics.metrics.registry,
+  })
   const guard = createGuardService({
     db,
     runtime,
@@ -66,7 +80,7 @@ export async function createServices(deps: ServiceDeps) {
     audit,
     settings: config.guard,
     authRateLimitPerMinute: config.auth.rateLimitPerMinute,
-    onEvent: (event) => analytics.recordEvent(`guard.${event}`, null),
+    events,
     usernames: (ids) => userStats.usernames(ids),
   })
   const tokens = await createAccessTokens({ db, runtime, ttlMs: config.auth.accessTokenTtlMs })
@@ -79,7 +93,7 @@ export async function createServices(deps: ServiceDeps) {
     guard,
     refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
   })
-  const users = createUsersService({ db, runtime, audit, auth, bus })
+  const users = createUsersService({ db, runtime, audit, auth, bus, events })
   const apiKeys = createApiKeysService({ db, runtime, audit })
   // Replicas (Redis configured) share conversation events and reply reservations; one instance needs neither.
   const replicated = config.redisUrl && deps.redis ? deps.redis : undefined
@@ -115,10 +129,11 @@ export async function createServices(deps: ServiceDeps) {
         })
       : singleInstanceLiveness(runtime.newId()),
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
-    onModelCall: analytics.recordModelCall,
+    events,
   })
-  const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, settings: config.guard })
+  const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, settings: config.guard, events })
   return {
+    events,
     audit,
     guard,
     tokens,
@@ -130,6 +145,7 @@ export async function createServices(deps: ServiceDeps) {
     chat,
     guests,
     analytics,
+    notifications,
     /** Closes what the services hold open themselves (the relay's Redis subscription). */
     close: () => relay?.close(),
   }

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   weak_password: 400,
   invalid_json: 400,
+  url_not_allowed: 400,
   unauthorized: 401,
   invalid_credentials: 401,
   invalid_token: 401,

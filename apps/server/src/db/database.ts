@@ -11,6 +11,12 @@ import type {
 import type { ConversationsTable, MessagesTable } from '../modules/chat/chat.table.ts'
 import type { FlagsTable } from '../modules/guard/guard.table.ts'
 import type { GuestSessionsTable } from '../modules/guests/guests.table.ts'
+import type {
+  NotificationOutboxTable,
+  NotificationStatusTable,
+  NotificationThreadsTable,
+  WebhookEndpointsTable,
+} from '../modules/notifications/notifications.table.ts'
 
 /** Every table, composed from the modules that own them. */
 export interface Database {
@@ -31,6 +37,10 @@ export interface Database {
   analytics_user_daily: AnalyticsTables['analytics_user_daily']
   flags: FlagsTable
   guest_sessions: GuestSessionsTable
+  notification_outbox: NotificationOutboxTable
+  notification_threads: NotificationThreadsTable
+  webhook_endpoints: WebhookEndpointsTable
+  notification_status: NotificationStatusTable
 }
 
 export type Db = Kysely<Database>

@@ -11,6 +11,7 @@ import * as sqliteBatchedSearchIndex from './migrations/2026_11_24_0000_sqlite_b
 import * as replyFailureKind from './migrations/2026_12_05_1500_reply_failure_kind.ts'
 import * as sqliteIndexOnWrite from './migrations/2026_12_05_1510_sqlite_index_on_write.ts'
 import * as messagesVisibleIndex from './migrations/2026_12_05_1520_messages_visible_index.ts'
+import * as notifications from './migrations/2026_12_05_1600_notifications.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_1500_reply_failure_kind': replyFailureKind,
   '2026_12_05_1510_sqlite_index_on_write': sqliteIndexOnWrite,
   '2026_12_05_1520_messages_visible_index': messagesVisibleIndex,
+  '2026_12_05_1600_notifications': notifications,
 }
 
 export class MigrationError extends Error {

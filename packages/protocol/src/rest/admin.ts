@@ -38,6 +38,10 @@ export const AuditEventType = z.enum([
   'guard.bot_rejected',
   'guard.message_blocked',
   'guard.login_backoff',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'notifications.target_disabled',
 ])
 export type AuditEventType = z.infer<typeof AuditEventType>
 

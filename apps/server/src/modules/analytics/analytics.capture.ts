@@ -1,6 +1,6 @@
+import type { DomainEvent, DomainEventData } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import type { Runtime } from '../../shared/runtime.ts'
-import type { ModelCallReport } from '../chat/chat.reply.ts'
 import { authEventOf } from './analytics.auth-events.ts'
 import { type AnalyticsEvent, type ModelCallEvent, type NamedEventName, tokensPerSecond } from './analytics.events.ts'
 import { deleteRawBefore, writeEvents } from './analytics.ingest.repo.ts'
@@ -68,6 +68,27 @@ export function createAnalyticsCapture(deps: {
     recorder.record({ kind: 'event', id: runtime.newId(), at: nowIso(), name, userId })
   }
 
+  function recordModelCall({ user_id, conversation_id, call }: DomainEventData<'model.called'>) {
+    const event: ModelCallEvent = {
+      kind: 'model_call',
+      id: runtime.newId(),
+      at: nowIso(),
+      userId: user_id,
+      conversationId: conversation_id,
+      provider: call.provider,
+      model: call.model,
+      promptTokens: call.prompt_tokens,
+      completionTokens: call.completion_tokens,
+      ttftMs: call.first_token_ms,
+      durationMs: call.duration_ms,
+      tokensPerSecond: tokensPerSecond(call.completion_tokens, call.first_token_ms, call.duration_ms),
+      outcome: call.outcome,
+      errorClass: call.error_class,
+    }
+    metrics.observeModelCall(event)
+    recorder.record(event)
+  }
+
   /** Deletes raw events older than the retention period; rollups stay. */
   async function prune(): Promise<number> {
     const cutoff = new Date(runtime.now().getTime() - settings.retentionDays * 86_400_000).toISOString()
@@ -99,26 +120,10 @@ export function createAnalyticsCapture(deps: {
       })
     },
 
-    /** Given to the chat module as `onModelCall`. */
-    recordModelCall(report: ModelCallReport) {
-      const event: ModelCallEvent = {
-        kind: 'model_call',
-        id: runtime.newId(),
-        at: nowIso(),
-        userId: report.userId,
-        conversationId: report.conversationId,
-        provider: report.provider,
-        model: report.model,
-        promptTokens: report.promptTokens,
-        completionTokens: report.completionTokens,
-        ttftMs: report.firstTokenMs,
-        durationMs: report.durationMs,
-        tokensPerSecond: tokensPerSecond(report.completionTokens, report.firstTokenMs, report.durationMs),
-        outcome: report.outcome,
-        errorClass: report.error?.kind ?? null,
-      }
-      metrics.observeModelCall(event)
-      recorder.record(event)
+    /** Subscribed to the domain events: model calls behind replies, and the guard's decisions. */
+    handleDomainEvent(event: DomainEvent) {
+      if (event.type === 'guard.decision') recordEvent(`guard.${event.data.decision}`, null)
+      else if (event.type === 'model.called') recordModelCall(event.data)
     },
 
     recordEvent,

@@ -1,5 +1,4 @@
-/** How a model call ended; `fallback` means a later model of the chain answered after an earlier one failed. */
-export type ModelCallOutcome = 'ok' | 'stopped' | 'failed' | 'fallback'
+import type { ModelCallOutcome } from '@parley/protocol'
 
 /** Decisions of the guard, counted for operators. */
 export const GUARD_EVENT_NAMES = [

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'audit:read': ['admin'],
   'analytics:read': ['admin', 'manager'],
   'flags:read': ['admin', 'manager'],
+  'notifications:read': ['admin', 'manager'],
+  'notifications:write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

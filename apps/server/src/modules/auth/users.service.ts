@@ -2,6 +2,7 @@ import type { AdminUpdateUserRequest, PublicUser, RegisterRequest, Role, UpdateM
 import type { EventBus } from '../../bus/event-bus.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.ts'
+import type { DomainEvents } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import type { AuthService } from './auth.service.ts'
@@ -26,6 +27,8 @@ export interface UsersServiceDeps {
   audit: AuditService
   auth: AuthService
   bus: EventBus
+  /** Where `user.registered` is published (self-registration only, not accounts an admin creates). */
+  events?: DomainEvents | undefined
 }
 
 export interface NewUser {
@@ -107,6 +110,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       ip: client.ip,
       detail: { roles },
     })
+    if (!actorId) deps.events?.publish('user.registered', { user_id: id, username: input.username, email })
     return withoutHash(await requireUser(id))
   }
 

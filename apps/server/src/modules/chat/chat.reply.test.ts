@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Db } from '../../db/database.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
+import { createDomainEvents } from '../../shared/domain-events.ts'
 import { createConversationHub } from './chat.hub.ts'
 import { type ReplyDeps, createReplyRunner } from './chat.reply.ts'
 
@@ -19,6 +20,7 @@ function runnerWithSlowSave(extra: Partial<ReplyDeps> = {}) {
     hub,
     firstTokenTimeoutMs: 1000,
     replicaId: 'r1',
+    events: createDomainEvents({ now: () => new Date(0), newId: () => 'id' }),
     ...extra,
   }
   return { replies: createReplyRunner(deps), saved: () => pending.splice(0).forEach((resolve) => resolve()) }

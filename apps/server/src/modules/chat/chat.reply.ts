@@ -1,9 +1,10 @@
-import type { ChatEvent, Message } from '@parley/protocol'
+import type { ChatEvent, Message, ModelCall } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import { AggregateModelError, generateWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
+import type { DomainEvents } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { REPLY_RESERVE_TOKENS, createContextWindow } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
@@ -43,29 +44,15 @@ export interface ReplyDeps {
   /** Stored with each reply, so a reply this replica leaves `streaming` by dying can be told apart. */
   replicaId: string
   lock?: ConversationLock | undefined
-  /** Told about every model call as it ends; must return at once (analytics only buffers it). */
-  onModelCall?: ((report: ModelCallReport) => void) | undefined
-}
-
-/** One model call, as analytics records it. */
-export interface ModelCallReport {
-  userId: string
-  conversationId: string
-  provider: string
-  model: string
-  promptTokens: number
-  completionTokens: number
-  /** From the start of streaming to the first text; null when no text came. */
-  firstTokenMs: number | null
-  durationMs: number
-  /** `fallback`: a later model of the chain answered after an earlier one failed. */
-  outcome: 'ok' | 'stopped' | 'failed' | 'fallback'
-  error: ModelError | null
+  /** Where model calls (`model.called`, one per attempt of a fallback chain) and `reply.*` are published. */
+  events: DomainEvents
 }
 
 export interface ReplySession {
   signal: AbortSignal
   log?: ReplyLog | undefined
+  /** Whether the conversation is a guest session's (told to subscribers of the reply's events). */
+  guest: boolean
   emit(event: ChatEvent): void
   end(): Promise<void>
 }
@@ -97,7 +84,7 @@ export function createReplyRunner(deps: ReplyDeps) {
   const busy = () => new AppError('conflict', 'A reply is already being generated in this conversation')
 
   /** Reserves the conversation for one reply; the returned function emits its events. */
-  async function begin(conversationId: string, options: ReplyOptions): Promise<ReplySession> {
+  async function begin(conversationId: string, options: ReplyOptions, guest = false): Promise<ReplySession> {
     // A client may answer the moment it sees a reply end, while that reply still saves its sequence number.
     const previous = running.get(conversationId)
     if (previous?.finishing) await previous.done
@@ -129,6 +116,7 @@ export function createReplyRunner(deps: ReplyDeps) {
     return {
       signal: controller.signal,
       log: options.log,
+      guest,
       emit(event: ChatEvent) {
         if (event.type === 'reply.completed' || event.type === 'reply.failed') reply.finishing = true
         hub.publish(conversationId, event)
@@ -266,24 +254,40 @@ export function createReplyRunner(deps: ReplyDeps) {
     let firstTokenMs: number | null = null
     let fellBack = false
     const idOf = (model: ChatModel) => (model === chain[0] ? modelId : (models.idOf(model) ?? model.modelId))
+    let lastCall: ModelCall | undefined
+    const about = {
+      conversation_id: conversation.id,
+      user_id: conversation.owner_id,
+      guest: session.guest,
+      message_id: placeholder.id,
+    }
+    /** Every attempt of a chain counts for its own model, so a failing first choice shows in analytics. */
     const reportCall = (
       model: ChatModel,
       tokens: { prompt: number; completion: number },
-      outcome: ModelCallReport['outcome'],
+      outcome: ModelCall['outcome'],
       error: ModelError | null = null,
-    ) =>
-      deps.onModelCall?.({
-        userId: conversation.owner_id,
-        conversationId: conversation.id,
+    ): ModelCall => {
+      const call: ModelCall = (lastCall = {
         provider: model.provider,
         model: idOf(model),
-        promptTokens: tokens.prompt,
-        completionTokens: tokens.completion,
-        firstTokenMs: model === answering ? firstTokenMs : null,
-        durationMs: runtime.now().getTime() - attemptStartedMs,
+        prompt_tokens: tokens.prompt,
+        completion_tokens: tokens.completion,
+        first_token_ms: model === answering ? firstTokenMs : null,
+        duration_ms: runtime.now().getTime() - attemptStartedMs,
         outcome,
-        error,
+        error_class: error?.kind ?? null,
       })
+      deps.events.publish('model.called', { ...about, call })
+      return call
+    }
+    /** How the reply ended, for notifications and webhooks: its text and the call that produced it. */
+    const publishReply = (message: Message, call: ModelCall, reason?: string) => {
+      const data = { ...about, content: message.content, call }
+      if (message.status === 'failed') deps.events.publish('reply.failed', { ...data, ...(reason ? { reason } : {}) })
+      else if (message.status === 'stopped') deps.events.publish('reply.interrupted', data)
+      else deps.events.publish('reply.completed', data)
+    }
     const logFailure = (model: ChatModel, error: ModelError) =>
       session.log?.warn(
         { conversationId: conversation.id, messageId: placeholder.id, model: idOf(model), failure: error.kind },
@@ -330,6 +334,8 @@ export function createReplyRunner(deps: ReplyDeps) {
           error_kind: error.kind,
         })
         const message = repo.toMessage(failed)
+        // Every failure reported at least one attempt; the last is the one the user met.
+        if (lastCall) publishReply(message, lastCall, reason)
         session.emit({
           type: 'reply.failed',
           message,
@@ -352,11 +358,12 @@ export function createReplyRunner(deps: ReplyDeps) {
       duration_ms: runtime.now().getTime() - startedMs,
     })
     const message = repo.toMessage(stored)
-    reportCall(
+    const call = reportCall(
       answering,
       { prompt: message.prompt_tokens ?? 0, completion: completionTokens },
       finishReason === 'stopped' ? 'stopped' : fellBack ? 'fallback' : 'ok',
     )
+    publishReply(message, call)
     session.emit({
       type: 'reply.completed',
       message,

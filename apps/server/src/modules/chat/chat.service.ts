@@ -9,7 +9,7 @@ import type { Db, Dialect } from '../../db/database.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { AppError, badRequest, notFound } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
-import type { Principal } from '../auth/principal.ts'
+import { type Principal, isGuest } from '../auth/principal.ts'
 import { decodeCursor, encodeCursor } from './chat.cursor.ts'
 import type { ConversationHub, HubListener } from './chat.hub.ts'
 import type { AdmittedMessage, GuardService } from '../guard/guard.service.ts'
@@ -41,7 +41,8 @@ export interface ChatServiceDeps {
   /** Which replicas are alive (this one alone without Redis). */
   liveness: ReplicaLiveness
   firstTokenTimeoutMs: number
-  onModelCall?: ReplyDeps['onModelCall']
+  /** Where chat publishes what happened (`conversation.created`, `message.created`, `model.called`, `reply.*`). */
+  events: ReplyDeps['events']
 }
 
 export interface SendOptions extends ReplyOptions {
@@ -105,6 +106,13 @@ export function createChatService(deps: ChatServiceDeps) {
     if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
     session.emit({ type: 'message.created', message: userMessage })
     options.onAccepted?.(userMessage)
+    deps.events.publish('message.created', {
+      conversation_id: conversation.id,
+      user_id: principal.userId,
+      guest: session.guest,
+      message_id: userMessage.id,
+      content: userMessage.content,
+    })
     const assistantMessage = await replies.run(conversation, reply, storedReply!, session)
     return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
   }
@@ -149,6 +157,12 @@ export function createChatService(deps: ChatServiceDeps) {
       last_seq: 0,
     }
     await repo.insertConversation(db, row)
+    deps.events.publish('conversation.created', {
+      conversation_id: id,
+      user_id: principal.userId,
+      guest: isGuest(principal),
+      title: row.title,
+    })
     return repo.toConversation(row)
   }
 
@@ -246,7 +260,7 @@ export function createChatService(deps: ChatServiceDeps) {
       }
       const { conversation } = found
       const admitted = await guard.admitMessage(principal, content)
-      const session = await replies.begin(conversationId, options)
+      const session = await replies.begin(conversationId, options, isGuest(principal))
       try {
         // A cheap title from the first message; no extra model call on the hot path.
         const title =
@@ -269,7 +283,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const conversation = await ownConversation(principal, target.conversation_id)
       // A new answer is a new model call: the same limits and policy apply as to a new message.
       const admitted = await guard.admitMessage(principal, userRow.content)
-      const session = await replies.begin(conversation.id, options)
+      const session = await replies.begin(conversation.id, options, isGuest(principal))
       try {
         const reply = await replies.plan(conversation, userRow.id, options, admitted.safetyNotice)
         const [stored] = await repo.appendMessages(db, conversation.id, [reply.row], {
@@ -293,7 +307,7 @@ export function createChatService(deps: ChatServiceDeps) {
       if (!target || target.role !== 'user') throw notFound('Message')
       const conversation = await ownConversation(principal, target.conversation_id)
       const admitted = await guard.admitMessage(principal, content)
-      const session = await replies.begin(conversation.id, options)
+      const session = await replies.begin(conversation.id, options, isGuest(principal))
       try {
         return await answerNewTurn(principal, conversation, admitted, session, options, { replaces: target })
       } finally {

@@ -1,7 +1,9 @@
-import type { ChatLimits, FlagInfo } from '@parley/protocol'
+import type { ChatLimits, FlagInfo, GuardDecision } from '@parley/protocol'
+
 import type { Config, GuardPolicy } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError } from '../../shared/errors.ts'
+import type { DomainEvents } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import { type Principal, isGuest } from '../auth/principal.ts'
@@ -15,9 +17,6 @@ import type { GuardStore } from './guard.store.ts'
 const MINUTE = 60_000
 /** User agents shorter than this are not browsers (or honest HTTP clients). */
 const MIN_USER_AGENT_LENGTH = 10
-
-/** Every decision the guard takes, for analytics counters. */
-export type GuardEvent = 'rate_limited' | 'cap_reached' | 'bot_rejected' | 'flagged' | 'blocked' | 'login_backoff'
 
 export interface AdmittedMessage {
   /** The text as it will be stored: normalised, control characters removed. */
@@ -39,7 +38,8 @@ export function createGuardService(deps: {
   audit: AuditService
   settings: Config['guard']
   authRateLimitPerMinute: number
-  onEvent?: (event: GuardEvent) => void
+  /** Where `guard.decision` (each decision, counted by analytics) and `message.flagged` are published. */
+  events?: DomainEvents | undefined
   /** Names flagged messages' authors for reviewers (the accounts module answers; guard never reads its table). */
   usernames?: (ids: readonly string[]) => Promise<Map<string, string>>
 }) {
@@ -47,7 +47,7 @@ export function createGuardService(deps: {
   const now = () => runtime.now().getTime()
   const limiter = createLimiter(store, now)
   const backoff = createLoginBackoff(store, now)
-  const count = (event: GuardEvent) => deps.onEvent?.(event)
+  const count = (decision: GuardDecision) => deps.events?.publish('guard.decision', { decision })
 
   function refuse(decision: LimitDecision, what: string): never {
     count('rate_limited')
@@ -140,6 +140,15 @@ export function createGuardService(deps: {
           created_at: createdAt,
         })),
       )
+      deps.events?.publish('message.flagged', {
+        conversation_id: where.conversationId,
+        user_id: principal.userId,
+        guest: isGuest(principal),
+        message_id: where.messageId,
+        action: admitted.action === 'block' ? 'blocked' : 'flagged',
+        rules: admitted.matches.map((match) => match.rule),
+        excerpt: admitted.content.slice(0, 200),
+      })
       if (admitted.action === 'block') {
         await audit.record({
           type: 'guard.message_blocked',

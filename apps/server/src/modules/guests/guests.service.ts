@@ -2,6 +2,7 @@ import type { ChatEvent, GuestChatResponse, GuestHistoryResponse, GuestSessionRe
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError, notFound } from '../../shared/errors.ts'
+import type { DomainEvents } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { hashSecret } from '../../shared/secrets.ts'
 import type { AuditService } from '../audit/audit.service.ts'
@@ -19,6 +20,8 @@ export interface GuestsServiceDeps {
   guard: GuardService
   audit: AuditService
   settings: Config['guard']
+  /** Where `guest_session.started` is published. */
+  events?: DomainEvents | undefined
 }
 
 /** The public-widget chat: e-mail sessions, one implicit conversation each, capped and guarded. */
@@ -55,6 +58,12 @@ export function createGuestsService(deps: GuestsServiceDeps) {
         actorId: session.userId,
         ip: client.ip,
         detail: { session_id: session.sessionId },
+      })
+      deps.events?.publish('guest_session.started', {
+        session_id: session.sessionId,
+        user_id: session.userId,
+        email: address,
+        ip: client.ip,
       })
       return {
         access_token: session.accessToken,

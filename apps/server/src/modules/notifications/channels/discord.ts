@@ -1,0 +1,108 @@
+import { DiscordAPIError, HTTPError, REST, RateLimitError } from '@discordjs/rest'
+import type { DomainEvent } from '@parley/protocol'
+import {
+  type RESTPostAPIChannelMessageResult,
+  type RESTPostAPIChannelThreadsResult,
+  Routes,
+} from 'discord-api-types/v10'
+import { embedOf, threadNameOf } from '../notifications.render.ts'
+import { postJson, retryAfterMs } from '../safe-http.ts'
+import { type Channel, type DeliveryOutcome, type ThreadStore, failure, isThreaded } from './channel.ts'
+
+/** Rate-limit waits up to this long happen inside the client; longer ones come back as a scheduled retry. */
+const WAIT_INLINE_MS = 5_000
+/** Discord's longest auto-archive that every server allows: 24 h. */
+const AUTO_ARCHIVE_MINUTES = 1440
+
+/**
+ * Discord with a bot: one thread per guest session (or signed-in conversation) started from its opening
+ * embed, then each message as an embed in the thread. `@discordjs/rest` follows Discord's rate-limit headers.
+ */
+export function createDiscordBotChannel(deps: {
+  token: string
+  channelId: string
+  apiUrl: string
+  timeoutMs: number
+  threads: ThreadStore
+}): Channel {
+  const rest = new REST({
+    version: '10',
+    api: deps.apiUrl,
+    timeout: deps.timeoutMs,
+    // Retries are the outbox's job (backoff, same row), not the client's.
+    retries: 0,
+    rejectOnRateLimit: (limit) => limit.retryAfter > WAIT_INLINE_MS,
+    // No background sweep timers: the client lives as long as the process.
+    handlerSweepInterval: 0,
+    hashSweepInterval: 0,
+  }).setToken(deps.token)
+
+  const post = (channelId: string, event: DomainEvent) =>
+    rest.post(Routes.channelMessages(channelId), {
+      body: { embeds: [embedOf(event)], allowed_mentions: { parse: [] } },
+    }) as Promise<RESTPostAPIChannelMessageResult>
+
+  return {
+    async deliver(row, event): Promise<DeliveryOutcome> {
+      try {
+        if (!isThreaded(row)) {
+          await post(deps.channelId, event)
+          return { ok: true, statusCode: 200 }
+        }
+        const thread = await deps.threads.find(row.thread_key)
+        if (thread) {
+          await post(thread, event)
+          return { ok: true, statusCode: 200 }
+        }
+        // The first message of a session opens its thread, started from that message.
+        const opening = await post(deps.channelId, event)
+        const created = (await rest.post(Routes.threads(deps.channelId, opening.id), {
+          body: { name: threadNameOf(event), auto_archive_duration: AUTO_ARCHIVE_MINUTES },
+        })) as RESTPostAPIChannelThreadsResult
+        await deps.threads.save(row.thread_key, created.id)
+        return { ok: true, statusCode: 201 }
+      } catch (error) {
+        return discordFailure(error)
+      }
+    },
+  }
+}
+
+/** Discord through a webhook URL (no bot): messages in the webhook's channel, no threads. */
+export function createDiscordWebhookChannel(deps: { url: string; timeoutMs: number; allowPrivate: boolean }): Channel {
+  return {
+    async deliver(_row, event): Promise<DeliveryOutcome> {
+      const body = JSON.stringify({ embeds: [embedOf(event)], allowed_mentions: { parse: [] } })
+      try {
+        const response = await postJson(deps.url, body, { timeoutMs: deps.timeoutMs, allowPrivate: deps.allowPrivate })
+        if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status }
+        return failure(
+          `Discord answered ${response.status}`,
+          response.status,
+          retryAfterMs(response.headers['retry-after'], Date.now()),
+        )
+      } catch (error) {
+        return failure((error as Error).message)
+      }
+    },
+  }
+}
+
+function discordFailure(error: unknown): DeliveryOutcome {
+  if (error instanceof RateLimitError)
+    return failure(`Discord rate limit${error.global ? ' (global)' : ''}`, 429, error.retryAfter)
+  if (error instanceof DiscordAPIError) {
+    const hint =
+      error.status === 401
+        ? ': the bot token is invalid (PARLEY_DISCORD_BOT_TOKEN)'
+        : error.status === 403
+          ? ': the bot may not post or create threads in this channel'
+          : error.status === 404
+            ? ': unknown channel (PARLEY_DISCORD_CHANNEL_ID)'
+            : ''
+    return failure(`Discord answered ${error.status} ${error.message}${hint}`, error.status)
+  }
+  if (error instanceof HTTPError) return failure(`Discord answered ${error.status}`, error.status)
+  const message = (error as Error).name === 'AbortError' ? 'Discord did not answer in time' : (error as Error).message
+  return failure(message)
+}

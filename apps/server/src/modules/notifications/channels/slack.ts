@@ -1,0 +1,83 @@
+import type { DomainEvent } from '@parley/protocol'
+import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api'
+import { slackTextOf } from '../notifications.render.ts'
+import { postJson, retryAfterMs } from '../safe-http.ts'
+import { type Channel, type DeliveryOutcome, type ThreadStore, failure, isThreaded } from './channel.ts'
+
+/** Slack with a bot token: `chat.postMessage`, one thread per session through the opening message's `ts`. */
+export function createSlackBotChannel(deps: {
+  token: string
+  channel: string
+  apiUrl: string
+  timeoutMs: number
+  threads: ThreadStore
+}): Channel {
+  const client = new WebClient(deps.token, {
+    slackApiUrl: `${deps.apiUrl}/`,
+    timeout: deps.timeoutMs,
+    // Retries are the outbox's job; a rate limit comes back with its wait.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+  })
+  const post = async (event: DomainEvent, threadTs?: string) => {
+    const result = await client.chat.postMessage({
+      channel: deps.channel,
+      text: slackTextOf(event),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    })
+    return result.ts
+  }
+  return {
+    async deliver(row, event): Promise<DeliveryOutcome> {
+      try {
+        if (!isThreaded(row)) {
+          await post(event)
+          return { ok: true, statusCode: 200 }
+        }
+        const thread = await deps.threads.find(row.thread_key)
+        const ts = await post(event, thread)
+        if (!thread && ts) await deps.threads.save(row.thread_key, ts)
+        return { ok: true, statusCode: 200 }
+      } catch (error) {
+        return slackFailure(error as WebAPICallError)
+      }
+    },
+  }
+}
+
+/** Slack through an incoming webhook URL: messages in its channel, no threads. */
+export function createSlackWebhookChannel(deps: { url: string; timeoutMs: number; allowPrivate: boolean }): Channel {
+  return {
+    async deliver(_row, event): Promise<DeliveryOutcome> {
+      try {
+        const response = await postJson(deps.url, JSON.stringify({ text: slackTextOf(event) }), deps)
+        if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status }
+        return failure(
+          `Slack answered ${response.status} ${response.body.slice(0, 100)}`,
+          response.status,
+          retryAfterMs(response.headers['retry-after'], Date.now()),
+        )
+      } catch (error) {
+        return failure((error as Error).message)
+      }
+    },
+  }
+}
+
+function slackFailure(error: WebAPICallError): DeliveryOutcome {
+  switch (error.code) {
+    case ErrorCode.RateLimitedError:
+      return failure('Slack rate limit', 429, error.retryAfter * 1000)
+    case ErrorCode.PlatformError: {
+      const code = String(error.data.error)
+      const hint =
+        code === 'invalid_auth' || code === 'not_authed' ? ': the bot token is invalid (PARLEY_SLACK_BOT_TOKEN)' : ''
+      return failure(`Slack refused the message (${code})${hint}`, 200)
+    }
+    case ErrorCode.HTTPError:
+      return failure(`Slack answered ${error.statusCode}`, error.statusCode)
+    default:
+      return failure(`Slack could not be reached (${(error as Error).message})`)
+  }
+}
