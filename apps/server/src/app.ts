@@ -14,6 +14,7 @@ import { usersRoutes } from './modules/auth/users.routes.ts'
 import { chatRoutes } from './modules/chat/chat.routes.ts'
 import { guardRoutes } from './modules/guard/guard.routes.ts'
 import { guestsRoutes } from './modules/guests/guests.routes.ts'
+import { widgetsRoutes } from './modules/widgets/widgets.routes.ts'
 import { createSocketRegistry } from './modules/chat/chat.socket-registry.ts'
 import { chatSocketRoutes } from './modules/chat/chat.ws.ts'
 import { contractSocketRoutes } from './modules/chat/chat.ws-contract.ts'
@@ -27,6 +28,8 @@ import { requestContextPlugin, requestIdFrom } from './plugins/request-context.t
 import { securityPlugin } from './plugins/security.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { websocketPlugin } from './plugins/websocket.ts'
+import { widgetAccessPlugin } from './plugins/widget-access.ts'
+import { widgetScriptPlugin } from './plugins/widget-script.ts'
 import type { Services } from './services.ts'
 import { loggerOptions } from './shared/logger.ts'
 import type { Runtime } from './shared/runtime.ts'
@@ -44,6 +47,8 @@ export interface AppDeps {
   logStream?: DestinationStream
   /** Directory of the built web app; served at `/` when present. */
   webDist?: string | undefined
+  /** Directory of the built website widget; served at `/widget.js` when present. */
+  widgetDist?: string | undefined
 }
 
 /** Builds the HTTP application from its dependencies. It never listens: `server.ts` and tests decide that. */
@@ -63,6 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(errorHandlerPlugin)
   await app.register(requestContextPlugin)
+  // Before the security plugin: CORS for a widget's requests depends on the widget.
+  await app.register(widgetAccessPlugin, { widgets: services.widgets })
   await app.register(securityPlugin, { config })
   await app.register(authRateLimitPlugin, { guard: services.guard })
   await app.register(openApiPlugin, { config })
@@ -86,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(adminRoutes, { users: services.users, audit: services.audit })
       await api.register(chatRoutes, { chat: services.chat })
       await api.register(guestsRoutes, { guests: services.guests, guard: services.guard })
+      await api.register(widgetsRoutes, { widgets: services.widgets })
       await api.register(guardRoutes, { guard: services.guard })
       await api.register(analyticsRoutes, { analytics: services.analytics })
       const socketOptions = {
@@ -105,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api' },
   )
 
+  if (deps.widgetDist) await app.register(widgetScriptPlugin, { root: deps.widgetDist })
   if (deps.webDist) await app.register(webAppPlugin, { root: deps.webDist })
   return app
 }

@@ -17,9 +17,12 @@ import { createChatService } from './modules/chat/chat.service.ts'
 import { createChatStats } from './modules/chat/chat.stats.ts'
 import { createStreamSink } from './modules/analytics/analytics.stream.ts'
 import { createGuardService } from './modules/guard/guard.service.ts'
+import { createLimiter } from './modules/guard/guard.limiter.ts'
 import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/guard.store.ts'
 import { createGuestsService } from './modules/guests/guests.service.ts'
 import { createGuestStats } from './modules/guests/guests.stats.ts'
+import { createProofOfWork } from './modules/widgets/widgets.pow.ts'
+import { createWidgetsService } from './modules/widgets/widgets.service.ts'
 import { type ExposedGc, createIdleCollector } from './shared/idle-collector.ts'
 import type { Runtime } from './shared/runtime.ts'
 import type { Redis } from 'ioredis'
@@ -63,10 +66,12 @@ export async function createServices(deps: ServiceDeps) {
     activeStreams,
     ...(sink ? { sink } : {}),
   })
+  // Guard counters, shared with the widgets' own limits and spent proof-of-work challenges.
+  const guardStore = deps.redis ? createRedisGuardStore(deps.redis, config.redisPrefix) : createMemoryGuardStore(now)
   const guard = createGuardService({
     db,
     runtime,
-    store: deps.redis ? createRedisGuardStore(deps.redis, config.redisPrefix) : createMemoryGuardStore(now),
+    store: guardStore,
     audit,
     settings: config.guard,
     authRateLimitPerMinute: config.auth.rateLimitPerMinute,
@@ -122,7 +127,15 @@ export async function createServices(deps: ServiceDeps) {
     onModelCall: analytics.recordModelCall,
     onIdle: exposedGc ? createIdleCollector(exposedGc) : undefined,
   })
-  const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, settings: config.guard })
+  const widgets = createWidgetsService({
+    db,
+    runtime,
+    audit,
+    limiter: createLimiter(guardStore, now),
+    proofOfWork: createProofOfWork(config.widgets.proofOfWork, guardStore, now),
+    hasModel: (id) => models.has(id),
+  })
+  const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, widgets, settings: config.guard })
   return {
     audit,
     guard,
@@ -134,6 +147,7 @@ export async function createServices(deps: ServiceDeps) {
     hub,
     chat,
     guests,
+    widgets,
     analytics,
     /** Closes what the services hold open themselves (the relay's Redis subscription). */
     close: () => relay?.close(),

@@ -11,6 +11,7 @@ import type {
 import type { ConversationsTable, MessagesTable } from '../modules/chat/chat.table.ts'
 import type { FlagsTable } from '../modules/guard/guard.table.ts'
 import type { GuestSessionsTable } from '../modules/guests/guests.table.ts'
+import type { WidgetsTable } from '../modules/widgets/widgets.table.ts'
 
 /** Every table, composed from the modules that own them. */
 export interface Database {
@@ -31,6 +32,7 @@ export interface Database {
   analytics_user_daily: AnalyticsTables['analytics_user_daily']
   flags: FlagsTable
   guest_sessions: GuestSessionsTable
+  widgets: WidgetsTable
 }
 
 export type Db = Kysely<Database>

@@ -8,6 +8,7 @@ import * as messageTiming from './migrations/2026_11_23_1900_message_timing.ts'
 import * as replyReplica from './migrations/2026_11_23_2000_reply_replica.ts'
 import * as sqliteTouchConversation from './migrations/2026_11_23_2200_sqlite_touch_conversation.ts'
 import * as sqliteBatchedSearchIndex from './migrations/2026_11_24_0000_sqlite_batched_search_index.ts'
+import * as widgets from './migrations/2026_12_05_1500_widgets.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_2000_reply_replica': replyReplica,
   '2026_11_23_2200_sqlite_touch_conversation': sqliteTouchConversation,
   '2026_11_24_0000_sqlite_batched_search_index': sqliteBatchedSearchIndex,
+  '2026_12_05_1500_widgets': widgets,
 }
 
 export class MigrationError extends Error {

@@ -38,6 +38,9 @@ export const AuditEventType = z.enum([
   'guard.bot_rejected',
   'guard.message_blocked',
   'guard.login_backoff',
+  'widget.created',
+  'widget.updated',
+  'widget.deleted',
 ])
 export type AuditEventType = z.infer<typeof AuditEventType>
 

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'audit:read': ['admin'],
   'analytics:read': ['admin', 'manager'],
   'flags:read': ['admin', 'manager'],
+  'widgets:read': ['admin', 'manager'],
+  'widgets:write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS
