@@ -115,6 +115,15 @@ test("the host page's CSS leaves the widget unchanged and the widget does not sh
   expect(shift).toBe(0)
 })
 
+test('on a phone-sized screen the panel fills the screen', async ({ page, request }) => {
+  const widgetId = await createWidget(request, { proof_of_work: false })
+  await page.setViewportSize({ width: 390, height: 740 })
+  await page.goto(`${host.origin}/?widget=${widgetId}`)
+  await launcher(page).click()
+  await expect(panel(page)).toBeVisible()
+  expect(await panel(page).boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 740 })
+})
+
 test('the open panel has no serious accessibility violations', async ({ page, request }) => {
   const widgetId = await createWidget(request, { proof_of_work: false, greeting: 'Hello! **How** can I help?' })
   await page.goto(`${host.origin}/?widget=${widgetId}`)
@@ -179,6 +188,25 @@ test('an unreachable service says so, and trying again sends the message', async
   await expect(botMessages(page).last()).toHaveText('A fast fake reply.')
   await expect(alert).toBeHidden()
   await expect(page.locator('parley-widget .msg.user')).toHaveText(['Are you there?'])
+})
+
+test('a page with the documented Content-Security-Policy runs the widget, styles included', async ({
+  page,
+  request,
+}) => {
+  const widgetId = await createWidget(request, { ask_email: false, accent_color: '#aa3300' })
+  const violations: string[] = []
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text())
+  })
+  await page.goto(`${host.origin}/?widget=${widgetId}&csp`)
+  await expect(launcher(page)).toHaveCSS('background-color', 'rgb(170, 51, 0)')
+  await launcher(page).click()
+  // With the proof of work on (the default): the challenge is solved in the page under its policy.
+  await send(page, 'Hello under CSP')
+  await expect(botMessages(page).last()).toHaveText('A fast fake reply.')
+  await expect(panel(page)).toHaveCSS('position', 'fixed')
+  expect(violations).toEqual([])
 })
 
 test('inline mode renders the chat into the page', async ({ page, request }) => {

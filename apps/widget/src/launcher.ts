@@ -42,12 +42,14 @@ async function start(tag: HTMLScriptElement) {
   const host = document.createElement('parley-widget')
   host.dataset.widget = widgetId
   const shadow = host.attachShadow({ mode: 'open' })
-  const style = document.createElement('style')
-  style.textContent = BASE_CSS
+  // A constructed stylesheet, not a <style> element: a host page's CSP `style-src` does not apply to it.
+  const sheet = new CSSStyleSheet()
+  sheet.replaceSync(BASE_CSS)
+  shadow.adoptedStyleSheets = [sheet]
   const root = document.createElement('div')
   root.className = 'root'
   root.style.setProperty('--accent', config.accent_color)
-  shadow.append(style, root)
+  shadow.append(root)
   const panelBox = document.createElement('div')
   root.append(panelBox)
 

@@ -37,8 +37,10 @@ function mountPanel(context: PanelContext): PanelHandle {
     if (className) node.className = className
     return node
   }
-  const style = el('style')
-  style.textContent = PANEL_CSS
+  const shadow = container.getRootNode() as ShadowRoot
+  const sheet = new CSSStyleSheet()
+  sheet.replaceSync(PANEL_CSS)
+  shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet]
   const titleId = `parley-title-${widgetId}`
   const panel = el(
     'section',
@@ -102,7 +104,7 @@ function mountPanel(context: PanelContext): PanelHandle {
   messageForm.append(messageLabel, send)
 
   panel.append(head, log, notice, emailForm, messageForm)
-  container.append(style, panel)
+  container.append(panel)
 
   let token = savedToken(widgetId)
   let busy = false

@@ -19,11 +19,15 @@ export async function startHostSite(
       ? `<div id="parley-chat" style="height:520px"></div>
          <script src="${parleyUrl}/widget.js" data-widget="${widget}" data-mode="inline" data-target="#parley-chat" async></script>`
       : `<script src="${parleyUrl}/widget.js" data-widget="${widget}" async></script>`
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    // `?csp`: the policy docs/widget.md tells site owners to add, on a page that allows nothing else.
+    const csp = url.searchParams.has('csp')
+      ? { 'content-security-policy': `default-src 'none'; script-src ${parleyUrl}; connect-src ${parleyUrl}` }
+      : {}
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...csp })
     response.end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Shoe shop</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>${url.searchParams.has('hostile') ? HOSTILE_CSS : ''}</style></head>
+${url.searchParams.has('hostile') ? `<style>${HOSTILE_CSS}</style>` : ''}</head>
 <body><main><h1>Shoe shop</h1><p id="content">Our shoes are the best.</p>${snippet}</main></body></html>`)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
