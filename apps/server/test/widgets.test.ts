@@ -149,6 +149,9 @@ describe.each(DIALECTS)('website widgets on %s', (dialect) => {
     expect(refused.headers['access-control-allow-origin']).toBeUndefined()
     const otherRoute = await preflight(SHOP, '/api/auth/email')
     expect(otherRoute.headers['access-control-allow-origin']).toBeUndefined()
+    // Naming the widget on any other route opens nothing to its origins.
+    const adminRoute = await preflight(SHOP, `/api/admin/users?widget=${widget.id}`)
+    expect(adminRoute.headers['access-control-allow-origin']).toBeUndefined()
 
     logLines.length = 0
     const elsewhere = await t.app.inject({

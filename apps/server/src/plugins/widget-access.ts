@@ -11,11 +11,15 @@ declare module 'fastify' {
 }
 
 const WIDGET_PATH = /^\/api\/widgets\/([^/?#]{1,64})(?:[/?#]|$)/
+/** The guest routes a widget calls; `?widget=` anywhere else opens nothing to the widget's origins. */
+const GUEST_PATHS = new Set(['/api/auth/email', '/api/chat', '/api/chat/history'])
 
 /** The widget a request names: in the path of the widget's own routes, or `?widget=` on the guest routes. */
 function widgetIdOf(request: FastifyRequest): string | undefined {
   const fromPath = WIDGET_PATH.exec(request.url)?.[1]
   if (fromPath) return decodeURIComponent(fromPath)
+  const pathname = request.url.split('?')[0]!.replace(/\/$/, '')
+  if (!GUEST_PATHS.has(pathname)) return undefined
   const widget = (request.query as Record<string, unknown> | undefined)?.widget
   return typeof widget === 'string' && widget.length > 0 && widget.length <= 64 ? widget : undefined
 }
