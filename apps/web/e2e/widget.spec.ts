@@ -124,6 +124,19 @@ test('on a phone-sized screen the panel fills the screen', async ({ page, reques
   expect(await panel(page).boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 740 })
 })
 
+test("the widget follows the visitor's colour scheme and reduced-motion settings", async ({ page, request }) => {
+  const widgetId = await createWidget(request, { proof_of_work: false })
+  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' })
+  await page.goto(`${host.origin}/?widget=${widgetId}`)
+  await expect(launcher(page)).toHaveCSS('transition-duration', '0.15s')
+  await launcher(page).click()
+  await expect(panel(page)).toHaveCSS('background-color', 'rgb(255, 255, 255)')
+  await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' })
+  await expect(panel(page)).toHaveCSS('background-color', 'rgb(17, 24, 39)')
+  await page.keyboard.press('Escape')
+  await expect(launcher(page)).toHaveCSS('transition-duration', '0s')
+})
+
 test('the open panel has no serious accessibility violations', async ({ page, request }) => {
   const widgetId = await createWidget(request, { proof_of_work: false, greeting: 'Hello! **How** can I help?' })
   await page.goto(`${host.origin}/?widget=${widgetId}`)
