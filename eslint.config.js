@@ -78,6 +78,24 @@ export default tseslint.config(
     },
   },
   {
+    // The widget runs on other people's pages: browser globals, and only types from the protocol package.
+    files: ['apps/widget/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/apps/server/**', '@parley/server', '**/apps/web/**', '@parley/web'],
+              message: 'The widget talks to the server only through @parley/protocol types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/web/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,

@@ -14,6 +14,9 @@ export default defineConfig({
         },
       },
       {
+        test: { name: 'widget', root: 'apps/widget', include: ['src/**/*.test.ts'], environment: 'jsdom' },
+      },
+      {
         // The web app's own Vite config (React plugin) plus a DOM; no server is involved.
         extends: './apps/web/vite.config.ts',
         test: {

@@ -15,6 +15,7 @@ import { chatRoutes } from './modules/chat/chat.routes.ts'
 import { guardRoutes } from './modules/guard/guard.routes.ts'
 import { guestsRoutes } from './modules/guests/guests.routes.ts'
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
+import { widgetsRoutes } from './modules/widgets/widgets.routes.ts'
 import { createSocketRegistry } from './modules/chat/chat.socket-registry.ts'
 import { chatSocketRoutes } from './modules/chat/chat.ws.ts'
 import { contractSocketRoutes } from './modules/chat/chat.ws-contract.ts'
@@ -28,6 +29,8 @@ import { requestContextPlugin, requestIdFrom } from './plugins/request-context.t
 import { securityPlugin } from './plugins/security.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { websocketPlugin } from './plugins/websocket.ts'
+import { widgetAccessPlugin } from './plugins/widget-access.ts'
+import { widgetScriptPlugin } from './plugins/widget-script.ts'
 import type { Services } from './services.ts'
 import { loggerOptions } from './shared/logger.ts'
 import type { Runtime } from './shared/runtime.ts'
@@ -45,6 +48,8 @@ export interface AppDeps {
   logStream?: DestinationStream
   /** Directory of the built web app; served at `/` when present. */
   webDist?: string | undefined
+  /** Directory of the built website widget; served at `/widget.js` when present. */
+  widgetDist?: string | undefined
 }
 
 /** Builds the HTTP application from its dependencies. It never listens: `server.ts` and tests decide that. */
@@ -64,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(errorHandlerPlugin)
   await app.register(requestContextPlugin)
+  // Before the security plugin: CORS for a widget's requests depends on the widget.
+  await app.register(widgetAccessPlugin, { widgets: services.widgets })
   await app.register(securityPlugin, { config })
   await app.register(authRateLimitPlugin, { guard: services.guard })
   await app.register(openApiPlugin, { config })
@@ -94,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(adminRoutes, { users: services.users, audit: services.audit })
       await api.register(chatRoutes, { chat: services.chat })
       await api.register(guestsRoutes, { guests: services.guests, guard: services.guard })
+      await api.register(widgetsRoutes, { widgets: services.widgets })
       await api.register(guardRoutes, { guard: services.guard })
       await api.register(analyticsRoutes, { analytics: services.analytics })
       await api.register(notificationsRoutes, { notifications: services.notifications })
@@ -114,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api' },
   )
 
+  if (deps.widgetDist) await app.register(widgetScriptPlugin, { root: deps.widgetDist })
   if (deps.webDist) await app.register(webAppPlugin, { root: deps.webDist })
   return app
 }

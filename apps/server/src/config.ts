@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { PROVIDER_KINDS, type ProviderKeys } from './llm/providers/kinds.ts'
+import { randomSecret } from './shared/secrets.ts'
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
@@ -157,6 +158,8 @@ const EnvSchema = z.object({
   PARLEY_BOT_CHECK: z.enum(['true', 'false']).default('true'),
   PARLEY_GUARD_USER_POLICY: z.enum(['flag', 'block', 'off']).default('flag'),
   PARLEY_GUARD_GUEST_POLICY: z.enum(['flag', 'block', 'off']).default('block'),
+  PARLEY_WIDGET_POW_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PARLEY_WIDGET_POW_DIFFICULTY: z.coerce.number().int().min(10).max(10_000_000).default(50_000),
   PARLEY_ANALYTICS_CONSUMER: z.enum(['true', 'false']).default('true'),
   PARLEY_MODELS: modelList,
   PARLEY_MODELS_FILE: z.string().min(1).optional(),
@@ -270,6 +273,14 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       botCheck: e.PARLEY_BOT_CHECK === 'true',
       policy: Object.freeze({ user: e.PARLEY_GUARD_USER_POLICY, guest: e.PARLEY_GUARD_GUEST_POLICY }),
     }),
+    widgets: Object.freeze({
+      proofOfWork: Object.freeze({
+        // Without a configured secret each process signs with its own: fine for one instance, not for replicas.
+        secret: e.PARLEY_WIDGET_POW_SECRET ?? randomSecret(),
+        maxNumber: e.PARLEY_WIDGET_POW_DIFFICULTY,
+        ttlMs: POW_CHALLENGE_TTL_MS,
+      }),
+    }),
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
     secureCookies: e.PARLEY_PUBLIC_URL?.startsWith('https:') ?? false,
     models: Object.freeze({
@@ -321,6 +332,8 @@ function defined<T extends Record<string, string | undefined>>(values: T): { [K 
 
 /** The validated, frozen settings, derived from the schema's output so each setting is written once. */
 export type Config = ReturnType<typeof toConfig>
+/** How long a visitor's browser has to solve a proof-of-work challenge. */
+const POW_CHALLENGE_TTL_MS = 10 * 60_000
 
 const DEFAULT_LOCAL_MODEL: ModelSettings = {
   id: 'local',

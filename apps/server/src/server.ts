@@ -7,6 +7,7 @@ import { openInfrastructure } from './infrastructure.ts'
 import { randomSecret } from './shared/secrets.ts'
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
+const WIDGET_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../widget/dist')
 
 /** Starts Parley: migrate, bootstrap the admin, listen; on SIGTERM/SIGINT finish in-flight work and close. */
 export async function startServer(config: Config, print: (line: string) => void): Promise<void> {
@@ -21,7 +22,7 @@ export async function startServer(config: Config, print: (line: string) => void)
       print(`  Generated password (shown only once; change it after signing in): ${created.generatedPassword}`)
     }
   }
-  app = await buildApp({ ...infra, config, webDist: WEB_DIST })
+  app = await buildApp({ ...infra, config, webDist: WEB_DIST, widgetDist: WIDGET_DIST })
   const server = app
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) server.log.error({ err }, 'Shutting down after an error')

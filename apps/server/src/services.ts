@@ -17,11 +17,14 @@ import { createChatService } from './modules/chat/chat.service.ts'
 import { createChatStats } from './modules/chat/chat.stats.ts'
 import { createStreamSink } from './modules/analytics/analytics.stream.ts'
 import { createGuardService } from './modules/guard/guard.service.ts'
+import { createLimiter } from './modules/guard/guard.limiter.ts'
 import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/guard.store.ts'
 import { createGuestsService } from './modules/guests/guests.service.ts'
 import { createGuestStats } from './modules/guests/guests.stats.ts'
 import { createNotificationsService } from './modules/notifications/notifications.service.ts'
 import { createDomainEvents } from './shared/domain-events.ts'
+import { createProofOfWork } from './modules/widgets/widgets.pow.ts'
+import { createWidgetsService } from './modules/widgets/widgets.service.ts'
 import type { Runtime } from './shared/runtime.ts'
 import type { Redis } from 'ioredis'
 
@@ -63,6 +66,8 @@ export async function createServices(deps: ServiceDeps) {
     activeStreams,
     ...(sink ? { sink } : {}),
   })
+  // Guard counters, shared with the widgets' own limits and spent proof-of-work challenges.
+  const guardStore = deps.redis ? createRedisGuardStore(deps.redis, config.redisPrefix) : createMemoryGuardStore(now)
   events.subscribe(analytics.handleDomainEvent)
   const notifications = createNotificationsService({
     db,
@@ -76,7 +81,7 @@ export async function createServices(deps: ServiceDeps) {
   const guard = createGuardService({
     db,
     runtime,
-    store: deps.redis ? createRedisGuardStore(deps.redis, config.redisPrefix) : createMemoryGuardStore(now),
+    store: guardStore,
     audit,
     settings: config.guard,
     authRateLimitPerMinute: config.auth.rateLimitPerMinute,
@@ -131,7 +136,15 @@ export async function createServices(deps: ServiceDeps) {
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     events,
   })
-  const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, settings: config.guard, events })
+  const widgets = createWidgetsService({
+    db,
+    runtime,
+    audit,
+    limiter: createLimiter(guardStore, now),
+    proofOfWork: createProofOfWork(config.widgets.proofOfWork, guardStore, now),
+    hasModel: (id) => models.has(id),
+  })
+  const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, widgets, settings: config.guard, events })
   return {
     events,
     audit,
@@ -144,6 +157,7 @@ export async function createServices(deps: ServiceDeps) {
     hub,
     chat,
     guests,
+    widgets,
     analytics,
     notifications,
     /** Closes what the services hold open themselves (the relay's Redis subscription). */

@@ -6,6 +6,7 @@ import { z } from 'zod'
  */
 export const ERROR_STATUS = {
   bad_request: 400,
+  proof_of_work_required: 400,
   validation_failed: 400,
   weak_password: 400,
   invalid_json: 400,
@@ -18,6 +19,10 @@ export const ERROR_STATUS = {
   forbidden: 403,
   account_disabled: 403,
   bot_detected: 403,
+  origin_not_allowed: 403,
+  widget_disabled: 403,
+  widget_mismatch: 403,
+  proof_of_work_invalid: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

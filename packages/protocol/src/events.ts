@@ -59,8 +59,11 @@ export const DOMAIN_EVENT_DATA = {
   'guest_session.started': z.object({
     session_id: Id,
     user_id: Id,
-    email: z.string(),
+    /** Null for a widget that chats anonymously. */
+    email: z.string().nullable(),
     ip: z.string().nullable(),
+    /** The website widget the session came from; null for the plain guest API. */
+    widget_id: Id.nullable().optional(),
   }),
   'conversation.created': z.object({ ...conversationRef, title: z.string().nullable() }),
   /** A user's message (not the assistant's: see `reply.*`). */

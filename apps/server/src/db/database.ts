@@ -17,6 +17,7 @@ import type {
   NotificationThreadsTable,
   WebhookEndpointsTable,
 } from '../modules/notifications/notifications.table.ts'
+import type { WidgetsTable } from '../modules/widgets/widgets.table.ts'
 
 /** Every table, composed from the modules that own them. */
 export interface Database {
@@ -41,6 +42,7 @@ export interface Database {
   notification_threads: NotificationThreadsTable
   webhook_endpoints: WebhookEndpointsTable
   notification_status: NotificationStatusTable
+  widgets: WidgetsTable
 }
 
 export type Db = Kysely<Database>

@@ -12,6 +12,7 @@ import * as replyFailureKind from './migrations/2026_12_05_1500_reply_failure_ki
 import * as sqliteIndexOnWrite from './migrations/2026_12_05_1510_sqlite_index_on_write.ts'
 import * as messagesVisibleIndex from './migrations/2026_12_05_1520_messages_visible_index.ts'
 import * as notifications from './migrations/2026_12_05_1600_notifications.ts'
+import * as widgets from './migrations/2026_12_05_1700_widgets.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_1510_sqlite_index_on_write': sqliteIndexOnWrite,
   '2026_12_05_1520_messages_visible_index': messagesVisibleIndex,
   '2026_12_05_1600_notifications': notifications,
+  '2026_12_05_1700_widgets': widgets,
 }
 
 export class MigrationError extends Error {

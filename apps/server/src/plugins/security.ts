@@ -29,12 +29,20 @@ export const securityPlugin = fp(
       crossOriginEmbedderPolicy: false,
     })
     const allowed = new Set(options.config.corsOrigins)
-    await app.register(cors, {
-      origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
-      credentials: true,
+    const shared = {
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
       exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
       maxAge: 600,
+    }
+    await app.register(cors, {
+      delegator: (request, callback) => {
+        // A widget's requests are answered for that widget's own origins only (plugins/widget-access.ts), and
+        // carry a bearer token, never cookies.
+        const widget = request.widgetAccess
+        if (widget) return callback(null, { ...shared, origin: widget.corsAllowed, credentials: false })
+        const origin = request.headers.origin
+        callback(null, { ...shared, origin: origin !== undefined && allowed.has(origin), credentials: true })
+      },
     })
     await app.register(formbody)
     await app.register(cookie)

@@ -9,6 +9,14 @@ const DashboardPage = lazy(() =>
 const UsersPage = lazy(() =>
   import('../features/admin/components/users-page.tsx').then((module) => ({ default: module.UsersPage })),
 )
+const WidgetsPage = lazy(() =>
+  import('../features/widgets/components/widgets-page.tsx').then((module) => ({ default: module.WidgetsPage })),
+)
+const GuestSessionsPage = lazy(() =>
+  import('../features/widgets/components/guest-sessions-page.tsx').then((module) => ({
+    default: module.GuestSessionsPage,
+  })),
+)
 const FlagsPage = lazy(() =>
   import('../features/admin/components/flags-page.tsx').then((module) => ({ default: module.FlagsPage })),
 )
@@ -29,10 +37,21 @@ function OperatorScreen({ children }: { children: ReactNode }) {
   )
 }
 
-function UsersScreen() {
+function useIsAdmin() {
   const { state } = useAuth()
-  const isAdmin = state.status === 'signed-in' && state.user.roles.includes('admin')
-  return <UsersPage canEdit={isAdmin} />
+  return state.status === 'signed-in' && state.user.roles.includes('admin')
+}
+
+function UsersScreen() {
+  return <UsersPage canEdit={useIsAdmin()} />
+}
+
+function WidgetsScreen() {
+  return <WidgetsPage canEdit={useIsAdmin()} />
+}
+
+function GuestSessionsScreen() {
+  return <GuestSessionsPage canEdit={useIsAdmin()} />
 }
 
 export const operatorRoutes = [
@@ -49,6 +68,22 @@ export const operatorRoutes = [
     element: (
       <OperatorScreen>
         <UsersScreen />
+      </OperatorScreen>
+    ),
+  },
+  {
+    path: 'admin/widgets',
+    element: (
+      <OperatorScreen>
+        <WidgetsScreen />
+      </OperatorScreen>
+    ),
+  },
+  {
+    path: 'admin/guest-sessions',
+    element: (
+      <OperatorScreen>
+        <GuestSessionsScreen />
       </OperatorScreen>
     ),
   },

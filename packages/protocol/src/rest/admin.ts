@@ -42,6 +42,9 @@ export const AuditEventType = z.enum([
   'webhook.updated',
   'webhook.deleted',
   'notifications.target_disabled',
+  'widget.created',
+  'widget.updated',
+  'widget.deleted',
 ])
 export type AuditEventType = z.infer<typeof AuditEventType>
 

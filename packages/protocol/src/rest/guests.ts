@@ -2,9 +2,13 @@ import { z } from 'zod'
 import { Id, PageQuery, Timestamp, page } from '../common.ts'
 import { Email } from './auth.ts'
 import { MAX_MESSAGE_LENGTH, MessageStatus } from './chat.ts'
+import { PowSolution } from './widgets.ts'
 
-/** `POST /api/auth/email`: start a guest session for the public widget. */
-export const GuestSessionRequest = z.object({ email: Email })
+/**
+ * `POST /api/auth/email`: start a guest session. The e-mail is required unless the session is for a widget
+ * that chats anonymously; `altcha` carries the proof-of-work solution when the widget asks for one.
+ */
+export const GuestSessionRequest = z.object({ email: Email.optional(), altcha: PowSolution.optional() })
 export type GuestSessionRequest = z.infer<typeof GuestSessionRequest>
 
 /** A guest's access token; it lasts as long as the session (no refresh token). */
@@ -52,6 +56,8 @@ export const GuestSessionInfo = z.object({
   email: z.string().nullable(),
   message_count: z.number().int(),
   active: z.boolean(),
+  /** The widget the session was started from, if any. */
+  widget_id: Id.nullable(),
 })
 export type GuestSessionInfo = z.infer<typeof GuestSessionInfo>
 
@@ -81,3 +87,11 @@ export type FlagPage = z.infer<typeof FlagPage>
 
 /** Query of the operator lists above. */
 export const OperatorPageQuery = PageQuery
+
+/** `GET /api/admin/guest-sessions`: optionally only the sessions of one widget. */
+export const GuestSessionListQuery = PageQuery.extend({ widget_id: Id.optional() })
+export type GuestSessionListQuery = z.infer<typeof GuestSessionListQuery>
+
+/** `GET /api/admin/guest-sessions/{id}/transcript`: the session and its whole conversation, oldest first. */
+export const GuestTranscript = z.object({ session: GuestSessionInfo, messages: z.array(GuestHistoryItem) })
+export type GuestTranscript = z.infer<typeof GuestTranscript>

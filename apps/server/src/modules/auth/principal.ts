@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'flags:read': ['admin', 'manager'],
   'notifications:read': ['admin', 'manager'],
   'notifications:write': ['admin'],
+  'widgets:read': ['admin', 'manager'],
+  'widgets:write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

@@ -22,25 +22,16 @@ export async function countGuestMessage(db: Db, id: string, now: string): Promis
     .execute()
 }
 
-/** Newest first, with whether the session is still usable (not revoked, not expired). */
-export async function listGuestSessions(db: Db, options: { limit: number; offset: number; now: string }) {
-  const [rows, count] = await Promise.all([
-    db
-      .selectFrom('guest_sessions as g')
-      .innerJoin('sessions as s', 's.id', 'g.id')
-      .selectAll('g')
-      .select('s.revoked_at')
-      .orderBy('g.created_at', 'desc')
-      .orderBy('g.id', 'desc')
-      .limit(options.limit)
-      .offset(options.offset)
-      .execute(),
-    db
-      .selectFrom('guest_sessions')
-      .select((eb) => eb.fn.countAll<string | number>().as('count'))
-      .executeTakeFirstOrThrow(),
-  ])
-  const items: GuestSessionInfo[] = rows.map((row) => ({
+function withState(db: Db) {
+  return db
+    .selectFrom('guest_sessions as g')
+    .innerJoin('sessions as s', 's.id', 'g.id')
+    .selectAll('g')
+    .select('s.revoked_at')
+}
+
+function toInfo(row: GuestSessionRow & { revoked_at: string | null }, now: string): GuestSessionInfo {
+  return {
     id: row.id,
     created_at: row.created_at,
     expires_at: row.expires_at,
@@ -48,7 +39,35 @@ export async function listGuestSessions(db: Db, options: { limit: number; offset
     ip: row.ip,
     email: row.email,
     message_count: row.message_count,
-    active: row.revoked_at === null && row.expires_at > options.now,
-  }))
-  return { items, total: Number(count.count) }
+    active: row.revoked_at === null && row.expires_at > now,
+    widget_id: row.widget_id,
+  }
+}
+
+/** Newest first, with whether the session is still usable (not revoked, not expired); optionally one widget's. */
+export async function listGuestSessions(
+  db: Db,
+  options: { limit: number; offset: number; now: string; widget_id?: string | undefined },
+) {
+  const { widget_id: widgetId } = options
+  const [rows, count] = await Promise.all([
+    withState(db)
+      .$if(widgetId !== undefined, (query) => query.where('g.widget_id', '=', widgetId!))
+      .orderBy('g.created_at', 'desc')
+      .orderBy('g.id', 'desc')
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute(),
+    db
+      .selectFrom('guest_sessions')
+      .$if(widgetId !== undefined, (query) => query.where('widget_id', '=', widgetId!))
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .executeTakeFirstOrThrow(),
+  ])
+  return { items: rows.map((row) => toInfo(row, options.now)), total: Number(count.count) }
+}
+
+export async function findGuestSessionInfo(db: Db, id: string, now: string): Promise<GuestSessionInfo | undefined> {
+  const row = await withState(db).where('g.id', '=', id).executeTakeFirst()
+  return row ? toInfo(row, now) : undefined
 }

@@ -3,16 +3,19 @@ import {
   GuestChatResponse,
   GuestHistoryQuery,
   GuestHistoryResponse,
+  GuestSessionListQuery,
   GuestSessionPage,
   GuestSessionRequest,
   GuestSessionResponse,
+  GuestTranscript,
   Id,
   OkResponse,
-  OperatorPageQuery,
+  WidgetQuery,
 } from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { clientOf, principalOf } from '../../plugins/auth.ts'
+import { widgetOf } from '../../plugins/widget-access.ts'
 import { streamEvents, wantsEventStream } from '../chat/chat.sse.ts'
 import type { GuardService } from '../guard/guard.service.ts'
 import type { GuestsService } from './guests.service.ts'
@@ -20,7 +23,10 @@ import type { GuestsService } from './guests.service.ts'
 const tags = ['guests']
 const security = [{ bearer: [] }]
 
-/** The documented guest contract (`/auth/email`, `/chat`, `/chat/history`) and the operators' view of guests. */
+/**
+ * The documented guest contract (`/auth/email`, `/chat`, `/chat/history`) and the operators' view of guests.
+ * A website widget calls the same routes with `?widget=<id>`: its origin and state are checked on each call.
+ */
 export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard: GuardService }> = async (
   app,
   { guests, guard },
@@ -37,11 +43,12 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
       schema: {
         tags,
         summary: 'Start a guest session (public widget)',
+        querystring: WidgetQuery,
         body: GuestSessionRequest,
         response: { 200: GuestSessionResponse },
       },
     },
-    async (request) => guests.start(request.body.email, clientOf(request)),
+    async (request) => guests.start(request.body, clientOf(request), widgetOf(request)),
   )
 
   app.post(
@@ -52,14 +59,18 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
         tags,
         security,
         summary: 'Send a guest message; SSE with `Accept: text/event-stream`',
+        querystring: WidgetQuery,
         body: GuestChatRequest,
         response: { 200: GuestChatResponse },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request)
-      if (!wantsEventStream(request)) return guests.send(principal, request.body.message)
-      return streamEvents(request, reply, (stream) => guests.send(principal, request.body.message, stream))
+      const widget = widgetOf(request)
+      if (!wantsEventStream(request)) return guests.send(principal, request.body.message, { widget })
+      return streamEvents(request, reply, (stream) =>
+        guests.send(principal, request.body.message, { ...stream, widget }),
+      )
     },
   )
 
@@ -71,11 +82,11 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
         tags,
         security,
         summary: 'The guest conversation: each message with its own reply',
-        querystring: GuestHistoryQuery,
+        querystring: GuestHistoryQuery.extend(WidgetQuery.shape),
         response: { 200: GuestHistoryResponse },
       },
     },
-    async (request) => guests.history(principalOf(request), request.query.limit),
+    async (request) => guests.history(principalOf(request), request.query.limit, widgetOf(request)),
   )
 
   app.get(
@@ -85,12 +96,27 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
       schema: {
         tags,
         security,
-        summary: 'Guest sessions, newest first',
-        querystring: OperatorPageQuery,
+        summary: "Guest sessions, newest first; `widget_id` keeps one widget's",
+        querystring: GuestSessionListQuery,
         response: { 200: GuestSessionPage },
       },
     },
     async (request) => guests.list(request.query),
+  )
+
+  app.get(
+    '/admin/guest-sessions/:id/transcript',
+    {
+      onRequest: app.requireAuth('users:read'),
+      schema: {
+        tags,
+        security,
+        summary: 'A guest session with its whole conversation',
+        params: z.object({ id: Id }),
+        response: { 200: GuestTranscript },
+      },
+    },
+    async (request) => guests.transcript(request.params.id),
   )
 
   app.delete(

@@ -15,6 +15,8 @@ export interface GuestSessionsTable {
   created_at: string
   expires_at: string
   last_activity_at: string
+  /** The widget the session was started from; null for direct API use. */
+  widget_id: string | null
 }
 
 export type GuestSessionRow = Selectable<GuestSessionsTable>

@@ -26,7 +26,10 @@ export function maskEmail(email: string): string {
 export function withoutPersonalData(event: DomainEvent, includePersonalData: boolean): DomainEvent {
   if (includePersonalData) return event
   if (event.type === 'guest_session.started')
-    return { ...event, data: { ...event.data, email: maskEmail(event.data.email), ip: null } }
+    return {
+      ...event,
+      data: { ...event.data, email: event.data.email === null ? null : maskEmail(event.data.email), ip: null },
+    }
   if (event.type === 'user.registered') return { ...event, data: { ...event.data, email: maskEmail(event.data.email) } }
   return event
 }
@@ -75,7 +78,7 @@ export function conversationKeyOf(event: DomainEvent): string | undefined {
 
 /** The name of the thread an event opens. */
 export function threadNameOf(event: DomainEvent): string {
-  if (event.type === 'guest_session.started') return `Guest ${event.data.email}`.slice(0, 100)
+  if (event.type === 'guest_session.started') return `Guest ${event.data.email ?? 'visitor'}`.slice(0, 100)
   if (event.type === 'conversation.created')
     return (event.data.title ?? `Conversation ${short(event.data.conversation_id)}`).slice(0, 100)
   if ('conversation_id' in event.data) return `Chat ${short(event.data.conversation_id)}`
@@ -93,7 +96,8 @@ export function embedOf(event: DomainEvent): Embed {
         color: COLOURS.session,
         fields: [
           { name: 'Session', value: event.data.session_id },
-          { name: 'E-mail', value: event.data.email, inline: true },
+          { name: 'E-mail', value: event.data.email ?? 'not asked', inline: true },
+          ...(event.data.widget_id ? [{ name: 'Widget', value: event.data.widget_id, inline: true }] : []),
           ...(event.data.ip ? [{ name: 'IP', value: event.data.ip, inline: true }] : []),
         ],
       }

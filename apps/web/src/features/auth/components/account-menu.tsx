@@ -24,6 +24,12 @@ export function AccountMenu() {
             <li>
               <NavLink to="/admin/flags">Flags</NavLink>
             </li>
+            <li>
+              <NavLink to="/admin/widgets">Widgets</NavLink>
+            </li>
+            <li>
+              <NavLink to="/admin/guest-sessions">Guest sessions</NavLink>
+            </li>
           </>
         )}
       </ul>

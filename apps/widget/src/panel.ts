@@ -1,0 +1,287 @@
+import type { ChatEvent, GuestHistoryResponse } from '@parley/protocol'
+import { type PanelContext, type PanelHandle, apiUrl } from './context.ts'
+import { renderMarkdown } from './markdown.ts'
+import { PANEL_CSS } from './panel-styles.ts'
+import { WidgetError, forgetToken, request, savedToken, startSession } from './session.ts'
+
+/** What the visitor reads for each failure, and whether trying again can help. */
+function describe(error: WidgetError): { text: string; retry: boolean; restart: boolean } {
+  switch (error.code) {
+    case 'rate_limited':
+      return {
+        text: `You are sending messages too quickly. Please wait ${error.retryAfterSeconds ?? 60} seconds, then try again.`,
+        retry: true,
+        restart: false,
+      }
+    case 'message_cap_reached':
+      return { text: 'This conversation has reached its message limit.', retry: false, restart: false }
+    case 'widget_disabled':
+      return { text: 'The chat is switched off at the moment.', retry: true, restart: false }
+    case 'session_revoked':
+    case 'invalid_token':
+    case 'widget_mismatch':
+    case 'not_found':
+      return { text: 'This conversation has ended.', retry: false, restart: true }
+    case 'validation_failed':
+    case 'proof_of_work_invalid':
+      return { text: error.message, retry: true, restart: false }
+    default:
+      return { text: 'The chat service cannot be reached right now.', retry: true, restart: false }
+  }
+}
+
+function mountPanel(context: PanelContext): PanelHandle {
+  const { widgetId, base, config, container } = context
+  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string) => {
+    const node = document.createElement(tag)
+    if (className) node.className = className
+    return node
+  }
+  const shadow = container.getRootNode() as ShadowRoot
+  const sheet = new CSSStyleSheet()
+  sheet.replaceSync(PANEL_CSS)
+  shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, sheet]
+  const titleId = `parley-title-${widgetId}`
+  const panel = el(
+    'section',
+    `panel ${context.inline ? 'inline' : 'floating'} ${config.position === 'bottom-left' ? 'left' : 'right'}`,
+  )
+  panel.setAttribute('role', context.inline ? 'region' : 'dialog')
+  panel.setAttribute('aria-labelledby', titleId)
+  const head = el('div', 'head')
+  const title = el('h2')
+  title.id = titleId
+  title.textContent = config.title
+  head.append(title)
+  if (!context.inline) {
+    const close = el('button', 'icon')
+    close.type = 'button'
+    close.setAttribute('aria-label', 'Close chat')
+    close.textContent = '×'
+    close.addEventListener('click', context.close)
+    head.append(close)
+    panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') context.close()
+    })
+  }
+  const log = el('div', 'log')
+  log.setAttribute('role', 'log')
+  log.setAttribute('aria-label', 'Conversation')
+  log.tabIndex = 0
+  const notice = el('div', 'notice')
+  notice.setAttribute('role', 'alert')
+  notice.hidden = true
+  const noticeText = el('span')
+  const noticeAction = el('button')
+  noticeAction.type = 'button'
+  notice.append(noticeText, noticeAction)
+
+  const emailForm = el('form', 'form')
+  const emailLabel = el('label', 'field')
+  emailLabel.textContent = 'Your e-mail address'
+  const email = el('input')
+  email.type = 'email'
+  email.required = true
+  email.autocomplete = 'email'
+  emailLabel.append(email)
+  const start = el('button')
+  start.type = 'submit'
+  start.textContent = 'Start chat'
+  emailForm.append(emailLabel, start)
+
+  const messageForm = el('form', 'form')
+  const messageLabel = el('label', 'field')
+  const messageName = el('span', 'sr')
+  messageName.textContent = 'Message'
+  const message = el('textarea')
+  message.rows = 2
+  message.required = true
+  message.placeholder = 'Type your message…'
+  messageLabel.append(messageName, message)
+  const send = el('button')
+  send.type = 'submit'
+  send.textContent = 'Send'
+  messageForm.append(messageLabel, send)
+
+  panel.append(head, log, notice, emailForm, messageForm)
+  container.append(panel)
+
+  let token = savedToken(widgetId)
+  let busy = false
+  let pending: string | undefined
+
+  const showForms = () => {
+    const needEmail = !token && config.ask_email
+    emailForm.hidden = !needEmail
+    messageForm.hidden = needEmail
+  }
+
+  function bubble(role: 'user' | 'bot', text: string): HTMLElement {
+    const node = el('div', `msg ${role}`)
+    if (role === 'user') node.textContent = text
+    else node.append(renderMarkdown(text))
+    log.append(node)
+    log.scrollTop = log.scrollHeight
+    return node
+  }
+
+  function clearNotice() {
+    notice.hidden = true
+  }
+
+  function showError(error: unknown) {
+    const known = error instanceof WidgetError ? error : new WidgetError('unreachable', 'unreachable')
+    const { text, retry, restart } = describe(known)
+    if (restart) {
+      forgetToken(widgetId)
+      token = undefined
+    }
+    noticeText.textContent = text
+    noticeAction.hidden = !retry && !restart
+    noticeAction.textContent = restart ? 'Start a new chat' : 'Try again'
+    noticeAction.onclick = () => {
+      clearNotice()
+      if (restart) {
+        log.replaceChildren()
+        greet()
+        showForms()
+        focus()
+      } else if (pending !== undefined) void deliver(pending, false)
+      else void restore()
+    }
+    notice.hidden = false
+  }
+
+  function greet() {
+    if (config.greeting) bubble('bot', config.greeting)
+  }
+
+  async function restore() {
+    greet()
+    showForms()
+    if (!token) return
+    try {
+      const response = await request(apiUrl(base, 'chat/history', widgetId, { limit: '50' }), {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      const history = (await response.json()) as GuestHistoryResponse
+      for (const turn of history.messages) {
+        bubble('user', turn.message)
+        if (turn.response) bubble('bot', turn.response)
+      }
+    } catch (error) {
+      showError(error)
+      showForms()
+    }
+  }
+
+  /** Sends a message and streams the reply into its bubble (Server-Sent Events over `fetch`). */
+  async function deliver(text: string, showUser = true) {
+    if (busy) return
+    busy = true
+    send.disabled = true
+    pending = text
+    clearNotice()
+    if (showUser) bubble('user', text)
+    let reply: HTMLElement | undefined
+    try {
+      token ??= await startSession(base, widgetId, { proofOfWork: config.proof_of_work })
+      const response = await request(apiUrl(base, 'chat', widgetId), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ message: text }),
+      })
+      reply = bubble('bot', '')
+      reply.setAttribute('aria-busy', 'true')
+      await readEvents(response, reply)
+      pending = undefined
+    } catch (error) {
+      if (reply && reply.textContent === '') reply.remove()
+      showError(error)
+    } finally {
+      reply?.setAttribute('aria-busy', 'false')
+      busy = false
+      send.disabled = false
+    }
+  }
+
+  async function readEvents(response: Response, reply: HTMLElement) {
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let buffer = ''
+    let content = ''
+    const render = () => {
+      reply.replaceChildren(renderMarkdown(content))
+      log.scrollTop = log.scrollHeight
+    }
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) break
+      buffer += value
+      let end: number
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        const data = frame
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trimStart())
+          .join('\n')
+        if (!data) continue
+        const event = JSON.parse(data) as ChatEvent | { type: 'error'; error: { code: string; message: string } }
+        if (event.type === 'reply.delta') {
+          content += event.text
+          render()
+        } else if (event.type === 'reply.completed') {
+          content = event.message.content
+          render()
+        } else if (event.type === 'reply.failed') {
+          content = 'Sorry, no answer could be produced right now. Please try again.'
+          render()
+        } else if (event.type === 'error') {
+          throw new WidgetError(event.error.code, event.error.message)
+        }
+      }
+    }
+  }
+
+  emailForm.addEventListener('submit', (event) => {
+    event.preventDefault()
+    if (busy) return
+    busy = true
+    start.disabled = true
+    clearNotice()
+    startSession(base, widgetId, { email: email.value.trim(), proofOfWork: config.proof_of_work })
+      .then((newToken) => {
+        token = newToken
+        showForms()
+        message.focus()
+      })
+      .catch(showError)
+      .finally(() => {
+        busy = false
+        start.disabled = false
+      })
+  })
+  messageForm.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const text = message.value.trim()
+    if (!text || busy) return
+    message.value = ''
+    void deliver(text)
+  })
+  message.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault()
+      messageForm.requestSubmit()
+    }
+  })
+
+  function focus() {
+    ;(emailForm.hidden ? message : email).focus()
+  }
+
+  void restore()
+  return { focus }
+}
+
+window.ParleyWidget!.mountPanel = mountPanel
