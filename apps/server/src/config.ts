@@ -143,59 +143,8 @@ const EnvSchema = z.object({
     .transform((value) => value.replace(/\/+$/, '')),
 })
 
-export type Config = Readonly<{
-  host: string
-  port: number
-  dataDir: string
-  databaseUrl: string
-  redisUrl: string | undefined
-  /** Prepended to every Redis key, so several deployments (or test runs) can share one Redis. */
-  redisPrefix: string
-  /** Raw events are kept `retentionDays`; events are buffered (at most `bufferSize`) and written in batches. */
-  analytics: Readonly<{
-    retentionDays: number
-    bufferSize: number
-    batchSize: number
-    flushIntervalMs: number
-    /** With Redis: whether this process also stores the events of the shared stream. */
-    consumeStream: boolean
-  }>
-  /** When set, `/metrics` requires `Authorization: Bearer <metricsToken>`. */
-  metricsToken: string | undefined
-  admin: Readonly<{ username: string; password: string | undefined; email: string }>
-  corsOrigins: readonly string[]
-  log: Readonly<{ level: string; pretty: boolean | 'auto' }>
-  auth: Readonly<{ accessTokenTtlMs: number; refreshTokenTtlMs: number; rateLimitPerMinute: number }>
-  bodyLimit: number
-  guard: Readonly<{
-    guestMessagesPerMinute: number
-    userMessagesPerMinute: number
-    guestMessageCap: number
-    guestSessionTtlMs: number
-    storeGuestEmail: boolean
-    maxMessageLength: number
-    maxSocketsPerUser: number
-    botCheck: boolean
-    policy: Readonly<{ user: GuardPolicy; guest: GuardPolicy }>
-  }>
-  trustProxy: boolean
-  /** Whether cookies get the Secure flag: true when the public URL is https. */
-  secureCookies: boolean
-  models: Readonly<{
-    list: readonly ModelSettings[]
-    defaultId: string
-    apiKeys: Readonly<ProviderKeys>
-    localModelPath: string | undefined
-    localThreads: number
-    firstTokenTimeoutMs: number
-    /** Where `parley model pull` fetches GGUF files: `${downloadBaseUrl}/${repo}/resolve/main/${file}`. */
-    downloadBaseUrl: string
-  }>
-  version: string
-}>
-
 /** What the pattern check does with a match: let it through and flag it, refuse it, or nothing. */
-export type GuardPolicy = 'flag' | 'block' | 'off'
+export type GuardPolicy = z.infer<typeof EnvSchema>['PARLEY_GUARD_USER_POLICY']
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -208,7 +157,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
   }
-  const e = parsed.data
+  return toConfig(parsed.data, version)
+}
+
+/** The settings as the server uses them, grouped by concern; the `Config` type is derived from it. */
+function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
   const dataDir = path.resolve(e.PARLEY_DATA_DIR)
   const models =
     e.PARLEY_MODELS ?? (e.PARLEY_MODELS_FILE ? readModelsFile(e.PARLEY_MODELS_FILE) : [DEFAULT_LOCAL_MODEL])
@@ -265,7 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
     models: Object.freeze({
       list: Object.freeze(models),
       defaultId: defaultModel,
-      apiKeys: Object.freeze({
+      apiKeys: Object.freeze<ProviderKeys>({
         openai: e.PARLEY_OPENAI_API_KEY,
         anthropic: e.PARLEY_ANTHROPIC_API_KEY,
         google: e.PARLEY_GOOGLE_API_KEY,
@@ -278,6 +231,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
     version,
   })
 }
+
+/** The validated, frozen settings, derived from the schema's output so each setting is written once. */
+export type Config = ReturnType<typeof toConfig>
 
 const DEFAULT_LOCAL_MODEL: ModelSettings = {
   id: 'local',

@@ -55,6 +55,14 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
       payload: { content },
     })
 
+  it('tells a signed-in user the limits their messages meet, so the composer can warn before sending', async () => {
+    const user = await signedInUser(t.app, 'limits_reader')
+    const response = await t.app.inject({ method: 'GET', url: '/api/limits', headers: user.headers })
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({ max_message_length: 40, messages_per_minute: 2 })
+    expect((await t.app.inject({ method: 'GET', url: '/api/limits' })).statusCode).toBe(401)
+  })
+
   it('limits guest messages per session: the 3rd passes, the 4th gets 429, the next window passes', async () => {
     const guest = await startGuest(t)
     for (let i = 0; i < 3; i += 1) expect((await guestChat(t, guest)).statusCode).toBe(200)

@@ -25,7 +25,8 @@ test('register, sign in, chat with a streamed reply, keep it over a reload, sear
   await chatPage.send(question)
   await expect(chatPage.userMessage(question)).toBeVisible()
   const reply = await chatPage.waitForReply()
-  await expect(reply).toContainText(/local · \d+ prompt tokens · \d+ completion tokens/)
+  await reply.getByRole('button', { name: 'Reply details' }).click()
+  await expect(reply).toContainText(/Built-in local model · \d+ prompt tokens · \d+ completion tokens/)
   expect(deltas.length).toBeGreaterThan(3)
   await page.screenshot({ path: `${ARTIFACTS}conversation.png` })
 

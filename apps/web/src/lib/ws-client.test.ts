@@ -103,6 +103,36 @@ describe('ws-client', () => {
     expect(texts).toEqual(['Hel', 'lo'])
   })
 
+  it('goes offline at once when the browser says so, keeps sends pending, and delivers them once back', async () => {
+    const { client, sockets, latest } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    latest().open()
+    const changes = vi.fn()
+    client.onPendingChange(changes)
+
+    client.goOffline()
+    expect(client.status()).toBe('offline')
+    client.sendMessage({ conversation_id: 'c1', content: 'written on the train' })
+    expect(client.pendingMessages('c1').map((frame) => frame.content)).toEqual(['written on the train'])
+    expect(changes).toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(sockets).toHaveLength(1) // no attempts while the browser has no network
+
+    client.reconnectNow()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(sockets).toHaveLength(2)
+    latest().open()
+    expect(latest().sent).toContainEqual({
+      type: 'send',
+      client_message_id: 'cm-1',
+      conversation_id: 'c1',
+      content: 'written on the train',
+    })
+    latest().receive({ type: 'accepted', client_message_id: 'cm-1', message_id: 'm1', duplicate: false })
+    expect(client.pendingMessages('c1')).toEqual([])
+  })
+
   it('grows the delay exponentially up to the cap, and resets it once connected', async () => {
     const { client, sockets, latest } = setup()
     client.start()

@@ -71,6 +71,8 @@ export function createWsClient(options: WsClientOptions) {
   const listeners = new Map<string, Set<(update: ConversationUpdate) => void>>()
   const lastSeq = new Map<string, number>()
   const pendingSends = new Map<string, SendFrame>()
+  const pendingListeners = new Set<() => void>()
+  const pendingChanged = () => pendingListeners.forEach((listener) => listener())
   const statusListeners = new Set<(status: ConnectionStatus) => void>()
   const errorListeners = new Set<(frame: ErrorFrame) => void>()
   const summaryListeners = new Set<(summary: AnalyticsSummary) => void>()
@@ -81,6 +83,8 @@ export function createWsClient(options: WsClientOptions) {
   let attempt = 0
   let status: ConnectionStatus = 'offline'
   let retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** The browser says there is no network: no attempt is made until it says it is back. */
+  let browserOffline = false
 
   const setStatus = (next: ConnectionStatus) => {
     if (next === status) return
@@ -119,12 +123,14 @@ export function createWsClient(options: WsClientOptions) {
         lastSeq.set(frame.conversation_id, frame.last_seq)
         return dispatch(frame.conversation_id, { kind: 'resync' })
       case 'accepted':
-        pendingSends.delete(frame.client_message_id)
+        if (pendingSends.delete(frame.client_message_id)) pendingChanged()
         return
       case 'error':
-        if (frame.frame === 'send')
+        if (frame.frame === 'send') {
           for (const [id, pending] of pendingSends)
             if (pending.conversation_id === frame.conversation_id) pendingSends.delete(id)
+          pendingChanged()
+        }
         return errorListeners.forEach((listener) => listener(frame))
       case 'analytics.summary':
         return summaryListeners.forEach((listener) => listener(frame.summary))
@@ -143,6 +149,7 @@ export function createWsClient(options: WsClientOptions) {
 
   function scheduleReconnect() {
     if (!running) return
+    if (browserOffline) return setStatus('offline')
     setStatus(attempt === 0 ? 'connecting' : 'offline')
     const delay = Math.round(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt))
     attempt += 1
@@ -198,8 +205,19 @@ export function createWsClient(options: WsClientOptions) {
       void connect()
     },
     stop,
+    /** The browser reports the network gone: say so at once rather than after the socket times out. */
+    goOffline() {
+      browserOffline = true
+      clearTimeout(retryTimer)
+      const current = socket
+      socket = undefined
+      ready = false
+      current?.close(1000, 'offline')
+      if (running) setStatus('offline')
+    },
     /** Skips the backoff wait, e.g. when the browser says it is back online. */
     reconnectNow() {
+      browserOffline = false
       if (!running || socket) return
       clearTimeout(retryTimer)
       void connect()
@@ -247,7 +265,15 @@ export function createWsClient(options: WsClientOptions) {
       const frame: SendFrame = { type: 'send', client_message_id: newId(), ...input }
       pendingSends.set(frame.client_message_id, frame)
       write(frame)
+      pendingChanged()
       return frame.client_message_id
+    },
+    /** Messages sent but not yet accepted by the server (offline, or in flight), oldest first. */
+    pendingMessages: (conversationId: string): readonly SendFrame[] =>
+      [...pendingSends.values()].filter((frame) => frame.conversation_id === conversationId),
+    onPendingChange(listener: () => void) {
+      pendingListeners.add(listener)
+      return () => void pendingListeners.delete(listener)
     },
     /** Sends `stop`, `regenerate` or `edit`; returns `false` when offline (nothing was sent). */
     send: (

@@ -7,6 +7,15 @@ export const ConversationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be
 /** Longest message a user may send, in characters. */
 export const MAX_MESSAGE_LENGTH = 32_000
 
+/** `GET /api/limits`: the limits the server applies to the signed-in principal's messages, so clients can say so before sending. */
+export const ChatLimits = z.object({
+  /** Longest message accepted, in characters (`PARLEY_MAX_MESSAGE_LENGTH`). */
+  max_message_length: z.number().int().positive(),
+  /** Messages per minute this principal may send. */
+  messages_per_minute: z.number().int().positive(),
+})
+export type ChatLimits = z.infer<typeof ChatLimits>
+
 /** A conversation as the API shows it. */
 export const Conversation = z.object({
   id: ConversationId,

@@ -27,6 +27,18 @@ export interface RequestCounts {
   serverErrors: number
 }
 
+type ModelCountsRow = Record<'calls' | 'failed' | 'completed' | 'completed_ms' | 'tokens', string | null>
+
+function toModelCounts(r: ModelCountsRow): ModelCounts {
+  return {
+    calls: num(r.calls),
+    failed: num(r.failed),
+    completed: num(r.completed),
+    completedMs: num(r.completed_ms),
+    tokens: num(r.tokens),
+  }
+}
+
 /** Model-call counts per bucket from raw events (any range within retention). */
 export async function rawModelCounts(
   db: Db,
@@ -48,18 +60,7 @@ export async function rawModelCounts(
     .where(inRange(range))
     .groupBy(sql`1`)
     .execute()
-  return new Map(
-    rows.map((r) => [
-      r.bucket,
-      {
-        calls: num(r.calls),
-        failed: num(r.failed),
-        completed: num(r.completed),
-        completedMs: num(r.completed_ms),
-        tokens: num(r.tokens),
-      },
-    ]),
-  )
+  return new Map(rows.map((r) => [r.bucket, toModelCounts(r)]))
 }
 
 /** Model-call counts per bucket from rollups; `range` must be aligned to the period. */
@@ -84,18 +85,7 @@ export async function rolledModelCounts(
     .where('bucket', '<', to)
     .groupBy('bucket')
     .execute()
-  return new Map(
-    rows.map((r) => [
-      r.bucket,
-      {
-        calls: num(r.calls),
-        failed: num(r.failed),
-        completed: num(r.completed),
-        completedMs: num(r.completed_ms),
-        tokens: num(r.tokens),
-      },
-    ]),
-  )
+  return new Map(rows.map((r) => [r.bucket, toModelCounts(r)]))
 }
 
 export async function rawRequestCounts(

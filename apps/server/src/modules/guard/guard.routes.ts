@@ -1,4 +1,5 @@
-import { FlagPage, OperatorPageQuery } from '@parley/protocol'
+import { ChatLimits, FlagPage, OperatorPageQuery } from '@parley/protocol'
+import { principalOf } from '../../plugins/auth.ts'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { GuardService } from './guard.service.ts'
 
@@ -17,5 +18,19 @@ export const guardRoutes: FastifyPluginAsyncZod<{ guard: GuardService }> = async
       },
     },
     async (request) => guard.listFlags(request.query),
+  )
+
+  app.get(
+    '/limits',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        tags: ['chat'],
+        security: [{ bearer: [] }],
+        summary: "The limits the server applies to the caller's messages",
+        response: { 200: ChatLimits },
+      },
+    },
+    async (request) => guard.limitsFor(principalOf(request)),
   )
 }

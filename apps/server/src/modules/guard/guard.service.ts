@@ -1,4 +1,4 @@
-import type { FlagInfo } from '@parley/protocol'
+import type { ChatLimits, FlagInfo } from '@parley/protocol'
 import type { Config, GuardPolicy } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError } from '../../shared/errors.ts'
@@ -58,6 +58,14 @@ export function createGuardService(deps: {
   }
 
   return {
+    /** The message limits this principal meets, for clients to explain before sending. */
+    limitsFor(principal: Principal): ChatLimits {
+      return {
+        max_message_length: settings.maxMessageLength,
+        messages_per_minute: isGuest(principal) ? settings.guestMessagesPerMinute : settings.userMessagesPerMinute,
+      }
+    },
+
     /** Per-IP limit of the login, registration, token and guest-session endpoints. */
     async limitAuthRequest(ip: string): Promise<LimitDecision> {
       const decision = await limiter.hit(`auth:${ip}`, deps.authRateLimitPerMinute, MINUTE)

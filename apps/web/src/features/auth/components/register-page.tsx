@@ -5,7 +5,8 @@ import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
 import { useAuthForm } from './use-auth-form.ts'
 import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
-import { passwordHint, passwordProblems } from '../../../lib/password-policy.ts'
+import { passwordProblems } from '../../../lib/password-policy.ts'
+import { NewPasswordField } from '../../../components/ui/new-password-field.tsx'
 
 export function RegisterPage() {
   const { register } = useAuth()
@@ -38,15 +39,12 @@ export function RegisterPage() {
           error={issues.username}
         />
         <TextField label="E-mail" name="email" type="email" autoComplete="email" required error={issues.email} />
-        <TextField
+        <NewPasswordField
           label="Password"
           name="password"
-          type="password"
-          autoComplete="new-password"
-          required
           value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          hint={passwordHint(problems)}
+          onChange={setPassword}
+          problems={problems}
           error={issues.password}
         />
         <ErrorSummary error={error} />

@@ -5,6 +5,7 @@ import {
   OkResponse,
   type UpdateConversationRequest,
   ModelInfo,
+  ChatLimits,
 } from '@parley/protocol'
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { z } from 'zod'
@@ -22,6 +23,7 @@ export const chatKeys = {
   conversation: (id: string) => ['conversations', 'one', id] as const,
   messages: (id: string) => ['messages', id] as const,
   models: ['models'] as const,
+  limits: ['limits'] as const,
 }
 
 /** Newest first; `q` searches titles and messages as you type; more pages follow `x-next-cursor`. */
@@ -77,6 +79,16 @@ export function useModels() {
   return useQuery({
     queryKey: chatKeys.models,
     queryFn: () => api.request(z.array(ModelInfo), '/api/models'),
+    staleTime: 5 * 60_000,
+  })
+}
+
+/** The server's limits on the user's messages (`GET /api/limits`): one source for the composer's limit. */
+export function useLimits() {
+  const { api } = useClients()
+  return useQuery({
+    queryKey: chatKeys.limits,
+    queryFn: () => api.request(ChatLimits, '/api/limits'),
     staleTime: 5 * 60_000,
   })
 }

@@ -1,5 +1,6 @@
-import { type FormEvent, type KeyboardEvent, useState } from 'react'
-import { MAX_MESSAGE_LENGTH } from '@parley/protocol'
+import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react'
+import { useLimits } from '../api/chat-api.ts'
+import { characterCount, lengthStatus } from '../model/message-length.ts'
 
 interface ComposerProps {
   onSend: (text: string) => void
@@ -8,40 +9,66 @@ interface ComposerProps {
   autoFocus?: boolean
 }
 
-/** The message box: Enter sends, Shift+Enter adds a line; while a reply streams it offers Stop. */
+/** Touch devices have no Shift key at hand: there Enter adds a line and the button sends. */
+const coarsePointer = () => typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line, Esc stops a streaming reply. Text over the server's
+ * limit stays in the box with a counter saying by how much, and is not sent.
+ */
 export function Composer({ onSend, onStop, streaming = false, autoFocus = false }: ComposerProps) {
   const [text, setText] = useState('')
+  const input = useRef<HTMLTextAreaElement>(null)
+  const counterId = useId()
+  const limits = useLimits()
+  const length = lengthStatus(characterCount(text), limits.data?.max_message_length)
 
   function submit(event?: FormEvent) {
     event?.preventDefault()
     const content = text.trim()
-    if (!content || streaming) return
+    if (!content || streaming || length.over) return
     onSend(content)
     setText('')
+    input.current?.focus()
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) submit(event)
+    if (event.key === 'Escape' && streaming && onStop) {
+      event.preventDefault()
+      onStop()
+      return
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !coarsePointer()) submit(event)
   }
 
   return (
     <form className="composer" onSubmit={submit}>
-      <textarea
-        aria-label="Message"
-        placeholder="Send a message"
-        rows={2}
-        maxLength={MAX_MESSAGE_LENGTH}
-        value={text}
-        onChange={(event) => setText(event.target.value)}
-        onKeyDown={onKeyDown}
-        autoFocus={autoFocus}
-      />
+      <div className="composer-field">
+        <textarea
+          ref={input}
+          id="composer"
+          aria-label="Message"
+          aria-describedby={length.show ? counterId : undefined}
+          aria-invalid={length.over || undefined}
+          placeholder="Send a message"
+          rows={2}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={onKeyDown}
+          autoFocus={autoFocus}
+        />
+        {length.show && (
+          <p id={counterId} className={length.over ? 'composer-counter over' : 'composer-counter'} aria-live="polite">
+            {length.message}
+          </p>
+        )}
+      </div>
       {streaming && onStop ? (
-        <button type="button" className="button" onClick={onStop}>
+        <button type="button" className="button" onClick={onStop} aria-keyshortcuts="Escape">
           Stop
         </button>
       ) : (
-        <button type="submit" className="button primary" disabled={!text.trim()}>
+        <button type="submit" className="button primary" disabled={!text.trim() || length.over}>
           Send
         </button>
       )}

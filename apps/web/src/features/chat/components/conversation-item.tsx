@@ -1,6 +1,7 @@
 import type { Conversation } from '@parley/protocol'
 import { type FormEvent, useState } from 'react'
 import { NavLink, useNavigate, useParams } from 'react-router'
+import { ApiError } from '../../../lib/api-client.ts'
 import { useDeleteConversation, useUpdateConversation } from '../api/chat-api.ts'
 
 export const titleOf = (conversation: Pick<Conversation, 'title'>) => conversation.title ?? 'New chat'
@@ -13,15 +14,18 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
   const navigate = useNavigate()
   const { conversationId } = useParams()
   const title = titleOf(conversation)
+  const failure = update.error ?? remove.error
 
   function rename(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     const next = String(new FormData(event.currentTarget).get('title')).trim()
+    remove.reset()
     if (next && next !== conversation.title) update.mutate({ id: conversation.id, title: next })
     setMode('view')
   }
 
   function confirmDelete() {
+    update.reset()
     remove.mutate(conversation.id, {
       onSuccess: () => {
         if (conversationId === conversation.id) void navigate('/')
@@ -82,6 +86,19 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
           </button>
         </span>
       )}
+      {failure && (
+        <p role="alert" className="item-error">
+          {update.error ? 'Rename failed' : 'Delete failed'}: {failureReason(failure)}{' '}
+          <button type="button" className="button small" onClick={() => (update.reset(), remove.reset())}>
+            Dismiss
+          </button>
+        </p>
+      )}
     </li>
   )
+}
+
+/** A failed request in words: the server's message, or that it could not be reached. */
+function failureReason(error: Error): string {
+  return error instanceof ApiError ? error.message : 'the server could not be reached. Try again once it is back.'
 }

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useLocation, useNavigate, useParams } from 'react-router'
 import { ApiError } from '../../../lib/api-client.ts'
-import { useConversation, useMessages } from '../api/chat-api.ts'
+import { useConversation, useMessages, useModels, useUpdateConversation } from '../api/chat-api.ts'
+import { saveLastModel } from '../model/last-model.ts'
 import { useConversationSocket } from '../hooks/use-conversation-socket.ts'
+import { usePendingMessages } from '../hooks/use-pending-messages.ts'
 import { useSocketErrors } from '../hooks/use-socket-errors.ts'
 import { flattenPages } from '../model/message-pages.ts'
 import { Composer } from './composer.tsx'
@@ -23,13 +25,32 @@ function ConversationView({ conversationId }: { conversationId: string }) {
   const messages = useMessages(conversationId)
   const socket = useConversationSocket(conversationId)
   const socketError = useSocketErrors(conversationId)
+  const pending = usePendingMessages(conversationId)
   const [model, setModel] = useState<string>()
+  const update = useUpdateConversation()
+  const models = useModels()
   const location = useLocation()
   const navigate = useNavigate()
   const sentFirst = useRef(false)
   const chosenModel = model ?? conversation.data?.model ?? undefined
+  // What the next message goes to is what the picker shows: the server's default when nothing was chosen.
+  const sendModel = chosenModel ?? models.data?.find((option) => option.default)?.id
+
+  function chooseModel(next: string) {
+    setModel(next)
+    saveLastModel(next)
+    // The conversation remembers its model, so a reload (or another device) continues with it.
+    update.mutate({ id: conversationId, model: next })
+  }
   const list = useMemo(() => flattenPages(messages.data), [messages.data])
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages
+
+  const title = conversation.data ? titleOf(conversation.data) : undefined
+  useEffect(() => {
+    if (!title) return
+    document.title = `${title} — Parley`
+    return () => void (document.title = 'Parley')
+  }, [title])
 
   // Sent here rather than by the new-chat page, so the subscription exists before the first events arrive.
   useEffect(() => {
@@ -53,7 +74,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
       <div className="conversation-header">
         <h1>{conversation.data ? titleOf(conversation.data) : '…'}</h1>
         <div className="header-actions">
-          <ModelPicker value={chosenModel} onChange={setModel} />
+          <ModelPicker value={chosenModel} onChange={chooseModel} />
           <ExportMenu conversationId={conversationId} />
         </div>
       </div>
@@ -72,12 +93,13 @@ function ConversationView({ conversationId }: { conversationId: string }) {
       )}
       <MessageList
         messages={list}
+        pending={pending}
         loadingEarlier={isFetchingNextPage}
         onNearTop={() => void (hasNextPage && !isFetchingNextPage && fetchNextPage())}
-        onRegenerate={(messageId) => socket.regenerate(messageId, model)}
+        onRegenerate={(messageId) => socket.regenerate(messageId, sendModel)}
         onEdit={(messageId, content) => socket.edit(messageId, content)}
       />
-      <Composer onSend={(content) => socket.send(content, model)} onStop={socket.stop} streaming={streaming} />
+      <Composer onSend={(content) => socket.send(content, sendModel)} onStop={socket.stop} streaming={streaming} />
     </main>
   )
 }

@@ -2,12 +2,13 @@ import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { useConversations } from '../api/chat-api.ts'
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
+import { groupByDate } from '../model/date-groups.ts'
 import { ConversationItem } from './conversation-item.tsx'
 
 /** Calls `onVisible` whenever the sentinel scrolls within 200 px of the view of its scroller (`root`) while `enabled`. */
 function useSentinel(enabled: boolean, onVisible: () => void) {
-  const rootRef = useRef<HTMLUListElement>(null)
-  const sentinelRef = useRef<HTMLLIElement>(null)
+  const rootRef = useRef<HTMLDivElement>(null)
+  const sentinelRef = useRef<HTMLDivElement>(null)
   const callback = useRef(onVisible)
   useEffect(() => {
     callback.current = onVisible
@@ -51,19 +52,26 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
         value={search}
         onChange={(event) => setSearch(event.target.value)}
       />
-      <ul ref={rootRef} className="conversation-list" aria-busy={list.isFetching}>
-        {conversations.map((conversation) => (
-          <ConversationItem key={conversation.id} conversation={conversation} onOpen={onNavigate} />
+      <div ref={rootRef} className="conversation-list" aria-busy={list.isFetching}>
+        {groupByDate(conversations, (conversation) => new Date(conversation.updated_at), new Date()).map((group) => (
+          <section key={group.label} aria-label={group.label} className="conversation-group">
+            <h2 className="conversation-group-label">{group.label}</h2>
+            <ul>
+              {group.items.map((conversation) => (
+                <ConversationItem key={conversation.id} conversation={conversation} onOpen={onNavigate} />
+              ))}
+            </ul>
+          </section>
         ))}
         {list.hasNextPage && (
-          <li ref={sentinelRef} className="sidebar-more">
+          <div ref={sentinelRef} className="sidebar-more">
             {/* Loads by itself on scroll; the button stays for keyboard users and browsers without IntersectionObserver. */}
             <button type="button" className="button small" onClick={loadMore} disabled={list.isFetchingNextPage}>
               {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
             </button>
-          </li>
+          </div>
         )}
-      </ul>
+      </div>
       {list.isSuccess && conversations.length === 0 && (
         <p className="muted">{q ? 'Nothing matches.' : 'No conversations yet.'}</p>
       )}

@@ -1,6 +1,7 @@
 import type { Message } from '@parley/protocol'
 import { formatMillis } from '../../../lib/format.ts'
 import { lazy, memo, Suspense, useState } from 'react'
+import { useModels } from '../api/chat-api.ts'
 
 // The Markdown stack (micromark, GFM) is a third of the bundle: it loads after the first screen.
 const Markdown = lazy(() => import('./markdown.tsx').then((module) => ({ default: module.Markdown })))
@@ -11,23 +12,56 @@ interface MessageItemProps {
   onEdit?: ((content: string) => void) | undefined
 }
 
-const STATUS_NOTE: Partial<Record<Message['status'], string>> = {
-  stopped: 'Stopped',
-  failed: 'No model could answer',
-  interrupted: 'Interrupted',
+/** How a reply that did not complete ended, in words: shown apart from its details, never hidden. */
+const ENDING: Partial<Record<Message['status'], string>> = {
+  stopped: 'Stopped before the end.',
+  failed: 'This reply failed: no model could answer.',
+  interrupted: 'Interrupted: the reply was cut off before it finished.',
 }
 
-/** Model, tokens, timing and how the reply ended. */
+function ReplyEnding({ message, onRetry }: { message: Message; onRetry?: (() => void) | undefined }) {
+  const ending = ENDING[message.status]
+  if (!ending) return null
+  const problem = message.status !== 'stopped'
+  return (
+    <div className={problem ? 'message-ending problem' : 'message-ending'} role={problem ? 'alert' : undefined}>
+      <span>{ending}</span>
+      {onRetry && (
+        <button type="button" className="button small" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  )
+}
+
+/** Model, tokens and timing, behind a small toggle so the conversation reads as a conversation. */
 function ReplyDetails({ message }: { message: Message }) {
+  const [open, setOpen] = useState(false)
+  const models = useModels()
+  const label = models.data?.find((model) => model.id === message.model)?.label ?? message.model
   const parts = [
-    message.model,
+    label,
     message.prompt_tokens !== null ? `${message.prompt_tokens} prompt tokens` : undefined,
     message.completion_tokens !== null ? `${message.completion_tokens} completion tokens` : undefined,
     typeof message.ttft_ms === 'number' ? `first token ${formatMillis(message.ttft_ms)}` : undefined,
     typeof message.duration_ms === 'number' ? `${formatMillis(message.duration_ms)} in all` : undefined,
-    STATUS_NOTE[message.status],
   ].filter(Boolean)
-  return parts.length > 0 ? <p className="message-details">{parts.join(' · ')}</p> : null
+  if (parts.length === 0) return null
+  return (
+    <>
+      <button
+        type="button"
+        className="icon-button details-toggle"
+        aria-label="Reply details"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        i
+      </button>
+      {open && <p className="message-details">{parts.join(' · ')}</p>}
+    </>
+  )
 }
 
 function EditForm({
@@ -86,8 +120,9 @@ export const MessageItem = memo(function MessageItem({ message, onRegenerate, on
         </Suspense>
       )}
       {streaming && <span className="typing" aria-label="Writing…" />}
-      {!mine && !streaming && <ReplyDetails message={message} />}
+      {!mine && !streaming && <ReplyEnding message={message} onRetry={onRegenerate} />}
       <div className="message-actions">
+        {!mine && !streaming && <ReplyDetails message={message} />}
         {onEdit && !editing && (
           <button type="button" className="button small" onClick={() => setEditing(true)}>
             Edit

@@ -1,10 +1,13 @@
 import type { Message } from '@parley/protocol'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useLayoutEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { PendingMessage } from '../hooks/use-pending-messages.ts'
 import { MessageItem } from './message-item.tsx'
 
 interface MessageListProps {
   messages: Message[]
+  /** The reader's messages not yet accepted by the server, shown after the list as waiting to send. */
+  pending?: readonly PendingMessage[]
   onRegenerate: (messageId: string) => void
   onEdit: (messageId: string, content: string) => void
   /** Older messages are being fetched: a row says so above the list. */
@@ -23,9 +26,17 @@ const NEAR_TOP_PX = 600
  * Older pages are prepended as the reader nears the top, anchored to the first visible message (`anchorTo: 'end'`)
  * so what they read does not move.
  */
-export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = false, onNearTop }: MessageListProps) {
+export function MessageList({
+  messages,
+  pending = [],
+  onRegenerate,
+  onEdit,
+  loadingEarlier = false,
+  onNearTop,
+}: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
+  const [awayFromBottom, setAwayFromBottom] = useState(false)
   const nearTop = useRef(onNearTop)
   useLayoutEffect(() => {
     nearTop.current = onNearTop
@@ -43,15 +54,37 @@ export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = f
   const busy = last?.status === 'streaming'
   const lastUser = messages.findLast((message) => message.role === 'user')
 
+  // A new turn of the reader's own (the last message is theirs) brings the view down to it wherever they were.
+  const lastTurnId = last?.role === 'user' ? last.id : undefined
+  useLayoutEffect(() => {
+    if (lastTurnId) atBottom.current = true
+  }, [lastTurnId])
+
   useLayoutEffect(() => {
     if (atBottom.current && messages.length > 0) virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
-  }, [virtualizer, messages.length, last?.content])
+  }, [virtualizer, messages.length, last?.content, lastTurnId])
+
+  // A message waiting to send is the reader's newest turn too.
+  useLayoutEffect(() => {
+    const element = scroller.current
+    if (pending.length > 0 && element) {
+      atBottom.current = true
+      element.scrollTop = element.scrollHeight
+    }
+  }, [pending.length])
+
+  function jumpToLatest() {
+    atBottom.current = true
+    setAwayFromBottom(false)
+    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
+  }
 
   useEffect(() => {
     const element = scroller.current
     if (!element) return
     const onScroll = () => {
       atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_PX
+      setAwayFromBottom(!atBottom.current)
       if (element.scrollTop < NEAR_TOP_PX && element.scrollHeight > element.clientHeight) nearTop.current?.()
     }
     element.addEventListener('scroll', onScroll, { passive: true })
@@ -59,37 +92,52 @@ export function MessageList({ messages, onRegenerate, onEdit, loadingEarlier = f
   }, [])
 
   return (
-    <div ref={scroller} className="message-scroller" role="log" aria-label="Messages" aria-busy={busy}>
-      {loadingEarlier && (
-        <div className="message-loading-earlier">
-          <p role="status">Loading earlier messages…</p>
+    <div className="message-viewport">
+      <div ref={scroller} className="message-scroller" role="log" aria-label="Messages" aria-busy={busy} tabIndex={0}>
+        {loadingEarlier && (
+          <div className="message-loading-earlier">
+            <p role="status">Loading earlier messages…</p>
+          </div>
+        )}
+        <div className="message-track" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const message = messages[row.index]
+            if (!message) return null
+            const isLast = row.index === messages.length - 1
+            return (
+              <div
+                key={row.key}
+                data-index={row.index}
+                data-message-id={message.id}
+                ref={virtualizer.measureElement}
+                className="message-row"
+                style={{ transform: `translateY(${row.start}px)` }}
+              >
+                <MessageItem
+                  message={message}
+                  onRegenerate={
+                    isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined
+                  }
+                  onEdit={message === lastUser && !busy ? (content) => onEdit(message.id, content) : undefined}
+                />
+              </div>
+            )
+          })}
         </div>
-      )}
-      <div className="message-track" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((row) => {
-          const message = messages[row.index]
-          if (!message) return null
-          const isLast = row.index === messages.length - 1
-          return (
-            <div
-              key={row.key}
-              data-index={row.index}
-              data-message-id={message.id}
-              ref={virtualizer.measureElement}
-              className="message-row"
-              style={{ transform: `translateY(${row.start}px)` }}
-            >
-              <MessageItem
-                message={message}
-                onRegenerate={
-                  isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined
-                }
-                onEdit={message === lastUser && !busy ? (content) => onEdit(message.id, content) : undefined}
-              />
-            </div>
-          )
-        })}
+        {pending.map((message) => (
+          <div key={message.id} className="message-row message-row-pending">
+            <article className="message message-user" aria-label="You" data-status="pending">
+              <p className="message-text">{message.content}</p>
+              <p className="message-pending-note">Waiting to send — it goes out once connected.</p>
+            </article>
+          </div>
+        ))}
       </div>
+      {awayFromBottom && (
+        <button type="button" className="button jump-to-latest" onClick={jumpToLatest}>
+          Jump to latest ↓
+        </button>
+      )}
     </div>
   )
 }

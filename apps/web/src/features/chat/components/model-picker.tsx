@@ -6,7 +6,9 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
   const models = useModels()
   const id = useId()
   const options = models.data ?? []
-  const selected = value ?? options.find((model) => model.default)?.id ?? ''
+  // A remembered model the server no longer offers falls back to the default.
+  const known = options.some((model) => model.id === value)
+  const selected = (known ? value : undefined) ?? options.find((model) => model.default)?.id ?? ''
   return (
     <span className="model-picker">
       <label htmlFor={id}>Model</label>

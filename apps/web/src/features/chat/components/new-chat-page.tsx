@@ -4,6 +4,7 @@ import { useCreateConversation } from '../api/chat-api.ts'
 import { Composer } from './composer.tsx'
 import { DemoModelNotice } from './demo-model-notice.tsx'
 import { ModelPicker } from './model-picker.tsx'
+import { readLastModel, saveLastModel } from '../model/last-model.ts'
 
 /** State handed to the conversation page, which sends the first message once it is subscribed. */
 export interface FirstMessage {
@@ -11,7 +12,7 @@ export interface FirstMessage {
 }
 
 export function NewChatPage() {
-  const [model, setModel] = useState<string>()
+  const [model, setModel] = useState<string | undefined>(readLastModel)
   const create = useCreateConversation()
   const navigate = useNavigate()
 
@@ -28,7 +29,7 @@ export function NewChatPage() {
     <main className="conversation new-chat-page">
       <div className="conversation-header">
         <h1>New chat</h1>
-        <ModelPicker value={model} onChange={setModel} />
+        <ModelPicker value={model} onChange={(next) => (setModel(next), saveLastModel(next))} />
       </div>
       <DemoModelNotice />
       <div className="empty-state">

@@ -22,8 +22,9 @@ export function useConversationSocket(conversationId: string) {
           chatKeys.messages(conversationId),
           (pages) => pages && applyEventToPages(pages, event),
         )
-        // A finished reply may retitle and reorder the conversation list; the messages are already up to date.
-        if (event.type === 'reply.completed' || event.type === 'reply.failed')
+        // A first message titles the conversation and a finished reply reorders the list: the sidebar follows.
+        const turnStored = event.type === 'message.created' && event.message.role === 'user'
+        if (turnStored || event.type === 'reply.completed' || event.type === 'reply.failed')
           void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
       }),
     [ws, queryClient, conversationId],

@@ -2,7 +2,8 @@ import { type FormEvent, useState } from 'react'
 import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
-import { passwordHint, passwordProblems } from '../../../lib/password-policy.ts'
+import { passwordProblems } from '../../../lib/password-policy.ts'
+import { NewPasswordField } from '../../../components/ui/new-password-field.tsx'
 import { useChangePassword } from '../api/settings-api.ts'
 
 /** Change the password; the server then ends every other session of the account. */
@@ -41,15 +42,13 @@ export function PasswordForm({ username }: { username: string }) {
           required
           error={issues.current_password}
         />
-        <TextField
+        <NewPasswordField
           label="New password"
           name="new_password"
-          type="password"
-          autoComplete="new-password"
-          required
           value={next}
-          onChange={(event) => setNext(event.target.value)}
-          hint={passwordHint(problems, 'Your other sessions end when it changes.')}
+          onChange={setNext}
+          problems={problems}
+          note="Your other sessions end when it changes."
           error={issues.new_password}
         />
         <ErrorSummary error={change.error} />

@@ -1,0 +1,57 @@
+import { expect, test } from './fixtures.ts'
+import { apiLogin, bearer } from './support/api.ts'
+
+test('over-length text stays in the composer with a counter, and is not sent', async ({
+  page,
+  account,
+  authPage,
+  chatPage,
+}) => {
+  await authPage.register(account)
+  await chatPage.newChat()
+  const text = 'a'.repeat(9_000)
+  await chatPage.composer.fill(text)
+  await expect(page.getByText('9,000 / 8,000 characters: shorten it by 1,000 to send.')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled()
+  await chatPage.composer.press('Enter')
+  await expect(chatPage.composer).toHaveValue(text)
+  await expect(page.getByRole('heading', { name: 'New chat' })).toBeVisible()
+})
+
+test('sending while scrolled up brings the new turn into view; "Jump to latest" brings the reply back', async ({
+  page,
+  request,
+  account,
+  authPage,
+  chatPage,
+}) => {
+  await authPage.register(account)
+  const token = await apiLogin(request, account.username, account.password)
+  const conversation = (await (
+    await request.post('/api/conversations/', { headers: bearer(token), data: {} })
+  ).json()) as { id: string }
+  for (let turn = 1; turn <= 30; turn++) {
+    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
+      headers: bearer(token),
+      data: { content: `turn ${turn}`, model: 'fast' },
+    })
+    expect(sent.ok()).toBe(true)
+  }
+  await page.goto(`/c/${conversation.id}`)
+  await expect(chatPage.userMessage('turn 30')).toBeInViewport()
+  await page.getByLabel('Model', { exact: true }).selectOption('slow')
+
+  const scrollToTop = () => chatPage.messages.evaluate((element) => element.scrollTo({ top: 0 }))
+  await scrollToTop()
+  await expect(chatPage.userMessage('turn 30')).not.toBeInViewport()
+  await chatPage.send('a question asked from the top')
+  await expect(chatPage.userMessage('a question asked from the top')).toBeInViewport()
+
+  // The slow fake streams for a few seconds: reading back up while it arrives offers a way down.
+  await scrollToTop()
+  const jump = page.getByRole('button', { name: 'Jump to latest' })
+  await expect(jump).toBeVisible()
+  await jump.click()
+  await expect(chatPage.replies().last()).toBeInViewport()
+  await expect(jump).toHaveCount(0)
+})
