@@ -63,7 +63,7 @@ export async function runScenario(dialect: Dialect) {
       PARLEY_ACCESS_TOKEN_TTL: '7d',
       PARLEY_ANALYTICS_FLUSH_INTERVAL: '1h',
     },
-    modelFactories: { remote: (settings) => timing.wrap(createRemoteModel(settings)) },
+    modelFactories: { remote: async (settings) => timing.wrap(await createRemoteModel(settings)) },
   })
   const calls: CallRecord[] = []
   const requests: RequestRecord[] = []

@@ -4,12 +4,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, signedInAdmin, signedInUser } from './helpers.ts'
 
-const TIMEOUT_MS = 300
+const TIMEOUT_MS = 500
 
 /** `primary` falls back to `backup`; `refused` points at a port nobody listens on. */
 function modelsEnv(primary: FakeOpenAI, backup: FakeOpenAI, refusedUrl: string): Record<string, string> {
   const model = (id: string, baseUrl: string, fallback: string[] = []) => ({
     id,
+    // The provider's own name differs from the id: reasons name the id users pick.
+    model: `${id}-upstream-name`,
     provider: 'openai-compatible',
     base_url: baseUrl,
     api_key: `sk-secret-${id}`,
@@ -106,7 +108,7 @@ describe.each(DIALECTS)('why a reply failed, on %s', (dialect) => {
       status: 'failed',
       failure: {
         kind: 'first_token_timeout',
-        message: 'primary: no first token within 0.3 s; backup: no first token within 0.3 s',
+        message: 'primary: no first token within 0.5 s; backup: no first token within 0.5 s',
       },
     })
   })

@@ -11,7 +11,7 @@ const DEFAULT_REMOTE_CONTEXT = 8_192
 
 export interface ModelFactories {
   local(settings: LocalModelSettings): ChatModel | Promise<ChatModel>
-  remote?: (settings: RemoteModelSettings) => ChatModel
+  remote?: (settings: RemoteModelSettings) => ChatModel | Promise<ChatModel>
 }
 
 /** Builds the registry of models users may pick from the validated config. */

@@ -107,7 +107,7 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
   let model: ChatModel
   beforeAll(async () => {
     fake = await v.start()
-    model = createRemoteModel({
+    model = await createRemoteModel({
       provider: v.provider,
       model: v.model,
       baseUrl: fake.baseUrl,
@@ -135,7 +135,7 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
     const variables = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY']
     for (const name of variables) vi.stubEnv(name, 'sk-from-environment')
     try {
-      const keyless = createRemoteModel({
+      const keyless = await createRemoteModel({
         provider: v.provider,
         model: v.model,
         baseUrl: fake.baseUrl,
@@ -172,7 +172,7 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
   it('reports a server nobody listens on as "connection refused"', async () => {
     const closed = await v.start()
     await closed.close()
-    const unreachable = createRemoteModel({
+    const unreachable = await createRemoteModel({
       provider: v.provider,
       model: v.model,
       baseUrl: closed.baseUrl,

@@ -1,4 +1,4 @@
-import { type ChatModel, estimateTokens } from '../types.ts'
+import type { ChatModel } from '../types.ts'
 import { fromAiSdk } from './ai-sdk.ts'
 import { REMOTE_PROVIDERS, type RemoteProvider } from './kinds.ts'
 
@@ -13,20 +13,11 @@ export interface RemoteModelSettings {
 
 /**
  * Builds a remote model; keys come from our validated config, never from the client or `process.env`. The
- * vendor's SDK is loaded when the model is first asked, so an install that never uses it never loads it.
+ * vendor's SDK is imported here, when the registry first builds the model (not inside a reply's first-token
+ * time), so an install that never uses a vendor never loads its SDK.
  */
-export function createRemoteModel(settings: RemoteModelSettings): ChatModel {
+export async function createRemoteModel(settings: RemoteModelSettings): Promise<ChatModel> {
   const { provider, model: modelId, baseUrl, apiKey, contextTokens } = settings
-  let loading: Promise<ChatModel> | undefined
-  const load = () =>
-    (loading ??= REMOTE_PROVIDERS[provider]
-      .load({ baseURL: baseUrl, apiKey }, modelId)
-      .then((model) => fromAiSdk({ provider, modelId, model, contextTokens, secret: apiKey })))
-  return {
-    provider,
-    modelId,
-    contextTokens,
-    countTokens: estimateTokens,
-    generate: async (request, signal, onText) => (await load()).generate(request, signal, onText),
-  }
+  const model = await REMOTE_PROVIDERS[provider].load({ baseURL: baseUrl, apiKey }, modelId)
+  return fromAiSdk({ provider, modelId, model, contextTokens, secret: apiKey })
 }

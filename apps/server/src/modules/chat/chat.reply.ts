@@ -325,7 +325,11 @@ export function createReplyRunner(deps: ReplyDeps) {
           logFailure(answering, error)
           reportCall(answering, { prompt: 0, completion: answering.countTokens(text) }, 'failed', error)
         }
-        const reason = error instanceof AggregateModelError ? error.message : `${idOf(answering)}: ${error.message}`
+        // Named by the ids users pick, not the providers' model names.
+        const reason =
+          error instanceof AggregateModelError
+            ? error.attempts.map(({ model, error: failure }) => `${idOf(model)}: ${failure.message}`).join('; ')
+            : `${idOf(answering)}: ${error.message}`
         const failed = await storeEnd(conversation.id, placeholder.id, {
           content: text,
           status: 'failed',
