@@ -123,6 +123,22 @@ const EnvSchema = z.object({
   PARLEY_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(32_000).default(8_000),
   PARLEY_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
   PARLEY_BOT_CHECK: z.enum(['true', 'false']).default('true'),
+  PARLEY_BOT_USER_AGENTS: z
+    .string()
+    .default(
+      'curl,wget,python-requests,python-urllib,python-httpx,aiohttp,go-http-client,libwww-perl,httpie,okhttp,scrapy,phantomjs',
+    )
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  PARLEY_GUEST_SESSION_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  PARLEY_CONVERSATION_CREATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  PARLEY_API_KEY_CREATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  PARLEY_SESSION_CREATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  PARLEY_REQUEST_TIMEOUT: duration('30s'),
   PARLEY_GUARD_USER_POLICY: z.enum(['flag', 'block', 'off']).default('flag'),
   PARLEY_GUARD_GUEST_POLICY: z.enum(['flag', 'block', 'off']).default('block'),
   PARLEY_ANALYTICS_CONSUMER: z.enum(['true', 'false']).default('true'),
@@ -166,6 +182,8 @@ export type Config = Readonly<{
   log: Readonly<{ level: string; pretty: boolean | 'auto' }>
   auth: Readonly<{ accessTokenTtlMs: number; refreshTokenTtlMs: number; rateLimitPerMinute: number }>
   bodyLimit: number
+  /** Longest a client may take to send a whole request (headers and body); slower ones get 408 and are closed. */
+  requestTimeoutMs: number
   guard: Readonly<{
     guestMessagesPerMinute: number
     userMessagesPerMinute: number
@@ -175,6 +193,12 @@ export type Config = Readonly<{
     maxMessageLength: number
     maxSocketsPerUser: number
     botCheck: boolean
+    /** Lower-case user-agent fragments of automation tools, refused on guest endpoints when `botCheck` is on. */
+    botUserAgents: readonly string[]
+    /** Guest sessions one IP may start per minute. */
+    guestSessionsPerMinute: number
+    /** Per-account creation limits: conversations a minute, API keys and sign-in sessions an hour. */
+    creation: Readonly<{ conversationsPerMinute: number; apiKeysPerHour: number; sessionsPerHour: number }>
     policy: Readonly<{ user: GuardPolicy; guest: GuardPolicy }>
   }>
   trustProxy: boolean
@@ -248,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
       rateLimitPerMinute: e.PARLEY_AUTH_RATE_LIMIT,
     }),
     bodyLimit: e.PARLEY_BODY_LIMIT,
+    requestTimeoutMs: e.PARLEY_REQUEST_TIMEOUT,
     guard: Object.freeze({
       guestMessagesPerMinute: e.PARLEY_GUEST_RATE_LIMIT,
       userMessagesPerMinute: e.PARLEY_USER_RATE_LIMIT,
@@ -257,6 +282,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, version = '0.0.0'): Config {
       maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
       maxSocketsPerUser: e.PARLEY_MAX_SOCKETS_PER_USER,
       botCheck: e.PARLEY_BOT_CHECK === 'true',
+      botUserAgents: Object.freeze(e.PARLEY_BOT_USER_AGENTS),
+      guestSessionsPerMinute: e.PARLEY_GUEST_SESSION_RATE_LIMIT,
+      creation: Object.freeze({
+        conversationsPerMinute: e.PARLEY_CONVERSATION_CREATE_LIMIT,
+        apiKeysPerHour: e.PARLEY_API_KEY_CREATE_LIMIT,
+        sessionsPerHour: e.PARLEY_SESSION_CREATE_LIMIT,
+      }),
       policy: Object.freeze({ user: e.PARLEY_GUARD_USER_POLICY, guest: e.PARLEY_GUARD_GUEST_POLICY }),
     }),
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
