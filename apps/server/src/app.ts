@@ -54,6 +54,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ? { loggerInstance: deps.logger }
       : { logger: { ...loggerOptions(config), ...(deps.logStream ? { stream: deps.logStream } : {}) } }),
     bodyLimit: config.bodyLimit,
+    // A client that trickles its headers or body (slowloris) gets 408 and is disconnected. Node checks pending
+    // requests only every `connectionsCheckingInterval` (30 s by default), hence the shorter interval.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))),
+    },
     trustProxy: config.trustProxy,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], runtime.newId),
     routerOptions: { ignoreTrailingSlash: true },
