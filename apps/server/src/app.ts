@@ -24,6 +24,7 @@ import { errorHandlerPlugin } from './plugins/error-handler.ts'
 import { openApiPlugin } from './plugins/openapi.ts'
 import { authRateLimitPlugin } from './plugins/auth-rate-limit.ts'
 import { requestContextPlugin, requestIdFrom } from './plugins/request-context.ts'
+import { sameSitePlugin } from './plugins/same-site.ts'
 import { securityPlugin } from './plugins/security.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { websocketPlugin } from './plugins/websocket.ts'
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorHandlerPlugin)
   await app.register(requestContextPlugin)
   await app.register(securityPlugin, { config })
+  await app.register(sameSitePlugin, { config })
   await app.register(authRateLimitPlugin, { guard: services.guard })
   await app.register(openApiPlugin, { config })
   await app.register(authPlugin, { auth: services.auth })

@@ -36,6 +36,12 @@ export const securityPlugin = fp(
       exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
       maxAge: 600,
     })
+    // Tokens and personal data must not be kept by browsers or shared caches (RFC 6749 §5.1); a route that
+    // serves something cacheable says so itself.
+    app.addHook('onSend', async (request, reply) => {
+      if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+        void reply.header('cache-control', 'no-store')
+    })
     await app.register(formbody)
     await app.register(cookie)
   },
