@@ -20,7 +20,7 @@ import { contractSocketRoutes } from './modules/chat/chat.ws-contract.ts'
 import { type ReadinessCheck, systemRoutes } from './modules/system/system.routes.ts'
 import { analyticsPlugin } from './plugins/analytics.ts'
 import { authPlugin } from './plugins/auth.ts'
-import { errorHandlerPlugin } from './plugins/error-handler.ts'
+import { clientErrorHandler, errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.ts'
 import { openApiPlugin } from './plugins/openapi.ts'
 import { authRateLimitPlugin } from './plugins/auth-rate-limit.ts'
 import { requestContextPlugin, requestIdFrom } from './plugins/request-context.ts'
@@ -63,6 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))),
     },
     trustProxy: config.trustProxy,
+    frameworkErrors,
+    clientErrorHandler,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], runtime.newId),
     routerOptions: { ignoreTrailingSlash: true },
   })

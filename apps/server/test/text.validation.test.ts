@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS, type TestApp, buildTestApp, errorOf, signedInAdmin, signedInUser } from './helpers.ts'
 
@@ -12,7 +13,7 @@ interface Context {
   guest: Headers
   conversationId: string
 }
-type Send = (t: TestApp, c: Context, text: string) => ReturnType<TestApp['app']['inject']>
+type Send = (t: TestApp, c: Context, text: string) => Promise<LightMyRequestResponse>
 
 /** Every kind of text field a client sends: in a JSON body, a form body, a query string and a path. */
 const INPUTS: [string, Send][] = [
