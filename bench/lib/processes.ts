@@ -211,6 +211,8 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     PARLEY_USER_RATE_LIMIT: '1000000',
     PARLEY_MAX_SOCKETS_PER_USER: '100000',
     PARLEY_AUTH_RATE_LIMIT: '100000',
+    PARLEY_CONVERSATION_CREATE_LIMIT: '100000',
+    PARLEY_SESSION_CREATE_LIMIT: '100000',
     PARLEY_MODELS: JSON.stringify([
       {
         id: BENCH_MODEL_ID,

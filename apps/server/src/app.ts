@@ -22,10 +22,11 @@ import { contractSocketRoutes } from './modules/chat/chat.ws-contract.ts'
 import { type ReadinessCheck, systemRoutes } from './modules/system/system.routes.ts'
 import { analyticsPlugin } from './plugins/analytics.ts'
 import { authPlugin } from './plugins/auth.ts'
-import { errorHandlerPlugin } from './plugins/error-handler.ts'
+import { clientErrorHandler, errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.ts'
 import { openApiPlugin } from './plugins/openapi.ts'
 import { authRateLimitPlugin } from './plugins/auth-rate-limit.ts'
 import { requestContextPlugin, requestIdFrom } from './plugins/request-context.ts'
+import { sameSitePlugin } from './plugins/same-site.ts'
 import { securityPlugin } from './plugins/security.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { websocketPlugin } from './plugins/websocket.ts'
@@ -60,7 +61,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ? { loggerInstance: deps.logger }
       : { logger: { ...loggerOptions(config), ...(deps.logStream ? { stream: deps.logStream } : {}) } }),
     bodyLimit: config.bodyLimit,
+    // A client that trickles its headers or body (slowloris) gets 408 and is disconnected. Node checks pending
+    // requests only every `connectionsCheckingInterval` (30 s by default), hence the shorter interval.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))),
+    },
     trustProxy: config.trustProxy,
+    frameworkErrors,
+    clientErrorHandler,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], runtime.newId),
     routerOptions: { ignoreTrailingSlash: true },
   })
@@ -72,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before the security plugin: CORS for a widget's requests depends on the widget.
   await app.register(widgetAccessPlugin, { widgets: services.widgets })
   await app.register(securityPlugin, { config })
+  await app.register(sameSitePlugin, { config })
   await app.register(authRateLimitPlugin, { guard: services.guard })
   await app.register(openApiPlugin, { config })
   await app.register(authPlugin, { auth: services.auth })

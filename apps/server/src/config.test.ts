@@ -49,6 +49,17 @@ describe('loadConfig', () => {
     expect(config.secureCookies).toBe(true)
   })
 
+  it('reads the automation user agents refused on guest endpoints, lower-cased; empty turns the list off', () => {
+    expect(loadConfig({}).guard.botUserAgents).toEqual(
+      expect.arrayContaining(['curl', 'python-requests', 'go-http-client']),
+    )
+    expect(loadConfig({ PARLEY_BOT_USER_AGENTS: ' MyCrawler , Other ' }).guard.botUserAgents).toEqual([
+      'mycrawler',
+      'other',
+    ])
+    expect(loadConfig({ PARLEY_BOT_USER_AGENTS: '' }).guard.botUserAgents).toEqual([])
+  })
+
   it('refuses a short admin password', () => {
     expect(() => loadConfig({ PARLEY_ADMIN_PASSWORD: 'short' })).toThrow(/PARLEY_ADMIN_PASSWORD/)
   })

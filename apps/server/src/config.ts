@@ -156,6 +156,22 @@ const EnvSchema = z.object({
   PARLEY_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(32_000).default(8_000),
   PARLEY_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
   PARLEY_BOT_CHECK: z.enum(['true', 'false']).default('true'),
+  PARLEY_BOT_USER_AGENTS: z
+    .string()
+    .default(
+      'curl,wget,python-requests,python-urllib,python-httpx,aiohttp,go-http-client,libwww-perl,httpie,okhttp,scrapy,phantomjs',
+    )
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  PARLEY_GUEST_SESSION_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  PARLEY_CONVERSATION_CREATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  PARLEY_API_KEY_CREATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  PARLEY_SESSION_CREATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  PARLEY_REQUEST_TIMEOUT: duration('30s'),
   PARLEY_GUARD_USER_POLICY: z.enum(['flag', 'block', 'off']).default('flag'),
   PARLEY_GUARD_GUEST_POLICY: z.enum(['flag', 'block', 'off']).default('block'),
   PARLEY_WIDGET_POW_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -262,6 +278,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       rateLimitPerMinute: e.PARLEY_AUTH_RATE_LIMIT,
     }),
     bodyLimit: e.PARLEY_BODY_LIMIT,
+    requestTimeoutMs: e.PARLEY_REQUEST_TIMEOUT,
     guard: Object.freeze({
       guestMessagesPerMinute: e.PARLEY_GUEST_RATE_LIMIT,
       userMessagesPerMinute: e.PARLEY_USER_RATE_LIMIT,
@@ -271,6 +288,13 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
       maxSocketsPerUser: e.PARLEY_MAX_SOCKETS_PER_USER,
       botCheck: e.PARLEY_BOT_CHECK === 'true',
+      botUserAgents: Object.freeze(e.PARLEY_BOT_USER_AGENTS),
+      guestSessionsPerMinute: e.PARLEY_GUEST_SESSION_RATE_LIMIT,
+      creation: Object.freeze({
+        conversationsPerMinute: e.PARLEY_CONVERSATION_CREATE_LIMIT,
+        apiKeysPerHour: e.PARLEY_API_KEY_CREATE_LIMIT,
+        sessionsPerHour: e.PARLEY_SESSION_CREATE_LIMIT,
+      }),
       policy: Object.freeze({ user: e.PARLEY_GUARD_USER_POLICY, guest: e.PARLEY_GUARD_GUEST_POLICY }),
     }),
     widgets: Object.freeze({

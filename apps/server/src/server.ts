@@ -16,7 +16,12 @@ export async function startServer(config: Config, print: (line: string) => void)
     app?.log.error({ err }, 'Analytics stream consumer failed'),
   )
   const created = await infra.services.users.bootstrapAdmin(config.admin, () => randomSecret(18))
-  if (created) {
+  if (!created && (await infra.services.users.adminPasswordIgnored(config.admin))) {
+    print(
+      `Warning: PARLEY_ADMIN_PASSWORD is not the password of admin "${config.admin.username}"; it is only used to ` +
+        `create the first admin and was ignored. To reset: npx parley admin reset-password ${config.admin.username}`,
+    )
+  } else if (created) {
     print(`Created admin account "${created.user.username}".`)
     if (created.generatedPassword) {
       print(`  Generated password (shown only once; change it after signing in): ${created.generatedPassword}`)

@@ -116,6 +116,20 @@ describe('metrics endpoint', () => {
       const other = await open.app.inject({ method: 'GET', url: '/metrics' })
       expect(other.statusCode).toBe(200)
       expect(other.body).not.toContain('route="/health"')
+      // Without a token only this machine may scrape; with one, any host that has it.
+      for (const remoteAddress of ['10.0.0.5', '192.168.1.20', '2001:db8::1']) {
+        const remote = await open.app.inject({ method: 'GET', url: '/metrics', remoteAddress })
+        expect(remote.statusCode).toBe(403)
+        expect(remote.json().error.message).toContain('PARLEY_METRICS_TOKEN')
+      }
+      expect((await open.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '::1' })).statusCode).toBe(200)
+      const remoteWithToken = await guarded.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        remoteAddress: '10.0.0.5',
+        headers: { authorization: `Bearer ${token}` },
+      })
+      expect(remoteWithToken.statusCode).toBe(200)
     } finally {
       await guarded.close()
       await open.close()

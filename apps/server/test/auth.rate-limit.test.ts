@@ -40,6 +40,24 @@ const ROUTES: [string, Send][] = [
   ],
 ]
 const login: Send = ROUTES[1]![1]
+const registration: Send = ROUTES[2]![1]
+
+/** A moment `msIntoMinute` after the start of a clock minute, a few minutes after `from`. */
+function intoClockMinute(from: Date, msIntoMinute: number): Date {
+  return new Date((Math.floor(from.getTime() / 60_000) + 5) * 60_000 + msIntoMinute)
+}
+
+/** Sends `LIMIT` requests 100 ms before a clock minute ends and `LIMIT` more 100 ms after; returns how many passed. */
+async function burstAcrossMinuteBoundary(apps: TestApp[]): Promise<number> {
+  const ip = newClientIp()
+  const before = intoClockMinute(apps[0]!.clock.now(), 59_900)
+  for (const t of apps) t.clock.set(before)
+  const statuses: number[] = []
+  for (let i = 0; i < LIMIT; i++) statuses.push((await registration(apps[i % apps.length]!.app, ip)).statusCode)
+  for (const t of apps) t.clock.advance(200)
+  for (let i = 0; i < LIMIT; i++) statuses.push((await registration(apps[i % apps.length]!.app, ip)).statusCode)
+  return statuses.filter((status) => status !== 429).length
+}
 
 function expectLimited(response: LightMyRequestResponse) {
   expect(response.statusCode).toBe(429)
@@ -87,6 +105,10 @@ describe.each(DIALECTS)('auth rate limits on %s', (dialect) => {
       expect((await login(t.app, ip)).statusCode).toBe(401)
     })
 
+    it('lets no more than the limit through in a burst across a clock minute boundary', async () => {
+      expect(await burstAcrossMinuteBoundary([t])).toBe(LIMIT)
+    })
+
     it('never limits /health', async () => {
       const ip = newClientIp()
       const statuses = await sendTimes(LIMIT * 4, () =>
@@ -125,6 +147,10 @@ describe.each(DIALECTS)('auth rate limits on %s', (dialect) => {
       expect(statuses).toEqual([401, 401, 401])
       expectLimited(await login(a.app, ip))
       expectLimited(await login(b.app, ip))
+    })
+
+    it('lets no more than the limit through the two of them across a clock minute boundary', async () => {
+      expect(await burstAcrossMinuteBoundary([a, b])).toBe(LIMIT)
     })
 
     it('keeps its counters under the configured Redis prefix', async () => {

@@ -156,8 +156,8 @@ describe('parley CLI on a data dir of its own', () => {
         PARLEY_LOG_LEVEL: 'info',
         PARLEY_LOG_PRETTY: 'false',
       }
-      const serve = async () => {
-        const server = start(['serve'], serveEnv)
+      const serve = async (extra: Record<string, string> = {}) => {
+        const server = start(['serve'], { ...serveEnv, ...extra })
         const [, url] = await server.waitFor(/Server listening at (http:\/\/[^\s"]+)/)
         const signIn = (password: string) =>
           fetch(`${url}/api/auth/login`, {
@@ -184,7 +184,15 @@ describe('parley CLI on a data dir of its own', () => {
         expect((await second.signIn(password)).status).toBe(200)
         const secondExit = await second.stop()
         expect(secondExit).toMatchObject({ code: 0, signal: null })
-        expect(secondExit.stdout).not.toMatch(/Generated password|Created admin/)
+        expect(secondExit.stdout).not.toMatch(/Generated password|Created admin|PARLEY_ADMIN_PASSWORD/)
+
+        // A password set after the first start is not applied: the operator is told so, and how to reset.
+        const third = await serve({ PARLEY_ADMIN_PASSWORD: 'a-new-admin-password-1' })
+        expect((await third.signIn('a-new-admin-password-1')).status).toBe(401)
+        const thirdExit = await third.stop()
+        expect(thirdExit.stdout).toMatch(/PARLEY_ADMIN_PASSWORD is not the password of admin "admin"/)
+        expect(thirdExit.stdout).toContain('npx parley admin reset-password admin')
+        expect(thirdExit.stdout).not.toContain('a-new-admin-password-1')
       } finally {
         fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
       }

@@ -153,8 +153,10 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
     expect(response.headers['x-content-type-options']).toBe('nosniff')
   })
 
-  it('refuses clients without a plausible user agent', async () => {
-    for (const headers of [{ 'user-agent': '' }, { 'user-agent': 'curl' }]) {
+  it('refuses clients without a plausible user agent, and known automation tools', async () => {
+    const tools = ['curl/8.5.0', 'python-requests/2.31.0', 'Go-http-client/1.1', 'Wget/1.21.4 (linux-gnu)']
+    for (const agent of ['', 'curl', ...tools]) {
+      const headers = { 'user-agent': agent }
       const response = await t.app.inject({
         method: 'POST',
         url: '/api/auth/email',
@@ -165,7 +167,34 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
       expect(errorOf(response).code).toBe('bot_detected')
     }
     const audit = await t.services.audit.list({ type: 'guard.bot_rejected', limit: 10, offset: 0 })
-    expect(audit.total).toBeGreaterThanOrEqual(2)
+    expect(audit.total).toBeGreaterThanOrEqual(6)
+  })
+
+  it('gives guest sessions their own per-IP limit: the 11th within a minute gets 429, sign-ins still pass', async () => {
+    const remoteAddress = '10.66.0.1'
+    const start = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/email',
+        remoteAddress,
+        headers: { 'user-agent': BROWSER },
+        payload: { email: 'visitor@example.com' },
+      })
+    for (let i = 0; i < 10; i += 1) expect((await start()).statusCode).toBe(200)
+    const refused = await start()
+    expect(refused.statusCode).toBe(429)
+    expect(errorOf(refused).code).toBe('rate_limited')
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+    // Sign-ins from the same address count on their own.
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress,
+      payload: { username: 'admin', password: 'not-the-password' },
+    })
+    expect(signIn.statusCode).toBe(401)
+    t.clock.advance(60_000)
+    expect((await start()).statusCode).toBe(200)
   })
 
   it('rejects a bad e-mail with 400', async () => {

@@ -4,8 +4,21 @@ import { z } from 'zod'
 export const Timestamp = z.string()
 export type Timestamp = z.infer<typeof Timestamp>
 
+/** A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
+const NOT_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * Text sent by clients: no NUL character and no unpaired UTF-16 surrogate. Neither is text, and PostgreSQL refuses
+ * both (SQLite stores them), so every text field of a request uses this, and both databases answer 400
+ * `validation_failed` alike.
+ * @example Text.trim().min(1).max(200)
+ */
+export const Text = z.string().refine((value) => !NOT_TEXT.test(value), {
+  message: 'must not contain NUL characters or unpaired surrogates',
+})
+
 /** Opaque identifier (UUID for server-made ids). */
-export const Id = z.string().min(1).max(64)
+export const Id = Text.min(1).max(64)
 export type Id = z.infer<typeof Id>
 
 /** Query parameters of paginated list endpoints. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id } from './common.ts'
+import { Id, Text } from './common.ts'
 import { ErrorCode } from './errors.ts'
 import { AnalyticsSummary } from './rest/analytics.ts'
 import { ConversationId, MAX_MESSAGE_LENGTH } from './rest/chat.ts'
@@ -11,12 +11,12 @@ export const PROTOCOL_VERSION = 1
 /** The `Sec-WebSocket-Protocol` a client offers; a second entry `bearer.<token>` may carry the access token. */
 export const WS_SUBPROTOCOL = 'parley.v1'
 
-const Content = z.string().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH)
+const Content = Text.min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH)
 
 /** Frames a client sends on `GET /api/ws`. */
 export const ClientFrame = z.discriminatedUnion('type', [
   /** Authenticates the socket when the token did not come with the upgrade request. */
-  z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) }),
+  z.object({ type: z.literal('auth'), token: Text.min(1).max(4096) }),
   /** Receive a conversation's events; with `after_seq`, first everything after that sequence number. */
   z.object({
     type: z.literal('subscribe'),
@@ -28,14 +28,14 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('send'),
     conversation_id: ConversationId,
-    client_message_id: z.string().min(1).max(100),
+    client_message_id: Text.min(1).max(100),
     content: Content,
-    model: z.string().min(1).max(200).optional(),
+    model: Text.min(1).max(200).optional(),
   }),
   /** Stops the reply being generated; the partial text is kept with status `stopped`. */
   z.object({ type: z.literal('stop'), conversation_id: ConversationId }),
   /** Replaces an assistant reply with a new one. */
-  z.object({ type: z.literal('regenerate'), message_id: Id, model: z.string().min(1).max(200).optional() }),
+  z.object({ type: z.literal('regenerate'), message_id: Id, model: Text.min(1).max(200).optional() }),
   /** Replaces a user message (and everything after it) and answers it again. */
   z.object({ type: z.literal('edit'), message_id: Id, content: Content }),
   z.object({ type: z.literal('ping') }),

@@ -4,8 +4,10 @@ import { type GuardService, rateLimitHeaders } from '../modules/guard/guard.serv
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Per-IP limit of the sign-in, registration, token and guest-session endpoints: `onRequest: app.limitAuth`. */
+    /** Per-IP limit of the sign-in, registration, refresh and token endpoints: `onRequest: app.limitAuth`. */
     limitAuth: onRequestAsyncHookHandler
+    /** Per-IP limit of starting guest sessions (its own counter, so visitors and sign-ins never starve each other). */
+    limitGuestSessions: onRequestAsyncHookHandler
   }
 }
 
@@ -18,6 +20,9 @@ export const authRateLimitPlugin = fp(
     app.decorate('limitAuth', async (request, reply) => {
       const decision = await options.guard.limitAuthRequest(request.ip)
       void reply.headers(rateLimitHeaders(decision))
+    })
+    app.decorate('limitGuestSessions', async (request, reply) => {
+      void reply.headers(rateLimitHeaders(await options.guard.limitGuestSession(request.ip)))
     })
   },
   { name: 'auth-rate-limit' },

@@ -1,5 +1,7 @@
-import type { ErrorBody, ErrorCode, FieldIssue } from '@parley/protocol'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import http from 'node:http'
+import type { Socket } from 'node:net'
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldIssue } from '@parley/protocol'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../shared/errors.ts'
 
@@ -76,3 +78,46 @@ export const errorHandlerPlugin = fp(
   },
   { name: 'error-handler' },
 )
+
+/**
+ * Headers of answers given before any route or hook ran (a malformed URL or request): the error format and the
+ * security headers every other response carries, which helmet's hook cannot add there.
+ */
+const EARLY_ERROR_HEADERS = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+}
+
+/** A URL Fastify cannot route (bad percent-encoding, a too long parameter): 400 in the error format. */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, request, reply) =>
+  void send(reply.headers(EARLY_ERROR_HEADERS), request, 400, { code: 'bad_request', message: error.message })
+
+/**
+ * Requests Node's parser refuses, or that arrive too slowly: answered on the raw socket (there is no request
+ * yet) in the error format, then the connection is closed.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [code, message]: [ErrorCode, string] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ['request_timeout', 'The request was not received in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['headers_too_large', 'The request headers are too large']
+        : ['bad_request', 'Malformed HTTP request']
+  const status = ERROR_STATUS[code]
+  const body = JSON.stringify({ error: { code, message } })
+  const headers = {
+    ...EARLY_ERROR_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  }
+  if (socket.writable) {
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`)
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${lines.join('')}\r\n${body}`)
+  }
+  socket.destroy(error)
+}

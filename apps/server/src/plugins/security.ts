@@ -44,6 +44,12 @@ export const securityPlugin = fp(
         callback(null, { ...shared, origin: origin !== undefined && allowed.has(origin), credentials: true })
       },
     })
+    // Tokens and personal data must not be kept by browsers or shared caches (RFC 6749 §5.1); a route that
+    // serves something cacheable says so itself.
+    app.addHook('onSend', async (request, reply) => {
+      if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+        void reply.header('cache-control', 'no-store')
+    })
     await app.register(formbody)
     await app.register(cookie)
   },

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { Id, PageQuery, Timestamp, page } from '../common.ts'
+import { Id, PageQuery, Text, Timestamp, page } from '../common.ts'
 import { PublicUser, Role } from './auth.ts'
 
 /** `GET /api/admin/users`: paged, optionally filtered by a substring of username, e-mail or name. */
-export const AdminUserListQuery = PageQuery.extend({ q: z.string().max(100).optional() })
+export const AdminUserListQuery = PageQuery.extend({ q: Text.max(100).optional() })
 export type AdminUserListQuery = z.infer<typeof AdminUserListQuery>
 
 /** A page of users. */

@@ -1,14 +1,12 @@
 import { z } from 'zod'
-import { Id, Timestamp } from '../common.ts'
+import { Id, Text, Timestamp } from '../common.ts'
 
 /** Roles of signed-in accounts. `admin` can do everything, `manager` reads operator data, `user` owns their data. */
 export const Role = z.enum(['admin', 'manager', 'user'])
 export type Role = z.infer<typeof Role>
 
 /** 3–32 characters of letters, digits, `_`, `.` and `-`. */
-export const Username = z
-  .string()
-  .min(3, 'must be at least 3 characters')
+export const Username = Text.min(3, 'must be at least 3 characters')
   .max(32, 'must be at most 32 characters')
   .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "." and "-"')
 
@@ -16,10 +14,10 @@ export const Username = z
 export const Email = z.email('must be a valid e-mail address').max(254)
 
 /** Passwords are checked in full by the server's policy; this only bounds the size. */
-export const Password = z.string().max(1024)
+export const Password = Text.max(1024)
 
 /** Full name shown in the app; optional. */
-export const FullName = z.string().trim().max(200).nullable()
+export const FullName = Text.trim().max(200).nullable()
 
 /** `POST /api/users/`: register a local account. */
 export const RegisterRequest = z.object({
@@ -45,10 +43,10 @@ export type PublicUser = z.infer<typeof PublicUser>
 /** `POST /api/auth/token` (form-encoded): OAuth2 password and refresh-token grants. */
 export const TokenRequest = z.object({
   grant_type: z.enum(['password', 'refresh_token']).default('password'),
-  username: z.string().max(254).optional(),
+  username: Text.max(254).optional(),
   password: Password.optional(),
-  refresh_token: z.string().max(512).optional(),
-  scope: z.string().max(1024).optional(),
+  refresh_token: Text.max(512).optional(),
+  scope: Text.max(1024).optional(),
 })
 export type TokenRequest = z.infer<typeof TokenRequest>
 
@@ -64,8 +62,8 @@ export type TokenResponse = z.infer<typeof TokenResponse>
 /** `POST /api/auth/login`: JSON login by username or e-mail. */
 export const LoginRequest = z
   .object({
-    username: z.string().min(1).max(254).optional(),
-    email: z.string().min(1).max(254).optional(),
+    username: Text.min(1).max(254).optional(),
+    email: Text.min(1).max(254).optional(),
     password: Password,
   })
   .refine((body) => body.username !== undefined || body.email !== undefined, {
@@ -75,7 +73,7 @@ export const LoginRequest = z
 export type LoginRequest = z.infer<typeof LoginRequest>
 
 /** `POST /api/auth/refresh`: the refresh token in the body, or else the refresh cookie (no body at all). */
-export const RefreshRequest = z.object({ refresh_token: z.string().max(512).optional() }).nullish()
+export const RefreshRequest = z.object({ refresh_token: Text.max(512).optional() }).nullish()
 export type RefreshRequest = z.infer<typeof RefreshRequest>
 
 /** One signed-in session of the current user. */
@@ -100,7 +98,7 @@ export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>
 
 /** `POST /api/auth/api-keys`. */
 export const CreateApiKeyRequest = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: Text.trim().min(1).max(100),
   expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
 })
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequest>

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Timestamp } from '../common.ts'
+import { Id, Text, Timestamp } from '../common.ts'
 
 /** Conversation ids chosen by clients (the documented WebSocket contract): 1–64 of `[A-Za-z0-9_-]`. */
 export const ConversationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"')
@@ -30,26 +30,26 @@ export type Conversation = z.infer<typeof Conversation>
 /** `POST /api/conversations/`. */
 export const CreateConversationRequest = z
   .object({
-    title: z.string().trim().min(1).max(200).nullable().optional(),
-    model: z.string().min(1).max(200).nullable().optional(),
-    system_prompt: z.string().max(8_000).nullable().optional(),
+    title: Text.trim().min(1).max(200).nullable().optional(),
+    model: Text.min(1).max(200).nullable().optional(),
+    system_prompt: Text.max(8_000).nullable().optional(),
   })
   .optional()
 export type CreateConversationRequest = z.infer<typeof CreateConversationRequest>
 
 /** `PATCH /api/conversations/{id}`. */
 export const UpdateConversationRequest = z.strictObject({
-  title: z.string().trim().min(1).max(200).nullable().optional(),
-  model: z.string().min(1).max(200).nullable().optional(),
-  system_prompt: z.string().max(8_000).nullable().optional(),
+  title: Text.trim().min(1).max(200).nullable().optional(),
+  model: Text.min(1).max(200).nullable().optional(),
+  system_prompt: Text.max(8_000).nullable().optional(),
 })
 export type UpdateConversationRequest = z.infer<typeof UpdateConversationRequest>
 
 /** `GET /api/conversations/`: newest first; `cursor` comes from the previous page's `x-next-cursor` header. */
 export const ListConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
-  cursor: z.string().max(200).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  cursor: Text.max(200).optional(),
+  q: Text.trim().min(1).max(200).optional(),
 })
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>
 
@@ -111,10 +111,10 @@ export type ModelInfo = z.infer<typeof ModelInfo>
 
 /** `POST /api/conversations/{id}/messages`; `role` and `conversation_id` of the documented contract are accepted. */
 export const PostMessageRequest = z.object({
-  content: z.string().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH),
+  content: Text.min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH),
   role: z.literal('user').optional(),
-  conversation_id: z.string().optional(),
-  model: z.string().min(1).max(200).optional(),
+  conversation_id: Text.optional(),
+  model: Text.min(1).max(200).optional(),
 })
 export type PostMessageRequest = z.infer<typeof PostMessageRequest>
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, PageQuery, Timestamp, page } from '../common.ts'
+import { Id, PageQuery, Text, Timestamp, page } from '../common.ts'
 import { Email } from './auth.ts'
 import { MAX_MESSAGE_LENGTH, MessageStatus } from './chat.ts'
 import { PowSolution } from './widgets.ts'
@@ -21,7 +21,7 @@ export const GuestSessionResponse = z.object({
 export type GuestSessionResponse = z.infer<typeof GuestSessionResponse>
 
 /** `POST /api/chat`. */
-export const GuestChatRequest = z.object({ message: z.string().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH) })
+export const GuestChatRequest = z.object({ message: Text.min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH) })
 export type GuestChatRequest = z.infer<typeof GuestChatRequest>
 
 /** The reply to a guest message; `success` is false when no model could answer. */

@@ -5,8 +5,12 @@ import { AppError } from '../../shared/errors.ts'
 import type { AnalyticsService } from './analytics.service.ts'
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
+const isLoopback = (ip: string) => ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.')
 
-/** Prometheus text at `/metrics`; with a token configured, scrapers must send `Authorization: Bearer <token>`. */
+/**
+ * Prometheus text at `/metrics`; with a token configured, scrapers must send `Authorization: Bearer <token>`.
+ * Without one only this machine may scrape: the metrics name routes, models and load, which are not public.
+ */
 export const metricsRoutes: FastifyPluginAsync<{ analytics: AnalyticsService; token: string | undefined }> = async (
   app,
   { analytics, token },
@@ -21,6 +25,8 @@ export const metricsRoutes: FastifyPluginAsync<{ analytics: AnalyticsService; to
           headers: { 'www-authenticate': 'Bearer' },
         })
       }
+    } else if (!isLoopback(request.ip)) {
+      throw new AppError('forbidden', 'Set PARLEY_METRICS_TOKEN to scrape /metrics from another host')
     }
     return reply.type(analytics.metrics.contentType).send(await analytics.metrics.render())
   })

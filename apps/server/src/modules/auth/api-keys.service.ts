@@ -4,14 +4,21 @@ import { badRequest, notFound } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { hashSecret, randomSecret } from '../../shared/secrets.ts'
 import type { AuditService } from '../audit/audit.service.ts'
+import type { GuardService } from '../guard/guard.service.ts'
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys.repo.ts'
 import type { ClientInfo, Principal } from './principal.ts'
 
 /** Shown in lists so a user can tell keys apart without the secret. */
 const PREFIX_LENGTH = 11
 
-export function createApiKeysService(deps: { db: Db; runtime: Runtime; audit: AuditService }) {
-  const { db, runtime, audit } = deps
+export function createApiKeysService(deps: {
+  db: Db
+  runtime: Runtime
+  audit: AuditService
+  /** Per-account limit on creating keys. */
+  guard: Pick<GuardService, 'limitCreation'>
+}) {
+  const { db, runtime, audit, guard } = deps
   return {
     async create(principal: Principal, input: CreateApiKeyRequest, client: ClientInfo): Promise<CreatedApiKey> {
       const now = runtime.now()
@@ -19,6 +26,7 @@ export function createApiKeysService(deps: { db: Db; runtime: Runtime; audit: Au
       if (expiresAt && expiresAt.getTime() <= now.getTime()) {
         throw badRequest('expires_at must be in the future', [{ path: 'expires_at', message: 'must be in the future' }])
       }
+      await guard.limitCreation('api_key', principal.userId)
       const key = `pk_${randomSecret()}`
       const row = {
         id: runtime.newId(),

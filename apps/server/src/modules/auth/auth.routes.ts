@@ -28,6 +28,8 @@ const security = [{ bearer: [] }]
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { config, auth }) => {
   const limited = app.limitAuth
+  /** Endpoints that set or clear the refresh cookie. */
+  const cookieSetting = [app.sameSiteJson, limited]
   const cookieOptions = { secure: config.secureCookies, maxAgeMs: config.auth.refreshTokenTtlMs }
 
   app.post(
@@ -61,7 +63,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post(
     '/auth/login',
     {
-      onRequest: limited,
+      onRequest: cookieSetting,
       schema: {
         tags,
         summary: 'JSON login; also sets the refresh cookie',
@@ -80,7 +82,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post(
     '/auth/refresh',
     {
-      onRequest: limited,
+      onRequest: cookieSetting,
       schema: {
         tags,
         summary: 'Rotate a refresh token (body or cookie)',
@@ -106,7 +108,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.post(
     '/auth/logout',
     {
-      onRequest: app.requireAuth(),
+      onRequest: [app.sameSiteJson, app.requireAuth()],
       schema: { tags, security, summary: 'End the current session', response: { 200: OkResponse } },
     },
     async (request, reply) => {

@@ -33,7 +33,7 @@ export interface AuthServiceDeps {
   audit: AuditService
   bus: EventBus
   /** Login backoff after repeated failures (the guard module owns the counters). */
-  guard: Pick<GuardService, 'checkLoginBackoff' | 'recordLoginFailure' | 'recordLoginSuccess'>
+  guard: Pick<GuardService, 'checkLoginBackoff' | 'recordLoginFailure' | 'recordLoginSuccess' | 'limitCreation'>
   refreshTokenTtlMs: number
 }
 
@@ -71,28 +71,33 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   return {
-    /** Password login: the same answer and about the same time for an unknown user and a wrong password. */
+    /**
+     * Password login: the same answer and about the same time for an unknown user, a wrong password and a
+     * deactivated account (a different answer would confirm the password). Failures are throttled per account
+     * and per IP (guard.service.ts).
+     */
     async login(login: string, password: string, client: ClientInfo): Promise<TokenResponse> {
-      await guard.checkLoginBackoff(login, client.ip)
       const user = await findUserByLogin(db, login)
+      const account = user ? user.id : `login:${login.toLowerCase()}`
+      await guard.checkLoginBackoff(account, login, client.ip)
+      let reason: 'unknown_user' | 'wrong_password' | 'account_disabled' | undefined
       if (!user) {
         await burnPasswordCheck(password)
-        await guard.recordLoginFailure(login, client.ip)
-        await audit.record({ type: 'login.failed', ip: client.ip, detail: { reason: 'unknown_user' } })
-        throw new AppError('invalid_credentials', 'Incorrect username or password')
-      }
-      if (!(await verifyPassword(user.password_hash, password))) {
-        await guard.recordLoginFailure(login, client.ip)
+        reason = 'unknown_user'
+      } else if (!(await verifyPassword(user.password_hash, password))) reason = 'wrong_password'
+      else if (!user.is_active) reason = 'account_disabled'
+      if (!user || reason) {
         await audit.record({
           type: 'login.failed',
-          targetId: user.id,
+          ...(user ? { targetId: user.id } : {}),
           ip: client.ip,
-          detail: { reason: 'wrong_password' },
+          detail: { reason },
         })
+        await guard.recordLoginFailure(account, login, client.ip)
         throw new AppError('invalid_credentials', 'Incorrect username or password')
       }
-      await guard.recordLoginSuccess(login)
-      if (!user.is_active) throw new AppError('account_disabled', 'This account is deactivated')
+      await guard.recordLoginSuccess(account)
+      await guard.limitCreation('session', user.id)
       const sessionId = runtime.newId()
       const refresh = newRefreshToken(sessionId)
       const now = nowIso()

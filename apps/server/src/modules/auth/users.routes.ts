@@ -10,8 +10,13 @@ export const usersRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async
   app.post(
     '/users',
     {
-      onRequest: app.limitAuth,
-      schema: { tags, summary: 'Register an account', body: RegisterRequest, response: { 200: PublicUser } },
+      onRequest: [app.sameSiteJson, app.limitAuth],
+      schema: {
+        tags,
+        summary: 'Register an account (JSON only)',
+        body: RegisterRequest,
+        response: { 200: PublicUser },
+      },
     },
     async (request) => users.register(request.body, clientOf(request)),
   )

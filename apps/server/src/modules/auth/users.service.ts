@@ -231,6 +231,16 @@ export function createUsersService(deps: UsersServiceDeps) {
       })
     },
 
+    /**
+     * Whether `PARLEY_ADMIN_PASSWORD` is set but does not sign the configured admin in: it is read on first start
+     * only, and a change ignored in silence leaves an operator locked out.
+     */
+    async adminPasswordIgnored(settings: { username: string; password?: string | undefined }): Promise<boolean> {
+      if (settings.password === undefined) return false
+      const existing = await findUserByLogin(db, settings.username)
+      return !existing || !(await verifyPassword(existing.password_hash, settings.password))
+    },
+
     /** Creates the first admin unless one exists. Returns what was created, for the one-time console notice. */
     async bootstrapAdmin(
       settings: { username: string; email: string; password?: string | undefined },

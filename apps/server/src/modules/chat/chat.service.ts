@@ -34,7 +34,7 @@ export interface ChatServiceDeps {
   models: ModelRegistry
   hub: ConversationHub
   /** Every user message passes the guard: limits, length, normalisation, injection policy. */
-  guard: Pick<GuardService, 'admitMessage' | 'recordFlags'>
+  guard: Pick<GuardService, 'admitMessage' | 'recordFlags' | 'limitCreation'>
   /** Carries stop requests to the replica generating the reply. */
   bus: EventBus
   lock?: ConversationLock | undefined
@@ -145,6 +145,7 @@ export function createChatService(deps: ChatServiceDeps) {
     id = runtime.newId(),
   ): Promise<Conversation> {
     assertModel(input?.model)
+    await guard.limitCreation('conversation', principal.userId)
     const now = nowIso()
     const row = {
       id,

@@ -8,8 +8,19 @@ function clock(start = 1_000_000) {
   return { now: () => now, advance: (ms: number) => (now += ms) }
 }
 
+const MINUTE = 60_000
+
+/** The most admissions any window of `windowMs` holds, wherever it starts. */
+function busiestWindow(admittedAt: number[], windowMs: number): number {
+  let most = 0
+  for (const [i, start] of admittedAt.entries()) {
+    most = Math.max(most, admittedAt.slice(i).filter((time) => time < start + windowMs).length)
+  }
+  return most
+}
+
 describe('limiter', () => {
-  it('lets the Nth request pass, refuses the N+1th, and passes again in the next window', async () => {
+  it('lets the Nth request pass, refuses the N+1th, and passes again once the first has left the window', async () => {
     const time = clock(60_000 * 100)
     const limiter = createLimiter(createMemoryGuardStore(time.now), time.now)
     for (let i = 1; i <= 3; i += 1) expect((await limiter.hit('ip:1', 3, 60_000)).allowed).toBe(true)
@@ -18,6 +29,34 @@ describe('limiter', () => {
     expect((await limiter.hit('ip:2', 3, 60_000)).allowed).toBe(true)
     time.advance(60_000)
     expect((await limiter.hit('ip:1', 3, 60_000)).allowed).toBe(true)
+  })
+
+  it('refuses a second full burst just after a clock minute boundary', async () => {
+    const time = clock(MINUTE * 1000 + 59_900)
+    const limiter = createLimiter(createMemoryGuardStore(time.now), time.now)
+    let admitted = 0
+    for (let i = 0; i < 30; i += 1) admitted += Number((await limiter.hit('user:1', 30, MINUTE)).allowed)
+    time.advance(200)
+    for (let i = 0; i < 30; i += 1) admitted += Number((await limiter.hit('user:1', 30, MINUTE)).allowed)
+    expect(admitted).toBe(30)
+    const refused = await limiter.hit('user:1', 30, MINUTE)
+    expect(refused.allowed).toBe(false)
+    // The burst entered 200 ms ago: the window frees a place 59.8 s from now.
+    expect(refused.resetSeconds).toBe(60)
+    time.advance(59_800)
+    expect((await limiter.hit('user:1', 30, MINUTE)).allowed).toBe(true)
+  })
+
+  it('admits at most limit + 1 in any 60 s window of a steady stream across several minutes', async () => {
+    const time = clock(MINUTE * 1000 + 45_000)
+    const limiter = createLimiter(createMemoryGuardStore(time.now), time.now)
+    const admittedAt: number[] = []
+    for (let i = 0; i < 600; i += 1) {
+      if ((await limiter.hit('user:1', 30, MINUTE)).allowed) admittedAt.push(time.now())
+      time.advance(500)
+    }
+    expect(admittedAt.length).toBeGreaterThan(30 * 4)
+    expect(busiestWindow(admittedAt, MINUTE)).toBeLessThanOrEqual(31)
   })
 })
 
@@ -46,18 +85,18 @@ describe('memory guard store', () => {
       clockReads += 1
       return time.now()
     })
-    for (let i = 0; i < 20_000; i += 1) await store.increment(`ip:${i}`, 60_000)
+    for (let i = 0; i < 20_000; i += 1) await store.set(`ip:${i}`, '1', 60_000)
     // Every one of those keys is live: a write must not look at all of them again.
     clockReads = 0
-    for (let i = 0; i < 1_000; i += 1) await store.increment(`user:${i % 8}`, 60_000)
+    for (let i = 0; i < 1_000; i += 1) await store.set(`user:${i % 8}`, '1', 60_000)
     expect(clockReads).toBeLessThan(5_000)
     expect(await store.get('ip:19999')).toBe('1')
 
     time.advance(60_000)
-    for (let i = 0; i < 25_000; i += 1) await store.increment(`late:${i}`, 60_000)
+    for (let i = 0; i < 25_000; i += 1) await store.admit(`late:${i}`, 5, 60_000, time.now())
     // The expired keys were swept out on the way; what is held stays within twice the live keys.
     expect(store.size()).toBeLessThanOrEqual(2 * 25_000)
     expect(await store.get('ip:0')).toBeNull()
-    expect(await store.get('late:0')).toBe('1')
+    expect((await store.admit('late:0', 1, 60_000, time.now())).admitted).toBe(false)
   })
 })

@@ -1,7 +1,5 @@
 import type { GuardStore } from './guard.store.ts'
 
-/** Failures tolerated before waiting is required. */
-const FREE_FAILURES = 5
 const MAX_DELAY_MS = 15 * 60_000
 const MEMORY_MS = 24 * 60 * 60_000
 
@@ -11,10 +9,10 @@ interface FailureRecord {
 }
 
 /**
- * Exponential backoff after repeated failed logins, per username and per IP: after five failures each further
- * attempt must wait 1 s, 2 s, 4 s … up to 15 minutes after the last failure. A success clears the username.
+ * Exponential backoff after repeated failed sign-ins under one key (an account, an IP): after `freeFailures`
+ * failures each further attempt must wait 1 s, 2 s, 4 s … up to 15 minutes after the last failure.
  */
-export function createLoginBackoff(store: GuardStore, now: () => number) {
+export function createLoginBackoff(store: GuardStore, now: () => number, freeFailures = 5) {
   const read = async (key: string): Promise<FailureRecord | undefined> => {
     const raw = await store.get(`login:${key}`)
     if (!raw) return undefined
@@ -22,7 +20,7 @@ export function createLoginBackoff(store: GuardStore, now: () => number) {
     return failures !== undefined && lastAt !== undefined ? { failures, lastAt } : undefined
   }
   const delayFor = (record: FailureRecord) =>
-    record.failures < FREE_FAILURES ? 0 : Math.min(MAX_DELAY_MS, 1000 * 2 ** (record.failures - FREE_FAILURES))
+    record.failures < freeFailures ? 0 : Math.min(MAX_DELAY_MS, 1000 * 2 ** (record.failures - freeFailures))
 
   return {
     /** Seconds to wait before another attempt for any of these keys (0 when allowed). */

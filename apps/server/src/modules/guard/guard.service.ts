@@ -15,8 +15,16 @@ import { sanitizeUserText } from './guard.sanitize.ts'
 import type { GuardStore } from './guard.store.ts'
 
 const MINUTE = 60_000
+const HOUR = 60 * MINUTE
 /** User agents shorter than this are not browsers (or honest HTTP clients). */
 const MIN_USER_AGENT_LENGTH = 10
+/** Failed sign-ins one account tolerates before each further attempt must wait (then 1 s, 2 s, 4 s … 15 min). */
+const ACCOUNT_FREE_FAILURES = 5
+/** Failed sign-ins one IP tolerates before its further failures are answered 429: many users may share it. */
+const IP_FREE_FAILURES = 20
+
+/** What a signed-in account creates, each with its own per-account limit. */
+export type CreationKind = 'conversation' | 'api_key' | 'session'
 
 export interface AdmittedMessage {
   /** The text as it will be stored: normalised, control characters removed. */
@@ -46,7 +54,13 @@ export function createGuardService(deps: {
   const { db, runtime, store, audit, settings } = deps
   const now = () => runtime.now().getTime()
   const limiter = createLimiter(store, now)
-  const backoff = createLoginBackoff(store, now)
+  const accountBackoff = createLoginBackoff(store, now, ACCOUNT_FREE_FAILURES)
+  const ipBackoff = createLoginBackoff(store, now, IP_FREE_FAILURES)
+  const creationLimits: Record<CreationKind, { limit: number; windowMs: number; what: string }> = {
+    conversation: { limit: settings.creation.conversationsPerMinute, windowMs: MINUTE, what: 'new conversations' },
+    api_key: { limit: settings.creation.apiKeysPerHour, windowMs: HOUR, what: 'new API keys' },
+    session: { limit: settings.creation.sessionsPerHour, windowMs: HOUR, what: 'sign-ins to this account' },
+  }
   const count = (decision: GuardDecision) => deps.events?.publish('guard.decision', { decision })
 
   function refuse(decision: LimitDecision, what: string): never {
@@ -54,6 +68,19 @@ export function createGuardService(deps: {
     throw new AppError('rate_limited', `Too many ${what}; try again in ${decision.resetSeconds} s`, {
       headers: rateLimitHeaders(decision),
       retryAfterSeconds: decision.resetSeconds,
+    })
+  }
+
+  async function refuseLogin(wait: number, login: string, ip: string | null): Promise<never> {
+    count('login_backoff')
+    await audit.record({
+      type: 'guard.login_backoff',
+      ip,
+      detail: { username: login.slice(0, 64), wait_seconds: wait },
+    })
+    throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${wait} s`, {
+      headers: { 'retry-after': String(wait) },
+      retryAfterSeconds: wait,
     })
   }
 
@@ -66,17 +93,36 @@ export function createGuardService(deps: {
       }
     },
 
-    /** Per-IP limit of the login, registration, token and guest-session endpoints. */
+    /** Per-IP limit of the login, registration, refresh and token endpoints. */
     async limitAuthRequest(ip: string): Promise<LimitDecision> {
       const decision = await limiter.hit(`auth:${ip}`, deps.authRateLimitPerMinute, MINUTE)
       if (!decision.allowed) refuse(decision, 'sign-in attempts')
       return decision
     },
 
-    /** Public endpoints refuse clients that do not even claim to be a browser. */
+    /** Per-IP limit of starting guest sessions, apart from sign-ins so neither starves the other. */
+    async limitGuestSession(ip: string): Promise<LimitDecision> {
+      const decision = await limiter.hit(`guest-session:${ip}`, settings.guestSessionsPerMinute, MINUTE)
+      if (!decision.allowed) refuse(decision, 'guest sessions')
+      return decision
+    },
+
+    /** Per-account limits on creating conversations, API keys and sessions (429 `rate_limited`). */
+    async limitCreation(kind: CreationKind, userId: string): Promise<void> {
+      const { limit, windowMs, what } = creationLimits[kind]
+      const decision = await limiter.hit(`create:${kind}:${userId}`, limit, windowMs)
+      if (!decision.allowed) refuse(decision, what)
+    },
+
+    /**
+     * Public endpoints refuse clients that do not even claim to be a browser, and known automation tools (their
+     * user agents are honest; a browser's never names them).
+     */
     async checkBot(userAgent: string | null, ip: string | null): Promise<void> {
       if (!settings.botCheck) return
-      if (userAgent && userAgent.trim().length >= MIN_USER_AGENT_LENGTH) return
+      const agent = userAgent?.trim().toLowerCase() ?? ''
+      const automated = settings.botUserAgents.some((fragment) => agent.includes(fragment))
+      if (agent.length >= MIN_USER_AGENT_LENGTH && !automated) return
       count('bot_rejected')
       await audit.record({ type: 'guard.bot_rejected', ip, detail: { user_agent: userAgent?.slice(0, 100) ?? null } })
       throw new AppError('bot_detected', 'Automated clients are not allowed here')
@@ -165,31 +211,33 @@ export function createGuardService(deps: {
       return { items: items.map((item) => ({ ...item, username: names.get(item.user_id) ?? null })), total }
     },
 
-    /** Refuses a login attempt while the username or the IP must wait after repeated failures. */
-    async checkLoginBackoff(username: string, ip: string | null): Promise<void> {
-      const wait = await backoff.waitSeconds(loginKeys(username, ip))
-      if (wait === 0) return
-      count('login_backoff')
-      await audit.record({
-        type: 'guard.login_backoff',
-        ip,
-        detail: { username: username.slice(0, 64), wait_seconds: wait },
-      })
-      throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${wait} s`, {
-        headers: { 'retry-after': String(wait) },
-        retryAfterSeconds: wait,
-      })
+    /**
+     * Refuses a sign-in, before its password is checked, while the account must wait after repeated failures.
+     * `account` is the account's id once the login resolved to one (username and e-mail share it), else the
+     * login as typed; `login` is only for the audit entry.
+     */
+    async checkLoginBackoff(account: string, login: string, ip: string | null): Promise<void> {
+      const wait = await accountBackoff.waitSeconds([`account:${account}`])
+      if (wait > 0) await refuseLogin(wait, login, ip)
     },
-    recordLoginFailure: (username: string, ip: string | null) => backoff.recordFailure(loginKeys(username, ip)),
-    recordLoginSuccess: (username: string) => backoff.clear(`user:${username.toLowerCase()}`),
+
+    /**
+     * Counts a failed sign-in against the account and the IP. When the IP has failed too often the answer is 429
+     * rather than 401; a correct password of an account that is not itself locked is never refused, whatever
+     * its IP (many users may share one behind a proxy).
+     */
+    async recordLoginFailure(account: string, login: string, ip: string | null): Promise<void> {
+      await accountBackoff.recordFailure([`account:${account}`])
+      if (!ip) return
+      await ipBackoff.recordFailure([`ip:${ip}`])
+      const wait = await ipBackoff.waitSeconds([`ip:${ip}`])
+      if (wait > 0) await refuseLogin(wait, login, ip)
+    },
+    recordLoginSuccess: (account: string) => accountBackoff.clear(`account:${account}`),
 
     /** Counts a cap refusal decided elsewhere (guest message cap, socket cap). */
     countCap: () => count('cap_reached'),
   }
-}
-
-function loginKeys(username: string, ip: string | null): string[] {
-  return [`user:${username.toLowerCase()}`, ...(ip ? [`ip:${ip}`] : [])]
 }
 
 export function rateLimitHeaders(decision: LimitDecision): Record<string, string> {

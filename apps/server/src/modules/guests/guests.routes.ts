@@ -39,7 +39,7 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
   app.post(
     '/auth/email',
     {
-      onRequest: [botCheck, app.limitAuth],
+      onRequest: [botCheck, app.limitGuestSessions],
       schema: {
         tags,
         summary: 'Start a guest session (public widget)',

@@ -49,8 +49,11 @@ export function createProofOfWork(settings: ProofOfWorkSettings, store: GuardSto
         const why = result.expired ? 'has expired' : 'is not valid'
         throw new AppError('proof_of_work_invalid', `The challenge solution ${why}; fetch a new challenge`)
       }
-      const spent = await store.increment(`pow:${hashSecret(payload.challenge.signature ?? '')}`, settings.ttlMs * 2)
-      if (spent > 1) throw new AppError('proof_of_work_invalid', 'This challenge was already used; fetch a new one')
+      // A window of one admission that outlives the challenge: the second use of a solution is refused.
+      const key = `pow:${hashSecret(payload.challenge.signature ?? '')}`
+      const first = await store.admit(key, 1, settings.ttlMs * 2, now())
+      if (!first.admitted)
+        throw new AppError('proof_of_work_invalid', 'This challenge was already used; fetch a new one')
     },
   }
 }
