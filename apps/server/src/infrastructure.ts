@@ -26,9 +26,13 @@ export interface Infrastructure {
 export async function openInfrastructure(
   config: Config,
   runtime: Runtime = systemRuntime,
-  onError?: (error: unknown) => void,
+  /** Told about failures of background work; `what` says which (logged as the message). */
+  onError?: (error: unknown, what: string) => void,
 ): Promise<Infrastructure> {
-  const database = createDb({ url: config.databaseUrl })
+  const database = createDb({
+    url: config.databaseUrl,
+    onIdleError: (error) => onError?.(error, 'Idle database connection lost; the pool reconnects on demand'),
+  })
   try {
     await migrateToLatest(database.db)
   } catch (error) {
@@ -50,12 +54,12 @@ export async function openInfrastructure(
   const indexing =
     database.dialect === 'sqlite'
       ? setInterval(
-          () => services.chat.indexForSearch().catch((error: unknown) => onError?.(error)),
+          () => services.chat.indexForSearch().catch((error: unknown) => onError?.(error, 'Search indexing failed')),
           SEARCH_INDEX_INTERVAL_MS,
         ).unref()
       : undefined
   const liveness = setInterval(
-    () => services.chat.keepAlive().catch((error: unknown) => onError?.(error)),
+    () => services.chat.keepAlive().catch((error: unknown) => onError?.(error, 'Replica keep-alive failed')),
     LIVENESS_BEAT_MS,
   )
   liveness.unref()
@@ -67,7 +71,7 @@ export async function openInfrastructure(
           group: 'parley-analytics',
           consumer: `${os.hostname()}-${process.pid}`,
           write: services.analytics.storeEvents,
-          onError: (error) => onError?.(error),
+          onError: (error) => onError?.(error, 'Analytics stream consumer failed'),
         })
       : undefined
   await consumer?.start()

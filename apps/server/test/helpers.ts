@@ -26,14 +26,17 @@ export const TEST_REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.
 export const ADMIN = { username: 'admin', password: 'correct-horse-battery-staple', email: 'admin@example.com' }
 
 /** A fresh, migrated database: SQLite in memory, or a throwaway PostgreSQL schema dropped on close. */
-export async function createTestDatabase(dialect: Dialect): Promise<DatabaseHandle> {
+export async function createTestDatabase(
+  dialect: Dialect,
+  options: { applicationName?: string } = {},
+): Promise<DatabaseHandle> {
   if (dialect === 'sqlite') {
     const handle = createDb({ url: 'sqlite::memory:' })
     await migrateToLatest(handle.db)
     return handle
   }
   const schema = `t_${randomUUID().replaceAll('-', '')}`
-  const handle = createDb({ url: TEST_POSTGRES_URL, schema, poolSize: 4 })
+  const handle = createDb({ url: TEST_POSTGRES_URL, schema, poolSize: 4, ...options })
   await withSchemaLock(async (admin) => {
     await admin.query(`create schema ${schema}`)
     try {

@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   internal: 500,
   upstream_unavailable: 502,
   not_ready: 503,
+  service_unavailable: 503,
 } as const satisfies Record<string, number>
 
 /** Machine-readable error code carried by every error response. */

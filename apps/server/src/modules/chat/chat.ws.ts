@@ -13,6 +13,7 @@ import type { WebSocket } from 'ws'
 import { bearerCredential } from '../../plugins/auth.ts'
 import { rejectForeignOrigin, tokenFromSubprotocol } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
+import { clientError } from '../../shared/unavailable.ts'
 import { sendText } from '../../shared/websocket-frame.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { type Principal, hasPermission, isGuest } from '../auth/principal.ts'
@@ -84,9 +85,10 @@ function handleConnection(
   const sendError = (code: ErrorCode, message: string, extra: Partial<Extract<ControlFrame, { type: 'error' }>> = {}) =>
     send({ type: 'error', code, message, ...extra })
   const fail = (error: unknown, frame: string, conversationId?: string) => {
-    if (error instanceof AppError) {
-      const retry = error.options.retryAfterSeconds
-      return sendError(error.code, error.message, {
+    const known = clientError(error)
+    if (known) {
+      const retry = known.options.retryAfterSeconds
+      return sendError(known.code, known.message, {
         frame,
         ...(conversationId ? { conversation_id: conversationId } : {}),
         ...(retry !== undefined ? { retry_after_seconds: retry } : {}),
