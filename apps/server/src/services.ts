@@ -101,6 +101,14 @@ export async function createServices(deps: ServiceDeps) {
     now: () => runtime.now().getTime(),
     ...(relay ? { relay } : {}),
   })
+  const liveness = replicated
+    ? createRedisLiveness({
+        redis: replicated,
+        prefix: config.redisPrefix,
+        id: runtime.newId(),
+        now: () => runtime.now().getTime(),
+      })
+    : singleInstanceLiveness(runtime.newId())
   const chat = createChatService({
     db,
     dialect,
@@ -109,15 +117,15 @@ export async function createServices(deps: ServiceDeps) {
     hub,
     guard,
     bus,
-    lock: replicated ? createRedisConversationLock(replicated, config.redisPrefix) : undefined,
-    liveness: replicated
-      ? createRedisLiveness({
+    lock: replicated
+      ? createRedisConversationLock({
           redis: replicated,
           prefix: config.redisPrefix,
-          id: runtime.newId(),
-          now: () => runtime.now().getTime(),
+          owner: liveness.id,
+          live: () => liveness.live(),
         })
-      : singleInstanceLiveness(runtime.newId()),
+      : undefined,
+    liveness,
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     onModelCall: analytics.recordModelCall,
     onIdle: exposedGc ? createIdleCollector(exposedGc) : undefined,

@@ -127,6 +127,8 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}),
   })
   await services.users.bootstrapAdmin(ADMIN, () => 'unused-generated-password')
+  // As a served replica does before it listens: counted alive (its reply reservations are respected).
+  await services.chat.keepAlive()
   const logging = options.logStream ? { logStream: options.logStream } : { logger: pino({ level: 'silent' }) }
   const app = await buildApp({ config, database, services, runtime, bus, redis, ...logging })
   await app.ready()

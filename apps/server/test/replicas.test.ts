@@ -115,6 +115,27 @@ describe('two replicas on PostgreSQL and Redis', () => {
     tabOnB.close()
   })
 
+  it('replays exactly the missed events to a tab that reconnects mid-reply to a replica not following the conversation', async () => {
+    const { user, id, tabOnA } = await replyHeldOnA('First', ' second')
+    const seenOnA = sequenced(tabOnA.frames)
+    const lastSeen = seenOnA.at(-1)!.seq as number // message.created, reply.started, the first delta
+    expect(lastSeen).toBe(3)
+    // The tab had seen only the first two events when its connection (to A) dropped; it reconnects to B, which
+    // has never opened this conversation.
+    tabOnA.close()
+    const tabOnB = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
+    tabOnB.send({ type: 'subscribe', conversation_id: id, after_seq: 2 })
+    expect(await tabOnB.nextOfType('subscribed')).toMatchObject({ last_seq: 3 })
+    upstream.finish()
+    await tabOnB.nextOfType('reply.completed')
+    const seen = sequenced(tabOnB.frames)
+    expect(tabOnB.frames.some((frame) => frame.type === 'resync')).toBe(false)
+    expect(seen.map((frame) => frame.seq)).toEqual([3, 4, 5])
+    expect(seen.map((frame) => frame.type)).toEqual(['reply.delta', 'reply.delta', 'reply.completed'])
+    expect(seen.map((frame) => (frame as { text?: string }).text ?? '').join('')).toBe('First second')
+    tabOnB.close()
+  })
+
   it('stops, from one replica, a reply generated on the other, and keeps one reply at a time across both', async () => {
     const { user, id, tabOnA: onA } = await replyHeldOnA('Partial', ' never')
 

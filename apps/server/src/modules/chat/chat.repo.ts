@@ -381,14 +381,32 @@ export async function recentTurns(
 }
 
 /** Replies still `streaming` whose replica is not alive belong to a process that died: nobody will finish them. */
-export async function markOrphanedInterrupted(db: Db, liveReplicaIds: readonly string[], now: string): Promise<number> {
-  const result = await db
-    .updateTable('messages')
-    .set({ status: 'interrupted', completed_at: now })
+/** Replies left `streaming` by replicas that are no longer alive (or by a process before replicas were recorded). */
+export async function findOrphanedReplies(
+  db: Db,
+  liveReplicaIds: readonly string[],
+): Promise<{ id: string; conversation_id: string }[]> {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'conversation_id'])
     .where('status', '=', 'streaming')
     .where((eb) => eb.or([eb('replica_id', 'is', null), eb('replica_id', 'not in', liveReplicaIds)]))
+    .execute()
+}
+
+/** Marks a reply `interrupted` with the text it had streamed, if it is still `streaming`; returns it then. */
+export async function markInterrupted(
+  db: Db,
+  messageId: string,
+  end: { content: string; completed_at: string },
+): Promise<MessageRow | undefined> {
+  return db
+    .updateTable('messages')
+    .set({ status: 'interrupted', ...end })
+    .where('id', '=', messageId)
+    .where('status', '=', 'streaming')
+    .returningAll()
     .executeTakeFirst()
-  return Number(result.numUpdatedRows)
 }
 
 export async function readLastSeq(db: Db, conversationId: string): Promise<number> {

@@ -153,9 +153,35 @@ export function createChatService(deps: ChatServiceDeps) {
     return repo.toConversation(row)
   }
 
-  /** Replies left `streaming` by a replica that died (no longer beating) are marked `interrupted`. */
+  /**
+   * Replies left `streaming` by a replica that died (no longer beating) are marked `interrupted`, each while
+   * holding its conversation like a reply does (taking over the dead replica's reservation), so the event that
+   * tells subscribers on every replica takes the conversation's next sequence number. A conversation busy with a
+   * new reply is left for a later round.
+   */
   async function recoverInterrupted(): Promise<number> {
-    return repo.markOrphanedInterrupted(db, await deps.liveness.live(), nowIso())
+    let marked = 0
+    for (const orphan of await repo.findOrphanedReplies(db, await deps.liveness.live())) {
+      let session: ReplySession
+      try {
+        session = await replies.begin(orphan.conversation_id, {})
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'conflict') continue
+        throw error
+      }
+      try {
+        // The text it streamed is kept when still held for replay (the placeholder row has none).
+        const content = (await hub.replyText(orphan.conversation_id, orphan.id)) ?? ''
+        const row = await repo.markInterrupted(db, orphan.id, { content, completed_at: nowIso() })
+        if (row) {
+          session.emit({ type: 'reply.interrupted', message: repo.toMessage(row) })
+          marked += 1
+        }
+      } finally {
+        await session.end()
+      }
+    }
+    return marked
   }
 
   return {

@@ -23,7 +23,7 @@ export function useConversationSocket(conversationId: string) {
           (pages) => pages && applyEventToPages(pages, event),
         )
         // A finished reply may retitle and reorder the conversation list; the messages are already up to date.
-        if (event.type === 'reply.completed' || event.type === 'reply.failed')
+        if (event.type === 'reply.completed' || event.type === 'reply.failed' || event.type === 'reply.interrupted')
           void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
       }),
     [ws, queryClient, conversationId],
