@@ -11,7 +11,7 @@ import {
   signedInUser,
 } from './helpers.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
-import { connectReady, listenForSockets } from './ws-client.ts'
+import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 // Two replicas sharing PostgreSQL and Redis, as in a scaled deployment.
 describe('two replicas on PostgreSQL and Redis', () => {
@@ -134,6 +134,45 @@ describe('two replicas on PostgreSQL and Redis', () => {
     expect(seen.map((frame) => frame.type)).toEqual(['reply.delta', 'reply.delta', 'reply.completed'])
     expect(seen.map((frame) => (frame as { text?: string }).text ?? '').join('')).toBe('First second')
     tabOnB.close()
+  })
+
+  it('starts a reused conversation id empty on every replica once its owner deleted it on one', async () => {
+    upstream.set({ kind: 'reply', chunks: ['Private reply'] })
+    const owner = await signedInUser(a.app)
+    const id = `gone-${owner.id.slice(0, 8)}`
+    const first = await connect(`${socketBaseA}/api/ws/${id}?token=${owner.tokens.access_token}`, { protocols: [] })
+    first.send({ type: 'message', content: 'Private question' })
+    await first.nextOfType('message')
+    first.close()
+    // B follows the conversation too, as when the owner had a tab on it.
+    const ownerOnB = await connectReady(`${socketBase}/api/ws`, { token: owner.tokens.access_token })
+    ownerOnB.send({ type: 'subscribe', conversation_id: id, after_seq: 0 })
+    await ownerOnB.nextOfType('subscribed')
+    ownerOnB.close()
+    expect(
+      (await a.app.inject({ method: 'DELETE', url: `/api/conversations/${id}`, headers: owner.headers })).statusCode,
+    ).toBeLessThan(300)
+
+    const other = await signedInUser(b.app)
+    const claim = await connect(`${socketBase}/api/ws/${id}?token=${other.tokens.access_token}`, { protocols: [] })
+    let status = 0
+    for (const deadline = Date.now() + 10_000; status !== 200 && Date.now() < deadline;)
+      status = (await b.app.inject({ method: 'GET', url: `/api/conversations/${id}`, headers: other.headers }))
+        .statusCode
+    expect(status).toBe(200)
+    for (const [replica, base] of [
+      [a, socketBaseA],
+      [b, socketBase],
+    ] as const) {
+      const tab = await connectReady(`${base}/api/ws`, { token: other.tokens.access_token })
+      tab.send({ type: 'subscribe', conversation_id: id, after_seq: 0 })
+      expect(await tab.nextOfType('subscribed'), `on ${replica === a ? 'A' : 'B'}`).toMatchObject({ last_seq: 0 })
+      tab.send({ type: 'ping' })
+      await tab.nextOfType('pong')
+      expect(sequenced(tab.frames)).toEqual([])
+      tab.close()
+    }
+    claim.close()
   })
 
   it('stops, from one replica, a reply generated on the other, and keeps one reply at a time across both', async () => {

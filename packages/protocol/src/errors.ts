@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   bot_detected: 403,
   not_found: 404,
   conflict: 409,
+  conversation_deleted: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

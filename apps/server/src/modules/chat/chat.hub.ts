@@ -182,7 +182,9 @@ export function createConversationHub(deps: HubDeps) {
 
     /** Assigns the next sequence number and delivers the event; the conversation must be acquired. */
     publish(conversationId: string, event: ChatEvent): HeldEvent {
-      const channel = publishing(conversationId)
+      const channel = channels.get(conversationId)
+      // Dropped mid-reply (deleted): nobody may receive its events any more.
+      if (!channel) return { seq: 0, json: '' }
       channel.seq += 1
       // The event's JSON with `conversation_id` and `seq` appended: the same object as spreading them in, without
       // a copy of the event per token.
@@ -284,6 +286,8 @@ export function createConversationHub(deps: HubDeps) {
     },
 
     size: () => channels.size,
+    /** Conversations with a channel open here. */
+    openIds: () => [...channels.keys()],
   }
 }
 

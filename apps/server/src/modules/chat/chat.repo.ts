@@ -62,6 +62,13 @@ export async function deleteConversation(db: Db, id: string, ownerId: string): P
   return Number(result.numDeletedRows) > 0
 }
 
+/** Which of these conversations still exist. */
+export async function existingConversationIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('conversations').select('id').where('id', 'in', ids).execute()
+  return new Set(rows.map((row) => row.id))
+}
+
 export interface ConversationCursor {
   updatedAt: string
   id: string

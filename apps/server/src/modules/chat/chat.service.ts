@@ -56,8 +56,24 @@ export type SendResult = PostMessageResponse & { duplicate: boolean }
 export function createChatService(deps: ChatServiceDeps) {
   const { db, dialect, runtime, models, hub, guard } = deps
   const replies = createReplyRunner({ ...deps, replicaId: deps.liveness.id })
+  /** Stops the replies of deleted conversations and forgets their events (a chosen id may be used again). */
+  function forget(conversationIds: readonly string[]) {
+    for (const id of conversationIds) {
+      replies.stop(id)
+      hub.drop(id)
+    }
+  }
   deps.bus.subscribe((event) => {
     if (event.type === 'chat.stop_requested') replies.stop(event.conversationId)
+    else if (event.type === 'chat.conversations_deleted') forget(event.conversationIds)
+    else if (event.type === 'auth.user_changed' && event.reason === 'deleted') {
+      // The account's conversations went with it: those this replica holds are the open ones no longer stored.
+      const open = hub.openIds()
+      repo.existingConversationIds(db, open).then(
+        (existing) => forget(open.filter((id) => !existing.has(id))),
+        () => {},
+      )
+    }
   })
   const nowIso = () => runtime.now().toISOString()
 
@@ -202,6 +218,8 @@ export function createChatService(deps: ChatServiceDeps) {
       const own = await repo.findConversation(db, id, principal.userId)
       if (own) return repo.toConversation(own)
       if (await repo.conversationIdTaken(db, id)) throw notFound('Conversation')
+      // The id may have been used before (and deleted with its owner): every replica forgets what it held for it.
+      await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: [id] })
       try {
         return await create(principal, {}, id)
       } catch (error) {
@@ -240,9 +258,8 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async remove(principal: Principal, id: string): Promise<void> {
-      replies.stop(id)
       if (!(await repo.deleteConversation(db, id, principal.userId))) throw notFound('Conversation')
-      hub.drop(id)
+      await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: [id] })
     },
 
     async messages(
