@@ -84,7 +84,7 @@ export async function createServices(deps: ServiceDeps) {
     refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
   })
   const users = createUsersService({ db, runtime, audit, auth, bus })
-  const apiKeys = createApiKeysService({ db, runtime, audit })
+  const apiKeys = createApiKeysService({ db, runtime, audit, bus })
   // Replicas (Redis configured) share conversation events and reply reservations; one instance needs neither.
   const replicated = config.redisUrl && deps.redis ? deps.redis : undefined
   const relay = replicated

@@ -27,7 +27,13 @@ describe('two replicas on PostgreSQL and Redis', () => {
     upstream = await startFakeOpenAI()
     const channel = `${prefix}bus`
     // PARLEY_REDIS_URL makes each app a replica: events, stops and reply reservations go through Redis.
-    const env = { ...fakeModelsEnv(upstream), PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix }
+    // Every test signs users in from the same address: the sign-in limit is not what this suite is about.
+    const env = {
+      ...fakeModelsEnv(upstream),
+      PARLEY_REDIS_URL: TEST_REDIS_URL,
+      PARLEY_REDIS_PREFIX: prefix,
+      PARLEY_AUTH_RATE_LIMIT: '1000',
+    }
     a = await buildTestApp({ dialect: 'postgres', database, redis: true, redisBusChannel: channel, env })
     b = await buildTestApp({ dialect: 'postgres', database, redis: true, redisBusChannel: channel, env })
     socketBase = await listenForSockets(b.app)
@@ -52,6 +58,16 @@ describe('two replicas on PostgreSQL and Redis', () => {
     const client = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     await a.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers })
     expect((await client.closedWith(1000)).code).toBe(4001)
+  })
+
+  it('closes a socket on one replica when the API key it was opened with is revoked on the other', async () => {
+    const user = await signedInUser(a.app)
+    const key = (
+      await a.app.inject({ method: 'POST', url: '/api/auth/api-keys', headers: user.headers, payload: { name: 'k' } })
+    ).json() as { id: string; key: string }
+    const client = await connectReady(`${socketBase}/api/ws`, { token: key.key })
+    await a.app.inject({ method: 'DELETE', url: `/api/auth/api-keys/${key.id}`, headers: user.headers })
+    expect(await client.closedWith()).toMatchObject({ code: 4001, reason: 'API key revoked' })
   })
 
   it("closes a deactivated user's sockets on every replica", async () => {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import { badRequest, notFound } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { hashSecret, randomSecret } from '../../shared/secrets.ts'
+import type { EventBus } from '../../bus/event-bus.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys.repo.ts'
 import type { ClientInfo, Principal } from './principal.ts'
@@ -10,7 +11,7 @@ import type { ClientInfo, Principal } from './principal.ts'
 /** Shown in lists so a user can tell keys apart without the secret. */
 const PREFIX_LENGTH = 11
 
-export function createApiKeysService(deps: { db: Db; runtime: Runtime; audit: AuditService }) {
+export function createApiKeysService(deps: { db: Db; runtime: Runtime; audit: AuditService; bus: EventBus }) {
   const { db, runtime, audit } = deps
   return {
     async create(principal: Principal, input: CreateApiKeyRequest, client: ClientInfo): Promise<CreatedApiKey> {
@@ -53,6 +54,7 @@ export function createApiKeysService(deps: { db: Db; runtime: Runtime; audit: Au
 
     async revoke(principal: Principal, id: string, client: ClientInfo): Promise<void> {
       if (!(await revokeApiKey(db, id, principal.userId, runtime.now().toISOString()))) throw notFound('API key')
+      await deps.bus.publish({ type: 'auth.api_key_revoked', userId: principal.userId, apiKeyId: id })
       await audit.record({
         type: 'api_key.revoked',
         actorId: principal.userId,

@@ -38,6 +38,8 @@ export interface ChatSocketOptions {
   liveSummary?: () => Promise<AnalyticsSummary>
 }
 
+export const socketCapMessage = (max: number) => `At most ${max} open connections per account`
+
 /** `GET /api/ws`: one socket, many conversations, typed frames from `@parley/protocol`. */
 export const chatSocketRoutes: FastifyPluginAsync<ChatSocketOptions> = async (app, options) => {
   app.get(
@@ -113,13 +115,12 @@ function handleConnection(
       socket.close(WS_CLOSE.forbidden, 'guest sessions use the chat API')
       return
     }
-    if (sockets.countForUser(principal.userId) >= options.maxSocketsPerUser) {
+    if (!sockets.admit(socket, principal, options.maxSocketsPerUser)) {
       options.onCapReached?.()
-      sendError('rate_limited', `At most ${options.maxSocketsPerUser} open connections per account`)
+      sendError('rate_limited', socketCapMessage(options.maxSocketsPerUser))
       socket.close(WS_CLOSE.abuse, 'too many connections')
       return
     }
-    sockets.add(socket, principal.userId, principal.sessionId)
     options.onSocketOpened?.()
     send({ type: 'ready', protocol_version: PROTOCOL_VERSION, user_id: principal.userId })
   }
