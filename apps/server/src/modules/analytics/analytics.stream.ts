@@ -123,6 +123,11 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
             await pumpOnce()
           } catch (error) {
             if (!running) break
+            // Redis came back without our group (restarted empty, or the stream was deleted): create it again.
+            if (error instanceof Error && error.message.startsWith('NOGROUP')) {
+              await ensureGroup().catch((failure: unknown) => options.onError?.(failure))
+              continue
+            }
             options.onError?.(error)
             await new Promise((resolve) => setTimeout(resolve, 1000))
           }
