@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { type EventBus, createMemoryBus } from './bus/event-bus.ts'
 import { createRedisBus } from './bus/redis-bus.ts'
 import type { Config } from './config.ts'
@@ -8,6 +8,7 @@ import { type Services, analyticsStreamKey, createServices } from './services.ts
 import { LIVENESS_BEAT_MS } from './modules/chat/chat.replicas.ts'
 import { createStreamConsumer } from './modules/analytics/analytics.stream.ts'
 import os from 'node:os'
+import { dedicatedConnection, openRedis } from './shared/redis.ts'
 import { type Runtime, systemRuntime } from './shared/runtime.ts'
 
 /** How often new messages are added to SQLite's search index (searching indexes what is pending first anyway). */
@@ -39,15 +40,21 @@ export async function openInfrastructure(
     await database.close()
     throw error
   }
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined
-  if (redis) await redis.connect()
+  const redis = config.redisUrl
+    ? openRedis(config.redisUrl, (error) => onError?.(error, 'Redis unreachable; retrying'))
+    : undefined
   const bus = redis
-    ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: `${config.redisPrefix}bus` })
+    ? await createRedisBus({
+        publisher: redis,
+        subscriber: dedicatedConnection(redis),
+        channel: `${config.redisPrefix}bus`,
+      })
     : createMemoryBus()
   const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, redis })
   // A reply left `streaming` by a process that died is marked `interrupted`: at start, then periodically (with
-  // replicas, one may die while others run; each beats in Redis, so live ones' replies are left alone).
-  await services.chat.keepAlive()
+  // replicas, one may die while others run; each beats in Redis, so live ones' replies are left alone). With
+  // Redis down the server starts anyway, and the periodic beat catches up.
+  await services.chat.keepAlive().catch((error: unknown) => onError?.(error, 'Replica keep-alive failed'))
   const sweep = setInterval(() => services.hub.sweep(), 30_000)
   sweep.unref()
   // SQLite's full-text index is filled in batches; PostgreSQL indexes each message as it is written.
@@ -66,7 +73,7 @@ export async function openInfrastructure(
   const consumer =
     redis && config.analytics.consumeStream
       ? createStreamConsumer({
-          redis: redis.duplicate(),
+          redis: dedicatedConnection(redis),
           key: analyticsStreamKey(config),
           group: 'parley-analytics',
           consumer: `${os.hostname()}-${process.pid}`,

@@ -21,6 +21,7 @@ import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/g
 import { createGuestsService } from './modules/guests/guests.service.ts'
 import { createGuestStats } from './modules/guests/guests.stats.ts'
 import { type ExposedGc, createIdleCollector } from './shared/idle-collector.ts'
+import { dedicatedConnection } from './shared/redis.ts'
 import type { Runtime } from './shared/runtime.ts'
 import type { Redis } from 'ioredis'
 
@@ -90,7 +91,7 @@ export async function createServices(deps: ServiceDeps) {
   const relay = replicated
     ? createRedisRelay({
         publisher: replicated,
-        subscriber: replicated.duplicate(),
+        subscriber: dedicatedConnection(replicated),
         prefix: config.redisPrefix,
         ingest: (event, json) => hub.ingest(event, json),
       })

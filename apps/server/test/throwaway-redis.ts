@@ -30,6 +30,7 @@ export async function startThrowawayRedis() {
     exited = new Promise<void>((resolve) => started.once('exit', () => resolve()))
     // Answering PING means it accepts commands.
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 })
+    probe.on('error', () => {}) // refused until the server listens
     try {
       for (const deadline = Date.now() + 10_000; ;) {
         try {
