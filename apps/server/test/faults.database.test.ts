@@ -2,19 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from './eventually.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
 import { TEST_POSTGRES_URL, type TestApp, buildTestApp, createTestDatabase, errorOf, signedInUser } from './helpers.ts'
-
-/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 // Only PostgreSQL has connections to lose; SQLite is a file in the process. Only this pool's backends are
 // terminated (by application_name): the database is shared with other test runs. Restarting the server is not

@@ -4,22 +4,12 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from './eventually.ts'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { type Infrastructure, openInfrastructure } from '../src/infrastructure.ts'
 import { ADMIN, errorOf } from './helpers.ts'
 import { type ThrowawayRedis, startThrowawayRedis } from './throwaway-redis.ts'
-
-/** Polls until `probe` returns a value, or fails after `timeoutMs` (reconnecting takes ioredis a few seconds). */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 // The server as `parley serve` builds it (openInfrastructure, then buildApp), with PARLEY_REDIS_URL pointing at
 // a redis-server of this test's own that it kills and starts again.
