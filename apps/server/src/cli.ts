@@ -117,7 +117,7 @@ program
     const infra = await openInfrastructure(
       { ...settings, analytics: { ...settings.analytics, consumeStream: true } },
       undefined,
-      (error) => fail(`Analytics consumer: ${error instanceof Error ? error.message : String(error)}`),
+      (error, what) => fail(`${what}: ${error instanceof Error ? error.message : String(error)}`),
     )
     print('Storing analytics events from Redis; stop with Ctrl-C.')
     await new Promise((resolve) => {

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { type EventBus, createMemoryBus } from './bus/event-bus.ts'
 import { createRedisBus } from './bus/redis-bus.ts'
 import type { Config } from './config.ts'
@@ -8,6 +8,7 @@ import { type Services, analyticsStreamKey, createServices } from './services.ts
 import { LIVENESS_BEAT_MS } from './modules/chat/chat.replicas.ts'
 import { createStreamConsumer } from './modules/analytics/analytics.stream.ts'
 import os from 'node:os'
+import { dedicatedConnection, openRedis } from './shared/redis.ts'
 import { type Runtime, systemRuntime } from './shared/runtime.ts'
 
 export interface Infrastructure {
@@ -23,40 +24,50 @@ export interface Infrastructure {
 export async function openInfrastructure(
   config: Config,
   runtime: Runtime = systemRuntime,
-  onError?: (error: unknown) => void,
+  /** Told about failures of background work; `what` says which (logged as the message). */
+  onError?: (error: unknown, what: string) => void,
 ): Promise<Infrastructure> {
-  const database = createDb({ url: config.databaseUrl })
+  const database = createDb({
+    url: config.databaseUrl,
+    onIdleError: (error) => onError?.(error, 'Idle database connection lost; the pool reconnects on demand'),
+  })
   try {
     await migrateToLatest(database.db)
   } catch (error) {
     await database.close()
     throw error
   }
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : undefined
-  if (redis) await redis.connect()
+  const redis = config.redisUrl
+    ? openRedis(config.redisUrl, (error) => onError?.(error, 'Redis unreachable; retrying'))
+    : undefined
   const bus = redis
-    ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: `${config.redisPrefix}bus` })
+    ? await createRedisBus({
+        publisher: redis,
+        subscriber: dedicatedConnection(redis),
+        channel: `${config.redisPrefix}bus`,
+      })
     : createMemoryBus()
   const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, redis })
   // A reply left `streaming` by a process that died is marked `interrupted`: at start, then periodically (with
-  // replicas, one may die while others run; each beats in Redis, so live ones' replies are left alone).
-  await services.chat.keepAlive()
+  // replicas, one may die while others run; each beats in Redis, so live ones' replies are left alone). With
+  // Redis down the server starts anyway, and the periodic beat catches up.
+  await services.chat.keepAlive().catch((error: unknown) => onError?.(error, 'Replica keep-alive failed'))
   const sweep = setInterval(() => services.hub.sweep(), 30_000)
   sweep.unref()
   const liveness = setInterval(
-    () => services.chat.keepAlive().catch((error: unknown) => onError?.(error)),
+    () => services.chat.keepAlive().catch((error: unknown) => onError?.(error, 'Replica keep-alive failed')),
     LIVENESS_BEAT_MS,
   )
   liveness.unref()
   const consumer =
     redis && config.analytics.consumeStream
       ? createStreamConsumer({
-          redis: redis.duplicate(),
+          redis: dedicatedConnection(redis),
           key: analyticsStreamKey(config),
           group: 'parley-analytics',
           consumer: `${os.hostname()}-${process.pid}`,
           write: services.analytics.storeEvents,
-          onError: (error) => onError?.(error),
+          onError: (error) => onError?.(error, 'Analytics stream consumer failed'),
         })
       : undefined
   await consumer?.start()

@@ -12,9 +12,7 @@ const WIDGET_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** Starts Parley: migrate, bootstrap the admin, listen; on SIGTERM/SIGINT finish in-flight work and close. */
 export async function startServer(config: Config, print: (line: string) => void): Promise<void> {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined = undefined
-  const infra = await openInfrastructure(config, undefined, (err) =>
-    app?.log.error({ err }, 'Analytics stream consumer failed'),
-  )
+  const infra = await openInfrastructure(config, undefined, (err, what) => app?.log.error({ err }, what))
   const created = await infra.services.users.bootstrapAdmin(config.admin, () => randomSecret(18))
   if (!created && (await infra.services.users.adminPasswordIgnored(config.admin))) {
     print(

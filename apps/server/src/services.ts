@@ -25,6 +25,7 @@ import { createNotificationsService } from './modules/notifications/notification
 import { createDomainEvents } from './shared/domain-events.ts'
 import { createProofOfWork } from './modules/widgets/widgets.pow.ts'
 import { createWidgetsService } from './modules/widgets/widgets.service.ts'
+import { dedicatedConnection } from './shared/redis.ts'
 import type { Runtime } from './shared/runtime.ts'
 import type { Redis } from 'ioredis'
 
@@ -99,13 +100,13 @@ export async function createServices(deps: ServiceDeps) {
     refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
   })
   const users = createUsersService({ db, runtime, audit, auth, bus, events })
-  const apiKeys = createApiKeysService({ db, runtime, audit, guard })
+  const apiKeys = createApiKeysService({ db, runtime, audit, guard, bus })
   // Replicas (Redis configured) share conversation events and reply reservations; one instance needs neither.
   const replicated = config.redisUrl && deps.redis ? deps.redis : undefined
   const relay = replicated
     ? createRedisRelay({
         publisher: replicated,
-        subscriber: replicated.duplicate(),
+        subscriber: dedicatedConnection(replicated),
         prefix: config.redisPrefix,
         ingest: (event, json) => hub.ingest(event, json),
       })
@@ -116,6 +117,14 @@ export async function createServices(deps: ServiceDeps) {
     now: () => runtime.now().getTime(),
     ...(relay ? { relay } : {}),
   })
+  const liveness = replicated
+    ? createRedisLiveness({
+        redis: replicated,
+        prefix: config.redisPrefix,
+        id: runtime.newId(),
+        now: () => runtime.now().getTime(),
+      })
+    : singleInstanceLiveness(runtime.newId())
   const chat = createChatService({
     db,
     dialect,
@@ -124,15 +133,15 @@ export async function createServices(deps: ServiceDeps) {
     hub,
     guard,
     bus,
-    lock: replicated ? createRedisConversationLock(replicated, config.redisPrefix) : undefined,
-    liveness: replicated
-      ? createRedisLiveness({
+    lock: replicated
+      ? createRedisConversationLock({
           redis: replicated,
           prefix: config.redisPrefix,
-          id: runtime.newId(),
-          now: () => runtime.now().getTime(),
+          owner: liveness.id,
+          live: () => liveness.live(),
         })
-      : singleInstanceLiveness(runtime.newId()),
+      : undefined,
+    liveness,
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     events,
   })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
-import { connect, listenForSockets } from './ws-client.ts'
+import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
   let t: TestApp
@@ -10,7 +10,7 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
   beforeAll(async () => {
     upstream = await startFakeOpenAI()
     upstream.set({ kind: 'reply', chunks: ['Hi', ' there!'] })
-    t = await buildTestApp({ dialect, env: fakeModelsEnv(upstream) })
+    t = await buildTestApp({ dialect, env: { ...fakeModelsEnv(upstream), PARLEY_MAX_SOCKETS_PER_USER: '3' } })
     base = await listenForSockets(t.app)
   })
   afterAll(async () => {
@@ -68,6 +68,32 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
     })
     expect(await client.nextOfType('error')).toMatchObject({ message: 'Conversation not found' })
     expect((await client.closedWith()).code).toBe(4003)
+  })
+
+  it('counts its sockets in the per-account cap, with those of /api/ws', async () => {
+    const user = await signedInUser(t.app)
+    const token = user.tokens.access_token
+    const contract = (n: number) =>
+      connect(`${base}/api/ws/capped-${n}-${user.id.slice(0, 8)}?token=${token}`, {
+        protocols: [],
+      })
+    const open = [await connectReady(`${base}/api/ws`, { token }), await contract(1), await contract(2)]
+    // The third has been admitted once its conversation exists.
+    let status = 0
+    for (const deadline = Date.now() + 10_000; status !== 200 && Date.now() < deadline;)
+      status = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/conversations/capped-2-${user.id.slice(0, 8)}`,
+          headers: user.headers,
+        })
+      ).statusCode
+    const fourth = await contract(3)
+    expect(await fourth.nextOfType('error')).toMatchObject({ message: 'At most 3 open connections per account' })
+    expect((await fourth.closedWith()).code).toBe(4009)
+    const fifth = await connect(`${base}/api/ws`, { token })
+    expect(await fifth.nextOfType('error')).toMatchObject({ code: 'rate_limited' })
+    for (const socket of open) socket.close()
   })
 
   it('refuses a missing or bad token with an error frame', async () => {

@@ -26,14 +26,17 @@ export const TEST_REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.
 export const ADMIN = { username: 'admin', password: 'correct-horse-battery-staple', email: 'admin@example.com' }
 
 /** A fresh, migrated database: SQLite in memory, or a throwaway PostgreSQL schema dropped on close. */
-export async function createTestDatabase(dialect: Dialect): Promise<DatabaseHandle> {
+export async function createTestDatabase(
+  dialect: Dialect,
+  options: { applicationName?: string } = {},
+): Promise<DatabaseHandle> {
   if (dialect === 'sqlite') {
     const handle = createDb({ url: 'sqlite::memory:' })
     await migrateToLatest(handle.db)
     return handle
   }
   const schema = `t_${randomUUID().replaceAll('-', '')}`
-  const handle = createDb({ url: TEST_POSTGRES_URL, schema, poolSize: 4 })
+  const handle = createDb({ url: TEST_POSTGRES_URL, schema, poolSize: 4, ...options })
   await withSchemaLock(async (admin) => {
     await admin.query(`create schema ${schema}`)
     try {
@@ -124,6 +127,8 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}),
   })
   await services.users.bootstrapAdmin(ADMIN, () => 'unused-generated-password')
+  // As a served replica does before it listens: counted alive (its reply reservations are respected).
+  await services.chat.keepAlive()
   const logging = options.logStream ? { logStream: options.logStream } : { logger: pino({ level: 'silent' }) }
   const app = await buildApp({ config, database, services, runtime, bus, redis, ...logging })
   await app.ready()

@@ -11,7 +11,7 @@ import {
   signedInUser,
 } from './helpers.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
-import { connectReady, listenForSockets } from './ws-client.ts'
+import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 // Two replicas sharing PostgreSQL and Redis, as in a scaled deployment.
 describe('two replicas on PostgreSQL and Redis', () => {
@@ -27,7 +27,13 @@ describe('two replicas on PostgreSQL and Redis', () => {
     upstream = await startFakeOpenAI()
     const channel = `${prefix}bus`
     // PARLEY_REDIS_URL makes each app a replica: events, stops and reply reservations go through Redis.
-    const env = { ...fakeModelsEnv(upstream), PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix }
+    // Every test signs users in from the same address: the sign-in limit is not what this suite is about.
+    const env = {
+      ...fakeModelsEnv(upstream),
+      PARLEY_REDIS_URL: TEST_REDIS_URL,
+      PARLEY_REDIS_PREFIX: prefix,
+      PARLEY_AUTH_RATE_LIMIT: '1000',
+    }
     a = await buildTestApp({ dialect: 'postgres', database, redis: true, redisBusChannel: channel, env })
     b = await buildTestApp({ dialect: 'postgres', database, redis: true, redisBusChannel: channel, env })
     socketBase = await listenForSockets(b.app)
@@ -52,6 +58,16 @@ describe('two replicas on PostgreSQL and Redis', () => {
     const client = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
     await a.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers })
     expect((await client.closedWith(1000)).code).toBe(4001)
+  })
+
+  it('closes a socket on one replica when the API key it was opened with is revoked on the other', async () => {
+    const user = await signedInUser(a.app)
+    const key = (
+      await a.app.inject({ method: 'POST', url: '/api/auth/api-keys', headers: user.headers, payload: { name: 'k' } })
+    ).json() as { id: string; key: string }
+    const client = await connectReady(`${socketBase}/api/ws`, { token: key.key })
+    await a.app.inject({ method: 'DELETE', url: `/api/auth/api-keys/${key.id}`, headers: user.headers })
+    expect(await client.closedWith()).toMatchObject({ code: 4001, reason: 'API key revoked' })
   })
 
   it("closes a deactivated user's sockets on every replica", async () => {
@@ -113,6 +129,66 @@ describe('two replicas on PostgreSQL and Redis', () => {
     expect(next.seq).toBe(6)
     tabOnA.close()
     tabOnB.close()
+  })
+
+  it('replays exactly the missed events to a tab that reconnects mid-reply to a replica not following the conversation', async () => {
+    const { user, id, tabOnA } = await replyHeldOnA('First', ' second')
+    const seenOnA = sequenced(tabOnA.frames)
+    const lastSeen = seenOnA.at(-1)!.seq as number // message.created, reply.started, the first delta
+    expect(lastSeen).toBe(3)
+    // The tab had seen only the first two events when its connection (to A) dropped; it reconnects to B, which
+    // has never opened this conversation.
+    tabOnA.close()
+    const tabOnB = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
+    tabOnB.send({ type: 'subscribe', conversation_id: id, after_seq: 2 })
+    expect(await tabOnB.nextOfType('subscribed')).toMatchObject({ last_seq: 3 })
+    upstream.finish()
+    await tabOnB.nextOfType('reply.completed')
+    const seen = sequenced(tabOnB.frames)
+    expect(tabOnB.frames.some((frame) => frame.type === 'resync')).toBe(false)
+    expect(seen.map((frame) => frame.seq)).toEqual([3, 4, 5])
+    expect(seen.map((frame) => frame.type)).toEqual(['reply.delta', 'reply.delta', 'reply.completed'])
+    expect(seen.map((frame) => (frame as { text?: string }).text ?? '').join('')).toBe('First second')
+    tabOnB.close()
+  })
+
+  it('starts a reused conversation id empty on every replica once its owner deleted it on one', async () => {
+    upstream.set({ kind: 'reply', chunks: ['Private reply'] })
+    const owner = await signedInUser(a.app)
+    const id = `gone-${owner.id.slice(0, 8)}`
+    const first = await connect(`${socketBaseA}/api/ws/${id}?token=${owner.tokens.access_token}`, { protocols: [] })
+    first.send({ type: 'message', content: 'Private question' })
+    await first.nextOfType('message')
+    first.close()
+    // B follows the conversation too, as when the owner had a tab on it.
+    const ownerOnB = await connectReady(`${socketBase}/api/ws`, { token: owner.tokens.access_token })
+    ownerOnB.send({ type: 'subscribe', conversation_id: id, after_seq: 0 })
+    await ownerOnB.nextOfType('subscribed')
+    ownerOnB.close()
+    expect(
+      (await a.app.inject({ method: 'DELETE', url: `/api/conversations/${id}`, headers: owner.headers })).statusCode,
+    ).toBeLessThan(300)
+
+    const other = await signedInUser(b.app)
+    const claim = await connect(`${socketBase}/api/ws/${id}?token=${other.tokens.access_token}`, { protocols: [] })
+    let status = 0
+    for (const deadline = Date.now() + 10_000; status !== 200 && Date.now() < deadline;)
+      status = (await b.app.inject({ method: 'GET', url: `/api/conversations/${id}`, headers: other.headers }))
+        .statusCode
+    expect(status).toBe(200)
+    for (const [replica, base] of [
+      [a, socketBaseA],
+      [b, socketBase],
+    ] as const) {
+      const tab = await connectReady(`${base}/api/ws`, { token: other.tokens.access_token })
+      tab.send({ type: 'subscribe', conversation_id: id, after_seq: 0 })
+      expect(await tab.nextOfType('subscribed'), `on ${replica === a ? 'A' : 'B'}`).toMatchObject({ last_seq: 0 })
+      tab.send({ type: 'ping' })
+      await tab.nextOfType('pong')
+      expect(sequenced(tab.frames)).toEqual([])
+      tab.close()
+    }
+    claim.close()
   })
 
   it('stops, from one replica, a reply generated on the other, and keeps one reply at a time across both', async () => {

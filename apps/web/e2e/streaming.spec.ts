@@ -50,7 +50,9 @@ test.describe('streaming with a slow model', () => {
     const other = await context.newPage()
     await other.goto(page.url())
     const otherReply = other.getByRole('log', { name: 'Messages' }).getByRole('article', { name: 'Reply' }).last()
-    await expect(other.getByRole('article', { name: 'You' })).toHaveText('Shared between tabs')
+    // The second tab may open while the reply streams or after it ended (then the message also shows "Edit"):
+    // either way it ends up with the same messages.
+    await expect(other.getByRole('article', { name: 'You' })).toContainText('Shared between tabs')
     await expect(otherReply).toHaveAttribute('data-status', 'complete', { timeout: 20_000 })
     await expect(otherReply.locator('.markdown')).toHaveText(SLOW_REPLY)
     await expect(chatPage.replies().last().locator('.markdown')).toHaveText(SLOW_REPLY)

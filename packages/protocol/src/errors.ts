@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   request_timeout: 408,
   conflict: 409,
+  conversation_deleted: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -34,6 +35,7 @@ export const ERROR_STATUS = {
   internal: 500,
   upstream_unavailable: 502,
   not_ready: 503,
+  service_unavailable: 503,
 } as const satisfies Record<string, number>
 
 /** Machine-readable error code carried by every error response. */

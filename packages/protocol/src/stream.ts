@@ -29,6 +29,11 @@ export const ChatEvent = z.discriminatedUnion('type', [
    * everything after it (`following: true`). Its replacement follows as new messages.
    */
   z.object({ type: z.literal('message.superseded'), message_id: Id, following: z.boolean() }),
+  /**
+   * The replica generating the reply went away (killed, crashed) before it ended: the text received so far is
+   * kept with status `interrupted`. Published by another replica once it finds the first one dead.
+   */
+  z.object({ type: z.literal('reply.interrupted'), message: Message }),
   /** No model could answer; the user message is kept and the reply is stored as failed (`message.failure` says why). */
   z.object({
     type: z.literal('reply.failed'),

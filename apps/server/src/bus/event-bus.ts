@@ -8,6 +8,13 @@ export const BusEvent = z.discriminatedUnion('type', [
     userId: z.string(),
     reason: z.enum(['deactivated', 'deleted', 'roles_changed']),
   }),
+  /**
+   * Conversations were deleted (or a client-chosen id is being used anew): every replica stops their replies and
+   * forgets their held events.
+   */
+  z.object({ type: z.literal('chat.conversations_deleted'), conversationIds: z.array(z.string()) }),
+  /** An API key was revoked: sockets opened with it close on every replica. */
+  z.object({ type: z.literal('auth.api_key_revoked'), userId: z.string(), apiKeyId: z.string() }),
   /** A user asked to stop a reply; the replica generating it stops it. */
   z.object({ type: z.literal('chat.stop_requested'), conversationId: z.string() }),
 ])

@@ -11,6 +11,7 @@ export async function createRedisBus(options: {
   subscriber: Redis
   channel: string
   onInvalid?: (raw: string) => void
+  onError?: (error: unknown) => void
 }): Promise<EventBus> {
   const { publisher, subscriber, channel } = options
   const listeners = new Set<BusListener>()
@@ -26,7 +27,8 @@ export async function createRedisBus(options: {
     if (!parsed.success) return options.onInvalid?.(raw)
     for (const listener of listeners) listener(parsed.data)
   })
-  await subscriber.subscribe(channel)
+  // Not awaited: with Redis down at start, the subscription is made once it is back (the connection queues it).
+  subscriber.subscribe(channel).catch((error: unknown) => options.onError?.(error))
   return {
     async publish(event) {
       await publisher.publish(channel, JSON.stringify(event))

@@ -21,6 +21,10 @@ export interface CreateDbOptions {
   /** PostgreSQL schema to use instead of `public` (tests isolate themselves this way). */
   schema?: string
   poolSize?: number
+  /** Shown in `pg_stat_activity`, so an operator (or a test) can tell this pool's connections apart. */
+  applicationName?: string
+  /** Told about errors of idle connections (a terminated backend, a restart); the pool replaces them. */
+  onIdleError?: (error: Error) => void
 }
 
 export function createDb(options: CreateDbOptions): DatabaseHandle {
@@ -51,7 +55,14 @@ function createPostgres(options: CreateDbOptions): DatabaseHandle {
     connectionString: options.url,
     max: options.poolSize ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
   })
+  // Without a listener, an idle client's error (the server terminated its backend) is an uncaught exception that
+  // ends the process; the pool has already discarded that client and opens a new one when next needed.
+  pool.on('error', (error) => options.onIdleError?.(error))
+  // A client can also lose its connection while checked out between two queries (after the query it was running
+  // failed); its own listener keeps that from being uncaught too. The pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return wrap(db, 'postgres')
 }

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net'
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldIssue } from '@parley/protocol'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError } from '../shared/errors.ts'
+import { clientError } from '../shared/unavailable.ts'
 
 /** Fastify's own client errors, by status, mapped to protocol codes. */
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -39,12 +39,14 @@ function validationIssues(error: FastifyError): FieldIssue[] {
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      if (error instanceof AppError) {
-        if (error.options.headers) void reply.headers(error.options.headers)
-        const issues = error.options.issues
-        return send(reply, request, error.statusCode, {
-          code: error.code,
-          message: error.message,
+      const known = clientError(error)
+      if (known) {
+        if (known.code === 'service_unavailable') request.log.warn({ err: error }, 'Dependency unavailable')
+        if (known.options.headers) void reply.headers(known.options.headers)
+        const issues = known.options.issues
+        return send(reply, request, known.statusCode, {
+          code: known.code,
+          message: known.message,
           ...(issues ? { issues } : {}),
         })
       }

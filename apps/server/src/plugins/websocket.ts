@@ -9,6 +9,11 @@ const MAX_FRAME_BYTES = 1024 * 1024
 /** Registers WebSocket support. Only our subprotocol is ever selected, so a `bearer.<token>` entry is never echoed. */
 export const websocketPlugin = fp(
   async (app: FastifyInstance) => {
+    // Runs before the plugin's own pre-close step, which closes sockets without a code (1005): 1001 "going away"
+    // tells clients to reconnect at once (to another replica, or to this one once it is back).
+    app.addHook('preClose', async () => {
+      for (const client of app.websocketServer.clients) client.close(1001, 'server shutting down')
+    })
     await app.register(websocket, {
       options: {
         maxPayload: MAX_FRAME_BYTES,

@@ -100,7 +100,9 @@ describe('ws-client', () => {
     const texts = updates.map((update) =>
       update.kind === 'event' && update.event.type === 'reply.delta' ? update.event.text : update.kind,
     )
-    expect(texts).toEqual(['Hel', 'lo'])
+    // The first subscription to a conversation with history asks for one reload (the page may have loaded it
+    // before subscribing); the reconnect does not: it continues with after_seq.
+    expect(texts).toEqual(['resync', 'Hel', 'lo'])
   })
 
   it('goes offline at once when the browser says so, keeps sends pending, and delivers them once back', async () => {
@@ -160,7 +162,21 @@ describe('ws-client', () => {
     latest().receive({ type: 'resync', conversation_id: 'c1', last_seq: 40 })
     latest().receive(delta(40, 'old'))
     latest().receive(delta(41, 'new'))
-    expect(updates.map((update) => update.kind)).toEqual(['resync', 'event'])
+    expect(updates.map((update) => update.kind)).toEqual(['resync', 'resync', 'event'])
+  })
+
+  it('reloads once after the first subscription only when the conversation already had events', async () => {
+    const { client, latest, updates } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    client.subscribe('new', (update) => updates.push(update))
+    client.subscribe('busy', (update) => updates.push(update))
+    latest().open()
+    latest().receive({ type: 'subscribed', conversation_id: 'new', last_seq: 0 })
+    expect(updates).toEqual([])
+    // A reply may have finished between the page's REST load and this subscription: its messages are reloaded.
+    latest().receive({ type: 'subscribed', conversation_id: 'busy', last_seq: 12 })
+    expect(updates.map((update) => update.kind)).toEqual(['resync'])
   })
 
   it('re-sends a message the server had not accepted, and not one it had', async () => {

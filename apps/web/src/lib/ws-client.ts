@@ -116,8 +116,12 @@ export function createWsClient(options: WsClientOptions) {
         if (summaryListeners.size > 0) write({ type: 'analytics.subscribe', interval_seconds: summaryInterval })
         return
       case 'subscribed':
-        if (listeners.has(frame.conversation_id) && !lastSeq.has(frame.conversation_id))
+        if (listeners.has(frame.conversation_id) && !lastSeq.has(frame.conversation_id)) {
           lastSeq.set(frame.conversation_id, frame.last_seq)
+          // The page may have loaded the messages before this subscription took effect, and missed what happened
+          // in between (a reply finishing): when anything has happened in the conversation, load them again now.
+          if (frame.last_seq > 0) dispatch(frame.conversation_id, { kind: 'resync' })
+        }
         return
       case 'resync':
         lastSeq.set(frame.conversation_id, frame.last_seq)

@@ -113,16 +113,26 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
     pumpOnce,
     /** Consumes until `stop`; failures are reported and retried after a pause. */
     async start() {
-      await ensureGroup()
       running = true
       loop = (async () => {
         let rounds = 0
+        let grouped = false
         while (running) {
           try {
+            // Also when Redis is unreachable at start: the group is created once it answers.
+            if (!grouped) {
+              await ensureGroup()
+              grouped = true
+            }
             if (rounds++ % 60 === 0) await claimStale()
             await pumpOnce()
           } catch (error) {
             if (!running) break
+            // Redis came back without our group (restarted empty, or the stream was deleted): create it again.
+            if (error instanceof Error && error.message.startsWith('NOGROUP')) {
+              grouped = false
+              continue
+            }
             options.onError?.(error)
             await new Promise((resolve) => setTimeout(resolve, 1000))
           }

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts'
 import { badRequest, notFound } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { hashSecret, randomSecret } from '../../shared/secrets.ts'
+import type { EventBus } from '../../bus/event-bus.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import type { GuardService } from '../guard/guard.service.ts'
 import { insertApiKey, listApiKeys, revokeApiKey } from './api-keys.repo.ts'
@@ -17,6 +18,8 @@ export function createApiKeysService(deps: {
   audit: AuditService
   /** Per-account limit on creating keys. */
   guard: Pick<GuardService, 'limitCreation'>
+  /** Tells every replica a key was revoked, so sockets opened with it close. */
+  bus: EventBus
 }) {
   const { db, runtime, audit, guard } = deps
   return {
@@ -61,6 +64,7 @@ export function createApiKeysService(deps: {
 
     async revoke(principal: Principal, id: string, client: ClientInfo): Promise<void> {
       if (!(await revokeApiKey(db, id, principal.userId, runtime.now().toISOString()))) throw notFound('API key')
+      await deps.bus.publish({ type: 'auth.api_key_revoked', userId: principal.userId, apiKeyId: id })
       await audit.record({
         type: 'api_key.revoked',
         actorId: principal.userId,

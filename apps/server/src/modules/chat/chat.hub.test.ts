@@ -117,7 +117,14 @@ describe('conversation hub', () => {
       loadLastSeq: async () => 10,
       saveLastSeq: async () => {},
       now: () => 0,
-      relay: { publish: (_id, { seq }) => relayed.push(seq), follow: (id) => followed.push(id), unfollow: () => {} },
+      relay: {
+        publish: (_id, { seq }) => relayed.push(seq),
+        follow: (id) => followed.push(id),
+        unfollow: () => {},
+        replay: async () => [],
+        newestSeq: async () => 0,
+        forget: () => {},
+      },
     })
     const received: number[] = []
     const receivedJson: string[] = []

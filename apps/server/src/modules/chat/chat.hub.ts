@@ -19,7 +19,7 @@ export interface HubSubscription {
 interface Channel {
   seq: number
   persistedSeq: number
-  /** Recent events for replay to reconnecting clients. */
+  /** Recent events for replay to reconnecting clients (single instance; with a relay, the relay holds them). */
   log: ReplayLog
   listeners: Set<HubListener>
   lastActivity: number
@@ -29,11 +29,21 @@ interface Channel {
   idField: string
 }
 
-/** Carries a conversation's events to the other replicas (Redis pub/sub); absent on a single instance. */
+/**
+ * Carries a conversation's events to the other replicas (Redis pub/sub) and keeps its recent ones for replay
+ * where every replica reads them (a Redis stream); absent on a single instance.
+ */
 export interface HubRelay {
+  /** Keeps the event for replay, then delivers it to the replicas following the conversation. */
   publish(conversationId: string, held: HeldEvent): void
   follow(conversationId: string): void
   unfollow(conversationId: string): void
+  /** The held events after `afterSeq`, oldest first (some of the oldest may no longer be held). */
+  replay(conversationId: string, afterSeq: number): Promise<HeldEvent[]>
+  /** The sequence number of the newest event held (0 when none): it may be ahead of the stored one. */
+  newestSeq(conversationId: string): Promise<number>
+  /** Forgets the held events of a deleted conversation. */
+  forget(conversationId: string): void
 }
 
 export interface HubDeps {
@@ -62,12 +72,21 @@ export function createConversationHub(deps: HubDeps) {
   const channels = new Map<string, Channel>()
   const opening = new Map<string, Promise<Channel>>()
 
+  /** The newest sequence number: stored, or held for replay by a replica that has not stored it (it died). */
+  async function lastSeq(conversationId: string): Promise<number> {
+    const [stored, held] = await Promise.all([
+      deps.loadLastSeq(conversationId),
+      deps.relay ? deps.relay.newestSeq(conversationId) : 0,
+    ])
+    return Math.max(stored, held)
+  }
+
   async function open(conversationId: string): Promise<Channel> {
     const existing = channels.get(conversationId)
     if (existing) return existing
     let pending = opening.get(conversationId)
     if (!pending) {
-      pending = deps.loadLastSeq(conversationId).then((seq) => {
+      pending = lastSeq(conversationId).then((seq) => {
         const channel: Channel = {
           seq,
           persistedSeq: seq,
@@ -90,7 +109,7 @@ export function createConversationHub(deps: HubDeps) {
 
   /** Holds an event for replay and delivers it to this replica's listeners. */
   function deliver(channel: Channel, held: HeldEvent) {
-    channel.log.append(held.seq, held.json)
+    if (!deps.relay) channel.log.append(held.seq, held.json)
     // While a reply runs here the channel is never swept, and `release` marks when it ended: no clock per token.
     if (channel.active === 0) channel.lastActivity = deps.now()
     for (const listener of channel.listeners) listener(held)
@@ -110,12 +129,45 @@ export function createConversationHub(deps: HubDeps) {
     return deps.saveLastSeq(conversationId, seq).catch((error: unknown) => deps.onError?.(error))
   }
 
+  /** The events after `afterSeq`, or `resync` when some are no longer held or the client is ahead of us. */
+  async function replayAfter(
+    conversationId: string,
+    channel: Channel,
+    afterSeq: number,
+  ): Promise<HeldEvent[] | 'resync'> {
+    if (!deps.relay) {
+      if (afterSeq === channel.seq) return []
+      const oldestHeld = channel.log.oldestSeq ?? channel.seq + 1
+      // Ahead of us (we restarted) or behind what we still hold: the client reloads over REST.
+      if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld) return 'resync'
+      return channel.log.after(afterSeq)
+    }
+    // Ahead of every replica: they all restarted since.
+    if (afterSeq > channel.seq) return 'resync'
+    // Every replica reads the same held events, whichever one published them. An event can reach this channel
+    // (pub/sub) just before it shows in the stream read on another connection: an empty read is tried again.
+    const events: HeldEvent[] = []
+    let last = afterSeq
+    for (let emptyReads = 0; emptyReads < 2;) {
+      const page = await deps.relay.replay(conversationId, last)
+      if (page.length > 0 && page[0]!.seq !== last + 1) return 'resync'
+      if (page.length > 0) {
+        events.push(...page)
+        last = page.at(-1)!.seq
+        emptyReads = 0
+      } else if (last >= channel.seq) break
+      else emptyReads += 1
+    }
+    // Still behind this channel: the events in between are no longer held (expired, trimmed).
+    return last >= channel.seq ? events : 'resync'
+  }
+
   return {
     /** Prepares a conversation for publishing and marks a reply as running (pair with `release`). */
     async acquire(conversationId: string): Promise<void> {
       const channel = await open(conversationId)
       // Another replica may have answered here since this channel opened: continue after its last event.
-      if (deps.relay) channel.seq = Math.max(channel.seq, await deps.loadLastSeq(conversationId))
+      if (deps.relay) channel.seq = Math.max(channel.seq, await lastSeq(conversationId))
       channel.active += 1
     },
 
@@ -130,7 +182,9 @@ export function createConversationHub(deps: HubDeps) {
 
     /** Assigns the next sequence number and delivers the event; the conversation must be acquired. */
     publish(conversationId: string, event: ChatEvent): HeldEvent {
-      const channel = publishing(conversationId)
+      const channel = channels.get(conversationId)
+      // Dropped mid-reply (deleted): nobody may receive its events any more.
+      if (!channel) return { seq: 0, json: '' }
       channel.seq += 1
       // The event's JSON with `conversation_id` and `seq` appended: the same object as spreading them in, without
       // a copy of the event per token.
@@ -159,31 +213,51 @@ export function createConversationHub(deps: HubDeps) {
     ingest(event: SequencedEvent, json: string): void {
       const channel = channels.get(event.conversation_id)
       if (!channel || event.seq <= channel.seq) return
-      // A gap (this channel opened mid-reply) cannot be replayed from here: the log starts anew after it, and
-      // subscribers from before it get `resync`.
       channel.seq = event.seq
       channel.persistedSeq = Math.max(channel.persistedSeq, event.seq)
       deliver(channel, { seq: event.seq, json })
     },
 
+    /**
+     * Follows a conversation. Replay is read before the listener is added, and both happen without a pause
+     * between them, so the listener's first live event follows the last replayed one.
+     */
     async subscribe(
       conversationId: string,
       afterSeq: number | undefined,
       listener: HubListener,
     ): Promise<HubSubscription> {
       const channel = await open(conversationId)
-      channel.listeners.add(listener)
+      const replay = afterSeq === undefined ? [] : await replayAfter(conversationId, channel, afterSeq)
+      // Replay read from the relay may run ahead of the events delivered here so far: those are not sent twice.
+      const replayedTo = replay === 'resync' ? 0 : (replay.at(-1)?.seq ?? 0)
+      const receive: HubListener =
+        replayedTo > channel.seq ? (held) => held.seq > replayedTo && listener(held) : listener
+      channel.listeners.add(receive)
       channel.lastActivity = deps.now()
       const unsubscribe = () => {
-        channel.listeners.delete(listener)
+        channel.listeners.delete(receive)
         channel.lastActivity = deps.now()
       }
-      if (afterSeq === undefined || afterSeq === channel.seq) return { lastSeq: channel.seq, replay: [], unsubscribe }
-      const oldestHeld = channel.log.oldestSeq ?? channel.seq + 1
-      // Ahead of us (we restarted) or behind what we still hold: the client reloads over REST.
-      if (afterSeq > channel.seq || afterSeq + 1 < oldestHeld)
-        return { lastSeq: channel.seq, replay: 'resync', unsubscribe }
-      return { lastSeq: channel.seq, replay: channel.log.after(afterSeq), unsubscribe }
+      return { lastSeq: Math.max(channel.seq, replayedTo), replay, unsubscribe }
+    },
+
+    /**
+     * The text a reply had streamed so far, from the events still held (to keep it when the replica generating
+     * it died); undefined when its start is no longer held.
+     */
+    async replyText(conversationId: string, messageId: string): Promise<string | undefined> {
+      const held = deps.relay
+        ? await deps.relay.replay(conversationId, 0)
+        : (channels.get(conversationId)?.log.after(0) ?? [])
+      let text: string | undefined
+      for (const { json } of held) {
+        const event = JSON.parse(json) as ChatEvent
+        if (event.type === 'reply.started' && event.message.id === messageId) text = ''
+        else if (event.type === 'reply.delta' && event.message_id === messageId && text !== undefined)
+          text += event.text
+      }
+      return text
     },
 
     /** Releases idle channels' replay buffers and drops those nobody listens to (saving their sequence number). */
@@ -200,9 +274,10 @@ export function createConversationHub(deps: HubDeps) {
       }
     },
 
-    /** Forgets a deleted conversation. */
+    /** Forgets a deleted conversation, and the events held for it (its id may be used again). */
     drop(conversationId: string): void {
       if (channels.delete(conversationId)) deps.relay?.unfollow(conversationId)
+      deps.relay?.forget(conversationId)
     },
 
     /** Saves every sequence number (on shutdown). */
@@ -211,6 +286,8 @@ export function createConversationHub(deps: HubDeps) {
     },
 
     size: () => channels.size,
+    /** Conversations with a channel open here. */
+    openIds: () => [...channels.keys()],
   }
 }
 

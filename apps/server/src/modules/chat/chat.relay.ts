@@ -4,10 +4,17 @@ import { SequencedEvent } from '@parley/protocol'
 import type { HubRelay } from './chat.hub.ts'
 import type { ConversationLock } from './chat.reply.ts'
 
+/** Events held per conversation for replay (approximately: Redis trims whole nodes); a long reply's worth. */
+const REPLAY_EVENTS = 4096
+/** A conversation's held events expire this long after its last event; a client back later reloads over REST. */
+const REPLAY_TTL_MS = 5 * 60_000
+
 /**
- * Conversation events across replicas: the replica generating a reply publishes each sequenced event on the
- * conversation's channel; every replica with a channel open for it delivers the event to its own sockets.
- * One publishing connection keeps the events of a reply in order.
+ * Conversation events across replicas: the replica generating a reply appends each sequenced event to the
+ * conversation's capped stream (its id is the sequence number), then publishes it on the conversation's channel;
+ * every replica with a channel open for it delivers the event to its own sockets, and any replica replays from
+ * the stream to a client that reconnects to it. One connection sends both, in order, so an event is in the stream
+ * before any replica receives it.
  */
 export function createRedisRelay(options: {
   publisher: Redis
@@ -21,6 +28,7 @@ export function createRedisRelay(options: {
   // A relayed message is the publishing replica's id, a space, then the event's JSON exactly as its sockets got it.
   const origin = randomUUID()
   const channelOf = (conversationId: string) => `${options.prefix}conv:${conversationId}`
+  const streamOf = (conversationId: string) => `${options.prefix}replay:${conversationId}`
   options.subscriber.on('message', (_channel: string, raw: string) => {
     // Every replica's id has the same length (a UUID).
     if (raw.startsWith(origin) || raw[origin.length] !== ' ') return
@@ -35,16 +43,35 @@ export function createRedisRelay(options: {
     if (parsed.success) options.ingest(parsed.data, json)
   })
   const report = (error: unknown) => options.onError?.(error)
+  const held = (entries: [id: string, fields: string[]][]) =>
+    entries.map(([id, fields]) => ({ seq: Number.parseInt(id, 10), json: fields[1] ?? '' }))
   return {
-    publish(conversationId, { json }) {
+    publish(conversationId, { seq, json }) {
+      const stream = streamOf(conversationId)
       // The event's JSON goes as is: it was serialised once for every receiver, here and on the other replicas.
-      options.publisher.publish(channelOf(conversationId), `${origin} ${json}`).catch(report)
+      options.publisher
+        .pipeline()
+        .xadd(stream, 'MAXLEN', '~', REPLAY_EVENTS, `${seq}-0`, 'e', json)
+        .pexpire(stream, REPLAY_TTL_MS)
+        .publish(channelOf(conversationId), `${origin} ${json}`)
+        .exec()
+        .then((results) => results?.forEach(([error]) => error && report(error)), report)
     },
     follow(conversationId) {
       options.subscriber.subscribe(channelOf(conversationId)).catch(report)
     },
     unfollow(conversationId) {
       options.subscriber.unsubscribe(channelOf(conversationId)).catch(report)
+    },
+    async replay(conversationId, afterSeq) {
+      return held(await options.publisher.xrange(streamOf(conversationId), `(${afterSeq}-0`, '+'))
+    },
+    async newestSeq(conversationId) {
+      const [newest] = held(await options.publisher.xrevrange(streamOf(conversationId), '+', '-', 'COUNT', 1))
+      return newest?.seq ?? 0
+    },
+    forget(conversationId) {
+      options.publisher.del(streamOf(conversationId)).catch(report)
     },
     close() {
       options.subscriber.disconnect()
@@ -54,17 +81,35 @@ export function createRedisRelay(options: {
 
 /** Releases the lock only if this replica still holds it (it may have expired and been taken since). */
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
+/** Takes the lock from a given (dead) holder, unless someone else took it meanwhile. */
+const TAKE_OVER_FROM = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return false end`
 
 /**
- * One reply at a time per conversation across every replica. The lock expires by itself, so a replica that
- * dies mid-reply does not block the conversation for longer than `ttlMs`.
+ * One reply at a time per conversation across every replica. The lock holds the id of the replica that took
+ * it: a replica found dead (no longer in `live()`) has its locks taken over at once by the next one that needs
+ * them, so a killed replica blocks its conversations only until it drops out of the liveness window. The TTL
+ * remains as a last resort.
  */
-export function createRedisConversationLock(redis: Redis, prefix: string, ttlMs = 10 * 60_000): ConversationLock {
-  const owner = randomUUID()
-  const keyOf = (conversationId: string) => `${prefix}lock:conv:${conversationId}`
+export function createRedisConversationLock(options: {
+  redis: Redis
+  prefix: string
+  /** This replica's liveness id. */
+  owner: string
+  /** Replicas alive now. */
+  live(): Promise<string[]>
+  ttlMs?: number
+}): ConversationLock {
+  const { redis, owner } = options
+  const ttlMs = options.ttlMs ?? 10 * 60_000
+  const keyOf = (conversationId: string) => `${options.prefix}lock:conv:${conversationId}`
   return {
     async acquire(conversationId) {
-      return (await redis.set(keyOf(conversationId), owner, 'PX', ttlMs, 'NX')) === 'OK'
+      const key = keyOf(conversationId)
+      if ((await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') return true
+      const holder = await redis.get(key)
+      if (holder === null) return (await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK'
+      if (holder === owner || (await options.live()).includes(holder)) return false
+      return (await redis.eval(TAKE_OVER_FROM, 1, key, holder, owner, ttlMs)) === 'OK'
     },
     async release(conversationId) {
       await redis.eval(RELEASE_IF_OWNER, 1, keyOf(conversationId), owner)

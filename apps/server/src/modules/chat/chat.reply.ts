@@ -217,10 +217,17 @@ export function createReplyRunner(deps: ReplyDeps) {
    * finished reply, instead of a second one for the sequence number when the conversation is released.
    */
   async function storeEnd(conversationId: string, messageId: string, end: repo.ReplyEnd): Promise<MessageRow> {
-    const seq = hub.nextSeq(conversationId)
-    const stored = await repo.finishReply(db, messageId, end, { conversationId, seq })
-    hub.markSaved(conversationId, seq)
-    return stored
+    try {
+      const seq = hub.nextSeq(conversationId)
+      const stored = await repo.finishReply(db, messageId, end, { conversationId, seq })
+      hub.markSaved(conversationId, seq)
+      return stored
+    } catch (error) {
+      // Deleted meanwhile (the reply was stopped for that, or was just finishing): a clear end, not an internal error.
+      if (!(await repo.findMessage(db, messageId)))
+        throw new AppError('conversation_deleted', 'The conversation was deleted while the reply was generated')
+      throw error
+    }
   }
 
   /** Delivers a planned reply whose row is stored: streams the model's answer, or the notice at once. */

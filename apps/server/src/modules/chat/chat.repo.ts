@@ -61,6 +61,13 @@ export async function deleteConversation(db: Db, id: string, ownerId: string): P
   return Number(result.numDeletedRows) > 0
 }
 
+/** Which of these conversations still exist. */
+export async function existingConversationIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('conversations').select('id').where('id', 'in', ids).execute()
+  return new Set(rows.map((row) => row.id))
+}
+
 export interface ConversationCursor {
   updatedAt: string
   id: string
@@ -239,19 +246,37 @@ export async function recentTurns(
 }
 
 /** Replies still `streaming` whose replica is not alive belong to a process that died: nobody will finish them. */
-export async function markOrphanedInterrupted(db: Db, liveReplicaIds: readonly string[], now: string): Promise<number> {
-  const result = await db
+/** Replies left `streaming` by replicas that are no longer alive (or by a process before replicas were recorded). */
+export async function findOrphanedReplies(
+  db: Db,
+  liveReplicaIds: readonly string[],
+): Promise<{ id: string; conversation_id: string }[]> {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'conversation_id'])
+    .where('status', '=', 'streaming')
+    .where((eb) => eb.or([eb('replica_id', 'is', null), eb('replica_id', 'not in', liveReplicaIds)]))
+    .execute()
+}
+
+/** Marks a reply `interrupted` with the text it had streamed, if it is still `streaming`; returns it then. */
+export async function markInterrupted(
+  db: Db,
+  messageId: string,
+  end: { content: string; completed_at: string },
+): Promise<MessageRow | undefined> {
+  return db
     .updateTable('messages')
     .set({
       status: 'interrupted',
-      completed_at: now,
+      ...end,
       error: 'the server stopped while writing this reply',
       error_kind: 'interrupted' satisfies ReplyFailureKind,
     })
+    .where('id', '=', messageId)
     .where('status', '=', 'streaming')
-    .where((eb) => eb.or([eb('replica_id', 'is', null), eb('replica_id', 'not in', liveReplicaIds)]))
+    .returningAll()
     .executeTakeFirst()
-  return Number(result.numUpdatedRows)
 }
 
 export async function readLastSeq(db: Db, conversationId: string): Promise<number> {

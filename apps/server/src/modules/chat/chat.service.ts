@@ -56,8 +56,24 @@ export type SendResult = PostMessageResponse & { duplicate: boolean }
 export function createChatService(deps: ChatServiceDeps) {
   const { db, dialect, runtime, models, hub, guard } = deps
   const replies = createReplyRunner({ ...deps, replicaId: deps.liveness.id })
+  /** Stops the replies of deleted conversations and forgets their events (a chosen id may be used again). */
+  function forget(conversationIds: readonly string[]) {
+    for (const id of conversationIds) {
+      replies.stop(id)
+      hub.drop(id)
+    }
+  }
   deps.bus.subscribe((event) => {
     if (event.type === 'chat.stop_requested') replies.stop(event.conversationId)
+    else if (event.type === 'chat.conversations_deleted') forget(event.conversationIds)
+    else if (event.type === 'auth.user_changed' && event.reason === 'deleted') {
+      // The account's conversations went with it: those this replica holds are the open ones no longer stored.
+      const open = hub.openIds()
+      repo.existingConversationIds(db, open).then(
+        (existing) => forget(open.filter((id) => !existing.has(id))),
+        () => {},
+      )
+    }
   })
   const nowIso = () => runtime.now().toISOString()
 
@@ -167,9 +183,35 @@ export function createChatService(deps: ChatServiceDeps) {
     return repo.toConversation(row)
   }
 
-  /** Replies left `streaming` by a replica that died (no longer beating) are marked `interrupted`. */
+  /**
+   * Replies left `streaming` by a replica that died (no longer beating) are marked `interrupted`, each while
+   * holding its conversation like a reply does (taking over the dead replica's reservation), so the event that
+   * tells subscribers on every replica takes the conversation's next sequence number. A conversation busy with a
+   * new reply is left for a later round.
+   */
   async function recoverInterrupted(): Promise<number> {
-    return repo.markOrphanedInterrupted(db, await deps.liveness.live(), nowIso())
+    let marked = 0
+    for (const orphan of await repo.findOrphanedReplies(db, await deps.liveness.live())) {
+      let session: ReplySession
+      try {
+        session = await replies.begin(orphan.conversation_id, {})
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'conflict') continue
+        throw error
+      }
+      try {
+        // The text it streamed is kept when still held for replay (the placeholder row has none).
+        const content = (await hub.replyText(orphan.conversation_id, orphan.id)) ?? ''
+        const row = await repo.markInterrupted(db, orphan.id, { content, completed_at: nowIso() })
+        if (row) {
+          session.emit({ type: 'reply.interrupted', message: repo.toMessage(row) })
+          marked += 1
+        }
+      } finally {
+        await session.end()
+      }
+    }
+    return marked
   }
 
   return {
@@ -190,6 +232,8 @@ export function createChatService(deps: ChatServiceDeps) {
       const own = await repo.findConversation(db, id, principal.userId)
       if (own) return repo.toConversation(own)
       if (await repo.conversationIdTaken(db, id)) throw notFound('Conversation')
+      // The id may have been used before (and deleted with its owner): every replica forgets what it held for it.
+      await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: [id] })
       try {
         return await create(principal, {}, id)
       } catch (error) {
@@ -226,9 +270,8 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async remove(principal: Principal, id: string): Promise<void> {
-      replies.stop(id)
       if (!(await repo.deleteConversation(db, id, principal.userId))) throw notFound('Conversation')
-      hub.drop(id)
+      await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: [id] })
     },
 
     async messages(

@@ -1,11 +1,13 @@
 import type { WebSocket } from 'ws'
 import { WS_CLOSE } from '@parley/protocol'
 import type { EventBus } from '../../bus/event-bus.ts'
+import type { Principal } from '../auth/principal.ts'
 
 interface LiveSocket {
   socket: WebSocket
   userId: string
   sessionId: string | null
+  apiKeyId: string | null
   alive: boolean
 }
 
@@ -28,6 +30,8 @@ export function createSocketRegistry(bus: EventBus) {
         (live) => live.userId === event.userId && live.sessionId !== null && ended.has(live.sessionId),
         'session ended',
       )
+    } else if (event.type === 'auth.api_key_revoked') {
+      closeWhere((live) => live.userId === event.userId && live.apiKeyId === event.apiKeyId, 'API key revoked')
     } else if (event.type === 'auth.user_changed') {
       closeWhere((live) => live.userId === event.userId, `account ${event.reason.replace('_', ' ')}`)
     }
@@ -46,13 +50,26 @@ export function createSocketRegistry(bus: EventBus) {
   heartbeat.unref()
 
   return {
-    add(socket: WebSocket, userId: string, sessionId: string | null) {
-      const live: LiveSocket = { socket, userId, sessionId, alive: true }
+    /**
+     * Registers an authenticated socket, unless its account already has `maxPerUser` open (every kind of socket
+     * counts): returns whether it was added.
+     */
+    admit(socket: WebSocket, principal: Principal, maxPerUser: number): boolean {
+      let open = 0
+      for (const live of sockets) if (live.userId === principal.userId) open += 1
+      if (open >= maxPerUser) return false
+      const live: LiveSocket = {
+        socket,
+        userId: principal.userId,
+        sessionId: principal.sessionId,
+        apiKeyId: principal.apiKeyId,
+        alive: true,
+      }
       sockets.add(live)
       socket.on('pong', () => (live.alive = true))
       socket.once('close', () => sockets.delete(live))
+      return true
     },
-    countForUser: (userId: string) => [...sockets].filter((live) => live.userId === userId).length,
     size: () => sockets.size,
     close() {
       clearInterval(heartbeat)

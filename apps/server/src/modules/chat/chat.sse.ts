@@ -1,6 +1,6 @@
 import type { ChatEvent } from '@parley/protocol'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { AppError } from '../../shared/errors.ts'
+import { clientError } from '../../shared/unavailable.ts'
 
 export function wantsEventStream(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/event-stream')
@@ -49,7 +49,7 @@ export async function streamEvents(
   try {
     await run({ signal: stream.signal, onEvent: stream.send })
   } catch (error) {
-    const known = error instanceof AppError ? error : undefined
+    const known = clientError(error)
     if (!known) request.log.error({ err: error }, 'Streaming reply failed')
     stream.send({
       type: 'error',

@@ -2,22 +2,17 @@ import { ConversationId, LegacyClientFrame, type LegacyServerFrame, WS_CLOSE } f
 import type { FastifyPluginAsync } from 'fastify'
 import { rejectForeignOrigin } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
-import type { AuthService } from '../auth/auth.service.ts'
 import { type Principal, isGuest } from '../auth/principal.ts'
-import type { ChatService } from './chat.service.ts'
-import type { SocketRegistry } from './chat.socket-registry.ts'
+import { type ChatSocketOptions, socketCapMessage } from './chat.ws.ts'
 
 /**
  * The documented contract's socket: `GET /api/ws/{conversation_id}?token=…`, one conversation per socket,
  * `{"type":"message","content"}` in, delta frames and one final assistant message out. The token sits in the
  * URL because that contract says so; request logs redact it.
  */
-export const contractSocketRoutes: FastifyPluginAsync<{
-  chat: ChatService
-  auth: AuthService
-  sockets: SocketRegistry
-  corsOrigins: readonly string[]
-}> = async (app, { chat, auth, sockets, corsOrigins }) => {
+export const contractSocketRoutes: FastifyPluginAsync<
+  Pick<ChatSocketOptions, 'chat' | 'auth' | 'sockets' | 'corsOrigins' | 'maxSocketsPerUser' | 'onCapReached'>
+> = async (app, { chat, auth, sockets, corsOrigins, maxSocketsPerUser, onCapReached }) => {
   app.get<{ Params: { conversation_id: string }; Querystring: { token?: string } }>(
     '/ws/:conversation_id',
     {
@@ -43,8 +38,11 @@ export const contractSocketRoutes: FastifyPluginAsync<{
         try {
           const principal = await auth.authenticate(token)
           if (isGuest(principal)) return void refuse(WS_CLOSE.forbidden, 'Guest sessions use the chat API')
+          if (!sockets.admit(socket, principal, maxSocketsPerUser)) {
+            onCapReached?.()
+            return void refuse(WS_CLOSE.abuse, socketCapMessage(maxSocketsPerUser))
+          }
           await chat.getOrCreate(principal, idCheck.data)
-          sockets.add(socket, principal.userId, principal.sessionId)
           return { principal, conversationId: idCheck.data }
         } catch (error) {
           if (error instanceof AppError && error.code === 'not_found')

@@ -12,6 +12,7 @@ import type { WebSocket } from 'ws'
 import { bearerCredential } from '../../plugins/auth.ts'
 import { rejectForeignOrigin, tokenFromSubprotocol } from '../../plugins/websocket.ts'
 import { AppError } from '../../shared/errors.ts'
+import { clientError } from '../../shared/unavailable.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { type Principal, hasPermission, isGuest } from '../auth/principal.ts'
 import type { ChatService } from './chat.service.ts'
@@ -34,6 +35,8 @@ export interface ChatSocketOptions {
   /** Figures pushed to subscribed operators (the analytics service's summary). */
   liveSummary?: () => Promise<AnalyticsSummary>
 }
+
+export const socketCapMessage = (max: number) => `At most ${max} open connections per account`
 
 /** `GET /api/ws`: one socket, many conversations, typed frames from `@parley/protocol`. */
 export const chatSocketRoutes: FastifyPluginAsync<ChatSocketOptions> = async (app, options) => {
@@ -81,9 +84,10 @@ function handleConnection(
   const sendError = (code: ErrorCode, message: string, extra: Partial<Extract<ControlFrame, { type: 'error' }>> = {}) =>
     send({ type: 'error', code, message, ...extra })
   const fail = (error: unknown, frame: string, conversationId?: string) => {
-    if (error instanceof AppError) {
-      const retry = error.options.retryAfterSeconds
-      return sendError(error.code, error.message, {
+    const known = clientError(error)
+    if (known) {
+      const retry = known.options.retryAfterSeconds
+      return sendError(known.code, known.message, {
         frame,
         ...(conversationId ? { conversation_id: conversationId } : {}),
         ...(retry !== undefined ? { retry_after_seconds: retry } : {}),
@@ -108,13 +112,12 @@ function handleConnection(
       socket.close(WS_CLOSE.forbidden, 'guest sessions use the chat API')
       return
     }
-    if (sockets.countForUser(principal.userId) >= options.maxSocketsPerUser) {
+    if (!sockets.admit(socket, principal, options.maxSocketsPerUser)) {
       options.onCapReached?.()
-      sendError('rate_limited', `At most ${options.maxSocketsPerUser} open connections per account`)
+      sendError('rate_limited', socketCapMessage(options.maxSocketsPerUser))
       socket.close(WS_CLOSE.abuse, 'too many connections')
       return
     }
-    sockets.add(socket, principal.userId, principal.sessionId)
     options.onSocketOpened?.()
     send({ type: 'ready', protocol_version: PROTOCOL_VERSION, user_id: principal.userId })
   }

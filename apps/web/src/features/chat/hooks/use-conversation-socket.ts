@@ -24,7 +24,12 @@ export function useConversationSocket(conversationId: string) {
         )
         // A first message titles the conversation and a finished reply reorders the list: the sidebar follows.
         const turnStored = event.type === 'message.created' && event.message.role === 'user'
-        if (turnStored || event.type === 'reply.completed' || event.type === 'reply.failed')
+        if (
+          turnStored ||
+          event.type === 'reply.completed' ||
+          event.type === 'reply.failed' ||
+          event.type === 'reply.interrupted'
+        )
           void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
       }),
     [ws, queryClient, conversationId],

@@ -15,6 +15,7 @@ export function applyChatEvent(messages: Message[], event: ChatEvent): Message[]
     case 'reply.started':
     case 'reply.completed':
     case 'reply.failed':
+    case 'reply.interrupted':
       return upsert(messages, event.message)
     case 'message.superseded': {
       const index = messages.findIndex((message) => message.id === event.message_id)

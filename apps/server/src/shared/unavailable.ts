@@ -1,0 +1,41 @@
+import { AppError } from './errors.ts'
+
+/** Seconds a client is told to wait after a dependency dropped out: reconnecting takes about that long. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
+
+/**
+ * PostgreSQL SQLSTATEs meaning the connection, not the query, failed: class 08 (connection exception) and
+ * 57P01–57P03 (terminated by an administrator, a crash, or the server is starting): see the PostgreSQL manual,
+ * appendix A.
+ */
+const POSTGRES_CONNECTION_STATES = /^(08|57P0[123])/
+const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN'])
+/** What `pg` and ioredis throw when their connection ends or is not up (they carry no code for these). */
+const LOST_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'connection is closed',
+  "Stream isn't writeable",
+  'Reached the max retries per request limit',
+  'Connection is closed',
+]
+
+/** Whether an error means a dependency (database, Redis) was unreachable, rather than a bug or bad input. */
+export function isDependencyUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' && (POSTGRES_CONNECTION_STATES.test(code) || NETWORK_ERRNOS.has(code))) return true
+  if (error.name === 'MaxRetriesPerRequestError') return true
+  if (LOST_CONNECTION_MESSAGES.some((message) => error.message.includes(message))) return true
+  return error.cause !== undefined && error.cause !== error && isDependencyUnavailable(error.cause)
+}
+
+/** The error as clients see it: an `AppError` as is, a dropped dependency as 503 `service_unavailable`. */
+export function clientError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error
+  if (!isDependencyUnavailable(error)) return undefined
+  return new AppError('service_unavailable', 'A service Parley depends on is unavailable; please retry shortly', {
+    cause: error,
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+    headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+  })
+}
