@@ -12,7 +12,7 @@ export const webAppPlugin = fp(
   async (app: FastifyInstance, options: { root: string }) => {
     const index = path.join(options.root, 'index.html')
     if (!fs.existsSync(index)) {
-      app.log.warn({ root: options.root }, 'Web app is not built; run `npm run build:web` to serve it')
+      app.log.warn({ root: options.root }, 'Web app is not built; run `npm run build` to serve it')
       return
     }
     await app.register(fastifyStatic, { root: options.root, wildcard: false, index: 'index.html' })
