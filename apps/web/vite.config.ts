@@ -1,8 +1,10 @@
 import react from '@vitejs/plugin-react'
 import { defaultClientConditions, defineConfig } from 'vite'
+import { compression } from 'vite-plugin-compression2'
 
 export default defineConfig({
-  plugins: [react()],
+  // Brotli and gzip copies beside each file, served as they are by the server (no compression per request).
+  plugins: [react(), compression({ algorithms: ['brotliCompress', 'gzip'] })],
   // The protocol package's TypeScript sources, bundled like the app's own (no separate build needed).
   resolve: { conditions: ['@parley/source', ...defaultClientConditions] },
   server: {
