@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander'
 import type { Role } from '@parley/protocol'
 import { registerModelCommands } from './cli/model-commands.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, SERVER_ROLES, loadConfig } from './config.ts'
 import { createDb } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { openInfrastructure } from './infrastructure.ts'
@@ -36,7 +36,16 @@ const program = new Command('parley').description('Parley: self-hosted AI chat p
 program
   .command('serve')
   .description('migrate the database and start the server (configured by PARLEY_* variables)')
-  .action(async () => startServer(config(), print))
+  .option(
+    '--roles <roles>',
+    `comma-separated parts to run: ${SERVER_ROLES.join(',')} (default: PARLEY_ROLES, else all)`,
+  )
+  .action(async (options: { roles?: string }) =>
+    startServer(
+      loadConfig({ ...process.env, ...(options.roles ? { PARLEY_ROLES: options.roles } : {}) }, VERSION),
+      print,
+    ),
+  )
 
 program
   .command('migrate')

@@ -60,7 +60,7 @@ export async function openInfrastructure(
   )
   liveness.unref()
   const consumer =
-    redis && config.analytics.consumeStream
+    redis && config.analytics.consumeStream && config.roles.includes('analytics')
       ? createStreamConsumer({
           redis: redis.duplicate(),
           key: analyticsStreamKey(config),
