@@ -10,6 +10,13 @@ const MAX_FRAME_BYTES = 1024 * 1024
 export const websocketPlugin = fp(
   async (app: FastifyInstance) => {
     await app.register(websocket, {
+      // On shutdown clients hear "going away" (1001) and reconnect, to another replica if there is one; the
+      // plugin's default closes them without a code (1005).
+      preClose(done) {
+        for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down')
+        this.websocketServer.close()
+        done()
+      },
       options: {
         maxPayload: MAX_FRAME_BYTES,
         handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
