@@ -82,7 +82,7 @@ const modelList = z
     return parsed.data
   })
 
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   PARLEY_HOST: z.string().min(1).default('127.0.0.1'),
   PARLEY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PARLEY_DATA_DIR: z.string().min(1).default('./data'),
