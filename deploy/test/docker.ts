@@ -117,9 +117,9 @@ export async function startContainer(image: string, args: string[]): Promise<str
   return name
 }
 
-/** Removes every container and volume the tests created. */
+/** Removes every container the tests created with its anonymous volumes (the image's /data), and their named volumes. */
 export async function removeAll() {
-  for (const name of containers) await docker('rm', '-f', name).catch(() => undefined)
+  for (const name of containers) await docker('rm', '-f', '-v', name).catch(() => undefined)
   for (const volume of volumes) await docker('volume', 'rm', '-f', volume).catch(() => undefined)
   containers.clear()
   volumes.clear()
