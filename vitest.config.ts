@@ -1,10 +1,15 @@
+import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
+
+// Tests run the workspace packages' TypeScript sources, not their builds (packages/protocol/package.json).
+const sources = { ssr: { resolve: { conditions: ['@parley/source', ...defaultServerConditions] } } }
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'protocol', root: 'packages/protocol', include: ['src/**/*.test.ts'] } },
+      { ...sources, test: { name: 'protocol', root: 'packages/protocol', include: ['src/**/*.test.ts'] } },
       {
+        ...sources,
         test: {
           name: 'server',
           root: 'apps/server',

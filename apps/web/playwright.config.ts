@@ -73,7 +73,8 @@ export default defineConfig({
     },
     {
       // The real server with its default embedded model, on a fresh data dir, serving the app just built.
-      command: 'npm run build && npm -w @parley/widget run build && node ../server/bin/parley.js serve',
+      command:
+        'npm run build && npm -w @parley/widget run build && node --conditions=@parley/source --import tsx ../server/src/cli.ts serve',
       cwd: here,
       url: `${baseURL}/health`,
       timeout: 180_000,

@@ -10,7 +10,6 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { serverNodeFlags } from '../../apps/server/src/shared/node-flags.ts'
 import { sleep } from './stats.ts'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -186,7 +185,7 @@ async function nodeFlagsOfRevision(root: string, cpus: number): Promise<string[]
   const module = path.join(root, 'apps/server/src/shared/node-flags.ts')
   if (!fs.existsSync(module)) return []
   const { serverNodeFlags: flagsOf } = (await import(pathToFileURL(module).href)) as {
-    serverNodeFlags: typeof serverNodeFlags
+    serverNodeFlags: (options: { cpus: number; env: NodeJS.ProcessEnv }) => string[]
   }
   return flagsOf({ cpus, env: {} })
 }
@@ -226,8 +225,8 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
   }
   const cpus = options.placement.pinned ? 1 : os.availableParallelism()
   const nodeArgs = [
-    // What `npm start` would pass on a machine with the server's CPUs (of the revision that runs).
-    ...(options.root ? await nodeFlagsOfRevision(options.root, cpus) : serverNodeFlags({ cpus, env: {} })),
+    // What an older revision's `npm start` would pass on a machine with the server's CPUs; today's passes none.
+    ...(options.root ? await nodeFlagsOfRevision(options.root, cpus) : []),
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
     // Diagnostics (e.g. `--trace-gc`, `--heapsnapshot-signal=SIGWINCH`, a `--require` preload), never in a reported run.
     ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),

@@ -3,13 +3,21 @@ import { randomUUID } from 'node:crypto'
 import type { RestClient } from '../parley-client.ts'
 import { capacity } from '../scenarios/capacity.ts'
 import { idleSockets } from '../scenarios/idle-sockets.ts'
+import { startup } from '../scenarios/startup.ts'
 import { ttftConcurrent } from '../scenarios/ttft-concurrent.ts'
 import { ttftSingle } from '../scenarios/ttft-single.ts'
 import { widgetSize } from '../scenarios/widget-size.ts'
 import type { BenchContext, BenchUser, ScenarioResult } from './context.ts'
 import { mapLimit } from './stats.ts'
 
-export const SCENARIOS = ['ttft-single', 'ttft-concurrent', 'capacity', 'idle-sockets', 'widget-size'] as const
+export const SCENARIOS = [
+  'ttft-single',
+  'ttft-concurrent',
+  'capacity',
+  'idle-sockets',
+  'widget-size',
+  'startup',
+] as const
 export type ScenarioId = (typeof SCENARIOS)[number]
 
 export const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<ScenarioResult>> = {
@@ -18,6 +26,7 @@ export const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<Scen
   capacity,
   'idle-sockets': idleSockets,
   'widget-size': widgetSize,
+  startup,
 }
 
 /** Per-scenario time limits (full run); a quick run gets a quarter. */
@@ -27,6 +36,7 @@ export const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
   capacity: 300_000,
   'idle-sockets': 120_000,
   'widget-size': 30_000,
+  startup: 120_000,
 }
 
 /** The value of `--name=value` on the command line, if given. */

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so a checkout needs no build step for the server.
-import { register } from 'tsx/esm/api'
+// The compiled CLI (`npm run build`), run by plain Node. `npm run dev` and the tests run the TypeScript sources.
+import { existsSync } from 'node:fs'
 
-register()
-await import('../src/cli.ts')
+const cli = new URL('../dist/cli.js', import.meta.url)
+if (existsSync(cli)) {
+  await import(cli.href)
+} else {
+  process.stderr.write('Parley is not built: run `npm run build` (or `npm start`, which builds what is missing).\n')
+  process.exitCode = 1
+}

@@ -5,20 +5,8 @@ import type { DestinationStream } from 'pino'
 import type { EventBus } from './bus/event-bus.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/create-db.ts'
-import { adminRoutes } from './modules/admin/admin.routes.ts'
 import { metricsRoutes } from './modules/analytics/analytics.metrics-routes.ts'
-import { analyticsRoutes } from './modules/analytics/analytics.routes.ts'
-import { apiKeysRoutes } from './modules/auth/api-keys.routes.ts'
-import { authRoutes, jwksRoutes } from './modules/auth/auth.routes.ts'
-import { usersRoutes } from './modules/auth/users.routes.ts'
-import { chatRoutes } from './modules/chat/chat.routes.ts'
-import { guardRoutes } from './modules/guard/guard.routes.ts'
-import { guestsRoutes } from './modules/guests/guests.routes.ts'
-import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
-import { widgetsRoutes } from './modules/widgets/widgets.routes.ts'
 import { createSocketRegistry } from './modules/chat/chat.socket-registry.ts'
-import { chatSocketRoutes } from './modules/chat/chat.ws.ts'
-import { contractSocketRoutes } from './modules/chat/chat.ws-contract.ts'
 import { type ReadinessCheck, systemRoutes } from './modules/system/system.routes.ts'
 import { analyticsPlugin } from './plugins/analytics.ts'
 import { authPlugin } from './plugins/auth.ts'
@@ -28,10 +16,9 @@ import { authRateLimitPlugin } from './plugins/auth-rate-limit.ts'
 import { requestContextPlugin, requestIdFrom } from './plugins/request-context.ts'
 import { sameSitePlugin } from './plugins/same-site.ts'
 import { securityPlugin } from './plugins/security.ts'
-import { webAppPlugin } from './plugins/web-app.ts'
 import { websocketPlugin } from './plugins/websocket.ts'
 import { widgetAccessPlugin } from './plugins/widget-access.ts'
-import { widgetScriptPlugin } from './plugins/widget-script.ts'
+import { ROLE_ROUTES } from './role-routes.ts'
 import type { Services } from './services.ts'
 import { loggerOptions } from './shared/logger.ts'
 import type { Runtime } from './shared/runtime.ts'
@@ -47,13 +34,16 @@ export interface AppDeps {
   logger?: FastifyBaseLogger
   /** Where the logger built from config writes (default stdout); tests capture log lines with it. */
   logStream?: DestinationStream
-  /** Directory of the built web app; served at `/` when present. */
+  /** Directory of the built web app; served at `/` by the web role when present. */
   webDist?: string | undefined
   /** Directory of the built website widget; served at `/widget.js` when present. */
   widgetDist?: string | undefined
 }
 
-/** Builds the HTTP application from its dependencies. It never listens: `server.ts` and tests decide that. */
+/**
+ * Builds the HTTP application of the configured roles from its dependencies. It never listens: `server.ts` and
+ * tests decide that.
+ */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database, services, runtime, redis } = deps
   const app = Fastify({
@@ -101,39 +91,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const checks: ReadinessCheck[] = [{ name: 'database', check: database.ping }]
   if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) })
   await app.register(systemRoutes, { version: config.version, runtime, checks })
-  await app.register(jwksRoutes, { tokens: services.tokens })
   await app.register(metricsRoutes, { analytics: services.analytics, token: config.metricsToken })
 
-  await app.register(
-    async (api) => {
-      await api.register(authRoutes, { config, auth: services.auth, tokens: services.tokens })
-      await api.register(usersRoutes, { users: services.users })
-      await api.register(apiKeysRoutes, { apiKeys: services.apiKeys })
-      await api.register(adminRoutes, { users: services.users, audit: services.audit })
-      await api.register(chatRoutes, { chat: services.chat })
-      await api.register(guestsRoutes, { guests: services.guests, guard: services.guard })
-      await api.register(widgetsRoutes, { widgets: services.widgets })
-      await api.register(guardRoutes, { guard: services.guard })
-      await api.register(analyticsRoutes, { analytics: services.analytics })
-      await api.register(notificationsRoutes, { notifications: services.notifications })
-      const socketOptions = {
-        chat: services.chat,
-        auth: services.auth,
-        sockets,
-        corsOrigins: config.corsOrigins,
-        maxSocketsPerUser: config.guard.maxSocketsPerUser,
-        onCapReached: services.guard.countCap,
-        liveSummary: () => services.analytics.summary({}),
-        onSocketOpened: () => services.analytics.metrics.observeSocketOpened(),
-        onFrame: (type: string) => services.analytics.metrics.observeSocketFrame(type),
-      }
-      await api.register(chatSocketRoutes, socketOptions)
-      await api.register(contractSocketRoutes, socketOptions)
-    },
-    { prefix: '/api' },
-  )
-
-  if (deps.widgetDist) await app.register(widgetScriptPlugin, { root: deps.widgetDist })
-  if (deps.webDist) await app.register(webAppPlugin, { root: deps.webDist })
+  for (const role of config.roles)
+    await ROLE_ROUTES[role](app, { config, services, sockets, webDist: deps.webDist, widgetDist: deps.widgetDist })
   return app
 }

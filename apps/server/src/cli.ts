@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander'
 import type { Role } from '@parley/protocol'
 import { registerModelCommands } from './cli/model-commands.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, SERVER_ROLES, loadConfig } from './config.ts'
+import { createDb } from './db/create-db.ts'
+import { migrateToLatest } from './db/migrate.ts'
 import { openInfrastructure } from './infrastructure.ts'
 import { startServer } from './server.ts'
 import { AppError } from './shared/errors.ts'
@@ -34,16 +36,30 @@ const program = new Command('parley').description('Parley: self-hosted AI chat p
 program
   .command('serve')
   .description('migrate the database and start the server (configured by PARLEY_* variables)')
-  .action(async () => startServer(config(), print))
+  .option(
+    '--roles <roles>',
+    `comma-separated parts to run: ${SERVER_ROLES.join(',')} (default: PARLEY_ROLES, else all)`,
+  )
+  .action(async (options: { roles?: string }) =>
+    startServer(
+      loadConfig({ ...process.env, ...(options.roles ? { PARLEY_ROLES: options.roles } : {}) }, VERSION),
+      print,
+    ),
+  )
 
 program
   .command('migrate')
   .description('bring the database schema to the latest version')
-  .action(async () =>
-    withServices(async () => {
-      print('Database is up to date.')
-    }),
-  )
+  .action(async () => {
+    // Only the database: no Redis, services or timers, so it can run as a one-off job before the servers start.
+    const database = createDb({ url: config().databaseUrl })
+    try {
+      await migrateToLatest(database.db)
+    } finally {
+      await database.close()
+    }
+    print('Database is up to date.')
+  })
 
 const admin = program.command('admin').description('manage accounts')
 

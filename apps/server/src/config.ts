@@ -4,6 +4,10 @@ import { z } from 'zod'
 import { PROVIDER_KINDS, type ProviderKeys } from './llm/providers/kinds.ts'
 import { randomSecret } from './shared/secrets.ts'
 
+/** The parts one process can run (`parley serve --roles`, `PARLEY_ROLES`); all of them by default. */
+export const SERVER_ROLES = ['auth', 'chat', 'analytics', 'web'] as const
+export type ServerRole = (typeof SERVER_ROLES)[number]
+
 const DURATION = /^(\d+)(ms|s|m|h|d)$/
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 
@@ -111,7 +115,7 @@ const apiUrl = (fallback: string) =>
     .default(fallback)
     .transform((value) => value.replace(/\/+$/, ''))
 
-const EnvSchema = z.object({
+export const EnvSchema = z.object({
   PARLEY_HOST: z.string().min(1).default('127.0.0.1'),
   PARLEY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PARLEY_DATA_DIR: z.string().min(1).default('./data'),
@@ -136,6 +140,11 @@ const EnvSchema = z.object({
   PARLEY_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(128).optional(),
   PARLEY_ADMIN_EMAIL: z.email().default('admin@localhost.localdomain'),
   PARLEY_CORS_ORIGINS: origins,
+  PARLEY_ROLES: z
+    .string()
+    .default(SERVER_ROLES.join(','))
+    .transform((value) => [...new Set(value.split(',').map((role) => role.trim()))])
+    .pipe(z.array(z.enum(SERVER_ROLES, { error: `each role must be one of ${SERVER_ROLES.join(', ')}` })).min(1)),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_LOG_PRETTY: z.enum(['true', 'false', 'auto']).default('auto'),
   PARLEY_ACCESS_TOKEN_TTL: duration('15m'),
@@ -247,12 +256,23 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       'Invalid configuration:\n  PARLEY_SLACK_BOT_TOKEN: set it together with PARLEY_SLACK_CHANNEL (or neither)',
     )
   }
+  // Split services share sessions, revocations and events through PostgreSQL and Redis; a SQLite file and an
+  // in-process bus are private to one process.
+  const split = e.PARLEY_ROLES.length < SERVER_ROLES.length
+  if (split && (!e.PARLEY_DATABASE_URL?.startsWith('postgres') || !e.PARLEY_REDIS_URL)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  PARLEY_ROLES: running only some roles (${e.PARLEY_ROLES.join(',')}) needs PostgreSQL and ` +
+        'Redis shared by every process: set PARLEY_DATABASE_URL=postgres://… and PARLEY_REDIS_URL=redis://…, ' +
+        'or run all roles in one process on SQLite',
+    )
+  }
   return Object.freeze({
     host: e.PARLEY_HOST,
     port: e.PARLEY_PORT,
     dataDir,
     databaseUrl: e.PARLEY_DATABASE_URL ?? `sqlite:${path.join(dataDir, 'parley.db')}`,
     redisUrl: e.PARLEY_REDIS_URL,
+    roles: Object.freeze(e.PARLEY_ROLES),
     redisPrefix: e.PARLEY_REDIS_PREFIX,
     analytics: Object.freeze({
       retentionDays: e.PARLEY_ANALYTICS_RETENTION_DAYS,

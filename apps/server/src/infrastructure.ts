@@ -38,7 +38,7 @@ export async function openInfrastructure(
     throw error
   }
   const redis = config.redisUrl
-    ? openRedis(config.redisUrl, (error) => onError?.(error, 'Redis unreachable; retrying'))
+    ? await openRedis(config.redisUrl, (error) => onError?.(error, 'Redis unreachable; retrying'))
     : undefined
   const bus = redis
     ? await createRedisBus({
@@ -60,7 +60,7 @@ export async function openInfrastructure(
   )
   liveness.unref()
   const consumer =
-    redis && config.analytics.consumeStream
+    redis && config.analytics.consumeStream && config.roles.includes('analytics')
       ? createStreamConsumer({
           redis: dedicatedConnection(redis),
           key: analyticsStreamKey(config),

@@ -36,6 +36,4 @@ export async function startServer(config: Config, print: (line: string) => void)
     await infra.close()
   })
   await server.listen({ host: config.host, port: config.port })
-  const helperThreads = (globalThis as Record<symbol, unknown>)[Symbol.for('parley.helperThreads')]
-  if (helperThreads) server.log.info({ helperThreads }, 'V8 helper threads lowered to background priority')
 }

@@ -3,35 +3,15 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
-import { IDLE_HELPER_THREADS_PRELOAD, SINGLE_THREADED_GC } from '../src/shared/node-flags.ts'
 import { TEST_POSTGRES_URL, type TestApp, buildTestApp, errorOf, login, register } from './helpers.ts'
+import { SOURCE_CLI } from './source-cli.ts'
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/parley.js')
-/** What `npm start` runs after building the web app. */
-const SERVE_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/serve.mjs')
 /** Each spawn loads the whole server (a few seconds of CPU); generous so a busy machine does not fail the suite. */
 const SLOW = 180_000
 const GENERATED = /Generated password[^:]*: (\S+)/
-const IDLE_HELPERS = ['--require', IDLE_HELPER_THREADS_PRELOAD]
-/** Linux scheduling policies (sched(7)). */
-const SCHED_OTHER = 0
-const SCHED_IDLE = 5
-
-/** The scheduling policy of a process's main thread and of each of its other threads, from `/proc`. */
-function schedulingPolicies(pid: number): { main: number; helpers: number[] } {
-  const policyOf = (tid: string) => {
-    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
-    // Fields after the command, numbered from 1 as in proc(5): state is field 3, policy field 41.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3])
-  }
-  const tids = fs.readdirSync(`/proc/${pid}/task`)
-  return { main: policyOf(String(pid)), helpers: tids.filter((tid) => tid !== String(pid)).map(policyOf) }
-}
-
 interface Exit {
   code: number | null
   signal: NodeJS.Signals | null
@@ -46,12 +26,12 @@ afterAll(() => {
 })
 
 /**
- * Runs `parley …` as an operator would (or `command` instead of `node parley.js`), with only the environment
+ * Runs `parley …` as an operator would (or `command` instead of the CLI from source), with only the environment
  * given here; killed after `timeoutMs`.
  */
 function start(args: string[], env: Record<string, string>, options: { timeoutMs?: number; command?: string[] } = {}) {
   const timeoutMs = options.timeoutMs ?? 60_000
-  const [file, ...commandArgs] = options.command ?? [process.execPath, BIN]
+  const [file, ...commandArgs] = options.command ?? [process.execPath, ...SOURCE_CLI]
   const child: ChildProcess = spawn(file!, [...commandArgs, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), PARLEY_LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -135,6 +115,21 @@ describe('parley CLI on a data dir of its own', () => {
     SLOW,
   )
 
+  it(
+    'migrate opens only the database: it succeeds while the configured Redis does not answer',
+    async () => {
+      const fresh = { PARLEY_DATA_DIR: tempDir(), PARLEY_REDIS_URL: 'redis://127.0.0.1:1' }
+      try {
+        const exit = await run(['migrate'], fresh)
+        expect(exit).toMatchObject({ code: 0, stderr: '' })
+        expect(exit.stdout).toContain('Database is up to date.')
+      } finally {
+        fs.rmSync(fresh.PARLEY_DATA_DIR, { recursive: true, force: true })
+      }
+    },
+    SLOW,
+  )
+
   it.each([
     ['PARLEY_PORT', 'abc'],
     ['PARLEY_DATABASE_URL', 'mysql://localhost/parley'],
@@ -193,51 +188,6 @@ describe('parley CLI on a data dir of its own', () => {
         expect(thirdExit.stdout).toMatch(/PARLEY_ADMIN_PASSWORD is not the password of admin "admin"/)
         expect(thirdExit.stdout).toContain('npx parley admin reset-password admin')
         expect(thirdExit.stdout).not.toContain('a-new-admin-password-1')
-      } finally {
-        fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
-      }
-    },
-    SLOW,
-  )
-
-  it(
-    'npm start runs the server with single-threaded garbage collection and idle V8 helper threads when it may use one CPU only',
-    async () => {
-      const serveEnv = {
-        PARLEY_DATA_DIR: tempDir(),
-        PARLEY_PORT: '0',
-        PARLEY_LOG_LEVEL: 'info',
-        PARLEY_LOG_PRETTY: 'false',
-      }
-      const launch = async (command: string[]) => {
-        const launcher = start([], serveEnv, { command })
-        await launcher.waitFor(/Server listening at/)
-        const pid = launcher.child.pid!
-        const server = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
-        const argv = fs.readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')
-        const threads = schedulingPolicies(Number(server))
-        launcher.child.kill('SIGTERM')
-        const exit = await launcher.exited
-        expect(exit).toMatchObject({ code: 0, signal: null })
-        expect(fs.existsSync(`/proc/${server}`)).toBe(false)
-        return { flags: argv.slice(1, argv.indexOf(BIN)), threads, output: launcher.output() }
-      }
-      try {
-        const oneCpu = await launch(['taskset', '-c', '0', process.execPath, SERVE_SCRIPT])
-        expect(oneCpu.flags).toEqual([...SINGLE_THREADED_GC, ...IDLE_HELPERS])
-        // The event loop's thread and the threads started after the preload (libuv's pool) keep normal priority.
-        expect(oneCpu.threads.main).toBe(SCHED_OTHER)
-        expect(oneCpu.threads.helpers.filter((policy) => policy === SCHED_IDLE).length).toBeGreaterThanOrEqual(4)
-        expect(oneCpu.threads.helpers.filter((policy) => policy === SCHED_OTHER).length).toBeGreaterThanOrEqual(1)
-        expect(oneCpu.output).toMatch(/V8 helper threads lowered to background priority/)
-
-        const allCpus = await launch([process.execPath, SERVE_SCRIPT])
-        if (os.availableParallelism() > 1) {
-          expect(allCpus.flags).toEqual([])
-          expect(allCpus.threads.helpers).not.toContain(SCHED_IDLE)
-        } else {
-          expect(allCpus.flags).toEqual([...SINGLE_THREADED_GC, ...IDLE_HELPERS])
-        }
       } finally {
         fs.rmSync(serveEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
       }

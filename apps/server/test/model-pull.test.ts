@@ -3,12 +3,11 @@ import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogueModelUrl, findCatalogueModel } from '../src/llm/model-catalogue.ts'
 import { type ModelHost, startModelHost } from './fake-model-host.ts'
+import { SOURCE_CLI } from './source-cli.ts'
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/parley.js')
 /** Each spawn loads the whole CLI through tsx (a few seconds of CPU); generous for a busy machine. */
 const SLOW = 120_000
 
@@ -20,7 +19,7 @@ interface Exit {
 
 /** Runs `parley …` as an operator would, with only the environment given here. */
 function run(args: string[], env: Record<string, string>): Promise<Exit> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...SOURCE_CLI, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), PARLEY_LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

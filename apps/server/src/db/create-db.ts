@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import pg from 'pg'
+import { createRequire } from 'node:module'
+import type pg from 'pg'
 import type { Database, Db, Dialect } from './database.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
 import { withStatementCache } from './sqlite-statement-cache.ts'
@@ -51,7 +52,10 @@ function createSqlite(file: string): DatabaseHandle {
 }
 
 function createPostgres(options: CreateDbOptions): DatabaseHandle {
-  const pool = new pg.Pool({
+  // Loaded only for PostgreSQL (synchronously, so createDb stays synchronous): the driver costs ~15 MB of memory
+  // that a server on SQLite never uses.
+  const { Pool } = createRequire(import.meta.url)('pg') as typeof pg
+  const pool = new Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),

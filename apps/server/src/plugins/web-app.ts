@@ -4,6 +4,14 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
+/** Vite names the files it emits under `assets/` after their content, so they never change: cache them forever. */
+const HASHED = /^assets[\\/]/
+
+/** Hashed files are immutable; everything else (`index.html` first) is revalidated on each use. */
+export function cacheControlFor(root: string, file: string): string {
+  return HASHED.test(path.relative(root, file)) ? 'public, max-age=31536000, immutable' : 'no-cache'
+}
+
 /**
  * Serves the built single-page app at `/`. Unknown non-API GET paths get `index.html` so client-side routes
  * survive a reload; API paths keep their JSON 404.
@@ -12,10 +20,19 @@ export const webAppPlugin = fp(
   async (app: FastifyInstance, options: { root: string }) => {
     const index = path.join(options.root, 'index.html')
     if (!fs.existsSync(index)) {
-      app.log.warn({ root: options.root }, 'Web app is not built; run `npm run build:web` to serve it')
+      app.log.warn({ root: options.root }, 'Web app is not built; run `npm run build` to serve it')
       return
     }
-    await app.register(fastifyStatic, { root: options.root, wildcard: false, index: 'index.html' })
+    await app.register(fastifyStatic, {
+      root: options.root,
+      wildcard: false,
+      // `/` is answered by the fallback below: @fastify/static's own index route misses the precompressed copies.
+      index: false,
+      // The build writes `.br` and `.gz` beside each file; the one the client accepts is sent.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (response, file) => response.setHeader('cache-control', cacheControlFor(options.root, file)),
+    })
     app.get('/*', async (request, reply) => {
       const pathname = request.url.split('?')[0] ?? '/'
       if (pathname.startsWith('/api/') || pathname === '/api') {

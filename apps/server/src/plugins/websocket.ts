@@ -9,12 +9,14 @@ const MAX_FRAME_BYTES = 1024 * 1024
 /** Registers WebSocket support. Only our subprotocol is ever selected, so a `bearer.<token>` entry is never echoed. */
 export const websocketPlugin = fp(
   async (app: FastifyInstance) => {
-    // Runs before the plugin's own pre-close step, which closes sockets without a code (1005): 1001 "going away"
-    // tells clients to reconnect at once (to another replica, or to this one once it is back).
-    app.addHook('preClose', async () => {
-      for (const client of app.websocketServer.clients) client.close(1001, 'server shutting down')
-    })
     await app.register(websocket, {
+      // On shutdown clients hear "going away" (1001) and reconnect, to another replica if there is one; the
+      // plugin's default closes them without a code (1005).
+      preClose(done) {
+        for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down')
+        this.websocketServer.close()
+        done()
+      },
       options: {
         maxPayload: MAX_FRAME_BYTES,
         handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),

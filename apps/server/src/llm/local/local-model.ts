@@ -1,12 +1,4 @@
-import {
-  type ChatHistoryItem,
-  getLlama,
-  type Llama,
-  LlamaChat,
-  type LlamaChatResponse,
-  type LlamaContext,
-  type LlamaModel,
-} from 'node-llama-cpp'
+import type { ChatHistoryItem, Llama, LlamaChat, LlamaChatResponse, LlamaContext, LlamaModel } from 'node-llama-cpp'
 import { AsyncQueue } from './async-queue.ts'
 import { Mutex } from './mutex.ts'
 
@@ -50,10 +42,13 @@ let cpuLlama: Promise<Llama> | undefined
  * `build: 'never'` so a missing prebuilt binary fails fast instead of trying to download and compile llama.cpp.
  */
 function getCpuLlama(): Promise<Llama> {
-  cpuLlama ??= getLlama({ gpu: false, build: 'never' }).catch((error: unknown) => {
-    cpuLlama = undefined
-    throw error
-  })
+  // Imported on first use: the runtime costs ~40 MB of memory, which a server with only vendor models never needs.
+  cpuLlama ??= import('node-llama-cpp')
+    .then(({ getLlama }) => getLlama({ gpu: false, build: 'never' }))
+    .catch((error: unknown) => {
+      cpuLlama = undefined
+      throw error
+    })
   return cpuLlama
 }
 
@@ -79,6 +74,7 @@ export class LocalModel {
         ...(options.threads === undefined ? {} : { threads: options.threads }),
       })
       // The chat wrapper is resolved from the GGUF's tokenizer.chat_template (or the model's family).
+      const { LlamaChat } = await import('node-llama-cpp')
       return new LocalModel(model, context, new LlamaChat({ contextSequence: context.getSequence() }))
     } catch (error) {
       await model.dispose()

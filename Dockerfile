@@ -1,0 +1,62 @@
+# Parley's container image. Build: `docker build -t parley .`; run: `docker run -p 3000:3000 -v parley-data:/data parley`.
+# BASE_IMAGE is any Debian image with Node (and npm) under /usr/local, like the official one; the deploy tests
+# substitute a locally built one (deploy/test/engine.sh) because no image registry is reachable there.
+ARG BASE_IMAGE=node:22-bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+# better-sqlite3 compiles from source when no prebuilt binary can be downloaded.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Dependencies first, so a change to the sources reuses the installed layer.
+COPY package.json package-lock.json ./
+COPY stubs ./stubs
+COPY packages/protocol/package.json packages/protocol/
+COPY apps/server/package.json apps/server/
+COPY apps/web/package.json apps/web/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build \
+  && npm prune --omit=dev --no-audit --no-fund \
+  && rm -rf apps/web/node_modules node_modules/.cache \
+  && mkdir -p apps/server/node_modules packages/protocol/node_modules
+
+FROM ${BASE_IMAGE}
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="Parley" \
+  org.opencontainers.image.description="Self-hosted AI chat platform" \
+  org.opencontainers.image.licenses="MIT" \
+  org.opencontainers.image.version="${VERSION}"
+ENV NODE_ENV=production \
+  PARLEY_HOST=0.0.0.0 \
+  PARLEY_PORT=3000 \
+  PARLEY_DATA_DIR=/data
+RUN groupadd --system --gid 10001 parley \
+  && useradd --system --uid 10001 --gid parley --home-dir /data --shell /usr/sbin/nologin parley \
+  && mkdir -p /data \
+  && chown parley:parley /data
+WORKDIR /app
+COPY --from=build /src/package.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/packages/protocol/package.json ./packages/protocol/
+COPY --from=build /src/packages/protocol/dist ./packages/protocol/dist
+COPY --from=build /src/packages/protocol/node_modules ./packages/protocol/node_modules
+COPY --from=build /src/apps/server/package.json ./apps/server/
+COPY --from=build /src/apps/server/bin ./apps/server/bin
+COPY --from=build /src/apps/server/dist ./apps/server/dist
+# A workspace's own node_modules holds the versions that could not be hoisted to the root.
+COPY --from=build /src/apps/server/node_modules ./apps/server/node_modules
+COPY --from=build /src/apps/web/package.json ./apps/web/
+COPY --from=build /src/apps/web/dist ./apps/web/dist
+COPY LICENSE ./
+USER parley
+VOLUME /data
+EXPOSE 3000
+# Node's own fetch: the image needs no curl or wget.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PARLEY_PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Node is PID 1 and handles SIGTERM itself: replies in progress are stored as stopped, sockets closed with 1001.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "apps/server/bin/parley.js"]
+CMD ["serve"]

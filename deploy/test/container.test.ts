@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, describe, expect, it } from 'vitest'
+import { fakeModelsEnv, startFakeOpenAI } from '../../apps/server/test/fake-openai.ts'
+import { connectReady } from '../../apps/server/test/ws-client.ts'
+import { docker, healthy, newVolume, removeAll, signIn, startParley, stateOf, waitFor } from './docker.ts'
+
+// The image as `docker run -p 3000:3000 -v parley-data:/data parley` runs it: SQLite and the embedded model in
+// a named volume. Host networking (no bridges here), so each container gets a free port through PARLEY_PORT.
+const ADMIN_PASSWORD = `Deploy-admin-${randomUUID()}`
+const runContainer = async (volume: string, env: Record<string, string> = {}) =>
+  startParley({ volume, env: { PARLEY_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env } })
+
+afterAll(removeAll)
+
+describe('the container image on its embedded defaults', () => {
+  it('signs in, chats with the embedded model, keeps the data across a restart, runs as non-root and reports healthy', async () => {
+    const volume = await newVolume()
+    const { name, base } = await runContainer(volume)
+    const admin = await signIn(base, 'admin', ADMIN_PASSWORD)
+
+    const conversation = (await (
+      await fetch(`${base}/api/conversations`, { method: 'POST', headers: admin.headers, body: '{}' })
+    ).json()) as { id: string }
+    const posted = await fetch(`${base}/api/conversations/${conversation.id}/messages`, {
+      method: 'POST',
+      headers: admin.headers,
+      body: JSON.stringify({ content: 'Hello from the container test' }),
+    })
+    expect(posted.status).toBe(200)
+    const reply = ((await posted.json()) as { assistant_message: { content: string; status: string } })
+      .assistant_message
+    expect(reply.status).toBe('complete')
+    expect(reply.content.length).toBeGreaterThan(0)
+
+    expect(await docker('exec', name, 'id', '-u')).not.toBe('0')
+    expect(await docker('exec', name, 'id', '-un')).toBe('parley')
+    await waitFor('the healthcheck to pass', async () =>
+      (await stateOf(name)).Health?.Status === 'healthy' ? true : undefined,
+    )
+
+    await docker('restart', '-t', '30', name)
+    await healthy(`${base}/health`)
+    const again = await signIn(base, 'admin', ADMIN_PASSWORD)
+    const messages = (await (
+      await fetch(`${base}/api/conversations/${conversation.id}/messages`, { headers: again.headers })
+    ).json()) as { role: string; content: string }[]
+    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant'])
+    expect(messages[1]!.content).toBe(reply.content)
+  })
+
+  it('stores a reply that is running when the container is stopped (SIGTERM) as stopped, closing sockets with 1001', async () => {
+    const upstream = await startFakeOpenAI()
+    try {
+      upstream.set({ kind: 'gated', chunks: ['The beginning'], rest: [' and the end.'] })
+      const volume = await newVolume()
+      const env = fakeModelsEnv(upstream)
+      const { name, base, port } = await runContainer(volume, env)
+      const admin = await signIn(base, 'admin', ADMIN_PASSWORD)
+      const conversation = (await (
+        await fetch(`${base}/api/conversations`, { method: 'POST', headers: admin.headers, body: '{}' })
+      ).json()) as { id: string }
+      const socket = await connectReady(`ws://127.0.0.1:${port}/api/ws`, { token: admin.token })
+      socket.send({ type: 'send', conversation_id: conversation.id, client_message_id: 'held', content: 'Go on' })
+      await socket.nextOfType('reply.delta')
+
+      await docker('stop', '-t', '30', name)
+      expect((await socket.closedWith(30_000)).code).toBe(1001)
+      expect(await stateOf(name)).toMatchObject({ Status: 'exited', ExitCode: 0 })
+
+      await docker('start', name)
+      await healthy(`${base}/health`)
+      const again = await signIn(base, 'admin', ADMIN_PASSWORD)
+      const messages = (await (
+        await fetch(`${base}/api/conversations/${conversation.id}/messages`, { headers: again.headers })
+      ).json()) as { role: string; content: string; status: string }[]
+      expect(messages.at(-1)).toMatchObject({ role: 'assistant', status: 'stopped', content: 'The beginning' })
+    } finally {
+      await upstream.close()
+    }
+  })
+})
