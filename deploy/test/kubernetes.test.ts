@@ -142,6 +142,8 @@ describe('Kubernetes overlay split', () => {
       '/api/conversations': 'parley-chat',
       '/api/ws': 'parley-chat',
       '/api/auth/email': 'parley-chat',
+      '/api/limits': 'parley-chat',
+      '/api/widgets': 'parley-auth',
       '/api/analytics': 'parley-analytics',
       '/api/users/me/usage': 'parley-analytics',
       '/': 'parley-web',

@@ -23,7 +23,7 @@ export async function startReplicaChild(
   options: { busChannel: string; env: Record<string, string> },
 ): Promise<ReplicaChild> {
   const { schema } = (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]!
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=@parley/source', '--import', 'tsx', SCRIPT], {
     env: {
       PATH: process.env.PATH ?? '',
       REPLICA_DATABASE_URL: TEST_POSTGRES_URL,
