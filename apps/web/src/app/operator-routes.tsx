@@ -12,6 +12,11 @@ const UsersPage = lazy(() =>
 const FlagsPage = lazy(() =>
   import('../features/admin/components/flags-page.tsx').then((module) => ({ default: module.FlagsPage })),
 )
+const NotificationsPage = lazy(() =>
+  import('../features/notifications/components/notifications-page.tsx').then((module) => ({
+    default: module.NotificationsPage,
+  })),
+)
 
 function OperatorScreen({ children }: { children: ReactNode }) {
   return (
@@ -57,6 +62,14 @@ export const operatorRoutes = [
     element: (
       <OperatorScreen>
         <FlagsPage />
+      </OperatorScreen>
+    ),
+  },
+  {
+    path: 'admin/notifications',
+    element: (
+      <OperatorScreen>
+        <NotificationsPage />
       </OperatorScreen>
     ),
   },

@@ -24,6 +24,9 @@ export function AccountMenu() {
             <li>
               <NavLink to="/admin/flags">Flags</NavLink>
             </li>
+            <li>
+              <NavLink to="/admin/notifications">Notifications</NavLink>
+            </li>
           </>
         )}
       </ul>
