@@ -1,5 +1,4 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenLocally } from './listening-server.ts'
 
 /** A message Slack accepted. */
 export interface SlackMessage {
@@ -20,7 +19,7 @@ export async function startFakeSlack(token = 'xoxb-fake-token') {
   const messages: SlackMessage[] = []
   const received: string[] = []
 
-  const server = http.createServer((req, res) => {
+  const server = await listenLocally((req, res) => {
     let body = ''
     req.on('data', (chunk: Buffer) => (body += chunk.toString()))
     req.on('end', () => {
@@ -58,11 +57,9 @@ export async function startFakeSlack(token = 'xoxb-fake-token') {
       })
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
   return {
     /** `PARLEY_SLACK_API_URL`. */
-    apiUrl: `http://127.0.0.1:${port}/api`,
+    apiUrl: `${server.origin}/api`,
     token,
     messages,
     received,
@@ -70,11 +67,7 @@ export async function startFakeSlack(token = 'xoxb-fake-token') {
     rateLimit(times: number) {
       rateLimited = times
     },
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeAllConnections()
-      await closed
-    },
+    close: server.close,
   }
 }
 

@@ -9,10 +9,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { Dialect } from '../src/db/database.ts'
 import { fakeDiscordEnv, startFakeDiscord } from './fake-discord.ts'
 import { fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, TEST_POSTGRES_URL } from './helpers.ts'
+import { DIALECTS, GUEST_BROWSER, TEST_POSTGRES_URL } from './helpers.ts'
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/parley.js')
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
 /** Two server starts and a lease to expire on a shared, loaded machine. */
 const SLOW = 180_000
 const ADMIN_PASSWORD = 'restart-test-password'
@@ -87,7 +86,7 @@ describe.each(DIALECTS)('a server killed between an event and its delivery, on %
         const first = await serve(env)
         const session = await fetch(`${first.url}/api/auth/email`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': BROWSER },
+          headers: { 'content-type': 'application/json', 'user-agent': GUEST_BROWSER },
           body: JSON.stringify({ email: 'visitor@example.com' }),
         })
         const { access_token } = (await session.json()) as { access_token: string }
@@ -95,7 +94,7 @@ describe.each(DIALECTS)('a server killed between an event and its delivery, on %
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            'user-agent': BROWSER,
+            'user-agent': GUEST_BROWSER,
             authorization: `Bearer ${access_token}`,
           },
           body: JSON.stringify({ message: 'Hello before the crash' }),

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { type FakeSlack, startFakeSlack } from './fake-slack.ts'
-import { DIALECTS, type TestApp, buildTestApp, signedInAdmin } from './helpers.ts'
+import { DIALECTS, type TestApp, buildTestApp, signedInAdmin, startGuestSession } from './helpers.ts'
 
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
 const DELIVERED = { timeout: 20_000, interval: 50 }
 
 describe.each(DIALECTS)('Slack notifications on %s', (dialect) => {
@@ -32,13 +31,7 @@ describe.each(DIALECTS)('Slack notifications on %s', (dialect) => {
   it('threads a guest session through the opening message, waiting out a rate limit', async () => {
     upstream.set({ kind: 'reply', chunks: ['Slack', ' reply.'] })
     slack.rateLimit(1)
-    const session = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/email',
-      headers: { 'user-agent': BROWSER },
-      payload: { email: 'visitor@example.com' },
-    })
-    const headers = { authorization: `Bearer ${session.json().access_token}`, 'user-agent': BROWSER }
+    const { headers } = await startGuestSession(t.app, 'visitor@example.com')
     await t.app.inject({ method: 'POST', url: '/api/chat', headers, payload: { message: 'Hi Slack' } })
 
     // The 429 asked for one second (by Parley's clock, which the test moves once the wait is recorded).
