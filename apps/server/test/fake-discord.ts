@@ -1,5 +1,5 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
+import { listenLocally } from './listening-server.ts'
 
 /** An embed as Discord receives it. */
 export interface ReceivedEmbed {
@@ -129,7 +129,7 @@ export async function startFakeDiscord(token = 'fake-bot-token') {
     json(res, 404, { message: '404: Not Found', code: 0 })
   }
 
-  const server = http.createServer((req, res) => {
+  const server = await listenLocally((req, res) => {
     let body = ''
     req.on('data', (chunk: Buffer) => (body += chunk.toString()))
     req.on('end', () => {
@@ -144,12 +144,10 @@ export async function startFakeDiscord(token = 'fake-bot-token') {
       else answer(req, body, res)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
 
   return {
     /** `PARLEY_DISCORD_API_URL`. */
-    apiUrl: `http://127.0.0.1:${port}/api`,
+    apiUrl: `${server.origin}/api`,
     token,
     messages,
     threads,
@@ -159,11 +157,7 @@ export async function startFakeDiscord(token = 'fake-bot-token') {
     },
     /** Messages posted into a channel or thread, oldest first. */
     in: (channelId: string) => messages.filter((message) => message.channelId === channelId),
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeAllConnections()
-      await closed
-    },
+    close: server.close,
   }
 }
 

@@ -198,3 +198,19 @@ export function recordBusEvents(bus: EventBus): { events: BusEvent[]; stop: () =
   const stop = bus.subscribe((event) => events.push(event))
   return { events, stop: () => void stop() }
 }
+
+/** A browser-like user agent: guest endpoints refuse clients that do not look like one. */
+export const GUEST_BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
+
+/** Starts a guest session (`POST /api/auth/email`); the headers carry its token and a browser's user agent. */
+export async function startGuestSession(app: FastifyInstance, email: string) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/auth/email',
+    headers: { 'user-agent': GUEST_BROWSER },
+    payload: { email },
+  })
+  if (response.statusCode !== 200) throw new Error(`guest session failed: ${response.statusCode} ${response.body}`)
+  const body = response.json<{ access_token: string; session_id: string }>()
+  return { ...body, headers: { authorization: `Bearer ${body.access_token}`, 'user-agent': GUEST_BROWSER } }
+}

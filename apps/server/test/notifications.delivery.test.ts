@@ -3,23 +3,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
 import { type FakeDiscord, fakeDiscordEnv, startFakeDiscord } from './fake-discord.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, createTestDatabase, signedInAdmin } from './helpers.ts'
+import {
+  DIALECTS,
+  type TestApp,
+  buildTestApp,
+  createTestDatabase,
+  signedInAdmin,
+  startGuestSession,
+} from './helpers.ts'
 import { type WebhookReceiver, startWebhookReceiver } from './webhook-receiver.ts'
 
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
 const DELIVERED = { timeout: 30_000, interval: 50 }
-
-async function startGuest(t: TestApp, email: string) {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/api/auth/email',
-    headers: { 'user-agent': BROWSER },
-    payload: { email },
-  })
-  expect(response.statusCode).toBe(200)
-  const { access_token } = response.json<{ access_token: string }>()
-  return { authorization: `Bearer ${access_token}`, 'user-agent': BROWSER }
-}
 
 describe.each(DIALECTS)('two replicas sharing the outbox on %s', (dialect) => {
   let database: DatabaseHandle
@@ -49,7 +43,7 @@ describe.each(DIALECTS)('two replicas sharing the outbox on %s', (dialect) => {
     receiver.useSecret(created.json<{ secret: string }>().secret)
     // Ten sessions, each its own thread, so both workers have rows to compete for. (One after another: guest
     // usernames come from the session id's time bits, and two replicas can collide within one millisecond.)
-    for (let i = 0; i < 10; i++) await startGuest(i % 2 ? b : a, `visitor${i}@example.com`)
+    for (let i = 0; i < 10; i++) await startGuestSession((i % 2 ? b : a).app, `visitor${i}@example.com`)
 
     await vi.waitFor(() => expect(receiver.accepted()).toHaveLength(10), DELIVERED)
     const log = await a.app.inject({ method: 'GET', url: '/api/admin/webhooks/deliveries', headers: admin.headers })
@@ -84,7 +78,7 @@ describe.each(DIALECTS)('a slow Discord on %s', (dialect) => {
   /** A guest session with three messages, as a visitor has it; milliseconds until the last reply is stored. */
   async function conversation(t: TestApp, email: string) {
     const started = performance.now()
-    const headers = await startGuest(t, email)
+    const { headers } = await startGuestSession(t.app, email)
     for (const message of ['Hello', 'Tell me more', 'Thanks']) {
       const reply = await t.app.inject({ method: 'POST', url: '/api/chat', headers, payload: { message } })
       expect(reply.json()).toMatchObject({ success: true, response: 'Quick answer.' })

@@ -2,24 +2,11 @@ import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type FakeDiscord, fakeDiscordEnv, startFakeDiscord } from './fake-discord.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, signedInAdmin } from './helpers.ts'
+import { DIALECTS, type TestApp, buildTestApp, signedInAdmin, startGuestSession } from './helpers.ts'
 
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
 const CHANNEL = '900000000000000001'
 /** Deliveries wait on real requests to a local server; generous for a loaded machine. */
 const DELIVERED = { timeout: 20_000, interval: 50 }
-
-async function startGuest(t: TestApp, email: string) {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/api/auth/email',
-    headers: { 'user-agent': BROWSER },
-    payload: { email },
-  })
-  expect(response.statusCode).toBe(200)
-  const body = response.json<{ access_token: string; session_id: string }>()
-  return { ...body, headers: { authorization: `Bearer ${body.access_token}`, 'user-agent': BROWSER } }
-}
 
 const chat = (t: TestApp, headers: Record<string, string>, message: string) =>
   t.app.inject({ method: 'POST', url: '/api/chat', headers, payload: { message } })
@@ -41,7 +28,7 @@ describe.each(DIALECTS)('Discord notifications on %s', (dialect) => {
 
   it('opens a thread per guest session with the opening embed, then posts each message and reply in order', async () => {
     upstream.set({ kind: 'reply', chunks: ['Happy', ' to', ' help.'] })
-    const visitor = await startGuest(t, 'visitor@example.com')
+    const visitor = await startGuestSession(t.app, 'visitor@example.com')
     const first = await chat(t, visitor.headers, 'Hello there')
     expect(first.json()).toMatchObject({ success: true, response: 'Happy to help.' })
     upstream.set({ kind: 'reply', chunks: ['Second', ' answer.'] })
@@ -86,7 +73,7 @@ describe.each(DIALECTS)('Discord notifications on %s', (dialect) => {
   it('waits out a 429 as Discord asks and still delivers in order', async () => {
     upstream.set({ kind: 'reply', chunks: ['Fine.'] })
     discord.set({ kind: 'rate_limited', times: 2, retryAfter: 0.2 })
-    const visitor = await startGuest(t, 'limited@example.com')
+    const visitor = await startGuestSession(t.app, 'limited@example.com')
     await chat(t, visitor.headers, 'Are you there?')
     await vi.waitFor(() => expect(discord.threads).toHaveLength(2), DELIVERED)
     const thread = discord.threads[1]!
@@ -98,7 +85,7 @@ describe.each(DIALECTS)('Discord notifications on %s', (dialect) => {
   it('truncates long messages at 1,000 characters', async () => {
     const long = 'x'.repeat(1500)
     upstream.set({ kind: 'reply', chunks: ['Short.'] })
-    const visitor = await startGuest(t, 'long@example.com')
+    const visitor = await startGuestSession(t.app, 'long@example.com')
     await chat(t, visitor.headers, long)
     await vi.waitFor(() => expect(discord.threads.length).toBe(3), DELIVERED)
     const thread = discord.threads[2]!
@@ -135,7 +122,7 @@ describe.each(DIALECTS)('an invalid Discord bot token on %s', (dialect) => {
 
   it('shows a clear status and log line, and chat is unaffected', async () => {
     upstream.set({ kind: 'reply', chunks: ['Still', ' here.'] })
-    const visitor = await startGuest(t, 'visitor@example.com')
+    const visitor = await startGuestSession(t.app, 'visitor@example.com')
     const reply = await chat(t, visitor.headers, 'Hello?')
     expect(reply.json()).toMatchObject({ success: true, response: 'Still here.' })
 

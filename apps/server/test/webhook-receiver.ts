@@ -1,5 +1,4 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenLocally } from './listening-server.ts'
 import { Webhook } from 'standardwebhooks'
 
 /** One request as the receiver saw it; `verified` is the body when the signature checked out. */
@@ -19,7 +18,7 @@ export async function startWebhookReceiver(options: { failFirst?: number } = {})
   let alwaysFail = false
   const received: ReceivedWebhook[] = []
 
-  const server = http.createServer((req, res) => {
+  const server = await listenLocally((req, res) => {
     let body = ''
     req.on('data', (chunk: Buffer) => (body += chunk.toString()))
     req.on('end', () => {
@@ -39,11 +38,9 @@ export async function startWebhookReceiver(options: { failFirst?: number } = {})
       res.end(JSON.stringify({ ok: status === 200 }))
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
 
   return {
-    url: `http://127.0.0.1:${port}/hooks/parley`,
+    url: `${server.origin}/hooks/parley`,
     received,
     /** The signing secret Parley answered when the endpoint was created. */
     useSecret(value: string) {
@@ -54,11 +51,7 @@ export async function startWebhookReceiver(options: { failFirst?: number } = {})
     },
     /** Verified requests answered 200. */
     accepted: () => received.filter((request) => request.status === 200),
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeAllConnections()
-      await closed
-    },
+    close: server.close,
   }
 }
 

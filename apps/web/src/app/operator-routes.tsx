@@ -20,6 +20,11 @@ const GuestSessionsPage = lazy(() =>
 const FlagsPage = lazy(() =>
   import('../features/admin/components/flags-page.tsx').then((module) => ({ default: module.FlagsPage })),
 )
+const NotificationsPage = lazy(() =>
+  import('../features/notifications/components/notifications-page.tsx').then((module) => ({
+    default: module.NotificationsPage,
+  })),
+)
 
 function OperatorScreen({ children }: { children: ReactNode }) {
   return (
@@ -92,6 +97,14 @@ export const operatorRoutes = [
     element: (
       <OperatorScreen>
         <FlagsPage />
+      </OperatorScreen>
+    ),
+  },
+  {
+    path: 'admin/notifications',
+    element: (
+      <OperatorScreen>
+        <NotificationsPage />
       </OperatorScreen>
     ),
   },

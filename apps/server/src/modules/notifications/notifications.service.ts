@@ -179,10 +179,12 @@ export function createNotificationsService(deps: {
   async function deliver(row: OutboxRow): Promise<void> {
     const channel = channels[row.target as keyof typeof channels]
     const target = row.endpoint_id ? `webhook:${row.endpoint_id}` : row.target
-    const event = DomainEvent.parse(JSON.parse(row.payload)) as DomainEvent
-    const outcome = channel
-      ? await channel.deliver(row, event)
-      : { ok: false as const, statusCode: null, error: `${row.target} is no longer configured` }
+    const parsed = DomainEvent.safeParse(JSON.parse(row.payload))
+    const outcome = !channel
+      ? { ok: false as const, statusCode: null, error: `${row.target} is no longer configured` }
+      : !parsed.success
+        ? { ok: false as const, statusCode: null, error: 'The stored event no longer matches its schema' }
+        : await channel.deliver(row, parsed.data as DomainEvent)
     const now = runtime.now()
     if (outcome.ok) {
       await repo.markDelivered(db, row.id, now.toISOString(), outcome.statusCode)
@@ -192,7 +194,7 @@ export function createNotificationsService(deps: {
     }
     const age = now.getTime() - Date.parse(row.created_at)
     const delay = nextDelayMs(row.attempts + 1, outcome.retryAfterMs)
-    const giveUp = !channel || age + delay > GIVE_UP_AFTER_MS
+    const giveUp = !channel || !parsed.success || age + delay > GIVE_UP_AFTER_MS
     await repo.markAttemptFailed(db, row.id, {
       nextAttemptAt: giveUp ? null : new Date(now.getTime() + delay).toISOString(),
       statusCode: outcome.statusCode,

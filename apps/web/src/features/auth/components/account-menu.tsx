@@ -30,6 +30,9 @@ export function AccountMenu() {
             <li>
               <NavLink to="/admin/guest-sessions">Guest sessions</NavLink>
             </li>
+            <li>
+              <NavLink to="/admin/notifications">Notifications</NavLink>
+            </li>
           </>
         )}
       </ul>
