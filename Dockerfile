@@ -15,11 +15,12 @@ COPY stubs ./stubs
 COPY packages/protocol/package.json packages/protocol/
 COPY apps/server/package.json apps/server/
 COPY apps/web/package.json apps/web/
+COPY apps/widget/package.json apps/widget/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
   && npm prune --omit=dev --no-audit --no-fund \
-  && rm -rf apps/web/node_modules node_modules/.cache \
+  && rm -rf apps/web/node_modules apps/widget/node_modules node_modules/.cache \
   && mkdir -p apps/server/node_modules packages/protocol/node_modules
 
 FROM ${BASE_IMAGE}
@@ -49,6 +50,8 @@ COPY --from=build /src/apps/server/dist ./apps/server/dist
 COPY --from=build /src/apps/server/node_modules ./apps/server/node_modules
 COPY --from=build /src/apps/web/package.json ./apps/web/
 COPY --from=build /src/apps/web/dist ./apps/web/dist
+COPY --from=build /src/apps/widget/package.json ./apps/widget/
+COPY --from=build /src/apps/widget/dist ./apps/widget/dist
 COPY LICENSE ./
 USER parley
 VOLUME /data

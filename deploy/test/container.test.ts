@@ -32,6 +32,12 @@ describe('the container image on its embedded defaults', () => {
     expect(reply.status).toBe('complete')
     expect(reply.content.length).toBeGreaterThan(0)
 
+    // The web app and the website widget ship in the image.
+    expect((await fetch(`${base}/`)).headers.get('content-type')).toContain('text/html')
+    const widget = await fetch(`${base}/widget.js`)
+    expect(widget.status).toBe(200)
+    expect(widget.headers.get('content-type')).toContain('javascript')
+
     expect(await docker('exec', name, 'id', '-u')).not.toBe('0')
     expect(await docker('exec', name, 'id', '-un')).toBe('parley')
     await waitFor('the healthcheck to pass', async () =>
