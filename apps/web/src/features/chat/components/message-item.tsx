@@ -2,6 +2,7 @@ import type { Message } from '@parley/protocol'
 import { formatMillis } from '../../../lib/format.ts'
 import { lazy, memo, Suspense, useState } from 'react'
 import { useModels } from '../api/chat-api.ts'
+import { endingOf } from '../model/reply-ending.ts'
 
 // The Markdown stack (micromark, GFM) is a third of the bundle: it loads after the first screen.
 const Markdown = lazy(() => import('./markdown.tsx').then((module) => ({ default: module.Markdown })))
@@ -12,15 +13,8 @@ interface MessageItemProps {
   onEdit?: ((content: string) => void) | undefined
 }
 
-/** How a reply that did not complete ended, in words: shown apart from its details, never hidden. */
-const ENDING: Partial<Record<Message['status'], string>> = {
-  stopped: 'Stopped before the end.',
-  failed: 'This reply failed: no model could answer.',
-  interrupted: 'Interrupted: the reply was cut off before it finished.',
-}
-
 function ReplyEnding({ message, onRetry }: { message: Message; onRetry?: (() => void) | undefined }) {
-  const ending = ENDING[message.status]
+  const ending = endingOf(message)
   if (!ending) return null
   const problem = message.status !== 'stopped'
   return (

@@ -1,0 +1,41 @@
+import type { Message } from '@parley/protocol'
+import { describe, expect, it } from 'vitest'
+import { endingOf } from './reply-ending.ts'
+
+const reply = (fields: Partial<Message>): Message => ({
+  id: 'm1',
+  conversation_id: 'c1',
+  role: 'assistant',
+  content: '',
+  status: 'complete',
+  model: 'gpt',
+  prompt_tokens: null,
+  completion_tokens: null,
+  created_at: '2026-12-05T10:00:00.000Z',
+  ...fields,
+})
+
+describe('how a reply ended', () => {
+  it('says nothing for a complete reply', () => {
+    expect(endingOf(reply({}))).toBeUndefined()
+  })
+
+  it("gives the server's reason for a failed reply", () => {
+    const failed = reply({
+      status: 'failed',
+      failure: { kind: 'upstream_error', message: 'gpt: upstream answered 401' },
+    })
+    expect(endingOf(failed)).toBe('This reply failed: gpt: upstream answered 401.')
+  })
+
+  it('says a reply cut off after partial text kept what arrived', () => {
+    const cut = reply({
+      status: 'interrupted',
+      content: 'Half a sent',
+      failure: { kind: 'interrupted', message: 'the server stopped while writing this reply' },
+    })
+    expect(endingOf(cut)).toBe(
+      'Interrupted: the server stopped while writing this reply. The text above is what arrived before it.',
+    )
+  })
+})
