@@ -4,7 +4,11 @@ test('on a phone the sidebar is a drawer, and chatting works', async ({ page, ac
   await authPage.register(account)
   await expect(chatPage.sidebar).toBeHidden()
 
-  await chatPage.send('Hello from a phone')
+  // On a touch screen Enter adds a line (no Shift key at hand); the button sends.
+  await chatPage.composer.fill('Hello from a phone')
+  await chatPage.composer.press('Enter')
+  await expect(chatPage.composer).toHaveValue('Hello from a phone\n')
+  await page.getByRole('button', { name: 'Send' }).tap()
   await chatPage.waitForReply()
   await page.screenshot({ path: `${ARTIFACTS}phone-conversation.png` })
 
