@@ -73,11 +73,11 @@ test("the host page's CSS leaves the widget unchanged and the widget does not sh
   request,
 }) => {
   const widgetId = await createWidget(request, { proof_of_work: false })
+  // Every page of this test starts with the widget closed: the open state (kept per tab) is forgotten before any
+  // script of the page runs, so a state written while the previous page unloaded cannot reopen it.
+  await page.addInitScript(() => sessionStorage.clear())
   const look = async (query: string) => {
     await page.goto(`${host.origin}/?widget=${widgetId}${query}`)
-    // Start closed, whatever the previous page left open.
-    await page.evaluate(() => sessionStorage.clear())
-    await page.reload()
     await launcher(page).click()
     await expect(panel(page)).toBeVisible()
     const read = (locator: ReturnType<typeof launcher>) =>
@@ -98,8 +98,6 @@ test("the host page's CSS leaves the widget unchanged and the widget does not sh
   expect(await page.locator('#content').evaluate((node) => getComputedStyle(node).color)).toBe('rgb(255, 0, 0)')
 
   await page.goto(`${host.origin}/?widget=${widgetId}`)
-  await page.evaluate(() => sessionStorage.clear())
-  await page.reload()
   await expect(launcher(page)).toBeVisible()
   await expect(page.locator('#content')).toBeVisible()
   const shift = await page.evaluate(
