@@ -32,14 +32,18 @@ const duration = (fallback: string) =>
       return ms
     })
 
+/** The non-empty, trimmed items of a comma-separated setting. */
+const commaList = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+
 const origins = z
   .string()
   .default('')
   .transform((value, ctx) => {
-    const list = value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean)
+    const list = commaList(value)
     for (const origin of list) {
       // A wildcard would let any page use a signed-in browser's cookies: the allow-list is explicit.
       if (origin === '*' || !/^https?:\/\/[^/\s*]+$/.test(origin)) {
@@ -98,10 +102,7 @@ const notifySelectors = z
   .string()
   .default('guest_sessions,guest_messages,flags')
   .transform((value, ctx) => {
-    const list = value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean)
+    const list = commaList(value)
     for (const item of list) {
       if (!(NOTIFY_SELECTORS as readonly string[]).includes(item))
         ctx.addIssue({ code: 'custom', message: `"${item}" is not one of ${NOTIFY_SELECTORS.join(', ')}` })
@@ -170,12 +171,7 @@ export const EnvSchema = z.object({
     .default(
       'curl,wget,python-requests,python-urllib,python-httpx,aiohttp,go-http-client,libwww-perl,httpie,okhttp,scrapy,phantomjs',
     )
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim().toLowerCase())
-        .filter(Boolean),
-    ),
+    .transform((value) => commaList(value).map((item) => item.toLowerCase())),
   PARLEY_GUEST_SESSION_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   PARLEY_CONVERSATION_CREATE_LIMIT: z.coerce.number().int().min(1).default(30),
   PARLEY_API_KEY_CREATE_LIMIT: z.coerce.number().int().min(1).default(20),
