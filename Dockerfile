@@ -18,10 +18,25 @@ COPY apps/web/package.json apps/web/
 COPY apps/widget/package.json apps/widget/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build \
+RUN npm run build
+# The image runs the server alone: the web app and the widget ship as built files, so their workspaces leave the
+# manifest and the prune drops their packages (React, recharts, highlight.js...) with the dev dependencies.
+# TypeScript is an optional peer of node-llama-cpp that it never loads at run time.
+RUN node -e "const fs = require('fs'); const p = JSON.parse(fs.readFileSync('package.json')); \
+      p.workspaces = ['packages/protocol', 'apps/server']; fs.writeFileSync('package.json', JSON.stringify(p, null, 2))" \
   && npm prune --omit=dev --no-audit --no-fund \
-  && rm -rf apps/web/node_modules apps/widget/node_modules node_modules/.cache \
+  && rm -rf node_modules/.cache node_modules/typescript \
   && mkdir -p apps/server/node_modules packages/protocol/node_modules
+# node-llama-cpp brings prebuilt CPU runtimes for several architectures and the llama.cpp sources as a git bundle
+# (to build from source, which Parley never asks for: it loads with build 'never'). Keep this architecture's
+# runtime only.
+RUN case "$(node -p process.arch)" in arm) keep=linux-armv7l ;; *) keep="linux-$(node -p process.arch)" ;; esac \
+  && find node_modules/@node-llama-cpp -mindepth 1 -maxdepth 1 ! -name "$keep" -exec rm -rf {} + \
+  && rm -f node_modules/node-llama-cpp/llama/gitRelease.bundle
+# better-sqlite3 compiled from source leaves the SQLite sources and its object files beside the addon it loads.
+RUN cd node_modules/better-sqlite3 \
+  && rm -rf deps src build/deps build/Release/obj build/Release/obj.target build/Release/.deps \
+    build/Release/sqlite3.a build/Release/test_extension.node
 
 FROM ${BASE_IMAGE}
 ARG VERSION=0.1.0
@@ -48,9 +63,7 @@ COPY --from=build /src/apps/server/bin ./apps/server/bin
 COPY --from=build /src/apps/server/dist ./apps/server/dist
 # A workspace's own node_modules holds the versions that could not be hoisted to the root.
 COPY --from=build /src/apps/server/node_modules ./apps/server/node_modules
-COPY --from=build /src/apps/web/package.json ./apps/web/
 COPY --from=build /src/apps/web/dist ./apps/web/dist
-COPY --from=build /src/apps/widget/package.json ./apps/widget/
 COPY --from=build /src/apps/widget/dist ./apps/widget/dist
 COPY LICENSE ./
 USER parley
