@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, errorOf, signedInAdmin } from './helpers.ts'
@@ -206,5 +207,30 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
     })
     expect(response.statusCode).toBe(400)
     expect(errorOf(response).code).toBe('validation_failed')
+  })
+})
+
+describe.each(DIALECTS)('guest sessions started in the same millisecond on %s', (dialect) => {
+  let t: TestApp
+  afterAll(async () => t.close())
+
+  it('gives each its own account, although their UUIDv7 ids share the time prefix', async () => {
+    // Two replicas starting a session in the same millisecond make ids that differ only after the 16th hex digit.
+    let made = 0
+    const sameMillisecond = () => {
+      made += 1
+      return `0193a1b2-c3d4-7e5f-8${String(made).padStart(3, '0')}-${randomUUID().slice(-12)}`
+    }
+    t = await buildTestApp({ dialect, newId: sameMillisecond })
+    const start = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/email',
+        headers: { 'user-agent': BROWSER },
+        payload: { email: 'visitor@example.com' },
+      })
+    const [first, second] = [await start(), await start()]
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200])
+    expect(first.json().session_id).not.toBe(second.json().session_id)
   })
 })

@@ -91,6 +91,8 @@ export interface TestAppOptions {
    * into this stream instead of the silent test logger.
    */
   logStream?: DestinationStream
+  /** Id generator (default: UUIDv7), e.g. to produce the ids two replicas make in the same millisecond. */
+  newId?: () => string
 }
 
 export interface TestApp {
@@ -111,7 +113,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const config = loadConfig({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', ...options.env }, '0.0.0-test')
   const database = options.database ?? (await createTestDatabase(options.dialect))
   const clock = manualClock(new Date())
-  const runtime: Runtime = { now: clock.now, newId: systemRuntime.newId }
+  const runtime: Runtime = { now: clock.now, newId: options.newId ?? systemRuntime.newId }
   const redis = options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined
   const bus =
     redis && options.redisBusChannel

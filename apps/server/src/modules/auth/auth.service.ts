@@ -231,7 +231,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       const now = runtime.now()
       const userId = runtime.newId()
       const sessionId = runtime.newId()
-      const username = `guest_${sessionId.replaceAll('-', '').slice(0, 16)}`
+      // The whole id: UUIDv7s made in the same millisecond on two replicas share their first 16 hex digits.
+      const username = `guest_${sessionId.replaceAll('-', '')}`
       const expiresAt = new Date(now.getTime() + ttlMs).toISOString()
       await insertSession(
         db,
