@@ -1,5 +1,6 @@
-// A fake OpenAI-compatible server for the e2e suite: it streams a fixed reply one word every ~150 ms, so a test
-// can stop a reply or drop the socket mid-stream deterministically (the embedded demo model answers in ~20 ms).
+// A fake OpenAI-compatible server for the e2e suite: it streams a fixed reply one word every ~150 ms (or without
+// end when asked to count "until stopped"), so a test can stop a reply or drop the socket mid-stream
+// deterministically (the embedded demo model answers in ~20 ms).
 // Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts).
 import { createServer } from 'node:http'
 
@@ -20,7 +21,12 @@ createServer((request, response) => {
   let body = ''
   request.setEncoding('utf8')
   request.on('data', (part) => (body += part))
-  request.on('end', () => (JSON.parse(body || '{}').model === 'fast' ? answerAtOnce(response) : streamSlowly(response)))
+  request.on('end', () => {
+    const { model, messages = [] } = JSON.parse(body || '{}')
+    if (model === 'fast') return answerAtOnce(response)
+    // A prompt asking to go on "until stopped" streams with no end, so a stop test never races the last word.
+    streamSlowly(response, String(messages.at(-1)?.content ?? '').includes('until stopped'))
+  })
 }).listen(port, '127.0.0.1')
 
 function answerAtOnce(response) {
@@ -36,14 +42,14 @@ function answerAtOnce(response) {
   response.end('data: [DONE]\n\n')
 }
 
-function streamSlowly(response) {
+function streamSlowly(response, endless) {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   const id = `chatcmpl-${Date.now()}`
   response.write(chunk(id, { role: 'assistant', content: '' }))
   let index = 0
   const timer = setInterval(() => {
-    if (index < WORDS.length) {
-      response.write(chunk(id, { content: `${WORDS[index]} ` }))
+    if (endless || index < WORDS.length) {
+      response.write(chunk(id, { content: `word${index + 1} ` }))
       index += 1
       return
     }
