@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import net from 'node:net'
 import { promisify } from 'node:util'
+import { freePort } from '../../apps/server/test/free-port.ts'
 
 const exec = promisify(execFile)
 
@@ -16,17 +16,8 @@ export async function docker(...args: string[]): Promise<string> {
   return stdout.trim()
 }
 
-/** A TCP port nothing listens on now (containers use the host's network). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
+// Containers use the host's network, so a free host port is a free container port.
+export { freePort }
 
 /** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {

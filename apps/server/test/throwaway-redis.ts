@@ -1,15 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import net from 'node:net'
 import { Redis } from 'ioredis'
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
+import { freePort } from './free-port.ts'
 
 /**
  * A `redis-server` of the test's own on a free port, without persistence, so a test can kill it (SIGKILL) and
