@@ -218,6 +218,41 @@ describe.each(DIALECTS)('branches and Continue on %s', (dialect) => {
     client.close()
   })
 
+  it('continues a reply the server was interrupted in', async () => {
+    const { user, conversationId, client } = await setup()
+    const reply = await say(client, conversationId, 'Explain', ['Cut here'])
+    // As a replica found dead leaves it (see faults.replicas.test.ts for the real kill).
+    await t.database.db
+      .updateTable('messages')
+      .set({ status: 'interrupted', error: 'the server stopped while writing this reply', error_kind: 'interrupted' })
+      .where('id', '=', reply.id)
+      .execute()
+    upstream.set({ kind: 'reply', chunks: [' and go on.'] })
+    client.send({ type: 'continue', message_id: reply.id })
+    expect(await replyEnd(client)).toMatchObject({
+      message: { id: reply.id, status: 'complete', content: 'Cut here and go on.' },
+    })
+    expect(await contents(user.headers, conversationId)).toEqual(['Explain', 'Cut here and go on.'])
+    client.close()
+  })
+
+  it('replays a branch switch to a tab that reconnects with after_seq', async () => {
+    const { user, conversationId, client } = await setup()
+    const first = await say(client, conversationId, 'Question', ['Answer.'])
+    upstream.set({ kind: 'reply', chunks: ['Other answer.'] })
+    client.send({ type: 'regenerate', message_id: first.id })
+    await replyEnd(client)
+    const seen = Math.max(...client.frames.map((frame) => (typeof frame.seq === 'number' ? frame.seq : 0)))
+    client.close()
+
+    await selectBranch(user.headers, conversationId, first.id)
+    const back = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
+    back.send({ type: 'subscribe', conversation_id: conversationId, after_seq: seen })
+    expect(await back.nextOfType('branch.selected')).toMatchObject({ message_id: first.id, seq: seen + 1 })
+    expect(await contents(user.headers, conversationId)).toEqual(['Question', 'Answer.'])
+    back.close()
+  })
+
   it("answers 404 for another user's conversations and messages, and 400 for a bad body", async () => {
     const owner = await setup()
     const reply = await say(owner.client, owner.conversationId, 'Private', ['Private answer.'])
