@@ -26,8 +26,11 @@ export function BranchSwitcher({ messageId, versions, onSelect, disabled = false
       >
         ‹
       </button>
-      <span aria-label={`Version ${index + 1} of ${versions.length}`}>
+      <span aria-hidden="true">
         {index + 1}/{versions.length}
+      </span>
+      <span className="visually-hidden">
+        Version {index + 1} of {versions.length}
       </span>
       <button
         type="button"
