@@ -26,8 +26,8 @@ export const ChatEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reply.completed'), message: Message, usage: Usage, finish_reason: FinishReason }),
   /**
    * A message left the active branch: an edited user message or a regenerated reply and everything after it
-   * (`following: true`; it is kept as an older version), or only that message (`following: false`, older servers).
-   * Its replacement follows as new messages.
+   * (`following: true`; it is kept as an older version). `following: false` (only that message) is no longer sent
+   * but still accepted by clients. Its replacement follows as new messages.
    */
   z.object({ type: z.literal('message.superseded'), message_id: Id, following: z.boolean() }),
   /**
