@@ -37,7 +37,7 @@ describe.each(DIALECTS)('WebSocket actions and abuse on %s', (dialect) => {
     }[]
   const replyEnd = (client: TestSocket) => client.next((f) => f.type === 'reply.completed' || f.type === 'reply.failed')
 
-  it('regenerates a reply, replacing the old one', async () => {
+  it('regenerates a reply: the new version is shown, the old one kept as another version', async () => {
     const { user, conversationId, client } = await setup()
     client.send({ type: 'send', conversation_id: conversationId, client_message_id: '1', content: 'Question' })
     const first = await replyEnd(client)
@@ -46,7 +46,7 @@ describe.each(DIALECTS)('WebSocket actions and abuse on %s', (dialect) => {
     expect(await replyEnd(client)).toMatchObject({ type: 'reply.completed', message: { content: 'Better answer.' } })
     expect(client.frames.find((f) => f.type === 'message.superseded')).toMatchObject({
       message_id: (first.message as { id: string }).id,
-      following: false,
+      following: true,
     })
     expect((await history(user.headers, conversationId)).map((m) => m.content)).toEqual(['Question', 'Better answer.'])
     client.close()

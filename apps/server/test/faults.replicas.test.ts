@@ -81,4 +81,49 @@ describe('a replica killed mid-reply', () => {
     },
     SLOW,
   )
+
+  it(
+    'keeps a continued reply whole (its text before and after Continue) when the replica continuing it is killed',
+    async () => {
+      b.clock.set(new Date()) // the next replica's beats must be newer than B's clock, as at the start
+      const env = { ...fakeModelsEnv(upstream), PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix }
+      const continuing = await startReplicaChild(database, { busChannel, env: { ...env, PARLEY_LOG_LEVEL: 'silent' } })
+      try {
+        const user = await signedInUser(b.app)
+        const id = (
+          await b.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+        ).json().id as string
+        const tabOnB = await connectReady(`${socketBaseB}/api/ws`, { token: user.tokens.access_token })
+        upstream.set({ kind: 'gated', chunks: ['Half an answer'], rest: [' never sent'] })
+        tabOnB.send({ type: 'send', conversation_id: id, client_message_id: 'c', content: 'Tell me everything' })
+        await tabOnB.nextOfType('reply.delta', 30_000)
+        tabOnB.send({ type: 'stop', conversation_id: id })
+        const stopped = (await tabOnB.nextOfType('reply.completed', 30_000)).message as { id: string }
+
+        upstream.set({ kind: 'gated', chunks: [', and more'], rest: [' never sent'] })
+        const tabOnA = await connectReady(`${continuing.socketBase}/api/ws`, { token: user.tokens.access_token })
+        tabOnA.send({ type: 'continue', message_id: stopped.id })
+        await tabOnB.next((frame) => frame.type === 'reply.delta' && frame.text === ', and more', 30_000)
+        await continuing.kill()
+
+        b.clock.set(new Date(Date.now() + LIVENESS_WINDOW_MS + 1))
+        await b.services.chat.keepAlive()
+        const interrupted = await tabOnB.nextOfType('reply.interrupted')
+        expect(interrupted.message).toMatchObject({
+          id: stopped.id,
+          status: 'interrupted',
+          content: 'Half an answer, and more',
+        })
+        const history = (
+          await b.app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers: user.headers })
+        ).json() as { id: string; content: string }[]
+        expect(history.map((message) => message.content)).toEqual(['Tell me everything', 'Half an answer, and more'])
+        tabOnA.close()
+        tabOnB.close()
+      } finally {
+        await continuing.kill()
+      }
+    },
+    SLOW,
+  )
 })

@@ -64,7 +64,7 @@ const SCHEMA_LOCK_KEY = 70_411_223
  * suite running in parallel drops its schema meanwhile. One advisory lock serialises migrating and dropping
  * across all test processes.
  */
-async function withSchemaLock<T>(use: (admin: pg.Client) => Promise<T>): Promise<T> {
+export async function withSchemaLock<T>(use: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
   await admin.connect()
   try {

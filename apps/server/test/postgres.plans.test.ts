@@ -3,7 +3,8 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
 import type { Database } from '../src/db/database.ts'
-import { listMessages, recentTurns } from '../src/modules/chat/chat.repo.ts'
+import { activeLeaf, listMessages, recentTurns } from '../src/modules/chat/chat.repo.ts'
+import { versionsOf } from '../src/modules/chat/chat.tree.repo.ts'
 import { TEST_POSTGRES_URL, createTestDatabase } from './helpers.ts'
 
 /** As many messages as the long conversation where an unanalysed database sorted them all per page. */
@@ -11,10 +12,15 @@ const LONG = 10_400
 
 interface PlanNode {
   'Node Type': string
+  'Index Name'?: string
   Plans?: PlanNode[]
 }
 
-const nodeTypes = (node: PlanNode): string[] => [node['Node Type'], ...(node.Plans ?? []).flatMap(nodeTypes)]
+/** Each node's type, followed by `:index` for index scans. */
+const nodeTypes = (node: PlanNode): string[] => [
+  node['Index Name'] ? `${node['Node Type']}:${node['Index Name']}` : node['Node Type'],
+  ...(node.Plans ?? []).flatMap(nodeTypes),
+]
 
 // Autovacuum analyses tables some time after they fill, and until then the planner guesses. The hot queries
 // must not depend on that: on a fresh schema that was never analysed, none may sort a whole conversation.
@@ -40,8 +46,8 @@ describe('PostgreSQL plans of the hot queries, before any ANALYZE', () => {
     await sql`insert into conversations (id, owner_id, created_at, updated_at)
       select 'c' || n, 'u1', '2026-11-23T00:00:00Z', '2026-11-23T00:00:' || lpad((n % 60)::text, 2, '0') || 'Z'
       from generate_series(1, 200) as n`.execute(handle.db)
-    await sql`insert into messages (id, conversation_id, position, role, content, status, created_at)
-      select 'm' || n, 'c1', n, case when n % 2 = 1 then 'user' else 'assistant' end,
+    await sql`insert into messages (id, conversation_id, position, parent_id, role, content, status, created_at)
+      select 'm' || n, 'c1', n, case when n > 1 then 'm' || (n - 1) end, case when n % 2 = 1 then 'user' else 'assistant' end,
         'message number ' || n || ' ' || repeat('text ', 40), 'complete', '2026-11-23T00:00:00Z'
       from generate_series(1, ${LONG}) as n`.execute(handle.db)
     const stats = await sql<{ analysed: boolean }>`
@@ -94,5 +100,26 @@ describe('PostgreSQL plans of the hot queries, before any ANALYZE', () => {
       await listMessages(db, 'c1', { limit: 50, beforeId: 'm5000' })
     })
     for (const plan of plans) expect(plan).not.toContain('Sort')
+  })
+
+  it('finds the versions of a page of messages, and the last message of the active branch, from indexes', async () => {
+    const pages = [
+      await listMessages(handle.db, 'c1', { limit: 50 }),
+      await listMessages(handle.db, 'c1', { limit: 50, beforeId: 'm51' }),
+    ]
+    expect(pages[1]![0]!.parent_id).toBeNull()
+    const versionPlans = await plansOf(async (db) => {
+      for (const page of pages) {
+        const versions = await versionsOf(db, 'c1', page)
+        expect(versions.get(page[0]!.id)).toEqual([page[0]!.id])
+      }
+    })
+    // Only the page's siblings are read: not the conversation's messages one by one through another index.
+    for (const plan of versionPlans) expect(plan.join(' ')).toMatch(/messages_parent_idx/)
+    const [leafPlan] = await plansOf(async (db) => expect((await activeLeaf(db, 'c1'))?.position).toBe(LONG))
+    for (const plan of [...versionPlans, leafPlan!]) {
+      expect(plan).not.toContain('Sort')
+      expect(plan).not.toContain('Seq Scan')
+    }
   })
 })

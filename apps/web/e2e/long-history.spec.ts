@@ -53,7 +53,10 @@ test('a long conversation opens at its newest message and pages older history in
     expect(new Set(snapshot.map((row) => row.id)).size, 'a message rendered twice').toBe(snapshot.length)
     for (const row of snapshot.toSorted((a, b) => b.index - a.index)) if (!seen.has(row.id)) seen.set(row.id, row)
   }
-  const firstTurn = chatPage.messages.getByRole('article', { name: 'You' }).filter({ hasText: /^turn 1$/ })
+  // Matched by the message's own text: the article also holds its action buttons (Edit).
+  const firstTurn = chatPage.messages
+    .getByRole('article', { name: 'You' })
+    .filter({ has: page.getByText('turn 1', { exact: true }) })
   const loading = chatPage.messages.getByRole('status').filter({ hasText: 'Loading earlier messages…' })
 
   // Scroll up most of a screen at a time, as a reader would, until the first message shows at the top.

@@ -25,8 +25,9 @@ export const ChatEvent = z.discriminatedUnion('type', [
   /** The reply is stored in full (also when stopped early: `finish_reason: "stopped"`). */
   z.object({ type: z.literal('reply.completed'), message: Message, usage: Usage, finish_reason: FinishReason }),
   /**
-   * A message left the conversation: a regenerated reply (`following: false`), or an edited user message and
-   * everything after it (`following: true`). Its replacement follows as new messages.
+   * A message left the active branch: an edited user message or a regenerated reply and everything after it
+   * (`following: true`; it is kept as an older version). `following: false` (only that message) is no longer sent
+   * but still accepted by clients. Its replacement follows as new messages.
    */
   z.object({ type: z.literal('message.superseded'), message_id: Id, following: z.boolean() }),
   /**
@@ -34,6 +35,11 @@ export const ChatEvent = z.discriminatedUnion('type', [
    * kept with status `interrupted`. Published by another replica once it finds the first one dead.
    */
   z.object({ type: z.literal('reply.interrupted'), message: Message }),
+  /**
+   * The active branch changed (`PUT /api/conversations/{id}/branch`): it now runs through `message_id`. Reload the
+   * messages over REST.
+   */
+  z.object({ type: z.literal('branch.selected'), message_id: Id }),
   /** No model could answer; the user message is kept and the reply is stored as failed (`message.failure` says why). */
   z.object({
     type: z.literal('reply.failed'),

@@ -34,10 +34,15 @@ export const ClientFrame = z.discriminatedUnion('type', [
   }),
   /** Stops the reply being generated; the partial text is kept with status `stopped`. */
   z.object({ type: z.literal('stop'), conversation_id: ConversationId }),
-  /** Replaces an assistant reply with a new one. */
+  /** Answers again with a new version of a reply (the old one is kept on its own branch). */
   z.object({ type: z.literal('regenerate'), message_id: Id, model: Text.min(1).max(200).optional() }),
-  /** Replaces a user message (and everything after it) and answers it again. */
+  /** Sends a new version of a user message (the old one and what followed it are kept on their own branch). */
   z.object({ type: z.literal('edit'), message_id: Id, content: Content }),
+  /**
+   * Asks the model to go on with the last reply of the active branch after it was stopped, interrupted or cut off:
+   * the text is appended to the same message (`reply.started` carries the text so far, then `reply.delta`s).
+   */
+  z.object({ type: z.literal('continue'), message_id: Id, model: Text.min(1).max(200).optional() }),
   z.object({ type: z.literal('ping') }),
   /** Operators (admin, manager): receive `analytics.summary` now and then every `interval_seconds`. */
   z.object({ type: z.literal('analytics.subscribe'), interval_seconds: z.number().int().min(2).max(300).default(5) }),

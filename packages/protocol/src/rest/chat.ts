@@ -95,6 +95,16 @@ export const Message = z.object({
   duration_ms: z.number().int().nullable().optional(),
   /** Why a `failed` or `interrupted` reply ended; null otherwise. */
   failure: ReplyFailure.nullable().optional(),
+  /**
+   * The message this one follows in the conversation's tree (null for a first message). An edit or a regeneration
+   * adds a sibling (same parent); the conversation shows one branch at a time (its active branch).
+   */
+  parent_id: Id.nullable().optional(),
+  /**
+   * This message and its alternative versions (the siblings an edit or a regeneration made), oldest first: a
+   * switcher shows `‹ index+1 / length ›`. Given in message lists and in the events of a new version.
+   */
+  versions: z.array(Id).optional(),
   created_at: Timestamp,
 })
 export type Message = z.infer<typeof Message>
@@ -128,3 +138,10 @@ export const ListMessagesQuery = z.object({
   before: Id.optional(),
 })
 export type ListMessagesQuery = z.infer<typeof ListMessagesQuery>
+
+/**
+ * `PUT /api/conversations/{id}/branch`: make the branch through `message_id` (one of the versions of a message)
+ * the active one. Below that message the branch follows its most recent message.
+ */
+export const SelectBranchRequest = z.object({ message_id: Id })
+export type SelectBranchRequest = z.infer<typeof SelectBranchRequest>

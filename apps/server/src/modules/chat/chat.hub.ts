@@ -253,7 +253,8 @@ export function createConversationHub(deps: HubDeps) {
       let text: string | undefined
       for (const { json } of held) {
         const event = JSON.parse(json) as ChatEvent
-        if (event.type === 'reply.started' && event.message.id === messageId) text = ''
+        // A continued reply starts with the text it had.
+        if (event.type === 'reply.started' && event.message.id === messageId) text = event.message.content
         else if (event.type === 'reply.delta' && event.message_id === messageId && text !== undefined)
           text += event.text
       }

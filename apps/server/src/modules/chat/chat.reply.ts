@@ -140,12 +140,15 @@ export function createReplyRunner(deps: ReplyDeps) {
    * The system prompt and as many recent turns as fit the model's budget. Turns are read a page at a time,
    * newest first, until the budget is full: a long conversation costs what a short one does.
    */
-  async function buildContext(conversation: ConversationRow, model: ChatModel) {
+  async function buildContext(conversation: ConversationRow, model: ChatModel, partialReply: string) {
     const window = createContextWindow({
       systemPrompt: conversation.system_prompt,
       budgetTokens: Math.max(model.contextTokens - REPLY_RESERVE_TOKENS, 256),
       countTokens: (text) => model.countTokens(text),
     })
+    // A continued reply ends the context with its text so far, for the model to go on from (the row itself is
+    // `streaming` meanwhile, so the query below leaves it out).
+    if (partialReply) window.addOlder([{ role: 'assistant', content: partialReply }])
     let oldest: number | undefined
     for (;;) {
       const page = await repo.recentTurns(db, conversation.id, CONTEXT_PAGE_TURNS, oldest)
@@ -236,10 +239,29 @@ export function createReplyRunner(deps: ReplyDeps) {
     planned: PlannedReply,
     stored: MessageRow,
     session: ReplySession,
+    versions: Pick<Message, 'versions'> = {},
   ): Promise<Message> {
     return planned.modelId === null
-      ? Promise.resolve(deliverNotice(stored, session))
-      : generate(conversation, planned.modelId, planned.chain, stored, session)
+      ? Promise.resolve(deliverNotice(stored, session, versions))
+      : generate(conversation, planned.modelId, planned.chain, stored, session, versions)
+  }
+
+  /**
+   * Continues a reply that ended early (stopped, interrupted, cut off): the model is given its text so far and what
+   * it writes is appended to the same message, by the model that wrote it while that model is still configured.
+   */
+  async function resume(
+    conversation: ConversationRow,
+    reply: MessageRow,
+    options: ReplyOptions,
+    session: ReplySession,
+  ) {
+    const modelId =
+      options.model ?? (reply.model && models.has(reply.model) ? reply.model : (conversation.model ?? models.defaultId))
+    const chain = await models.chain(modelId)
+    const reopened = await repo.reopenReply(db, reply.id, { status: reply.status, replicaId: deps.replicaId })
+    if (!reopened) throw new AppError('conflict', 'This reply changed meanwhile; reload the conversation')
+    return generate(conversation, modelId, chain, reopened, session)
   }
 
   /** Streams the model's answer into the placeholder and stores it; model failures become a `failed` reply. */
@@ -249,10 +271,13 @@ export function createReplyRunner(deps: ReplyDeps) {
     chain: ChatModel[],
     placeholder: MessageRow,
     session: ReplySession,
+    versions: Pick<Message, 'versions'> = {},
   ): Promise<Message> {
-    session.emit({ type: 'reply.started', message: repo.toMessage(placeholder) })
+    session.emit({ type: 'reply.started', message: { ...repo.toMessage(placeholder), ...versions } })
 
-    let text = ''
+    // A continuation starts from the text the reply has; a new reply from nothing.
+    const partialReply = placeholder.content
+    let text = partialReply
     let answering = chain[0]!
     let usage: Usage | undefined
     let finishReason: 'stop' | 'length' | 'other' | 'stopped' = 'stop'
@@ -301,7 +326,7 @@ export function createReplyRunner(deps: ReplyDeps) {
         `Model call failed: ${error.message}`,
       )
     try {
-      const messages = await buildContext(conversation, answering)
+      const messages = await buildContext(conversation, answering, partialReply)
       startedMs = runtime.now().getTime()
       attemptStartedMs = startedMs
       const finish = await generateWithFallback(chain, { messages }, session.signal, {
@@ -356,7 +381,8 @@ export function createReplyRunner(deps: ReplyDeps) {
       }
       finishReason = 'stopped'
     }
-    const completionTokens = usage?.completionTokens ?? answering.countTokens(text)
+    const earlierTokens = partialReply ? (placeholder.completion_tokens ?? answering.countTokens(partialReply)) : 0
+    const completionTokens = usage ? usage.completionTokens + earlierTokens : answering.countTokens(text)
     const stored = await storeEnd(conversation.id, placeholder.id, {
       content: text,
       status: finishReason === 'stopped' ? 'stopped' : 'complete',
@@ -385,8 +411,8 @@ export function createReplyRunner(deps: ReplyDeps) {
   }
 
   /** A fixed notice instead of a model's answer (a message the guard blocked), already stored as complete. */
-  function deliverNotice(row: MessageRow, session: ReplySession): Message {
-    const message = repo.toMessage(row)
+  function deliverNotice(row: MessageRow, session: ReplySession, versions: Pick<Message, 'versions'>): Message {
+    const message = { ...repo.toMessage(row), ...versions }
     session.emit({ type: 'reply.started', message: { ...message, content: '', status: 'streaming' } })
     session.emit({ type: 'reply.delta', message_id: message.id, text: message.content })
     session.emit({
@@ -402,6 +428,7 @@ export function createReplyRunner(deps: ReplyDeps) {
     begin,
     plan,
     run,
+    resume,
     /** Replies reserved right now (being generated, or saving their end). */
     count: () => running.size,
     /** Stops the running reply of a conversation; returns whether one was running. */

@@ -21,6 +21,7 @@ export function toMessage(row: MessageRow): Message {
     ttft_ms: row.ttft_ms ?? null,
     duration_ms: row.duration_ms ?? null,
     failure: row.error_kind ? { kind: row.error_kind as ReplyFailureKind, message: row.error ?? '' } : null,
+    parent_id: row.parent_id ?? null,
     created_at: row.created_at,
   }
 }
@@ -91,20 +92,27 @@ export async function listConversations(
   return query.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(options.limit).execute()
 }
 
-/** Hides earlier messages in the same transaction as an append: one reply, or a turn and everything after it. */
-export type Supersede = { messageId: string } | { fromPosition: number }
+/** Moves a turn and everything after it off the active branch, in the same transaction as an append. */
+export interface Supersede {
+  fromPosition: number
+}
 
-export type NewMessage = Omit<MessagesTable, 'position' | 'conversation_id'>
+export type NewMessage = Omit<MessagesTable, 'position' | 'conversation_id' | 'parent_id'>
 
 export interface AppendChanges {
   title?: string | undefined
   supersede?: Supersede | undefined
+  /**
+   * The parent of the first message (a new version of a message shares its parent). By default the last message of
+   * the active branch; each further message follows the one before it.
+   */
+  parentId?: string | null | undefined
 }
 
 /**
  * Appends messages at the next positions of their conversation, and touches the conversation (its
  * `updated_at`, and a title when it has none yet), in one transaction. Append-only: earlier rows are never
- * rewritten, only marked superseded. The conversation is updated first: on PostgreSQL its row lock makes
+ * rewritten, only moved off the active branch. The conversation is updated first: on PostgreSQL its row lock makes
  * concurrent appends to one conversation take positions one after the other.
  */
 export async function appendMessages(
@@ -123,14 +131,16 @@ export async function appendMessages(
       }))
       .where('id', '=', conversationId)
       .execute()
-    if (supersede) {
-      let hide = trx.updateTable('messages').set({ superseded: 1 })
-      hide =
-        'messageId' in supersede
-          ? hide.where('id', '=', supersede.messageId)
-          : hide.where('conversation_id', '=', conversationId).where('position', '>=', supersede.fromPosition)
-      await hide.execute()
-    }
+    if (supersede)
+      await trx
+        .updateTable('messages')
+        .set({ superseded: 1 })
+        .where('conversation_id', '=', conversationId)
+        .where('superseded', '=', 0)
+        .where('position', '>=', supersede.fromPosition)
+        .execute()
+    const parentId =
+      changes.parentId !== undefined ? changes.parentId : ((await activeLeaf(trx, conversationId))?.id ?? null)
     const last = await trx
       .selectFrom('messages')
       .select((eb) => eb.fn.max('position').as('position'))
@@ -139,10 +149,32 @@ export async function appendMessages(
     const first = Number(last?.position ?? 0) + 1
     return trx
       .insertInto('messages')
-      .values(rows.map((row, index) => ({ ...row, conversation_id: conversationId, position: first + index })))
+      .values(
+        rows.map((row, index) => ({
+          ...row,
+          conversation_id: conversationId,
+          position: first + index,
+          parent_id: index === 0 ? parentId : rows[index - 1]!.id,
+        })),
+      )
       .returningAll()
       .execute()
   })
+}
+
+/** The last message of the conversation's active branch. */
+export async function activeLeaf(
+  db: Db,
+  conversationId: string,
+): Promise<Pick<MessageRow, 'id' | 'position'> | undefined> {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'position'])
+    .where('conversation_id', '=', conversationId)
+    .where('superseded', '=', 0)
+    .orderBy('position', 'desc')
+    .limit(1)
+    .executeTakeFirst()
 }
 
 export type ReplyEnd = Pick<MessagesTable, 'content' | 'status' | 'completed_at'> &
@@ -191,7 +223,7 @@ export async function findConversationForSend(
 }
 
 /**
- * The latest reply to a user message. A user message that was edited away keeps its replies, superseded with it:
+ * The latest reply to a user message. A user message on another branch keeps its replies there:
  * `includeSuperseded` finds them (a retried send of that message gets the answer it had).
  */
 export async function findReplyTo(db: Db, userMessageId: string, options: { includeSuperseded?: boolean } = {}) {
@@ -259,17 +291,21 @@ export async function findOrphanedReplies(
     .execute()
 }
 
-/** Marks a reply `interrupted` with the text it had streamed, if it is still `streaming`; returns it then. */
+/**
+ * Marks a reply `interrupted` with the text it had streamed, if it is still `streaming`; returns it then. Without
+ * that text (no longer held) the stored text stays: empty for a new reply, the text so far for a continued one.
+ */
 export async function markInterrupted(
   db: Db,
   messageId: string,
-  end: { content: string; completed_at: string },
+  end: { content?: string | undefined; completed_at: string },
 ): Promise<MessageRow | undefined> {
   return db
     .updateTable('messages')
     .set({
       status: 'interrupted',
-      ...end,
+      ...(end.content !== undefined ? { content: end.content } : {}),
+      completed_at: end.completed_at,
       error: 'the server stopped while writing this reply',
       error_kind: 'interrupted' satisfies ReplyFailureKind,
     })
@@ -342,4 +378,22 @@ export async function repliesTo(db: Db, userMessageIds: string[]): Promise<Messa
     .where('superseded', '=', 0)
     .orderBy('position', 'asc')
     .execute()
+}
+
+/**
+ * Reopens a reply that ended early so a continuation appends to it: `streaming` again on this replica, its text
+ * kept, its failure cleared. Only while it still has the status the caller saw (two Continues cannot both win).
+ */
+export async function reopenReply(
+  db: Db,
+  id: string,
+  seen: { status: string; replicaId: string },
+): Promise<MessageRow | undefined> {
+  return db
+    .updateTable('messages')
+    .set({ status: 'streaming', replica_id: seen.replicaId, error: null, error_kind: null, completed_at: null })
+    .where('id', '=', id)
+    .where('status', '=', seen.status)
+    .returningAll()
+    .executeTakeFirst()
 }

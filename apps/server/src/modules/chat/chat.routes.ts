@@ -9,6 +9,7 @@ import {
   OkResponse,
   PostMessageRequest,
   PostMessageResponse,
+  SelectBranchRequest,
   UpdateConversationRequest,
 } from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
@@ -136,6 +137,25 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       return streamEvents(request, reply, (stream) =>
         chat.send(principal, request.params.id, content, { model, log: request.log, ...stream }),
       )
+    },
+  )
+
+  app.put(
+    '/conversations/:id/branch',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Show another version of a message: the branch through `message_id` becomes the active one (409 while a reply is being generated)',
+        params,
+        body: SelectBranchRequest,
+        response: { 200: OkResponse },
+      },
+    },
+    async (request) => {
+      await chat.selectBranch(principalOf(request), request.params.id, request.body.message_id)
+      return { ok: true as const }
     },
   )
 

@@ -23,9 +23,12 @@ import {
 } from './chat.reply.ts'
 import type { EventBus } from '../../bus/event-bus.ts'
 import * as repo from './chat.repo.ts'
+import * as tree from './chat.tree.repo.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
 const TITLE_LENGTH = 60
+/** Replies that ended before the model finished: Continue appends to them. */
+const CONTINUABLE = new Set(['stopped', 'interrupted', 'failed'])
 
 export interface ChatServiceDeps {
   db: Db
@@ -112,12 +115,12 @@ export function createChatService(deps: ChatServiceDeps) {
     const user = userRow(admitted.content, options.clientMessageId)
     const reply = await replies.plan(conversation, user.id, options, admitted.safetyNotice)
     const { title, replaces } = changes
-    const supersede = replaces ? { fromPosition: replaces.position } : undefined
+    // An edit is a new version of the edited message: same parent, and the old branch moves off the active one.
     const [storedUser, storedReply] = await repo.appendMessages(db, conversation.id, [user, reply.row], {
       title,
-      supersede,
+      ...(replaces ? { supersede: { fromPosition: replaces.position }, parentId: replaces.parent_id ?? null } : {}),
     })
-    const userMessage = repo.toMessage(storedUser!)
+    const userMessage = { ...repo.toMessage(storedUser!), ...(replaces ? await versionsOf(storedUser!) : {}) }
     await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
     if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
     session.emit({ type: 'message.created', message: userMessage })
@@ -138,10 +141,16 @@ export function createChatService(deps: ChatServiceDeps) {
    * had when the message has since been edited away (the retry changes nothing either way).
    */
   async function replyTo(userMessage: MessageRow): Promise<Message> {
-    const reply = await repo.findReplyTo(db, userMessage.id, { includeSuperseded: userMessage.superseded === 1 })
+    const reply = await repo.findReplyTo(db, userMessage.id, { includeSuperseded: userMessage.superseded !== 0 })
     // Unreachable while a message and its reply's row are stored together; kept as a clear answer, not a crash.
     if (!reply) throw new AppError('conflict', 'This message has no reply yet')
     return repo.toMessage(reply)
+  }
+
+  /** The versions of a message just added as a new version of another (the client's ‹ n/n › switcher). */
+  async function versionsOf(row: MessageRow): Promise<Pick<Message, 'versions'>> {
+    const versions = await tree.versionsOf(db, row.conversation_id, [row])
+    return { versions: versions.get(row.id) ?? [row.id] }
   }
 
   async function ownConversation(principal: Principal, id: string) {
@@ -201,7 +210,7 @@ export function createChatService(deps: ChatServiceDeps) {
       }
       try {
         // The text it streamed is kept when still held for replay (the placeholder row has none).
-        const content = (await hub.replyText(orphan.conversation_id, orphan.id)) ?? ''
+        const content = await hub.replyText(orphan.conversation_id, orphan.id)
         const row = await repo.markInterrupted(db, orphan.id, { content, completed_at: nowIso() })
         if (row) {
           session.emit({ type: 'reply.interrupted', message: repo.toMessage(row) })
@@ -281,7 +290,8 @@ export function createChatService(deps: ChatServiceDeps) {
     ): Promise<Message[]> {
       await ownConversation(principal, id)
       const rows = await repo.listMessages(db, id, { limit: options.limit, beforeId: options.before })
-      return rows.map(repo.toMessage)
+      const versions = await tree.versionsOf(db, id, rows)
+      return rows.map((row) => ({ ...repo.toMessage(row), versions: versions.get(row.id) ?? [row.id] }))
     },
 
     /**
@@ -317,7 +327,10 @@ export function createChatService(deps: ChatServiceDeps) {
       }
     },
 
-    /** Replaces an assistant reply with a newly generated one. */
+    /**
+     * Answers again: a new version of a reply (same parent), which becomes the active branch; the old version and
+     * what followed it stay on their own branch.
+     */
     async regenerate(principal: Principal, messageId: string, options: ReplyOptions = {}): Promise<Message> {
       const target = await repo.findOwnedMessage(db, messageId, principal.userId)
       if (!target || target.role !== 'assistant' || !target.reply_to) throw notFound('Reply')
@@ -331,16 +344,20 @@ export function createChatService(deps: ChatServiceDeps) {
       try {
         const reply = await replies.plan(conversation, userRow.id, options, admitted.safetyNotice)
         const [stored] = await repo.appendMessages(db, conversation.id, [reply.row], {
-          supersede: { messageId: target.id },
+          supersede: { fromPosition: target.position },
+          parentId: target.parent_id ?? userRow.id,
         })
-        session.emit({ type: 'message.superseded', message_id: target.id, following: false })
-        return await replies.run(conversation, reply, stored!, session)
+        session.emit({ type: 'message.superseded', message_id: target.id, following: true })
+        return await replies.run(conversation, reply, stored!, session, await versionsOf(stored!))
       } finally {
         await session.end()
       }
     },
 
-    /** Replaces a user message, and everything after it, with new text, and answers it again. */
+    /**
+     * Sends a new version of a user message (same parent) and answers it; the old version and what followed it stay
+     * on their own branch.
+     */
     async edit(
       principal: Principal,
       messageId: string,
@@ -354,6 +371,45 @@ export function createChatService(deps: ChatServiceDeps) {
       const session = await replies.begin(conversation.id, options, isGuest(principal))
       try {
         return await answerNewTurn(principal, conversation, admitted, session, options, { replaces: target })
+      } finally {
+        await session.end()
+      }
+    },
+
+    /**
+     * Makes the branch through one of a message's versions the active one, and tells the conversation's subscribers
+     * (the user's other tabs). Waits for no reply: while one is being generated the conversation is busy (409).
+     */
+    async selectBranch(principal: Principal, conversationId: string, messageId: string): Promise<void> {
+      await ownConversation(principal, conversationId)
+      const session = await replies.begin(conversationId, {})
+      try {
+        if (!(await tree.selectBranch(db, conversationId, messageId))) throw notFound('Message')
+        session.emit({ type: 'branch.selected', message_id: messageId })
+      } finally {
+        await session.end()
+      }
+    },
+
+    /** Continues the last reply of the active branch after it was stopped, interrupted or cut off. */
+    async continueReply(principal: Principal, messageId: string, options: ReplyOptions = {}): Promise<Message> {
+      const target = await repo.findOwnedMessage(db, messageId, principal.userId)
+      if (!target || target.role !== 'assistant' || !target.reply_to) throw notFound('Reply')
+      assertModel(options.model)
+      const conversation = await ownConversation(principal, target.conversation_id)
+      const userRow = await repo.findMessage(db, target.reply_to)
+      if (!userRow) throw notFound('Reply')
+      const admitted = await guard.admitMessage(principal, userRow.content)
+      if (admitted.safetyNotice !== undefined) throw new AppError('conflict', 'This reply cannot be continued')
+      const session = await replies.begin(conversation.id, options, isGuest(principal))
+      try {
+        // Read again while holding the conversation: a reply ended meanwhile, or a newer turn, settles it.
+        const current = await repo.findMessage(db, target.id)
+        if (!current || !CONTINUABLE.has(current.status))
+          throw new AppError('conflict', 'Only a reply that was stopped, interrupted or cut off can be continued')
+        if ((await repo.activeLeaf(db, conversation.id))?.id !== current.id)
+          throw new AppError('conflict', 'Only the last reply of the conversation can be continued')
+        return await replies.resume(conversation, current, options, session)
       } finally {
         await session.end()
       }

@@ -24,7 +24,12 @@ export interface MessagesTable {
   status: string
   /** The user message an assistant reply answers. */
   reply_to: string | null
-  /** Hidden from history and context after an edit or regenerate replaced it. */
+  /** The message this one follows (null for a conversation's first message); see `chat.tree.repo.ts`. */
+  parent_id?: string | null
+  /**
+   * 0 on the conversation's active branch (what history, context and export show), 1 on another branch,
+   * 2 replaced by an edit before messages had parents (kept, out of the tree).
+   */
   superseded: number
   client_message_id: string | null
   provider: string | null

@@ -204,6 +204,8 @@ function handleConnection(
         return inBackground(chat.regenerate(who, frame.message_id, { model: frame.model, log }), 'regenerate')
       case 'edit':
         return inBackground(chat.edit(who, frame.message_id, frame.content, { log }), 'edit')
+      case 'continue':
+        return inBackground(chat.continueReply(who, frame.message_id, { model: frame.model, log }), 'continue')
     }
   }
 

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useLocation, useNavigate, useParams } from 'react-router'
 import { ApiError } from '../../../lib/api-client.ts'
+import { useSelectBranch } from '../api/branches-api.ts'
 import { useConversation, useMessages, useModels, useUpdateConversation } from '../api/chat-api.ts'
 import { saveLastModel } from '../model/last-model.ts'
 import { useConversationSocket } from '../hooks/use-conversation-socket.ts'
@@ -26,6 +27,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
   const socket = useConversationSocket(conversationId)
   const socketError = useSocketErrors(conversationId)
   const pending = usePendingMessages(conversationId)
+  const selectBranch = useSelectBranch(conversationId)
   const [model, setModel] = useState<string>()
   const update = useUpdateConversation()
   const models = useModels()
@@ -83,6 +85,14 @@ function ConversationView({ conversationId }: { conversationId: string }) {
           Could not load the messages.
         </p>
       )}
+      {selectBranch.isError && (
+        <p role="alert" className="form-error banner">
+          Could not show that version: {selectBranch.error.message}{' '}
+          <button type="button" className="button small" onClick={() => selectBranch.reset()}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {socketError.error && (
         <p role="alert" className="form-error banner">
           {socketError.error}{' '}
@@ -98,6 +108,8 @@ function ConversationView({ conversationId }: { conversationId: string }) {
         onNearTop={() => void (hasNextPage && !isFetchingNextPage && fetchNextPage())}
         onRegenerate={(messageId) => socket.regenerate(messageId, sendModel)}
         onEdit={(messageId, content) => socket.edit(messageId, content)}
+        onContinue={(messageId) => socket.continueReply(messageId, sendModel)}
+        onSelectVersion={(messageId) => selectBranch.mutate(messageId)}
       />
       <Composer onSend={(content) => socket.send(content, sendModel)} onStop={socket.stop} streaming={streaming} />
     </main>

@@ -3,6 +3,7 @@ import { formatMillis } from '../../../lib/format.ts'
 import { lazy, memo, Suspense, useState } from 'react'
 import { useModels } from '../api/chat-api.ts'
 import { endingOf } from '../model/reply-ending.ts'
+import { BranchSwitcher } from './branch-switcher.tsx'
 
 // The Markdown stack (micromark, GFM) is a third of the bundle: it loads after the first screen.
 const Markdown = lazy(() => import('./markdown.tsx').then((module) => ({ default: module.Markdown })))
@@ -11,15 +12,32 @@ interface MessageItemProps {
   message: Message
   onRegenerate?: (() => void) | undefined
   onEdit?: ((content: string) => void) | undefined
+  /** Continue a reply that ended early (given for the last reply only). */
+  onContinue?: (() => void) | undefined
+  /** Show another version of this message; absent while versions cannot be switched. */
+  onSelectVersion?: ((messageId: string) => void) | undefined
 }
 
-function ReplyEnding({ message, onRetry }: { message: Message; onRetry?: (() => void) | undefined }) {
+function ReplyEnding({
+  message,
+  onRetry,
+  onContinue,
+}: {
+  message: Message
+  onRetry?: (() => void) | undefined
+  onContinue?: (() => void) | undefined
+}) {
   const ending = endingOf(message)
   if (!ending) return null
   const problem = message.status !== 'stopped'
   return (
     <div className={problem ? 'message-ending problem' : 'message-ending'} role={problem ? 'alert' : undefined}>
       <span>{ending}</span>
+      {onContinue && (
+        <button type="button" className="button small" onClick={onContinue}>
+          Continue
+        </button>
+      )}
       {onRetry && (
         <button type="button" className="button small" onClick={onRetry}>
           Retry
@@ -90,7 +108,13 @@ function EditForm({
 }
 
 /** One message: the user's as plain text, replies as Markdown, never as HTML. */
-export const MessageItem = memo(function MessageItem({ message, onRegenerate, onEdit }: MessageItemProps) {
+export const MessageItem = memo(function MessageItem({
+  message,
+  onRegenerate,
+  onEdit,
+  onContinue,
+  onSelectVersion,
+}: MessageItemProps) {
   const [editing, setEditing] = useState(false)
   const mine = message.role === 'user'
   const streaming = message.status === 'streaming'
@@ -114,8 +138,14 @@ export const MessageItem = memo(function MessageItem({ message, onRegenerate, on
         </Suspense>
       )}
       {streaming && <span className="typing" aria-label="Writing…" />}
-      {!mine && !streaming && <ReplyEnding message={message} onRetry={onRegenerate} />}
+      {!mine && !streaming && <ReplyEnding message={message} onRetry={onRegenerate} onContinue={onContinue} />}
       <div className="message-actions">
+        <BranchSwitcher
+          messageId={message.id}
+          versions={message.versions}
+          onSelect={(id) => onSelectVersion?.(id)}
+          disabled={!onSelectVersion}
+        />
         {!mine && !streaming && <ReplyDetails message={message} />}
         {onEdit && !editing && (
           <button type="button" className="button small" onClick={() => setEditing(true)}>

@@ -10,11 +10,21 @@ interface MessageListProps {
   pending?: readonly PendingMessage[]
   onRegenerate: (messageId: string) => void
   onEdit: (messageId: string, content: string) => void
+  /** Continue the last reply after it was stopped, interrupted or cut off. */
+  onContinue: (messageId: string) => void
+  /** Show another version of a message (its branch becomes the active one). */
+  onSelectVersion: (messageId: string) => void
   /** Older messages are being fetched: a row says so above the list. */
   loadingEarlier?: boolean
   /** The reader scrolled near the top: load the page before the oldest message. */
   onNearTop?: () => void
 }
+
+/** A reply that ended before the model finished, with text to go on from. */
+const canContinue = (message: Message) =>
+  message.role === 'assistant' &&
+  message.content.length > 0 &&
+  (message.status === 'stopped' || message.status === 'interrupted' || message.status === 'failed')
 
 /** Follow the stream only while the reader is at the bottom; scrolling up to read stops it. */
 const STICKY_PX = 80
@@ -31,6 +41,8 @@ export function MessageList({
   pending = [],
   onRegenerate,
   onEdit,
+  onContinue,
+  onSelectVersion,
   loadingEarlier = false,
   onNearTop,
 }: MessageListProps) {
@@ -52,7 +64,6 @@ export function MessageList({
   })
   const last = messages.at(-1)
   const busy = last?.status === 'streaming'
-  const lastUser = messages.findLast((message) => message.role === 'user')
 
   // A new turn of the reader's own (the last message is theirs) brings the view down to it wherever they were.
   const lastTurnId = last?.role === 'user' ? last.id : undefined
@@ -115,10 +126,10 @@ export function MessageList({
               >
                 <MessageItem
                   message={message}
-                  onRegenerate={
-                    isLast && message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined
-                  }
-                  onEdit={message === lastUser && !busy ? (content) => onEdit(message.id, content) : undefined}
+                  onRegenerate={message.role === 'assistant' && !busy ? () => onRegenerate(message.id) : undefined}
+                  onEdit={message.role === 'user' && !busy ? (content) => onEdit(message.id, content) : undefined}
+                  onContinue={isLast && !busy && canContinue(message) ? () => onContinue(message.id) : undefined}
+                  onSelectVersion={busy ? undefined : onSelectVersion}
                 />
               </div>
             )

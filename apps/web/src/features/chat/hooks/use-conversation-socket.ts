@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useMemo } from 'react'
 import { useClients } from '../../../lib/clients.tsx'
+import { reloadActiveBranch } from '../api/branches-api.ts'
 import { chatKeys } from '../api/chat-api.ts'
 import { applyEventToPages, dropFromPages, type MessagePages } from '../model/message-pages.ts'
 
@@ -18,6 +19,8 @@ export function useConversationSocket(conversationId: string) {
         if (update.kind === 'resync')
           return void queryClient.invalidateQueries({ queryKey: chatKeys.messages(conversationId) })
         const { event } = update
+        // Another version of a message is shown now (from this tab or another): its branch is loaded anew.
+        if (event.type === 'branch.selected') return void reloadActiveBranch(queryClient, conversationId)
         queryClient.setQueryData<MessagePages>(
           chatKeys.messages(conversationId),
           (pages) => pages && applyEventToPages(pages, event),
@@ -55,6 +58,9 @@ export function useConversationSocket(conversationId: string) {
       edit(messageId: string, content: string) {
         if (ws.send({ type: 'edit', message_id: messageId, content })) dropFrom(messageId)
       },
+      /** The reply goes on in the same message: `reply.started` brings it back as streaming, with its text. */
+      continueReply: (messageId: string, model: string | undefined) =>
+        void ws.send({ type: 'continue', message_id: messageId, ...(model ? { model } : {}) }),
     }),
     [ws, conversationId, dropFrom],
   )

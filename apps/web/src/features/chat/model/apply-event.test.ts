@@ -41,4 +41,33 @@ describe('applyChatEvent', () => {
     const list = [message({})]
     expect(applyChatEvent(list, { type: 'reply.delta', message_id: 'other', text: 'x' })).toBe(list)
   })
+
+  it('keeps the versions a new reply started with when its later events do not list them', () => {
+    let list = applyChatEvent([], { type: 'reply.started', message: message({ versions: ['m0', 'm1'] }) })
+    list = applyChatEvent(list, {
+      type: 'reply.completed',
+      message: message({ content: 'Hello', status: 'complete' }),
+      usage: { prompt_tokens: 1, completion_tokens: 1 },
+      finish_reason: 'stop',
+    })
+    expect(list[0]).toMatchObject({ content: 'Hello', versions: ['m0', 'm1'] })
+  })
+
+  it('continues a stopped reply in place: it streams again from its text so far', () => {
+    const stopped = [
+      message({ id: 'u1', role: 'user', content: 'hi' }),
+      message({ content: 'Half', status: 'stopped' }),
+    ]
+    let list = applyChatEvent(stopped, { type: 'reply.started', message: message({ content: 'Half' }) })
+    list = applyChatEvent(list, { type: 'reply.delta', message_id: 'm1', text: ' and the rest' })
+    expect(list.map((m) => [m.id, m.content, m.status])).toEqual([
+      ['u1', 'hi', 'streaming'],
+      ['m1', 'Half and the rest', 'streaming'],
+    ])
+  })
+
+  it('leaves the list as it is when the active branch changes (it is reloaded)', () => {
+    const list = [message({})]
+    expect(applyChatEvent(list, { type: 'branch.selected', message_id: 'm0' })).toBe(list)
+  })
 })

@@ -4,7 +4,8 @@ function upsert(messages: Message[], message: Message): Message[] {
   const index = messages.findIndex((existing) => existing.id === message.id)
   if (index === -1) return [...messages, message]
   const next = messages.slice()
-  next[index] = message
+  // Only some events list a message's versions: a later event without them keeps those known.
+  next[index] = { ...message, versions: message.versions ?? messages[index]!.versions }
   return next
 }
 
@@ -22,6 +23,9 @@ export function applyChatEvent(messages: Message[], event: ChatEvent): Message[]
       if (index === -1) return messages
       return event.following ? messages.slice(0, index) : messages.filter((message) => message.id !== event.message_id)
     }
+    case 'branch.selected':
+      // The messages of the new branch are not in the event: the list is reloaded (see `useConversationSocket`).
+      return messages
     case 'reply.delta': {
       const index = messages.findIndex((message) => message.id === event.message_id)
       const target = messages[index]
