@@ -4,11 +4,14 @@ import {
   CreateConversationRequest,
   ListConversationsQuery,
   ListMessagesQuery,
+  Id,
   Message,
+  MessageFeedback,
   ModelInfo,
   OkResponse,
   PostMessageRequest,
   PostMessageResponse,
+  PutFeedbackRequest,
   UpdateConversationRequest,
 } from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
@@ -76,7 +79,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       schema: {
         tags,
         security,
-        summary: 'Rename, or change model or system prompt',
+        summary: 'Rename, or change model, system prompt, temperature or max tokens (null: the default)',
         params,
         body: UpdateConversationRequest,
         response: { 200: Conversation },
@@ -137,6 +140,22 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
         chat.send(principal, request.params.id, content, { model, log: request.log, ...stream }),
       )
     },
+  )
+
+  app.put(
+    '/conversations/:id/messages/:message_id/feedback',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Rate a reply thumbs up or down, or take the rating back with `null`',
+        params: z.object({ id: ConversationId, message_id: Id }),
+        body: PutFeedbackRequest,
+        response: { 200: MessageFeedback },
+      },
+    },
+    async (request) =>
+      chat.rateReply(principalOf(request), request.params.id, request.params.message_id, request.body.rating),
   )
 
   app.get(
