@@ -1,6 +1,6 @@
 import { useState } from 'react'
 
-/** Copies `text()` to the clipboard and says so for a moment. */
+/** Copies `text()` to the clipboard and says so for a moment ("Copied", also told to screen readers). */
 export function CopyButton({
   text,
   label = 'Copy',
@@ -23,8 +23,13 @@ export function CopyButton({
   }
 
   return (
-    <button type="button" className={className} onClick={() => void copy()} aria-label={label}>
-      {copied ? 'Copied' : 'Copy'}
-    </button>
+    <>
+      <button type="button" className={className} onClick={() => void copy()} aria-label={label}>
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+      <span role="status" className="visually-hidden">
+        {copied ? 'Copied' : ''}
+      </span>
+    </>
   )
 }

@@ -3,6 +3,7 @@ import { formatMillis } from '../../../lib/format.ts'
 import { lazy, memo, Suspense, useState } from 'react'
 import { useModels } from '../api/chat-api.ts'
 import { endingOf } from '../model/reply-ending.ts'
+import { MessageActions } from './message-actions.tsx'
 
 // The Markdown stack (micromark, GFM) is a third of the bundle: it loads after the first screen.
 const Markdown = lazy(() => import('./markdown.tsx').then((module) => ({ default: module.Markdown })))
@@ -116,6 +117,7 @@ export const MessageItem = memo(function MessageItem({ message, onRegenerate, on
       {streaming && <span className="typing" aria-label="Writing…" />}
       {!mine && !streaming && <ReplyEnding message={message} onRetry={onRegenerate} />}
       <div className="message-actions">
+        {!editing && <MessageActions message={message} />}
         {!mine && !streaming && <ReplyDetails message={message} />}
         {onEdit && !editing && (
           <button type="button" className="button small" onClick={() => setEditing(true)}>

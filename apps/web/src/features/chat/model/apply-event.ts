@@ -4,7 +4,9 @@ function upsert(messages: Message[], message: Message): Message[] {
   const index = messages.findIndex((existing) => existing.id === message.id)
   if (index === -1) return [...messages, message]
   const next = messages.slice()
-  next[index] = message
+  // Live events carry no rating (only history does): a rating already shown stays.
+  const feedback = messages[index]!.feedback
+  next[index] = message.feedback === undefined && feedback !== undefined ? { ...message, feedback } : message
   return next
 }
 
