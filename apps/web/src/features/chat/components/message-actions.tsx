@@ -52,7 +52,8 @@ export function MessageActions({ message }: { message: Message }) {
     <>
       {message.content !== '' && (
         <CopyButton
-          className="button small"
+          className="icon-button copy-message"
+          icon
           label={reply ? 'Copy reply as Markdown' : 'Copy message'}
           text={() => message.content}
         />
