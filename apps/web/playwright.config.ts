@@ -37,6 +37,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [['list']],
+  // Where specs reach the fake model's record of what it was asked (e2e/support/fake-model.ts).
+  metadata: { fakeModelUrl: `http://127.0.0.1:${slowModelPort}` },
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -92,7 +94,8 @@ export default defineConfig({
         // e2e/long-history.spec.ts seeds 1,000 messages over the API in ~12 s: more than the default 30 a minute.
         PARLEY_USER_RATE_LIMIT: '5000',
         // `local` (the embedded demo model) stays the default; `slow` is picked in the model picker where needed,
-        // `fast` (the same fake, answering at once) seeds long conversations over the API.
+        // `fast` (the same fake, answering at once) seeds long conversations over the API, and `echo` answers with
+        // the user's message (a reply in any Markdown a spec needs).
         PARLEY_MODELS: JSON.stringify([
           { id: 'local', provider: 'local', label: 'Built-in local model' },
           {
@@ -108,6 +111,14 @@ export default defineConfig({
             provider: 'openai-compatible',
             label: 'Fast fake',
             model: 'fast',
+            base_url: `http://127.0.0.1:${slowModelPort}/v1`,
+            api_key: 'e2e',
+          },
+          {
+            id: 'echo',
+            provider: 'openai-compatible',
+            label: 'Echo fake',
+            model: 'echo',
             base_url: `http://127.0.0.1:${slowModelPort}/v1`,
             api_key: 'e2e',
           },

@@ -187,6 +187,10 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
         ),
         ttft_p50_ms: percentile(ttfts, 50),
         ttft_p95_ms: percentile(ttfts, 95),
+        // Nobody rated a reply in this scenario (test/chat.feedback.test.ts covers ratings).
+        feedback_up: 0,
+        feedback_down: 0,
+        feedback_rate: null,
       }
     }
     expect(models).toEqual([figures('backup'), figures('fake')])
@@ -218,9 +222,9 @@ describe.each(DIALECTS)('analytics reports on %s', (dialect) => {
     ])
     const models = await csv('report=models')
     expect(models[0]).toBe(
-      'provider,model,calls,ok,stopped,failed,fallbacks,prompt_tokens,completion_tokens,error_rate,tokens_per_second,latency_p50_ms,latency_p95_ms,ttft_p50_ms,ttft_p95_ms',
+      'provider,model,calls,ok,stopped,failed,fallbacks,prompt_tokens,completion_tokens,error_rate,tokens_per_second,latency_p50_ms,latency_p95_ms,ttft_p50_ms,ttft_p95_ms,feedback_up,feedback_down,feedback_rate',
     )
-    expect(models[1]).toBe('openai-compatible,backup,2,0,0,1,1,11,2,0.5,8,500,500,250,250')
+    expect(models[1]).toBe('openai-compatible,backup,2,0,0,1,1,11,2,0.5,8,500,500,250,250,0,0,')
     expect(models).toHaveLength(4)
     const users = await csv('report=users')
     expect(users[0]).toBe('user_id,username,messages,model_calls,prompt_tokens,completion_tokens,tokens,last_active_at')

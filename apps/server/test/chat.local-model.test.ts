@@ -31,6 +31,30 @@ describe('embedded local model (default configuration)', () => {
     expect(reply.completion_tokens).toBeGreaterThan(1)
   })
 
+  it("generates with the conversation's temperature and max tokens", async () => {
+    const user = await signedInUser(t.app)
+    const id = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/conversations',
+        headers: user.headers,
+        payload: { temperature: 1, max_tokens: 3, system_prompt: 'Be brief.' },
+      })
+    ).json().id
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/messages`,
+      headers: user.headers,
+      payload: { content: 'Hello?' },
+    })
+    const reply = response.json().assistant_message
+    // The demo model's scripted tokens win even when sampling at temperature 1; the cap ends the reply early.
+    expect(reply.status).toBe('complete')
+    expect(reply.completion_tokens).toBe(3)
+    expect(DEFAULT_DEMO_REPLY.startsWith(reply.content)).toBe(true)
+    expect(reply.content.length).toBeLessThan(DEFAULT_DEMO_REPLY.length)
+  })
+
   it('streams the reply token by token over the WebSocket', async () => {
     const user = await signedInUser(t.app)
     const id = (

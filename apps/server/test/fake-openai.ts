@@ -11,6 +11,9 @@ export interface RecordedRequest {
   path: string
   /** `stream_options`, where the client asks for usage in the stream. */
   streamOptions: { include_usage?: boolean } | undefined
+  /** Sampling settings, when the request carried them. */
+  temperature: number | undefined
+  maxTokens: number | undefined
 }
 
 interface ChatCompletionsBody {
@@ -18,6 +21,8 @@ interface ChatCompletionsBody {
   messages: RecordedRequest['messages']
   stream?: boolean
   stream_options?: RecordedRequest['streamOptions']
+  temperature?: number
+  max_tokens?: number
 }
 
 /**
@@ -37,6 +42,8 @@ export function startFakeOpenAI() {
         authorization: headers.authorization,
         path,
         streamOptions: parsed.stream_options,
+        temperature: parsed.temperature,
+        maxTokens: parsed.max_tokens,
       }
     },
     errorBody: () => ({ error: { message: 'upstream exploded', type: 'server_error' } }),

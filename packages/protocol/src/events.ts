@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id, Timestamp } from './common.ts'
+import { FeedbackRating } from './rest/chat.ts'
 
 /**
  * Domain events: what happened in Parley, published by the module where it happened and handled by subscribers
@@ -74,6 +75,14 @@ export const DOMAIN_EVENT_DATA = {
   'reply.failed': z.object({ ...reply, reason: z.string().optional() }),
   /** Stopped by the user or by a shutdown; `content` is the partial text. */
   'reply.interrupted': z.object(reply),
+  /** The conversation's owner rated a reply thumbs up or down, or took the rating back (`rating` null). */
+  'reply.rated': z.object({
+    ...conversationRef,
+    message_id: Id,
+    /** The model that wrote the reply (the id users pick); null for a notice that no model wrote. */
+    model: z.string().nullable(),
+    rating: FeedbackRating.nullable(),
+  }),
   'message.flagged': z.object({
     ...conversationRef,
     message_id: Id.nullable(),

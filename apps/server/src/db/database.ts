@@ -8,7 +8,7 @@ import type {
   SigningKeysTable,
   UsersTable,
 } from '../modules/auth/auth.table.ts'
-import type { ConversationsTable, MessagesTable } from '../modules/chat/chat.table.ts'
+import type { ConversationsTable, MessageFeedbackTable, MessagesTable } from '../modules/chat/chat.table.ts'
 import type { FlagsTable } from '../modules/guard/guard.table.ts'
 import type { GuestSessionsTable } from '../modules/guests/guests.table.ts'
 import type {
@@ -29,6 +29,7 @@ export interface Database {
   signing_keys: SigningKeysTable
   conversations: ConversationsTable
   messages: MessagesTable
+  message_feedback: MessageFeedbackTable
   analytics_requests: AnalyticsTables['analytics_requests']
   analytics_model_calls: AnalyticsTables['analytics_model_calls']
   analytics_events: AnalyticsTables['analytics_events']

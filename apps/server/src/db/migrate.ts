@@ -13,6 +13,7 @@ import * as sqliteIndexOnWrite from './migrations/2026_12_05_1510_sqlite_index_o
 import * as messagesVisibleIndex from './migrations/2026_12_05_1520_messages_visible_index.ts'
 import * as notifications from './migrations/2026_12_05_1600_notifications.ts'
 import * as widgets from './migrations/2026_12_05_1700_widgets.ts'
+import * as conversationSettingsFeedback from './migrations/2026_12_06_1000_conversation_settings_feedback.ts'
 import * as messageTree from './migrations/2026_12_06_1100_message_tree.ts'
 
 /** Every migration in order; names sort by time. */
@@ -30,6 +31,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_1520_messages_visible_index': messagesVisibleIndex,
   '2026_12_05_1600_notifications': notifications,
   '2026_12_05_1700_widgets': widgets,
+  '2026_12_06_1000_conversation_settings_feedback': conversationSettingsFeedback,
   '2026_12_06_1100_message_tree': messageTree,
 }
 

@@ -8,8 +8,10 @@ export interface ChatTurn {
 
 export interface ChatModelRequest {
   messages: ChatTurn[]
-  /** Upper bound on generated tokens. */
+  /** Upper bound on generated tokens; the model's default without. */
   maxOutputTokens?: number
+  /** Sampling temperature (0: the most predictable); the model's default without. */
+  temperature?: number
 }
 
 export interface Usage {

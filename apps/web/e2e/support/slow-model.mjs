@@ -1,7 +1,10 @@
 // A fake OpenAI-compatible server for the e2e suite: it streams a fixed reply one word every ~150 ms (or without
 // end when asked to count "until stopped"), so a test can stop a reply or drop the socket mid-stream
 // deterministically (the embedded demo model answers in ~20 ms).
-// Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts).
+// Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts);
+// asked for `echo`, it answers at once with the user's last message, so a spec can have a reply say any Markdown.
+// `GET /requests` lists what it was asked (model, messages, temperature, max_tokens), newest last, so a spec can
+// check what reached the model.
 import { createServer } from 'node:http'
 
 const port = Number(process.argv[2])
@@ -12,8 +15,16 @@ function chunk(id, delta, extra = {}) {
   return `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`
 }
 
+/** The latest requests, as received. */
+const received = []
+const RECEIVED_LIMIT = 200
+
 createServer((request, response) => {
   if (request.url === '/health') return response.end('ok')
+  if (request.method === 'GET' && request.url === '/requests') {
+    response.writeHead(200, { 'content-type': 'application/json' })
+    return response.end(JSON.stringify(received))
+  }
   if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
     response.statusCode = 404
     return response.end()
@@ -22,17 +33,27 @@ createServer((request, response) => {
   request.setEncoding('utf8')
   request.on('data', (part) => (body += part))
   request.on('end', () => {
-    const { model, messages = [] } = JSON.parse(body || '{}')
-    if (model === 'fast') return answerAtOnce(response)
+    const parsed = JSON.parse(body || '{}')
+    const { model, messages, temperature, max_tokens } = parsed
+    received.push({ model, messages, temperature, max_tokens })
+    if (received.length > RECEIVED_LIMIT) received.shift()
+    if (model === 'fast') return answerAtOnce(response, 'A fast fake reply.')
+    if (model === 'echo') return answerAtOnce(response, textOf(messages?.findLast((m) => m.role === 'user')?.content))
     // A prompt asking to go on "until stopped" streams with no end, so a stop test never races the last word.
-    streamSlowly(response, String(messages.at(-1)?.content ?? '').includes('until stopped'))
+    streamSlowly(response, textOf(messages?.at(-1)?.content).includes('until stopped'))
   })
 }).listen(port, '127.0.0.1')
 
-function answerAtOnce(response) {
+/** A message's text: a string, or the text parts of a list. */
+function textOf(content) {
+  if (typeof content === 'string') return content
+  return Array.isArray(content) ? content.map((part) => part?.text ?? '').join('') : ''
+}
+
+function answerAtOnce(response, text) {
   const id = `chatcmpl-${Date.now()}`
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
-  response.write(chunk(id, { role: 'assistant', content: 'A fast fake reply.' }))
+  response.write(chunk(id, { role: 'assistant', content: text }))
   response.write(
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
   )

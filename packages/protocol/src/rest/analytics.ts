@@ -136,6 +136,11 @@ export const ModelUsage = z.object({
   latency_p95_ms: Millis,
   ttft_p50_ms: Millis,
   ttft_p95_ms: Millis,
+  /** Replies of the model in the range that their users rated thumbs up, and thumbs down. */
+  feedback_up: z.number().int(),
+  feedback_down: z.number().int(),
+  /** Share of the rated replies rated up, 0–1; null when none was rated. */
+  feedback_rate: z.number().nullable(),
 })
 export type ModelUsage = z.infer<typeof ModelUsage>
 

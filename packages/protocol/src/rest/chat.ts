@@ -16,12 +16,43 @@ export const ChatLimits = z.object({
 })
 export type ChatLimits = z.infer<typeof ChatLimits>
 
+/**
+ * Bounds of a conversation's settings: the one place the API validates them against and clients read them from.
+ * `temperature` 0 is the most predictable; `max_tokens` caps the length of each reply. Providers that accept less
+ * (Anthropic: temperature ≤ 1) clamp to their own range.
+ */
+export const CONVERSATION_SETTINGS = {
+  system_prompt: { max_length: 8_000 },
+  temperature: { min: 0, max: 2, step: 0.1 },
+  max_tokens: { min: 1, max: 32_000 },
+} as const
+
+/** A conversation's system prompt; null for none. */
+export const SystemPrompt = Text.max(CONVERSATION_SETTINGS.system_prompt.max_length).nullable()
+/** Sampling temperature of a conversation's replies; null for the model's default. */
+export const Temperature = z
+  .number()
+  .min(CONVERSATION_SETTINGS.temperature.min)
+  .max(CONVERSATION_SETTINGS.temperature.max)
+  .nullable()
+/** Most tokens one reply may have; null for the model's default. */
+export const MaxTokens = z
+  .number()
+  .int()
+  .min(CONVERSATION_SETTINGS.max_tokens.min)
+  .max(CONVERSATION_SETTINGS.max_tokens.max)
+  .nullable()
+
 /** A conversation as the API shows it. */
 export const Conversation = z.object({
   id: ConversationId,
   title: z.string().nullable(),
   model: z.string().nullable(),
   system_prompt: z.string().nullable(),
+  /** Sampling temperature for its replies; null: the model's default. */
+  temperature: z.number().nullable(),
+  /** Longest reply in tokens; null: the model's default. */
+  max_tokens: z.number().int().nullable(),
   created_at: Timestamp,
   updated_at: Timestamp,
 })
@@ -32,16 +63,20 @@ export const CreateConversationRequest = z
   .object({
     title: Text.trim().min(1).max(200).nullable().optional(),
     model: Text.min(1).max(200).nullable().optional(),
-    system_prompt: Text.max(8_000).nullable().optional(),
+    system_prompt: SystemPrompt.optional(),
+    temperature: Temperature.optional(),
+    max_tokens: MaxTokens.optional(),
   })
   .optional()
 export type CreateConversationRequest = z.infer<typeof CreateConversationRequest>
 
-/** `PATCH /api/conversations/{id}`. */
+/** `PATCH /api/conversations/{id}`: only the fields given change; null clears a setting. */
 export const UpdateConversationRequest = z.strictObject({
   title: Text.trim().min(1).max(200).nullable().optional(),
   model: Text.min(1).max(200).nullable().optional(),
-  system_prompt: Text.max(8_000).nullable().optional(),
+  system_prompt: SystemPrompt.optional(),
+  temperature: Temperature.optional(),
+  max_tokens: MaxTokens.optional(),
 })
 export type UpdateConversationRequest = z.infer<typeof UpdateConversationRequest>
 
@@ -80,6 +115,10 @@ export type ReplyFailureKind = z.infer<typeof ReplyFailureKind>
 export const ReplyFailure = z.object({ kind: ReplyFailureKind, message: z.string() })
 export type ReplyFailure = z.infer<typeof ReplyFailure>
 
+/** A user's rating of a reply: thumbs up or down. */
+export const FeedbackRating = z.enum(['up', 'down'])
+export type FeedbackRating = z.infer<typeof FeedbackRating>
+
 /** A message as the API shows it. */
 export const Message = z.object({
   id: Id,
@@ -105,9 +144,19 @@ export const Message = z.object({
    * switcher shows `‹ index+1 / length ›`. Given in message lists and in the events of a new version.
    */
   versions: z.array(Id).optional(),
+  /** Replies in history: the conversation owner's rating of it, null when unrated (absent in live events). */
+  feedback: FeedbackRating.nullable().optional(),
   created_at: Timestamp,
 })
 export type Message = z.infer<typeof Message>
+
+/** `PUT /api/conversations/{id}/messages/{message_id}/feedback`: rate a reply, or clear the rating with null. */
+export const PutFeedbackRequest = z.strictObject({ rating: FeedbackRating.nullable() })
+export type PutFeedbackRequest = z.infer<typeof PutFeedbackRequest>
+
+/** A reply's rating as stored. */
+export const MessageFeedback = z.object({ message_id: Id, rating: FeedbackRating.nullable() })
+export type MessageFeedback = z.infer<typeof MessageFeedback>
 
 /** A model users may pick (`GET /api/models`). */
 export const ModelInfo = z.object({

@@ -57,6 +57,7 @@ export function fromAiSdk(options: {
           prompt: toPrompt(request.messages),
           abortSignal: signal,
           ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
+          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         })
         reader = result.stream.getReader()
       } catch (error) {

@@ -53,7 +53,10 @@ export async function createLocalModel(settings: LocalModelSettings): Promise<Ch
     contextTokens: local.contextSize,
     countTokens: (text) => local.countTokens(text),
     async generate(request, signal, onText) {
-      const options = request.maxOutputTokens ? { maxTokens: request.maxOutputTokens } : {}
+      const options = {
+        ...(request.maxOutputTokens ? { maxTokens: request.maxOutputTokens } : {}),
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      }
       for await (const part of local.stream(request.messages, signal, options)) {
         if (part.type === 'text-delta') onText(part.delta)
         // Our contract: a stopped generation ends with an `aborted` error, as remote providers do.

@@ -34,6 +34,8 @@ export interface UsageSources {
   messagesPerOwner(range: TimeRange, ownerId?: string): Promise<Map<string, number>>
   messagesPerDayOfOwner(ownerId: string, range: TimeRange): Promise<Map<string, number>>
   countGuestSessions(range: TimeRange): Promise<number>
+  /** Thumbs up and down on the replies written in the range, keyed `provider model`. */
+  feedbackPerModel(range: TimeRange): Promise<Map<string, { up: number; down: number }>>
 }
 
 /** Buckets shown when a time series names no `from`. */
@@ -210,34 +212,62 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
 
   async function models(query: AnalyticsRangeQuery): Promise<AnalyticsModelsReport> {
     const range = dayRange(query)
-    const [totals, latency, ttft] = await Promise.all([
+    const [totals, latency, ttft, feedback] = await Promise.all([
       repo.modelTotals(db, range),
       percentilesOf(range, 'duration_ms', [50, 95], 'model'),
       percentilesOf(range, 'ttft_ms', [50, 95], 'model'),
+      sources.feedbackPerModel(range),
     ])
-    return {
-      ...range,
-      models: totals.map((m) => {
-        const key = `${m.provider} ${m.model}`
-        return {
-          provider: m.provider,
-          model: m.model,
-          calls: m.calls,
-          ok: m.ok,
-          stopped: m.stopped,
-          failed: m.failed,
-          fallbacks: m.fallback,
-          prompt_tokens: m.promptTokens,
-          completion_tokens: m.completionTokens,
-          error_rate: ratio(m.failed, m.calls) ?? 0,
-          tokens_per_second: m.streamMs > 0 ? (m.streamTokens * 1000) / m.streamMs : null,
-          latency_p50_ms: latency.get(key)?.get(50) ?? null,
-          latency_p95_ms: latency.get(key)?.get(95) ?? null,
-          ttft_p50_ms: ttft.get(key)?.get(50) ?? null,
-          ttft_p95_ms: ttft.get(key)?.get(95) ?? null,
-        }
-      }),
+    const feedbackOf = (key: string) => {
+      const { up, down } = feedback.get(key) ?? { up: 0, down: 0 }
+      return { feedback_up: up, feedback_down: down, feedback_rate: ratio(up, up + down) }
     }
+    const rows = totals.map((m) => {
+      const key = `${m.provider} ${m.model}`
+      return {
+        provider: m.provider,
+        model: m.model,
+        calls: m.calls,
+        ok: m.ok,
+        stopped: m.stopped,
+        failed: m.failed,
+        fallbacks: m.fallback,
+        prompt_tokens: m.promptTokens,
+        completion_tokens: m.completionTokens,
+        error_rate: ratio(m.failed, m.calls) ?? 0,
+        tokens_per_second: m.streamMs > 0 ? (m.streamTokens * 1000) / m.streamMs : null,
+        latency_p50_ms: latency.get(key)?.get(50) ?? null,
+        latency_p95_ms: latency.get(key)?.get(95) ?? null,
+        ttft_p50_ms: ttft.get(key)?.get(50) ?? null,
+        ttft_p95_ms: ttft.get(key)?.get(95) ?? null,
+        ...feedbackOf(key),
+      }
+    })
+    // Ratings of a model without recorded calls in the range (a reply begun just before it) still count.
+    const listed = new Set(totals.map((m) => `${m.provider} ${m.model}`))
+    for (const key of feedback.keys()) {
+      if (listed.has(key)) continue
+      const space = key.indexOf(' ')
+      rows.push({
+        provider: key.slice(0, space),
+        model: key.slice(space + 1),
+        calls: 0,
+        ok: 0,
+        stopped: 0,
+        failed: 0,
+        fallbacks: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        error_rate: 0,
+        tokens_per_second: null,
+        latency_p50_ms: null,
+        latency_p95_ms: null,
+        ttft_p50_ms: null,
+        ttft_p95_ms: null,
+        ...feedbackOf(key),
+      })
+    }
+    return { ...range, models: rows }
   }
 
   async function myUsage(userId: string, query: AnalyticsRangeQuery): Promise<MyUsage> {

@@ -78,6 +78,9 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
           'latency_p95_ms',
           'ttft_p50_ms',
           'ttft_p95_ms',
+          'feedback_up',
+          'feedback_down',
+          'feedback_rate',
         ] as const
         return { fileName, csv: objectsToCsv(columns, models) }
       }

@@ -2,7 +2,7 @@ import type { ChatEvent, Message, ModelCall } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import { AggregateModelError, generateWithFallback } from '../../llm/fallback.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
-import { type ChatModel, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
+import { type ChatModel, type ChatModelRequest, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { DomainEvents } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
@@ -136,14 +136,27 @@ export function createReplyRunner(deps: ReplyDeps) {
     }
   }
 
+  /** The conversation's own generation settings, as the model call takes them (none: the model's defaults). */
+  function settingsOf(conversation: ConversationRow): Omit<ChatModelRequest, 'messages'> {
+    return {
+      ...(typeof conversation.temperature === 'number' ? { temperature: conversation.temperature } : {}),
+      ...(typeof conversation.max_tokens === 'number' ? { maxOutputTokens: conversation.max_tokens } : {}),
+    }
+  }
+
   /**
    * The system prompt and as many recent turns as fit the model's budget. Turns are read a page at a time,
-   * newest first, until the budget is full: a long conversation costs what a short one does.
+   * newest first, until the budget is full: a long conversation costs what a short one does. Room for the reply
+   * is kept: its `max_tokens` when larger than the usual reserve, up to half the window.
    */
   async function buildContext(conversation: ConversationRow, model: ChatModel, partialReply: string) {
+    const reserve = Math.max(
+      REPLY_RESERVE_TOKENS,
+      Math.min(conversation.max_tokens ?? 0, Math.floor(model.contextTokens / 2)),
+    )
     const window = createContextWindow({
       systemPrompt: conversation.system_prompt,
-      budgetTokens: Math.max(model.contextTokens - REPLY_RESERVE_TOKENS, 256),
+      budgetTokens: Math.max(model.contextTokens - reserve, 256),
       countTokens: (text) => model.countTokens(text),
     })
     // A continued reply ends the context with its text so far, for the model to go on from (the row itself is
@@ -329,7 +342,7 @@ export function createReplyRunner(deps: ReplyDeps) {
       const messages = await buildContext(conversation, answering, partialReply)
       startedMs = runtime.now().getTime()
       attemptStartedMs = startedMs
-      const finish = await generateWithFallback(chain, { messages }, session.signal, {
+      const finish = await generateWithFallback(chain, { messages, ...settingsOf(conversation) }, session.signal, {
         firstTokenTimeoutMs,
         onModel: (model, failedBefore) => {
           answering = model

@@ -1,11 +1,13 @@
-import type { Conversation, Message, MessageStatus, ReplyFailureKind } from '@parley/protocol'
+import type { Conversation, FeedbackRating, Message, MessageStatus, ReplyFailureKind } from '@parley/protocol'
 import type { Db, Dialect } from '../../db/database.ts'
 import { conversationMatches } from '../../db/sql-helpers.ts'
 import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './chat.table.ts'
 
 export function toConversation(row: ConversationRow): Conversation {
   const { id, title, model, system_prompt, created_at, updated_at } = row
-  return { id, title, model, system_prompt, created_at, updated_at }
+  const temperature = row.temperature ?? null
+  const max_tokens = row.max_tokens ?? null
+  return { id, title, model, system_prompt, temperature, max_tokens, created_at, updated_at }
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -48,7 +50,9 @@ export async function updateConversation(
   db: Db,
   id: string,
   ownerId: string,
-  changes: Partial<Pick<ConversationsTable, 'title' | 'model' | 'system_prompt' | 'updated_at'>>,
+  changes: Partial<
+    Pick<ConversationsTable, 'title' | 'model' | 'system_prompt' | 'temperature' | 'max_tokens' | 'updated_at'>
+  >,
 ): Promise<void> {
   await db.updateTable('conversations').set(changes).where('id', '=', id).where('owner_id', '=', ownerId).execute()
 }
@@ -396,4 +400,37 @@ export async function reopenReply(
     .where('status', '=', seen.status)
     .returningAll()
     .executeTakeFirst()
+}
+
+/** One user's ratings of these messages (unrated ones are absent). */
+export async function feedbackOf(
+  db: Db,
+  userId: string,
+  messageIds: readonly string[],
+): Promise<Map<string, FeedbackRating>> {
+  if (messageIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('message_feedback')
+    .select(['message_id', 'rating'])
+    .where('user_id', '=', userId)
+    .where('message_id', 'in', messageIds)
+    .execute()
+  return new Map(rows.map((row) => [row.message_id, row.rating as FeedbackRating]))
+}
+
+/** Stores a user's rating of a message, replacing theirs; null takes it back. */
+export async function saveFeedback(
+  db: Db,
+  feedback: { messageId: string; userId: string; rating: FeedbackRating | null; at: string },
+): Promise<void> {
+  const { messageId, userId, rating, at } = feedback
+  if (rating === null) {
+    await db.deleteFrom('message_feedback').where('message_id', '=', messageId).where('user_id', '=', userId).execute()
+    return
+  }
+  await db
+    .insertInto('message_feedback')
+    .values({ message_id: messageId, user_id: userId, rating, created_at: at, updated_at: at })
+    .onConflict((conflict) => conflict.columns(['message_id', 'user_id']).doUpdateSet({ rating, updated_at: at }))
+    .execute()
 }

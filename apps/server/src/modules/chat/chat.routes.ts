@@ -4,11 +4,14 @@ import {
   CreateConversationRequest,
   ListConversationsQuery,
   ListMessagesQuery,
+  Id,
   Message,
+  MessageFeedback,
   ModelInfo,
   OkResponse,
   PostMessageRequest,
   PostMessageResponse,
+  PutFeedbackRequest,
   SelectBranchRequest,
   UpdateConversationRequest,
 } from '@parley/protocol'
@@ -77,7 +80,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       schema: {
         tags,
         security,
-        summary: 'Rename, or change model or system prompt',
+        summary: 'Rename, or change model, system prompt, temperature or max tokens (null: the default)',
         params,
         body: UpdateConversationRequest,
         response: { 200: Conversation },
@@ -157,6 +160,22 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       await chat.selectBranch(principalOf(request), request.params.id, request.body.message_id)
       return { ok: true as const }
     },
+  )
+
+  app.put(
+    '/conversations/:id/messages/:message_id/feedback',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Rate a reply thumbs up or down, or take the rating back with `null`',
+        params: z.object({ id: ConversationId, message_id: Id }),
+        body: PutFeedbackRequest,
+        response: { 200: MessageFeedback },
+      },
+    },
+    async (request) =>
+      chat.rateReply(principalOf(request), request.params.id, request.params.message_id, request.body.rating),
   )
 
   app.get(

@@ -1,7 +1,9 @@
 import type {
   Conversation,
   CreateConversationRequest,
+  FeedbackRating,
   Message,
+  MessageFeedback,
   PostMessageResponse,
   UpdateConversationRequest,
 } from '@parley/protocol'
@@ -178,6 +180,8 @@ export function createChatService(deps: ChatServiceDeps) {
       title: input?.title ?? null,
       model: input?.model ?? null,
       system_prompt: input?.system_prompt ?? null,
+      temperature: input?.temperature ?? null,
+      max_tokens: input?.max_tokens ?? null,
       created_at: now,
       updated_at: now,
       last_seq: 0,
@@ -290,8 +294,41 @@ export function createChatService(deps: ChatServiceDeps) {
     ): Promise<Message[]> {
       await ownConversation(principal, id)
       const rows = await repo.listMessages(db, id, { limit: options.limit, beforeId: options.before })
-      const versions = await tree.versionsOf(db, id, rows)
-      return rows.map((row) => ({ ...repo.toMessage(row), versions: versions.get(row.id) ?? [row.id] }))
+      const replies = rows.filter((row) => row.role === 'assistant').map((row) => row.id)
+      const [versions, ratings] = await Promise.all([
+        tree.versionsOf(db, id, rows),
+        repo.feedbackOf(db, principal.userId, replies),
+      ])
+      return rows.map((row) => {
+        const message = { ...repo.toMessage(row), versions: versions.get(row.id) ?? [row.id] }
+        return row.role === 'assistant' ? { ...message, feedback: ratings.get(row.id) ?? null } : message
+      })
+    },
+
+    /**
+     * Rates a finished reply in one of the principal's conversations thumbs up or down, or takes the rating back
+     * (null). Anything else (someone else's, a user message, another conversation's) is not found.
+     */
+    async rateReply(
+      principal: Principal,
+      conversationId: string,
+      messageId: string,
+      rating: FeedbackRating | null,
+    ): Promise<MessageFeedback> {
+      const conversation = await ownConversation(principal, conversationId)
+      const reply = await repo.findOwnedMessage(db, messageId, principal.userId)
+      if (!reply || reply.conversation_id !== conversation.id || reply.role !== 'assistant') throw notFound('Reply')
+      if (reply.status === 'streaming') throw new AppError('conflict', 'The reply is still being written')
+      await repo.saveFeedback(db, { messageId, userId: principal.userId, rating, at: nowIso() })
+      deps.events.publish('reply.rated', {
+        conversation_id: conversation.id,
+        user_id: principal.userId,
+        guest: isGuest(principal),
+        message_id: messageId,
+        model: reply.model,
+        rating,
+      })
+      return { message_id: messageId, rating }
     },
 
     /**

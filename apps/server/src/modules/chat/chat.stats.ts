@@ -71,6 +71,31 @@ export function createChatStats(db: Db) {
         .execute()
       return new Map(rows.map((row) => [row.day, Number(row.n)]))
     },
+
+    /**
+     * Thumbs up and down on the replies written in the range, per `provider model` (the key model calls use:
+     * the provider that answered and the model id users pick).
+     */
+    async feedbackPerModel(range: StatsRange): Promise<Map<string, { up: number; down: number }>> {
+      const rows = await db
+        .selectFrom('message_feedback as f')
+        .innerJoin('messages as m', 'm.id', 'f.message_id')
+        .select(['m.provider', 'm.model', 'f.rating', sql<string>`count(*)`.as('n')])
+        .where('m.created_at', '>=', range.from)
+        .where('m.created_at', '<', range.to)
+        .where('m.model', 'is not', null)
+        .groupBy(['m.provider', 'm.model', 'f.rating'])
+        .execute()
+      const perModel = new Map<string, { up: number; down: number }>()
+      for (const row of rows) {
+        const key = `${row.provider ?? ''} ${row.model ?? ''}`
+        const counts = perModel.get(key) ?? { up: 0, down: 0 }
+        if (row.rating === 'up') counts.up += Number(row.n)
+        else if (row.rating === 'down') counts.down += Number(row.n)
+        perModel.set(key, counts)
+      }
+      return perModel
+    },
   }
 }
 

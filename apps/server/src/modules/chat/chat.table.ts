@@ -7,6 +7,9 @@ export interface ConversationsTable {
   title: string | null
   model: string | null
   system_prompt: string | null
+  /** Sampling temperature and reply length cap for its replies; null: the model's default. */
+  temperature?: number | null
+  max_tokens?: number | null
   /** Sequence number of the conversation's last event, saved when a reply ends (never per token). */
   last_seq: number
   created_at: string
@@ -46,6 +49,16 @@ export interface MessagesTable {
   duration_ms?: number | null
   /** Replies: the replica generating it, so a reply left `streaming` by a replica that died can be found. */
   replica_id?: string | null
+}
+
+/** A user's thumbs up or down on a reply: one per reply and user, deleted with the reply. */
+export interface MessageFeedbackTable {
+  message_id: string
+  user_id: string
+  /** `up` or `down` (protocol `FeedbackRating`); taking a rating back deletes the row. */
+  rating: string
+  created_at: string
+  updated_at: string
 }
 
 export type ConversationRow = Selectable<ConversationsTable>

@@ -1,14 +1,19 @@
 import { useState } from 'react'
 
-/** Copies `text()` to the clipboard and says so for a moment. */
+/**
+ * Copies `text()` to the clipboard and says so for a moment ("Copied", also told to screen readers). `icon` shows
+ * a copy icon instead of the word "Copy" (its name is `label` either way).
+ */
 export function CopyButton({
   text,
   label = 'Copy',
   className = 'button small',
+  icon = false,
 }: {
   text: () => string
   label?: string
   className?: string
+  icon?: boolean
 }) {
   const [copied, setCopied] = useState(false)
 
@@ -23,8 +28,22 @@ export function CopyButton({
   }
 
   return (
-    <button type="button" className={className} onClick={() => void copy()} aria-label={label}>
-      {copied ? 'Copied' : 'Copy'}
-    </button>
+    <>
+      <button type="button" className={className} onClick={() => void copy()} aria-label={label}>
+        {icon ? (
+          <>
+            <span className="copy-icon" aria-hidden="true" />
+            {copied && 'Copied'}
+          </>
+        ) : copied ? (
+          'Copied'
+        ) : (
+          'Copy'
+        )}
+      </button>
+      <span role="status" className="visually-hidden">
+        {copied ? 'Copied' : ''}
+      </span>
+    </>
   )
 }

@@ -6,7 +6,7 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null
-    box.current?.querySelector<HTMLElement>('button, input, [tabindex]')?.focus()
+    box.current?.querySelector<HTMLElement>('button, input, textarea, select, [tabindex]')?.focus()
     const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onClose()
     window.addEventListener('keydown', onKey)
     return () => {

@@ -29,7 +29,14 @@ const MODEL_COLUMNS: Column<ModelUsage>[] = [
     cell: (model) => (model.tokens_per_second == null ? '—' : model.tokens_per_second.toFixed(1)),
     numeric: true,
   },
+  { header: 'Rated up', cell: feedbackOf, numeric: true },
 ]
+
+/** Users' thumbs on the model's replies: the share rated up, of how many rated (`75.0% of 4`), or `—`. */
+function feedbackOf(model: ModelUsage): string {
+  const rated = model.feedback_up + model.feedback_down
+  return rated === 0 ? '—' : `${formatPercent(model.feedback_rate)} of ${formatCount(rated)}`
+}
 
 export function TopUsersTable({ preset, live }: { preset: RangePreset; live: boolean }) {
   const users = useTopUsers(preset, live)

@@ -1,7 +1,9 @@
 import {
   Conversation,
   type CreateConversationRequest,
+  type FeedbackRating,
   Message,
+  MessageFeedback,
   OkResponse,
   type UpdateConversationRequest,
   ModelInfo,
@@ -10,7 +12,7 @@ import {
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { z } from 'zod'
 import { useClients } from '../../../lib/clients.tsx'
-import { emptyPages, toPage } from '../model/message-pages.ts'
+import { emptyPages, type MessagePages, toPage, updateInPages } from '../model/message-pages.ts'
 
 /** A model users may pick (`GET /api/models`). */
 export type ModelOption = ModelInfo
@@ -130,5 +132,36 @@ export function useDeleteConversation() {
       queryClient.removeQueries({ queryKey: chatKeys.messages(id) })
       void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
     },
+  })
+}
+
+/**
+ * Rates a reply thumbs up or down, or takes the rating back (null). The button shows the choice at once; the
+ * stored rating replaces it when the server answers, and the previous one comes back if it refuses.
+ */
+export function useRateReply(conversationId: string) {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  const setRating = (messageId: string, rating: FeedbackRating | null) =>
+    queryClient.setQueryData<MessagePages>(
+      chatKeys.messages(conversationId),
+      (pages) => pages && updateInPages(pages, messageId, (message) => ({ ...message, feedback: rating })),
+    )
+  return useMutation({
+    mutationFn: ({
+      messageId,
+      rating,
+    }: {
+      messageId: string
+      rating: FeedbackRating | null
+      previous: FeedbackRating | null
+    }) =>
+      api.request(MessageFeedback, `/api/conversations/${conversationId}/messages/${messageId}/feedback`, {
+        method: 'PUT',
+        body: { rating },
+      }),
+    onMutate: ({ messageId, rating }) => setRating(messageId, rating),
+    onSuccess: (stored) => setRating(stored.message_id, stored.rating),
+    onError: (_error, { messageId, previous }) => setRating(messageId, previous),
   })
 }

@@ -9,6 +9,7 @@ import { usePendingMessages } from '../hooks/use-pending-messages.ts'
 import { useSocketErrors } from '../hooks/use-socket-errors.ts'
 import { flattenPages } from '../model/message-pages.ts'
 import { Composer } from './composer.tsx'
+import { ConversationSettings } from './conversation-settings.tsx'
 import { ExportMenu } from './export-menu.tsx'
 import { titleOf } from './conversation-item.tsx'
 import { MessageList } from './message-list.tsx'
@@ -77,6 +78,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
         <h1>{conversation.data ? titleOf(conversation.data) : '…'}</h1>
         <div className="header-actions">
           <ModelPicker value={chosenModel} onChange={chooseModel} />
+          <ConversationSettings conversation={conversation.data} />
           <ExportMenu conversationId={conversationId} />
         </div>
       </div>

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react'
+import { render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import { Markdown } from './markdown.tsx'
@@ -44,18 +44,69 @@ describe('Markdown', () => {
     expect(writeText).toHaveBeenCalledWith('const x = 1\n')
   })
 
-  it('highlights code in registered languages, leaves others plain, and never parses code as HTML', () => {
+  it('highlights code once its grammar has loaded, leaves unknown languages plain, and never parses code as HTML', async () => {
     const { container } = render(
       <Markdown
         text={'```ts\nconst x: number = 1 // <img src=x onerror=alert(1)>\n```\n\n```cobol\nDISPLAY "HI".\n```'}
       />,
     )
+    // The TypeScript grammar is fetched on first use; the block is highlighted when it arrives.
+    await waitFor(() => expect(container.querySelector('pre code.hljs')).not.toBeNull())
     const [ts, cobol] = container.querySelectorAll('pre code')
-    expect(ts?.classList.contains('hljs')).toBe(true)
     expect(ts?.querySelector('.hljs-keyword')?.textContent).toBe('const')
     expect(ts?.textContent).toBe('const x: number = 1 // <img src=x onerror=alert(1)>\n')
     expect(container.querySelector('img')).toBeNull()
     expect(cobol?.classList.contains('hljs')).toBe(false)
     expect(cobol?.textContent).toBe('DISPLAY "HI".\n')
+  })
+
+  it('labels code blocks with their language above the code', () => {
+    const { container } = render(<Markdown text={'```python\nprint(1)\n```\n\n```\nplain\n```'} />)
+    const labels = [...container.querySelectorAll('.code-block .code-language')].map((label) => label.textContent)
+    expect(labels).toEqual(['python', 'code'])
+    // The bar with the label and the copy button comes before the code, not over it.
+    const block = container.querySelector('.code-block')!
+    expect(block.firstElementChild?.classList.contains('code-block-bar')).toBe(true)
+    expect(block.querySelector('.code-block-bar button')?.getAttribute('aria-label')).toBe('Copy code')
+  })
+
+  it('typesets inline and display math with KaTeX, as elements (MathML for screen readers), never as HTML text', () => {
+    const { container } = render(
+      <Markdown
+        text={'Euler: $e^{i\\pi} + 1 = 0$ and\n\n$$\n\\int_0^1 x^2\\,dx = \\frac{1}{3}\n$$\n\nPrice: 5 dollars.'}
+      />,
+    )
+    const formulas = container.querySelectorAll('.katex')
+    expect(formulas).toHaveLength(2)
+    expect(container.querySelector('p .katex')).not.toBeNull()
+    expect(container.querySelector('.math-display .katex-display .katex')).not.toBeNull()
+    expect(container.querySelector('.katex math annotation')?.textContent).toBe('e^{i\\pi} + 1 = 0')
+    // Display math is a formula, not a code block.
+    expect(container.querySelector('.code-block')).toBeNull()
+  })
+
+  it('keeps dangerous TeX commands and HTML inside math inert', () => {
+    const { container } = render(
+      <Markdown
+        text={'$\\href{javascript:alert(1)}{x}$ $\\htmlClass{evil}{y}$ $\\text{<img src=x onerror=alert(1)>}$'}
+      />,
+    )
+    expect(container.querySelector('a')).toBeNull()
+    expect(container.querySelector('img')).toBeNull()
+    expect(container.querySelector('.evil')).toBeNull()
+    expect(container.querySelector('[onerror]')).toBeNull()
+    expect(container.textContent).toContain('<img src=x onerror=alert(1)>')
+  })
+
+  it('shows task lists with their boxes as the only markers, and wraps tables to scroll', () => {
+    const { container } = render(
+      <Markdown text={'- [x] done\n- [ ] to do\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> quoted'} />,
+    )
+    expect(screen.getByRole('checkbox', { name: 'Done' })).toHaveProperty('checked', true)
+    expect(screen.getByRole('checkbox', { name: 'To do' })).toHaveProperty('checked', false)
+    expect(container.querySelector('li.task-list-item')).not.toBeNull()
+    expect(container.querySelector('.md-table > table')).not.toBeNull()
+    expect(container.querySelector('.md-table')?.getAttribute('tabindex')).toBe('0')
+    expect(container.querySelector('blockquote')?.textContent?.trim()).toBe('quoted')
   })
 })

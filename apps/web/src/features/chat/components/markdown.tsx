@@ -1,8 +1,11 @@
-import { type ComponentProps, memo } from 'react'
+import 'katex/dist/katex.min.css'
+import { type ComponentProps, memo, useSyncExternalStore } from 'react'
 import ReactMarkdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
+import remarkMath from 'remark-math'
 import { CodeBlock } from './code-block.tsx'
-import { rehypeHighlightCode } from './highlight.ts'
+import { grammarsLoaded, rehypeHighlightCode, subscribeToGrammars } from './highlight.ts'
+import { rehypeKatexSafe } from './math.ts'
 
 interface MdNode {
   type: string
@@ -32,17 +35,45 @@ function Link({ href, children, node: _node, ...rest }: ComponentProps<'a'> & { 
   )
 }
 
-const components: Components = {
-  a: Link,
-  pre: ({ children }) => <CodeBlock>{children}</CodeBlock>,
-  img: ({ alt }) => <span className="md-image-alt">{alt ? `[image: ${alt}]` : '[image]'}</span>,
+/** A task list's box: shown, not operable (it is the model's text), and named for screen readers. */
+function Input({ node: _node, ...props }: ComponentProps<'input'> & { node?: unknown }) {
+  if (props.type !== 'checkbox') return <input {...props} />
+  return (
+    <input
+      type="checkbox"
+      checked={Boolean(props.checked)}
+      readOnly
+      disabled
+      aria-label={props.checked ? 'Done' : 'To do'}
+    />
+  )
 }
 
-const remarkPlugins = [remarkGfm, remarkHtmlAsText]
-const rehypePlugins = [rehypeHighlightCode]
+const components: Components = {
+  a: Link,
+  pre: ({ children, node: _node, ...props }) => (
+    <CodeBlock language={(props as { 'data-language'?: string })['data-language']}>{children}</CodeBlock>
+  ),
+  img: ({ alt }) => <span className="md-image-alt">{alt ? `[image: ${alt}]` : '[image]'}</span>,
+  // Wide tables scroll sideways inside the message (focusable, so keyboards can scroll them too).
+  table: ({ node: _node, ...props }) => (
+    <div className="md-table" tabIndex={0}>
+      <table {...props} />
+    </div>
+  ),
+  input: Input,
+}
 
-/** Renders reply Markdown (GFM: tables, task lists, strikethrough; highlighted code) without ever injecting HTML. */
+const remarkPlugins = [remarkGfm, remarkMath, remarkHtmlAsText]
+// Math first: its `pre > code.language-math` blocks are formulas, not code blocks.
+const rehypePlugins = [rehypeKatexSafe, rehypeHighlightCode]
+
+/**
+ * Renders reply Markdown (GFM: tables, task lists, strikethrough; math with KaTeX; highlighted code) without ever
+ * injecting HTML. Renders again when a code block's grammar arrives.
+ */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  useSyncExternalStore(subscribeToGrammars, grammarsLoaded)
   return (
     <div className="markdown">
       <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>

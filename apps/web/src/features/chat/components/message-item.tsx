@@ -4,6 +4,7 @@ import { lazy, memo, Suspense, useState } from 'react'
 import { useModels } from '../api/chat-api.ts'
 import { endingOf } from '../model/reply-ending.ts'
 import { BranchSwitcher } from './branch-switcher.tsx'
+import { MessageActions } from './message-actions.tsx'
 
 // The Markdown stack (micromark, GFM) is a third of the bundle: it loads after the first screen.
 const Markdown = lazy(() => import('./markdown.tsx').then((module) => ({ default: module.Markdown })))
@@ -146,6 +147,7 @@ export const MessageItem = memo(function MessageItem({
           onSelect={(id) => onSelectVersion?.(id)}
           disabled={!onSelectVersion}
         />
+        {!editing && <MessageActions message={message} />}
         {!mine && !streaming && <ReplyDetails message={message} />}
         {onEdit && !editing && (
           <button type="button" className="button small" onClick={() => setEditing(true)}>

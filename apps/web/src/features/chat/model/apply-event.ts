@@ -4,8 +4,14 @@ function upsert(messages: Message[], message: Message): Message[] {
   const index = messages.findIndex((existing) => existing.id === message.id)
   if (index === -1) return [...messages, message]
   const next = messages.slice()
-  // Only some events list a message's versions: a later event without them keeps those known.
-  next[index] = { ...message, versions: message.versions ?? messages[index]!.versions }
+  // Only some events list a message's versions, and live events carry no rating (only history does): what a
+  // later event leaves out stays as known.
+  const known = messages[index]!
+  next[index] = {
+    ...message,
+    versions: message.versions ?? known.versions,
+    ...(message.feedback === undefined && known.feedback !== undefined ? { feedback: known.feedback } : {}),
+  }
   return next
 }
 

@@ -88,3 +88,18 @@ export function dropFromPages(data: MessagePages, messageId: string): MessagePag
   })
   return { ...data, pages }
 }
+
+/** Replaces one loaded message with `change(message)`; the same object when it is not loaded. */
+export function updateInPages(
+  data: MessagePages,
+  messageId: string,
+  change: (message: Message) => Message,
+): MessagePages {
+  const found = pageOf(data, messageId)
+  if (found === -1) return data
+  return withPage(
+    data,
+    found,
+    data.pages[found]!.messages.map((message) => (message.id === messageId ? change(message) : message)),
+  )
+}

@@ -1,0 +1,81 @@
+import type { Element, ElementContent, Root, RootContent } from 'hast'
+import { fromDom } from 'hast-util-from-dom'
+import katex from 'katex'
+
+/** Formulas already rendered, by mode and source: a streaming reply re-renders its Markdown on every piece of text. */
+const rendered = new Map<string, Element>()
+const CACHE_SIZE = 500
+
+function textOf(node: ElementContent | RootContent): string {
+  if (node.type === 'text') return node.value
+  return 'children' in node ? node.children.map(textOf).join('') : ''
+}
+
+/**
+ * KaTeX's rendering of one formula as hast. KaTeX builds it with DOM calls (createElement, text nodes, never
+ * `innerHTML`) into a detached element, which is converted node by node: no HTML is parsed. `trust: false` keeps
+ * `\href`, `\url`, `\includegraphics` and `\html…` commands out; a formula with an error shows its source in red.
+ */
+function renderFormula(tex: string, display: boolean): Element | undefined {
+  const key = `${display ? 'display' : 'inline'}:${tex}`
+  let formula = rendered.get(key)
+  if (!formula) {
+    const host = document.createElement('span')
+    try {
+      katex.render(tex, host, {
+        displayMode: display,
+        throwOnError: false,
+        trust: false,
+        strict: 'ignore',
+        output: 'htmlAndMathml',
+        // Bounds what a hostile formula can cost: sizes in em, macro expansions.
+        maxSize: 20,
+        maxExpand: 500,
+      })
+    } catch {
+      return undefined
+    }
+    const root = host.firstChild
+    if (!root) return undefined
+    formula = fromDom(root) as Element
+    if (rendered.size >= CACHE_SIZE) rendered.delete(rendered.keys().next().value!)
+    rendered.set(key, formula)
+  }
+  return structuredClone(formula)
+}
+
+/** remark-math's output: `code.language-math.math-inline`, and `pre > code.language-math.math-display`. */
+function mathOf(node: Element): 'inline' | 'display' | undefined {
+  const classes = Array.isArray(node.properties.className) ? node.properties.className : []
+  if (!classes.includes('language-math')) return undefined
+  return classes.includes('math-display') ? 'display' : 'inline'
+}
+
+/**
+ * Rehype plugin: typesets the math remark-math found (`$…$` inline, `$$…$$` on lines of their own) with KaTeX.
+ * Display math becomes a `div.math-display` that scrolls sideways when wider than the message.
+ */
+export function rehypeKatexSafe() {
+  const visit = (parent: Root | Element) => {
+    parent.children = parent.children.map((child) => {
+      if (child.type !== 'element') return child
+      const code =
+        child.tagName === 'pre'
+          ? child.children.find((inner): inner is Element => inner.type === 'element' && inner.tagName === 'code')
+          : child.tagName === 'code'
+            ? child
+            : undefined
+      const kind = code && mathOf(code)
+      if (!code || !kind) {
+        visit(child)
+        return child
+      }
+      const formula = renderFormula(textOf(code), kind === 'display')
+      if (!formula) return child
+      return kind === 'display'
+        ? { type: 'element', tagName: 'div', properties: { className: ['math-display'] }, children: [formula] }
+        : formula
+    }) as typeof parent.children
+  }
+  return (tree: Root) => visit(tree)
+}
