@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
 import type { Config } from '../config.ts'
-import { MODEL_CATALOGUE, catalogueModelUrl, findCatalogueModel } from '../llm/model-catalogue.ts'
+import { type CatalogueModel, catalogueModelUrl, findCatalogueModel } from '../llm/model-catalogue.ts'
 import { SHA256_HEX } from '../llm/model-checksum.ts'
 import { type DownloadFailure, ModelDownloadError } from '../llm/model-download-error.ts'
 import { downloadModelFile } from '../llm/model-download.ts'
@@ -58,7 +58,7 @@ async function pullModel(deps: ModelCommandDeps, target: string, options: PullOp
     throw new UsageError('--sha256 must be 64 hexadecimal characters')
   if (pinned !== undefined && !options.verify) throw new UsageError('--sha256 and --no-verify contradict each other')
   const config = deps.config()
-  const source = resolveSource(target, config.models.downloadBaseUrl)
+  const source = resolveSource(target, config.models.catalogue, config.models.downloadBaseUrl)
   const destination = path.join(modelsDir(config.dataDir), source.file)
   const existing = await fs.stat(destination).catch(() => undefined)
   if (existing?.isFile()) {
@@ -97,9 +97,11 @@ async function pullModel(deps: ModelCommandDeps, target: string, options: PullOp
 }
 
 async function listModels(deps: ModelCommandDeps) {
-  const dir = modelsDir(deps.config().dataDir)
+  const config = deps.config()
+  const dir = modelsDir(config.dataDir)
+  const catalogue = config.models.catalogue
   const { complete, partial } = await listModelFiles(dir)
-  const rows = MODEL_CATALOGUE.map((entry) => {
+  const rows = catalogue.map((entry) => {
     const done = complete.find((file) => file.file === entry.file)
     const part = partial.find((file) => file.file === entry.file)
     const status = done
@@ -110,7 +112,7 @@ async function listModels(deps: ModelCommandDeps) {
     return [entry.name, entry.label, `~${formatBytes(entry.approxBytes, 0)}`, entry.licence, status]
   })
   for (const line of table([['NAME', 'MODEL', 'SIZE', 'LICENCE', 'STATUS'], ...rows])) deps.print(line)
-  const others = complete.filter((file) => !MODEL_CATALOGUE.some((entry) => entry.file === file.file))
+  const others = complete.filter((file) => !catalogue.some((entry) => entry.file === file.file))
   if (others.length > 0) {
     deps.print('')
     deps.print('Other GGUF files:')
@@ -127,11 +129,11 @@ interface Source {
   sha256: string | undefined
 }
 
-function resolveSource(target: string, baseUrl: string): Source {
-  const entry = findCatalogueModel(target)
+function resolveSource(target: string, catalogue: readonly CatalogueModel[], baseUrl: string): Source {
+  const entry = findCatalogueModel(catalogue, target)
   if (entry) return { name: entry.name, url: catalogueModelUrl(baseUrl, entry), file: entry.file, sha256: entry.sha256 }
   if (!/^[a-z][a-z\d+.-]*:\/\//i.test(target)) {
-    const known = MODEL_CATALOGUE.map((model) => model.name).join(', ')
+    const known = catalogue.map((model) => model.name).join(', ')
     throw new UsageError(`Unknown model "${target}". Known models: ${known}; or give an https:// URL of a .gguf file.`)
   }
   let url: URL
