@@ -50,7 +50,7 @@ export function CatalogueList({ entries, defaultId }: { entries: CatalogueEntry[
                   </span>
                 )}
               </div>
-              <div className="item-actions">
+              <div className="model-actions">
                 {running && (
                   <button
                     type="button"

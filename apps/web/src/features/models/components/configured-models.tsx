@@ -8,7 +8,7 @@ import { useSetDefaultModel, useTestModel } from '../api/models-api.ts'
 const STATUS_TEXT = { ok: 'working', failing: 'failing', unknown: 'not called yet' } as const
 
 function StatusBadge({ model }: { model: AdminModel }) {
-  const className = model.status === 'failing' ? 'badge badge-blocked' : 'badge'
+  const className = model.status === 'failing' ? 'badge model-failing' : 'badge'
   return <span className={className}>{STATUS_TEXT[model.status]}</span>
 }
 
@@ -64,7 +64,7 @@ export function ConfiguredModels({ models }: { models: AdminModel[] }) {
               )}
               {results[model.id] && <TestOutcome result={results[model.id]!} />}
             </div>
-            <div className="item-actions">
+            <div className="model-actions">
               <button
                 type="button"
                 className="button small"
