@@ -156,7 +156,16 @@ export async function createServices(deps: ServiceDeps) {
     hasModel: (id) => models.has(id),
   })
   // Operators' Models screen: registers downloaded catalogue models and applies the stored default model.
-  const modelAdmin = await createModelsService({ db, runtime, config, registry: models, factories, events, analytics })
+  const modelAdmin = await createModelsService({
+    db,
+    runtime,
+    config,
+    registry: models,
+    factories,
+    events,
+    bus,
+    analytics,
+  })
   const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, widgets, settings: config.guard, events })
   return {
     events,

@@ -8,6 +8,7 @@ import type {
   ModelsOverview,
   ReplyFailureKind,
 } from '@parley/protocol'
+import type { EventBus } from '../../bus/event-bus.ts'
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import { type ModelFactories, localFileEntry } from '../../llm/catalogue.ts'
@@ -31,6 +32,8 @@ export interface ModelsServiceDeps {
   registry: ModelRegistry
   factories: Pick<ModelFactories, 'local'>
   events: DomainEvents
+  /** Tells other replicas about a new default model. */
+  bus: EventBus
   analytics: Pick<AnalyticsService, 'models'>
   /** Reaches the model hub; tests leave it to the global fetch and point PARLEY_MODEL_BASE_URL at a local server. */
   fetch?: typeof fetch
@@ -66,17 +69,30 @@ export async function createModelsService(deps: ModelsServiceDeps) {
     onDone: register,
   })
 
-  // Files downloaded before this start (here or with `parley model pull`) are models users can pick.
-  const { complete } = await listModelFiles(dir)
-  for (const model of catalogue) {
-    const file = complete.find((stored) => stored.file === model.file)
-    if (file) register(model, file.path)
+  /** Catalogue files downloaded here or by `parley model pull` (or by another replica on a shared volume). */
+  async function registerDownloaded() {
+    const { complete } = await listModelFiles(dir)
+    for (const model of catalogue) {
+      const file = complete.find((stored) => stored.file === model.file)
+      if (file && !registered.has(model.name)) register(model, file.path)
+    }
   }
+
+  await registerDownloaded()
   // The operator's choice outlives restarts and wins over PARLEY_DEFAULT_MODEL, which only sets the first default.
   const chosen = await readModelSetting(db, 'default_model')
   if (chosen && registry.has(chosen)) registry.setDefault(chosen)
   else if (chosen)
     deps.log?.warn({ model: chosen }, 'The default model chosen on the Models screen is gone; using the configured one')
+
+  deps.bus.subscribe((event) => {
+    if (event.type !== 'models.default_changed') return
+    const adopt = async () => {
+      if (!registry.has(event.modelId)) await registerDownloaded()
+      if (registry.has(event.modelId)) registry.setDefault(event.modelId)
+    }
+    void adopt()
+  })
 
   function catalogueModel(name: string): CatalogueModel {
     const model = findCatalogueModel(catalogue, name)
@@ -164,6 +180,7 @@ export async function createModelsService(deps: ModelsServiceDeps) {
     }
     await writeModelSetting(db, 'default_model', id, runtime.now())
     registry.setDefault(id)
+    await deps.bus.publish({ type: 'models.default_changed', modelId: id })
     return overview()
   }
 
