@@ -88,6 +88,8 @@ async function pullModel(deps: ModelCommandDeps, target: string, options: PullOp
     deps.print(`Saved ${result.path} (${formatBytes(result.bytes)})`)
     deps.print(`SHA-256 ${result.sha256}, ${verified}`)
     deps.print(`Use it with PARLEY_LOCAL_MODEL_PATH=${result.path}`)
+    if (source.catalogued)
+      deps.print(`Or, once the server (re)starts, pick "${source.name}" or make it the default in Operators → Models`)
   } catch (error) {
     bar.finish()
     throw error
@@ -124,6 +126,8 @@ async function listModels(deps: ModelCommandDeps) {
 
 interface Source {
   name: string
+  /** A catalogue model: the server lists its downloaded file as a model of that name. */
+  catalogued: boolean
   url: string
   file: string
   sha256: string | undefined
@@ -131,7 +135,14 @@ interface Source {
 
 function resolveSource(target: string, catalogue: readonly CatalogueModel[], baseUrl: string): Source {
   const entry = findCatalogueModel(catalogue, target)
-  if (entry) return { name: entry.name, url: catalogueModelUrl(baseUrl, entry), file: entry.file, sha256: entry.sha256 }
+  if (entry)
+    return {
+      name: entry.name,
+      catalogued: true,
+      url: catalogueModelUrl(baseUrl, entry),
+      file: entry.file,
+      sha256: entry.sha256,
+    }
   if (!/^[a-z][a-z\d+.-]*:\/\//i.test(target)) {
     const known = catalogue.map((model) => model.name).join(', ')
     throw new UsageError(`Unknown model "${target}". Known models: ${known}; or give an https:// URL of a .gguf file.`)
@@ -148,7 +159,7 @@ function resolveSource(target: string, catalogue: readonly CatalogueModel[], bas
   }
   const file = decodeURIComponent(url.pathname.split('/').pop() ?? '')
   if (!GGUF_FILE_NAME.test(file)) throw new UsageError(`The URL must end in a .gguf file name, got "${file}"`)
-  return { name: file, url: url.href, file, sha256: undefined }
+  return { name: file, catalogued: false, url: url.href, file, sha256: undefined }
 }
 
 function isLoopback(hostname: string): boolean {
