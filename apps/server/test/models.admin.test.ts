@@ -196,6 +196,14 @@ describe.each(DIALECTS)('Operators → Models (%s)', (dialect) => {
     const broken = (await overview()).models.find((model) => model.id === 'broken')!
     expect(broken).toMatchObject({ status: 'failing', last_error: { kind: 'unreachable' } })
     expect(failure.message).toContain(broken.last_error!.message)
+
+    // The 30-day figures come from analytics (reused for 30 s, as the screen polls while downloading).
+    await t.services.analytics.flush()
+    t.clock.advance(30_000)
+    const figures = (await overview()).models.find((model) => model.id === 'broken')!.usage
+    expect(figures.calls).toBeGreaterThanOrEqual(1)
+    expect(figures.failed).toBe(figures.calls)
+    expect(figures.error_rate).toBe(1)
   })
 
   it('downloads with progress (bytes, speed, time left), cancels, and resumes from the partial file', async () => {

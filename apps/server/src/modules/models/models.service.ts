@@ -44,6 +44,8 @@ export interface ModelsServiceDeps {
 const TEST_PROMPT = 'Reply with one short sentence: are you working?'
 const TEST_MAX_TOKENS = 24
 const REPLY_EXCERPT = 200
+/** How long the analytics figures shown on the screen are reused. */
+const USAGE_TTL_MS = 30_000
 
 /** Operators' view of the models: status, tests, the catalogue's downloads and the default model. */
 export async function createModelsService(deps: ModelsServiceDeps) {
@@ -100,21 +102,35 @@ export async function createModelsService(deps: ModelsServiceDeps) {
     return model
   }
 
-  async function usageById(): Promise<Map<string, ModelCallFigures>> {
+  // The 30-day figures read percentiles over raw calls: too much for a screen polling a download's progress.
+  let usage: { at: number; byId: Promise<Map<string, ModelCallFigures>> } | undefined
+  function usageById(): Promise<Map<string, ModelCallFigures>> {
+    const now = runtime.now().getTime()
+    if (!usage || now - usage.at >= USAGE_TTL_MS) {
+      usage = { at: now, byId: readUsage() }
+      usage.byId.catch(() => (usage = undefined))
+    }
+    return usage.byId
+  }
+
+  async function readUsage(): Promise<Map<string, ModelCallFigures>> {
     const { models } = await deps.analytics.models({})
     const byId = new Map<string, ModelCallFigures>()
-    for (const usage of models) {
-      const sum = byId.get(usage.model) ?? { calls: 0, failed: 0, error_rate: 0 }
-      sum.calls += usage.calls
-      sum.failed += usage.failed
+    for (const row of models) {
+      const sum = byId.get(row.model) ?? { calls: 0, failed: 0, error_rate: 0 }
+      sum.calls += row.calls
+      sum.failed += row.failed
       sum.error_rate = sum.calls > 0 ? sum.failed / sum.calls : 0
-      byId.set(usage.model, sum)
+      byId.set(row.model, sum)
     }
     return byId
   }
 
   async function overview(): Promise<ModelsOverview> {
-    const usage = await usageById()
+    const figures = await usageById()
+    // Download states before the directory listing: a download seen `done` has its file in place in the listing.
+    const states = new Map(catalogue.map((model) => [model.name, downloads.state(model.name)]))
+    const ids = new Set(registered)
     const { complete, partial } = await listModelFiles(dir)
     const models: AdminModel[] = registry.entries().map((entry) => ({
       id: entry.id,
@@ -125,7 +141,7 @@ export async function createModelsService(deps: ModelsServiceDeps) {
       demo: entry.demo ?? false,
       source: registered.has(entry.id) ? 'catalogue' : 'config',
       ...health.view(entry.id),
-      usage: usage.get(entry.id) ?? { calls: 0, failed: 0, error_rate: 0 },
+      usage: figures.get(entry.id) ?? { calls: 0, failed: 0, error_rate: 0 },
     }))
     const entries: CatalogueEntry[] = catalogue.map((model) => ({
       name: model.name,
@@ -136,8 +152,8 @@ export async function createModelsService(deps: ModelsServiceDeps) {
       pinned_sha256: model.sha256 !== undefined,
       downloaded: complete.some((file) => file.file === model.file),
       partial_bytes: partial.find((file) => file.file === model.file)?.bytes ?? null,
-      model_id: registered.has(model.name) ? model.name : null,
-      download: downloads.state(model.name),
+      model_id: ids.has(model.name) ? model.name : null,
+      download: states.get(model.name) ?? null,
     }))
     return { default_id: registry.defaultId, models, catalogue: entries }
   }
