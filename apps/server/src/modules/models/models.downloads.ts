@@ -11,10 +11,8 @@ export interface ModelDownloadsDeps {
   dir: string
   baseUrl: string
   now: () => Date
-  fetch?: typeof fetch | undefined
   /** Told when a file is in place and verified. */
   onDone: (model: CatalogueModel, file: string) => void
-  onFailed?: (model: CatalogueModel, error: ModelDownloadError) => void
 }
 
 interface Job {
@@ -74,7 +72,6 @@ export function createModelDownloads(deps: ModelDownloadsDeps) {
         url: catalogueModelUrl(deps.baseUrl, model),
         destination,
         sha256: model.sha256,
-        fetch: deps.fetch,
         signal: job.controller.signal,
         onProgress: (progress) => {
           job.view.received_bytes = progress.received
@@ -92,7 +89,6 @@ export function createModelDownloads(deps: ModelDownloadsDeps) {
         error: { reason: failure.reason, message: failure.message },
         finished_at: deps.now().toISOString(),
       })
-      deps.onFailed?.(model, failure)
     }
   }
 

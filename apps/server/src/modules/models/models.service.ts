@@ -35,9 +35,6 @@ export interface ModelsServiceDeps {
   /** Tells other replicas about a new default model. */
   bus: EventBus
   analytics: Pick<AnalyticsService, 'models'>
-  /** Reaches the model hub; tests leave it to the global fetch and point PARLEY_MODEL_BASE_URL at a local server. */
-  fetch?: typeof fetch
-  log?: { warn(object: object, message: string): void }
 }
 
 /** Short enough for any model to answer within its first-token timeout. */
@@ -67,7 +64,6 @@ export async function createModelsService(deps: ModelsServiceDeps) {
     dir,
     baseUrl: config.models.downloadBaseUrl,
     now: () => runtime.now(),
-    fetch: deps.fetch,
     onDone: register,
   })
 
@@ -81,11 +77,10 @@ export async function createModelsService(deps: ModelsServiceDeps) {
   }
 
   await registerDownloaded()
-  // The operator's choice outlives restarts and wins over PARLEY_DEFAULT_MODEL, which only sets the first default.
+  // The operator's choice outlives restarts and wins over PARLEY_DEFAULT_MODEL, which only sets the first default;
+  // a choice whose model is gone (its file deleted, its entry removed from PARLEY_MODELS) is ignored.
   const chosen = await readModelSetting(db, 'default_model')
   if (chosen && registry.has(chosen)) registry.setDefault(chosen)
-  else if (chosen)
-    deps.log?.warn({ model: chosen }, 'The default model chosen on the Models screen is gone; using the configured one')
 
   deps.bus.subscribe((event) => {
     if (event.type !== 'models.default_changed') return
