@@ -96,6 +96,6 @@ export const ModelTestResult = z.object({
 })
 export type ModelTestResult = z.infer<typeof ModelTestResult>
 
-/** `PUT /api/admin/models/default`: the model new conversations use, switched at run time and kept. */
-export const SetDefaultModelRequest = z.strictObject({ id: z.string().min(1).max(100) })
-export type SetDefaultModelRequest = z.infer<typeof SetDefaultModelRequest>
+/** `PUT /api/admin/models/default` (the model new conversations use) and `POST /api/admin/models/test`. */
+export const ModelIdRequest = z.strictObject({ id: z.string().min(1).max(100) })
+export type ModelIdRequest = z.infer<typeof ModelIdRequest>

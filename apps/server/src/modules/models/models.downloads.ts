@@ -1,7 +1,6 @@
 import path from 'node:path'
 import type { ModelDownload } from '@parley/protocol'
-import type { CatalogueModel } from '../../llm/model-catalogue.ts'
-import { catalogueModelUrl } from '../../llm/model-catalogue.ts'
+import { type CatalogueModel, catalogueModelUrl } from '../../llm/model-catalogue.ts'
 import { ModelDownloadError } from '../../llm/model-download-error.ts'
 import { downloadModelFile } from '../../llm/model-download.ts'
 import { AppError } from '../../shared/errors.ts'

@@ -1,4 +1,4 @@
-import { ModelDownload, ModelTestResult, ModelsOverview, SetDefaultModelRequest } from '@parley/protocol'
+import { ModelDownload, ModelTestResult, ModelsOverview, ModelIdRequest } from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { ModelsService } from './models.service.ts'
@@ -31,7 +31,7 @@ export const modelsRoutes: FastifyPluginAsyncZod<{ models: ModelsService }> = as
         tags,
         security,
         summary: 'Make a short real call through one model, without its fallbacks (admin)',
-        body: SetDefaultModelRequest,
+        body: ModelIdRequest,
         response: { 200: ModelTestResult },
       },
     },
@@ -45,7 +45,7 @@ export const modelsRoutes: FastifyPluginAsyncZod<{ models: ModelsService }> = as
         tags,
         security,
         summary: 'Make a model the default for new conversations, at once and across restarts (admin)',
-        body: SetDefaultModelRequest,
+        body: ModelIdRequest,
         response: { 200: ModelsOverview },
       },
     },
