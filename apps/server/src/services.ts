@@ -14,6 +14,7 @@ import { createRedisConversationLock, createRedisRelay } from './modules/chat/ch
 import { createRedisLiveness, singleInstanceLiveness } from './modules/chat/chat.replicas.ts'
 import { readLastSeq, saveLastSeq } from './modules/chat/chat.repo.ts'
 import { createChatService } from './modules/chat/chat.service.ts'
+import { latestReplyFailures } from './modules/chat/chat.failures.ts'
 import { createChatStats } from './modules/chat/chat.stats.ts'
 import { createStreamSink } from './modules/analytics/analytics.stream.ts'
 import { createGuardService } from './modules/guard/guard.service.ts'
@@ -165,6 +166,7 @@ export async function createServices(deps: ServiceDeps) {
     events,
     bus,
     analytics,
+    storedFailures: () => latestReplyFailures(db),
   })
   const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, widgets, settings: config.guard, events })
   return {

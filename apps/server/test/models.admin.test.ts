@@ -28,6 +28,7 @@ describe.each(DIALECTS)('Operators → Models (%s)', (dialect) => {
   let dir: string
   let t: TestApp
   let admin: { headers: Record<string, string> }
+  let env: Record<string, string>
   // A real GGUF (the generated demo architecture with its own reply), so "use as default" is seen in a reply.
   let tiny: Buffer
   const big = randomBytes(2 * 1024 * 1024)
@@ -58,23 +59,21 @@ describe.each(DIALECTS)('Operators → Models (%s)', (dialect) => {
       catalogue,
       JSON.stringify([entry('tiny', tiny), entry('big', big), entry('cut', cut), entry('bad', bad, '0'.repeat(64))]),
     )
-    t = await buildTestApp({
-      dialect,
-      env: {
-        PARLEY_MODEL_BASE_URL: host.url,
-        PARLEY_MODEL_CATALOGUE_FILE: catalogue,
-        PARLEY_MODELS: JSON.stringify([
-          { id: 'local', provider: 'local', label: 'Built-in local model' },
-          {
-            id: 'broken',
-            provider: 'openai-compatible',
-            label: 'Stopped server',
-            base_url: `http://127.0.0.1:${await closedPort()}/v1`,
-            api_key: 'unused',
-          },
-        ]),
-      },
-    })
+    env = {
+      PARLEY_MODEL_BASE_URL: host.url,
+      PARLEY_MODEL_CATALOGUE_FILE: catalogue,
+      PARLEY_MODELS: JSON.stringify([
+        { id: 'local', provider: 'local', label: 'Built-in local model' },
+        {
+          id: 'broken',
+          provider: 'openai-compatible',
+          label: 'Stopped server',
+          base_url: `http://127.0.0.1:${await closedPort()}/v1`,
+          api_key: 'unused',
+        },
+      ]),
+    }
+    t = await buildTestApp({ dialect, env })
     admin = await signedInAdmin(t.app)
   })
   afterAll(async () => {
@@ -327,16 +326,21 @@ describe.each(DIALECTS)('Operators → Models (%s)', (dialect) => {
     const restarted = await buildTestApp({
       dialect,
       database: t.database,
-      env: {
-        PARLEY_DATA_DIR: t.config.dataDir,
-        PARLEY_MODEL_BASE_URL: host.url,
-        PARLEY_MODEL_CATALOGUE_FILE: path.join(dir, 'catalogue.json'),
-      },
+      env: { ...env, PARLEY_DATA_DIR: t.config.dataDir },
     })
     try {
       const again = await signedInUser(restarted.app)
       const models = (await restarted.app.inject({ method: 'GET', url: '/api/models', headers: again.headers })).json()
       expect(models.find((model: { default: boolean }) => model.default)).toMatchObject({ id: 'tiny' })
+      // Not called since the restart, but the failed reply stored earlier is still its last error.
+      const view = await restarted.app.inject({
+        method: 'GET',
+        url: '/api/admin/models',
+        headers: (await signedInAdmin(restarted.app)).headers,
+      })
+      const broken = view.json<ModelsOverview>().models.find((model) => model.id === 'broken')!
+      expect(broken).toMatchObject({ status: 'unknown', last_error: { kind: 'unreachable' } })
+      expect(broken.last_error!.message).toMatch(/refused/i)
     } finally {
       await restarted.close()
     }

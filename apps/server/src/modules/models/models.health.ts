@@ -25,7 +25,7 @@ const KINDS: readonly string[] = [
 /**
  * What each model did last, from every model call chat reports (`model.called`, each attempt of a chain) and
  * from operators' tests. Kept in memory by the process that made the calls: after a restart a model is
- * `unknown` until it is called again, while the analytics figures keep the longer history.
+ * `unknown` until it is called again, with the last failed reply stored for it as its last error.
  */
 export function createModelHealth() {
   const byId = new Map<string, Record>()
@@ -51,6 +51,12 @@ export function createModelHealth() {
   return {
     succeeded,
     failed,
+
+    /** A failure stored before this start: shown as the last error, while the status stays unknown until a call. */
+    remember(id: string, lastError: ModelLastError) {
+      const record = recordOf(id)
+      if (!record.lastError || record.lastError.at < lastError.at) record.lastError = lastError
+    },
 
     view(id: string): ModelHealthView {
       const record = byId.get(id)

@@ -35,6 +35,8 @@ export interface ModelsServiceDeps {
   /** Tells other replicas about a new default model. */
   bus: EventBus
   analytics: Pick<AnalyticsService, 'models'>
+  /** The latest failed reply stored for each model (chat's), for the last errors after a restart. */
+  storedFailures: () => Promise<{ model: string; kind: ReplyFailureKind; message: string; at: string }[]>
 }
 
 /** Short enough for any model to answer within its first-token timeout. */
@@ -77,6 +79,7 @@ export async function createModelsService(deps: ModelsServiceDeps) {
   }
 
   await registerDownloaded()
+  for (const { model, kind, message, at } of await deps.storedFailures()) health.remember(model, { kind, message, at })
   // The operator's choice outlives restarts and wins over PARLEY_DEFAULT_MODEL, which only sets the first default;
   // a choice whose model is gone (its file deleted, its entry removed from PARLEY_MODELS) is ignored.
   const chosen = await readModelSetting(db, 'default_model')
