@@ -24,8 +24,11 @@ function freePort(): Promise<number> {
 process.env.PARLEY_E2E_PORT ??= String(await freePort())
 process.env.PARLEY_E2E_SLOW_MODEL_PORT ??= String(await freePort())
 process.env.PARLEY_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'parley-e2e-'))
+process.env.PARLEY_E2E_HUB_PORT ??= String(await freePort())
+process.env.PARLEY_E2E_HUB_DIR ??= mkdtempSync(path.join(tmpdir(), 'parley-e2e-hub-'))
 const port = Number(process.env.PARLEY_E2E_PORT)
 const slowModelPort = Number(process.env.PARLEY_E2E_SLOW_MODEL_PORT)
+const hubPort = Number(process.env.PARLEY_E2E_HUB_PORT)
 const baseURL = `http://127.0.0.1:${port}`
 
 export default defineConfig({
@@ -68,6 +71,17 @@ export default defineConfig({
       command: `node e2e/support/slow-model.mjs ${slowModelPort}`,
       cwd: here,
       url: `http://127.0.0.1:${slowModelPort}/health`,
+      timeout: 10_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // A stand-in for the model hub (e2e/support/model-hub.mjs); it writes the catalogue the server reads, so it
+      // starts first (web servers start in order).
+      command: `node e2e/support/model-hub.mjs ${hubPort} ${process.env.PARLEY_E2E_HUB_DIR}`,
+      cwd: here,
+      url: `http://127.0.0.1:${hubPort}/health`,
       timeout: 10_000,
       reuseExistingServer: false,
       stdout: 'ignore',
@@ -124,6 +138,9 @@ export default defineConfig({
           },
         ]),
         PARLEY_DEFAULT_MODEL: 'local',
+        // Operators → Models downloads from the stand-in hub, whose catalogue replaces the built-in one.
+        PARLEY_MODEL_BASE_URL: `http://127.0.0.1:${hubPort}`,
+        PARLEY_MODEL_CATALOGUE_FILE: path.join(process.env.PARLEY_E2E_HUB_DIR, 'catalogue.json'),
       },
     },
   ],

@@ -1,6 +1,9 @@
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, parseDuration } from './config.ts'
+import { MODEL_CATALOGUE } from './llm/model-catalogue.ts'
 
 describe('loadConfig', () => {
   it('gives embedded defaults from an empty environment', () => {
@@ -62,6 +65,52 @@ describe('loadConfig', () => {
 
   it('refuses a short admin password', () => {
     expect(() => loadConfig({ PARLEY_ADMIN_PASSWORD: 'short' })).toThrow(/PARLEY_ADMIN_PASSWORD/)
+  })
+})
+
+describe('PARLEY_MODEL_CATALOGUE_FILE', () => {
+  const write = (content: string) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-catalogue-')), 'catalogue.json')
+    fs.writeFileSync(file, content)
+    return file
+  }
+
+  it('replaces the built-in catalogue with the entries of the file', () => {
+    expect(loadConfig({}).models.catalogue).toBe(MODEL_CATALOGUE)
+    const file = write(
+      JSON.stringify([
+        {
+          name: 'mine',
+          label: 'Mine',
+          repo: 'me/mine',
+          file: 'mine.gguf',
+          licence: 'MIT',
+          approx_bytes: 10,
+          sha256: 'A'.repeat(64),
+        },
+      ]),
+    )
+    expect(loadConfig({ PARLEY_MODEL_CATALOGUE_FILE: file }).models.catalogue).toEqual([
+      {
+        name: 'mine',
+        label: 'Mine',
+        repo: 'me/mine',
+        file: 'mine.gguf',
+        licence: 'MIT',
+        approxBytes: 10,
+        sha256: 'a'.repeat(64),
+      },
+    ])
+  })
+
+  it('names the variable and the bad field of a wrong file', () => {
+    const file = write(
+      JSON.stringify([{ name: 'x', label: 'X', repo: 'nope', file: 'x.bin', licence: 'MIT', approx_bytes: 1 }]),
+    )
+    expect(() => loadConfig({ PARLEY_MODEL_CATALOGUE_FILE: file })).toThrow(
+      /PARLEY_MODEL_CATALOGUE_FILE: .*\[0\.repo\]/,
+    )
+    expect(() => loadConfig({ PARLEY_MODEL_CATALOGUE_FILE: write('not json') })).toThrow(/cannot be read as JSON/)
   })
 })
 

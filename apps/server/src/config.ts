@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { CatalogueFileEntry, type CatalogueModel, MODEL_CATALOGUE } from './llm/model-catalogue.ts'
 import { PROVIDER_KINDS, type ProviderKeys } from './llm/providers/kinds.ts'
 import { randomSecret } from './shared/secrets.ts'
 
@@ -196,6 +197,7 @@ export const EnvSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('https://huggingface.co')
     .transform((value) => value.replace(/\/+$/, '')),
+  PARLEY_MODEL_CATALOGUE_FILE: z.string().min(1).optional(),
   PARLEY_DISCORD_BOT_TOKEN: z.string().min(1).optional(),
   PARLEY_DISCORD_CHANNEL_ID: z
     .string()
@@ -335,6 +337,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       localThreads: e.PARLEY_LOCAL_THREADS,
       firstTokenTimeoutMs: e.PARLEY_MODEL_TIMEOUT,
       downloadBaseUrl: e.PARLEY_MODEL_BASE_URL,
+      catalogue: e.PARLEY_MODEL_CATALOGUE_FILE ? readCatalogueFile(e.PARLEY_MODEL_CATALOGUE_FILE) : MODEL_CATALOGUE,
     }),
     notifications: Object.freeze({
       discord: Object.freeze({
@@ -397,4 +400,22 @@ function readModelsFile(file: string): ModelSettings[] {
     throw new ConfigError(`Invalid configuration:\n  PARLEY_MODELS_FILE: ${file} ${detail}`)
   }
   return parsed.data
+}
+
+function readCatalogueFile(file: string): readonly CatalogueModel[] {
+  const fail = (detail: string) =>
+    new ConfigError(`Invalid configuration:\n  PARLEY_MODEL_CATALOGUE_FILE: ${file} ${detail}`)
+  let json: unknown
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw fail(`cannot be read as JSON (${(error as Error).message})`)
+  }
+  const parsed = z.array(CatalogueFileEntry).min(1).safeParse(json)
+  if (!parsed.success)
+    throw fail(parsed.error.issues.map((issue) => `[${issue.path.join('.')}] ${issue.message}`).join('; '))
+  const names = parsed.data.map((entry) => entry.name)
+  const repeated = names.find((name, index) => names.indexOf(name) !== index)
+  if (repeated) throw fail(`names "${repeated}" twice`)
+  return Object.freeze(parsed.data)
 }

@@ -83,6 +83,7 @@ export async function openInfrastructure(
       await consumer?.stop()
       services.close()
       await services.chat.shutdown()
+      await services.modelAdmin.close()
       await services.models.close()
       await bus.close()
       redis?.disconnect()

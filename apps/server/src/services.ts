@@ -14,6 +14,7 @@ import { createRedisConversationLock, createRedisRelay } from './modules/chat/ch
 import { createRedisLiveness, singleInstanceLiveness } from './modules/chat/chat.replicas.ts'
 import { readLastSeq, saveLastSeq } from './modules/chat/chat.repo.ts'
 import { createChatService } from './modules/chat/chat.service.ts'
+import { latestReplyFailures } from './modules/chat/chat.failures.ts'
 import { createChatStats } from './modules/chat/chat.stats.ts'
 import { createStreamSink } from './modules/analytics/analytics.stream.ts'
 import { createGuardService } from './modules/guard/guard.service.ts'
@@ -21,6 +22,7 @@ import { createLimiter } from './modules/guard/guard.limiter.ts'
 import { createMemoryGuardStore, createRedisGuardStore } from './modules/guard/guard.store.ts'
 import { createGuestsService } from './modules/guests/guests.service.ts'
 import { createGuestStats } from './modules/guests/guests.stats.ts'
+import { createModelsService } from './modules/models/models.service.ts'
 import { createNotificationsService } from './modules/notifications/notifications.service.ts'
 import { createDomainEvents } from './shared/domain-events.ts'
 import { createProofOfWork } from './modules/widgets/widgets.pow.ts'
@@ -51,7 +53,8 @@ export async function createServices(deps: ServiceDeps) {
   // The embedded runtime (node-llama-cpp: ~9 MB of heap, ~0.25 s to load) loads only once a local model is built.
   const local: ModelFactories['local'] = async (settings) =>
     (await import('./llm/providers/local.ts')).createLocalModel(settings)
-  const models = buildModelRegistry(config.models, { local, ...deps.modelFactories }, config.dataDir)
+  const factories = { local, ...deps.modelFactories }
+  const models = buildModelRegistry(config.models, factories, config.dataDir)
   // Analytics reads accounts and messages through the owning modules' own queries, never their tables.
   const userStats = createUserStats(db)
   const sources = { ...userStats, ...createChatStats(db), ...createGuestStats(db) }
@@ -153,6 +156,18 @@ export async function createServices(deps: ServiceDeps) {
     proofOfWork: createProofOfWork(config.widgets.proofOfWork, guardStore, now),
     hasModel: (id) => models.has(id),
   })
+  // Operators' Models screen: registers downloaded catalogue models and applies the stored default model.
+  const modelAdmin = await createModelsService({
+    db,
+    runtime,
+    config,
+    registry: models,
+    factories,
+    events,
+    bus,
+    analytics,
+    storedFailures: () => latestReplyFailures(db),
+  })
   const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, widgets, settings: config.guard, events })
   return {
     events,
@@ -163,6 +178,7 @@ export async function createServices(deps: ServiceDeps) {
     users,
     apiKeys,
     models,
+    modelAdmin,
     hub,
     chat,
     guests,

@@ -145,6 +145,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     async close() {
       await services.chat.shutdown()
       await app.close()
+      await services.modelAdmin.close()
       await services.models.close()
       services.close()
       await bus.close()

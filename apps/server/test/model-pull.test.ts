@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { catalogueModelUrl, findCatalogueModel } from '../src/llm/model-catalogue.ts'
+import { MODEL_CATALOGUE, catalogueModelUrl, findCatalogueModel } from '../src/llm/model-catalogue.ts'
 import { type ModelHost, startModelHost } from './fake-model-host.ts'
 import { SOURCE_CLI } from './source-cli.ts'
 
@@ -39,8 +39,8 @@ function run(args: string[], env: Record<string, string>): Promise<Exit> {
   })
 }
 
-const smollm = findCatalogueModel('smollm2-360m')!
-const qwen = findCatalogueModel('qwen2.5-0.5b')!
+const smollm = findCatalogueModel(MODEL_CATALOGUE, 'smollm2-360m')!
+const qwen = findCatalogueModel(MODEL_CATALOGUE, 'qwen2.5-0.5b')!
 const SMOLLM_BYTES = randomBytes(3 * 1024 * 1024)
 const QWEN_BYTES = randomBytes(1024 * 1024)
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')

@@ -25,6 +25,8 @@ export const ModelCall = z.object({
   outcome: ModelCallOutcome,
   /** `timeout`, `unavailable`, `rejected`… when the call failed. */
   error_class: z.string().nullable(),
+  /** Why it failed, in short human words (`connection refused`, `upstream answered 401: …`); never a key. */
+  error_message: z.string().nullable().optional(),
 })
 export type ModelCall = z.infer<typeof ModelCall>
 

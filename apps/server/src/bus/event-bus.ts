@@ -17,6 +17,8 @@ export const BusEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth.api_key_revoked'), userId: z.string(), apiKeyId: z.string() }),
   /** A user asked to stop a reply; the replica generating it stops it. */
   z.object({ type: z.literal('chat.stop_requested'), conversationId: z.string() }),
+  /** An admin switched the default model: every replica switches too (finding a newly downloaded file first). */
+  z.object({ type: z.literal('models.default_changed'), modelId: z.string() }),
 ])
 export type BusEvent = z.infer<typeof BusEvent>
 

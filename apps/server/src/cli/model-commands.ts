@@ -2,7 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
 import type { Config } from '../config.ts'
-import { MODEL_CATALOGUE, catalogueModelUrl, findCatalogueModel } from '../llm/model-catalogue.ts'
+import { type CatalogueModel, catalogueModelUrl, findCatalogueModel } from '../llm/model-catalogue.ts'
 import { SHA256_HEX } from '../llm/model-checksum.ts'
 import { type DownloadFailure, ModelDownloadError } from '../llm/model-download-error.ts'
 import { downloadModelFile } from '../llm/model-download.ts'
@@ -58,7 +58,7 @@ async function pullModel(deps: ModelCommandDeps, target: string, options: PullOp
     throw new UsageError('--sha256 must be 64 hexadecimal characters')
   if (pinned !== undefined && !options.verify) throw new UsageError('--sha256 and --no-verify contradict each other')
   const config = deps.config()
-  const source = resolveSource(target, config.models.downloadBaseUrl)
+  const source = resolveSource(target, config.models.catalogue, config.models.downloadBaseUrl)
   const destination = path.join(modelsDir(config.dataDir), source.file)
   const existing = await fs.stat(destination).catch(() => undefined)
   if (existing?.isFile()) {
@@ -88,6 +88,8 @@ async function pullModel(deps: ModelCommandDeps, target: string, options: PullOp
     deps.print(`Saved ${result.path} (${formatBytes(result.bytes)})`)
     deps.print(`SHA-256 ${result.sha256}, ${verified}`)
     deps.print(`Use it with PARLEY_LOCAL_MODEL_PATH=${result.path}`)
+    if (source.catalogued)
+      deps.print(`Or, once the server (re)starts, pick "${source.name}" or make it the default in Operators → Models`)
   } catch (error) {
     bar.finish()
     throw error
@@ -97,9 +99,11 @@ async function pullModel(deps: ModelCommandDeps, target: string, options: PullOp
 }
 
 async function listModels(deps: ModelCommandDeps) {
-  const dir = modelsDir(deps.config().dataDir)
+  const config = deps.config()
+  const dir = modelsDir(config.dataDir)
+  const catalogue = config.models.catalogue
   const { complete, partial } = await listModelFiles(dir)
-  const rows = MODEL_CATALOGUE.map((entry) => {
+  const rows = catalogue.map((entry) => {
     const done = complete.find((file) => file.file === entry.file)
     const part = partial.find((file) => file.file === entry.file)
     const status = done
@@ -110,7 +114,7 @@ async function listModels(deps: ModelCommandDeps) {
     return [entry.name, entry.label, `~${formatBytes(entry.approxBytes, 0)}`, entry.licence, status]
   })
   for (const line of table([['NAME', 'MODEL', 'SIZE', 'LICENCE', 'STATUS'], ...rows])) deps.print(line)
-  const others = complete.filter((file) => !MODEL_CATALOGUE.some((entry) => entry.file === file.file))
+  const others = complete.filter((file) => !catalogue.some((entry) => entry.file === file.file))
   if (others.length > 0) {
     deps.print('')
     deps.print('Other GGUF files:')
@@ -122,16 +126,25 @@ async function listModels(deps: ModelCommandDeps) {
 
 interface Source {
   name: string
+  /** A catalogue model: the server lists its downloaded file as a model of that name. */
+  catalogued: boolean
   url: string
   file: string
   sha256: string | undefined
 }
 
-function resolveSource(target: string, baseUrl: string): Source {
-  const entry = findCatalogueModel(target)
-  if (entry) return { name: entry.name, url: catalogueModelUrl(baseUrl, entry), file: entry.file, sha256: entry.sha256 }
+function resolveSource(target: string, catalogue: readonly CatalogueModel[], baseUrl: string): Source {
+  const entry = findCatalogueModel(catalogue, target)
+  if (entry)
+    return {
+      name: entry.name,
+      catalogued: true,
+      url: catalogueModelUrl(baseUrl, entry),
+      file: entry.file,
+      sha256: entry.sha256,
+    }
   if (!/^[a-z][a-z\d+.-]*:\/\//i.test(target)) {
-    const known = MODEL_CATALOGUE.map((model) => model.name).join(', ')
+    const known = catalogue.map((model) => model.name).join(', ')
     throw new UsageError(`Unknown model "${target}". Known models: ${known}; or give an https:// URL of a .gguf file.`)
   }
   let url: URL
@@ -146,7 +159,7 @@ function resolveSource(target: string, baseUrl: string): Source {
   }
   const file = decodeURIComponent(url.pathname.split('/').pop() ?? '')
   if (!GGUF_FILE_NAME.test(file)) throw new UsageError(`The URL must end in a .gguf file name, got "${file}"`)
-  return { name: file, url: url.href, file, sha256: undefined }
+  return { name: file, catalogued: false, url: url.href, file, sha256: undefined }
 }
 
 function isLoopback(hostname: string): boolean {

@@ -17,6 +17,7 @@ import type {
   NotificationThreadsTable,
   WebhookEndpointsTable,
 } from '../modules/notifications/notifications.table.ts'
+import type { ModelSettingsTable } from '../modules/models/models.table.ts'
 import type { WidgetsTable } from '../modules/widgets/widgets.table.ts'
 
 /** Every table, composed from the modules that own them. */
@@ -44,6 +45,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable
   notification_status: NotificationStatusTable
   widgets: WidgetsTable
+  model_settings: ModelSettingsTable
 }
 
 export type Db = Kysely<Database>

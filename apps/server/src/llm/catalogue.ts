@@ -20,6 +20,7 @@ export function buildModelRegistry(models: Config['models'], factories: ModelFac
   const entries: ModelEntry[] = models.list.map((settings) => ({
     id: settings.id,
     label: settings.label ?? settings.id,
+    provider: settings.provider,
     fallback: settings.fallback,
     demo: settings.provider === 'local' && (settings.model ?? models.localModelPath) === undefined,
     create: () =>
@@ -40,4 +41,27 @@ export function buildModelRegistry(models: Config['models'], factories: ModelFac
           }),
   }))
   return createModelRegistry(entries, models.defaultId)
+}
+
+/** A downloaded GGUF file as a model of the embedded runtime, with the configured thread count. */
+export function localFileEntry(
+  input: { id: string; label: string; path: string },
+  models: Config['models'],
+  factories: Pick<ModelFactories, 'local'>,
+  dataDir: string,
+): ModelEntry {
+  return {
+    id: input.id,
+    label: input.label,
+    provider: 'local',
+    fallback: [],
+    create: () =>
+      factories.local({
+        id: input.id,
+        path: input.path,
+        threads: models.localThreads,
+        contextTokens: undefined,
+        dataDir,
+      }),
+  }
 }

@@ -1,4 +1,6 @@
-/** A GGUF chat model that `parley model pull NAME` knows how to fetch from a Hugging Face-style hub. */
+import { z } from 'zod'
+
+/** A GGUF chat model that `parley model pull NAME` (and the Models screen) knows how to fetch from a Hugging Face-style hub. */
 export interface CatalogueModel {
   readonly name: string
   readonly label: string
@@ -13,6 +15,7 @@ export interface CatalogueModel {
   readonly sha256?: string
 }
 
+/** The catalogue built into Parley; `PARLEY_MODEL_CATALOGUE_FILE` replaces it (a private mirror's own list). */
 export const MODEL_CATALOGUE: readonly CatalogueModel[] = Object.freeze([
   {
     name: 'smollm2-360m',
@@ -35,8 +38,29 @@ export const MODEL_CATALOGUE: readonly CatalogueModel[] = Object.freeze([
   },
 ])
 
-export function findCatalogueModel(name: string): CatalogueModel | undefined {
-  return MODEL_CATALOGUE.find((model) => model.name === name)
+/** One entry of the file named by `PARLEY_MODEL_CATALOGUE_FILE` (a JSON array). */
+export const CatalogueFileEntry = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'names use lower-case letters, digits and . _ -'),
+    label: z.string().min(1).max(100),
+    repo: z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'must be owner/name'),
+    file: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.gguf$/i, 'must be a .gguf file name'),
+    licence: z.string().min(1).max(100),
+    approx_bytes: z.number().int().min(0),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
+      .transform((value) => value.toLowerCase())
+      .optional(),
+  })
+  .transform(({ approx_bytes, sha256, ...entry }): CatalogueModel => ({
+    ...entry,
+    approxBytes: approx_bytes,
+    ...(sha256 ? { sha256 } : {}),
+  }))
+
+export function findCatalogueModel(catalogue: readonly CatalogueModel[], name: string): CatalogueModel | undefined {
+  return catalogue.find((model) => model.name === name)
 }
 
 /** `${base}/${repo}/resolve/main/${file}`, the hub's download address for the file on the main branch. */

@@ -5,6 +5,8 @@ export interface ModelEntry {
   id: string
   /** Human-readable name for the model picker. */
   label: string
+  /** The provider kind (`local`, `openai`, …), for operators; absent in hand-built registries. */
+  provider?: string
   /** Models tried, in order, when this one fails before its first token. */
   fallback: readonly string[]
   /** The generated demo model (an embedded model with no model file configured). */
@@ -24,9 +26,14 @@ export class UnknownModelError extends Error {
   override name = 'UnknownModelError'
 }
 
-/** The models users may pick, built once from config; call sites ask by id, never by vendor. */
-export function createModelRegistry(entries: readonly ModelEntry[], defaultId: string) {
+/**
+ * The models users may pick, built from config; call sites ask by id, never by vendor. Operators can add a
+ * model (a downloaded catalogue file) and switch the default while the server runs.
+ */
+export function createModelRegistry(initial: readonly ModelEntry[], initialDefaultId: string) {
+  const entries = [...initial]
   const byId = new Map(entries.map((entry) => [entry.id, entry]))
+  let defaultId = initialDefaultId
   if (!byId.has(defaultId)) throw new UnknownModelError(`Default model "${defaultId}" is not in the model list`)
   const built = new Map<string, Promise<ChatModel>>()
   const idOf = new WeakMap<ChatModel, string>()
@@ -59,10 +66,34 @@ export function createModelRegistry(entries: readonly ModelEntry[], defaultId: s
   }
 
   return {
-    defaultId,
+    /** The model of conversations that chose none; `setDefault` changes it for the next reply. */
+    get defaultId() {
+      return defaultId
+    },
     has: (id: string) => byId.has(id),
     list: (): ModelInfo[] =>
       entries.map(({ id, label, demo }) => ({ id, label, default: id === defaultId, demo: demo ?? false })),
+    /** Every entry as configured, for the operators' screen. */
+    entries: (): readonly ModelEntry[] => [...entries],
+
+    setDefault(id: string) {
+      if (!byId.has(id)) throw new UnknownModelError(`Unknown model "${id}"`)
+      defaultId = id
+    },
+
+    /** Adds a model at run time (a catalogue file just downloaded); an id already listed is left as it is. */
+    add(entry: ModelEntry): boolean {
+      if (byId.has(entry.id)) return false
+      entries.push(entry)
+      byId.set(entry.id, entry)
+      return true
+    },
+
+    /** The model alone, without its fallbacks (an operator's test); one that cannot be built fails when called. */
+    async model(id: string): Promise<ChatModel> {
+      if (!byId.has(id)) throw new UnknownModelError(`Unknown model "${id}"`)
+      return instance(id).catch((error: unknown) => unavailable(id, error))
+    },
 
     /** The chosen model followed by its fallbacks (unknown ids are refused). */
     async chain(id: string = defaultId): Promise<ChatModel[]> {

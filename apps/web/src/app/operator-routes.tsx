@@ -1,3 +1,4 @@
+import type { Role } from '@parley/protocol'
 import { lazy, type ReactNode, Suspense } from 'react'
 import { useAuth } from '../features/auth/components/auth-provider.tsx'
 import { OPERATOR_ROLES, RequireRole } from './require-role.tsx'
@@ -26,9 +27,16 @@ const NotificationsPage = lazy(() =>
   })),
 )
 
-function OperatorScreen({ children }: { children: ReactNode }) {
+const ModelsPage = lazy(() =>
+  import('../features/models/components/models-page.tsx').then((module) => ({ default: module.ModelsPage })),
+)
+
+/** Screens that change the server itself (models, downloads) are for admins only, as their API is. */
+const ADMIN_ONLY: readonly Role[] = ['admin']
+
+function OperatorScreen({ children, roles = OPERATOR_ROLES }: { children: ReactNode; roles?: readonly Role[] }) {
   return (
-    <RequireRole roles={OPERATOR_ROLES}>
+    <RequireRole roles={roles}>
       <Suspense
         fallback={
           <p className="splash" role="status">
@@ -97,6 +105,14 @@ export const operatorRoutes = [
     element: (
       <OperatorScreen>
         <FlagsPage />
+      </OperatorScreen>
+    ),
+  },
+  {
+    path: 'admin/models',
+    element: (
+      <OperatorScreen roles={ADMIN_ONLY}>
+        <ModelsPage />
       </OperatorScreen>
     ),
   },

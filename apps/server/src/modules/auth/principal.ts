@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   'notifications:write': ['admin'],
   'widgets:read': ['admin', 'manager'],
   'widgets:write': ['admin'],
+  'models:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

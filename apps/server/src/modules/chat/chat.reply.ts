@@ -322,6 +322,7 @@ export function createReplyRunner(deps: ReplyDeps) {
         duration_ms: runtime.now().getTime() - attemptStartedMs,
         outcome,
         error_class: error?.kind ?? null,
+        error_message: error?.message ?? null,
       })
       deps.events.publish('model.called', { ...about, call })
       return call

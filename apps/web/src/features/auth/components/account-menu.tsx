@@ -33,6 +33,11 @@ export function AccountMenu() {
             <li>
               <NavLink to="/admin/notifications">Notifications</NavLink>
             </li>
+            {roles.includes('admin') && (
+              <li>
+                <NavLink to="/admin/models">Models</NavLink>
+              </li>
+            )}
           </>
         )}
       </ul>

@@ -1,0 +1,25 @@
+import { Page } from '../../../components/ui/panel.tsx'
+import { useModelsOverview } from '../api/models-api.ts'
+import { CatalogueList } from './catalogue-list.tsx'
+import { ConfiguredModels } from './configured-models.tsx'
+import './models-page.css'
+
+/** `/admin/models` (admin): every model with its status, a test call, local model downloads, the default model. */
+export function ModelsPage() {
+  const overview = useModelsOverview()
+  return (
+    <Page title="Models" wide>
+      {overview.isError && (
+        <p role="alert" className="form-error">
+          Could not load the models.
+        </p>
+      )}
+      {overview.data && (
+        <>
+          <ConfiguredModels models={overview.data.models} />
+          <CatalogueList entries={overview.data.catalogue} defaultId={overview.data.default_id} />
+        </>
+      )}
+    </Page>
+  )
+}
