@@ -22,6 +22,8 @@ export const Conversation = z.object({
   title: z.string().nullable(),
   model: z.string().nullable(),
   system_prompt: z.string().nullable(),
+  /** Pinned by its owner: listed in a group of its own above the others. */
+  pinned: z.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 })
@@ -42,14 +44,23 @@ export const UpdateConversationRequest = z.strictObject({
   title: Text.trim().min(1).max(200).nullable().optional(),
   model: Text.min(1).max(200).nullable().optional(),
   system_prompt: Text.max(8_000).nullable().optional(),
+  /** Pin to (or unpin from) the top of the list; pinning alone does not change `updated_at`. */
+  pinned: z.boolean().optional(),
 })
 export type UpdateConversationRequest = z.infer<typeof UpdateConversationRequest>
 
-/** `GET /api/conversations/`: newest first; `cursor` comes from the previous page's `x-next-cursor` header. */
+/**
+ * `GET /api/conversations/`: newest first; `cursor` comes from the previous page's `x-next-cursor` header.
+ * `pinned=true` lists only pinned conversations, `pinned=false` only the others; without it, all of them.
+ */
 export const ListConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
   cursor: Text.max(200).optional(),
   q: Text.trim().min(1).max(200).optional(),
+  pinned: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
 })
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>
 

@@ -7,6 +7,8 @@ export interface ConversationsTable {
   title: string | null
   model: string | null
   system_prompt: string | null
+  /** When the owner pinned it to the top of their list; null when not pinned. */
+  pinned_at?: string | null
   /** Sequence number of the conversation's last event, saved when a reply ends (never per token). */
   last_seq: number
   created_at: string
