@@ -1,6 +1,5 @@
 import { lazy, type ReactNode, Suspense } from 'react'
-import { useAuth } from '../features/auth/components/auth-provider.tsx'
-import { OPERATOR_ROLES, RequireRole } from './require-role.tsx'
+import { OPERATOR_ROLES, RequireRole, useIsAdmin } from './require-role.tsx'
 
 // Operators' screens are separate chunks (recharts among them): the chat never downloads them.
 const DashboardPage = lazy(() =>
@@ -40,11 +39,6 @@ function OperatorScreen({ children }: { children: ReactNode }) {
       </Suspense>
     </RequireRole>
   )
-}
-
-function useIsAdmin() {
-  const { state } = useAuth()
-  return state.status === 'signed-in' && state.user.roles.includes('admin')
 }
 
 function UsersScreen() {
