@@ -1,6 +1,7 @@
 // A fake OpenAI-compatible server for the e2e suite: it streams a fixed reply one word every ~150 ms, so a test
 // can stop a reply or drop the socket mid-stream deterministically (the embedded demo model answers in ~20 ms).
-// Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts).
+// Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts);
+// asked for `broken`, it answers every call with a 500 error, as a vendor that is down does (e2e/dashboard.spec.ts).
 import { createServer } from 'node:http'
 
 const port = Number(process.argv[2])
@@ -20,8 +21,17 @@ createServer((request, response) => {
   let body = ''
   request.setEncoding('utf8')
   request.on('data', (part) => (body += part))
-  request.on('end', () => (JSON.parse(body || '{}').model === 'fast' ? answerAtOnce(response) : streamSlowly(response)))
+  request.on('end', () => {
+    const model = JSON.parse(body || '{}').model
+    if (model === 'broken') return failWithServerError(response)
+    return model === 'fast' ? answerAtOnce(response) : streamSlowly(response)
+  })
 }).listen(port, '127.0.0.1')
+
+function failWithServerError(response) {
+  response.writeHead(500, { 'content-type': 'application/json' })
+  response.end(JSON.stringify({ error: { message: 'The model is down', type: 'server_error', code: null } }))
+}
 
 function answerAtOnce(response) {
   const id = `chatcmpl-${Date.now()}`

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { Outlet, useLocation, useNavigate } from 'react-router'
 import { ThemeSwitch } from '../../../components/ui/theme-switch.tsx'
+import { useFocusWrap } from '../../../lib/use-focus-wrap.ts'
 import { useMediaQuery } from '../../../lib/use-media-query.ts'
 import { useLayoutShortcuts } from '../hooks/use-layout-shortcuts.ts'
 import type { ShortcutAction } from '../model/shortcuts.ts'
@@ -77,11 +78,13 @@ export function ChatLayout({ sidebarFooter }: { sidebarFooter: ReactNode }) {
     byId('composer')?.focus()
   }
   useLayoutShortcuts(run, !helpOpen)
+  useFocusWrap(sidebar, drawer)
 
   return (
     <div className={`chat-layout${drawer ? ' drawer-open' : ''}`}>
       <a
         href="#main-content"
+        inert={drawer}
         className="skip-link"
         onClick={(event) => {
           event.preventDefault()

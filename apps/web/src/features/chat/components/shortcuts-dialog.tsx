@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
+import { useFocusWrap } from '../../../lib/use-focus-wrap.ts'
 import { OTHER_KEYS, type Shortcut, SHORTCUTS } from '../model/shortcuts.ts'
 
 function Keys({ shortcut }: { shortcut: Shortcut }) {
@@ -15,17 +16,24 @@ function Keys({ shortcut }: { shortcut: Shortcut }) {
 }
 
 /**
- * The keyboard shortcuts, in a native modal `<dialog>`: the browser keeps focus inside it, closes it with Esc and
- * gives focus back to where it was.
+ * The keyboard shortcuts, in a native modal `<dialog>` (the page behind is inert, Esc closes it); focus stays in
+ * it and goes back to where it was when it closes.
  */
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null)
   const titleId = useId()
+  useFocusWrap(dialog, true)
+  // Taken while rendering, before the Close button's autofocus moves focus into the dialog.
+  const [previous] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null))
   useEffect(() => {
     const element = dialog.current
     if (element && !element.open) element.showModal()
-    return () => element?.close()
-  }, [])
+    return () => {
+      element?.close()
+      // The dialog leaves the page as it closes, so the browser's own return of focus cannot be relied on.
+      previous?.focus()
+    }
+  }, [previous])
   return (
     <dialog ref={dialog} className="dialog shortcuts-dialog" aria-labelledby={titleId} onClose={onClose}>
       <h2 id={titleId}>Keyboard shortcuts</h2>
