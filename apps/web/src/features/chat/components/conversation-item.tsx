@@ -72,7 +72,6 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
             type="button"
             className="icon-button"
             aria-label={`${conversation.pinned ? 'Unpin' : 'Pin'} “${title}”`}
-            aria-pressed={conversation.pinned}
             title={conversation.pinned ? 'Unpin' : 'Pin to the top'}
             onClick={() => (remove.reset(), update.mutate({ id: conversation.id, pinned: !conversation.pinned }))}
           >
