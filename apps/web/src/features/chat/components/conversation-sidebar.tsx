@@ -45,7 +45,7 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
 
   return (
     <nav className="sidebar-inner" aria-label="Conversations">
-      <Link to="/" className="button primary new-chat" onClick={onNavigate}>
+      <Link to="/" className="button primary new-chat" onClick={onNavigate} aria-keyshortcuts="Control+Shift+O">
         + New chat
       </Link>
       <input
@@ -54,6 +54,7 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
         className="search"
         placeholder="Search conversations"
         aria-label="Search conversations"
+        aria-keyshortcuts="Control+K"
         value={search}
         onChange={(event) => setSearch(event.target.value)}
       />
