@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets,widget-size,startup] [--steps=200,400] [--reply-tokens=100]`
+ * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets,widget-size,startup,web-delivery] [--steps=200,400] [--reply-tokens=100]`
  *
  * Starts a fake OpenAI-compatible upstream and the real Parley server as child processes on 127.0.0.1
  * (temporary data dir; SQLite, or with `--postgres` a throwaway database on postgres://postgres@127.0.0.1:5432),

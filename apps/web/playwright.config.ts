@@ -136,6 +136,15 @@ export default defineConfig({
             base_url: `http://127.0.0.1:${slowModelPort}/v1`,
             api_key: 'e2e',
           },
+          // Every call fails (500): the dashboard must single it out (e2e/dashboard.spec.ts).
+          {
+            id: 'broken',
+            provider: 'openai-compatible',
+            label: 'Broken fake',
+            model: 'broken',
+            base_url: `http://127.0.0.1:${slowModelPort}/v1`,
+            api_key: 'e2e',
+          },
         ]),
         PARLEY_DEFAULT_MODEL: 'local',
         // Operators → Models downloads from the stand-in hub, whose catalogue replaces the built-in one.

@@ -6,6 +6,7 @@ import { idleSockets } from '../scenarios/idle-sockets.ts'
 import { startup } from '../scenarios/startup.ts'
 import { ttftConcurrent } from '../scenarios/ttft-concurrent.ts'
 import { ttftSingle } from '../scenarios/ttft-single.ts'
+import { webDelivery } from '../scenarios/web-delivery.ts'
 import { widgetSize } from '../scenarios/widget-size.ts'
 import type { BenchContext, BenchUser, ScenarioResult } from './context.ts'
 import { mapLimit } from './stats.ts'
@@ -17,6 +18,7 @@ export const SCENARIOS = [
   'idle-sockets',
   'widget-size',
   'startup',
+  'web-delivery',
 ] as const
 export type ScenarioId = (typeof SCENARIOS)[number]
 
@@ -27,6 +29,7 @@ export const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<Scen
   'idle-sockets': idleSockets,
   'widget-size': widgetSize,
   startup,
+  'web-delivery': webDelivery,
 }
 
 /** Per-scenario time limits (full run); a quick run gets a quarter. */
@@ -37,6 +40,7 @@ export const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
   'idle-sockets': 120_000,
   'widget-size': 30_000,
   startup: 120_000,
+  'web-delivery': 120_000,
 }
 
 /** The value of `--name=value` on the command line, if given. */

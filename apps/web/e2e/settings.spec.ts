@@ -26,6 +26,10 @@ test('settings: an API key is shown once and works; another session is revoked',
   await page.locator('.page').evaluate((element) => element.scrollTo(0, 0))
   await page.screenshot({ path: `${ARTIFACTS}settings.png` })
   await other.getByRole('button', { name: /^Revoke/ }).click()
+  await other
+    .getByRole('group', { name: /^Sign out / })
+    .getByRole('button', { name: 'Revoke' })
+    .click()
   await expect(settingsPage.sessions.getByRole('listitem')).toHaveCount(1)
   await expect(settingsPage.sessions.getByText('This device')).toBeVisible()
   expect((await request.get('/api/users/me', { headers: bearer(otherToken) })).status()).toBe(401)

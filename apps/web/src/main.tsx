@@ -4,6 +4,7 @@ import { AppProvider } from './app/provider.tsx'
 import { AppRouter } from './app/router.tsx'
 import { applyTheme, readThemePreference } from './lib/theme.ts'
 import './styles/app.css'
+import './styles/access.css'
 
 applyTheme(readThemePreference())
 

@@ -15,6 +15,7 @@ import * as notifications from './migrations/2026_12_05_1600_notifications.ts'
 import * as widgets from './migrations/2026_12_05_1700_widgets.ts'
 import * as conversationSettingsFeedback from './migrations/2026_12_06_1000_conversation_settings_feedback.ts'
 import * as messageTree from './migrations/2026_12_06_1100_message_tree.ts'
+import * as conversationPin from './migrations/2026_12_06_1200_conversation_pin.ts'
 import * as modelSettings from './migrations/2026_12_06_1300_model_settings.ts'
 
 /** Every migration in order; names sort by time. */
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_1700_widgets': widgets,
   '2026_12_06_1000_conversation_settings_feedback': conversationSettingsFeedback,
   '2026_12_06_1100_message_tree': messageTree,
+  '2026_12_06_1200_conversation_pin': conversationPin,
   '2026_12_06_1300_model_settings': modelSettings,
 }
 

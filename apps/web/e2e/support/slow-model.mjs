@@ -2,7 +2,8 @@
 // end when asked to count "until stopped"), so a test can stop a reply or drop the socket mid-stream
 // deterministically (the embedded demo model answers in ~20 ms).
 // Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts);
-// asked for `echo`, it answers at once with the user's last message, so a spec can have a reply say any Markdown.
+// asked for `echo`, it answers at once with the user's last message, so a spec can have a reply say any Markdown;
+// asked for `broken`, it answers every call with a 500 error, as a vendor that is down does (e2e/dashboard.spec.ts).
 // `GET /requests` lists what it was asked (model, messages, temperature, max_tokens), newest last, so a spec can
 // check what reached the model.
 import { createServer } from 'node:http'
@@ -37,6 +38,7 @@ createServer((request, response) => {
     const { model, messages, temperature, max_tokens } = parsed
     received.push({ model, messages, temperature, max_tokens })
     if (received.length > RECEIVED_LIMIT) received.shift()
+    if (model === 'broken') return failWithServerError(response)
     if (model === 'fast') return answerAtOnce(response, 'A fast fake reply.')
     if (model === 'echo') return answerAtOnce(response, textOf(messages?.findLast((m) => m.role === 'user')?.content))
     // A prompt asking to go on "until stopped" streams with no end, so a stop test never races the last word.
@@ -48,6 +50,11 @@ createServer((request, response) => {
 function textOf(content) {
   if (typeof content === 'string') return content
   return Array.isArray(content) ? content.map((part) => part?.text ?? '').join('') : ''
+}
+
+function failWithServerError(response) {
+  response.writeHead(500, { 'content-type': 'application/json' })
+  response.end(JSON.stringify({ error: { message: 'The model is down', type: 'server_error', code: null } }))
 }
 
 function answerAtOnce(response, text) {

@@ -1,7 +1,6 @@
 import type { Role } from '@parley/protocol'
 import { lazy, type ReactNode, Suspense } from 'react'
-import { useAuth } from '../features/auth/components/auth-provider.tsx'
-import { OPERATOR_ROLES, RequireRole } from './require-role.tsx'
+import { OPERATOR_ROLES, RequireRole, useIsAdmin } from './require-role.tsx'
 
 // Operators' screens are separate chunks (recharts among them): the chat never downloads them.
 const DashboardPage = lazy(() =>
@@ -48,11 +47,6 @@ function OperatorScreen({ children, roles = OPERATOR_ROLES }: { children: ReactN
       </Suspense>
     </RequireRole>
   )
-}
-
-function useIsAdmin() {
-  const { state } = useAuth()
-  return state.status === 'signed-in' && state.user.roles.includes('admin')
 }
 
 function UsersScreen() {

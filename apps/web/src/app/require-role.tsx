@@ -18,3 +18,9 @@ export function RequireRole({ roles, children }: { roles: readonly Role[]; child
   if (state.status !== 'signed-in' || !hasAnyRole(state.user.roles, roles)) return <NotAllowed />
   return children
 }
+
+/** Whether the signed-in account is an admin (who may change what operators' screens show). */
+export function useIsAdmin() {
+  const { state } = useAuth()
+  return state.status === 'signed-in' && state.user.roles.includes('admin')
+}

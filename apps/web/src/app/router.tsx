@@ -1,13 +1,20 @@
+import { useEffect } from 'react'
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router'
 import { AccountMenu } from '../features/auth/components/account-menu.tsx'
 import { AuthGate } from '../features/auth/components/auth-gate.tsx'
 import { RegisterPage } from '../features/auth/components/register-page.tsx'
 import { SignInPage } from '../features/auth/components/sign-in-page.tsx'
 import { ChatLayout } from '../features/chat/components/chat-layout.tsx'
-import { ConversationPage } from '../features/chat/components/conversation-page.tsx'
 import { NewChatPage } from '../features/chat/components/new-chat-page.tsx'
-import { SettingsPage } from '../features/settings/components/settings-page.tsx'
+import { ConversationPage, LazyScreen, prefetchConversationScreen, SettingsPage } from './lazy-screens.tsx'
 import { operatorRoutes } from './operator-routes.tsx'
+import { useIsAdmin } from './require-role.tsx'
+
+/** The new-chat screen; admins see how to set up a real model when only the demo model runs. */
+function NewChatScreen() {
+  useEffect(prefetchConversationScreen, [])
+  return <NewChatPage isAdmin={useIsAdmin()} />
+}
 
 const router = createBrowserRouter([
   {
@@ -34,9 +41,23 @@ const router = createBrowserRouter([
       </AuthGate>
     ),
     children: [
-      { index: true, element: <NewChatPage /> },
-      { path: 'c/:conversationId', element: <ConversationPage /> },
-      { path: 'settings', element: <SettingsPage /> },
+      { index: true, element: <NewChatScreen /> },
+      {
+        path: 'c/:conversationId',
+        element: (
+          <LazyScreen>
+            <ConversationPage />
+          </LazyScreen>
+        ),
+      },
+      {
+        path: 'settings',
+        element: (
+          <LazyScreen>
+            <SettingsPage />
+          </LazyScreen>
+        ),
+      },
       ...operatorRoutes,
     ],
   },

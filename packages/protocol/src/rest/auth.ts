@@ -88,6 +88,10 @@ export const SessionInfo = z.object({
 })
 export type SessionInfo = z.infer<typeof SessionInfo>
 
+/** `POST /api/auth/sessions/revoke-others`: how many of the user's other sessions were ended. */
+export const RevokeOtherSessionsResponse = z.object({ revoked: z.number().int().nonnegative() })
+export type RevokeOtherSessionsResponse = z.infer<typeof RevokeOtherSessionsResponse>
+
 /** `PATCH /api/users/me`: only these fields may change. */
 export const UpdateMeRequest = z.strictObject({ email: Email.optional(), full_name: FullName.optional() })
 export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>

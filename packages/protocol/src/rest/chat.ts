@@ -53,6 +53,8 @@ export const Conversation = z.object({
   temperature: z.number().nullable(),
   /** Longest reply in tokens; null: the model's default. */
   max_tokens: z.number().int().nullable(),
+  /** Pinned by its owner: listed in a group of its own above the others. */
+  pinned: z.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 })
@@ -77,14 +79,23 @@ export const UpdateConversationRequest = z.strictObject({
   system_prompt: SystemPrompt.optional(),
   temperature: Temperature.optional(),
   max_tokens: MaxTokens.optional(),
+  /** Pin to (or unpin from) the top of the list; pinning alone does not change `updated_at`. */
+  pinned: z.boolean().optional(),
 })
 export type UpdateConversationRequest = z.infer<typeof UpdateConversationRequest>
 
-/** `GET /api/conversations/`: newest first; `cursor` comes from the previous page's `x-next-cursor` header. */
+/**
+ * `GET /api/conversations/`: newest first; `cursor` comes from the previous page's `x-next-cursor` header.
+ * `pinned=true` lists only pinned conversations, `pinned=false` only the others; without it, all of them.
+ */
 export const ListConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
   cursor: Text.max(200).optional(),
   q: Text.trim().min(1).max(200).optional(),
+  pinned: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
 })
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>
 

@@ -4,6 +4,7 @@ import {
   LoginRequest,
   OkResponse,
   RefreshRequest,
+  RevokeOtherSessionsResponse,
   SessionInfo,
   TokenRequest,
   TokenResponse,
@@ -125,6 +126,20 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       schema: { tags, security, summary: 'Your active sessions', response: { 200: z.array(SessionInfo) } },
     },
     async (request) => auth.listSessions(principalOf(request)),
+  )
+
+  app.post(
+    '/auth/sessions/revoke-others',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        tags,
+        security,
+        summary: 'Sign out every other session of yours (this one stays)',
+        response: { 200: RevokeOtherSessionsResponse },
+      },
+    },
+    async (request) => ({ revoked: await auth.revokeOtherSessions(principalOf(request), clientOf(request)) }),
   )
 
   app.delete(

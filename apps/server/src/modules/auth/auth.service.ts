@@ -220,6 +220,23 @@ export function createAuthService(deps: AuthServiceDeps) {
       })
     },
 
+    /** "Sign out other sessions": ends every session of the caller but the one making the request. */
+    async revokeOtherSessions(principal: Principal, client: ClientInfo): Promise<number> {
+      if (!principal.sessionId)
+        throw new AppError('bad_request', 'Only a signed-in session can sign out the others; API keys have none')
+      const revoked = await revokeAll(principal.userId, 'revoked_by_user', principal.sessionId)
+      for (const sessionId of revoked) {
+        await audit.record({
+          type: 'session.revoked',
+          actorId: principal.userId,
+          targetId: principal.userId,
+          ip: client.ip,
+          detail: { session_id: sessionId, reason: 'revoked_by_user' },
+        })
+      }
+      return revoked.length
+    },
+
     /** Ends every session of a user (all but one when `exceptSessionId` is given). */
     revokeAll,
 

@@ -7,7 +7,8 @@ export function toConversation(row: ConversationRow): Conversation {
   const { id, title, model, system_prompt, created_at, updated_at } = row
   const temperature = row.temperature ?? null
   const max_tokens = row.max_tokens ?? null
-  return { id, title, model, system_prompt, temperature, max_tokens, created_at, updated_at }
+  const pinned = row.pinned_at != null
+  return { id, title, model, system_prompt, temperature, max_tokens, pinned, created_at, updated_at }
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -51,7 +52,10 @@ export async function updateConversation(
   id: string,
   ownerId: string,
   changes: Partial<
-    Pick<ConversationsTable, 'title' | 'model' | 'system_prompt' | 'temperature' | 'max_tokens' | 'updated_at'>
+    Pick<
+      ConversationsTable,
+      'title' | 'model' | 'system_prompt' | 'temperature' | 'max_tokens' | 'pinned_at' | 'updated_at'
+    >
   >,
 ): Promise<void> {
   await db.updateTable('conversations').set(changes).where('id', '=', id).where('owner_id', '=', ownerId).execute()
@@ -78,14 +82,23 @@ export interface ConversationCursor {
   id: string
 }
 
-/** Newest first, keyset-paginated; with `q`, only conversations whose title or messages match. */
+/**
+ * Newest first, keyset-paginated; with `q`, only conversations whose title or messages match; with `pinned`, only
+ * the pinned ones (true) or only the others (false).
+ */
 export async function listConversations(
   db: Db,
   dialect: Dialect,
   ownerId: string,
-  options: { limit: number; cursor?: ConversationCursor | undefined; q?: string | undefined },
+  options: {
+    limit: number
+    cursor?: ConversationCursor | undefined
+    q?: string | undefined
+    pinned?: boolean | undefined
+  },
 ): Promise<ConversationRow[]> {
   let query = db.selectFrom('conversations as c').selectAll('c').where('c.owner_id', '=', ownerId)
+  if (options.pinned !== undefined) query = query.where('c.pinned_at', options.pinned ? 'is not' : 'is', null)
   if (options.cursor) {
     const { updatedAt, id } = options.cursor
     query = query.where((eb) =>

@@ -182,6 +182,7 @@ export function createChatService(deps: ChatServiceDeps) {
       system_prompt: input?.system_prompt ?? null,
       temperature: input?.temperature ?? null,
       max_tokens: input?.max_tokens ?? null,
+      pinned_at: null,
       created_at: now,
       updated_at: now,
       last_seq: 0,
@@ -257,7 +258,10 @@ export function createChatService(deps: ChatServiceDeps) {
       }
     },
 
-    async list(principal: Principal, options: { limit: number; cursor?: string | undefined; q?: string | undefined }) {
+    async list(
+      principal: Principal,
+      options: { limit: number; cursor?: string | undefined; q?: string | undefined; pinned?: boolean | undefined },
+    ) {
       const cursor = options.cursor ? decodeCursor(options.cursor) : undefined
       if (options.cursor && !cursor)
         throw badRequest('cursor is not valid', [{ path: 'cursor', message: 'is not valid' }])
@@ -265,6 +269,7 @@ export function createChatService(deps: ChatServiceDeps) {
         limit: options.limit + 1,
         cursor,
         q: options.q,
+        pinned: options.pinned,
       })
       const page = rows.slice(0, options.limit)
       const last = page[page.length - 1]
@@ -278,7 +283,14 @@ export function createChatService(deps: ChatServiceDeps) {
     async update(principal: Principal, id: string, changes: UpdateConversationRequest): Promise<Conversation> {
       await ownConversation(principal, id)
       assertModel(changes.model)
-      await repo.updateConversation(db, id, principal.userId, { ...changes, updated_at: nowIso() })
+      const { pinned, ...edits } = changes
+      const now = nowIso()
+      // Pinning alone keeps the conversation where it was in time; any other change (even none) makes it the newest.
+      await repo.updateConversation(db, id, principal.userId, {
+        ...edits,
+        ...(pinned === undefined ? {} : { pinned_at: pinned ? now : null }),
+        ...(pinned === undefined || Object.keys(edits).length > 0 ? { updated_at: now } : {}),
+      })
       return repo.toConversation(await ownConversation(principal, id))
     },
 

@@ -10,6 +10,8 @@ export interface ConversationsTable {
   /** Sampling temperature and reply length cap for its replies; null: the model's default. */
   temperature?: number | null
   max_tokens?: number | null
+  /** When the owner pinned it to the top of their list; null when not pinned. */
+  pinned_at?: string | null
   /** Sequence number of the conversation's last event, saved when a reply ends (never per token). */
   last_seq: number
   created_at: string

@@ -6,22 +6,28 @@ export interface Column<Row> {
   numeric?: boolean
 }
 
-/** A plain, scrollable table with a caption; cells are React nodes, so text is never parsed as HTML. */
+/**
+ * A plain table with a caption; cells are React nodes, so text is never parsed as HTML. On narrow screens it
+ * scrolls sideways with its first column kept in view; the scroller is focusable so keyboards can scroll it too.
+ */
 export function DataTable<Row>({
   caption,
   columns,
   rows,
   rowKey,
+  rowClassName,
   empty = 'Nothing yet.',
 }: {
   caption: string
   columns: Column<Row>[]
   rows: Row[]
   rowKey: (row: Row) => string
+  /** A class for rows that must stand out (e.g. a failing model). */
+  rowClassName?: (row: Row) => string | undefined
   empty?: string
 }) {
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
       <table className="data-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -42,7 +48,7 @@ export function DataTable<Row>({
             </tr>
           )}
           {rows.map((row) => (
-            <tr key={rowKey(row)}>
+            <tr key={rowKey(row)} className={rowClassName?.(row)}>
               {columns.map((column) => (
                 <td key={column.header} className={column.numeric ? 'numeric' : undefined}>
                   {column.cell(row)}

@@ -1,4 +1,6 @@
 import { type PublicUser, Role } from '@parley/protocol'
+import { useState } from 'react'
+import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { useUpdateUser } from '../api/admin-api.ts'
 
 /** Roles as checkboxes (at least one stays) and the active switch, saved as soon as they change. */
@@ -31,19 +33,54 @@ export function RoleEditor({ user, editable }: { user: PublicUser; editable: boo
   )
 }
 
+/**
+ * Whether the account may sign in. Deactivating signs the user out everywhere, so it asks first; once done, Undo
+ * (reactivating, which is cheap) stays at hand in the row.
+ */
 export function ActiveSwitch({ user, editable }: { user: PublicUser; editable: boolean }) {
   const update = useUpdateUser()
+  const [justDeactivated, setJustDeactivated] = useState(false)
   if (!editable) return <>{user.is_active ? 'Active' : 'Deactivated'}</>
+  const setActive = (is_active: boolean) =>
+    update.mutate({ id: user.id, is_active }, { onSuccess: () => setJustDeactivated(!is_active) })
+  if (!user.is_active) {
+    return (
+      <span className="status-control">
+        Deactivated{' '}
+        <button
+          type="button"
+          className="button small"
+          disabled={update.isPending}
+          onClick={() => setActive(true)}
+          aria-label={`${justDeactivated ? 'Undo: reactivate' : 'Reactivate'} ${user.username}`}
+        >
+          {justDeactivated ? 'Undo' : 'Reactivate'}
+        </button>
+        {update.isError && (
+          <span role="alert" className="form-error">
+            {update.error.message}
+          </span>
+        )}
+      </span>
+    )
+  }
   return (
-    <label className="checkbox">
-      <input
-        type="checkbox"
-        checked={user.is_active}
+    <span className="status-control">
+      Active{' '}
+      <ConfirmButton
+        label={`Deactivate ${user.username}`}
+        question={`Deactivate ${user.username}? They are signed out everywhere at once.`}
+        confirmLabel="Deactivate"
         disabled={update.isPending}
-        onChange={(event) => update.mutate({ id: user.id, is_active: event.target.checked })}
-        aria-label={`${user.username} is active`}
-      />{' '}
-      {user.is_active ? 'Active' : 'Deactivated'}
-    </label>
+        onConfirm={() => setActive(false)}
+      >
+        Deactivate
+      </ConfirmButton>
+      {update.isError && (
+        <span role="alert" className="form-error">
+          {update.error.message}
+        </span>
+      )}
+    </span>
   )
 }

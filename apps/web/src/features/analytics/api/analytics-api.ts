@@ -15,24 +15,41 @@ import { type RangePreset, rangeFor } from '../model/range.ts'
 const LIVE_REFETCH_MS = 30_000
 
 export const analyticsKeys = {
-  summary: ['analytics', 'summary'] as const,
+  summary: (preset: RangePreset) => ['analytics', 'summary', preset] as const,
   timeseries: (metric: TimeseriesMetric, preset: RangePreset) => ['analytics', 'timeseries', metric, preset] as const,
   users: (preset: RangePreset) => ['analytics', 'users', preset] as const,
   models: (preset: RangePreset) => ['analytics', 'models', preset] as const,
 }
 
-/** The summary over REST, then kept current by `analytics.summary` frames on the app's socket while `live`. */
-export function useSummary(live: boolean) {
+/** The range whose summary the server pushes over the socket (its default window: the last 24 hours). */
+const SOCKET_PRESET: RangePreset = '24h'
+
+/**
+ * The summary over the preset's range. While `live`, the last-24-hours figures are kept current by
+ * `analytics.summary` frames on the app's socket; other ranges are fetched again every {@link LIVE_REFETCH_MS}.
+ */
+export function useSummary(preset: RangePreset, live: boolean) {
   const { api, ws } = useClients()
   const queryClient = useQueryClient()
+  const pushed = live && preset === SOCKET_PRESET
   useEffect(() => {
-    if (!live) return
-    return ws.subscribeAnalytics((summary) => queryClient.setQueryData(analyticsKeys.summary, summary), 5)
-  }, [live, ws, queryClient])
+    if (!pushed) return
+    return ws.subscribeAnalytics(
+      (summary) => queryClient.setQueryData(analyticsKeys.summary(SOCKET_PRESET), summary),
+      5,
+    )
+  }, [pushed, ws, queryClient])
   return useQuery({
-    queryKey: analyticsKeys.summary,
-    queryFn: () => api.request(AnalyticsSummary, '/api/analytics/summary'),
+    queryKey: analyticsKeys.summary(preset),
+    queryFn: () =>
+      api.request(
+        AnalyticsSummary,
+        '/api/analytics/summary',
+        preset === SOCKET_PRESET ? {} : { query: rangeQuery(preset) },
+      ),
     staleTime: 0,
+    refetchInterval: live && !pushed ? LIVE_REFETCH_MS : false,
+    placeholderData: (previous) => previous,
   })
 }
 

@@ -2,8 +2,9 @@ import { useState } from 'react'
 import { Page } from '../../../components/ui/panel.tsx'
 import { formatCompact, formatMillis, formatPercent } from '../../../lib/format.ts'
 import { useSummary } from '../api/analytics-api.ts'
-import type { RangePreset } from '../model/range.ts'
+import { RANGE_PRESETS, type RangePreset } from '../model/range.ts'
 import { ExportButtons } from './export-buttons.tsx'
+import { FailingModelsBanner } from './failing-models-banner.tsx'
 import { MetricCards } from './metric-cards.tsx'
 import { RangePicker } from './range-picker.tsx'
 import { type ChartSeries, TimeseriesChart } from './timeseries-chart.tsx'
@@ -15,7 +16,7 @@ const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) =>
     { title: 'Tokens', series: [{ metric: 'tokens', label: 'Tokens' }], format: formatCompact },
     { title: 'Active users', series: [{ metric: 'active_users', label: 'Active users' }], format: formatCompact },
     {
-      title: 'Latency',
+      title: 'Model call duration (whole reply)',
       series: [
         { metric: 'latency_p50', label: 'p50' },
         { metric: 'latency_p95', label: 'p95' },
@@ -24,7 +25,7 @@ const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) =>
       format: formatMillis,
     },
     {
-      title: 'Time to first token',
+      title: 'Time to first token (wait for the first text)',
       series: [
         { metric: 'ttft_p50', label: 'p50' },
         { metric: 'ttft_p95', label: 'p95' },
@@ -39,11 +40,14 @@ const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) =>
     },
   ]
 
-/** `/admin/analytics`: figures, charts and tables for operators; the summary updates live over the socket. */
+/**
+ * `/admin/analytics`: figures, charts and tables for operators over the chosen range; a model failing most of its
+ * calls is called out above everything else.
+ */
 export function DashboardPage() {
   const [preset, setPreset] = useState<RangePreset>('24h')
   const [live, setLive] = useState(true)
-  const summary = useSummary(live)
+  const summary = useSummary(preset, live)
   return (
     <Page title="Dashboard" wide>
       <RangePicker value={preset} onChange={setPreset} live={live} onLiveChange={setLive} />
@@ -52,7 +56,8 @@ export function DashboardPage() {
           Could not load the figures.
         </p>
       )}
-      {summary.data && <MetricCards summary={summary.data} />}
+      <FailingModelsBanner preset={preset} live={live} />
+      {summary.data && <MetricCards summary={summary.data} rangeLabel={RANGE_PRESETS[preset].label} />}
       <div className="chart-grid">
         {CHARTS.map((chart) => (
           <TimeseriesChart key={chart.title} {...chart} preset={preset} live={live} />

@@ -28,6 +28,17 @@ export function hasNoData(points: ({ value: number | null }[] | undefined)[]) {
   return points.every((series) => !series?.some((point) => point.value !== null))
 }
 
+/**
+ * Few values in the range (or gaps between them): each is drawn as a point, since a line through a handful of
+ * buckets suggests values that were never measured.
+ */
+export function isSparse(points: ({ value: number | null }[] | undefined)[]) {
+  return points.some((series) => {
+    const measured = series?.filter((point) => point.value !== null).length ?? 0
+    return measured > 0 && (measured <= 12 || measured < (series?.length ?? 0) / 2)
+  })
+}
+
 /** One chart over time of one or more metrics of the same unit; `domain` fixes the value axis (e.g. `[0, 1]` for shares). */
 export function TimeseriesChart({
   title,
@@ -52,6 +63,7 @@ export function TimeseriesChart({
   )
   const failed = results.some((result) => result.isError)
   const empty = results.every((result) => result.isSuccess) && hasNoData(results.map((result) => result.data?.points))
+  const sparse = isSparse(results.map((result) => result.data?.points))
   return (
     <Panel title={title}>
       {failed && (
@@ -88,14 +100,15 @@ export function TimeseriesChart({
               />
               {series.length > 1 && <Legend />}
               {series.map(({ metric, label }, index) => (
+                // Steps, never smoothed curves: a bucket's value holds for the whole bucket; gaps stay gaps.
                 <Line
                   key={metric}
-                  type="monotone"
+                  type="stepAfter"
                   dataKey={metric}
                   name={label}
                   stroke={COLORS[index % COLORS.length]}
-                  dot={false}
-                  connectNulls
+                  dot={sparse ? { r: 3, fill: COLORS[index % COLORS.length] } : false}
+                  connectNulls={false}
                   isAnimationActive={false}
                 />
               ))}

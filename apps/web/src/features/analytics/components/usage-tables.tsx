@@ -3,6 +3,7 @@ import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { formatCount, formatDateTime, formatMillis, formatPercent } from '../../../lib/format.ts'
 import { useModelUsage, useTopUsers } from '../api/analytics-api.ts'
+import { isFailing } from '../model/failing-models.ts'
 import type { RangePreset } from '../model/range.ts'
 
 const USER_COLUMNS: Column<UserUsage>[] = [
@@ -14,16 +15,23 @@ const USER_COLUMNS: Column<UserUsage>[] = [
 ]
 
 const MODEL_COLUMNS: Column<ModelUsage>[] = [
-  { header: 'Model', cell: (model) => `${model.model} (${model.provider})` },
+  {
+    header: 'Model',
+    cell: (model) => (
+      <>
+        {model.model} ({model.provider}){isFailing(model) && <span className="badge badge-blocked">Failing</span>}
+      </>
+    ),
+  },
   { header: 'Calls', cell: (model) => formatCount(model.calls), numeric: true },
   { header: 'Error rate', cell: (model) => formatPercent(model.error_rate), numeric: true },
   { header: 'Tokens', cell: (model) => formatCount(model.prompt_tokens + model.completion_tokens), numeric: true },
   {
-    header: 'Latency p50 / p95',
+    header: 'Model call p50 / p95',
     cell: (model) => `${formatMillis(model.latency_p50_ms)} / ${formatMillis(model.latency_p95_ms)}`,
     numeric: true,
   },
-  { header: 'TTFT p50', cell: (model) => formatMillis(model.ttft_p50_ms), numeric: true },
+  { header: 'First token p50', cell: (model) => formatMillis(model.ttft_p50_ms), numeric: true },
   {
     header: 'Tokens/s',
     cell: (model) => (model.tokens_per_second == null ? '—' : model.tokens_per_second.toFixed(1)),
@@ -71,6 +79,7 @@ export function ModelsTable({ preset, live }: { preset: RangePreset; live: boole
         columns={MODEL_COLUMNS}
         rows={models.data?.models ?? []}
         rowKey={(model) => `${model.provider}/${model.model}`}
+        rowClassName={(model) => (isFailing(model) ? 'row-failing' : undefined)}
       />
     </Panel>
   )

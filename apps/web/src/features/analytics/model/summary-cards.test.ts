@@ -26,14 +26,23 @@ const SUMMARY: AnalyticsSummary = {
 
 describe('summaryCards', () => {
   it('formats counts, seconds, shares and missing percentiles', () => {
-    const byLabel = Object.fromEntries(summaryCards(SUMMARY).map((card) => [card.label, card]))
+    const byLabel = Object.fromEntries(summaryCards(SUMMARY, 'Last 7 days').map((card) => [card.label, card]))
     expect(byLabel['Total users']?.value).toBe('1,234')
-    expect(byLabel['Messages']).toEqual({ label: 'Messages', value: '98,765', hint: '12 today' })
+    expect(byLabel['Messages']).toEqual({ label: 'Messages', value: '98,765', hint: 'all time · 12 today' })
     expect(byLabel['Tokens used']?.value).toBe('1,500,000')
-    expect(byLabel['Avg response time']?.value).toBe('1.50 s')
+    expect(byLabel['Avg model call']?.value).toBe('1.50 s')
     expect(byLabel['Error rate']?.value).toBe('1.25%')
-    expect(byLabel['Error rate']?.hint).toBe('0% of requests 5xx')
-    expect(byLabel['Latency p50']?.value).toBe('420 ms')
-    expect(byLabel['Latency p99']?.value).toBe('—')
+    expect(byLabel['Error rate']?.hint).toBe('of model calls, last 7 days · 0% of requests 5xx')
+    expect(byLabel['Model call p50']?.value).toBe('420 ms')
+    expect(byLabel['Model call p99']?.value).toBe('—')
+  })
+
+  it('says which range each model-call figure covers and what each latency times', () => {
+    const cards = summaryCards(SUMMARY, 'Last hour')
+    const byLabel = Object.fromEntries(cards.map((card) => [card.label, card]))
+    expect(byLabel['Model calls']?.hint).toBe('last hour')
+    expect(byLabel['Model call p95']?.hint).toBe('whole reply, last hour')
+    expect(byLabel['First token p50']?.hint).toBe('wait for the first text, last hour')
+    expect(cards.every((card) => card.hint)).toBe(true)
   })
 })

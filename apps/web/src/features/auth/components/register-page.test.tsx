@@ -41,7 +41,7 @@ describe('RegisterPage', () => {
     expect(screen.getByRole('button', { name: 'Create account' }).hasAttribute('disabled')).toBe(true)
   })
 
-  it('shows the server’s verdict next to the field', async () => {
+  it('shows the server’s verdict once, next to the field, until the field changes', async () => {
     renderWithServer((url) =>
       url === '/api/users/'
         ? error(400, {
@@ -55,7 +55,27 @@ describe('RegisterPage', () => {
     await userEvent.type(screen.getByLabelText('E-mail'), 'alice@example.com')
     await userEvent.type(screen.getByLabelText('Password'), 'password1234')
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }))
-    expect((await screen.findByRole('alert')).textContent).toBe('Password is too common')
-    expect(screen.getByText('is a commonly used password')).toBeTruthy()
+    expect(await screen.findByText('Password is a commonly used password.')).toBeTruthy()
+    expect(screen.queryByText('Password is too common')).toBeNull()
+    expect(screen.getByLabelText('Password').getAttribute('aria-invalid')).toBe('true')
+    await userEvent.type(screen.getByLabelText('Password'), '!')
+    expect(screen.queryByText('Password is a commonly used password.')).toBeNull()
+    expect(screen.getByLabelText('Password').getAttribute('aria-invalid')).toBeNull()
+  })
+
+  it('shows an error about no field once, above the button, and clears it when a field changes', async () => {
+    renderWithServer((url) =>
+      url === '/api/users/'
+        ? error(409, { code: 'conflict', message: 'That username is taken.' })
+        : error(401, { code: 'unauthorized', message: 'no cookie' }),
+    )
+    await userEvent.type(screen.getByLabelText('Username'), 'alice_smith')
+    await userEvent.type(screen.getByLabelText('E-mail'), 'alice@example.com')
+    await userEvent.type(screen.getByLabelText('Password'), 'a-long-enough-secret')
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }))
+    expect((await screen.findByRole('alert')).textContent).toBe('That username is taken.')
+    expect(screen.getAllByText('That username is taken.')).toHaveLength(1)
+    await userEvent.type(screen.getByLabelText('Username'), '2')
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 })

@@ -4,9 +4,12 @@ import { TextField } from '../../../components/ui/text-field.tsx'
 import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
 import { useAuthForm } from './use-auth-form.ts'
-import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
+import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
 import { passwordProblems } from '../../../lib/password-policy.ts'
 import { NewPasswordField } from '../../../components/ui/new-password-field.tsx'
+
+const FIELDS = { username: 'Username', email: 'E-mail', password: 'Password' }
 
 export function RegisterPage() {
   const { register } = useAuth()
@@ -15,7 +18,7 @@ export function RegisterPage() {
   const { error, busy, onSubmit } = useAuthForm((form) =>
     register({ username, password, email: String(form.get('email')) }),
   )
-  const issues = fieldIssues(error)
+  const errors = useFormErrors(error, FIELDS)
   const problems = password ? passwordProblems(password, username) : []
 
   return (
@@ -27,7 +30,7 @@ export function RegisterPage() {
         </>
       }
     >
-      <form onSubmit={onSubmit} className="auth-form" noValidate>
+      <form onSubmit={onSubmit} onChange={errors.onChange} className="auth-form" noValidate>
         <TextField
           label="Username"
           name="username"
@@ -36,18 +39,25 @@ export function RegisterPage() {
           value={username}
           onChange={(event) => setUsername(event.target.value)}
           hint="3–32 letters, digits, “_”, “.” or “-”."
-          error={issues.username}
+          error={errors.fieldError('username')}
         />
-        <TextField label="E-mail" name="email" type="email" autoComplete="email" required error={issues.email} />
+        <TextField
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          error={errors.fieldError('email')}
+        />
         <NewPasswordField
           label="Password"
           name="password"
           value={password}
           onChange={setPassword}
           problems={problems}
-          error={issues.password}
+          error={errors.fieldError('password')}
         />
-        <ErrorSummary error={error} />
+        <ErrorSummary error={errors.summaryError} />
         <button type="submit" className="button primary" disabled={busy || problems.length > 0}>
           {busy ? 'Creating…' : 'Create account'}
         </button>

@@ -4,12 +4,16 @@ import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
 import { useAuthForm } from './use-auth-form.ts'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
+
+const FIELDS = { identifier: 'Username or e-mail', password: 'Password' }
 
 export function SignInPage() {
   const { signIn } = useAuth()
   const { error, busy, onSubmit } = useAuthForm((form) =>
     signIn(String(form.get('identifier')), String(form.get('password'))),
   )
+  const errors = useFormErrors(error, FIELDS)
 
   return (
     <AuthCard
@@ -20,10 +24,23 @@ export function SignInPage() {
         </>
       }
     >
-      <form onSubmit={onSubmit} className="auth-form">
-        <TextField label="Username or e-mail" name="identifier" autoComplete="username" required />
-        <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
-        <ErrorSummary error={error} />
+      <form onSubmit={onSubmit} onChange={errors.onChange} className="auth-form">
+        <TextField
+          label="Username or e-mail"
+          name="identifier"
+          autoComplete="username"
+          required
+          error={errors.fieldError('identifier')}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={errors.fieldError('password')}
+        />
+        <ErrorSummary error={errors.summaryError} />
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

@@ -22,13 +22,20 @@ const PAGE_SIZE = 30
 export const chatKeys = {
   conversations: ['conversations'] as const,
   conversationList: (q: string) => ['conversations', 'list', q] as const,
+  pinnedList: (q: string) => ['conversations', 'pinned', q] as const,
   conversation: (id: string) => ['conversations', 'one', id] as const,
   messages: (id: string) => ['messages', id] as const,
   models: ['models'] as const,
   limits: ['limits'] as const,
 }
 
-/** Newest first; `q` searches titles and messages as you type; more pages follow `x-next-cursor`. */
+/** The most pinned conversations the sidebar shows (one page of the API). */
+const PINNED_LIMIT = 100
+
+/**
+ * The conversations that are not pinned, newest first; `q` searches titles and messages as you type; more pages
+ * follow `x-next-cursor`.
+ */
 export function useConversations(q: string) {
   const { api } = useClients()
   return useInfiniteQuery({
@@ -36,11 +43,24 @@ export function useConversations(q: string) {
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) => {
       const { data, headers } = await api.requestWithHeaders(z.array(Conversation), '/api/conversations/', {
-        query: { limit: PAGE_SIZE, q: q.trim() || undefined, cursor: pageParam },
+        query: { limit: PAGE_SIZE, q: q.trim() || undefined, cursor: pageParam, pinned: 'false' },
       })
       return { items: data, next: headers.get('x-next-cursor') ?? undefined }
     },
     getNextPageParam: (last) => last.next,
+    placeholderData: (previous) => previous,
+  })
+}
+
+/** The pinned conversations (matching `q`), newest first: the sidebar's group above the others. */
+export function usePinnedConversations(q: string) {
+  const { api } = useClients()
+  return useQuery({
+    queryKey: chatKeys.pinnedList(q),
+    queryFn: () =>
+      api.request(z.array(Conversation), '/api/conversations/', {
+        query: { limit: PINNED_LIMIT, q: q.trim() || undefined, pinned: 'true' },
+      }),
     placeholderData: (previous) => previous,
   })
 }

@@ -63,4 +63,11 @@ describe('Composer', () => {
     fireEvent.keyDown(box, { key: 'Escape' })
     expect(onStop).toHaveBeenCalledOnce()
   })
+
+  it('does not stop a reply on Shift+Esc, the shortcut that focuses the box', () => {
+    const onStop = vi.fn()
+    const { box } = renderComposer({ streaming: true, onStop })
+    fireEvent.keyDown(box, { key: 'Escape', shiftKey: true })
+    expect(onStop).not.toHaveBeenCalled()
+  })
 })

@@ -33,7 +33,8 @@ export function Composer({ onSend, onStop, streaming = false, autoFocus = false 
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Escape' && streaming && onStop) {
+    // Shift+Esc is the shortcut that focuses this box (model/shortcuts.ts), never a stop.
+    if (event.key === 'Escape' && !event.shiftKey && streaming && onStop) {
       event.preventDefault()
       onStop()
       return

@@ -71,6 +71,15 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
           <button
             type="button"
             className="icon-button"
+            aria-label={`${conversation.pinned ? 'Unpin' : 'Pin'} “${title}”`}
+            title={conversation.pinned ? 'Unpin' : 'Pin to the top'}
+            onClick={() => (remove.reset(), update.mutate({ id: conversation.id, pinned: !conversation.pinned }))}
+          >
+            {conversation.pinned ? '★' : '☆'}
+          </button>
+          <button
+            type="button"
+            className="icon-button"
             aria-label={`Rename “${title}”`}
             onClick={() => setMode('rename')}
           >
@@ -88,7 +97,8 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
       )}
       {failure && (
         <p role="alert" className="item-error">
-          {update.error ? 'Rename failed' : 'Delete failed'}: {failureReason(failure)}{' '}
+          {update.error ? (update.variables?.pinned === undefined ? 'Rename failed' : 'Pin failed') : 'Delete failed'}:{' '}
+          {failureReason(failure)}{' '}
           <button type="button" className="button small" onClick={() => (update.reset(), remove.reset())}>
             Dismiss
           </button>

@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { Link } from 'react-router'
-import { useConversations } from '../api/chat-api.ts'
+import { useConversations, usePinnedConversations } from '../api/chat-api.ts'
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 import { groupByDate } from '../model/date-groups.ts'
 import { ConversationItem } from './conversation-item.tsx'
@@ -29,11 +29,15 @@ function useSentinel(enabled: boolean, onVisible: () => void) {
   return { rootRef, sentinelRef }
 }
 
-/** New chat, search as you type, and the conversations newest first (the next page loads as the end scrolls into view). */
+/**
+ * New chat, search as you type, the pinned conversations, then the others newest first in date groups (the next
+ * page loads as the end scrolls into view).
+ */
 export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => void; footer: ReactNode }) {
   const [search, setSearch] = useState('')
   const q = useDebouncedValue(search, 250)
   const list = useConversations(q)
+  const pinned = usePinnedConversations(q).data ?? []
   const conversations = list.data?.pages.flatMap((page) => page.items) ?? []
   const loadMore = () => void (list.hasNextPage && !list.isFetchingNextPage && list.fetchNextPage())
   // The observer is re-created when a fetch ends, so a sentinel still in view after a short page loads the next one.
@@ -41,18 +45,30 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
 
   return (
     <nav className="sidebar-inner" aria-label="Conversations">
-      <Link to="/" className="button primary new-chat" onClick={onNavigate}>
+      <Link to="/" className="button primary new-chat" onClick={onNavigate} aria-keyshortcuts="Control+Shift+O">
         + New chat
       </Link>
       <input
+        id="conversation-search"
         type="search"
         className="search"
         placeholder="Search conversations"
         aria-label="Search conversations"
+        aria-keyshortcuts="Control+K"
         value={search}
         onChange={(event) => setSearch(event.target.value)}
       />
       <div ref={rootRef} className="conversation-list" aria-busy={list.isFetching}>
+        {pinned.length > 0 && (
+          <section aria-label="Pinned" className="conversation-group">
+            <h2 className="conversation-group-label">Pinned</h2>
+            <ul>
+              {pinned.map((conversation) => (
+                <ConversationItem key={conversation.id} conversation={conversation} onOpen={onNavigate} />
+              ))}
+            </ul>
+          </section>
+        )}
         {groupByDate(conversations, (conversation) => new Date(conversation.updated_at), new Date()).map((group) => (
           <section key={group.label} aria-label={group.label} className="conversation-group">
             <h2 className="conversation-group-label">{group.label}</h2>
@@ -72,7 +88,7 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
           </div>
         )}
       </div>
-      {list.isSuccess && conversations.length === 0 && (
+      {list.isSuccess && conversations.length === 0 && pinned.length === 0 && (
         <p className="muted">{q ? 'Nothing matches.' : 'No conversations yet.'}</p>
       )}
       {list.isError && (

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { Link } from 'react-router'
 import { useModels } from '../api/chat-api.ts'
 
 const DISMISSED_KEY = 'parley.demoModelNotice.dismissed'
@@ -16,8 +17,11 @@ export function onlyDemoModel(models: { demo: boolean }[] | undefined) {
   return models !== undefined && models.length > 0 && models.every((model) => model.demo)
 }
 
-/** First-run hint on the new-chat screen: how to configure a real model. Dismissal is remembered (not secret). */
-export function DemoModelNotice() {
+/**
+ * Shown on the new-chat screen while only the demo model runs. Admins, who can change that, learn how (Operators →
+ * Models, or the command line); everyone else reads a neutral sentence. Dismissal is remembered (not secret).
+ */
+export function DemoModelNotice({ isAdmin }: { isAdmin: boolean }) {
   const models = useModels()
   const [dismissed, setDismissed] = useState(readDismissed)
   if (dismissed || !onlyDemoModel(models.data)) return null
@@ -33,11 +37,15 @@ export function DemoModelNotice() {
 
   return (
     <aside className="notice" aria-label="About the demo model">
-      <p>
-        Parley is running its built-in demo model, which gives canned replies. To use a real model, run{' '}
-        <code>npx parley model pull smollm2-360m</code> and set <code>PARLEY_LOCAL_MODEL_PATH</code> to the file it
-        saves, or list models in <code>PARLEY_MODELS</code>; then restart the server.
-      </p>
+      {isAdmin ? (
+        <p>
+          No AI model is set up yet, so replies come from the built-in demo model. Download one or connect a provider in{' '}
+          <Link to="/admin/models">Operators → Models</Link>; no restart is needed. From a terminal,{' '}
+          <code>npx parley model pull smollm2-360m</code> does the same.
+        </p>
+      ) : (
+        <p>This server is running a demo model for now, so replies are fixed sample text.</p>
+      )}
       <button type="button" className="button small" onClick={dismiss}>
         Dismiss
       </button>

@@ -11,7 +11,7 @@ export interface FirstMessage {
   firstMessage: { content: string; model: string | undefined }
 }
 
-export function NewChatPage() {
+export function NewChatPage({ isAdmin = false }: { isAdmin?: boolean }) {
   const [model, setModel] = useState<string | undefined>(readLastModel)
   const create = useCreateConversation()
   const navigate = useNavigate()
@@ -31,7 +31,7 @@ export function NewChatPage() {
         <h1>New chat</h1>
         <ModelPicker value={model} onChange={(next) => (setModel(next), saveLastModel(next))} />
       </div>
-      <DemoModelNotice />
+      <DemoModelNotice isAdmin={isAdmin} />
       <div className="empty-state">
         <p>Ask anything. Replies stream in as they are written.</p>
         {create.isError && (

@@ -6,6 +6,7 @@ import {
   type WebhookEndpoint,
 } from '@parley/protocol'
 import { type FormEvent, useState } from 'react'
+import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { CopyButton } from '../../../components/ui/copy-button.tsx'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
 import { Dialog } from '../../../components/ui/dialog.tsx'
@@ -153,15 +154,15 @@ function WebhookEndpoints() {
             >
               {endpoint.enabled ? 'Disable' : 'Enable'}
             </button>
-            <button
-              type="button"
-              className="button small"
+            <ConfirmButton
+              label={`Delete ${endpoint.url}`}
+              question={`Delete the endpoint ${endpoint.url}? Its pending deliveries are dropped.`}
+              confirmLabel="Delete"
               disabled={remove.isPending}
-              onClick={() => remove.mutate(endpoint.id)}
-              aria-label={`Delete ${endpoint.url}`}
+              onConfirm={() => remove.mutate(endpoint.id)}
             >
               Delete
-            </button>
+            </ConfirmButton>
           </li>
         ))}
       </ul>

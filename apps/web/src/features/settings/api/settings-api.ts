@@ -5,6 +5,7 @@ import {
   type CreateApiKeyRequest,
   OkResponse,
   PublicUser,
+  RevokeOtherSessionsResponse,
   SessionInfo,
   type UpdateMeRequest,
 } from '@parley/protocol'
@@ -57,6 +58,16 @@ export function useRevokeSession() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (id: string) => api.request(OkResponse, `/api/auth/sessions/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.sessions }),
+  })
+}
+
+/** Signs out every other session of the user; answers how many there were. */
+export function useRevokeOtherSessions() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => api.request(RevokeOtherSessionsResponse, '/api/auth/sessions/revoke-others', { method: 'POST' }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: settingsKeys.sessions }),
   })
 }

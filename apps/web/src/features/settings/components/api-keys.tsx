@@ -1,5 +1,6 @@
 import type { CreatedApiKey } from '@parley/protocol'
 import { type FormEvent, useCallback, useState } from 'react'
+import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
@@ -53,15 +54,15 @@ export function ApiKeys() {
                 {key.expires_at && ` · expires ${formatDateTime(key.expires_at)}`}
               </span>
             </div>
-            <button
-              type="button"
-              className="button small"
+            <ConfirmButton
+              label={`Revoke API key ${key.name}`}
+              question={`Revoke “${key.name}”? Scripts using it stop working at once.`}
+              confirmLabel="Revoke"
               disabled={revoke.isPending}
-              onClick={() => revoke.mutate(key.id)}
-              aria-label={`Revoke API key ${key.name}`}
+              onConfirm={() => revoke.mutate(key.id)}
             >
               Revoke
-            </button>
+            </ConfirmButton>
           </li>
         ))}
       </ul>

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react'
-import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
+import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { passwordProblems } from '../../../lib/password-policy.ts'
@@ -7,11 +8,13 @@ import { NewPasswordField } from '../../../components/ui/new-password-field.tsx'
 import { useChangePassword } from '../api/settings-api.ts'
 
 /** Change the password; the server then ends every other session of the account. */
+const FIELDS = { current_password: 'Current password', new_password: 'New password' }
+
 export function PasswordForm({ username }: { username: string }) {
   const change = useChangePassword()
   const [next, setNext] = useState('')
   const [done, setDone] = useState(false)
-  const issues = fieldIssues(change.error)
+  const errors = useFormErrors(change.error, FIELDS)
   const problems = next ? passwordProblems(next, username) : []
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -33,14 +36,14 @@ export function PasswordForm({ username }: { username: string }) {
 
   return (
     <Panel title="Password">
-      <form className="stack-form" onSubmit={onSubmit} noValidate>
+      <form className="stack-form" onSubmit={onSubmit} onChange={errors.onChange} noValidate>
         <TextField
           label="Current password"
           name="current_password"
           type="password"
           autoComplete="current-password"
           required
-          error={issues.current_password}
+          error={errors.fieldError('current_password')}
         />
         <NewPasswordField
           label="New password"
@@ -49,9 +52,9 @@ export function PasswordForm({ username }: { username: string }) {
           onChange={setNext}
           problems={problems}
           note="Your other sessions end when it changes."
-          error={issues.new_password}
+          error={errors.fieldError('new_password')}
         />
-        <ErrorSummary error={change.error} />
+        <ErrorSummary error={errors.summaryError} />
         <div className="form-actions">
           <button type="submit" className="button primary" disabled={change.isPending || !next || problems.length > 0}>
             Change password

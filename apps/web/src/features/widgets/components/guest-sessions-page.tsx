@@ -1,5 +1,6 @@
 import type { GuestSessionInfo } from '@parley/protocol'
 import { useState } from 'react'
+import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
 import { Dialog } from '../../../components/ui/dialog.tsx'
 import { Pager } from '../../../components/ui/pager.tsx'
@@ -69,9 +70,15 @@ export function GuestSessionsPage({ canEdit }: { canEdit: boolean }) {
             Transcript
           </button>
           {canEdit && session.active && (
-            <button type="button" className="button small danger" onClick={() => end.mutate(session.id)}>
+            <ConfirmButton
+              className="button small danger"
+              label={`End the guest session of ${session.email ?? 'an anonymous visitor'}`}
+              question="End this guest session? The visitor is signed out at once."
+              confirmLabel="End"
+              onConfirm={() => end.mutate(session.id)}
+            >
               End
-            </button>
+            </ConfirmButton>
           )}
         </div>
       ),

@@ -1,5 +1,6 @@
 import type { Widget } from '@parley/protocol'
 import { useState } from 'react'
+import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
 import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { useDeleteWidget, useWidgets } from '../api/widgets-api.ts'
@@ -31,16 +32,15 @@ export function WidgetsPage({ canEdit }: { canEdit: boolean }) {
               <button type="button" className="button small" onClick={() => setEditing({ kind: 'edit', widget })}>
                 Edit<span className="visually-hidden"> {widget.name}</span>
               </button>
-              <button
-                type="button"
+              <ConfirmButton
                 className="button small danger"
-                onClick={() => {
-                  if (window.confirm(`Delete the widget “${widget.name}”? Pages using it stop showing it.`))
-                    remove.mutate(widget.id)
-                }}
+                label={`Delete ${widget.name}`}
+                question={`Delete the widget “${widget.name}”? Pages using it stop showing it.`}
+                confirmLabel="Delete"
+                onConfirm={() => remove.mutate(widget.id)}
               >
-                Delete<span className="visually-hidden"> {widget.name}</span>
-              </button>
+                Delete
+              </ConfirmButton>
             </>
           )}
         </div>

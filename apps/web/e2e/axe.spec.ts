@@ -1,0 +1,107 @@
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Locator, Page } from '@playwright/test'
+import { ADMIN, expect, test } from './fixtures.ts'
+import { apiLogin } from './support/api.ts'
+import { createConversation, seedTurns } from './support/seed.ts'
+
+const SIZES = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+] as const
+const THEMES = ['light', 'dark'] as const
+
+interface Screen {
+  name: string
+  path: string
+  /** Shown once the screen has rendered what it shows. */
+  ready: (page: Page) => Locator
+  /** Opens something over the screen first (a dialog, the drawer). */
+  open?: (page: Page) => Promise<void>
+}
+
+const heading = (name: string) => (page: Page) => page.getByRole('heading', { name, level: 1 })
+
+const SIGNED_OUT: Screen[] = [
+  { name: 'sign in', path: '/sign-in', ready: heading('Sign in') },
+  { name: 'register', path: '/register', ready: heading('Create your account') },
+]
+
+function signedIn(conversationId: string): Screen[] {
+  return [
+    { name: 'new chat', path: '/', ready: heading('New chat') },
+    {
+      name: 'conversation',
+      path: `/c/${conversationId}`,
+      ready: (page) => page.getByRole('article', { name: 'Reply' }).last(),
+    },
+    {
+      name: 'shortcuts help',
+      path: '/',
+      ready: (page) => page.getByRole('dialog', { name: 'Keyboard shortcuts' }),
+      open: (page) => page.getByRole('button', { name: 'Keyboard shortcuts' }).click(),
+    },
+    { name: 'settings', path: '/settings', ready: (page) => page.getByRole('list', { name: 'Sessions' }) },
+    { name: 'dashboard', path: '/admin/analytics', ready: (page) => page.locator('.metric-card').first() },
+    { name: 'users', path: '/admin/users', ready: (page) => page.getByRole('region', { name: 'Users' }) },
+    { name: 'flags', path: '/admin/flags', ready: heading('Flagged messages') },
+    { name: 'widgets', path: '/admin/widgets', ready: heading('Widgets') },
+    { name: 'guest sessions', path: '/admin/guest-sessions', ready: heading('Guest sessions') },
+    { name: 'notifications', path: '/admin/notifications', ready: heading('Notifications') },
+  ]
+}
+
+const DRAWER: Screen = {
+  name: 'conversations drawer',
+  path: '/',
+  ready: (page) => page.getByRole('navigation', { name: 'Conversations' }),
+  open: (page) => page.getByRole('button', { name: 'Open conversations' }).click(),
+}
+
+/** Critical and serious violations of WCAG 2.1 A/AA on the page as it is, one line each. */
+async function violations(page: Page, where: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return result.violations
+    .filter((violation) => violation.impact === 'critical' || violation.impact === 'serious')
+    .map(
+      (violation) =>
+        `${where}: ${violation.id} (${violation.impact}) at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    )
+}
+
+async function check(page: Page, screens: Screen[], found: string[]) {
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height })
+    for (const theme of THEMES) {
+      await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
+      const list = size.name === 'phone' ? [...screens, ...(screens.length > 2 ? [DRAWER] : [])] : screens
+      for (const screen of list) {
+        await page.goto(screen.path)
+        await screen.open?.(page)
+        await expect(screen.ready(page)).toBeVisible()
+        found.push(...(await violations(page, `${screen.name}, ${size.name}, ${theme}`)))
+      }
+    }
+  }
+}
+
+test('no critical or serious axe violations on any screen, in both themes, on desktop and phone', async ({
+  page,
+  browser,
+  request,
+  authPage,
+}) => {
+  test.setTimeout(600_000)
+  const found: string[] = []
+
+  const signedOut = await browser.newContext()
+  await check(await signedOut.newPage(), SIGNED_OUT, found)
+  await signedOut.close()
+
+  const token = await apiLogin(request, ADMIN.username, ADMIN.password)
+  const conversation = await createConversation(request, token, { title: 'Checked by axe' })
+  await seedTurns(request, token, conversation, 2)
+  await authPage.signIn(ADMIN)
+  await check(page, signedIn(conversation), found)
+
+  expect(found).toEqual([])
+})
