@@ -20,7 +20,15 @@ describe.each(DIALECTS)('sockets opened with an API key on %s', (dialect) => {
       ).json() as CreatedApiKey
     const [revoked, kept] = [await createKey('revoked'), await createKey('kept')]
     const main = await connectReady(`${base}/api/ws`, { token: revoked.key })
-    const contract = await connect(`${base}/api/ws/key-${user.id.slice(0, 8)}?token=${revoked.key}`, { protocols: [] })
+    const conversation = await t.app.inject({
+      method: 'POST',
+      url: '/api/conversations/',
+      headers: user.headers,
+      payload: {},
+    })
+    const contract = await connect(`${base}/api/ws/${conversation.json<{ id: string }>().id}?token=${revoked.key}`, {
+      protocols: [],
+    })
     contract.send({ type: 'message', content: 'hello' }) // answered once the socket is set up and registered
     await contract.nextOfType('message')
     const otherKey = await connectReady(`${base}/api/ws`, { token: kept.key })

@@ -8,7 +8,14 @@ describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
     const base = await listenForSockets(t.app)
     const user = await signedInUser(t.app)
     const signedIn = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
-    const contract = await connect(`${base}/api/ws/shutdown-${user.id.slice(0, 8)}?token=${user.tokens.access_token}`, {
+    const conversation = await t.app.inject({
+      method: 'POST',
+      url: '/api/conversations/',
+      headers: user.headers,
+      payload: {},
+    })
+    const conversationId = conversation.json<{ id: string }>().id
+    const contract = await connect(`${base}/api/ws/${conversationId}?token=${user.tokens.access_token}`, {
       protocols: [],
     })
     const notYetSignedIn = await connect(`${base}/api/ws`)
