@@ -31,7 +31,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_1700_widgets': widgets,
 }
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   override name = 'MigrationError'
 }
 

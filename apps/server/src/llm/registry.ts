@@ -20,7 +20,7 @@ export interface ModelInfo {
   demo: boolean
 }
 
-export class UnknownModelError extends Error {
+class UnknownModelError extends Error {
   override name = 'UnknownModelError'
 }
 

@@ -88,7 +88,7 @@ export async function listConversations(
 }
 
 /** Hides earlier messages in the same transaction as an append: one reply, or a turn and everything after it. */
-export type Supersede = { messageId: string } | { fromPosition: number }
+type Supersede = { messageId: string } | { fromPosition: number }
 
 export type NewMessage = Omit<MessagesTable, 'position' | 'conversation_id'>
 

@@ -73,5 +73,3 @@ export function createChatStats(db: Db) {
     },
   }
 }
-
-export type ChatStats = ReturnType<typeof createChatStats>
