@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
+import { DIALECTS, type TestApp, buildTestApp, newConversation, signedInUser } from './helpers.ts'
 import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
@@ -17,19 +17,10 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
     await t.close()
     await upstream.close()
   })
-  const createConversation = async (user: Awaited<ReturnType<typeof signedInUser>>) => {
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/conversations/',
-      headers: user.headers,
-      payload: {},
-    })
-    return created.json<{ id: string }>().id
-  }
 
   it('talks in a conversation of its user: streams deltas and sends one assistant message', async () => {
     const user = await signedInUser(t.app)
-    const conversationId = await createConversation(user)
+    const conversationId = await newConversation(t.app, user.headers)
     const client = await connect(`${base}/api/ws/${conversationId}?token=${user.tokens.access_token}`, {
       protocols: [],
     })
@@ -63,7 +54,7 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
 
   it("refuses another user's conversation id exactly as an id nobody uses", async () => {
     const owner = await signedInUser(t.app)
-    const taken = await createConversation(owner)
+    const taken = await newConversation(t.app, owner.headers)
     const intruder = await signedInUser(t.app)
     const refusal = async (conversationId: string) => {
       const client = await connect(`${base}/api/ws/${conversationId}?token=${intruder.tokens.access_token}`, {
@@ -83,7 +74,7 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
   it('counts its sockets in the per-account cap, with those of /api/ws', async () => {
     const user = await signedInUser(t.app)
     const token = user.tokens.access_token
-    const conversationId = await createConversation(user)
+    const conversationId = await newConversation(t.app, user.headers)
     const contract = () => connect(`${base}/api/ws/${conversationId}?token=${token}`, { protocols: [] })
     const answered = async () => {
       const client = await contract()

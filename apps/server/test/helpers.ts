@@ -196,6 +196,14 @@ export async function signedInAdmin(app: FastifyInstance) {
   return { tokens, headers: { authorization: `Bearer ${tokens.access_token}` } }
 }
 
+/** Creates an empty conversation for the signed-in caller; returns its id. */
+export async function newConversation(app: FastifyInstance, headers: Record<string, string>): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/api/conversations/', headers, payload: {} })
+  if (response.statusCode !== 201 && response.statusCode !== 200)
+    throw new Error(`creating a conversation failed: ${response.statusCode} ${response.body}`)
+  return response.json<{ id: string }>().id
+}
+
 /** The `error` member of an error response. */
 export function errorOf(response: LightMyRequestResponse): {
   code: string

@@ -7,6 +7,7 @@ import {
   type TestApp,
   buildTestApp,
   createTestDatabase,
+  newConversation,
   signedInAdmin,
   signedInUser,
 } from './helpers.ts'
@@ -155,13 +156,7 @@ describe('two replicas on PostgreSQL and Redis', () => {
   it('refuses, on every replica, a conversation id its owner deleted on one, and sends none of its events', async () => {
     upstream.set({ kind: 'reply', chunks: ['Private reply'] })
     const owner = await signedInUser(a.app)
-    const created = await a.app.inject({
-      method: 'POST',
-      url: '/api/conversations/',
-      headers: owner.headers,
-      payload: {},
-    })
-    const id = created.json<{ id: string }>().id
+    const id = await newConversation(a.app, owner.headers)
     const first = await connect(`${socketBaseA}/api/ws/${id}?token=${owner.tokens.access_token}`, { protocols: [] })
     first.send({ type: 'message', content: 'Private question' })
     await first.nextOfType('message')

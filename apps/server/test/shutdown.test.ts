@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DIALECTS, buildTestApp, signedInUser } from './helpers.ts'
+import { DIALECTS, buildTestApp, newConversation, signedInUser } from './helpers.ts'
 import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
@@ -8,13 +8,7 @@ describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
     const base = await listenForSockets(t.app)
     const user = await signedInUser(t.app)
     const signedIn = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
-    const conversation = await t.app.inject({
-      method: 'POST',
-      url: '/api/conversations/',
-      headers: user.headers,
-      payload: {},
-    })
-    const conversationId = conversation.json<{ id: string }>().id
+    const conversationId = await newConversation(t.app, user.headers)
     const contract = await connect(`${base}/api/ws/${conversationId}?token=${user.tokens.access_token}`, {
       protocols: [],
     })
