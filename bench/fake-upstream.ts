@@ -24,14 +24,14 @@ export interface StreamSpec {
   ttftMs: number
 }
 
-export const DEFAULT_SPEC: StreamSpec = { tokens: 8, rate: 0, ttftMs: 0 }
+const DEFAULT_SPEC: StreamSpec = { tokens: 8, rate: 0, ttftMs: 0 }
 
 /** The directive a bench client puts in its message. */
 export function directive(spec: StreamSpec, note = ''): string {
   return `bench tokens=${spec.tokens} rate=${spec.rate} ttft=${spec.ttftMs}${note ? ` ${note}` : ''}`
 }
 
-export function parseDirective(text: string): StreamSpec {
+function parseDirective(text: string): StreamSpec {
   const read = (name: string, fallback: number, max: number) => {
     const match = new RegExp(`\\b${name}=(\\d+(?:\\.\\d+)?)`).exec(text)
     const value = match ? Number(match[1]) : fallback
@@ -63,7 +63,7 @@ interface ChatBody {
   messages?: { role: string; content: unknown }[]
 }
 
-export interface UpstreamStats {
+interface UpstreamStats {
   streamsStarted: number
   streamsOpen: number
   tokensSent: number
@@ -89,7 +89,7 @@ function lastUserText(body: ChatBody): string {
   return ''
 }
 
-export async function startFakeUpstream(options: { port?: number } = {}) {
+async function startFakeUpstream(options: { port?: number } = {}) {
   const open = new Set<http.ServerResponse>()
   const delay = monitorEventLoopDelay({ resolution: 10 })
   delay.enable()

@@ -13,7 +13,7 @@ import { type StreamSpec, directive, stampOf, wallNow } from './fake-upstream.ts
 
 export type { StreamResult } from './direct-client.ts'
 
-export class ParleyHttpError extends Error {
+class ParleyHttpError extends Error {
   constructor(
     readonly status: number,
     readonly body: string,

@@ -20,17 +20,17 @@ export interface RunResult {
 }
 
 /** Other processes using more than this many cores make a scenario's figures suspect. */
-export const BUSY_MACHINE_CORES = 0.2
+const BUSY_MACHINE_CORES = 0.2
 
 export const RESULTS_DIR = path.join(REPO_ROOT, 'bench/results')
 
-export function allTargets(run: RunResult): TargetResult[] {
+function allTargets(run: RunResult): TargetResult[] {
   return run.scenarios.flatMap((scenario) => scenario.targets)
 }
 
 const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? 'PASS' : 'FAIL')
 
-export function renderMarkdown(run: RunResult): string {
+function renderMarkdown(run: RunResult): string {
   const targets = allTargets(run)
   const lines = [
     `# Parley benchmark — ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC (${run.mode} run, ${run.database})`,

@@ -93,7 +93,7 @@ function command(placement: Placement, cpus: string, args: string[]): [string, s
   return placement.pinned ? ['taskset', ['-c', cpus, process.execPath, ...args]] : [process.execPath, args]
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)
@@ -175,7 +175,7 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
-export const BENCH_MODEL_ID = 'bench'
+const BENCH_MODEL_ID = 'bench'
 
 /**
  * The Node flags another checkout's `npm start` passes, from its own `node-flags.ts`; none for a revision from

@@ -44,7 +44,7 @@ export const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
 }
 
 /** The value of `--name=value` on the command line, if given. */
-export function optionValue(argv: string[], name: string): string | undefined {
+function optionValue(argv: string[], name: string): string | undefined {
   const prefix = `--${name}=`
   return argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length)
 }

@@ -19,8 +19,8 @@ import {
 import { mapLimit, round, sleep, summarize } from '../lib/stats.ts'
 import { type ParleySocket, connectParley } from '../parley-client.ts'
 
-export const LAG_LIMIT_MS = 50
-export const STREAMS_PER_CORE_TARGET = 400
+const LAG_LIMIT_MS = 50
+const STREAMS_PER_CORE_TARGET = 400
 const RATE = 50
 
 export interface CapacityStep {

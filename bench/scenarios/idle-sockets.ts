@@ -8,7 +8,7 @@ import { type BenchContext, type ScenarioResult } from '../lib/context.ts'
 import { mapLimit, percentile, round, sleep } from '../lib/stats.ts'
 import { type ParleySocket, connectParley } from '../parley-client.ts'
 
-export const IDLE_SOCKET_LIMIT_BYTES = 16 * 1024
+const IDLE_SOCKET_LIMIT_BYTES = 16 * 1024
 const SETTLE_MS = 3_000
 
 async function heapUsed(context: BenchContext): Promise<number> {

@@ -12,9 +12,9 @@ import { startParley } from '../lib/processes.ts'
 import { mapLimit, round, sleep } from '../lib/stats.ts'
 import { connectParley, createRestClient } from '../parley-client.ts'
 
-export const COLD_START_LIMIT_MS = 1_000
-export const IDLE_RSS_LIMIT_MB = 90
-export const STREAMING_RSS_LIMIT_MB = 130
+const COLD_START_LIMIT_MS = 1_000
+const IDLE_RSS_LIMIT_MB = 90
+const STREAMING_RSS_LIMIT_MB = 130
 const IDLE_MS = 10_000
 const STREAMS = 20
 

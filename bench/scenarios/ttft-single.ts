@@ -15,7 +15,7 @@ const SPEC: StreamSpec = { tokens: 8, rate: 0, ttftMs: 0 }
 const MESSAGES_PER_CONVERSATION = 10
 /** Pause between pairs: one user does not send the next message the instant a reply ends. */
 const GAP_MS = 20
-export const TTFT_SINGLE_LIMIT_MS = 3
+const TTFT_SINGLE_LIMIT_MS = 3
 /**
  * Pairs measured in a full run. A p99 of 200 pairs is their second-slowest, and on a shared 2-core machine it
  * swung from 2.3 to 6.4 ms between runs of one commit; with 1,000 it held within a few tenths of a millisecond.

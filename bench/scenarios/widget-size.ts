@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib'
 import type { BenchContext, ScenarioResult } from '../lib/context.ts'
 import { round } from '../lib/stats.ts'
 
-export const WIDGET_LAUNCHER_LIMIT_BYTES = 25 * 1024
+const WIDGET_LAUNCHER_LIMIT_BYTES = 25 * 1024
 
 export async function widgetSize(context: BenchContext): Promise<ScenarioResult> {
   const fetchText = async (path: string) => {

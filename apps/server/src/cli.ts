@@ -132,8 +132,7 @@ program
       throw new AppError('bad_request', 'PARLEY_REDIS_URL is required: without Redis, events are stored directly')
     const infra = await openInfrastructure(
       { ...settings, analytics: { ...settings.analytics, consumeStream: true } },
-      undefined,
-      (error, what) => fail(`${what}: ${error instanceof Error ? error.message : String(error)}`),
+      { onError: (error, what) => fail(`${what}: ${error instanceof Error ? error.message : String(error)}`) },
     )
     print('Storing analytics events from Redis; stop with Ctrl-C.')
     await new Promise((resolve) => {

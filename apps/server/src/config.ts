@@ -55,7 +55,7 @@ const origins = z
   })
 
 /** One entry of `PARLEY_MODELS` (JSON array) or of the file named by `PARLEY_MODELS_FILE`. */
-export const ModelSettings = z.strictObject({
+const ModelSettings = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._:/-]{1,100}$/, 'ids use letters, digits and . _ : / -'),
   provider: z.enum(PROVIDER_KINDS),
   /** The provider's own model name; defaults to `id`. For `local`, a GGUF path (else the built-in model). */
@@ -66,7 +66,7 @@ export const ModelSettings = z.strictObject({
   context_tokens: z.number().int().min(256).optional(),
   fallback: z.array(z.string()).default([]),
 })
-export type ModelSettings = z.infer<typeof ModelSettings>
+type ModelSettings = z.infer<typeof ModelSettings>
 
 const modelList = z
   .string()
@@ -90,13 +90,7 @@ const modelList = z
   })
 
 /** What a Discord or Slack channel is told about (PARLEY_DISCORD_NOTIFY, PARLEY_SLACK_NOTIFY). */
-export const NOTIFY_SELECTORS = [
-  'guest_sessions',
-  'guest_messages',
-  'user_conversations',
-  'flags',
-  'registrations',
-] as const
+const NOTIFY_SELECTORS = ['guest_sessions', 'guest_messages', 'user_conversations', 'flags', 'registrations'] as const
 export type NotifySelector = (typeof NOTIFY_SELECTORS)[number]
 
 const notifySelectors = z

@@ -1,13 +1,13 @@
+import os from 'node:os'
 import type { Redis } from 'ioredis'
 import { type EventBus, createMemoryBus } from './bus/event-bus.ts'
 import { createRedisBus } from './bus/redis-bus.ts'
 import type { Config } from './config.ts'
 import { type DatabaseHandle, createDb } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
-import { type Services, analyticsStreamKey, createServices } from './services.ts'
-import { LIVENESS_BEAT_MS } from './modules/chat/chat.replicas.ts'
 import { createStreamConsumer } from './modules/analytics/analytics.stream.ts'
-import os from 'node:os'
+import { LIVENESS_BEAT_MS } from './modules/chat/chat.replicas.ts'
+import { type ServiceDeps, type Services, analyticsStreamKey, createServices } from './services.ts'
 import { dedicatedConnection, openRedis } from './shared/redis.ts'
 import { type Runtime, systemRuntime } from './shared/runtime.ts'
 
@@ -20,44 +20,65 @@ export interface Infrastructure {
   close(): Promise<void>
 }
 
-/** Opens the database (migrated to the latest schema), Redis when configured, and builds the services. */
-export async function openInfrastructure(
-  config: Config,
-  runtime: Runtime = systemRuntime,
+export interface InfrastructureOptions {
+  runtime?: Runtime
   /** Told about failures of background work; `what` says which (logged as the message). */
-  onError?: (error: unknown, what: string) => void,
-): Promise<Infrastructure> {
-  const database = createDb({
-    url: config.databaseUrl,
-    onIdleError: (error) => onError?.(error, 'Idle database connection lost; the pool reconnects on demand'),
+  onError?: (error: unknown, what: string) => void
+  /**
+   * Connections opened (and later closed) by the caller instead of from the config: tests isolate each suite in
+   * a database of its own (an in-memory SQLite, a PostgreSQL schema) and share one between two replicas.
+   */
+  database?: DatabaseHandle
+  redis?: Redis
+  bus?: EventBus
+  /** Model constructors; tests inject ones that reach local fake servers. */
+  modelFactories?: ServiceDeps['modelFactories']
+  /** How often the replica keep-alive runs (tests shorten it to see it at work). */
+  livenessBeatMs?: number
+}
+
+/** How often idle conversations' replay logs are released. */
+const SWEEP_MS = 30_000
+
+/**
+ * Opens the database (migrated to the latest schema), Redis when configured, builds the services, and starts
+ * the background work of a running replica: the keep-alive, the replay-log sweep and the analytics consumer.
+ */
+export async function openInfrastructure(config: Config, options: InfrastructureOptions = {}): Promise<Infrastructure> {
+  const { runtime = systemRuntime, onError } = options
+  const database = options.database ?? (await openDatabase(config, onError))
+  const redis =
+    options.redis ??
+    (config.redisUrl
+      ? await openRedis(config.redisUrl, (error) => onError?.(error, 'Redis unreachable; retrying'))
+      : undefined)
+  const bus =
+    options.bus ??
+    (redis
+      ? await createRedisBus({
+          publisher: redis,
+          subscriber: dedicatedConnection(redis),
+          channel: `${config.redisPrefix}bus`,
+        })
+      : createMemoryBus())
+  const services = await createServices({
+    config,
+    db: database.db,
+    dialect: database.dialect,
+    runtime,
+    bus,
+    redis,
+    ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}),
   })
-  try {
-    await migrateToLatest(database.db)
-  } catch (error) {
-    await database.close()
-    throw error
-  }
-  const redis = config.redisUrl
-    ? await openRedis(config.redisUrl, (error) => onError?.(error, 'Redis unreachable; retrying'))
-    : undefined
-  const bus = redis
-    ? await createRedisBus({
-        publisher: redis,
-        subscriber: dedicatedConnection(redis),
-        channel: `${config.redisPrefix}bus`,
-      })
-    : createMemoryBus()
-  const services = await createServices({ config, db: database.db, dialect: database.dialect, runtime, bus, redis })
   // A reply left `streaming` by a process that died is marked `interrupted`: at start, then periodically (with
   // replicas, one may die while others run; each beats in Redis, so live ones' replies are left alone). With
   // Redis down the server starts anyway, and the periodic beat catches up.
-  await services.chat.keepAlive().catch((error: unknown) => onError?.(error, 'Replica keep-alive failed'))
-  const sweep = setInterval(() => services.hub.sweep(), 30_000)
+  const keepAlive = () =>
+    services.chat.keepAlive().catch((error: unknown) => onError?.(error, 'Replica keep-alive failed'))
+  await keepAlive()
+  const sweep = setInterval(() => services.hub.sweep(), SWEEP_MS)
   sweep.unref()
-  const liveness = setInterval(
-    () => services.chat.keepAlive().catch((error: unknown) => onError?.(error, 'Replica keep-alive failed')),
-    LIVENESS_BEAT_MS,
-  )
+  const liveness = setInterval(keepAlive, options.livenessBeatMs ?? LIVENESS_BEAT_MS)
   liveness.unref()
   const consumer =
     redis && config.analytics.consumeStream && config.roles.includes('analytics')
@@ -85,9 +106,23 @@ export async function openInfrastructure(
       await services.chat.shutdown()
       await services.modelAdmin.close()
       await services.models.close()
-      await bus.close()
-      redis?.disconnect()
-      await database.close()
+      if (!options.bus) await bus.close()
+      if (!options.redis) redis?.disconnect()
+      if (!options.database) await database.close()
     },
   }
+}
+
+async function openDatabase(config: Config, onError: InfrastructureOptions['onError']): Promise<DatabaseHandle> {
+  const database = createDb({
+    url: config.databaseUrl,
+    onIdleError: (error) => onError?.(error, 'Idle database connection lost; the pool reconnects on demand'),
+  })
+  try {
+    await migrateToLatest(database.db)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+  return database
 }

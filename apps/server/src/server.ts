@@ -1,20 +1,48 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import type { Config } from './config.ts'
-import { openInfrastructure } from './infrastructure.ts'
+import { type Infrastructure, type InfrastructureOptions, openInfrastructure } from './infrastructure.ts'
 import { randomSecret } from './shared/secrets.ts'
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 const WIDGET_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../widget/dist')
 
-/** Starts Parley: migrate, bootstrap the admin, listen; on SIGTERM/SIGINT finish in-flight work and close. */
-export async function startServer(config: Config, print: (line: string) => void): Promise<void> {
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined = undefined
-  const infra = await openInfrastructure(config, undefined, (err, what) => app?.log.error({ err }, what))
-  const created = await infra.services.users.bootstrapAdmin(config.admin, () => randomSecret(18))
-  if (!created && (await infra.services.users.adminPasswordIgnored(config.admin))) {
+export interface ServerOptions extends Omit<InfrastructureOptions, 'onError'> {
+  /** Where start-up notices for the operator go (the admin account created, a password ignored). */
+  print?: (line: string) => void
+  /** A ready logger (tests pass a silent one); otherwise built from config, writing to `logStream` or stdout. */
+  logger?: FastifyBaseLogger
+  logStream?: DestinationStream
+  /** Directories of the built web app and widget, served by the web role (`parley serve` passes its own). */
+  webDist?: string
+  widgetDist?: string
+}
+
+export interface Server {
+  app: FastifyInstance
+  infrastructure: Infrastructure
+  /** Stops replies in progress (their text is stored), closes sockets and connections, ends background work. */
+  close(): Promise<void>
+}
+
+/**
+ * Composes Parley as `parley serve` runs it, without listening: infrastructure and its background work, the
+ * first admin account, the app. Tests build their apps with it too, so they run what production runs.
+ */
+export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
+  const { print = () => {}, logger, logStream, webDist, widgetDist, ...infrastructureOptions } = options
+  let app: FastifyInstance | undefined = undefined
+  const infrastructure = await openInfrastructure(config, {
+    ...infrastructureOptions,
+    onError: (err, what) => app?.log.error({ err }, what),
+  })
+  const { users, chat } = infrastructure.services
+  const created = await users.bootstrapAdmin(config.admin, () => randomSecret(18))
+  if (!created && (await users.adminPasswordIgnored(config.admin))) {
     print(
       `Warning: PARLEY_ADMIN_PASSWORD is not the password of admin "${config.admin.username}"; it is only used to ` +
         `create the first admin and was ignored. To reset: npx parley admin reset-password ${config.admin.username}`,
@@ -25,15 +53,34 @@ export async function startServer(config: Config, print: (line: string) => void)
       print(`  Generated password (shown only once; change it after signing in): ${created.generatedPassword}`)
     }
   }
-  app = await buildApp({ ...infra, config, webDist: WEB_DIST, widgetDist: WIDGET_DIST })
-  const server = app
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) server.log.error({ err }, 'Shutting down after an error')
-    else server.log.info({ signal }, 'Shutting down')
-    // Replies in progress are stopped and stored first, so no HTTP request waits on a model during shutdown.
-    await infra.services.chat.shutdown()
-    await server.close()
-    await infra.close()
+  const server = await buildApp({
+    ...infrastructure,
+    config,
+    webDist,
+    widgetDist,
+    ...(logger ? { logger } : {}),
+    ...(logStream ? { logStream } : {}),
   })
-  await server.listen({ host: config.host, port: config.port })
+  app = server
+  return {
+    app: server,
+    infrastructure,
+    async close() {
+      // Replies in progress are stopped and stored first, so no HTTP request waits on a model during shutdown.
+      await chat.shutdown()
+      await server.close()
+      await infrastructure.close()
+    },
+  }
+}
+
+/** Starts Parley: migrate, bootstrap the admin, listen; on SIGTERM/SIGINT finish in-flight work and close. */
+export async function startServer(config: Config, print: (line: string) => void): Promise<void> {
+  const { app, close } = await createServer(config, { print, webDist: WEB_DIST, widgetDist: WIDGET_DIST })
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'Shutting down after an error')
+    else app.log.info({ signal }, 'Shutting down')
+    await close()
+  })
+  await app.listen({ host: config.host, port: config.port })
 }

@@ -35,12 +35,12 @@ export interface CallRecord {
   prompt: number
   completion: number
 }
-export interface RequestRecord {
+interface RequestRecord {
   at: string
   userId: string | null
   status: number
 }
-export interface MessageRecord {
+interface MessageRecord {
   at: string
   userId: string
 }

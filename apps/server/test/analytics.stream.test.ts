@@ -31,7 +31,8 @@ describe('analytics through a Redis stream', () => {
       dialect: 'postgres',
       database,
       redis: true,
-      env: { PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix },
+      // The consumer under test is this suite's own; the app only produces, as with `PARLEY_ANALYTICS_CONSUMER=false`.
+      env: { PARLEY_REDIS_URL: TEST_REDIS_URL, PARLEY_REDIS_PREFIX: prefix, PARLEY_ANALYTICS_CONSUMER: 'false' },
     })
     redis = new Redis(TEST_REDIS_URL)
     consumer = createStreamConsumer({

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, errorOf, signedInAdmin, signedInUser } from './helpers.ts'
+import {
+  DIALECTS,
+  type TestApp,
+  buildTestApp,
+  errorOf,
+  newConversation,
+  signedInAdmin,
+  signedInUser,
+} from './helpers.ts'
 import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 /** Polls until `condition` holds (a stopped upstream request closes a moment after the abort). */
@@ -26,13 +34,10 @@ describe.each(DIALECTS)('deleting a conversation or its owner on %s', (dialect) 
     await upstream.close()
   })
 
-  const newConversation = async (headers: Record<string, string>) =>
-    (await t.app.inject({ method: 'POST', url: '/api/conversations', headers, payload: {} })).json().id as string
-
   it('ends a reply with conversation_deleted and stops the model call when the conversation is deleted', async () => {
     upstream.set({ kind: 'gated', chunks: ['Some'], rest: [' more'] })
     const user = await signedInUser(t.app)
-    const id = await newConversation(user.headers)
+    const id = await newConversation(t.app, user.headers)
     const tab = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
     tab.send({ type: 'send', conversation_id: id, client_message_id: 'd1', content: 'Go on' })
     await tab.nextOfType('reply.delta')
@@ -47,7 +52,7 @@ describe.each(DIALECTS)('deleting a conversation or its owner on %s', (dialect) 
   it("answers a request in flight with 410 conversation_deleted when the owner's account is deleted", async () => {
     upstream.set({ kind: 'gated', chunks: ['Partial'], rest: [' rest'] })
     const user = await signedInUser(t.app)
-    const id = await newConversation(user.headers)
+    const id = await newConversation(t.app, user.headers)
     const tab = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
     tab.send({ type: 'subscribe', conversation_id: id })
     await tab.nextOfType('subscribed')
@@ -67,10 +72,10 @@ describe.each(DIALECTS)('deleting a conversation or its owner on %s', (dialect) 
     await until(() => upstream.openStreams() === 0, 'the upstream request to close')
   })
 
-  it('starts a reused conversation id empty after its owner was deleted', async () => {
+  it("refuses a deleted owner's conversation id to another user and sends none of its events", async () => {
     upstream.set({ kind: 'reply', chunks: ['Secret answer'] })
     const owner = await signedInUser(t.app)
-    const id = `reused-${owner.id.slice(0, 8)}`
+    const id = await newConversation(t.app, owner.headers)
     const first = await connect(`${base}/api/ws/${id}?token=${owner.tokens.access_token}`, { protocols: [] })
     first.send({ type: 'message', content: 'My secret' })
     await first.nextOfType('message')
@@ -80,20 +85,13 @@ describe.each(DIALECTS)('deleting a conversation or its owner on %s', (dialect) 
 
     const other = await signedInUser(t.app)
     const claim = await connect(`${base}/api/ws/${id}?token=${other.tokens.access_token}`, { protocols: [] })
-    // The socket claims the id for its user as it opens: the id is theirs once REST finds it.
-    let status = 0
-    for (const deadline = Date.now() + 10_000; status !== 200 && Date.now() < deadline;)
-      status = (await t.app.inject({ method: 'GET', url: `/api/conversations/${id}`, headers: other.headers }))
-        .statusCode
-    expect(status).toBe(200)
+    expect((await claim.closedWith()).code).toBe(4003)
+    expect(claim.frames).toEqual([{ type: 'error', message: 'Conversation not found' }])
     const tab = await connectReady(`${base}/api/ws`, { token: other.tokens.access_token })
     tab.send({ type: 'subscribe', conversation_id: id, after_seq: 0 })
-    expect(await tab.nextOfType('subscribed')).toMatchObject({ last_seq: 0 })
-    tab.send({ type: 'ping' })
-    await tab.nextOfType('pong')
-    expect(JSON.stringify(tab.frames)).not.toContain('secret')
+    expect(await tab.nextOfType('error')).toMatchObject({ code: 'not_found' })
+    expect(JSON.stringify(tab.frames)).not.toContain('ecret')
     expect(tab.frames.filter((frame) => typeof frame.seq === 'number')).toEqual([])
-    claim.close()
     tab.close()
   })
 })

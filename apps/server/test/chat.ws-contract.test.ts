@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
+import { DIALECTS, type TestApp, buildTestApp, newConversation, signedInUser } from './helpers.ts'
 import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
@@ -18,9 +18,9 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
     await upstream.close()
   })
 
-  it('creates a client-chosen conversation, streams deltas and sends one assistant message', async () => {
+  it('talks in a conversation of its user: streams deltas and sends one assistant message', async () => {
     const user = await signedInUser(t.app)
-    const conversationId = `my-chat_${user.id.slice(0, 8)}`
+    const conversationId = await newConversation(t.app, user.headers)
     const client = await connect(`${base}/api/ws/${conversationId}?token=${user.tokens.access_token}`, {
       protocols: [],
     })
@@ -52,43 +52,38 @@ describe.each(DIALECTS)('documented WebSocket contract on %s', (dialect) => {
     client.close()
   })
 
-  it("answers someone else's conversation id with an error frame and closes", async () => {
+  it("refuses another user's conversation id exactly as an id nobody uses", async () => {
     const owner = await signedInUser(t.app)
-    const conversationId = `taken-${owner.id.slice(0, 8)}`
-    const first = await connect(`${base}/api/ws/${conversationId}?token=${owner.tokens.access_token}`, {
-      protocols: [],
-    })
-    first.send({ type: 'message', content: 'mine' })
-    await first.nextOfType('message')
-    first.close()
-
+    const taken = await newConversation(t.app, owner.headers)
     const intruder = await signedInUser(t.app)
-    const client = await connect(`${base}/api/ws/${conversationId}?token=${intruder.tokens.access_token}`, {
-      protocols: [],
-    })
-    expect(await client.nextOfType('error')).toMatchObject({ message: 'Conversation not found' })
-    expect((await client.closedWith()).code).toBe(4003)
+    const refusal = async (conversationId: string) => {
+      const client = await connect(`${base}/api/ws/${conversationId}?token=${intruder.tokens.access_token}`, {
+        protocols: [],
+      })
+      client.send({ type: 'message', content: 'Anyone there?' })
+      const closed = await client.closedWith()
+      return { frames: client.frames, closed }
+    }
+    const foreign = await refusal(taken)
+    const free = await refusal(`free-${owner.id.slice(0, 8)}`)
+    expect(foreign.closed.code).toBe(4003)
+    expect(foreign).toEqual(free)
+    expect(free.frames).toEqual([{ type: 'error', message: 'Conversation not found' }])
   })
 
   it('counts its sockets in the per-account cap, with those of /api/ws', async () => {
     const user = await signedInUser(t.app)
     const token = user.tokens.access_token
-    const contract = (n: number) =>
-      connect(`${base}/api/ws/capped-${n}-${user.id.slice(0, 8)}?token=${token}`, {
-        protocols: [],
-      })
-    const open = [await connectReady(`${base}/api/ws`, { token }), await contract(1), await contract(2)]
-    // The third has been admitted once its conversation exists.
-    let status = 0
-    for (const deadline = Date.now() + 10_000; status !== 200 && Date.now() < deadline;)
-      status = (
-        await t.app.inject({
-          method: 'GET',
-          url: `/api/conversations/capped-2-${user.id.slice(0, 8)}`,
-          headers: user.headers,
-        })
-      ).statusCode
-    const fourth = await contract(3)
+    const conversationId = await newConversation(t.app, user.headers)
+    const contract = () => connect(`${base}/api/ws/${conversationId}?token=${token}`, { protocols: [] })
+    const answered = async () => {
+      const client = await contract()
+      client.send({ type: 'message', content: 'Counted?' }) // answered once the socket is admitted
+      await client.nextOfType('message')
+      return client
+    }
+    const open = [await connectReady(`${base}/api/ws`, { token }), await answered(), await answered()]
+    const fourth = await contract()
     expect(await fourth.nextOfType('error')).toMatchObject({ message: 'At most 3 open connections per account' })
     expect((await fourth.closedWith()).code).toBe(4009)
     const fifth = await connect(`${base}/api/ws`, { token })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreatedApiKey } from '@parley/protocol'
-import { DIALECTS, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
+import { DIALECTS, type TestApp, buildTestApp, newConversation, signedInUser } from './helpers.ts'
 import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 describe.each(DIALECTS)('sockets opened with an API key on %s', (dialect) => {
@@ -20,7 +20,10 @@ describe.each(DIALECTS)('sockets opened with an API key on %s', (dialect) => {
       ).json() as CreatedApiKey
     const [revoked, kept] = [await createKey('revoked'), await createKey('kept')]
     const main = await connectReady(`${base}/api/ws`, { token: revoked.key })
-    const contract = await connect(`${base}/api/ws/key-${user.id.slice(0, 8)}?token=${revoked.key}`, { protocols: [] })
+    const conversationId = await newConversation(t.app, user.headers)
+    const contract = await connect(`${base}/api/ws/${conversationId}?token=${revoked.key}`, {
+      protocols: [],
+    })
     contract.send({ type: 'message', content: 'hello' }) // answered once the socket is set up and registered
     await contract.nextOfType('message')
     const otherKey = await connectReady(`${base}/api/ws`, { token: kept.key })

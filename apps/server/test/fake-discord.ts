@@ -2,7 +2,7 @@ import type http from 'node:http'
 import { listenLocally } from './listening-server.ts'
 
 /** An embed as Discord receives it. */
-export interface ReceivedEmbed {
+interface ReceivedEmbed {
   title: string
   description?: string
   color: number
@@ -10,13 +10,13 @@ export interface ReceivedEmbed {
 }
 
 /** A message Discord stored (answered 200), in the channel or thread it was posted to. */
-export interface PostedMessage {
+interface PostedMessage {
   id: string
   channelId: string
   embed: ReceivedEmbed
 }
 
-export interface StartedThread {
+interface StartedThread {
   id: string
   parentId: string
   messageId: string

@@ -1,4 +1,4 @@
-import { type FakeServer, sse, startFakeServer } from './fake-server.ts'
+import { sse, startFakeServer } from './fake-server.ts'
 
 type Parts = { parts: { text: string }[] }
 
@@ -73,5 +73,3 @@ export function startFakeGoogle() {
     },
   })
 }
-
-export type FakeGoogle = FakeServer<GeminiRequest>

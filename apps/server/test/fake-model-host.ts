@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface ModelHostBehaviour {
+interface ModelHostBehaviour {
   /** Sent as `X-Linked-Etag`; the file's real SHA-256 (quoted, as the hub sends it) unless set; `null` omits it. */
   linkedEtag?: string | null
   /** Answer every GET with the whole file (200), as a server without range support does. */
@@ -15,7 +15,7 @@ export interface ModelHostBehaviour {
   redirectToCdn?: boolean
 }
 
-export interface HostRequest {
+interface HostRequest {
   method: string
   path: string
   range: string | undefined

@@ -1,7 +1,5 @@
 import { type FakeServer, sse, startFakeServer } from './fake-server.ts'
 
-export type { FakeBehaviour } from './fake-server.ts'
-
 export interface RecordedRequest {
   model: string
   messages: { role: string; content: string }[]

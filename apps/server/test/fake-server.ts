@@ -2,7 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** Token counts a fake reports; each fake spells them the way its vendor does. */
-export interface FakeUsage {
+interface FakeUsage {
   prompt_tokens: number
   completion_tokens: number
 }

@@ -1,7 +1,7 @@
 import { listenLocally } from './listening-server.ts'
 
 /** A message Slack accepted. */
-export interface SlackMessage {
+interface SlackMessage {
   ts: string
   channel: string
   text: string

@@ -33,7 +33,7 @@ describe('Redis unreachable', () => {
       },
       '0.0.0-test',
     )
-    infra = await openInfrastructure(config, undefined, (_error, what) => reported.push(what))
+    infra = await openInfrastructure(config, { onError: (_error, what) => reported.push(what) })
     await infra.services.users.bootstrapAdmin(config.admin, () => 'unused')
     app = await buildApp({ ...infra, config, logger: pino({ level: 'silent' }) })
     await app.ready()

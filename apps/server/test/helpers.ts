@@ -6,14 +6,14 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import pino, { type DestinationStream } from 'pino'
 import type { TokenResponse } from '@parley/protocol'
-import { buildApp } from '../src/app.ts'
 import { type BusEvent, type EventBus, createMemoryBus } from '../src/bus/event-bus.ts'
 import { createRedisBus } from '../src/bus/redis-bus.ts'
 import { type Config, loadConfig } from '../src/config.ts'
 import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
 import type { Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
-import { type ServiceDeps, type Services, createServices } from '../src/services.ts'
+import type { ServiceDeps, Services } from '../src/services.ts'
+import { createServer } from '../src/server.ts'
 import { type Runtime, manualClock, systemRuntime } from '../src/shared/runtime.ts'
 import { randomUUID } from 'node:crypto'
 
@@ -93,6 +93,8 @@ export interface TestAppOptions {
   logStream?: DestinationStream
   /** Id generator (default: UUIDv7), e.g. to produce the ids two replicas make in the same millisecond. */
   newId?: () => string
+  /** How often the replica keep-alive runs (production: every 10 s). */
+  livenessBeatMs?: number
 }
 
 export interface TestApp {
@@ -103,15 +105,34 @@ export interface TestApp {
   clock: ReturnType<typeof manualClock>
   /** The in-process event bus the services publish on; subscribe to observe `auth.*` events. */
   bus: EventBus
+  /** Stops the app and its background work, then closes the connections the test opened for it. */
   close(): Promise<void>
 }
 
 let counter = 0
 
+/**
+ * Builds the app as `parley serve` does (`createServer`: background timers, the analytics consumer when
+ * configured, the first admin from `PARLEY_ADMIN_*`), on a database of the suite's own and a manual clock.
+ */
 export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'))
-  const config = loadConfig({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent', ...options.env }, '0.0.0-test')
-  const database = options.database ?? (await createTestDatabase(options.dialect))
+  const config = loadConfig(
+    {
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_LOG_LEVEL: 'silent',
+      PARLEY_ADMIN_USERNAME: ADMIN.username,
+      PARLEY_ADMIN_PASSWORD: ADMIN.password,
+      PARLEY_ADMIN_EMAIL: ADMIN.email,
+      ...options.env,
+    },
+    '0.0.0-test',
+  )
+  // On SQLite the server opens its own file in the data directory, as in production (with its checkpointer); a
+  // PostgreSQL suite gets a schema of its own.
+  const ownDatabase =
+    !options.database && options.dialect === 'postgres' ? await createTestDatabase('postgres') : undefined
+  const given = options.database ?? ownDatabase
   const clock = manualClock(new Date())
   const runtime: Runtime = { now: clock.now, newId: options.newId ?? systemRuntime.newId }
   const redis = options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined
@@ -119,38 +140,29 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
     redis && options.redisBusChannel
       ? await createRedisBus({ publisher: redis, subscriber: redis.duplicate(), channel: options.redisBusChannel })
       : createMemoryBus()
-  const services = await createServices({
-    config,
-    db: database.db,
-    dialect: database.dialect,
+  const server = await createServer(config, {
     runtime,
+    ...(given ? { database: given } : {}),
     bus,
-    redis,
+    ...(redis ? { redis } : {}),
     ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}),
+    ...(options.livenessBeatMs ? { livenessBeatMs: options.livenessBeatMs } : {}),
+    ...(options.logStream ? { logStream: options.logStream } : { logger: pino({ level: 'silent' }) }),
   })
-  await services.users.bootstrapAdmin(ADMIN, () => 'unused-generated-password')
-  // As a served replica does before it listens: counted alive (its reply reservations are respected).
-  await services.chat.keepAlive()
-  const logging = options.logStream ? { logStream: options.logStream } : { logger: pino({ level: 'silent' }) }
-  const app = await buildApp({ config, database, services, runtime, bus, redis, ...logging })
-  await app.ready()
+  await server.app.ready()
   counter += 1
   return {
-    app,
-    services,
-    database,
+    app: server.app,
+    services: server.infrastructure.services,
+    database: server.infrastructure.database,
     config,
     clock,
     bus,
     async close() {
-      await services.chat.shutdown()
-      await app.close()
-      await services.modelAdmin.close()
-      await services.models.close()
-      services.close()
+      await server.close()
       await bus.close()
       redis?.disconnect()
-      if (!options.database) await database.close()
+      await ownDatabase?.close()
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
@@ -184,6 +196,14 @@ export async function signedInUser(app: FastifyInstance, label?: string) {
 export async function signedInAdmin(app: FastifyInstance) {
   const tokens = await login(app, ADMIN.username, ADMIN.password)
   return { tokens, headers: { authorization: `Bearer ${tokens.access_token}` } }
+}
+
+/** Creates an empty conversation for the signed-in caller; returns its id. */
+export async function newConversation(app: FastifyInstance, headers: Record<string, string>): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/api/conversations/', headers, payload: {} })
+  if (response.statusCode !== 201 && response.statusCode !== 200)
+    throw new Error(`creating a conversation failed: ${response.statusCode} ${response.body}`)
+  return response.json<{ id: string }>().id
 }
 
 /** The `error` member of an error response. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DIALECTS, buildTestApp, signedInUser } from './helpers.ts'
+import { DIALECTS, buildTestApp, newConversation, signedInUser } from './helpers.ts'
 import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
@@ -8,7 +8,8 @@ describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
     const base = await listenForSockets(t.app)
     const user = await signedInUser(t.app)
     const signedIn = await connectReady(`${base}/api/ws`, { token: user.tokens.access_token })
-    const contract = await connect(`${base}/api/ws/shutdown-${user.id.slice(0, 8)}?token=${user.tokens.access_token}`, {
+    const conversationId = await newConversation(t.app, user.headers)
+    const contract = await connect(`${base}/api/ws/${conversationId}?token=${user.tokens.access_token}`, {
       protocols: [],
     })
     const notYetSignedIn = await connect(`${base}/api/ws`)

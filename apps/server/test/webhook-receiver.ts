@@ -2,7 +2,7 @@ import { listenLocally } from './listening-server.ts'
 import { Webhook } from 'standardwebhooks'
 
 /** One request as the receiver saw it; `verified` is the body when the signature checked out. */
-export interface ReceivedWebhook {
+interface ReceivedWebhook {
   id: string
   status: number
   verified: { type: string; data: Record<string, unknown> } | null

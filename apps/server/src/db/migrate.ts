@@ -39,7 +39,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_1300_model_settings': modelSettings,
 }
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   override name = 'MigrationError'
 }
 

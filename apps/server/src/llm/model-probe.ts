@@ -60,7 +60,7 @@ export async function probeRemoteFile(
  * The hub's ETag is the git blob SHA-1 for small files and the SHA-256 for LFS files (huggingface_hub
  * `hf_hub_url` docs), so only a 64-hex value is taken as a checksum. `W/` and quotes are stripped.
  */
-export function statedSha256(headers: Headers): string | undefined {
+function statedSha256(headers: Headers): string | undefined {
   const raw = headers.get('x-linked-etag')
   if (!raw) return undefined
   const value = raw.trim().replace(/^W\//i, '').replace(/^"|"$/g, '').toLowerCase()

@@ -8,7 +8,7 @@ import fp from 'fastify-plugin'
 const HASHED = /^assets[\\/]/
 
 /** Hashed files are immutable; everything else (`index.html` first) is revalidated on each use. */
-export function cacheControlFor(root: string, file: string): string {
+function cacheControlFor(root: string, file: string): string {
   return HASHED.test(path.relative(root, file)) ? 'public, max-age=31536000, immutable' : 'no-cache'
 }
 

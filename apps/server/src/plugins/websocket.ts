@@ -41,7 +41,7 @@ export function tokenFromSubprotocol(request: FastifyRequest): string | undefine
  * Browsers send `Origin` on upgrades and WebSockets ignore CORS, so the allow-list is checked here:
  * same-origin pages and allowed origins may connect; clients that send no Origin (non-browser) may too.
  */
-export function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
+function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
   const origin = request.headers.origin
   if (origin === undefined) return true
   if (allowed.includes(origin)) return true

@@ -1,7 +1,7 @@
 import { DOMAIN_EVENT_VERSION, type DomainEvent, type DomainEventData, type DomainEventType } from '@parley/protocol'
 import type { Runtime } from './runtime.ts'
 
-export type DomainEventListener = (event: DomainEvent) => void
+type DomainEventListener = (event: DomainEvent) => void
 
 /**
  * The in-process emitter of domain events. Unlike the `EventBus` (replicated through Redis for control events),

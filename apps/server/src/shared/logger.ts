@@ -2,7 +2,7 @@ import type { LoggerOptions } from 'pino'
 import type { Config } from '../config.ts'
 
 /** Paths pino replaces with "[redacted]": credentials must never reach a log line. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["sec-websocket-protocol"]',

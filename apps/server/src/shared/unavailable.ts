@@ -1,7 +1,7 @@
 import { AppError } from './errors.ts'
 
 /** Seconds a client is told to wait after a dependency dropped out: reconnecting takes about that long. */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
 
 /**
  * PostgreSQL SQLSTATEs meaning the connection, not the query, failed: class 08 (connection exception) and
@@ -20,7 +20,7 @@ const LOST_CONNECTION_MESSAGES = [
 ]
 
 /** Whether an error means a dependency (database, Redis) was unreachable, rather than a bug or bad input. */
-export function isDependencyUnavailable(error: unknown): boolean {
+function isDependencyUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string' && (POSTGRES_CONNECTION_STATES.test(code) || NETWORK_ERRNOS.has(code))) return true

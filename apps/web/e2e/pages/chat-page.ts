@@ -1,7 +1,7 @@
 import { type Locator, type Page, expect } from '@playwright/test'
 
 /** The demo model's fixed reply starts with this (see the README, "Models"). */
-export const DEMO_REPLY_START = 'Parley is running with its built-in demo model'
+const DEMO_REPLY_START = 'Parley is running with its built-in demo model'
 
 /** The chat screen: sidebar, conversation, composer. */
 export class ChatPage {

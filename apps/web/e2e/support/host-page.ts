@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** Breaks every element it can reach: the widget's shadow root must keep it out. */
-export const HOSTILE_CSS = '* { color: red !important; font: 40px serif !important }'
+const HOSTILE_CSS = '* { color: red !important; font: 40px serif !important }'
 
 /**
  * A third-party site on its own origin, embedding the widget snippet the operator copies:

@@ -5,8 +5,7 @@ import { useAuth } from '../features/auth/components/auth-provider.tsx'
 
 export const OPERATOR_ROLES: readonly Role[] = ['admin', 'manager']
 
-export const hasAnyRole = (roles: readonly Role[], wanted: readonly Role[]) =>
-  roles.some((role) => wanted.includes(role))
+const hasAnyRole = (roles: readonly Role[], wanted: readonly Role[]) => roles.some((role) => wanted.includes(role))
 
 /**
  * Renders `children` only for accounts holding one of `roles` (from `GET /api/users/me`); others see a

@@ -5,9 +5,9 @@
  * is what lets the model's weights be a plain "current token -> next token" table.
  */
 
-export const TOKEN_TYPE = { normal: 1, control: 3 } as const
+const TOKEN_TYPE = { normal: 1, control: 3 } as const
 
-export const SPECIAL_TOKENS = {
+const SPECIAL_TOKENS = {
   endOfText: '<|endoftext|>',
   imStart: '<|im_start|>',
   imEnd: '<|im_end|>',

@@ -32,7 +32,7 @@ const VALUE_TYPE_IDS = {
 const TENSOR_TYPE_IDS = { F32: 0, F16: 1 } as const
 
 export type GgufScalarType = Exclude<keyof typeof VALUE_TYPE_IDS, 'array'>
-export type GgufTensorType = keyof typeof TENSOR_TYPE_IDS
+type GgufTensorType = keyof typeof TENSOR_TYPE_IDS
 
 type JsValueOf<T extends GgufScalarType> = T extends 'bool'
   ? boolean
@@ -42,8 +42,8 @@ type JsValueOf<T extends GgufScalarType> = T extends 'bool'
       ? bigint | number
       : number
 
-export type GgufScalar = { [T in GgufScalarType]: { type: T; value: JsValueOf<T> } }[GgufScalarType]
-export type GgufArray = {
+type GgufScalar = { [T in GgufScalarType]: { type: T; value: JsValueOf<T> } }[GgufScalarType]
+type GgufArray = {
   [T in GgufScalarType]: { type: 'array'; itemType: T; value: readonly JsValueOf<T>[] }
 }[GgufScalarType]
 export type GgufValue = GgufScalar | GgufArray

@@ -9,7 +9,7 @@ export interface ChatMessage {
   content: string
 }
 
-export type FinishReason = 'stop' | 'length' | 'abort'
+type FinishReason = 'stop' | 'length' | 'abort'
 
 export type LocalStreamPart =
   | { type: 'text-delta'; delta: string }
@@ -33,7 +33,7 @@ export interface GenerateOptions {
 }
 
 /** Bounds the KV cache of big-context models on small self-hosted machines. */
-export const DEFAULT_CONTEXT_SIZE = 4096
+const DEFAULT_CONTEXT_SIZE = 4096
 
 let cpuLlama: Promise<Llama> | undefined
 

@@ -1,7 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider'
 
 /** What every vendor SDK is built from; keys come from our validated config, never from `process.env`. */
-export interface VendorOptions {
+interface VendorOptions {
   baseURL?: string | undefined
   apiKey?: string | undefined
 }

@@ -10,7 +10,7 @@ export const PERIOD_MS: Record<Period, number> = { minute: 60_000, hour: 3_600_0
 const PREFIX_SUFFIX: Record<Period, string> = { minute: ':00.000Z', hour: ':00:00.000Z', day: 'T00:00:00.000Z' }
 
 /** The most buckets one time series may hold, so a request cannot ask for millions of rows. */
-export const MAX_BUCKETS = 2_000
+const MAX_BUCKETS = 2_000
 
 /** A half-open time range `[from, to)` as ISO strings, which compare correctly as text. */
 export interface TimeRange {
@@ -23,7 +23,7 @@ export const bucketStart = (prefix: string, period: Period) => `${prefix}${PREFI
 
 // UTC has no leap seconds in JavaScript time, so every bucket boundary is a multiple of its length since the epoch.
 export const floorTo = (ms: number, period: Period) => Math.floor(ms / PERIOD_MS[period]) * PERIOD_MS[period]
-export const ceilTo = (ms: number, period: Period) => Math.ceil(ms / PERIOD_MS[period]) * PERIOD_MS[period]
+const ceilTo = (ms: number, period: Period) => Math.ceil(ms / PERIOD_MS[period]) * PERIOD_MS[period]
 
 /**
  * Aligns a requested range to whole buckets: `from` rounds down, `to` up; a missing `to` is the end of the

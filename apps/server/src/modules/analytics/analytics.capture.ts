@@ -148,5 +148,3 @@ export function createAnalyticsCapture(deps: {
     },
   }
 }
-
-export type AnalyticsCapture = ReturnType<typeof createAnalyticsCapture>

@@ -14,7 +14,7 @@ function cell(value: Cell): string {
 }
 
 /** RFC 4180 CSV: a header line, then one line per row, CRLF line ends. */
-export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
 }
 

@@ -1,18 +1,17 @@
 import type { ModelCallOutcome } from '@parley/protocol'
 
 /** Decisions of the guard, counted for operators. */
-export const GUARD_EVENT_NAMES = [
-  'guard.rate_limited',
-  'guard.cap_reached',
-  'guard.bot_rejected',
-  'guard.flagged',
-  'guard.blocked',
-  'guard.login_backoff',
-] as const
+type GuardEventName =
+  | 'guard.rate_limited'
+  | 'guard.cap_reached'
+  | 'guard.bot_rejected'
+  | 'guard.flagged'
+  | 'guard.blocked'
+  | 'guard.login_backoff'
 
 /** Event names without figures. */
 export type NamedEventName =
-  'auth.register' | 'auth.login' | 'auth.login_failed' | 'auth.guest_session' | (typeof GUARD_EVENT_NAMES)[number]
+  'auth.register' | 'auth.login' | 'auth.login_failed' | 'auth.guest_session' | GuardEventName
 
 export interface RequestEvent {
   kind: 'request'

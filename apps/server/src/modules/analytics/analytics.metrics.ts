@@ -149,5 +149,3 @@ export function createMetrics(sources: MetricSources) {
     },
   }
 }
-
-export type Metrics = ReturnType<typeof createMetrics>

@@ -18,7 +18,7 @@ export function nearestRank(values: readonly number[], p: number): number | null
   return sorted[rankFor(p, sorted.length) - 1]!
 }
 
-export type PercentileColumn = 'duration_ms' | 'ttft_ms'
+type PercentileColumn = 'duration_ms' | 'ttft_ms'
 
 export interface PercentileQuery {
   range: TimeRange

@@ -98,5 +98,3 @@ export function createRecorder<E>(options: RecorderOptions<E>) {
     },
   }
 }
-
-export type Recorder<E> = ReturnType<typeof createRecorder<E>>

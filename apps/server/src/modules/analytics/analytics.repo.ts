@@ -6,7 +6,7 @@ import { COMPLETED_OUTCOMES } from './analytics.events.ts'
 // PostgreSQL returns sums and counts of bigint as strings; every figure passes through `num`.
 const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value))
 /** The bucket of a row's `at`, as an SQL expression. */
-export const bucketExpression = (period: Period) => sql<string>`substr(at, 1, ${sql.lit(PREFIX_LENGTH[period])})`
+const bucketExpression = (period: Period) => sql<string>`substr(at, 1, ${sql.lit(PREFIX_LENGTH[period])})`
 const inRange = (range: TimeRange) => sql<boolean>`at >= ${range.from} and at < ${range.to}`
 /** Rollup buckets are ISO prefixes, so a range of them compares as text too. */
 const bucketRange = (range: TimeRange, period: RollupPeriod) => ({

@@ -303,5 +303,3 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
 
   return { summary, timeseries, users, models, myUsage }
 }
-
-export type AnalyticsReports = ReturnType<typeof createAnalyticsReports>

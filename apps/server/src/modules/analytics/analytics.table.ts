@@ -4,7 +4,7 @@
  * (minute). Ids are made when an event is recorded, so a redelivered event is stored and counted once.
  */
 
-export interface AnalyticsRequestsTable {
+interface AnalyticsRequestsTable {
   id: string
   at: string
   /** Route pattern (`/api/conversations/:id`), never the raw URL; `(unmatched)` for unknown paths. */
@@ -16,7 +16,7 @@ export interface AnalyticsRequestsTable {
   request_id: string
 }
 
-export interface AnalyticsModelCallsTable {
+interface AnalyticsModelCallsTable {
   id: string
   at: string
   user_id: string
@@ -35,7 +35,7 @@ export interface AnalyticsModelCallsTable {
 }
 
 /** Named events without figures: `auth.register`, `auth.login`, `auth.login_failed`, `auth.guest_session`. */
-export interface AnalyticsEventsTable {
+interface AnalyticsEventsTable {
   id: string
   at: string
   name: string

@@ -2,7 +2,7 @@ import type { ApiKeyInfo } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import type { ApiKeyRow, ApiKeysTable, UserRow } from './auth.table.ts'
 
-export function toApiKeyInfo(row: ApiKeyRow): ApiKeyInfo {
+function toApiKeyInfo(row: ApiKeyRow): ApiKeyInfo {
   return {
     id: row.id,
     name: row.name,

@@ -21,7 +21,7 @@ export interface ClientInfo {
 }
 
 /** Every permission a route can require, and the roles that hold it. One table: the role matrix. */
-export const PERMISSIONS = {
+const PERMISSIONS = {
   'users:read': ['admin', 'manager'],
   'users:write': ['admin'],
   'audit:read': ['admin'],

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
-export const REFRESH_COOKIE = 'parley_refresh'
+const REFRESH_COOKIE = 'parley_refresh'
 /** The cookie travels only to the auth endpoints, never with ordinary API calls. */
 const COOKIE_PATH = '/api/auth'
 

@@ -22,5 +22,3 @@ export function createUserStats(db: Db) {
     },
   }
 }
-
-export type UserStats = ReturnType<typeof createUserStats>

@@ -25,7 +25,7 @@ export interface ReplyOptions {
   log?: ReplyLog | undefined
 }
 
-export interface ReplyLog {
+interface ReplyLog {
   warn(detail: object, message: string): void
 }
 
@@ -459,5 +459,3 @@ export function createReplyRunner(deps: ReplyDeps) {
     },
   }
 }
-
-export type ReplyRunner = ReturnType<typeof createReplyRunner>

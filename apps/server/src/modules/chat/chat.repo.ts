@@ -43,10 +43,6 @@ export async function findConversation(db: Db, id: string, ownerId: string): Pro
     .executeTakeFirst()
 }
 
-export async function conversationIdTaken(db: Db, id: string): Promise<boolean> {
-  return (await db.selectFrom('conversations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
-}
-
 export async function updateConversation(
   db: Db,
   id: string,

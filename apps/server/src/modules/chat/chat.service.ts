@@ -166,12 +166,9 @@ export function createChatService(deps: ChatServiceDeps) {
       throw badRequest(`Unknown model "${model}"`, [{ path: 'model', message: 'is not a configured model' }])
   }
 
-  async function create(
-    principal: Principal,
-    input: CreateConversationRequest = {},
-    id = runtime.newId(),
-  ): Promise<Conversation> {
+  async function create(principal: Principal, input: CreateConversationRequest = {}): Promise<Conversation> {
     assertModel(input?.model)
+    const id = runtime.newId()
     await guard.limitCreation('conversation', principal.userId)
     const now = nowIso()
     const row = {
@@ -232,30 +229,10 @@ export function createChatService(deps: ChatServiceDeps) {
     listModels: () => models.list(),
     /** Replies being generated on this instance. */
     activeReplies: () => replies.count(),
-    create: (principal: Principal, input?: CreateConversationRequest) => create(principal, input),
+    create,
 
     async get(principal: Principal, id: string): Promise<Conversation> {
       return repo.toConversation(await ownConversation(principal, id))
-    },
-
-    /**
-     * The documented WebSocket contract lets clients choose ids: an unused id is created for its first user,
-     * an id owned by someone else is reported as not found (its existence is not revealed).
-     */
-    async getOrCreate(principal: Principal, id: string): Promise<Conversation> {
-      const own = await repo.findConversation(db, id, principal.userId)
-      if (own) return repo.toConversation(own)
-      if (await repo.conversationIdTaken(db, id)) throw notFound('Conversation')
-      // The id may have been used before (and deleted with its owner): every replica forgets what it held for it.
-      await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: [id] })
-      try {
-        return await create(principal, {}, id)
-      } catch (error) {
-        const raced = await repo.findConversation(db, id, principal.userId)
-        if (raced) return repo.toConversation(raced)
-        if (await repo.conversationIdTaken(db, id)) throw notFound('Conversation')
-        throw error
-      }
     },
 
     async list(

@@ -10,7 +10,7 @@ export function wantsEventStream(request: FastifyRequest): boolean {
  * Opens a Server-Sent Events response. Returns a writer and a signal that aborts when the client goes away,
  * so generation stops upstream instead of running for nobody.
  */
-export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
+function openEventStream(request: FastifyRequest, reply: FastifyReply) {
   const controller = new AbortController()
   reply.hijack()
   const raw = reply.raw

@@ -98,5 +98,3 @@ export function createChatStats(db: Db) {
     },
   }
 }
-
-export type ChatStats = ReturnType<typeof createChatStats>

@@ -11,32 +11,28 @@ import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify'
 import type { WebSocket } from 'ws'
 import { bearerCredential } from '../../plugins/auth.ts'
 import { rejectForeignOrigin, tokenFromSubprotocol } from '../../plugins/websocket.ts'
-import { AppError } from '../../shared/errors.ts'
-import { clientError } from '../../shared/unavailable.ts'
-import type { AuthService } from '../auth/auth.service.ts'
-import { type Principal, hasPermission, isGuest } from '../auth/principal.ts'
+import { type Principal, hasPermission } from '../auth/principal.ts'
 import type { ChatService } from './chat.service.ts'
-import type { SocketRegistry } from './chat.socket-registry.ts'
+import {
+  type SocketAdmission,
+  admitSocket,
+  closeRefused,
+  describeFailure,
+  readFrame,
+  sendJson,
+} from './chat.ws-connection.ts'
 
-/** Beyond this much unsent data the client is too slow: it is disconnected and catches up with `after_seq`. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 const AUTH_TIMEOUT_MS = 10_000
 
-export interface ChatSocketOptions {
+export interface ChatSocketOptions extends SocketAdmission {
   chat: ChatService
-  auth: AuthService
-  sockets: SocketRegistry
   corsOrigins: readonly string[]
-  maxSocketsPerUser: number
-  onCapReached?: () => void
   /** Counts connections and frames by type, for metrics. */
   onSocketOpened?: () => void
   onFrame?: (type: string) => void
   /** Figures pushed to subscribed operators (the analytics service's summary). */
   liveSummary?: () => Promise<AnalyticsSummary>
 }
-
-export const socketCapMessage = (max: number) => `At most ${max} open connections per account`
 
 /** `GET /api/ws`: one socket, many conversations, typed frames from `@parley/protocol`. */
 export const chatSocketRoutes: FastifyPluginAsync<ChatSocketOptions> = async (app, options) => {
@@ -59,190 +55,195 @@ export const chatSocketRoutes: FastifyPluginAsync<ChatSocketOptions> = async (ap
   )
 }
 
+/** One socket's state: who it is (once authenticated) and what it follows. */
+interface Connection {
+  socket: WebSocket
+  options: ChatSocketOptions
+  log: FastifyBaseLogger
+  principal: Principal | undefined
+  /** Conversation id → unsubscribe. */
+  subscriptions: Map<string, () => void>
+  summaryTimer: NodeJS.Timeout | undefined
+  authTimer: NodeJS.Timeout
+}
+
+type ErrorDetails = Partial<Extract<ControlFrame, { type: 'error' }>>
+
+const send = (connection: Connection, frame: ServerFrame) => sendJson(connection.socket, JSON.stringify(frame))
+
+const sendError = (connection: Connection, code: ErrorCode, message: string, details: ErrorDetails = {}) =>
+  send(connection, { type: 'error', code, message, ...details })
+
+/** A failed frame becomes an error frame naming it (and its conversation); the socket stays open. */
+function fail(connection: Connection, error: unknown, frame: string, conversationId?: string) {
+  const failure = describeFailure(error, connection.log, { frame })
+  sendError(connection, failure.code, failure.message, {
+    frame,
+    ...(conversationId ? { conversation_id: conversationId } : {}),
+    ...(failure.retryAfterSeconds !== undefined ? { retry_after_seconds: failure.retryAfterSeconds } : {}),
+  })
+}
+
 function handleConnection(
   socket: WebSocket,
   credential: string | undefined,
   options: ChatSocketOptions,
   log: FastifyBaseLogger,
 ) {
-  const { chat, auth, sockets } = options
-  const subscriptions = new Map<string, () => void>()
-  let principal: Principal | undefined
-  let summaryTimer: NodeJS.Timeout | undefined
-  let queue = Promise.resolve()
-
-  /** Sends a frame, or JSON already serialised (conversation events are serialised once for every socket). */
-  const sendJson = (json: string) => {
-    if (socket.readyState !== socket.OPEN) return
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      socket.close(WS_CLOSE.tooSlow, 'client too slow; reconnect with after_seq')
-      return
-    }
-    socket.send(json)
+  const connection: Connection = {
+    socket,
+    options,
+    log,
+    principal: undefined,
+    subscriptions: new Map(),
+    summaryTimer: undefined,
+    authTimer: setTimeout(() => socket.close(WS_CLOSE.unauthorized, 'authentication timed out'), AUTH_TIMEOUT_MS),
   }
-  const send = (frame: ServerFrame) => sendJson(JSON.stringify(frame))
-  const sendError = (code: ErrorCode, message: string, extra: Partial<Extract<ControlFrame, { type: 'error' }>> = {}) =>
-    send({ type: 'error', code, message, ...extra })
-  const fail = (error: unknown, frame: string, conversationId?: string) => {
-    const known = clientError(error)
-    if (known) {
-      const retry = known.options.retryAfterSeconds
-      return sendError(known.code, known.message, {
-        frame,
-        ...(conversationId ? { conversation_id: conversationId } : {}),
-        ...(retry !== undefined ? { retry_after_seconds: retry } : {}),
-      })
-    }
-    log.error({ err: error, frame }, 'WebSocket frame failed')
-    sendError('internal', 'Internal Server Error', { frame })
-  }
-
-  async function authenticate(token: string) {
-    try {
-      principal = await auth.authenticate(token)
-    } catch (error) {
-      socket.close(
-        WS_CLOSE.unauthorized,
-        error instanceof AppError ? error.message.slice(0, 120) : 'authentication failed',
-      )
-      return
-    }
-    clearTimeout(authTimer)
-    if (isGuest(principal)) {
-      socket.close(WS_CLOSE.forbidden, 'guest sessions use the chat API')
-      return
-    }
-    if (!sockets.admit(socket, principal, options.maxSocketsPerUser)) {
-      options.onCapReached?.()
-      sendError('rate_limited', socketCapMessage(options.maxSocketsPerUser))
-      socket.close(WS_CLOSE.abuse, 'too many connections')
-      return
-    }
-    options.onSocketOpened?.()
-    send({ type: 'ready', protocol_version: PROTOCOL_VERSION, user_id: principal.userId })
-  }
-
-  async function subscribe(who: Principal, conversationId: string, afterSeq: number | undefined) {
-    subscriptions.get(conversationId)?.()
-    const subscription = await chat.subscribe(who, conversationId, afterSeq, (held) => sendJson(held.json))
-    subscriptions.set(conversationId, subscription.unsubscribe)
-    send({ type: 'subscribed', conversation_id: conversationId, last_seq: subscription.lastSeq })
-    if (subscription.replay === 'resync')
-      send({ type: 'resync', conversation_id: conversationId, last_seq: subscription.lastSeq })
-    else for (const held of subscription.replay) sendJson(held.json)
-  }
-
-  /** Generation runs in the background: frames after a `send` (such as `stop`) are handled meanwhile. */
-  function inBackground(work: Promise<unknown>, frame: string, conversationId?: string) {
-    work.catch((error: unknown) => fail(error, frame, conversationId))
-  }
-
-  async function handle(frame: ClientFrame) {
-    if (frame.type === 'ping') return send({ type: 'pong' })
-    if (frame.type === 'auth') {
-      if (principal) return sendError('bad_request', 'Already authenticated', { frame: 'auth' })
-      return authenticate(frame.token)
-    }
-    const who = principal
-    if (!who) return socket.close(WS_CLOSE.unauthorized, 'authenticate first')
-    switch (frame.type) {
-      case 'analytics.subscribe': {
-        const liveSummary = options.liveSummary
-        if (!liveSummary || !hasPermission(who, 'analytics:read'))
-          return sendError('forbidden', 'Operators only', { frame: frame.type })
-        const push = () =>
-          liveSummary().then(
-            (summary) => send({ type: 'analytics.summary', summary }),
-            (error: unknown) => fail(error, frame.type),
-          )
-        clearInterval(summaryTimer)
-        summaryTimer = setInterval(push, frame.interval_seconds * 1000)
-        summaryTimer.unref()
-        return push()
-      }
-      case 'analytics.unsubscribe':
-        clearInterval(summaryTimer)
-        return
-      case 'subscribe':
-        return subscribe(who, frame.conversation_id, frame.after_seq)
-      case 'unsubscribe':
-        subscriptions.get(frame.conversation_id)?.()
-        subscriptions.delete(frame.conversation_id)
-        return
-      case 'send': {
-        if (!subscriptions.has(frame.conversation_id)) await subscribe(who, frame.conversation_id, undefined)
-        const sending = chat.send(who, frame.conversation_id, frame.content, {
-          model: frame.model,
-          log,
-          clientMessageId: frame.client_message_id,
-          onAccepted: (message) =>
-            send({
-              type: 'accepted',
-              client_message_id: frame.client_message_id,
-              message_id: message.id,
-              duplicate: false,
-            }),
-        })
-        return inBackground(
-          sending.then((result) => {
-            if (result.duplicate)
-              send({
-                type: 'accepted',
-                client_message_id: frame.client_message_id,
-                message_id: result.user_message.id,
-                duplicate: true,
-              })
-          }),
-          'send',
-          frame.conversation_id,
-        )
-      }
-      case 'stop':
-        await chat.stop(who, frame.conversation_id)
-        return
-      case 'regenerate':
-        return inBackground(chat.regenerate(who, frame.message_id, { model: frame.model, log }), 'regenerate')
-      case 'edit':
-        return inBackground(chat.edit(who, frame.message_id, frame.content, { log }), 'edit')
-      case 'continue':
-        return inBackground(chat.continueReply(who, frame.message_id, { model: frame.model, log }), 'continue')
-    }
-  }
+  connection.authTimer.unref()
+  // Frames are handled one at a time, in order; generation itself runs in the background (see `inBackground`).
+  let queue = credential
+    ? authenticate(connection, credential).catch((error: unknown) => fail(connection, error, 'auth'))
+    : Promise.resolve()
 
   // Attached synchronously so frames that arrive while authentication is pending are not lost.
   socket.on('message', (data, isBinary) => {
-    if (isBinary) return sendError('bad_request', 'Frames must be JSON text')
-    let json: unknown
-    try {
-      json = JSON.parse(data.toString())
-    } catch {
-      options.onFrame?.('invalid')
-      return sendError('invalid_json', 'Frame is not valid JSON')
+    const read = readFrame(data, isBinary, ClientFrame)
+    if ('unreadable' in read) {
+      if (!isBinary) options.onFrame?.('invalid')
+      const { code, message, type } = read.unreadable
+      return sendError(connection, code, message, type ? { frame: type } : {})
     }
-    const parsed = ClientFrame.safeParse(json)
-    options.onFrame?.(parsed.success ? parsed.data.type : 'invalid')
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      const type =
-        typeof json === 'object' && json !== null && 'type' in json
-          ? String((json as { type: unknown }).type).slice(0, 40)
-          : undefined
-      return sendError(
-        'validation_failed',
-        `Invalid frame: ${issue ? `${issue.path.join('.') || 'frame'} ${issue.message}` : 'unknown shape'}`,
-        type ? { frame: type } : {},
+    const frame = read.frame
+    options.onFrame?.(frame.type)
+    queue = queue
+      .then(() => handleFrame(connection, frame))
+      .catch((error: unknown) => fail(connection, error, frame.type))
+  })
+  socket.on('close', () => closeConnection(connection))
+}
+
+async function authenticate(connection: Connection, credential: string) {
+  const { socket, options } = connection
+  const admitted = await admitSocket(socket, credential, options, connection.log)
+  if ('refusal' in admitted) {
+    // The close code says why; only the cap is also explained in a frame (a 4001 makes the client refresh its token).
+    if (admitted.refusal.code === 'rate_limited') sendError(connection, 'rate_limited', admitted.refusal.message)
+    return closeRefused(socket, admitted.refusal)
+  }
+  clearTimeout(connection.authTimer)
+  connection.principal = admitted.principal
+  options.onSocketOpened?.()
+  send(connection, { type: 'ready', protocol_version: PROTOCOL_VERSION, user_id: admitted.principal.userId })
+}
+
+function closeConnection(connection: Connection) {
+  clearTimeout(connection.authTimer)
+  clearInterval(connection.summaryTimer)
+  for (const unsubscribe of connection.subscriptions.values()) unsubscribe()
+  connection.subscriptions.clear()
+}
+
+/** Follows a conversation: the events after `afterSeq` first (or `resync` when they are gone), then live ones. */
+async function subscribe(connection: Connection, who: Principal, conversationId: string, afterSeq?: number) {
+  connection.subscriptions.get(conversationId)?.()
+  const subscription = await connection.options.chat.subscribe(who, conversationId, afterSeq, (held) =>
+    sendJson(connection.socket, held.json),
+  )
+  connection.subscriptions.set(conversationId, subscription.unsubscribe)
+  send(connection, { type: 'subscribed', conversation_id: conversationId, last_seq: subscription.lastSeq })
+  if (subscription.replay === 'resync')
+    send(connection, { type: 'resync', conversation_id: conversationId, last_seq: subscription.lastSeq })
+  else for (const held of subscription.replay) sendJson(connection.socket, held.json)
+}
+
+function unsubscribe(connection: Connection, conversationId: string) {
+  connection.subscriptions.get(conversationId)?.()
+  connection.subscriptions.delete(conversationId)
+}
+
+/** Pushes the live summary now and every `intervalSeconds` (operators only). */
+function subscribeToAnalytics(connection: Connection, who: Principal, intervalSeconds: number) {
+  const liveSummary = connection.options.liveSummary
+  if (!liveSummary || !hasPermission(who, 'analytics:read'))
+    return sendError(connection, 'forbidden', 'Operators only', { frame: 'analytics.subscribe' })
+  const push = () =>
+    liveSummary().then(
+      (summary) => send(connection, { type: 'analytics.summary', summary }),
+      (error: unknown) => fail(connection, error, 'analytics.subscribe'),
+    )
+  clearInterval(connection.summaryTimer)
+  connection.summaryTimer = setInterval(push, intervalSeconds * 1000)
+  connection.summaryTimer.unref()
+  return push()
+}
+
+/** Generation runs in the background: frames after a `send` (such as `stop`) are handled meanwhile. */
+function inBackground(connection: Connection, work: Promise<unknown>, frame: string, conversationId?: string) {
+  work.catch((error: unknown) => fail(connection, error, frame, conversationId))
+}
+
+async function handleFrame(connection: Connection, frame: ClientFrame) {
+  const { chat } = connection.options
+  const log = connection.log
+  if (frame.type === 'ping') return send(connection, { type: 'pong' })
+  if (frame.type === 'auth') {
+    if (connection.principal) return sendError(connection, 'bad_request', 'Already authenticated', { frame: 'auth' })
+    return authenticate(connection, frame.token)
+  }
+  const who = connection.principal
+  if (!who) return connection.socket.close(WS_CLOSE.unauthorized, 'authenticate first')
+  switch (frame.type) {
+    case 'analytics.subscribe':
+      return subscribeToAnalytics(connection, who, frame.interval_seconds)
+    case 'analytics.unsubscribe':
+      clearInterval(connection.summaryTimer)
+      return
+    case 'subscribe':
+      return subscribe(connection, who, frame.conversation_id, frame.after_seq)
+    case 'unsubscribe':
+      return unsubscribe(connection, frame.conversation_id)
+    case 'send': {
+      if (!connection.subscriptions.has(frame.conversation_id))
+        await subscribe(connection, who, frame.conversation_id, undefined)
+      const sending = chat.send(who, frame.conversation_id, frame.content, {
+        model: frame.model,
+        log,
+        clientMessageId: frame.client_message_id,
+        onAccepted: (message) =>
+          send(connection, {
+            type: 'accepted',
+            client_message_id: frame.client_message_id,
+            message_id: message.id,
+            duplicate: false,
+          }),
+      })
+      return inBackground(
+        connection,
+        sending.then((result) => {
+          if (result.duplicate)
+            send(connection, {
+              type: 'accepted',
+              client_message_id: frame.client_message_id,
+              message_id: result.user_message.id,
+              duplicate: true,
+            })
+        }),
+        'send',
+        frame.conversation_id,
       )
     }
-    queue = queue.then(() => handle(parsed.data)).catch((error: unknown) => fail(error, parsed.data.type))
-  })
-  socket.on('close', () => {
-    clearTimeout(authTimer)
-    clearInterval(summaryTimer)
-    for (const unsubscribe of subscriptions.values()) unsubscribe()
-    subscriptions.clear()
-  })
-
-  const authTimer = setTimeout(() => socket.close(WS_CLOSE.unauthorized, 'authentication timed out'), AUTH_TIMEOUT_MS)
-  authTimer.unref()
-  if (credential) queue = queue.then(() => authenticate(credential))
+    case 'stop':
+      await chat.stop(who, frame.conversation_id)
+      return
+    case 'regenerate':
+      return inBackground(connection, chat.regenerate(who, frame.message_id, { model: frame.model, log }), 'regenerate')
+    case 'edit':
+      return inBackground(connection, chat.edit(who, frame.message_id, frame.content, { log }), 'edit')
+    case 'continue':
+      return inBackground(
+        connection,
+        chat.continueReply(who, frame.message_id, { model: frame.model, log }),
+        'continue',
+      )
+  }
 }

@@ -43,5 +43,3 @@ export function createLoginBackoff(store: GuardStore, now: () => number, freeFai
     },
   }
 }
-
-export type LoginBackoff = ReturnType<typeof createLoginBackoff>

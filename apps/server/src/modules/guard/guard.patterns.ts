@@ -1,7 +1,7 @@
 /** Families of injection the pattern check recognises. */
-export type InjectionFamily = 'xss' | 'sql' | 'shell' | 'path_traversal' | 'template' | 'nosql' | 'ldap'
+type InjectionFamily = 'xss' | 'sql' | 'shell' | 'path_traversal' | 'template' | 'nosql' | 'ldap'
 
-export interface PatternRule {
+interface PatternRule {
   id: string
   family: InjectionFamily
   pattern: RegExp
@@ -11,7 +11,7 @@ export interface PatternRule {
  * Rules match the shape of an attack, not the mention of a technology: "how do I use UNION in SQL?" or a
  * code question about `<div>` is ordinary, while a quote closing a string before `OR 1=1` is not.
  */
-export const RULES: readonly PatternRule[] = [
+const RULES: readonly PatternRule[] = [
   { id: 'xss.script_tag', family: 'xss', pattern: /<\s*script\b[^>]*>/i },
   { id: 'xss.event_handler', family: 'xss', pattern: /<\s*[a-z][a-z0-9]*\b[^>]*\son[a-z]+\s*=/i },
   {

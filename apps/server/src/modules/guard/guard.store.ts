@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 
 /** What a sliding window holds for one key after an attempt. */
-export interface WindowState {
+interface WindowState {
   /** Whether this attempt was admitted (and recorded). */
   admitted: boolean
   /** Admitted attempts inside the window, this one included. */

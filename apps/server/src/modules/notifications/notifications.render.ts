@@ -2,7 +2,7 @@ import type { DomainEvent } from '@parley/protocol'
 import type { NotifySelector } from '../../config.ts'
 
 /** As the chat API this grew from showed them: users green, the assistant orange. */
-export const COLOURS = { user: 0x00ff00, assistant: 0xff9900, session: 0x5865f2, failed: 0xff0000, flag: 0xffcc00 }
+const COLOURS = { user: 0x00ff00, assistant: 0xff9900, session: 0x5865f2, failed: 0xff0000, flag: 0xffcc00 }
 /** Discord allows 4,096 characters in a description; operators skim, so messages are cut much earlier. */
 const CONTENT_LIMIT = 1000
 
@@ -15,7 +15,7 @@ export interface Embed {
 }
 
 /** `v***r@example.com`: enough to tell visitors apart, not enough to write to them. */
-export function maskEmail(email: string): string {
+function maskEmail(email: string): string {
   const at = email.lastIndexOf('@')
   if (at <= 0) return '***'
   const local = email.slice(0, at)

@@ -2,7 +2,7 @@ import type { Widget, WidgetPosition } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import type { WidgetRow, WidgetsTable } from './widgets.table.ts'
 
-export function toWidget(row: WidgetRow): Widget {
+function toWidget(row: WidgetRow): Widget {
   return {
     id: row.id,
     name: row.name,

@@ -46,7 +46,7 @@ export function createWebhookChannel(deps: {
 }
 
 /** The JSON body: `{type, timestamp, data}`, with the event id and schema version. */
-export const bodyOf = (event: DomainEvent) => ({
+const bodyOf = (event: DomainEvent) => ({
   id: event.id,
   type: event.type,
   version: event.version,

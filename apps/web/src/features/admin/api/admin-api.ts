@@ -4,7 +4,7 @@ import { useClients } from '../../../lib/clients.tsx'
 
 export const ADMIN_PAGE_SIZE = 20
 
-export const adminKeys = {
+const adminKeys = {
   users: ['admin', 'users'] as const,
   userPage: (q: string, offset: number) => ['admin', 'users', q, offset] as const,
   flags: (offset: number) => ['admin', 'flags', offset] as const,

@@ -15,7 +15,6 @@ import { useClients } from '../../../lib/clients.tsx'
 import { emptyPages, type MessagePages, toPage, updateInPages } from '../model/message-pages.ts'
 
 /** A model users may pick (`GET /api/models`). */
-export type ModelOption = ModelInfo
 
 const PAGE_SIZE = 30
 
@@ -74,7 +73,7 @@ export function useConversation(id: string) {
 }
 
 /** Messages per page: the newest page first, older ones as the reader scrolls up. */
-export const MESSAGE_PAGE_SIZE = 100
+const MESSAGE_PAGE_SIZE = 100
 
 /**
  * A conversation's messages in pages of {@link MESSAGE_PAGE_SIZE}: `pages[0]` is the newest, each next page

@@ -13,7 +13,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { z } from 'zod'
 import { useClients } from '../../../lib/clients.tsx'
 
-export const settingsKeys = {
+const settingsKeys = {
   me: ['me'] as const,
   sessions: ['sessions'] as const,
   apiKeys: ['api-keys'] as const,

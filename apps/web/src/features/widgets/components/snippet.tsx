@@ -1,7 +1,7 @@
 import { CopyButton } from '../../../components/ui/copy-button.tsx'
 
 /** The two ways to put a widget on a page: a bubble, or the chat rendered into an element of the page. */
-export function snippets(widgetId: string, origin = window.location.origin) {
+function snippets(widgetId: string, origin = window.location.origin) {
   const src = `${origin}/widget.js`
   return {
     bubble: `<script src="${src}" data-widget="${widgetId}" async></script>`,
