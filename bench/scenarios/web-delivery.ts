@@ -9,8 +9,8 @@ import { type Browser, type Page, chromium } from 'playwright-core'
 import type { BenchContext, ScenarioResult } from '../lib/context.ts'
 import { round } from '../lib/stats.ts'
 
-export const FIRST_SCREEN_JS_LIMIT_BYTES = 160 * 1024
-export const COMPOSER_READY_LIMIT_MS = 1_000
+const FIRST_SCREEN_JS_LIMIT_BYTES = 160 * 1024
+const COMPOSER_READY_LIMIT_MS = 1_000
 const CHROMIUM = '/usr/bin/chromium'
 // As the e2e suite runs it: no traffic beyond 127.0.0.1.
 const CHROMIUM_ARGS = [

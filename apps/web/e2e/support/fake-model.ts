@@ -15,7 +15,7 @@ export function textOf(content: unknown): string {
 }
 
 /** What the fake model was asked lately, oldest first. */
-export async function fakeModelRequests(request: APIRequestContext): Promise<ModelRequest[]> {
+async function fakeModelRequests(request: APIRequestContext): Promise<ModelRequest[]> {
   const { fakeModelUrl } = test.info().config.metadata as { fakeModelUrl: string }
   const response = await request.get(`${fakeModelUrl}/requests`)
   expect(response.status()).toBe(200)

@@ -106,7 +106,7 @@ export async function listConversations(
 }
 
 /** Moves a turn and everything after it off the active branch, in the same transaction as an append. */
-export interface Supersede {
+interface Supersede {
   fromPosition: number
 }
 

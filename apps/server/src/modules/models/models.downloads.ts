@@ -115,5 +115,3 @@ export function createModelDownloads(deps: ModelDownloadsDeps) {
     },
   }
 }
-
-export type ModelDownloads = ReturnType<typeof createModelDownloads>

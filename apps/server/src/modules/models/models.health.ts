@@ -82,5 +82,3 @@ export function createModelHealth() {
     },
   }
 }
-
-export type ModelHealthTracker = ReturnType<typeof createModelHealth>

@@ -14,7 +14,7 @@ import { type RangePreset, rangeFor } from '../model/range.ts'
 /** Charts and tables refresh this often while the dashboard is live (the summary comes over the socket). */
 const LIVE_REFETCH_MS = 30_000
 
-export const analyticsKeys = {
+const analyticsKeys = {
   summary: (preset: RangePreset) => ['analytics', 'summary', preset] as const,
   timeseries: (metric: TimeseriesMetric, preset: RangePreset) => ['analytics', 'timeseries', metric, preset] as const,
   users: (preset: RangePreset) => ['analytics', 'users', preset] as const,

@@ -1,7 +1,7 @@
 import type { ModelUsage } from '@parley/protocol'
 
 /** Fewer calls than this say too little to call a model failing (one timeout is not an outage). */
-export const FAILING_MIN_CALLS = 3
+const FAILING_MIN_CALLS = 3
 
 /**
  * Models that failed most of their calls in the range: they must stand out on the dashboard, since a model that

@@ -86,14 +86,14 @@ const listeners = new Set<() => void>()
 let loadedCount = 0
 
 /** The highlight.js name of a fence's language, if it is one we highlight. */
-export function grammarOf(language: string): string | undefined {
+function grammarOf(language: string): string | undefined {
   const name = language.toLowerCase()
   const canonical = ALIASES[name] ?? name
   return Object.hasOwn(GRAMMARS, canonical) ? canonical : undefined
 }
 
 /** Fetches a grammar once; subscribers hear when it has arrived (code in that language can be highlighted then). */
-export function loadGrammar(name: string): Promise<void> {
+function loadGrammar(name: string): Promise<void> {
   if (requested.has(name)) return Promise.resolve()
   requested.add(name)
   return GRAMMARS[name]!().then(
