@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { RestClient } from '../parley-client.ts'
 import { capacity } from '../scenarios/capacity.ts'
 import { idleSockets } from '../scenarios/idle-sockets.ts'
+import { restReads } from '../scenarios/rest-reads.ts'
 import { startup } from '../scenarios/startup.ts'
 import { ttftConcurrent } from '../scenarios/ttft-concurrent.ts'
 import { ttftSingle } from '../scenarios/ttft-single.ts'
@@ -17,6 +18,7 @@ export const SCENARIOS = [
   'idle-sockets',
   'widget-size',
   'startup',
+  'rest-reads',
 ] as const
 export type ScenarioId = (typeof SCENARIOS)[number]
 
@@ -27,6 +29,7 @@ export const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<Scen
   'idle-sockets': idleSockets,
   'widget-size': widgetSize,
   startup,
+  'rest-reads': restReads,
 }
 
 /** Per-scenario time limits (full run); a quick run gets a quarter. */
@@ -37,6 +40,7 @@ export const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
   'idle-sockets': 120_000,
   'widget-size': 30_000,
   startup: 120_000,
+  'rest-reads': 60_000,
 }
 
 /** The value of `--name=value` on the command line, if given. */
