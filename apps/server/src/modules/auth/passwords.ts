@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module'
 import { hash, verify } from '@node-rs/argon2'
-import type { dictionary as Dictionary } from '@zxcvbn-ts/language-common'
+import { dictionary } from '@zxcvbn-ts/language-common'
 import type { FieldIssue } from '@parley/protocol'
 
 // `Algorithm.Argon2id` is an ambient const enum that isolated modules cannot read; its value is 2.
@@ -32,12 +31,7 @@ export async function burnPasswordCheck(password: string): Promise<void> {
 
 let commonPasswords: Set<string> | undefined
 function isCommonPassword(password: string): boolean {
-  // Loaded when a password is first chosen (~7 MB), not by every server at start.
-  commonPasswords ??= new Set(
-    (
-      createRequire(import.meta.url)('@zxcvbn-ts/language-common') as { dictionary: typeof Dictionary }
-    ).dictionary.passwords.map((entry) => entry.toLowerCase()),
-  )
+  commonPasswords ??= new Set(dictionary.passwords.map((entry) => entry.toLowerCase()))
   return commonPasswords.has(password.toLowerCase())
 }
 

@@ -1,6 +1,10 @@
-import type { REST } from '@discordjs/rest'
+import { DiscordAPIError, HTTPError, REST, RateLimitError } from '@discordjs/rest'
 import type { DomainEvent } from '@parley/protocol'
-import type { RESTPostAPIChannelMessageResult, RESTPostAPIChannelThreadsResult } from 'discord-api-types/v10'
+import {
+  type RESTPostAPIChannelMessageResult,
+  type RESTPostAPIChannelThreadsResult,
+  Routes,
+} from 'discord-api-types/v10'
 import { embedOf, threadNameOf } from '../notifications.render.ts'
 import { postJson, retryAfterMs } from '../safe-http.ts'
 import { type Channel, type DeliveryOutcome, type ThreadStore, failure, isThreaded } from './channel.ts'
@@ -21,32 +25,26 @@ export function createDiscordBotChannel(deps: {
   timeoutMs: number
   threads: ThreadStore
 }): Channel {
-  // The client (its HTTP stack and Discord's API types, ~25 MB) loads with the first delivery, not with every server that never posts.
-  let client: Promise<REST> | undefined
-  const connect = async () => {
-    const { REST } = await loadDiscord()
-    return new REST({
-      version: '10',
-      api: deps.apiUrl,
-      timeout: deps.timeoutMs,
-      // Retries are the outbox's job (backoff, same row), not the client's.
-      retries: 0,
-      rejectOnRateLimit: (limit) => limit.retryAfter > WAIT_INLINE_MS,
-      // No background sweep timers: the client lives as long as the process.
-      handlerSweepInterval: 0,
-      hashSweepInterval: 0,
-    }).setToken(deps.token)
-  }
+  const rest = new REST({
+    version: '10',
+    api: deps.apiUrl,
+    timeout: deps.timeoutMs,
+    // Retries are the outbox's job (backoff, same row), not the client's.
+    retries: 0,
+    rejectOnRateLimit: (limit) => limit.retryAfter > WAIT_INLINE_MS,
+    // No background sweep timers: the client lives as long as the process.
+    handlerSweepInterval: 0,
+    hashSweepInterval: 0,
+  }).setToken(deps.token)
+
+  const post = (channelId: string, event: DomainEvent) =>
+    rest.post(Routes.channelMessages(channelId), {
+      body: { embeds: [embedOf(event)], allowed_mentions: { parse: [] } },
+    }) as Promise<RESTPostAPIChannelMessageResult>
 
   return {
     async deliver(row, event): Promise<DeliveryOutcome> {
       try {
-        const rest = await (client ??= connect())
-        const { Routes } = await import('discord-api-types/v10')
-        const post = (channelId: string, event: DomainEvent) =>
-          rest.post(Routes.channelMessages(channelId), {
-            body: { embeds: [embedOf(event)], allowed_mentions: { parse: [] } },
-          }) as Promise<RESTPostAPIChannelMessageResult>
         if (!isThreaded(row)) {
           await post(deps.channelId, event)
           return { ok: true, statusCode: 200 }
@@ -64,7 +62,7 @@ export function createDiscordBotChannel(deps: {
         await deps.threads.save(row.thread_key, created.id)
         return { ok: true, statusCode: 201 }
       } catch (error) {
-        return discordFailure(error, await loadDiscord())
+        return discordFailure(error)
       }
     },
   }
@@ -90,12 +88,7 @@ export function createDiscordWebhookChannel(deps: { url: string; timeoutMs: numb
   }
 }
 
-const loadDiscord = () => import('@discordjs/rest')
-
-function discordFailure(
-  error: unknown,
-  { DiscordAPIError, HTTPError, RateLimitError }: Awaited<ReturnType<typeof loadDiscord>>,
-): DeliveryOutcome {
+function discordFailure(error: unknown): DeliveryOutcome {
   if (error instanceof RateLimitError)
     return failure(`Discord rate limit${error.global ? ' (global)' : ''}`, 429, error.retryAfter)
   if (error instanceof DiscordAPIError) {

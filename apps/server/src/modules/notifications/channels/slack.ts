@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@parley/protocol'
-import type { WebAPICallError, WebClient } from '@slack/web-api'
+import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api'
 import { slackTextOf } from '../notifications.render.ts'
 import { postJson, retryAfterMs } from '../safe-http.ts'
 import { type Channel, type DeliveryOutcome, type ThreadStore, failure, isThreaded } from './channel.ts'
@@ -12,23 +12,16 @@ export function createSlackBotChannel(deps: {
   timeoutMs: number
   threads: ThreadStore
 }): Channel {
-  // The SDK (and its HTTP stack, ~15 MB) loads with the first delivery, not with every server that never posts.
-  let client: Promise<WebClient> | undefined
-  const connect = async () => {
-    const { LogLevel, WebClient } = await loadSlack()
-    return new WebClient(deps.token, {
-      slackApiUrl: `${deps.apiUrl}/`,
-      timeout: deps.timeoutMs,
-      // Retries are the outbox's job; a rate limit comes back with its wait.
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logLevel: LogLevel.ERROR,
-    })
-  }
+  const client = new WebClient(deps.token, {
+    slackApiUrl: `${deps.apiUrl}/`,
+    timeout: deps.timeoutMs,
+    // Retries are the outbox's job; a rate limit comes back with its wait.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+  })
   const post = async (event: DomainEvent, threadTs?: string) => {
-    const result = await (
-      await (client ??= connect())
-    ).chat.postMessage({
+    const result = await client.chat.postMessage({
       channel: deps.channel,
       text: slackTextOf(event),
       ...(threadTs ? { thread_ts: threadTs } : {}),
@@ -47,7 +40,7 @@ export function createSlackBotChannel(deps: {
         if (!thread && ts) await deps.threads.save(row.thread_key, ts)
         return { ok: true, statusCode: 200 }
       } catch (error) {
-        return slackFailure(error as WebAPICallError, await loadSlack())
+        return slackFailure(error as WebAPICallError)
       }
     },
   }
@@ -72,9 +65,7 @@ export function createSlackWebhookChannel(deps: { url: string; timeoutMs: number
   }
 }
 
-const loadSlack = () => import('@slack/web-api')
-
-function slackFailure(error: WebAPICallError, { ErrorCode }: Awaited<ReturnType<typeof loadSlack>>): DeliveryOutcome {
+function slackFailure(error: WebAPICallError): DeliveryOutcome {
   switch (error.code) {
     case ErrorCode.RateLimitedError:
       return failure('Slack rate limit', 429, error.retryAfter * 1000)
