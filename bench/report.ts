@@ -28,7 +28,7 @@ export function allTargets(run: RunResult): TargetResult[] {
   return run.scenarios.flatMap((scenario) => scenario.targets)
 }
 
-const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? 'PASS' : 'FAIL')
+export const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? 'PASS' : 'FAIL')
 
 export function renderMarkdown(run: RunResult): string {
   const targets = allTargets(run)

@@ -34,7 +34,7 @@ import {
 } from './lib/scenarios.ts'
 import { withTimeout } from './lib/stats.ts'
 import { createRestClient } from './parley-client.ts'
-import { RESULTS_DIR, type RunResult, renderTable, writeReport } from './report.ts'
+import { RESULTS_DIR, type RunResult, renderTable, verdict, writeReport } from './report.ts'
 
 const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -149,8 +149,7 @@ async function main() {
         const result = await withTimeout(RUNNERS[id](context), limit, id)
         result.background = stopWatching()
         scenarios.push(result)
-        for (const target of result.targets)
-          log(`  ${target.target}: ${target.measured} → ${target.pass ? 'PASS' : 'FAIL'}`)
+        for (const target of result.targets) log(`  ${target.target}: ${target.measured} → ${verdict(target.pass)}`)
         if (result.background.otherCores > 0.2)
           log(`  ! other processes used ${result.background.otherCores} cores meanwhile: figures are skewed`)
       } catch (error) {
