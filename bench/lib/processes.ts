@@ -218,7 +218,7 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     PARLEY_PORT: String(port),
     PARLEY_DATA_DIR: options.dataDir,
     ...(options.databaseUrl ? { PARLEY_DATABASE_URL: options.databaseUrl } : {}),
-    PARLEY_LOG_LEVEL: 'warn',
+    PARLEY_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     PARLEY_LOG_PRETTY: 'false',
     PARLEY_ADMIN_PASSWORD: `Bench-admin-${randomUUID()}`,
     PARLEY_ACCESS_TOKEN_TTL: '2h',
