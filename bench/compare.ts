@@ -1,5 +1,5 @@
 /**
- * `npm run bench:compare -- <revision> [--only=ttft-single,ttft-concurrent,capacity] [--steps=100,200] [--reply-tokens=100] [--rounds=3] [--no-pin]`
+ * `npm run bench:compare -- <revision> [--only=ttft-single,ttft-concurrent,capacity] [--steps=100,200] [--reply-tokens=100] [--rounds=3] [--no-pin] [--cpus=1]`
  *
  * Measures another revision and this checkout on one machine in one run, alternating: the two servers run side
  * by side (SQLite, on the server core), each scenario runs on one then the other, and the order flips every
@@ -13,6 +13,7 @@ import type { BenchContext, BenchUser, ScenarioResult } from './lib/context.ts'
 import {
   type ServerProcess,
   choosePlacement,
+  describePlacement,
   killAllChildren,
   pinSelf,
   runEntryPoint,
@@ -23,6 +24,7 @@ import {
   RUNNERS,
   type ScenarioId,
   SCENARIO_LIMIT_MS,
+  parseCpuQuota,
   parseReplyTokens,
   parseScenarioList,
   parseSteps,
@@ -39,6 +41,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`)
 
 interface Side {
   label: string
+  root: string | undefined
   server: ServerProcess
   users: BenchUser[]
 }
@@ -61,6 +64,7 @@ function parseArgs(argv: string[]) {
     capacitySteps: parseSteps(argv) ?? [100, 200],
     capacityReplyTokens: parseReplyTokens(argv),
     pin: !argv.includes('--no-pin'),
+    cpuQuota: parseCpuQuota(argv),
   }
 }
 
@@ -84,7 +88,7 @@ async function main() {
     process.exit(2)
   }, 30 * 60_000)
   hardStop.unref()
-  const placement = choosePlacement(args.pin)
+  const placement = choosePlacement(args.pin, args.cpuQuota)
   pinSelf(placement)
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-compare-data-'))
   let checkout: Checkout | undefined
@@ -94,7 +98,7 @@ async function main() {
   try {
     checkout = checkoutRevision(args.revision)
     log(
-      `Comparing ${checkout.commit} with this checkout (SQLite, ${args.rounds} rounds${placement.pinned ? `, servers on CPU ${placement.serverCpus}` : ''})`,
+      `Comparing ${checkout.commit} with this checkout (SQLite, ${args.rounds} rounds, ${describePlacement(placement)})`,
     )
     for (const [label, root] of [
       [checkout.commit, checkout.root],
@@ -106,7 +110,7 @@ async function main() {
         dataDir: path.join(dataRoot, label.replace(/\W/g, '_')),
         root,
       })
-      sides.push({ label, server, users: await signInUsers(createRestClient(server.httpUrl), 8) })
+      sides.push({ label, root, server, users: await signInUsers(createRestClient(server.httpUrl), 8) })
     }
     for (let index = 1; index <= args.rounds; index++) {
       const order = index % 2 === 1 ? sides : [...sides].reverse()
@@ -117,6 +121,7 @@ async function main() {
             capacitySteps: args.capacitySteps,
             capacityReplyTokens: args.capacityReplyTokens,
             placement,
+            root: side.root,
             server: side.server,
             upstream,
             rest: createRestClient(side.server.httpUrl),

@@ -44,8 +44,15 @@ export function createRestClient(baseUrl: string) {
       call<{ id: string }>('POST', '/api/users/', { username, email: `${username}@bench.localdomain`, password }),
     signIn: async (username: string, password: string) =>
       (await call<{ access_token: string }>('POST', '/api/auth/login', { username, password })).access_token,
-    createConversation: async (token: string, model?: string) =>
-      (await call<{ id: string }>('POST', '/api/conversations/', model ? { model } : {}, token)).id,
+    createConversation: async (token: string, model?: string, title?: string) =>
+      (
+        await call<{ id: string }>(
+          'POST',
+          '/api/conversations/',
+          { ...(model ? { model } : {}), ...(title ? { title } : {}) },
+          token,
+        )
+      ).id,
     metrics: async () => {
       const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })
       return response.ok ? response.text() : ''

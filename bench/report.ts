@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ScenarioResult, TargetResult } from './lib/context.ts'
-import { REPO_ROOT } from './lib/processes.ts'
+import { type Placement, REPO_ROOT, describePlacement } from './lib/processes.ts'
 
 export interface RunResult {
   startedAt: string
@@ -13,7 +13,7 @@ export interface RunResult {
   mode: 'quick' | 'full'
   database: 'sqlite' | 'postgres'
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string }
-  placement: { pinned: boolean; serverCpus: string; generatorCpus: string }
+  placement: Placement
   scenarios: ScenarioResult[]
   /** Scenarios that did not finish, with why. */
   failures: { id: string; error: string }[]
@@ -28,7 +28,7 @@ function allTargets(run: RunResult): TargetResult[] {
   return run.scenarios.flatMap((scenario) => scenario.targets)
 }
 
-const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? 'PASS' : 'FAIL')
+export const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? 'PASS' : 'FAIL')
 
 function renderMarkdown(run: RunResult): string {
   const targets = allTargets(run)
@@ -36,9 +36,7 @@ function renderMarkdown(run: RunResult): string {
     `# Parley benchmark — ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC (${run.mode} run, ${run.database})`,
     '',
     `Machine: ${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGb} GB, Node ${run.machine.node} on ${run.machine.platform}. ` +
-      (run.placement.pinned
-        ? `Server pinned to CPU ${run.placement.serverCpus}; fake upstream and bench client pinned to CPU ${run.placement.generatorCpus}.`
-        : 'Processes not pinned (server, fake upstream and client share the cores).'),
+      `Placement: ${describePlacement(run.placement)}.`,
     '',
     '## Targets',
     '',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets,widget-size,startup,web-delivery] [--steps=200,400] [--reply-tokens=100]`
+ * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpus=1] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets,widget-size,startup,web-delivery,rest-reads,turns,burst] [--steps=200,400] [--reply-tokens=100]`
  *
  * Starts a fake OpenAI-compatible upstream and the real Parley server as child processes on 127.0.0.1
  * (temporary data dir; SQLite, or with `--postgres` a throwaway database on postgres://postgres@127.0.0.1:5432),
@@ -14,6 +14,7 @@ import {
   type Placement,
   type ServerProcess,
   choosePlacement,
+  describePlacement,
   killAllChildren,
   pinSelf,
   runEntryPoint,
@@ -25,6 +26,7 @@ import {
   RUNNERS,
   SCENARIOS,
   SCENARIO_LIMIT_MS,
+  parseCpuQuota,
   parseReplyTokens,
   parseScenarioList,
   parseSteps,
@@ -32,7 +34,7 @@ import {
 } from './lib/scenarios.ts'
 import { withTimeout } from './lib/stats.ts'
 import { createRestClient } from './parley-client.ts'
-import { RESULTS_DIR, type RunResult, renderTable, writeReport } from './report.ts'
+import { RESULTS_DIR, type RunResult, renderTable, verdict, writeReport } from './report.ts'
 
 const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -46,6 +48,7 @@ function parseArgs(argv: string[]) {
     postgres: flags.has('--postgres'),
     pin: !flags.has('--no-pin'),
     cpuProfile: flags.has('--cpu-prof'),
+    cpuQuota: parseCpuQuota(argv),
     scenarios: parseScenarioList(argv) ?? [...SCENARIOS],
     capacitySteps: parseSteps(argv),
     capacityReplyTokens: parseReplyTokens(argv),
@@ -77,7 +80,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2))
   if (args.help) {
     log(
-      'usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpu-prof] [--only=' +
+      'usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpus=1] [--cpu-prof] [--only=' +
         SCENARIOS.join(',') +
         '] [--steps=200,400] [--reply-tokens=100]',
     )
@@ -92,13 +95,13 @@ async function main() {
   }, deadlineMs)
   hardStop.unref()
 
-  const placement: Placement = choosePlacement(args.pin)
+  const placement: Placement = choosePlacement(args.pin, args.cpuQuota)
   pinSelf(placement)
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'))
   const profileDir = args.cpuProfile ? path.join(dataRoot, 'profiles') : undefined
   const postgres = args.postgres ? await createPostgresDatabase() : undefined
   log(
-    `Parley benchmark (${args.quick ? 'quick' : 'full'}, ${postgres ? 'PostgreSQL' : 'SQLite'}${placement.pinned ? `, server on CPU ${placement.serverCpus}, generators on CPU ${placement.generatorCpus}` : ', unpinned'})`,
+    `Parley benchmark (${args.quick ? 'quick' : 'full'}, ${postgres ? 'PostgreSQL' : 'SQLite'}, ${describePlacement(placement)})`,
   )
 
   const upstream = await startUpstreamProcess(placement)
@@ -130,6 +133,7 @@ async function main() {
         capacitySteps: args.capacitySteps,
         capacityReplyTokens: args.capacityReplyTokens,
         placement,
+        postgres: postgres !== undefined,
         server,
         upstream,
         rest: createRestClient(server.httpUrl),
@@ -145,8 +149,7 @@ async function main() {
         const result = await withTimeout(RUNNERS[id](context), limit, id)
         result.background = stopWatching()
         scenarios.push(result)
-        for (const target of result.targets)
-          log(`  ${target.target}: ${target.measured} → ${target.pass ? 'PASS' : 'FAIL'}`)
+        for (const target of result.targets) log(`  ${target.target}: ${target.measured} → ${verdict(target.pass)}`)
         if (result.background.otherCores > 0.2)
           log(`  ! other processes used ${result.background.otherCores} cores meanwhile: figures are skewed`)
       } catch (error) {

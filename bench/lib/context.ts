@@ -15,6 +15,10 @@ export interface BenchContext {
   /** Tokens per reply in the capacity scenario, instead of the default. */
   capacityReplyTokens?: number | undefined
   placement: Placement
+  /** The server runs on PostgreSQL (otherwise SQLite). */
+  postgres?: boolean
+  /** The checkout whose server runs (another revision, in a comparison); this one by default. */
+  root?: string | undefined
   server: ServerProcess
   upstream: UpstreamProcess
   rest: RestClient

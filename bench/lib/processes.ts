@@ -10,6 +10,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { createCpuQuotaGroup } from './cpu-quota.ts'
 import { sleep } from './stats.ts'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -59,19 +60,34 @@ function track(child: ChildProcess) {
   return child
 }
 
-/** CPU placement: with 2+ cores the server gets core 0 to itself and the load generators the others. */
+/**
+ * CPU placement: with 2+ cores the server gets core 0 to itself and the load generators the others; or, with a
+ * CPU quota (`--cpus=N`), nothing is pinned and the server runs in a cgroup allowed N cores' worth of CPU.
+ */
 export interface Placement {
   pinned: boolean
   serverCpus: string
   generatorCpus: string
+  /** The server's CPU quota in cores (a cgroup's CFS quota), when set. */
+  cpuQuota?: number
 }
 
-export function choosePlacement(wanted: boolean): Placement {
+export function choosePlacement(wanted: boolean, cpuQuota?: number): Placement {
+  if (cpuQuota !== undefined) return { pinned: false, serverCpus: '', generatorCpus: '', cpuQuota }
   const cores = os.availableParallelism()
   const tasksetOk = wanted && cores >= 2 && commandExists('taskset')
   return tasksetOk
     ? { pinned: true, serverCpus: '0', generatorCpus: cores === 2 ? '1' : `1-${cores - 1}` }
     : { pinned: false, serverCpus: '', generatorCpus: '' }
+}
+
+/** The placement in words, for logs and reports. */
+export function describePlacement(placement: Placement): string {
+  if (placement.cpuQuota !== undefined)
+    return `server under a CPU quota of ${placement.cpuQuota} core(s), nothing pinned`
+  return placement.pinned
+    ? `server pinned to CPU ${placement.serverCpus}, generators to CPU ${placement.generatorCpus}`
+    : 'nothing pinned'
 }
 
 function commandExists(command: string) {
@@ -202,7 +218,7 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     PARLEY_PORT: String(port),
     PARLEY_DATA_DIR: options.dataDir,
     ...(options.databaseUrl ? { PARLEY_DATABASE_URL: options.databaseUrl } : {}),
-    PARLEY_LOG_LEVEL: 'warn',
+    PARLEY_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     PARLEY_LOG_PRETTY: 'false',
     PARLEY_ADMIN_PASSWORD: `Bench-admin-${randomUUID()}`,
     PARLEY_ACCESS_TOKEN_TTL: '2h',
@@ -236,7 +252,11 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     'serve',
   ]
   const [file, args] = command(options.placement, options.placement.serverCpus, nodeArgs)
+  const quota = options.placement.cpuQuota ? createCpuQuotaGroup(options.placement.cpuQuota) : undefined
   const child = track(spawn(file, args, { cwd: options.root ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }))
+  // Moved before Node has read its first module: start-up runs under the quota too.
+  quota?.add(child.pid!)
+  child.once('exit', () => quota?.remove())
   let log = ''
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-8_000)

@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto'
 import type { RestClient } from '../parley-client.ts'
 import { capacity } from '../scenarios/capacity.ts'
 import { idleSockets } from '../scenarios/idle-sockets.ts'
+import { restReads } from '../scenarios/rest-reads.ts'
+import { burst } from '../scenarios/burst.ts'
+import { turns } from '../scenarios/turns.ts'
 import { startup } from '../scenarios/startup.ts'
 import { ttftConcurrent } from '../scenarios/ttft-concurrent.ts'
 import { ttftSingle } from '../scenarios/ttft-single.ts'
@@ -19,6 +22,9 @@ export const SCENARIOS = [
   'widget-size',
   'startup',
   'web-delivery',
+  'rest-reads',
+  'turns',
+  'burst',
 ] as const
 export type ScenarioId = (typeof SCENARIOS)[number]
 
@@ -30,6 +36,9 @@ export const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<Scen
   'widget-size': widgetSize,
   startup,
   'web-delivery': webDelivery,
+  'rest-reads': restReads,
+  turns,
+  burst,
 }
 
 /** Per-scenario time limits (full run); a quick run gets a quarter. */
@@ -41,6 +50,9 @@ export const SCENARIO_LIMIT_MS: Record<ScenarioId, number> = {
   'widget-size': 30_000,
   startup: 120_000,
   'web-delivery': 120_000,
+  'rest-reads': 60_000,
+  turns: 90_000,
+  burst: 120_000,
 }
 
 /** The value of `--name=value` on the command line, if given. */
@@ -57,6 +69,16 @@ export function wholeNumberOption(argv: string[], name: string, min: number, max
   if (!Number.isInteger(number) || number < min || number > max)
     throw new Error(`--${name} takes a whole number from ${min} to ${max}`)
   return number
+}
+
+/** `--cpus=N`: the server's CPU quota in cores (0.1–64), instead of pinning it to a core. */
+export function parseCpuQuota(argv: string[]): number | undefined {
+  const value = optionValue(argv, 'cpus')
+  if (value === undefined) return undefined
+  const cores = Number(value)
+  if (!Number.isFinite(cores) || cores < 0.1 || cores > 64)
+    throw new Error('--cpus takes a number of cores, e.g. --cpus=1')
+  return cores
 }
 
 export function parseScenarioList(argv: string[]): ScenarioId[] | undefined {

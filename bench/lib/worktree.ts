@@ -1,6 +1,7 @@
 /**
  * A checkout of another revision beside this one, for comparing the two on one machine in one run. It uses this
- * checkout's installed packages, except its own workspace packages (`@parley/*`), which it links to itself.
+ * checkout's installed packages, except its own workspace packages (`@parley/*`), which it links to itself, and
+ * builds its protocol and server packages.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -33,6 +34,16 @@ export function checkoutRevision(revision: string): Checkout {
     const own = path.join(REPO_ROOT, folder, 'node_modules')
     if (fs.existsSync(own)) fs.symlinkSync(own, path.join(root, folder, 'node_modules'))
   }
+  // Its server runs compiled, as `npm start` runs it (the web app is not needed to measure the API).
+  for (const folder of ['packages/protocol', 'apps/server'])
+    execFileSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: path.join(root, folder),
+        stdio: 'inherit',
+      },
+    )
   return {
     root,
     commit,

@@ -18,6 +18,7 @@ import {
 } from '../lib/context.ts'
 import { mapLimit, round, sleep, summarize } from '../lib/stats.ts'
 import { type ParleySocket, connectParley } from '../parley-client.ts'
+import { describePlacement } from '../lib/processes.ts'
 
 const LAG_LIMIT_MS = 50
 const STREAMS_PER_CORE_TARGET = 400
@@ -159,7 +160,7 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
   return {
     id: 'capacity',
     title: `Capacity at ${RATE} tokens/s per stream`,
-    method: `Steps of N concurrent streams (one socket + conversation each, over ${context.users.length} users), ${spec.tokens}-token replies at ${RATE} tokens/s back to back for ${stepSeconds} s; the first reply's duration is ramp and not measured. Lag = client receive time − upstream write time of each token. Server CPU = /proc utime+stime of the server process over the window. ${context.placement.pinned ? `Server pinned to CPU ${context.placement.serverCpus}, load generators (fake upstream + this client) to CPU ${context.placement.generatorCpus}.` : 'Processes not pinned to cores.'}`,
+    method: `Steps of N concurrent streams (one socket + conversation each, over ${context.users.length} users), ${spec.tokens}-token replies at ${RATE} tokens/s back to back for ${stepSeconds} s; the first reply's duration is ramp and not measured. Lag = client receive time − upstream write time of each token. Server CPU = /proc utime+stime of the server process over the window. Placement: ${describePlacement(context.placement)}.`,
     data: {
       rate: RATE,
       stepSeconds,

@@ -7,6 +7,12 @@ import { insertSigningKeyIfNone, listSigningKeys } from './signing-keys.repo.ts'
 const ALGORITHM = 'EdDSA'
 const ISSUER = 'parley'
 const AUDIENCE = 'parley-api'
+/**
+ * Tokens whose signature was verified, kept until they expire: an Ed25519 verification was a fifth of the CPU of
+ * an authenticated read. The result of a verification depends only on the token and the keys (fixed for the
+ * process's life) and on the time, checked again on each use; revocation is checked on the session, never here.
+ */
+const VERIFIED_CAPACITY = 1_000
 
 export interface AccessClaims {
   sub: string
@@ -46,6 +52,7 @@ export async function createAccessTokens(deps: { db: Db; runtime: Runtime; ttlMs
   const publicJwks = rows.map((row) => JSON.parse(row.public_jwk) as JWK)
   const verifyKeys = new Map<string, KeyLike>()
   for (const jwk of publicJwks) verifyKeys.set(jwk.kid!, await importJWK(jwk, ALGORITHM))
+  const verified = new Map<string, { claims: AccessClaims; expiresAtMs: number }>()
 
   return {
     ttlSeconds: Math.floor(ttlMs / 1000),
@@ -67,6 +74,9 @@ export async function createAccessTokens(deps: { db: Db; runtime: Runtime; ttlMs
 
     /** Verifies signature, algorithm (EdDSA only: `alg: none` and HMAC confusion are refused) and expiry. */
     async verify(token: string): Promise<AccessClaims> {
+      const known = verified.get(token)
+      if (known && known.expiresAtMs > runtime.now().getTime()) return known.claims
+      verified.delete(token)
       try {
         const { payload } = await jwtVerify(
           token,
@@ -83,7 +93,10 @@ export async function createAccessTokens(deps: { db: Db; runtime: Runtime; ttlMs
             requiredClaims: ['sub', 'jti', 'exp', 'iat'],
           },
         )
-        return toClaims(payload)
+        const claims = toClaims(payload)
+        if (verified.size >= VERIFIED_CAPACITY) verified.delete(verified.keys().next().value!)
+        verified.set(token, { claims, expiresAtMs: payload.exp! * 1000 })
+        return claims
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token expired', { cause: error })
         if (error instanceof InvalidTokenError) throw error
