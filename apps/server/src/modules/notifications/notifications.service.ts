@@ -86,8 +86,7 @@ export function createNotificationsService(deps: {
       timeoutMs,
       threads,
     })
-  else if (discord.webhookUrl)
-    channels.discord = createDiscordWebhookChannel({ url: discord.webhookUrl, timeoutMs, allowPrivate })
+  else if (discord.webhookUrl) channels.discord = createDiscordWebhookChannel({ url: discord.webhookUrl, timeoutMs })
   if (slack.botToken && slack.channel)
     channels.slack = createSlackBotChannel({
       token: slack.botToken,
@@ -96,8 +95,7 @@ export function createNotificationsService(deps: {
       timeoutMs,
       threads,
     })
-  else if (slack.webhookUrl)
-    channels.slack = createSlackWebhookChannel({ url: slack.webhookUrl, timeoutMs, allowPrivate })
+  else if (slack.webhookUrl) channels.slack = createSlackWebhookChannel({ url: slack.webhookUrl, timeoutMs })
   const threadedChannels = {
     discord: Boolean(discord.botToken),
     slack: Boolean(slack.botToken),
