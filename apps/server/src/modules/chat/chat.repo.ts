@@ -99,6 +99,8 @@ export type NewMessage = Omit<MessagesTable, 'position' | 'conversation_id'>
 export interface AppendChanges {
   title?: string | undefined
   supersede?: Supersede | undefined
+  /** Other records that must commit with the messages or not at all (a staged domain event's outbox rows). */
+  alsoWrite?: ((trx: Db) => Promise<void>) | undefined
 }
 
 /**
@@ -113,7 +115,7 @@ export async function appendMessages(
   rows: readonly NewMessage[],
   changes: AppendChanges = {},
 ): Promise<MessageRow[]> {
-  const { supersede, title } = changes
+  const { supersede, title, alsoWrite } = changes
   return db.transaction().execute(async (trx) => {
     await trx
       .updateTable('conversations')
@@ -137,11 +139,13 @@ export async function appendMessages(
       .where('conversation_id', '=', conversationId)
       .executeTakeFirst()
     const first = Number(last?.position ?? 0) + 1
-    return trx
+    const stored = await trx
       .insertInto('messages')
       .values(rows.map((row, index) => ({ ...row, conversation_id: conversationId, position: first + index })))
       .returningAll()
       .execute()
+    await alsoWrite?.(trx)
+    return stored
   })
 }
 

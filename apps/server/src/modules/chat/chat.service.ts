@@ -113,22 +113,25 @@ export function createChatService(deps: ChatServiceDeps) {
     const reply = await replies.plan(conversation, user.id, options, admitted.safetyNotice)
     const { title, replaces } = changes
     const supersede = replaces ? { fromPosition: replaces.position } : undefined
+    // The event's outbox rows commit with the message: a crash right after cannot lose its notification.
+    const created = await deps.events.stage('message.created', {
+      conversation_id: conversation.id,
+      user_id: principal.userId,
+      guest: session.guest,
+      message_id: user.id,
+      content: user.content,
+    })
     const [storedUser, storedReply] = await repo.appendMessages(db, conversation.id, [user, reply.row], {
       title,
       supersede,
+      alsoWrite: created.write,
     })
     const userMessage = repo.toMessage(storedUser!)
     await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
     if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
     session.emit({ type: 'message.created', message: userMessage })
     options.onAccepted?.(userMessage)
-    deps.events.publish('message.created', {
-      conversation_id: conversation.id,
-      user_id: principal.userId,
-      guest: session.guest,
-      message_id: userMessage.id,
-      content: userMessage.content,
-    })
+    created.announce()
     const assistantMessage = await replies.run(conversation, reply, storedReply!, session)
     return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
   }
