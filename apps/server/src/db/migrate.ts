@@ -13,6 +13,7 @@ import * as sqliteIndexOnWrite from './migrations/2026_12_05_1510_sqlite_index_o
 import * as messagesVisibleIndex from './migrations/2026_12_05_1520_messages_visible_index.ts'
 import * as notifications from './migrations/2026_12_05_1600_notifications.ts'
 import * as widgets from './migrations/2026_12_05_1700_widgets.ts'
+import * as guestSessionFlags from './migrations/2026_12_06_1600_guest_session_flags.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_1520_messages_visible_index': messagesVisibleIndex,
   '2026_12_05_1600_notifications': notifications,
   '2026_12_05_1700_widgets': widgets,
+  '2026_12_06_1600_guest_session_flags': guestSessionFlags,
 }
 
 export class MigrationError extends Error {
