@@ -14,6 +14,7 @@ import * as messagesVisibleIndex from './migrations/2026_12_05_1520_messages_vis
 import * as notifications from './migrations/2026_12_05_1600_notifications.ts'
 import * as widgets from './migrations/2026_12_05_1700_widgets.ts'
 import * as guestSessionFlags from './migrations/2026_12_06_1600_guest_session_flags.ts'
+import * as analyticsWidgetVisitors from './migrations/2026_12_06_1610_analytics_widget_visitors.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_05_1600_notifications': notifications,
   '2026_12_05_1700_widgets': widgets,
   '2026_12_06_1600_guest_session_flags': guestSessionFlags,
+  '2026_12_06_1610_analytics_widget_visitors': analyticsWidgetVisitors,
 }
 
 export class MigrationError extends Error {

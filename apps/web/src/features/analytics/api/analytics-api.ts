@@ -4,35 +4,53 @@ import {
   AnalyticsUsersReport,
   Timeseries,
   type TimeseriesMetric,
+  WidgetPage,
 } from '@parley/protocol'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect } from 'react'
 import type { ApiClient } from '../../../lib/api-client.ts'
 import { useClients } from '../../../lib/clients.tsx'
 import { type RangePreset, rangeFor } from '../model/range.ts'
+import { useWidgetFilter, widgetQuery } from '../model/widget-filter.ts'
 
 /** Charts and tables refresh this often while the dashboard is live (the summary comes over the socket). */
 const LIVE_REFETCH_MS = 30_000
 
 export const analyticsKeys = {
   summary: ['analytics', 'summary'] as const,
-  timeseries: (metric: TimeseriesMetric, preset: RangePreset) => ['analytics', 'timeseries', metric, preset] as const,
-  users: (preset: RangePreset) => ['analytics', 'users', preset] as const,
-  models: (preset: RangePreset) => ['analytics', 'models', preset] as const,
+  widgetSummary: (widgetId: string) => ['analytics', 'summary', widgetId] as const,
+  timeseries: (metric: TimeseriesMetric, preset: RangePreset, widgetId?: string) =>
+    ['analytics', 'timeseries', metric, preset, widgetId ?? ''] as const,
+  users: (preset: RangePreset, widgetId?: string) => ['analytics', 'users', preset, widgetId ?? ''] as const,
+  models: (preset: RangePreset, widgetId?: string) => ['analytics', 'models', preset, widgetId ?? ''] as const,
+  widgets: ['analytics', 'widgets'] as const,
 }
 
 /** The summary over REST, then kept current by `analytics.summary` frames on the app's socket while `live`. */
 export function useSummary(live: boolean) {
   const { api, ws } = useClients()
   const queryClient = useQueryClient()
+  const widgetId = useWidgetFilter()
+  // The socket's frames carry the whole platform's figures: a widget's summary is polled instead.
+  const socket = live && !widgetId
   useEffect(() => {
-    if (!live) return
+    if (!socket) return
     return ws.subscribeAnalytics((summary) => queryClient.setQueryData(analyticsKeys.summary, summary), 5)
-  }, [live, ws, queryClient])
+  }, [socket, ws, queryClient])
   return useQuery({
-    queryKey: analyticsKeys.summary,
-    queryFn: () => api.request(AnalyticsSummary, '/api/analytics/summary'),
+    queryKey: widgetId ? analyticsKeys.widgetSummary(widgetId) : analyticsKeys.summary,
+    queryFn: () => api.request(AnalyticsSummary, '/api/analytics/summary', { query: widgetQuery(widgetId) }),
     staleTime: 0,
+    refetchInterval: live && widgetId ? LIVE_REFETCH_MS : false,
+  })
+}
+
+/** The widgets operators can narrow the dashboard to. */
+export function useWidgetChoices() {
+  const { api } = useClients()
+  return useQuery({
+    queryKey: analyticsKeys.widgets,
+    queryFn: () => api.request(WidgetPage, '/api/admin/widgets', { query: { limit: 200 } }),
   })
 }
 
@@ -42,28 +60,43 @@ const rangeQuery = (preset: RangePreset) => {
 }
 
 /** One metric over the preset's range (for `useQueries`, since a chart may draw several). */
-export const timeseriesQuery = (api: ApiClient, metric: TimeseriesMetric, preset: RangePreset, live: boolean) => ({
-  queryKey: analyticsKeys.timeseries(metric, preset),
+export const timeseriesQuery = (
+  api: ApiClient,
+  metric: TimeseriesMetric,
+  preset: RangePreset,
+  live: boolean,
+  widgetId?: string,
+) => ({
+  queryKey: analyticsKeys.timeseries(metric, preset, widgetId),
   queryFn: () =>
-    api.request(Timeseries, '/api/analytics/timeseries', { query: { metric, ...rangeFor(preset, Date.now()) } }),
+    api.request(Timeseries, '/api/analytics/timeseries', {
+      query: { metric, ...rangeFor(preset, Date.now()), ...widgetQuery(widgetId) },
+    }),
   refetchInterval: live ? LIVE_REFETCH_MS : (false as const),
 })
 
 export function useTopUsers(preset: RangePreset, live: boolean) {
   const { api } = useClients()
+  const widgetId = useWidgetFilter()
   return useQuery({
-    queryKey: analyticsKeys.users(preset),
+    queryKey: analyticsKeys.users(preset, widgetId),
     queryFn: () =>
-      api.request(AnalyticsUsersReport, '/api/analytics/users', { query: { ...rangeQuery(preset), limit: 10 } }),
+      api.request(AnalyticsUsersReport, '/api/analytics/users', {
+        query: { ...rangeQuery(preset), limit: 10, ...widgetQuery(widgetId) },
+      }),
     refetchInterval: live ? LIVE_REFETCH_MS : false,
   })
 }
 
 export function useModelUsage(preset: RangePreset, live: boolean) {
   const { api } = useClients()
+  const widgetId = useWidgetFilter()
   return useQuery({
-    queryKey: analyticsKeys.models(preset),
-    queryFn: () => api.request(AnalyticsModelsReport, '/api/analytics/models', { query: rangeQuery(preset) }),
+    queryKey: analyticsKeys.models(preset, widgetId),
+    queryFn: () =>
+      api.request(AnalyticsModelsReport, '/api/analytics/models', {
+        query: { ...rangeQuery(preset), ...widgetQuery(widgetId) },
+      }),
     refetchInterval: live ? LIVE_REFETCH_MS : false,
   })
 }
@@ -71,7 +104,19 @@ export function useModelUsage(preset: RangePreset, live: boolean) {
 export type ExportReport = 'summary' | 'users' | 'models' | 'timeseries'
 
 /** The query of `GET /api/analytics/export` for a report over the dashboard's range. */
-export function exportQuery(report: ExportReport, preset: RangePreset, metric: TimeseriesMetric = 'messages') {
+export function exportQuery(
+  report: ExportReport,
+  preset: RangePreset,
+  metric: TimeseriesMetric = 'messages',
+  widgetId?: string,
+) {
   const { from, to, bucket } = rangeFor(preset, Date.now())
-  return { format: 'csv', report, from, to, ...(report === 'timeseries' ? { metric, bucket } : {}) }
+  return {
+    format: 'csv',
+    report,
+    from,
+    to,
+    ...(report === 'timeseries' ? { metric, bucket } : {}),
+    ...widgetQuery(widgetId),
+  }
 }
