@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type NewMessage, appendMessages } from '../src/modules/chat/chat.repo.ts'
+import { type NewMessage, appendMessages, finishReply } from '../src/modules/chat/chat.repo.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, signedInAdmin } from './helpers.ts'
 import { type WebhookReceiver, startWebhookReceiver } from './webhook-receiver.ts'
@@ -30,7 +30,7 @@ describe.each(DIALECTS)('the outbox written with the message on %s', (dialect) =
       method: 'POST',
       url: '/api/admin/webhooks',
       headers: admin.headers,
-      payload: { url: receiver.url, events: ['message.created'] },
+      payload: { url: receiver.url, events: ['message.created', 'reply.completed'] },
     })
     receiver.useSecret(created.json<{ secret: string }>().secret)
     const conversation = await t.app.inject({
@@ -74,18 +74,18 @@ describe.each(DIALECTS)('the outbox written with the message on %s', (dialect) =
       message_id: message.id,
       content: message.content,
     })
-  const stored = async (messageId: string) => {
+  const stored = async (messageId: string, eventType = 'message.created') => {
     const db = t.database.db
     const [message, outbox] = await Promise.all([
-      db.selectFrom('messages').select('id').where('id', '=', messageId).executeTakeFirst(),
+      db.selectFrom('messages').select(['id', 'status']).where('id', '=', messageId).executeTakeFirst(),
       db
         .selectFrom('notification_outbox')
         .select('payload')
-        .where('event_type', '=', 'message.created')
+        .where('event_type', '=', eventType)
         .execute()
         .then((rows) => rows.filter((row) => row.payload.includes(messageId))),
     ])
-    return { message: message !== undefined, outboxRows: outbox.length }
+    return { message: message !== undefined, status: message?.status, outboxRows: outbox.length }
   }
 
   it('notifies a committed message even when nothing runs after the commit', async () => {
@@ -93,7 +93,7 @@ describe.each(DIALECTS)('the outbox written with the message on %s', (dialect) =
     const staged = await stage(message)
     await appendMessages(t.database.db, conversationId, [message], { alsoWrite: staged.write })
     // No `announce()`: as if killed right after the commit. The rows are there, and the worker finds them.
-    expect(await stored(message.id)).toEqual({ message: true, outboxRows: 1 })
+    expect(await stored(message.id)).toEqual({ message: true, status: 'complete', outboxRows: 1 })
     await vi.waitFor(() => {
       const delivered = receiver.received.find((request) => request.verified?.data.message_id === message.id)
       expect(delivered).toMatchObject({ status: 200, verified: { type: 'message.created' } })
@@ -111,6 +111,52 @@ describe.each(DIALECTS)('the outbox written with the message on %s', (dialect) =
         },
       }),
     ).rejects.toThrow('the process died before the commit')
-    expect(await stored(message.id)).toEqual({ message: false, outboxRows: 0 })
+    expect(await stored(message.id)).toEqual({ message: false, status: undefined, outboxRows: 0 })
+  })
+
+  it("writes a reply's end and its notification in one transaction", async () => {
+    const placeholder: NewMessage = { ...userMessage(''), role: 'assistant', status: 'streaming', completed_at: null }
+    await appendMessages(t.database.db, conversationId, [placeholder])
+    const end = { content: 'The answer', status: 'complete', completed_at: t.clock.now().toISOString() }
+    const stage = () =>
+      t.services.events.stage('reply.completed', {
+        conversation_id: conversationId,
+        user_id: adminId,
+        guest: false,
+        message_id: placeholder.id,
+        content: end.content,
+        call: {
+          provider: 'openai-compatible',
+          model: 'fake',
+          prompt_tokens: 11,
+          completion_tokens: 2,
+          first_token_ms: 5,
+          duration_ms: 9,
+          outcome: 'ok',
+          error_class: null,
+        },
+      })
+    const lastSeq = { conversationId, seq: 1 }
+
+    const doomed = await stage()
+    await expect(
+      finishReply(t.database.db, placeholder.id, end, lastSeq, async (trx) => {
+        await doomed.write(trx)
+        throw new Error('the process died before the commit')
+      }),
+    ).rejects.toThrow('the process died before the commit')
+    expect(await stored(placeholder.id, 'reply.completed')).toEqual({
+      message: true,
+      status: 'streaming',
+      outboxRows: 0,
+    })
+
+    const staged = await stage()
+    await finishReply(t.database.db, placeholder.id, end, lastSeq, staged.write)
+    expect(await stored(placeholder.id, 'reply.completed')).toEqual({
+      message: true,
+      status: 'complete',
+      outboxRows: 1,
+    })
   })
 })

@@ -157,12 +157,16 @@ export type ReplyEnd = Pick<MessagesTable, 'content' | 'status' | 'completed_at'
     >
   >
 
-/** Stores a finished reply, and the conversation's sequence number as it will be once its last event is out. */
+/**
+ * Stores a finished reply, and the conversation's sequence number as it will be once its last event is out;
+ * `alsoWrite` adds what must commit with it (the outbox rows of the reply's event).
+ */
 export async function finishReply(
   db: Db,
   id: string,
   end: ReplyEnd,
   lastSeq: { conversationId: string; seq: number },
+  alsoWrite?: AppendChanges['alsoWrite'],
 ): Promise<MessageRow> {
   return db.transaction().execute(async (trx) => {
     const stored = await trx
@@ -172,6 +176,7 @@ export async function finishReply(
       .returningAll()
       .executeTakeFirstOrThrow()
     await saveLastSeq(trx, lastSeq.conversationId, lastSeq.seq)
+    await alsoWrite?.(trx)
     return stored
   })
 }
