@@ -24,6 +24,10 @@ interface StartedThread {
   autoArchiveDuration: number
 }
 
+/** The channel a webhook of the fake posts into, and the webhook's id. */
+export const WEBHOOK_CHANNEL_ID = '900000000000000099'
+const WEBHOOK_ID = '1200000000000000001'
+
 /** What the fake does with the next requests. */
 export type DiscordBehaviour =
   | { kind: 'ok' }
@@ -38,9 +42,10 @@ export type DiscordBehaviour =
  * A local server speaking Discord's REST API v10 (the parts a bot uses to post and open threads):
  * `POST /channels/{id}/messages` answers a message object, `POST /channels/{id}/messages/{id}/threads` a
  * thread channel, a 429 carries `{message, retry_after, global}` and `X-RateLimit-*` headers, a wrong
- * token gets 401 `{message: "401: Unauthorized", code: 0}`.
+ * token gets 401 `{message: "401: Unauthorized", code: 0}`. A channel webhook (`POST /api/webhooks/{id}/{token}`,
+ * `?wait=true` for a message object instead of 204) posts into `WEBHOOK_CHANNEL_ID` under the same behaviour.
  */
-export async function startFakeDiscord(token = 'fake-bot-token') {
+export async function startFakeDiscord(token = 'fake-bot-token', webhookToken = 'fake-webhook-token') {
   let behaviour: DiscordBehaviour = { kind: 'ok' }
   let nextId = 1_100_000_000_000_000_000n
   const snowflake = () => String(++nextId)
@@ -56,8 +61,14 @@ export async function startFakeDiscord(token = 'fake-bot-token') {
   }
 
   const answer = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://fake').pathname
-    if (req.headers.authorization !== `Bot ${token}`) return json(res, 401, { message: '401: Unauthorized', code: 0 })
+    const url = new URL(req.url ?? '/', 'http://fake')
+    const path = url.pathname
+    // An incoming webhook carries its own token in the path (no Authorization header).
+    const webhook = /^\/api\/webhooks\/(\d+)\/([\w-]+)$/.exec(path)
+    if (webhook && (webhook[1] !== WEBHOOK_ID || webhook[2] !== webhookToken))
+      return json(res, 401, { message: 'Invalid Webhook Token', code: 50027 })
+    if (!webhook && req.headers.authorization !== `Bot ${token}`)
+      return json(res, 401, { message: '401: Unauthorized', code: 0 })
     if (behaviour.kind === 'rate_limited' && behaviour.times > 0) {
       behaviour = { ...behaviour, times: behaviour.times - 1 }
       const after = String(behaviour.retryAfter)
@@ -105,10 +116,12 @@ export async function startFakeDiscord(token = 'fake-bot-token') {
       })
     }
     const post = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(path)
-    if (req.method === 'POST' && post) {
+    if (req.method === 'POST' && (post || webhook)) {
       const embeds = (parsed.embeds ?? []) as ReceivedEmbed[]
-      const message: PostedMessage = { id: snowflake(), channelId: post[1]!, embed: embeds[0]! }
+      const message: PostedMessage = { id: snowflake(), channelId: post?.[1] ?? WEBHOOK_CHANNEL_ID, embed: embeds[0]! }
       messages.push(message)
+      // Without `?wait=true` a webhook answers 204 before the message is stored (and may still drop it).
+      if (webhook && url.searchParams.get('wait') !== 'true') return res.writeHead(204).end()
       return json(res, 200, {
         id: message.id,
         channel_id: message.channelId,
@@ -148,6 +161,8 @@ export async function startFakeDiscord(token = 'fake-bot-token') {
   return {
     /** `PARLEY_DISCORD_API_URL`. */
     apiUrl: `${server.origin}/api`,
+    /** A channel webhook's URL as Discord shows it (`PARLEY_DISCORD_WEBHOOK_URL`). */
+    webhookUrl: (secret = webhookToken) => `${server.origin}/api/webhooks/${WEBHOOK_ID}/${secret}`,
     token,
     messages,
     threads,

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, errorOf, signedInAdmin } from './helpers.ts'
+import {
+  DIALECTS,
+  type TestApp,
+  buildTestApp,
+  errorOf,
+  login,
+  newAccount,
+  signedInAdmin,
+  signedInUser,
+} from './helpers.ts'
 import { connect, listenForSockets } from './ws-client.ts'
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
@@ -142,6 +151,88 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
     const after = await chat(visitor.headers, 'still there?')
     expect(after.statusCode).toBe(401)
     expect(errorOf(after).code).toBe('session_revoked')
+  })
+
+  it('lets operators flag a session with a reason, filter flagged sessions and unflag; plain users get 403', async () => {
+    const flaggedVisitor = await guest('spammer@example.com')
+    const otherVisitor = await guest('customer@example.com')
+    const manager = newAccount('manager')
+    await t.services.users.createUser({ ...manager, roles: ['manager', 'user'] }, null)
+    const managerHeaders = {
+      authorization: `Bearer ${(await login(t.app, manager.username, manager.password)).access_token}`,
+    }
+    const flagUrl = `/api/admin/guest-sessions/${flaggedVisitor.session_id}/flag`
+
+    const user = await signedInUser(t.app)
+    const refused = await t.app.inject({
+      method: 'PUT',
+      url: flagUrl,
+      headers: user.headers,
+      payload: { reason: 'Spam' },
+    })
+    expect(refused.statusCode).toBe(403)
+    expect(errorOf(refused).code).toBe('forbidden')
+    const blank = await t.app.inject({ method: 'PUT', url: flagUrl, headers: managerHeaders, payload: { reason: ' ' } })
+    expect(blank.statusCode).toBe(400)
+    expect(errorOf(blank).code).toBe('validation_failed')
+    const unknown = await t.app.inject({
+      method: 'PUT',
+      url: '/api/admin/guest-sessions/00000000-0000-4000-8000-000000000000/flag',
+      headers: managerHeaders,
+      payload: { reason: 'Spam' },
+    })
+    expect(unknown.statusCode).toBe(404)
+
+    const flagged = await t.app.inject({
+      method: 'PUT',
+      url: flagUrl,
+      headers: managerHeaders,
+      payload: { reason: 'Posts links to a scam shop' },
+    })
+    expect(flagged.statusCode).toBe(200)
+    expect(flagged.json()).toMatchObject({
+      id: flaggedVisitor.session_id,
+      flag: { reason: 'Posts links to a scam shop', flagged_at: expect.any(String), flagged_by: expect.any(String) },
+    })
+
+    const admin = await signedInAdmin(t.app)
+    const listed = async (query: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/admin/guest-sessions?limit=200${query}`,
+          headers: admin.headers,
+        })
+      ).json<{ items: { id: string; flag: unknown }[]; total: number }>()
+    const onlyFlagged = await listed('&flagged=true')
+    expect(onlyFlagged.items.map((item) => item.id)).toEqual([flaggedVisitor.session_id])
+    expect(onlyFlagged.total).toBe(1)
+    const unflagged = await listed('&flagged=false')
+    expect(unflagged.items.map((item) => item.id)).toContain(otherVisitor.session_id)
+    expect(unflagged.items.map((item) => item.id)).not.toContain(flaggedVisitor.session_id)
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/api/admin/guest-sessions?flagged=maybe',
+      headers: admin.headers,
+    })
+    expect(bad.statusCode).toBe(400)
+
+    const audit = await t.app.inject({ method: 'GET', url: '/api/admin/audit?limit=50', headers: admin.headers })
+    expect(audit.json().items).toContainEqual(
+      expect.objectContaining({
+        type: 'guest.session_flagged',
+        target_id: flaggedVisitor.session_id,
+        detail: expect.objectContaining({ reason: 'Posts links to a scam shop' }),
+      }),
+    )
+
+    expect((await t.app.inject({ method: 'DELETE', url: flagUrl, headers: user.headers })).statusCode).toBe(403)
+    const cleared = await t.app.inject({ method: 'DELETE', url: flagUrl, headers: managerHeaders })
+    expect(cleared.statusCode).toBe(200)
+    expect(cleared.json()).toMatchObject({ id: flaggedVisitor.session_id, flag: null })
+    expect((await listed('&flagged=true')).items).toEqual([])
+    // Flagging marks a session; it does not end it.
+    expect((await chat(flaggedVisitor.headers, 'still here')).statusCode).toBe(200)
   })
 
   it('answers hostile text verbatim as JSON, never as HTML', async () => {

@@ -34,6 +34,7 @@ export interface Database {
   analytics_requests: AnalyticsTables['analytics_requests']
   analytics_model_calls: AnalyticsTables['analytics_model_calls']
   analytics_events: AnalyticsTables['analytics_events']
+  analytics_widget_visitors: AnalyticsTables['analytics_widget_visitors']
   analytics_request_rollups: AnalyticsTables['analytics_request_rollups']
   analytics_model_rollups: AnalyticsTables['analytics_model_rollups']
   analytics_event_rollups: AnalyticsTables['analytics_event_rollups']

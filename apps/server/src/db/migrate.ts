@@ -17,6 +17,8 @@ import * as conversationSettingsFeedback from './migrations/2026_12_06_1000_conv
 import * as messageTree from './migrations/2026_12_06_1100_message_tree.ts'
 import * as conversationPin from './migrations/2026_12_06_1200_conversation_pin.ts'
 import * as modelSettings from './migrations/2026_12_06_1300_model_settings.ts'
+import * as guestSessionFlags from './migrations/2026_12_06_1600_guest_session_flags.ts'
+import * as analyticsWidgetVisitors from './migrations/2026_12_06_1610_analytics_widget_visitors.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +39,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_1100_message_tree': messageTree,
   '2026_12_06_1200_conversation_pin': conversationPin,
   '2026_12_06_1300_model_settings': modelSettings,
+  '2026_12_06_1600_guest_session_flags': guestSessionFlags,
+  '2026_12_06_1610_analytics_widget_visitors': analyticsWidgetVisitors,
 }
 
 class MigrationError extends Error {

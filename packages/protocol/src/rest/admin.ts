@@ -35,6 +35,8 @@ export const AuditEventType = z.enum([
   'api_key.revoked',
   'guest.session_created',
   'guest.session_ended',
+  'guest.session_flagged',
+  'guest.session_unflagged',
   'guard.bot_rejected',
   'guard.message_blocked',
   'guard.login_backoff',

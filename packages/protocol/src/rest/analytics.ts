@@ -14,6 +14,10 @@ export const AnalyticsRangeQuery = z.object({
 })
 export type AnalyticsRangeQuery = z.infer<typeof AnalyticsRangeQuery>
 
+/** An operator's report over a range; `widget_id` keeps only the activity of that website widget's visitors. */
+export const AnalyticsReportQuery = AnalyticsRangeQuery.extend({ widget_id: Id.optional() })
+export type AnalyticsReportQuery = z.infer<typeof AnalyticsReportQuery>
+
 /** The range a report covers, after defaults and alignment. */
 export const AnalyticsRange = z.object({ from: Timestamp, to: Timestamp })
 export type AnalyticsRange = z.infer<typeof AnalyticsRange>
@@ -71,7 +75,7 @@ export const TimeseriesBucket = z.enum(['minute', 'hour', 'day'])
 export type TimeseriesBucket = z.infer<typeof TimeseriesBucket>
 
 /** `GET /api/analytics/timeseries`: `from` is rounded down and `to` up to whole buckets (UTC). */
-export const TimeseriesQuery = AnalyticsRangeQuery.extend({
+export const TimeseriesQuery = AnalyticsReportQuery.extend({
   metric: TimeseriesMetric,
   bucket: TimeseriesBucket.default('hour'),
 })
@@ -91,7 +95,7 @@ export const Timeseries = z.object({
 export type Timeseries = z.infer<typeof Timeseries>
 
 /** `GET /api/analytics/users`: whole UTC days; default the last 30. */
-export const AnalyticsUsersQuery = AnalyticsRangeQuery.extend({
+export const AnalyticsUsersQuery = AnalyticsReportQuery.extend({
   sort: z.enum(['tokens', 'messages']).default('tokens'),
   limit: z.coerce.number().int().min(1).max(500).default(20),
 })
@@ -149,7 +153,7 @@ export const AnalyticsModelsReport = z.object({ from: Timestamp, to: Timestamp, 
 export type AnalyticsModelsReport = z.infer<typeof AnalyticsModelsReport>
 
 /** `GET /api/analytics/export`: any report as CSV over a range. */
-export const AnalyticsExportQuery = AnalyticsRangeQuery.extend({
+export const AnalyticsExportQuery = AnalyticsReportQuery.extend({
   format: z.enum(['csv']).default('csv'),
   report: z.enum(['summary', 'users', 'models', 'timeseries']),
   metric: TimeseriesMetric.optional(),

@@ -58,8 +58,14 @@ export const GuestSessionInfo = z.object({
   active: z.boolean(),
   /** The widget the session was started from, if any. */
   widget_id: Id.nullable(),
+  /** An operator's flag on the session (why they marked it), or null. */
+  flag: z.object({ reason: z.string(), flagged_at: Timestamp, flagged_by: Id.nullable() }).nullable(),
 })
 export type GuestSessionInfo = z.infer<typeof GuestSessionInfo>
+
+/** `PUT /api/admin/guest-sessions/{id}/flag`: flags the session (again, with a new reason, if already flagged). */
+export const FlagGuestSessionRequest = z.object({ reason: Text.trim().min(1).max(500) })
+export type FlagGuestSessionRequest = z.infer<typeof FlagGuestSessionRequest>
 
 /** `GET /api/admin/guest-sessions`, newest first. */
 export const GuestSessionPage = page(GuestSessionInfo)
@@ -88,8 +94,14 @@ export type FlagPage = z.infer<typeof FlagPage>
 /** Query of the operator lists above. */
 export const OperatorPageQuery = PageQuery
 
-/** `GET /api/admin/guest-sessions`: optionally only the sessions of one widget. */
-export const GuestSessionListQuery = PageQuery.extend({ widget_id: Id.optional() })
+/** `GET /api/admin/guest-sessions`: optionally only one widget's sessions, and only flagged (or unflagged) ones. */
+export const GuestSessionListQuery = PageQuery.extend({
+  widget_id: Id.optional(),
+  flagged: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
+})
 export type GuestSessionListQuery = z.infer<typeof GuestSessionListQuery>
 
 /** `GET /api/admin/guest-sessions/{id}/transcript`: the session and its whole conversation, oldest first. */

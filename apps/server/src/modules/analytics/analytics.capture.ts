@@ -120,10 +120,18 @@ export function createAnalyticsCapture(deps: {
       })
     },
 
-    /** Subscribed to the domain events: model calls behind replies, and the guard's decisions. */
+    /** Subscribed to the domain events: model calls behind replies, the guard's decisions, widget visitors. */
     handleDomainEvent(event: DomainEvent) {
       if (event.type === 'guard.decision') recordEvent(`guard.${event.data.decision}`, null)
       else if (event.type === 'model.called') recordModelCall(event.data)
+      else if (event.type === 'guest_session.started' && event.data.widget_id)
+        recorder.record({
+          kind: 'widget_visitor',
+          id: runtime.newId(),
+          at: event.timestamp,
+          userId: event.data.user_id,
+          widgetId: event.data.widget_id,
+        })
     },
 
     recordEvent,

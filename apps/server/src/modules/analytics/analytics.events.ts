@@ -50,7 +50,16 @@ export interface NamedEvent {
   userId: string | null
 }
 
-export type AnalyticsEvent = RequestEvent | ModelCallEvent | NamedEvent
+/** A guest session started from a website widget: its user's activity counts for that widget. */
+export interface WidgetVisitorEvent {
+  kind: 'widget_visitor'
+  id: string
+  at: string
+  userId: string
+  widgetId: string
+}
+
+export type AnalyticsEvent = RequestEvent | ModelCallEvent | NamedEvent | WidgetVisitorEvent
 
 /** Calls whose duration is a response time: the user got a whole answer. */
 export const COMPLETED_OUTCOMES: readonly ModelCallOutcome[] = ['ok', 'fallback']

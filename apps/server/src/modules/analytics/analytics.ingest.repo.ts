@@ -1,6 +1,12 @@
 import type { Transaction } from 'kysely'
 import type { Database, Db } from '../../db/database.ts'
-import type { AnalyticsEvent, ModelCallEvent, NamedEvent, RequestEvent } from './analytics.events.ts'
+import type {
+  AnalyticsEvent,
+  ModelCallEvent,
+  NamedEvent,
+  RequestEvent,
+  WidgetVisitorEvent,
+} from './analytics.events.ts'
 import { rollUp } from './analytics.rollup.ts'
 
 /** Rows per INSERT: far below SQLite's and PostgreSQL's bound-parameter limits for our widest table. */
@@ -26,6 +32,15 @@ export async function writeEvents(db: Db, events: readonly AnalyticsEvent[]): Pr
     const requests = events.filter((e): e is RequestEvent => e.kind === 'request')
     const calls = events.filter((e): e is ModelCallEvent => e.kind === 'model_call')
     const named = events.filter((e): e is NamedEvent => e.kind === 'event')
+    const visitors = events.filter((e): e is WidgetVisitorEvent => e.kind === 'widget_visitor')
+    for (const rows of chunks(visitors)) {
+      // Keyed by user: a redelivered attribution changes nothing (and is not rolled up).
+      await trx
+        .insertInto('analytics_widget_visitors')
+        .values(rows.map((e) => ({ user_id: e.userId, widget_id: e.widgetId, at: e.at })))
+        .onConflict((oc) => oc.column('user_id').doNothing())
+        .execute()
+    }
     for (const rows of chunks(requests)) {
       const ids = await trx
         .insertInto('analytics_requests')

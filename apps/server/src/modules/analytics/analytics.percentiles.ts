@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { PREFIX_LENGTH, type Period, type TimeRange } from './analytics.buckets.ts'
 import { COMPLETED_OUTCOMES } from './analytics.events.ts'
+import { fromWidget } from './analytics.widget.repo.ts'
 
 /**
  * Nearest-rank percentile: of n values sorted ascending, the p-th percentile is the value at (1-based) rank
@@ -27,6 +28,8 @@ export interface PercentileQuery {
   /** One group (key `''`), one per provider and model (key `provider model`), or one per time bucket (its prefix). */
   groupBy: 'all' | 'model' | Period
   percentiles: readonly number[]
+  /** Only the calls of this widget's visitors. */
+  widgetId?: string | undefined
 }
 
 /**
@@ -52,6 +55,7 @@ export async function modelCallPercentiles(db: Db, query: PercentileQuery): Prom
         count(*) over (${partition}) as n
       from analytics_model_calls
       where at >= ${query.range.from} and at < ${query.range.to} and ${column} is not null ${outcomes}
+        and ${fromWidget(query.widgetId)}
     ) ranked
     where ${wanted}
   `.execute(db)

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import { PREFIX_LENGTH, type Period, type RollupPeriod, type TimeRange, bucketOf } from './analytics.buckets.ts'
 import { COMPLETED_OUTCOMES } from './analytics.events.ts'
+import { fromWidget } from './analytics.widget.repo.ts'
 
 // PostgreSQL returns sums and counts of bigint as strings; every figure passes through `num`.
 const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value))
@@ -44,6 +45,7 @@ export async function rawModelCounts(
   db: Db,
   range: TimeRange,
   period: Period | null,
+  widgetId?: string,
 ): Promise<Map<string, ModelCounts>> {
   const completed = sql.join([...COMPLETED_OUTCOMES])
   const bucket = period ? bucketExpression(period) : sql<string>`''`
@@ -58,6 +60,7 @@ export async function rawModelCounts(
       sql<string>`sum(prompt_tokens + completion_tokens)`.as('tokens'),
     ])
     .where(inRange(range))
+    .where(fromWidget(widgetId))
     .groupBy(sql`1`)
     .execute()
   return new Map(rows.map((r) => [r.bucket, toModelCounts(r)]))
@@ -92,6 +95,7 @@ export async function rawRequestCounts(
   db: Db,
   range: TimeRange,
   period: Period | null,
+  widgetId?: string,
 ): Promise<Map<string, RequestCounts>> {
   const bucket = period ? bucketExpression(period) : sql<string>`''`
   const rows = await db
@@ -102,6 +106,7 @@ export async function rawRequestCounts(
       sql<string>`sum(case when status >= 500 then 1 else 0 end)`.as('server_errors'),
     ])
     .where(inRange(range))
+    .where(fromWidget(widgetId))
     .groupBy(sql`1`)
     .execute()
   return new Map(rows.map((r) => [r.bucket, { requests: num(r.requests), serverErrors: num(r.server_errors) }]))
@@ -134,26 +139,33 @@ export async function totalTokens(db: Db): Promise<number> {
 }
 
 /** Distinct users with a request or a model call, per minute or hour bucket, from raw events. */
-export async function rawActiveUsers(db: Db, range: TimeRange, period: Period): Promise<Map<string, number>> {
+export async function rawActiveUsers(
+  db: Db,
+  range: TimeRange,
+  period: Period,
+  widgetId?: string,
+): Promise<Map<string, number>> {
   const { rows } = await sql<{ bucket: string; users: string | number }>`
     select bucket, count(*) as users from (
       select ${bucketExpression(period)} as bucket, user_id from analytics_requests where ${inRange(range)} and user_id is not null
       union
       select ${bucketExpression(period)} as bucket, user_id from analytics_model_calls where ${inRange(range)}
     ) active
+    where ${fromWidget(widgetId)}
     group by bucket
   `.execute(db)
   return new Map(rows.map((r) => [r.bucket, num(r.users)]))
 }
 
 /** Active users per UTC day, from the per-user daily rollup. */
-export async function dailyActiveUsers(db: Db, range: TimeRange): Promise<Map<string, number>> {
+export async function dailyActiveUsers(db: Db, range: TimeRange, widgetId?: string): Promise<Map<string, number>> {
   const { from, to } = bucketRange(range, 'day')
   const rows = await db
     .selectFrom('analytics_user_daily')
     .select((eb) => ['day', eb.fn.countAll<string>().as('users')])
     .where('day', '>=', from)
     .where('day', '<', to)
+    .where(fromWidget(widgetId))
     .groupBy('day')
     .execute()
   return new Map(rows.map((r) => [r.day, num(r.users)]))
@@ -168,8 +180,8 @@ export interface UserTotals {
   lastActiveAt: string
 }
 
-/** Per-user sums over whole days; `userId` narrows to one user. */
-export async function userTotals(db: Db, range: TimeRange, userId?: string): Promise<UserTotals[]> {
+/** Per-user sums over whole days; `userId` narrows to one user, `widgetId` to that widget's visitors. */
+export async function userTotals(db: Db, range: TimeRange, userId?: string, widgetId?: string): Promise<UserTotals[]> {
   const { from, to } = bucketRange(range, 'day')
   let query = db
     .selectFrom('analytics_user_daily')
@@ -185,6 +197,7 @@ export async function userTotals(db: Db, range: TimeRange, userId?: string): Pro
     .where('day', '<', to)
     .groupBy('user_id')
   if (userId) query = query.where('user_id', '=', userId)
+  if (widgetId) query = query.where(fromWidget(widgetId))
   const rows = await query.execute()
   return rows.map((r) => ({
     userId: r.user_id,

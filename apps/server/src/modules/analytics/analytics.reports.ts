@@ -1,6 +1,8 @@
+import type { RawBuilder } from 'kysely'
 import type {
   AnalyticsModelsReport,
   AnalyticsRangeQuery,
+  AnalyticsReportQuery,
   AnalyticsSummary,
   AnalyticsUsersQuery,
   AnalyticsUsersReport,
@@ -23,17 +25,21 @@ import {
 } from './analytics.buckets.ts'
 import { type PercentileQuery, modelCallPercentiles } from './analytics.percentiles.ts'
 import * as repo from './analytics.repo.ts'
+import { createWidgetReports } from './analytics.widget-reports.ts'
+
+/** A subquery of user ids that narrows a count to their conversations (a widget's visitors). */
+export type OwnerIds = RawBuilder<string>
 
 /** Figures owned by other modules (accounts, conversations, messages), reached through their own queries. */
 export interface UsageSources {
   countUsers(): Promise<number>
   usernames(ids: readonly string[]): Promise<Map<string, string>>
-  countConversations(): Promise<number>
-  countMessages(range?: TimeRange): Promise<number>
-  messagesPerBucket(range: TimeRange, bucket: Period): Promise<Map<string, number>>
-  messagesPerOwner(range: TimeRange, ownerId?: string): Promise<Map<string, number>>
+  countConversations(owners?: OwnerIds): Promise<number>
+  countMessages(range?: TimeRange, owners?: OwnerIds): Promise<number>
+  messagesPerBucket(range: TimeRange, bucket: Period, owners?: OwnerIds): Promise<Map<string, number>>
+  messagesPerOwner(range: TimeRange, ownerId?: string, owners?: OwnerIds): Promise<Map<string, number>>
   messagesPerDayOfOwner(ownerId: string, range: TimeRange): Promise<Map<string, number>>
-  countGuestSessions(range: TimeRange): Promise<number>
+  countGuestSessions(range: TimeRange, widgetId?: string): Promise<number>
   /** Thumbs up and down on the replies written in the range, keyed `provider model`. */
   feedbackPerModel(range: TimeRange): Promise<Map<string, { up: number; down: number }>>
 }
@@ -48,6 +54,7 @@ const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null)
 /** The read side: summary, time series, per-user, per-model and own-usage reports. */
 export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources: UsageSources }) {
   const { db, runtime, sources } = deps
+  const widget = createWidgetReports(deps)
   const nowMs = () => runtime.now().getTime()
   const dayRange = (query: AnalyticsRangeQuery) => alignRange(query, 'day', nowMs(), DEFAULT_DAYS)
 
@@ -67,9 +74,10 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
     groupBy: PercentileQuery['groupBy'] = 'all',
   ) => modelCallPercentiles(db, { range, column, groupBy, percentiles })
 
-  async function summary(query: AnalyticsRangeQuery): Promise<AnalyticsSummary> {
+  async function summary(query: AnalyticsReportQuery): Promise<AnalyticsSummary> {
     const window = summaryWindow(query)
     const today = alignRange({}, 'day', nowMs(), 1)
+    if (query.widget_id) return widget.summary(query.widget_id, window, today)
     const [
       users,
       conversations,
@@ -132,7 +140,9 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
     metric: TimeseriesQuery['metric'],
     range: TimeRange,
     bucket: Period,
+    widgetId?: string,
   ): Promise<Map<string, number | null>> {
+    if (widgetId) return widget.seriesValues(widgetId, metric, range, bucket)
     const modelCounts = () =>
       bucket === 'minute' ? repo.rawModelCounts(db, range, bucket) : repo.rolledModelCounts(db, range, bucket)
     const requestCounts = () =>
@@ -173,7 +183,7 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
 
   async function timeseries(query: TimeseriesQuery): Promise<Timeseries> {
     const range = alignRange(query, query.bucket, nowMs(), DEFAULT_BUCKETS[query.bucket])
-    const values = await seriesValues(query.metric, range, query.bucket)
+    const values = await seriesValues(query.metric, range, query.bucket, query.widget_id)
     const isCount = ['messages', 'tokens', 'model_calls', 'requests', 'active_users', 'guard_events'].includes(
       query.metric,
     )
@@ -186,7 +196,12 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
 
   async function users(query: AnalyticsUsersQuery): Promise<AnalyticsUsersReport> {
     const range = dayRange(query)
-    const [totals, messages] = await Promise.all([repo.userTotals(db, range), sources.messagesPerOwner(range)])
+    const { totals, messages } = query.widget_id
+      ? await widget.users(query.widget_id, range)
+      : await Promise.all([repo.userTotals(db, range), sources.messagesPerOwner(range)]).then(([totals, messages]) => ({
+          totals,
+          messages,
+        }))
     const byUser = new Map(totals.map((total) => [total.userId, total]))
     const ids = [...new Set([...byUser.keys(), ...messages.keys()])]
     const rows = ids.map((id) => {
@@ -210,13 +225,20 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
     return { ...range, users: top.map((row) => ({ ...row, username: names.get(row.user_id) ?? null })) }
   }
 
-  async function models(query: AnalyticsRangeQuery): Promise<AnalyticsModelsReport> {
+  async function models(query: AnalyticsReportQuery): Promise<AnalyticsModelsReport> {
     const range = dayRange(query)
-    const [totals, latency, ttft, feedback] = await Promise.all([
-      repo.modelTotals(db, range),
-      percentilesOf(range, 'duration_ms', [50, 95], 'model'),
-      percentilesOf(range, 'ttft_ms', [50, 95], 'model'),
-      sources.feedbackPerModel(range),
+    const [{ totals, latency, ttft }, feedback] = await Promise.all([
+      query.widget_id
+        ? widget.models(query.widget_id, range)
+        : Promise.all([
+            repo.modelTotals(db, range),
+            percentilesOf(range, 'duration_ms', [50, 95], 'model'),
+            percentilesOf(range, 'ttft_ms', [50, 95], 'model'),
+          ]).then(([totals, latency, ttft]) => ({ totals, latency, ttft })),
+      // Widget visitors cannot rate replies: ratings are the signed-in users' and belong to the unfiltered figures.
+      query.widget_id
+        ? Promise.resolve(new Map<string, { up: number; down: number }>())
+        : sources.feedbackPerModel(range),
     ])
     const feedbackOf = (key: string) => {
       const { up, down } = feedback.get(key) ?? { up: 0, down: 0 }

@@ -107,7 +107,7 @@ export function rollUp(events: readonly AnalyticsEvent[]): RollupRows {
           stream_tokens: streamed ? event.completionTokens : 0,
           stream_ms: streamed ? event.durationMs - event.ttftMs! : 0,
         })
-      } else {
+      } else if (event.kind === 'event') {
         add(named, `${period} ${bucket} ${event.name}`, () => ({ period, bucket, name: event.name, count: 0 }), {
           count: 1,
         })

@@ -28,7 +28,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
 
   /** Any report as CSV over a range. */
   async function exportCsv(query: AnalyticsExportQuery): Promise<{ fileName: string; csv: string }> {
-    const range = { from: query.from, to: query.to }
+    const range = { from: query.from, to: query.to, widget_id: query.widget_id }
     const fileName = `parley-${query.report}.csv`
     switch (query.report) {
       case 'summary': {

@@ -4,7 +4,7 @@ import type { AnalyticsEvent } from './analytics.events.ts'
 
 /** Enough shape to recognise our own entries; the writer validates the rest by inserting typed rows. */
 const StreamedEvent = z.looseObject({
-  kind: z.enum(['request', 'model_call', 'event']),
+  kind: z.enum(['request', 'model_call', 'event', 'widget_visitor']),
   id: z.string(),
   at: z.string(),
 })

@@ -42,6 +42,13 @@ interface AnalyticsEventsTable {
   user_id: string | null
 }
 
+/** The widget a guest user (one per guest session) started from: reports filtered by widget keep these users. */
+export interface AnalyticsWidgetVisitorsTable {
+  user_id: string
+  widget_id: string
+  at: string
+}
+
 /** `period` is `hour` or `day`; `bucket` the matching prefix of the ISO time. */
 export interface AnalyticsRequestRollupsTable {
   period: string
@@ -95,6 +102,7 @@ export interface AnalyticsTables {
   analytics_requests: AnalyticsRequestsTable
   analytics_model_calls: AnalyticsModelCallsTable
   analytics_events: AnalyticsEventsTable
+  analytics_widget_visitors: AnalyticsWidgetVisitorsTable
   analytics_request_rollups: AnalyticsRequestRollupsTable
   analytics_model_rollups: AnalyticsModelRollupsTable
   analytics_event_rollups: AnalyticsEventRollupsTable

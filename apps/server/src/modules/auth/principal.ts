@@ -27,6 +27,8 @@ const PERMISSIONS = {
   'audit:read': ['admin'],
   'analytics:read': ['admin', 'manager'],
   'flags:read': ['admin', 'manager'],
+  /** Flagging a guest session is moderation, not account management: managers may do it. */
+  'guests:flag': ['admin', 'manager'],
   'notifications:read': ['admin', 'manager'],
   'notifications:write': ['admin'],
   'widgets:read': ['admin', 'manager'],

@@ -4,7 +4,7 @@ import { AggregateModelError, generateWithFallback } from '../../llm/fallback.ts
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatModel, type ChatModelRequest, type ChatTurn, ModelError, type Usage } from '../../llm/types.ts'
 import { AppError } from '../../shared/errors.ts'
-import type { DomainEvents } from '../../shared/domain-events.ts'
+import type { DomainEvents, StagedEvent } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { REPLY_RESERVE_TOKENS, createContextWindow } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
@@ -232,10 +232,15 @@ export function createReplyRunner(deps: ReplyDeps) {
    * Stores how a reply ended, together with the sequence number its last event is about to take: one write per
    * finished reply, instead of a second one for the sequence number when the conversation is released.
    */
-  async function storeEnd(conversationId: string, messageId: string, end: repo.ReplyEnd): Promise<MessageRow> {
+  async function storeEnd(
+    conversationId: string,
+    messageId: string,
+    end: repo.ReplyEnd,
+    alsoWrite?: StagedEvent['write'],
+  ): Promise<MessageRow> {
     try {
       const seq = hub.nextSeq(conversationId)
-      const stored = await repo.finishReply(db, messageId, end, { conversationId, seq })
+      const stored = await repo.finishReply(db, messageId, end, { conversationId, seq }, alsoWrite)
       hub.markSaved(conversationId, seq)
       return stored
     } catch (error) {
@@ -327,12 +332,20 @@ export function createReplyRunner(deps: ReplyDeps) {
       deps.events.publish('model.called', { ...about, call })
       return call
     }
-    /** How the reply ended, for notifications and webhooks: its text and the call that produced it. */
-    const publishReply = (message: Message, call: ModelCall, reason?: string) => {
-      const data = { ...about, content: message.content, call }
-      if (message.status === 'failed') deps.events.publish('reply.failed', { ...data, ...(reason ? { reason } : {}) })
-      else if (message.status === 'stopped') deps.events.publish('reply.interrupted', data)
-      else deps.events.publish('reply.completed', data)
+    /**
+     * How the reply ended, for notifications and webhooks: its text and the call that produced it, staged so
+     * the outbox rows commit with the reply's end (announced once it is stored).
+     */
+    const stageReply = (
+      status: 'failed' | 'stopped' | 'complete',
+      content: string,
+      call: ModelCall,
+      reason?: string,
+    ) => {
+      const data = { ...about, content, call }
+      if (status === 'failed') return deps.events.stage('reply.failed', { ...data, ...(reason ? { reason } : {}) })
+      if (status === 'stopped') return deps.events.stage('reply.interrupted', data)
+      return deps.events.stage('reply.completed', data)
     }
     const logFailure = (model: ChatModel, error: ModelError) =>
       session.log?.warn(
@@ -376,16 +389,16 @@ export function createReplyRunner(deps: ReplyDeps) {
           error instanceof AggregateModelError
             ? error.attempts.map(({ model, error: failure }) => `${idOf(model)}: ${failure.message}`).join('; ')
             : `${idOf(answering)}: ${error.message}`
-        const failed = await storeEnd(conversation.id, placeholder.id, {
-          content: text,
-          status: 'failed',
-          completed_at: nowIso(),
-          error: reason,
-          error_kind: error.kind,
-        })
-        const message = repo.toMessage(failed)
         // Every failure reported at least one attempt; the last is the one the user met.
-        if (lastCall) publishReply(message, lastCall, reason)
+        const staged = lastCall ? await stageReply('failed', text, lastCall, reason) : undefined
+        const failed = await storeEnd(
+          conversation.id,
+          placeholder.id,
+          { content: text, status: 'failed', completed_at: nowIso(), error: reason, error_kind: error.kind },
+          staged?.write,
+        )
+        const message = repo.toMessage(failed)
+        staged?.announce()
         session.emit({
           type: 'reply.failed',
           message,
@@ -395,26 +408,34 @@ export function createReplyRunner(deps: ReplyDeps) {
       }
       finishReason = 'stopped'
     }
+    // A continued reply counts the tokens it had before too.
     const earlierTokens = partialReply ? (placeholder.completion_tokens ?? answering.countTokens(partialReply)) : 0
     const completionTokens = usage ? usage.completionTokens + earlierTokens : answering.countTokens(text)
-    const stored = await storeEnd(conversation.id, placeholder.id, {
-      content: text,
-      status: finishReason === 'stopped' ? 'stopped' : 'complete',
-      completed_at: nowIso(),
-      provider: answering.provider,
-      model: idOf(answering),
-      prompt_tokens: usage?.promptTokens ?? null,
-      completion_tokens: completionTokens,
-      ttft_ms: firstTokenMs,
-      duration_ms: runtime.now().getTime() - startedMs,
-    })
-    const message = repo.toMessage(stored)
+    const status = finishReason === 'stopped' ? 'stopped' : 'complete'
     const call = reportCall(
       answering,
-      { prompt: message.prompt_tokens ?? 0, completion: completionTokens },
+      { prompt: usage?.promptTokens ?? 0, completion: completionTokens },
       finishReason === 'stopped' ? 'stopped' : fellBack ? 'fallback' : 'ok',
     )
-    publishReply(message, call)
+    const staged = await stageReply(status, text, call)
+    const stored = await storeEnd(
+      conversation.id,
+      placeholder.id,
+      {
+        content: text,
+        status,
+        completed_at: nowIso(),
+        provider: answering.provider,
+        model: idOf(answering),
+        prompt_tokens: usage?.promptTokens ?? null,
+        completion_tokens: completionTokens,
+        ttft_ms: firstTokenMs,
+        duration_ms: runtime.now().getTime() - startedMs,
+      },
+      staged.write,
+    )
+    const message = repo.toMessage(stored)
+    staged.announce()
     session.emit({
       type: 'reply.completed',
       message,

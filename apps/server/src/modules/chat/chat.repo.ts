@@ -120,6 +120,8 @@ export interface AppendChanges {
    * the active branch; each further message follows the one before it.
    */
   parentId?: string | null | undefined
+  /** Other records that must commit with the messages or not at all (a staged domain event's outbox rows). */
+  alsoWrite?: ((trx: Db) => Promise<void>) | undefined
 }
 
 /**
@@ -134,7 +136,7 @@ export async function appendMessages(
   rows: readonly NewMessage[],
   changes: AppendChanges = {},
 ): Promise<MessageRow[]> {
-  const { supersede, title } = changes
+  const { supersede, title, alsoWrite } = changes
   return db.transaction().execute(async (trx) => {
     await trx
       .updateTable('conversations')
@@ -160,7 +162,7 @@ export async function appendMessages(
       .where('conversation_id', '=', conversationId)
       .executeTakeFirst()
     const first = Number(last?.position ?? 0) + 1
-    return trx
+    const stored = await trx
       .insertInto('messages')
       .values(
         rows.map((row, index) => ({
@@ -172,6 +174,8 @@ export async function appendMessages(
       )
       .returningAll()
       .execute()
+    await alsoWrite?.(trx)
+    return stored
   })
 }
 
@@ -198,12 +202,16 @@ export type ReplyEnd = Pick<MessagesTable, 'content' | 'status' | 'completed_at'
     >
   >
 
-/** Stores a finished reply, and the conversation's sequence number as it will be once its last event is out. */
+/**
+ * Stores a finished reply, and the conversation's sequence number as it will be once its last event is out;
+ * `alsoWrite` adds what must commit with it (the outbox rows of the reply's event).
+ */
 export async function finishReply(
   db: Db,
   id: string,
   end: ReplyEnd,
   lastSeq: { conversationId: string; seq: number },
+  alsoWrite?: AppendChanges['alsoWrite'],
 ): Promise<MessageRow> {
   return db.transaction().execute(async (trx) => {
     const stored = await trx
@@ -213,6 +221,7 @@ export async function finishReply(
       .returningAll()
       .executeTakeFirstOrThrow()
     await saveLastSeq(trx, lastSeq.conversationId, lastSeq.seq)
+    await alsoWrite?.(trx)
     return stored
   })
 }

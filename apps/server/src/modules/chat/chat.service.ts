@@ -117,9 +117,18 @@ export function createChatService(deps: ChatServiceDeps) {
     const user = userRow(admitted.content, options.clientMessageId)
     const reply = await replies.plan(conversation, user.id, options, admitted.safetyNotice)
     const { title, replaces } = changes
+    // The event's outbox rows commit with the message: a crash right after cannot lose its notification.
+    const created = await deps.events.stage('message.created', {
+      conversation_id: conversation.id,
+      user_id: principal.userId,
+      guest: session.guest,
+      message_id: user.id,
+      content: user.content,
+    })
     // An edit is a new version of the edited message: same parent, and the old branch moves off the active one.
     const [storedUser, storedReply] = await repo.appendMessages(db, conversation.id, [user, reply.row], {
       title,
+      alsoWrite: created.write,
       ...(replaces ? { supersede: { fromPosition: replaces.position }, parentId: replaces.parent_id ?? null } : {}),
     })
     const userMessage = { ...repo.toMessage(storedUser!), ...(replaces ? await versionsOf(storedUser!) : {}) }
@@ -127,13 +136,7 @@ export function createChatService(deps: ChatServiceDeps) {
     if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
     session.emit({ type: 'message.created', message: userMessage })
     options.onAccepted?.(userMessage)
-    deps.events.publish('message.created', {
-      conversation_id: conversation.id,
-      user_id: principal.userId,
-      guest: session.guest,
-      message_id: userMessage.id,
-      content: userMessage.content,
-    })
+    created.announce()
     const assistantMessage = await replies.run(conversation, reply, storedReply!, session)
     return { user_message: userMessage, assistant_message: assistantMessage, duplicate: false }
   }

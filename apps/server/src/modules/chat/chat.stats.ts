@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 
 /** A half-open range `[from, to)` of ISO-8601 UTC times. */
@@ -6,6 +6,12 @@ export interface StatsRange {
   from: string
   to: string
 }
+
+/** A subquery of user ids: analytics narrows counts to some owners (a widget's visitors) with it. */
+export type OwnerIds = RawBuilder<string>
+
+const ownedBy = (owners: OwnerIds) =>
+  sql<boolean>`conversation_id in (select id from conversations where owner_id in (${owners}))`
 
 /** ISO-time prefix lengths of minute, hour and day buckets (`created_at` is ISO text on both databases). */
 const PREFIX = { minute: 16, hour: 13, day: 10 } as const
@@ -16,22 +22,28 @@ const PREFIX = { minute: 16, hour: 13, day: 10 } as const
  */
 export function createChatStats(db: Db) {
   return {
-    async countConversations(): Promise<number> {
+    async countConversations(owners?: OwnerIds): Promise<number> {
       const row = await db
         .selectFrom('conversations')
         .select((eb) => eb.fn.countAll<string>().as('n'))
+        .$if(owners !== undefined, (query) => query.where(sql<boolean>`owner_id in (${owners!})`))
         .executeTakeFirstOrThrow()
       return Number(row.n)
     },
 
-    async countMessages(range?: StatsRange): Promise<number> {
+    async countMessages(range?: StatsRange, owners?: OwnerIds): Promise<number> {
       let query = db.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n'))
       if (range) query = query.where('created_at', '>=', range.from).where('created_at', '<', range.to)
+      if (owners) query = query.where(ownedBy(owners))
       return Number((await query.executeTakeFirstOrThrow()).n)
     },
 
     /** Messages per bucket, keyed by the bucket's ISO prefix (`2026-03-10T14`). */
-    async messagesPerBucket(range: StatsRange, bucket: keyof typeof PREFIX): Promise<Map<string, number>> {
+    async messagesPerBucket(
+      range: StatsRange,
+      bucket: keyof typeof PREFIX,
+      owners?: OwnerIds,
+    ): Promise<Map<string, number>> {
       const rows = await db
         .selectFrom('messages')
         .select([
@@ -40,13 +52,14 @@ export function createChatStats(db: Db) {
         ])
         .where('created_at', '>=', range.from)
         .where('created_at', '<', range.to)
+        .$if(owners !== undefined, (query) => query.where(ownedBy(owners!)))
         .groupBy(sql`1`)
         .execute()
       return new Map(rows.map((row) => [row.bucket, Number(row.n)]))
     },
 
-    /** Messages in each owner's conversations; `ownerId` narrows to one owner. */
-    async messagesPerOwner(range: StatsRange, ownerId?: string): Promise<Map<string, number>> {
+    /** Messages in each owner's conversations; `ownerId` narrows to one owner, `owners` to some. */
+    async messagesPerOwner(range: StatsRange, ownerId?: string, owners?: OwnerIds): Promise<Map<string, number>> {
       let query = db
         .selectFrom('messages')
         .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
@@ -55,6 +68,7 @@ export function createChatStats(db: Db) {
         .where('messages.created_at', '<', range.to)
         .groupBy('conversations.owner_id')
       if (ownerId) query = query.where('conversations.owner_id', '=', ownerId)
+      if (owners) query = query.where(sql<boolean>`conversations.owner_id in (${owners})`)
       return new Map((await query.execute()).map((row) => [row.owner_id, Number(row.n)]))
     },
 

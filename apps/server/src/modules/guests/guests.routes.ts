@@ -1,9 +1,11 @@
 import {
+  FlagGuestSessionRequest,
   GuestChatRequest,
   GuestChatResponse,
   GuestHistoryQuery,
   GuestHistoryResponse,
   GuestSessionListQuery,
+  GuestSessionInfo,
   GuestSessionPage,
   GuestSessionRequest,
   GuestSessionResponse,
@@ -96,7 +98,7 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
       schema: {
         tags,
         security,
-        summary: "Guest sessions, newest first; `widget_id` keeps one widget's",
+        summary: "Guest sessions, newest first; `widget_id` keeps one widget's, `flagged` flagged (or unflagged) ones",
         querystring: GuestSessionListQuery,
         response: { 200: GuestSessionPage },
       },
@@ -117,6 +119,37 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
       },
     },
     async (request) => guests.transcript(request.params.id),
+  )
+
+  app.put(
+    '/admin/guest-sessions/:id/flag',
+    {
+      onRequest: app.requireAuth('guests:flag'),
+      schema: {
+        tags,
+        security,
+        summary: 'Flag a guest session with a reason (again to change the reason)',
+        params: z.object({ id: Id }),
+        body: FlagGuestSessionRequest,
+        response: { 200: GuestSessionInfo },
+      },
+    },
+    async (request) => guests.setFlag(principalOf(request), request.params.id, request.body.reason, clientOf(request)),
+  )
+
+  app.delete(
+    '/admin/guest-sessions/:id/flag',
+    {
+      onRequest: app.requireAuth('guests:flag'),
+      schema: {
+        tags,
+        security,
+        summary: "Clear a guest session's flag",
+        params: z.object({ id: Id }),
+        response: { 200: GuestSessionInfo },
+      },
+    },
+    async (request) => guests.setFlag(principalOf(request), request.params.id, null, clientOf(request)),
   )
 
   app.delete(

@@ -2,6 +2,8 @@ import type {
   ChatEvent,
   GuestChatResponse,
   GuestHistoryResponse,
+  GuestSessionInfo,
+  GuestSessionListQuery,
   GuestSessionRequest,
   GuestSessionResponse,
   GuestTranscript,
@@ -155,8 +157,21 @@ export function createGuestsService(deps: GuestsServiceDeps) {
       return turnsOf(principal, session.conversation_id, limit)
     },
 
-    list: (options: { limit: number; offset: number; widget_id?: string | undefined }) =>
-      repo.listGuestSessions(db, { ...options, now: nowIso() }),
+    list: (options: GuestSessionListQuery) => repo.listGuestSessions(db, { ...options, now: nowIso() }),
+
+    /** Flags a session (or changes the reason of its flag), or clears the flag with `reason` null. */
+    async setFlag(actor: Principal, id: string, reason: string | null, client: ClientInfo): Promise<GuestSessionInfo> {
+      const flag = reason === null ? null : { at: nowIso(), reason, by: actor.userId }
+      if (!(await repo.setGuestSessionFlag(db, id, flag))) throw notFound('Guest session')
+      await audit.record({
+        type: reason === null ? 'guest.session_unflagged' : 'guest.session_flagged',
+        actorId: actor.userId,
+        targetId: id,
+        ip: client.ip,
+        detail: reason === null ? { session_id: id } : { session_id: id, reason },
+      })
+      return (await repo.findGuestSessionInfo(db, id, nowIso()))!
+    },
 
     /** A session and its whole conversation, for operators. */
     async transcript(id: string): Promise<GuestTranscript> {

@@ -17,6 +17,10 @@ export interface GuestSessionsTable {
   last_activity_at: string
   /** The widget the session was started from; null for direct API use. */
   widget_id: string | null
+  /** Set while an operator has flagged the session, with their reason and id. */
+  flagged_at: string | null
+  flag_reason: string | null
+  flagged_by: string | null
 }
 
 export type GuestSessionRow = Selectable<GuestSessionsTable>

@@ -86,8 +86,7 @@ export function createNotificationsService(deps: {
       timeoutMs,
       threads,
     })
-  else if (discord.webhookUrl)
-    channels.discord = createDiscordWebhookChannel({ url: discord.webhookUrl, timeoutMs, allowPrivate })
+  else if (discord.webhookUrl) channels.discord = createDiscordWebhookChannel({ url: discord.webhookUrl, timeoutMs })
   if (slack.botToken && slack.channel)
     channels.slack = createSlackBotChannel({
       token: slack.botToken,
@@ -96,8 +95,7 @@ export function createNotificationsService(deps: {
       timeoutMs,
       threads,
     })
-  else if (slack.webhookUrl)
-    channels.slack = createSlackWebhookChannel({ url: slack.webhookUrl, timeoutMs, allowPrivate })
+  else if (slack.webhookUrl) channels.slack = createSlackWebhookChannel({ url: slack.webhookUrl, timeoutMs })
   const threadedChannels = {
     discord: Boolean(discord.botToken),
     slack: Boolean(slack.botToken),
@@ -174,7 +172,28 @@ export function createNotificationsService(deps: {
       })
       .catch((err: unknown) => log?.error({ err, event: event.type }, 'Notification could not be queued'))
   }
-  deps.events.subscribe(enqueue)
+  /** Staged events whose rows could not be prepared: queued on their own once their transaction commits. */
+  const unprepared = new Set<string>()
+  deps.events.subscribeDurable({
+    published: enqueue,
+    async prepare(event) {
+      try {
+        // After every earlier event's rows, so a thread's rows keep the order its events happened in.
+        await writing
+        const rows = await rowsFor(event)
+        return (trx) => repo.insertOutboxRows(trx, rows)
+      } catch (err) {
+        // Not the publisher's failure: its message is stored all the same, and the notification queued after.
+        log?.error({ err, event: event.type }, 'Notification could not be prepared')
+        unprepared.add(event.id)
+        return async () => {}
+      }
+    },
+    committed(event) {
+      if (unprepared.delete(event.id)) enqueue(event)
+      else worker.wake()
+    },
+  })
 
   async function deliver(row: OutboxRow): Promise<void> {
     const channel = channels[row.target as keyof typeof channels]

@@ -6,7 +6,7 @@ import {
   Routes,
 } from 'discord-api-types/v10'
 import { embedOf, threadNameOf } from '../notifications.render.ts'
-import { postJson, retryAfterMs } from '../safe-http.ts'
+import { type PostResult, postJson, retryAfterMs } from '../safe-http.ts'
 import { type Channel, type DeliveryOutcome, type ThreadStore, failure, isThreaded } from './channel.ts'
 
 /** Rate-limit waits up to this long happen inside the client; longer ones come back as a scheduled retry. */
@@ -68,24 +68,49 @@ export function createDiscordBotChannel(deps: {
   }
 }
 
-/** Discord through a webhook URL (no bot): messages in the webhook's channel, no threads. */
-export function createDiscordWebhookChannel(deps: { url: string; timeoutMs: number; allowPrivate: boolean }): Channel {
+/**
+ * Discord through a webhook URL (no bot): messages in the webhook's channel, no threads. `?wait=true` makes
+ * Discord answer once the message is stored (a message object) rather than 204 before, so a 2xx means posted.
+ * The URL comes from the operator's configuration, not the admin API, so it may point anywhere (a proxy on the
+ * private network included), like `PARLEY_DISCORD_API_URL` does for the bot.
+ */
+export function createDiscordWebhookChannel(deps: { url: string; timeoutMs: number }): Channel {
+  const url = new URL(deps.url)
+  url.searchParams.set('wait', 'true')
   return {
     async deliver(_row, event): Promise<DeliveryOutcome> {
       const body = JSON.stringify({ embeds: [embedOf(event)], allowed_mentions: { parse: [] } })
       try {
-        const response = await postJson(deps.url, body, { timeoutMs: deps.timeoutMs, allowPrivate: deps.allowPrivate })
+        const response = await postJson(url.href, body, { timeoutMs: deps.timeoutMs, allowPrivate: true })
         if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status }
-        return failure(
-          `Discord answered ${response.status}`,
-          response.status,
-          retryAfterMs(response.headers['retry-after'], Date.now()),
-        )
+        if (response.status === 429) return webhookRateLimit(response)
+        const hint = response.status === 401 || response.status === 404 ? ': check PARLEY_DISCORD_WEBHOOK_URL' : ''
+        return failure(`Discord answered ${response.status}${hint}`, response.status)
       } catch (error) {
         return failure((error as Error).message)
       }
     },
   }
+}
+
+/**
+ * Discord's 429 says how long to wait in its body (`retry_after`, seconds with a fraction), more precisely than
+ * the whole-second `Retry-After` header; either is honoured.
+ */
+function webhookRateLimit(response: PostResult): DeliveryOutcome {
+  let parsed: { retry_after?: unknown; global?: unknown } | undefined
+  try {
+    parsed = JSON.parse(response.body) as typeof parsed
+  } catch {
+    // Not Discord's JSON (a proxy's page): the header decides.
+  }
+  const seconds = typeof parsed?.retry_after === 'number' ? parsed.retry_after : undefined
+  const global = parsed?.global === true ? ' (global)' : ''
+  return failure(
+    `Discord rate limit${global}`,
+    429,
+    seconds !== undefined ? Math.ceil(seconds * 1000) : retryAfterMs(response.headers['retry-after'], Date.now()),
+  )
 }
 
 function discordFailure(error: unknown): DeliveryOutcome {

@@ -46,12 +46,18 @@ export function createSlackBotChannel(deps: {
   }
 }
 
-/** Slack through an incoming webhook URL: messages in its channel, no threads. */
-export function createSlackWebhookChannel(deps: { url: string; timeoutMs: number; allowPrivate: boolean }): Channel {
+/**
+ * Slack through an incoming webhook URL: messages in its channel, no threads. The URL is the operator's setting
+ * (not the admin API's), so, like `PARLEY_SLACK_API_URL`, it may point at the private network.
+ */
+export function createSlackWebhookChannel(deps: { url: string; timeoutMs: number }): Channel {
   return {
     async deliver(_row, event): Promise<DeliveryOutcome> {
       try {
-        const response = await postJson(deps.url, JSON.stringify({ text: slackTextOf(event) }), deps)
+        const response = await postJson(deps.url, JSON.stringify({ text: slackTextOf(event) }), {
+          timeoutMs: deps.timeoutMs,
+          allowPrivate: true,
+        })
         if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status }
         return failure(
           `Slack answered ${response.status} ${response.body.slice(0, 100)}`,

@@ -3,12 +3,14 @@ import { Page } from '../../../components/ui/panel.tsx'
 import { formatCompact, formatMillis, formatPercent } from '../../../lib/format.ts'
 import { useSummary } from '../api/analytics-api.ts'
 import { RANGE_PRESETS, type RangePreset } from '../model/range.ts'
+import { WidgetFilterContext } from '../model/widget-filter.ts'
 import { ExportButtons } from './export-buttons.tsx'
 import { FailingModelsBanner } from './failing-models-banner.tsx'
 import { MetricCards } from './metric-cards.tsx'
 import { RangePicker } from './range-picker.tsx'
 import { type ChartSeries, TimeseriesChart } from './timeseries-chart.tsx'
 import { ModelsTable, TopUsersTable } from './usage-tables.tsx'
+import { WidgetPicker } from './widget-picker.tsx'
 
 const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) => string; domain?: [number, number] }[] =
   [
@@ -47,10 +49,23 @@ const CHARTS: { title: string; series: ChartSeries[]; format: (value: number) =>
 export function DashboardPage() {
   const [preset, setPreset] = useState<RangePreset>('24h')
   const [live, setLive] = useState(true)
+  const [widgetId, setWidgetId] = useState('')
+  return (
+    <WidgetFilterContext value={widgetId || undefined}>
+      <Page title="Dashboard" wide>
+        <RangePicker value={preset} onChange={setPreset} live={live} onLiveChange={setLive} />
+        <WidgetPicker value={widgetId} onChange={setWidgetId} />
+        <DashboardReports preset={preset} live={live} />
+      </Page>
+    </WidgetFilterContext>
+  )
+}
+
+/** Everything the dashboard shows, for the chosen range and widget. */
+function DashboardReports({ preset, live }: { preset: RangePreset; live: boolean }) {
   const summary = useSummary(preset, live)
   return (
-    <Page title="Dashboard" wide>
-      <RangePicker value={preset} onChange={setPreset} live={live} onLiveChange={setLive} />
+    <>
       {summary.isError && (
         <p role="alert" className="form-error">
           Could not load the figures.
@@ -66,6 +81,6 @@ export function DashboardPage() {
       <TopUsersTable preset={preset} live={live} />
       <ModelsTable preset={preset} live={live} />
       <ExportButtons preset={preset} />
-    </Page>
+    </>
   )
 }

@@ -3,6 +3,7 @@ import { useClients } from '../../../lib/clients.tsx'
 import { saveExport } from '../../../lib/save-file.ts'
 import { type ExportReport, exportQuery } from '../api/analytics-api.ts'
 import type { RangePreset } from '../model/range.ts'
+import { useWidgetFilter } from '../model/widget-filter.ts'
 
 const REPORTS: { report: ExportReport; label: string }[] = [
   { report: 'summary', label: 'Summary' },
@@ -15,11 +16,15 @@ const REPORTS: { report: ExportReport; label: string }[] = [
 export function ExportButtons({ preset }: { preset: RangePreset }) {
   const { api } = useClients()
   const [failed, setFailed] = useState(false)
+  const widgetId = useWidgetFilter()
   async function download(report: ExportReport) {
     setFailed(false)
-    await saveExport(api, '/api/analytics/export', exportQuery(report, preset), `parley-${report}.csv`).catch(() =>
-      setFailed(true),
-    )
+    await saveExport(
+      api,
+      '/api/analytics/export',
+      exportQuery(report, preset, 'messages', widgetId),
+      `parley-${report}.csv`,
+    ).catch(() => setFailed(true))
   }
   return (
     <div className="toolbar" role="group" aria-label="Export CSV">

@@ -4,6 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { Panel } from '../../../components/ui/panel.tsx'
 import { useClients } from '../../../lib/clients.tsx'
 import { timeseriesQuery } from '../api/analytics-api.ts'
+import { useWidgetFilter } from '../model/widget-filter.ts'
 import { bucketLabel, type RangePreset } from '../model/range.ts'
 
 export interface ChartSeries {
@@ -56,7 +57,10 @@ export function TimeseriesChart({
   domain?: [number, number] | undefined
 }) {
   const { api } = useClients()
-  const results = useQueries({ queries: series.map(({ metric }) => timeseriesQuery(api, metric, preset, live)) })
+  const widgetId = useWidgetFilter()
+  const results = useQueries({
+    queries: series.map(({ metric }) => timeseriesQuery(api, metric, preset, live, widgetId)),
+  })
   const rows = mergeSeries(
     series,
     results.map((result) => result.data?.points),

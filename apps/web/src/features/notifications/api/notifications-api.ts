@@ -35,7 +35,12 @@ export function useNotificationsStatus() {
 
 export function useWebhooks() {
   const { api } = useClients()
-  return useQuery({ queryKey: keys.endpoints, queryFn: () => api.request(WebhookList, BASE) })
+  // Refreshed like the log, so an endpoint's health changes on screen as its deliveries succeed or fail.
+  return useQuery({
+    queryKey: keys.endpoints,
+    queryFn: () => api.request(WebhookList, BASE),
+    refetchInterval: REFRESH_MS,
+  })
 }
 
 export function useDeliveries(offset: number) {

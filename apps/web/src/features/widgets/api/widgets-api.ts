@@ -1,5 +1,6 @@
 import {
   type CreateWidgetRequest,
+  GuestSessionInfo,
   GuestSessionPage,
   GuestTranscript,
   OkResponse,
@@ -15,7 +16,8 @@ export const PAGE_SIZE = 20
 const keys = {
   widgets: ['widgets'] as const,
   guestSessions: ['guest-sessions'] as const,
-  guestSessionPage: (widgetId: string, offset: number) => ['guest-sessions', widgetId, offset] as const,
+  guestSessionPage: (widgetId: string, flagged: FlagFilter, offset: number) =>
+    ['guest-sessions', widgetId, flagged, offset] as const,
   transcript: (id: string) => ['guest-sessions', 'transcript', id] as const,
 }
 
@@ -49,14 +51,17 @@ export function useDeleteWidget() {
   })
 }
 
+/** Which sessions to list by their flag: all, flagged only (`true`) or unflagged only (`false`). */
+export type FlagFilter = '' | 'true' | 'false'
+
 /** Guest sessions, newest first; `widgetId` '' for all of them. */
-export function useGuestSessions(widgetId: string, offset: number) {
+export function useGuestSessions(widgetId: string, flagged: FlagFilter, offset: number) {
   const { api } = useClients()
   return useQuery({
-    queryKey: keys.guestSessionPage(widgetId, offset),
+    queryKey: keys.guestSessionPage(widgetId, flagged, offset),
     queryFn: () =>
       api.request(GuestSessionPage, '/api/admin/guest-sessions', {
-        query: { limit: PAGE_SIZE, offset, widget_id: widgetId || undefined },
+        query: { limit: PAGE_SIZE, offset, widget_id: widgetId || undefined, flagged: flagged || undefined },
       }),
     placeholderData: keepPreviousData,
   })
@@ -75,6 +80,20 @@ export function useEndGuestSession() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (id: string) => api.request(OkResponse, `/api/admin/guest-sessions/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.guestSessions }),
+  })
+}
+
+/** Flags a session with a reason, or clears its flag (`reason` null). */
+export function useFlagGuestSession() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string | null }) =>
+      api.request(GuestSessionInfo, `/api/admin/guest-sessions/${id}/flag`, {
+        method: reason === null ? 'DELETE' : 'PUT',
+        ...(reason === null ? {} : { body: { reason } }),
+      }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.guestSessions }),
   })
 }

@@ -15,6 +15,7 @@ const session = (id: string, widgetId: string | null) => ({
   message_count: 1,
   active: true,
   widget_id: widgetId,
+  flag: null as null | { reason: string; flagged_at: string; flagged_by: string | null },
 })
 const WIDGET = {
   id: 'w-1',
@@ -72,5 +73,50 @@ describe('GuestSessionsPage', { timeout: 30_000 }, () => {
     expect(await within(dialog).findByText('Where is <b>my</b> order?')).toBeTruthy()
     expect(within(dialog).getByText('On its way.')).toBeTruthy()
     expect(dialog.querySelector('b')).toBeNull()
+  })
+
+  it('flags a session with a reason, filters flagged sessions, and unflags', async () => {
+    const flags = new Map<string, string>()
+    const requests = renderWithServer(<GuestSessionsPage canEdit={false} />, (url, init) => {
+      if (url.pathname === '/api/admin/widgets') return { items: [WIDGET], total: 1 }
+      const flagged = /^\/api\/admin\/guest-sessions\/(s-\d)\/flag$/.exec(url.pathname)
+      if (flagged) {
+        if (init?.method === 'PUT') flags.set(flagged[1]!, (JSON.parse(String(init.body)) as { reason: string }).reason)
+        else flags.delete(flagged[1]!)
+        return session(flagged[1]!, null)
+      }
+      if (url.pathname === '/api/admin/guest-sessions') {
+        const all = ['s-1', 's-2'].map((id) => ({
+          ...session(id, null),
+          flag: flags.has(id) ? { reason: flags.get(id)!, flagged_at: NOW, flagged_by: 'u-1' } : null,
+        }))
+        const filter = url.searchParams.get('flagged')
+        const items = all.filter((item) => filter === null || (item.flag !== null) === (filter === 'true'))
+        return { items, total: items.length }
+      }
+      return undefined
+    })
+    const flagButtons = await screen.findAllByRole('button', { name: 'Flag' })
+    expect(flagButtons).toHaveLength(2)
+    // Ending is the admins'; flagging is every operator's.
+    expect(screen.queryByRole('button', { name: 'End' })).toBeNull()
+
+    await userEvent.click(flagButtons[0]!)
+    const dialog = await screen.findByRole('dialog', { name: 'Flag guest session' })
+    await userEvent.type(within(dialog).getByLabelText('Reason'), 'Asks for other customers’ orders')
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Flag' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(await screen.findByText('Asks for other customers’ orders')).toBeTruthy()
+    expect(requests.find((request) => request.method === 'PUT')?.body).toEqual({
+      reason: 'Asks for other customers’ orders',
+    })
+
+    await userEvent.selectOptions(screen.getByLabelText('Flag'), 'Flagged')
+    await waitFor(() => expect(screen.getAllByRole('button', { name: /^Unflag/ })).toHaveLength(1))
+    expect(screen.queryAllByRole('button', { name: 'Flag' })).toHaveLength(0)
+
+    await userEvent.click(screen.getByRole('button', { name: /^Unflag/ }))
+    await waitFor(() => expect(screen.getByText('No guest sessions.')).toBeTruthy())
+    expect(requests.some((request) => request.method === 'DELETE')).toBe(true)
   })
 })
