@@ -7,7 +7,7 @@ import autocannon from 'autocannon'
 import type { BenchContext, ScenarioResult } from '../lib/context.ts'
 import { mapLimit, round, sleep } from '../lib/stats.ts'
 
-export const REST_READS_PER_CORE_TARGET = 4_000
+const REST_READS_PER_CORE_TARGET = 4_000
 const PAGE = 30
 const CONNECTIONS = 16
 

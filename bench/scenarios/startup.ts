@@ -18,7 +18,7 @@ const STREAMING_RSS_LIMIT_MB = 130
 const IDLE_MS = 10_000
 const STREAMS = 20
 /** Of what resident memory rose from rest to the peak, at least this share should be given back after the load. */
-export const GIVEN_BACK_SHARE = 0.5
+const GIVEN_BACK_SHARE = 0.5
 
 export async function startup(context: BenchContext): Promise<ScenarioResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-startup-'))

@@ -8,7 +8,7 @@ import { type BenchContext, type ScenarioResult, createConversations } from '../
 import { mapLimit, round, sleep } from '../lib/stats.ts'
 import { type ParleySocket, connectParley } from '../parley-client.ts'
 
-export const TURNS_PER_CORE_TARGET = { sqlite: 2_000, postgres: 1_000 }
+const TURNS_PER_CORE_TARGET = { sqlite: 2_000, postgres: 1_000 }
 const CLIENTS = 32
 const SPEC: StreamSpec = { tokens: 1, rate: 0, ttftMs: 0 }
 

@@ -5,7 +5,7 @@ import type { Runtime } from './runtime.ts'
 type DomainEventListener = (event: DomainEvent) => void
 
 /** Writes records with the handle it is given: the publisher's open transaction. */
-export type TransactionalWrite = (trx: Db) => Promise<void>
+type TransactionalWrite = (trx: Db) => Promise<void>
 
 /**
  * A subscriber that keeps durable records of events (the notifications outbox). An event published on its own

@@ -28,7 +28,7 @@ import * as repo from './analytics.repo.ts'
 import { createWidgetReports } from './analytics.widget-reports.ts'
 
 /** A subquery of user ids that narrows a count to their conversations (a widget's visitors). */
-export type OwnerIds = RawBuilder<string>
+type OwnerIds = RawBuilder<string>
 
 /** Figures owned by other modules (accounts, conversations, messages), reached through their own queries. */
 export interface UsageSources {

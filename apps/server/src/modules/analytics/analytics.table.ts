@@ -43,7 +43,7 @@ interface AnalyticsEventsTable {
 }
 
 /** The widget a guest user (one per guest session) started from: reports filtered by widget keep these users. */
-export interface AnalyticsWidgetVisitorsTable {
+interface AnalyticsWidgetVisitorsTable {
   user_id: string
   widget_id: string
   at: string

@@ -147,5 +147,3 @@ export function createWidgetReports(deps: { db: Db; sources: UsageSources }) {
 
   return { summary, seriesValues, users, models }
 }
-
-export type WidgetReports = ReturnType<typeof createWidgetReports>
