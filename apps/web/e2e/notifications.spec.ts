@@ -80,6 +80,11 @@ test('an admin adds a webhook endpoint, keeps its secret, sends a test event and
     await expect(endpoint).toContainText('disabled')
     await expect(endpoint.getByRole('button', { name: `Send a test event to ${receiver.url}` })).toBeDisabled()
     await endpoint.getByRole('button', { name: `Delete ${receiver.url}` }).click()
+    // Deleting asks first, in place.
+    await endpoint
+      .getByRole('group', { name: `Delete the endpoint ${receiver.url}?`, exact: false })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click()
     await expect(endpoint).toHaveCount(0)
     await page.reload()
     await expect(page.getByRole('heading', { name: 'Notifications', level: 1 })).toBeVisible()
