@@ -9,8 +9,7 @@ export const BusEvent = z.discriminatedUnion('type', [
     reason: z.enum(['deactivated', 'deleted', 'roles_changed']),
   }),
   /**
-   * Conversations were deleted (or a client-chosen id is being used anew): every replica stops their replies and
-   * forgets their held events.
+   * Conversations were deleted: every replica stops their replies and forgets their held events.
    */
   z.object({ type: z.literal('chat.conversations_deleted'), conversationIds: z.array(z.string()) }),
   /** An API key was revoked: sockets opened with it close on every replica. */

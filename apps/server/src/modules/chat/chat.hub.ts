@@ -275,7 +275,7 @@ export function createConversationHub(deps: HubDeps) {
       }
     },
 
-    /** Forgets a deleted conversation, and the events held for it (its id may be used again). */
+    /** Forgets a deleted conversation, and the events held for it. */
     drop(conversationId: string): void {
       if (channels.delete(conversationId)) deps.relay?.unfollow(conversationId)
       deps.relay?.forget(conversationId)

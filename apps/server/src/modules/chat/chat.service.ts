@@ -61,7 +61,7 @@ export type SendResult = PostMessageResponse & { duplicate: boolean }
 export function createChatService(deps: ChatServiceDeps) {
   const { db, dialect, runtime, models, hub, guard } = deps
   const replies = createReplyRunner({ ...deps, replicaId: deps.liveness.id })
-  /** Stops the replies of deleted conversations and forgets their events (a chosen id may be used again). */
+  /** Stops the replies of deleted conversations and forgets their events. */
   function forget(conversationIds: readonly string[]) {
     for (const id of conversationIds) {
       replies.stop(id)

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 
 export interface ConversationsTable {
-  /** Server-made UUID, or a client-chosen id (1–64 of `[A-Za-z0-9_-]`) from the documented WebSocket contract. */
+  /** Server-made UUID; rows from before 2026-12-06 may hold an id a client chose (1–64 of `[A-Za-z0-9_-]`). */
   id: string
   owner_id: string
   title: string | null
