@@ -147,6 +147,7 @@ export async function createServices(deps: ServiceDeps) {
     liveness,
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     events,
+    isGuestAccount: (userId) => users.isGuestAccount(userId),
   })
   const widgets = createWidgetsService({
     db,

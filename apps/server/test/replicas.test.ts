@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { fakeModelsEnv, type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import {
   TEST_REDIS_URL,
@@ -12,6 +12,7 @@ import {
   signedInUser,
 } from './helpers.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
+import { type WebhookReceiver, startWebhookReceiver } from './webhook-receiver.ts'
 import { connect, connectReady, listenForSockets } from './ws-client.ts'
 
 // Two replicas sharing PostgreSQL and Redis, as in a scaled deployment.
@@ -22,6 +23,7 @@ describe('two replicas on PostgreSQL and Redis', () => {
   let b: TestApp
   let socketBase: string
   let socketBaseA: string
+  let receiver: WebhookReceiver
   const prefix = `parley-test-${randomUUID()}:`
   beforeAll(async () => {
     database = await createTestDatabase('postgres')
@@ -34,13 +36,17 @@ describe('two replicas on PostgreSQL and Redis', () => {
       PARLEY_REDIS_URL: TEST_REDIS_URL,
       PARLEY_REDIS_PREFIX: prefix,
       PARLEY_AUTH_RATE_LIMIT: '1000',
+      // The webhook receiver of the interrupted-reply test listens on 127.0.0.1.
+      PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true',
     }
     a = await buildTestApp({ dialect: 'postgres', database, redis: true, redisBusChannel: channel, env })
     b = await buildTestApp({ dialect: 'postgres', database, redis: true, redisBusChannel: channel, env })
     socketBase = await listenForSockets(b.app)
     socketBaseA = await listenForSockets(a.app)
+    receiver = await startWebhookReceiver()
   })
   afterAll(async () => {
+    await receiver.close()
     await a.close()
     await b.close()
     await upstream.close()
@@ -207,7 +213,15 @@ describe('two replicas on PostgreSQL and Redis', () => {
     onB.close()
   })
 
-  it('marks a reply left streaming by a replica that died as interrupted, and leaves a live replica’s reply alone', async () => {
+  it('marks a reply left streaming by a replica that died as interrupted, tells webhooks, and leaves a live replica’s reply alone', async () => {
+    const admin = await signedInAdmin(b.app)
+    const endpoint = await b.app.inject({
+      method: 'POST',
+      url: '/api/admin/webhooks',
+      headers: admin.headers,
+      payload: { url: receiver.url, events: ['reply.interrupted'] },
+    })
+    receiver.useSecret(endpoint.json<{ secret: string }>().secret)
     const { user, id, tabOnA } = await replyHeldOnA('Half', ' done.')
     const reply = async () =>
       (
@@ -232,6 +246,12 @@ describe('two replicas on PostgreSQL and Redis', () => {
     redis.disconnect()
     expect(await b.services.chat.recoverInterrupted()).toBe(1)
     expect(await reply()).toMatchObject({ status: 'interrupted' })
+    // Its end reaches webhooks like any interrupted reply's, although the replica that wrote it is gone.
+    await vi.waitFor(() => expect(receiver.accepted()).toHaveLength(1), { timeout: 30_000, interval: 100 })
+    expect(receiver.accepted()[0]!.verified).toMatchObject({
+      type: 'reply.interrupted',
+      data: { conversation_id: id, user_id: user.id, guest: false, call: { outcome: 'failed' } },
+    })
 
     // A was only silent, not dead: its reply still ends stored in full.
     upstream.finish()

@@ -44,6 +44,12 @@ export async function findUserById(db: Db, id: string): Promise<UserRecord | und
   return row && toRecord(row)
 }
 
+/** Whether the account is a guest session's shadow account. */
+export async function isGuestUser(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('roles').where('id', '=', id).executeTakeFirst()
+  return row?.roles === GUEST_ROLES
+}
+
 /** Finds by username (any case) or by e-mail. */
 export async function findUserByLogin(db: Db, login: string): Promise<UserRecord | undefined> {
   const key = login.toLowerCase()

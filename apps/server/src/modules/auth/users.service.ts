@@ -15,6 +15,7 @@ import {
   findConflictingUser,
   findUserById,
   findUserByLogin,
+  isGuestUser,
   insertUser,
   listUsers,
   unlessLastAdmin,
@@ -123,6 +124,11 @@ export function createUsersService(deps: UsersServiceDeps) {
 
     async getUser(id: string): Promise<PublicUser> {
       return withoutHash(await requireUser(id))
+    },
+
+    /** Whether the account is a guest session's shadow account (a website widget's visitor). */
+    isGuestAccount(id: string): Promise<boolean> {
+      return isGuestUser(db, id)
     },
 
     async updateMe(principal: Principal, changes: UpdateMeRequest): Promise<PublicUser> {

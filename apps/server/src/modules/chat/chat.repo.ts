@@ -299,17 +299,20 @@ export async function recentTurns(
   return query.orderBy('position', 'desc').limit(limit).execute()
 }
 
-/** Replies still `streaming` whose replica is not alive belong to a process that died: nobody will finish them. */
-/** Replies left `streaming` by replicas that are no longer alive (or by a process before replicas were recorded). */
+/**
+ * Replies left `streaming` by replicas that are no longer alive (or by a process before replicas were recorded):
+ * nobody will finish them. With their conversation's owner, whom their end is announced for.
+ */
 export async function findOrphanedReplies(
   db: Db,
   liveReplicaIds: readonly string[],
-): Promise<{ id: string; conversation_id: string }[]> {
+): Promise<{ id: string; conversation_id: string; owner_id: string }[]> {
   return db
-    .selectFrom('messages')
-    .select(['id', 'conversation_id'])
-    .where('status', '=', 'streaming')
-    .where((eb) => eb.or([eb('replica_id', 'is', null), eb('replica_id', 'not in', liveReplicaIds)]))
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select(['m.id', 'm.conversation_id', 'c.owner_id'])
+    .where('m.status', '=', 'streaming')
+    .where((eb) => eb.or([eb('m.replica_id', 'is', null), eb('m.replica_id', 'not in', liveReplicaIds)]))
     .execute()
 }
 

@@ -48,6 +48,8 @@ export interface ChatServiceDeps {
   firstTokenTimeoutMs: number
   /** Where chat publishes what happened (`conversation.created`, `message.created`, `model.called`, `reply.*`). */
   events: ReplyDeps['events']
+  /** Whether an account is a guest's (a widget visitor's), for replies ended with no principal at hand. */
+  isGuestAccount: (userId: string) => Promise<boolean>
 }
 
 export interface SendOptions extends ReplyOptions {
@@ -198,6 +200,31 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /**
+   * Tells notifications and webhooks that a reply ended with its replica. The call that wrote it died with that
+   * process: it is described from the stored row, as failed with the reply's interruption as its reason.
+   */
+  async function announceInterrupted(ownerId: string, row: MessageRow) {
+    deps.events.publish('reply.interrupted', {
+      conversation_id: row.conversation_id,
+      user_id: ownerId,
+      guest: await deps.isGuestAccount(ownerId),
+      message_id: row.id,
+      content: row.content,
+      call: {
+        provider: row.provider ?? 'unknown',
+        model: row.model ?? 'unknown',
+        prompt_tokens: row.prompt_tokens ?? 0,
+        completion_tokens: row.completion_tokens ?? 0,
+        first_token_ms: row.ttft_ms ?? null,
+        duration_ms: Math.max(0, Date.parse(row.completed_at ?? row.created_at) - Date.parse(row.created_at)),
+        outcome: 'failed',
+        error_class: 'interrupted',
+        error_message: row.error,
+      },
+    })
+  }
+
+  /**
    * Replies left `streaming` by a replica that died (no longer beating) are marked `interrupted`, each while
    * holding its conversation like a reply does (taking over the dead replica's reservation), so the event that
    * tells subscribers on every replica takes the conversation's next sequence number. A conversation busy with a
@@ -219,6 +246,7 @@ export function createChatService(deps: ChatServiceDeps) {
         const row = await repo.markInterrupted(db, orphan.id, { content, completed_at: nowIso() })
         if (row) {
           session.emit({ type: 'reply.interrupted', message: repo.toMessage(row) })
+          await announceInterrupted(orphan.owner_id, row)
           marked += 1
         }
       } finally {
