@@ -47,6 +47,7 @@ function signedIn(conversationId: string): Screen[] {
     { name: 'widgets', path: '/admin/widgets', ready: heading('Widgets') },
     { name: 'guest sessions', path: '/admin/guest-sessions', ready: heading('Guest sessions') },
     { name: 'notifications', path: '/admin/notifications', ready: heading('Notifications') },
+    { name: 'models', path: '/admin/models', ready: (page) => page.getByRole('list', { name: 'Model catalogue' }) },
   ]
 }
 
