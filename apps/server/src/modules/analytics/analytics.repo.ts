@@ -5,7 +5,7 @@ import { COMPLETED_OUTCOMES } from './analytics.events.ts'
 import { fromWidget } from './analytics.widget.repo.ts'
 
 // PostgreSQL returns sums and counts of bigint as strings; every figure passes through `num`.
-const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value))
+export const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value))
 /** The bucket of a row's `at`, as an SQL expression. */
 const bucketExpression = (period: Period) => sql<string>`substr(at, 1, ${sql.lit(PREFIX_LENGTH[period])})`
 const inRange = (range: TimeRange) => sql<boolean>`at >= ${range.from} and at < ${range.to}`
@@ -238,6 +238,36 @@ export interface ModelTotals {
   streamMs: number
 }
 
+type SummedModelColumns =
+  | 'calls'
+  | 'ok'
+  | 'stopped'
+  | 'failed'
+  | 'fallback'
+  | 'prompt_tokens'
+  | 'completion_tokens'
+  | 'stream_tokens'
+  | 'stream_ms'
+
+/** A provider and model's summed columns as numbers (the drivers answer sums as strings or null). */
+export function toModelTotals(
+  r: { provider: string; model: string } & Record<SummedModelColumns, unknown>,
+): ModelTotals {
+  return {
+    provider: r.provider,
+    model: r.model,
+    calls: num(r.calls),
+    ok: num(r.ok),
+    stopped: num(r.stopped),
+    failed: num(r.failed),
+    fallback: num(r.fallback),
+    promptTokens: num(r.prompt_tokens),
+    completionTokens: num(r.completion_tokens),
+    streamTokens: num(r.stream_tokens),
+    streamMs: num(r.stream_ms),
+  }
+}
+
 /** Per provider and model, over whole days. */
 export async function modelTotals(db: Db, range: TimeRange): Promise<ModelTotals[]> {
   const { from, to } = bucketRange(range, 'day')
@@ -267,19 +297,7 @@ export async function modelTotals(db: Db, range: TimeRange): Promise<ModelTotals
     .orderBy('provider')
     .orderBy('model')
     .execute()
-  return rows.map((r) => ({
-    provider: r.provider,
-    model: r.model,
-    calls: num(r.calls),
-    ok: num(r.ok),
-    stopped: num(r.stopped),
-    failed: num(r.failed),
-    fallback: num(r.fallback),
-    promptTokens: num(r.prompt_tokens),
-    completionTokens: num(r.completion_tokens),
-    streamTokens: num(r.stream_tokens),
-    streamMs: num(r.stream_ms),
-  }))
+  return rows.map(toModelTotals)
 }
 
 /** Guard decisions per bucket: raw events for minutes, rollups for hours and days. */

@@ -2,9 +2,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.ts'
 import type { TimeRange } from './analytics.buckets.ts'
 import { COMPLETED_OUTCOMES } from './analytics.events.ts'
-import type { ModelTotals } from './analytics.repo.ts'
-
-const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value))
+import { type ModelTotals, num, toModelTotals } from './analytics.repo.ts'
 
 /** The ids of the users (guest sessions) who came from a widget, as a subquery. */
 export const widgetVisitorIds = (widgetId: string): RawBuilder<string> =>
@@ -59,17 +57,5 @@ export async function rawModelTotals(db: Db, range: TimeRange, widgetId: string)
     .orderBy('provider')
     .orderBy('model')
     .execute()
-  return rows.map((r) => ({
-    provider: r.provider,
-    model: r.model,
-    calls: num(r.calls),
-    ok: num(r.ok),
-    stopped: num(r.stopped),
-    failed: num(r.failed),
-    fallback: num(r.fallback),
-    promptTokens: num(r.prompt_tokens),
-    completionTokens: num(r.completion_tokens),
-    streamTokens: num(r.stream_tokens),
-    streamMs: num(r.stream_ms),
-  }))
+  return rows.map(toModelTotals)
 }
