@@ -44,7 +44,9 @@ LABEL org.opencontainers.image.title="Parley" \
   org.opencontainers.image.description="Self-hosted AI chat platform" \
   org.opencontainers.image.licenses="MIT" \
   org.opencontainers.image.version="${VERSION}"
+# MALLOC_MMAP_THRESHOLD_: see docs/performance.md ("Memory").
 ENV NODE_ENV=production \
+  MALLOC_MMAP_THRESHOLD_=131072 \
   PARLEY_HOST=0.0.0.0 \
   PARLEY_PORT=3000 \
   PARLEY_DATA_DIR=/data

@@ -25,7 +25,9 @@ export const webAppPlugin = fp(
     }
     await app.register(fastifyStatic, {
       root: options.root,
-      wildcard: false,
+      // Only `reply.sendFile`: the route below serves files. Serving them itself, the plugin would list the whole
+      // build directory at every start.
+      serve: false,
       // `/` is answered by the fallback below: @fastify/static's own index route misses the precompressed copies.
       index: false,
       // The build writes `.br` and `.gz` beside each file; the one the client accepts is sent.

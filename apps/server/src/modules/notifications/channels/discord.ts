@@ -1,10 +1,6 @@
-import { DiscordAPIError, HTTPError, REST, RateLimitError } from '@discordjs/rest'
+import type { REST } from '@discordjs/rest'
 import type { DomainEvent } from '@parley/protocol'
-import {
-  type RESTPostAPIChannelMessageResult,
-  type RESTPostAPIChannelThreadsResult,
-  Routes,
-} from 'discord-api-types/v10'
+import type { RESTPostAPIChannelMessageResult, RESTPostAPIChannelThreadsResult, Routes } from 'discord-api-types/v10'
 import { embedOf, threadNameOf } from '../notifications.render.ts'
 import { type PostResult, postJson, retryAfterMs } from '../safe-http.ts'
 import { type Channel, type DeliveryOutcome, type ThreadStore, failure, isThreaded } from './channel.ts'
@@ -25,22 +21,32 @@ export function createDiscordBotChannel(deps: {
   timeoutMs: number
   threads: ThreadStore
 }): Channel {
-  const rest = new REST({
-    version: '10',
-    api: deps.apiUrl,
-    timeout: deps.timeoutMs,
-    // Retries are the outbox's job (backoff, same row), not the client's.
-    retries: 0,
-    rejectOnRateLimit: (limit) => limit.retryAfter > WAIT_INLINE_MS,
-    // No background sweep timers: the client lives as long as the process.
-    handlerSweepInterval: 0,
-    hashSweepInterval: 0,
-  }).setToken(deps.token)
+  // The client and Discord's route table load with the first delivery, not with every server that never uses them.
+  let client: Promise<{ rest: REST; Routes: typeof Routes }> | undefined
+  const discord = () =>
+    (client ??= Promise.all([import('@discordjs/rest'), import('discord-api-types/v10')]).then(
+      ([{ REST }, { Routes }]) => ({
+        Routes,
+        rest: new REST({
+          version: '10',
+          api: deps.apiUrl,
+          timeout: deps.timeoutMs,
+          // Retries are the outbox's job (backoff, same row), not the client's.
+          retries: 0,
+          rejectOnRateLimit: (limit) => limit.retryAfter > WAIT_INLINE_MS,
+          // No background sweep timers: the client lives as long as the process.
+          handlerSweepInterval: 0,
+          hashSweepInterval: 0,
+        }).setToken(deps.token),
+      }),
+    ))
 
-  const post = (channelId: string, event: DomainEvent) =>
-    rest.post(Routes.channelMessages(channelId), {
+  const post = async (channelId: string, event: DomainEvent) => {
+    const { rest, Routes } = await discord()
+    return (await rest.post(Routes.channelMessages(channelId), {
       body: { embeds: [embedOf(event)], allowed_mentions: { parse: [] } },
-    }) as Promise<RESTPostAPIChannelMessageResult>
+    })) as RESTPostAPIChannelMessageResult
+  }
 
   return {
     async deliver(row, event): Promise<DeliveryOutcome> {
@@ -56,13 +62,14 @@ export function createDiscordBotChannel(deps: {
         }
         // The first message of a session opens its thread, started from that message.
         const opening = await post(deps.channelId, event)
+        const { rest, Routes } = await discord()
         const created = (await rest.post(Routes.threads(deps.channelId, opening.id), {
           body: { name: threadNameOf(event), auto_archive_duration: AUTO_ARCHIVE_MINUTES },
         })) as RESTPostAPIChannelThreadsResult
         await deps.threads.save(row.thread_key, created.id)
         return { ok: true, statusCode: 201 }
       } catch (error) {
-        return discordFailure(error)
+        return await discordFailure(error)
       }
     },
   }
@@ -113,7 +120,8 @@ function webhookRateLimit(response: PostResult): DeliveryOutcome {
   )
 }
 
-function discordFailure(error: unknown): DeliveryOutcome {
+async function discordFailure(error: unknown): Promise<DeliveryOutcome> {
+  const { DiscordAPIError, HTTPError, RateLimitError } = await import('@discordjs/rest')
   if (error instanceof RateLimitError)
     return failure(`Discord rate limit${error.global ? ' (global)' : ''}`, 429, error.retryAfter)
   if (error instanceof DiscordAPIError) {

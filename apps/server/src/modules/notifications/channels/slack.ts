@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@parley/protocol'
-import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api'
+import type { WebAPICallError, WebClient } from '@slack/web-api'
 import { slackTextOf } from '../notifications.render.ts'
 import { postJson, retryAfterMs } from '../safe-http.ts'
 import { type Channel, type DeliveryOutcome, type ThreadStore, failure, isThreaded } from './channel.ts'
@@ -12,16 +12,24 @@ export function createSlackBotChannel(deps: {
   timeoutMs: number
   threads: ThreadStore
 }): Channel {
-  const client = new WebClient(deps.token, {
-    slackApiUrl: `${deps.apiUrl}/`,
-    timeout: deps.timeoutMs,
-    // Retries are the outbox's job; a rate limit comes back with its wait.
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    logLevel: LogLevel.ERROR,
-  })
+  // The client loads with the first delivery, not with every server that never uses it.
+  let client: Promise<WebClient> | undefined
+  const slack = () =>
+    (client ??= import('@slack/web-api').then(
+      ({ LogLevel, WebClient }) =>
+        new WebClient(deps.token, {
+          slackApiUrl: `${deps.apiUrl}/`,
+          timeout: deps.timeoutMs,
+          // Retries are the outbox's job; a rate limit comes back with its wait.
+          retryConfig: { retries: 0 },
+          rejectRateLimitedCalls: true,
+          logLevel: LogLevel.ERROR,
+        }),
+    ))
   const post = async (event: DomainEvent, threadTs?: string) => {
-    const result = await client.chat.postMessage({
+    const result = await (
+      await slack()
+    ).chat.postMessage({
       channel: deps.channel,
       text: slackTextOf(event),
       ...(threadTs ? { thread_ts: threadTs } : {}),
@@ -40,7 +48,7 @@ export function createSlackBotChannel(deps: {
         if (!thread && ts) await deps.threads.save(row.thread_key, ts)
         return { ok: true, statusCode: 200 }
       } catch (error) {
-        return slackFailure(error as WebAPICallError)
+        return await slackFailure(error as WebAPICallError)
       }
     },
   }
@@ -71,7 +79,8 @@ export function createSlackWebhookChannel(deps: { url: string; timeoutMs: number
   }
 }
 
-function slackFailure(error: WebAPICallError): DeliveryOutcome {
+async function slackFailure(error: WebAPICallError): Promise<DeliveryOutcome> {
+  const { ErrorCode } = await import('@slack/web-api')
   switch (error.code) {
     case ErrorCode.RateLimitedError:
       return failure('Slack rate limit', 429, error.retryAfter * 1000)
