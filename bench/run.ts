@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpus=1] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets,widget-size,startup,web-delivery,rest-reads,turns,burst] [--steps=200,400] [--reply-tokens=100]`
+ * `npm run bench [-- --quick] [--postgres] [--no-pin] [--cpus=1] [--memory=256] [--cpu-prof] [--only=ttft-single,ttft-concurrent,capacity,idle-sockets,widget-size,startup,web-delivery,rest-reads,turns,burst] [--steps=200,400] [--reply-tokens=100]`
  *
  * Starts a fake OpenAI-compatible upstream and the real Parley server as child processes on 127.0.0.1
  * (temporary data dir; SQLite, or with `--postgres` a throwaway database on postgres://postgres@127.0.0.1:5432),
@@ -27,6 +27,7 @@ import {
   SCENARIOS,
   SCENARIO_LIMIT_MS,
   parseCpuQuota,
+  parseMemoryLimit,
   parseReplyTokens,
   parseScenarioList,
   parseSteps,
@@ -49,6 +50,7 @@ function parseArgs(argv: string[]) {
     pin: !flags.has('--no-pin'),
     cpuProfile: flags.has('--cpu-prof'),
     cpuQuota: parseCpuQuota(argv),
+    memoryLimitMb: parseMemoryLimit(argv),
     scenarios: parseScenarioList(argv) ?? [...SCENARIOS],
     capacitySteps: parseSteps(argv),
     capacityReplyTokens: parseReplyTokens(argv),
@@ -80,7 +82,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2))
   if (args.help) {
     log(
-      'usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpus=1] [--cpu-prof] [--only=' +
+      'usage: npm run bench [-- --quick] [--postgres] [--no-pin] [--cpus=1] [--memory=256] [--cpu-prof] [--only=' +
         SCENARIOS.join(',') +
         '] [--steps=200,400] [--reply-tokens=100]',
     )
@@ -95,7 +97,10 @@ async function main() {
   }, deadlineMs)
   hardStop.unref()
 
-  const placement: Placement = choosePlacement(args.pin, args.cpuQuota)
+  const placement: Placement = {
+    ...choosePlacement(args.pin, args.cpuQuota),
+    ...(args.memoryLimitMb ? { memoryLimitMb: args.memoryLimitMb } : {}),
+  }
   pinSelf(placement)
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'))
   const profileDir = args.cpuProfile ? path.join(dataRoot, 'profiles') : undefined

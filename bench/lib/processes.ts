@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createCpuQuotaGroup } from './cpu-quota.ts'
+import { createMemoryLimitGroup } from './memory-limit.ts'
 import { sleep } from './stats.ts'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -70,6 +71,8 @@ export interface Placement {
   generatorCpus: string
   /** The server's CPU quota in cores (a cgroup's CFS quota), when set. */
   cpuQuota?: number
+  /** The server's memory limit in megabytes (a cgroup's), when set. */
+  memoryLimitMb?: number
 }
 
 export function choosePlacement(wanted: boolean, cpuQuota?: number): Placement {
@@ -83,11 +86,12 @@ export function choosePlacement(wanted: boolean, cpuQuota?: number): Placement {
 
 /** The placement in words, for logs and reports. */
 export function describePlacement(placement: Placement): string {
+  const memory = placement.memoryLimitMb !== undefined ? `, a memory limit of ${placement.memoryLimitMb} MB` : ''
   if (placement.cpuQuota !== undefined)
-    return `server under a CPU quota of ${placement.cpuQuota} core(s), nothing pinned`
+    return `server under a CPU quota of ${placement.cpuQuota} core(s)${memory}, nothing pinned`
   return placement.pinned
-    ? `server pinned to CPU ${placement.serverCpus}, generators to CPU ${placement.generatorCpus}`
-    : 'nothing pinned'
+    ? `server pinned to CPU ${placement.serverCpus}, generators to CPU ${placement.generatorCpus}${memory}`
+    : `nothing pinned${memory}`
 }
 
 function commandExists(command: string) {
@@ -214,6 +218,8 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     NODE_ENV: 'production',
+    // As `npm start` and the container image set it (docs/performance.md, "Memory").
+    MALLOC_MMAP_THRESHOLD_: '131072',
     PARLEY_HOST: '127.0.0.1',
     PARLEY_PORT: String(port),
     PARLEY_DATA_DIR: options.dataDir,
@@ -256,7 +262,14 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
   const child = track(spawn(file, args, { cwd: options.root ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }))
   // Moved before Node has read its first module: start-up runs under the quota too.
   quota?.add(child.pid!)
-  child.once('exit', () => quota?.remove())
+  const memoryLimit = options.placement.memoryLimitMb
+    ? createMemoryLimitGroup(options.placement.memoryLimitMb)
+    : undefined
+  memoryLimit?.add(child.pid!)
+  child.once('exit', () => {
+    quota?.remove()
+    memoryLimit?.remove()
+  })
   let log = ''
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-8_000)

@@ -81,6 +81,14 @@ export function parseCpuQuota(argv: string[]): number | undefined {
   return cores
 }
 
+export function parseMemoryLimit(argv: string[]): number | undefined {
+  const value = optionValue(argv, 'memory')
+  if (value === undefined) return undefined
+  const megabytes = Number(value)
+  if (!Number.isFinite(megabytes) || megabytes < 64) throw new Error('--memory takes megabytes, e.g. --memory=256')
+  return megabytes
+}
+
 export function parseScenarioList(argv: string[]): ScenarioId[] | undefined {
   const only = optionValue(argv, 'only')?.split(',')
   for (const id of only ?? [])
