@@ -38,14 +38,18 @@ export const securityPlugin = fp(
       exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
       maxAge: 600,
     }
+    // The only four answers there are, made once rather than on every request.
+    const answer = (origin: boolean, credentials: boolean) => ({ ...shared, origin, credentials })
+    const forWidget = { allowed: answer(true, false), refused: answer(false, false) }
+    const forApp = { allowed: answer(true, true), refused: answer(false, true) }
     await app.register(cors, {
       delegator: (request, callback) => {
         // A widget's requests are answered for that widget's own origins only (plugins/widget-access.ts), and
         // carry a bearer token, never cookies.
         const widget = request.widgetAccess
-        if (widget) return callback(null, { ...shared, origin: widget.corsAllowed, credentials: false })
+        if (widget) return callback(null, widget.corsAllowed ? forWidget.allowed : forWidget.refused)
         const origin = request.headers.origin
-        callback(null, { ...shared, origin: origin !== undefined && allowed.has(origin), credentials: true })
+        callback(null, origin !== undefined && allowed.has(origin) ? forApp.allowed : forApp.refused)
       },
     })
     // Tokens and personal data must not be kept by browsers or shared caches (RFC 6749 §5.1); a route that
