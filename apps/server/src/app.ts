@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { Redis } from 'ioredis'
@@ -62,7 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     frameworkErrors,
     clientErrorHandler,
-    genReqId: (request) => requestIdFrom(request.headers['x-request-id'], runtime.newId),
+    // A request id only has to be unique, not ordered like the rows' ids (`Runtime.newId`, UUIDv7, which asks for
+    // fresh random bytes each time); `randomUUID` draws from a buffered pool at a twentieth of the cost.
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id'], randomUUID),
     routerOptions: { ignoreTrailingSlash: true },
   })
   app.setValidatorCompiler(validatorCompiler)

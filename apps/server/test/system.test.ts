@@ -2,7 +2,15 @@ import { Writable } from 'node:stream'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.ts'
-import { DIALECTS, type TestApp, type TestAppOptions, buildTestApp, errorOf, register } from './helpers.ts'
+import {
+  DIALECTS,
+  type TestApp,
+  type TestAppOptions,
+  buildTestApp,
+  errorOf,
+  register,
+  signedInUser,
+} from './helpers.ts'
 
 /** Builds a throwaway app for one test and always closes it. */
 async function withApp<T>(options: TestAppOptions, use: (t: TestApp) => Promise<T>): Promise<T> {
@@ -176,6 +184,40 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
       expect(() => loadConfig({ PARLEY_CORS_ORIGINS: '*' })).toThrow(ConfigError)
       expect(() => loadConfig({ PARLEY_CORS_ORIGINS: 'https://app.example.com,*' })).toThrow(/PARLEY_CORS_ORIGINS/)
     })
+  })
+
+  it("names the signed-in user on the log lines of that user's requests, and of no other request", async () => {
+    const lines: string[] = []
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString())
+        done()
+      },
+    })
+    await withApp(
+      { dialect, env: { PARLEY_LOG_LEVEL: 'info', PARLEY_LOG_PRETTY: 'false' }, logStream },
+      async (logged) => {
+        const alice = await signedInUser(logged.app, 'alice')
+        const bob = await signedInUser(logged.app, 'bob')
+        const requests = [alice, bob, undefined, alice].map((user, i) =>
+          logged.app.inject({
+            method: 'GET',
+            url: user ? '/api/users/me' : '/health',
+            headers: { 'x-request-id': `logged-${i}`, ...user?.headers },
+          }),
+        )
+        for (const response of await Promise.all(requests)) expect(response.statusCode).toBe(200)
+        const completed = lines
+          .map((line) => JSON.parse(line) as { reqId?: string; msg?: string; user_id?: string })
+          .filter((line) => line.reqId?.startsWith('logged-') && line.msg === 'request completed')
+        expect(Object.fromEntries(completed.map((line) => [line.reqId, line.user_id ?? null]))).toEqual({
+          'logged-0': alice.id,
+          'logged-1': bob.id,
+          'logged-2': null,
+          'logged-3': alice.id,
+        })
+      },
+    )
   })
 
   it('never writes passwords or tokens to the log, even at trace level', async () => {

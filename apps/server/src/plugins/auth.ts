@@ -14,6 +14,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null
   }
+  /** The app's loggers are pino's (`shared/logger.ts`, and the tests' silent one). */
+  interface FastifyBaseLogger {
+    setBindings(bindings: Record<string, unknown>): void
+  }
 }
 
 /** The signed-in principal of a route guarded by `requireAuth`. */
@@ -59,7 +63,9 @@ export const authPlugin = fp(
         })
         if (!allow(principal)) throw forbidden()
         request.principal = principal
-        request.log = request.log.child({ user_id: principal.userId })
+        // The request's own logger (Fastify makes one per request) takes the user id, rather than a child of it:
+        // cheaper, and the "request completed" line, written through it, carries the user id too.
+        request.log.setBindings({ user_id: principal.userId })
       }
     }
     // Guests reach only the routes made for them, whatever else a route allows.

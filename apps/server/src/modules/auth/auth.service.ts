@@ -13,6 +13,7 @@ import { burnPasswordCheck, verifyPassword } from './passwords.ts'
 import type { ClientInfo, Principal } from './principal.ts'
 import {
   findRefreshToken,
+  findSessionAccess,
   findSessionWithUser,
   insertSession,
   listActiveSessions,
@@ -21,7 +22,7 @@ import {
   rotateRefreshToken,
   touchSession,
 } from './sessions.repo.ts'
-import { GUEST_ROLES, findUserByLogin, toPublicUser } from './users.repo.ts'
+import { GUEST_ROLES, decodeRoles, findUserByLogin, toPublicUser } from './users.repo.ts'
 
 /** Sessions record their last use at most this often, so authenticated reads do not write every time. */
 const TOUCH_INTERVAL_MS = 60_000
@@ -165,7 +166,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         if (error instanceof InvalidTokenError) throw new AppError('invalid_token', `Access ${error.message}`)
         throw error
       }
-      const found = await findSessionWithUser(db, claims.jti)
+      const found = await findSessionAccess(db, claims.jti)
       if (!found || found.user.id !== claims.sub) throw new AppError('invalid_token', 'Access token is not valid')
       const { session, user } = found
       const now = runtime.now()
@@ -298,9 +299,19 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 }
 
-function principalOf(user: UserRow, sessionId: string | null, apiKeyId: string | null): Principal {
-  const { roles, username, id } = toPublicUser(user)
-  return { userId: id, username, roles: user.roles === GUEST_ROLES ? ['guest'] : roles, sessionId, apiKeyId }
+function principalOf(
+  user: Pick<UserRow, 'id' | 'username' | 'roles'>,
+  sessionId: string | null,
+  apiKeyId: string | null,
+): Principal {
+  const { id, username } = user
+  return {
+    userId: id,
+    username,
+    roles: user.roles === GUEST_ROLES ? ['guest'] : decodeRoles(user.roles),
+    sessionId,
+    apiKeyId,
+  }
 }
 
 export type AuthService = ReturnType<typeof createAuthService>

@@ -66,6 +66,31 @@ export async function findSessionWithUser(
   }
 }
 
+/**
+ * What an authenticated request checks of its session and user, and nothing more: this runs on every request, and
+ * each further column is one more value SQLite copies out and the driver turns into a string.
+ */
+export async function findSessionAccess(
+  db: Db,
+  sessionId: string,
+): Promise<
+  | {
+      session: Pick<SessionRow, 'id' | 'last_used_at' | 'expires_at' | 'revoked_at'>
+      user: Pick<UserRow, 'id' | 'username' | 'roles' | 'is_active'>
+    }
+  | undefined
+> {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['s.last_used_at', 's.expires_at', 's.revoked_at', 'u.id', 'u.username', 'u.roles', 'u.is_active'])
+    .where('s.id', '=', sessionId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const { last_used_at, expires_at, revoked_at, ...user } = row
+  return { session: { id: sessionId, last_used_at, expires_at, revoked_at }, user }
+}
+
 export async function findRefreshToken(db: Db, tokenHash: string) {
   return db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
 }

@@ -17,7 +17,7 @@ export function encodeRoles(roles: readonly Role[]): string {
   return ROLE_ORDER.filter((role) => roles.includes(role)).join(',')
 }
 
-function decodeRoles(value: string): Role[] {
+export function decodeRoles(value: string): Role[] {
   return value.split(',').filter((role): role is Role => (ROLE_ORDER as string[]).includes(role))
 }
 
