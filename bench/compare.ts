@@ -1,8 +1,8 @@
 /**
- * `npm run bench:compare -- <revision> [--only=ttft-single,ttft-concurrent,capacity] [--steps=100,200] [--reply-tokens=100] [--rounds=3] [--no-pin] [--cpus=1]`
+ * `npm run bench:compare -- <revision> [--only=ttft-single,ttft-concurrent,capacity] [--steps=100,200] [--reply-tokens=100] [--rounds=3] [--no-pin] [--cpus=1] [--postgres]`
  *
  * Measures another revision and this checkout on one machine in one run, alternating: the two servers run side
- * by side (SQLite, on the server core), each scenario runs on one then the other, and the order flips every
+ * by side (SQLite, or with `--postgres` a throwaway PostgreSQL database each; on the server core), each scenario runs on one then the other, and the order flips every
  * round. These machines differ by tens of percent from boot to boot, so a change is judged this way, never
  * against figures from another day. Nothing is written to `latest.json`; a report goes to `bench/results/`.
  */
@@ -35,6 +35,7 @@ import { round, withTimeout } from './lib/stats.ts'
 import { type Checkout, checkoutRevision } from './lib/worktree.ts'
 import { createRestClient } from './parley-client.ts'
 import { RESULTS_DIR } from './report.ts'
+import { createPostgresDatabase } from './lib/postgres.ts'
 import type { CapacityStep } from './scenarios/capacity.ts'
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -64,6 +65,7 @@ function parseArgs(argv: string[]) {
     capacitySteps: parseSteps(argv) ?? [100, 200],
     capacityReplyTokens: parseReplyTokens(argv),
     pin: !argv.includes('--no-pin'),
+    postgres: argv.includes('--postgres'),
     cpuQuota: parseCpuQuota(argv),
   }
 }
@@ -94,17 +96,22 @@ async function main() {
   let checkout: Checkout | undefined
   const upstream = await startUpstreamProcess(placement)
   const sides: Side[] = []
+  const databases: Awaited<ReturnType<typeof createPostgresDatabase>>[] = []
+  const database = args.postgres ? 'PostgreSQL' : 'SQLite'
   const lines: string[] = []
   try {
     checkout = checkoutRevision(args.revision)
     log(
-      `Comparing ${checkout.commit} with this checkout (SQLite, ${args.rounds} rounds, ${describePlacement(placement)})`,
+      `Comparing ${checkout.commit} with this checkout (${database}, ${args.rounds} rounds, ${describePlacement(placement)})`,
     )
     for (const [label, root] of [
       [checkout.commit, checkout.root],
       ['this checkout', undefined],
     ] as const) {
+      const postgres = args.postgres ? await createPostgresDatabase(`_${databases.length}`) : undefined
+      if (postgres) databases.push(postgres)
       const server = await startParley({
+        databaseUrl: postgres?.url,
         placement,
         upstreamBaseUrl: upstream.baseUrl,
         dataDir: path.join(dataRoot, label.replace(/\W/g, '_')),
@@ -121,6 +128,7 @@ async function main() {
             capacitySteps: args.capacitySteps,
             capacityReplyTokens: args.capacityReplyTokens,
             placement,
+            postgres: args.postgres,
             root: side.root,
             server: side.server,
             upstream,
@@ -145,6 +153,8 @@ async function main() {
     for (const side of sides) await side.server.stop()
     await upstream.stop()
     killAllChildren()
+    for (const postgres of databases)
+      await postgres.drop().catch((error: unknown) => log(`could not drop a bench database: ${String(error)}`))
     checkout?.remove()
     fs.rmSync(dataRoot, { recursive: true, force: true })
   }
@@ -158,7 +168,7 @@ async function main() {
     [
       `# ${sides[0]?.label} compared with this checkout`,
       '',
-      `${os.cpus()[0]?.model.trim()}, Node ${process.versions.node}, SQLite.`,
+      `${os.cpus()[0]?.model.trim()}, Node ${process.versions.node}, ${database}.`,
       '',
       '| round | scenario | code | result |',
       '|---|---|---|---|',

@@ -33,11 +33,10 @@ import {
   parseSteps,
   signInUsers,
 } from './lib/scenarios.ts'
+import { createPostgresDatabase } from './lib/postgres.ts'
 import { withTimeout } from './lib/stats.ts'
 import { createRestClient } from './parley-client.ts'
 import { RESULTS_DIR, type RunResult, renderTable, verdict, writeReport } from './report.ts'
-
-const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test'
 
 function parseArgs(argv: string[]) {
   const flags = new Set(argv.filter((arg) => arg.startsWith('--') && !arg.includes('=')))
@@ -58,25 +57,6 @@ function parseArgs(argv: string[]) {
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
-
-/** A throwaway PostgreSQL database, dropped afterwards. */
-async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const { default: pg } = await import('pg')
-  const name = `parley_bench_${process.pid}_${Date.now()}`
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 5_000 })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
-    async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 5_000 })
-      await client.connect()
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await client.end()
-    },
-  }
-}
 
 async function main() {
   const args = parseArgs(process.argv.slice(2))

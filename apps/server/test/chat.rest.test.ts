@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { appendMessages } from '../src/modules/chat/chat.repo.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, errorOf, newAccount, register, signedInUser } from './helpers.ts'
 
@@ -131,6 +133,42 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
       })
     ).json()
     expect(history.at(-1)).toMatchObject({ content: streamed, status: 'complete' })
+  })
+
+  it('gives the model the 200 most recent turns of a long conversation, oldest first', async () => {
+    const user = await signedInUser(t.app)
+    const conversation = (
+      await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
+    ).json()
+    const at = new Date().toISOString()
+    const history = Array.from({ length: 300 }, (_, i) => ({
+      id: randomUUID(),
+      role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content: `turn ${i}`,
+      status: 'complete',
+      reply_to: null,
+      superseded: 0,
+      client_message_id: null,
+      provider: null,
+      model: null,
+      prompt_tokens: null,
+      completion_tokens: null,
+      error: null,
+      created_at: at,
+      completed_at: at,
+    }))
+    await appendMessages(t.database.db, conversation.id, history)
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${conversation.id}/messages`,
+      headers: user.headers,
+      payload: { content: 'And now?' },
+    })
+    const sent = upstream.requests.at(-1)!.messages
+    expect(sent).toHaveLength(200)
+    expect(sent[0]).toEqual({ role: 'assistant', content: 'turn 101' })
+    expect(sent.at(-2)).toEqual({ role: 'assistant', content: 'turn 299' })
+    expect(sent.at(-1)).toEqual({ role: 'user', content: 'And now?' })
   })
 
   it('builds context from this conversation only, with its system prompt, and titles it from the first message', async () => {

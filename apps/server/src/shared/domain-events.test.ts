@@ -20,9 +20,11 @@ function recordingSubscriber() {
     published: (event) => void calls.push(`published ${event.type}`),
     prepare: async (event) => {
       calls.push(`prepare ${event.type}`)
-      return async (handle) => void calls.push(`write ${event.type} ${handle === trx ? 'in trx' : 'elsewhere'}`)
+      return {
+        write: async (handle) => void calls.push(`write ${event.type} ${handle === trx ? 'in trx' : 'elsewhere'}`),
+        committed: () => void calls.push(`committed ${event.type}`),
+      }
     },
-    committed: (event) => void calls.push(`committed ${event.type}`),
   }
   return { calls, subscriber }
 }

@@ -7,6 +7,14 @@ type DomainEventListener = (event: DomainEvent) => void
 /** Writes records with the handle it is given: the publisher's open transaction. */
 type TransactionalWrite = (trx: Db) => Promise<void>
 
+/** A staged event's records, as a durable subscriber prepared them. */
+interface PreparedRecords {
+  /** Runs inside the publisher's transaction. */
+  write: TransactionalWrite
+  /** That transaction committed (what to do now that the records are durable). */
+  committed(): void
+}
+
 /**
  * A subscriber that keeps durable records of events (the notifications outbox). An event published on its own
  * reaches `published` (buffer and return at once, like any listener); an event staged by a publisher that stores
@@ -15,10 +23,8 @@ type TransactionalWrite = (trx: Db) => Promise<void>
  */
 export interface DurableSubscriber {
   published(event: DomainEvent): void
-  /** Reads what it needs (outside any transaction) and returns the write to run inside it. */
-  prepare(event: DomainEvent): Promise<TransactionalWrite>
-  /** The transaction holding the staged event's records committed. */
-  committed(event: DomainEvent): void
+  /** Reads what it needs (outside any transaction) and returns the records' write and what follows its commit. */
+  prepare(event: DomainEvent): Promise<PreparedRecords>
 }
 
 /** An event whose durable records go into the publisher's own transaction. */
@@ -60,15 +66,16 @@ export function createDomainEvents(runtime: Runtime): DomainEvents {
       timestamp: runtime.now().toISOString(),
       data,
     }) as DomainEvent
-  const tell = (event: DomainEvent, each: DomainEventListener[]) => {
-    for (const listener of each) {
-      // One failing subscriber must not break the publisher's request nor the other subscribers.
-      try {
-        listener(event)
-      } catch (error) {
-        onListenerError(error, event)
-      }
+  // One failing subscriber must not break the publisher's request nor the other subscribers.
+  const tellOne = (event: DomainEvent, listener: DomainEventListener) => {
+    try {
+      listener(event)
+    } catch (error) {
+      onListenerError(error, event)
     }
+  }
+  const tellListeners = (event: DomainEvent) => {
+    for (const listener of listeners) tellOne(event, listener)
   }
   return {
     onListenerError(handler) {
@@ -76,7 +83,8 @@ export function createDomainEvents(runtime: Runtime): DomainEvents {
     },
     publish(type, data) {
       const event = build(type, data)
-      tell(event, [...durable.map((subscriber) => (e: DomainEvent) => subscriber.published(e)), ...listeners])
+      for (const subscriber of durable) tellOne(event, (e) => subscriber.published(e))
+      tellListeners(event)
     },
     subscribe(listener) {
       listeners.add(listener)
@@ -87,13 +95,15 @@ export function createDomainEvents(runtime: Runtime): DomainEvents {
     },
     async stage(type, data) {
       const event = build(type, data)
-      const writes = await Promise.all(durable.map((subscriber) => subscriber.prepare(event)))
+      const prepared = await Promise.all(durable.map((subscriber) => subscriber.prepare(event)))
       return {
         write: async (trx) => {
-          for (const write of writes) await write(trx)
+          for (const records of prepared) await records.write(trx)
         },
-        announce: () =>
-          tell(event, [...listeners, ...durable.map((subscriber) => (e: DomainEvent) => subscriber.committed(e))]),
+        announce: () => {
+          tellListeners(event)
+          for (const records of prepared) tellOne(event, () => records.committed())
+        },
       }
     },
   }

@@ -13,8 +13,11 @@ import type { ConversationRow, MessageRow } from './chat.table.ts'
 
 /** At most this many turns go to a model, however large its budget: keeps context building bounded. */
 const MAX_CONTEXT_TURNS = 200
-/** Turns read per page while filling the budget; most replies need one page. */
-const CONTEXT_PAGE_TURNS = 32
+/**
+ * Turns read by the first page while filling the budget (most replies need no more); each further page is twice
+ * the one before, so a long history takes a few reads rather than one per 32 turns.
+ */
+const FIRST_CONTEXT_PAGE_TURNS = 32
 
 export interface ReplyOptions {
   model?: string | undefined
@@ -163,13 +166,16 @@ export function createReplyRunner(deps: ReplyDeps) {
     // `streaming` meanwhile, so the query below leaves it out).
     if (partialReply) window.addOlder([{ role: 'assistant', content: partialReply }])
     let oldest: number | undefined
-    for (;;) {
-      const page = await repo.recentTurns(db, conversation.id, CONTEXT_PAGE_TURNS, oldest)
+    let read = 0
+    for (let pageTurns = FIRST_CONTEXT_PAGE_TURNS; ; pageTurns *= 2) {
+      const limit = Math.min(pageTurns, MAX_CONTEXT_TURNS - read)
+      const page = await repo.recentTurns(db, conversation.id, limit, oldest)
       oldest = page.at(-1)?.position
+      read += page.length
       const turns: ChatTurn[] = []
       for (const row of page) if (row.role !== 'system') turns.push({ role: row.role, content: row.content })
       const room = window.addOlder(turns)
-      if (!room || page.length < CONTEXT_PAGE_TURNS || window.turnCount >= MAX_CONTEXT_TURNS) return window.turns()
+      if (!room || page.length < limit || read >= MAX_CONTEXT_TURNS) return window.turns()
     }
   }
 

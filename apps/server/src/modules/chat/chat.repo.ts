@@ -154,14 +154,8 @@ export async function appendMessages(
         .where('superseded', '=', 0)
         .where('position', '>=', supersede.fromPosition)
         .execute()
-    const parentId =
-      changes.parentId !== undefined ? changes.parentId : ((await activeLeaf(trx, conversationId))?.id ?? null)
-    const last = await trx
-      .selectFrom('messages')
-      .select((eb) => eb.fn.max('position').as('position'))
-      .where('conversation_id', '=', conversationId)
-      .executeTakeFirst()
-    const first = Number(last?.position ?? 0) + 1
+    // The next position and the active branch's last message (the default parent), in one read.
+    const { parentId, first } = await appendPoint(trx, conversationId, changes.parentId)
     const stored = await trx
       .insertInto('messages')
       .values(
@@ -177,6 +171,35 @@ export async function appendMessages(
     await alsoWrite?.(trx)
     return stored
   })
+}
+
+/** Where appended messages go: after the highest position, under `parentId` or else the active branch's leaf. */
+async function appendPoint(
+  trx: Db,
+  conversationId: string,
+  parentId: string | null | undefined,
+): Promise<{ parentId: string | null; first: number }> {
+  const found = await trx
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('messages')
+        .select((inner) => inner.fn.max('position').as('position'))
+        .where('conversation_id', '=', conversationId)
+        .as('last_position'),
+      eb
+        .selectFrom('messages')
+        .select('id')
+        .where('conversation_id', '=', conversationId)
+        .where('superseded', '=', 0)
+        .orderBy('position', 'desc')
+        .limit(1)
+        .as('leaf_id'),
+    ])
+    .executeTakeFirstOrThrow()
+  return {
+    parentId: parentId !== undefined ? parentId : (found.leaf_id ?? null),
+    first: Number(found.last_position ?? 0) + 1,
+  }
 }
 
 /** The last message of the conversation's active branch. */
@@ -226,22 +249,37 @@ export async function finishReply(
   })
 }
 
-/** The owner's conversation and, when the client gave a message id, the message it already sent with it (a retry). */
+/**
+ * The owner's conversation and, when the client gave a message id, the message it already sent with it (a retry),
+ * in one read.
+ */
 export async function findConversationForSend(
   db: Db,
   id: string,
   ownerId: string,
   clientMessageId: string | undefined,
 ): Promise<{ conversation: ConversationRow; duplicateId: string | null } | undefined> {
-  const conversation = await findConversation(db, id, ownerId)
-  if (!conversation || clientMessageId === undefined) return conversation && { conversation, duplicateId: null }
-  const duplicate = await db
-    .selectFrom('messages')
-    .select('id')
-    .where('conversation_id', '=', id)
-    .where('client_message_id', '=', clientMessageId)
+  if (clientMessageId === undefined) {
+    const conversation = await findConversation(db, id, ownerId)
+    return conversation && { conversation, duplicateId: null }
+  }
+  const found = await db
+    .selectFrom('conversations')
+    .selectAll('conversations')
+    .select((eb) =>
+      eb
+        .selectFrom('messages')
+        .select('messages.id')
+        .whereRef('messages.conversation_id', '=', 'conversations.id')
+        .where('messages.client_message_id', '=', clientMessageId)
+        .as('duplicate_id'),
+    )
+    .where('conversations.id', '=', id)
+    .where('conversations.owner_id', '=', ownerId)
     .executeTakeFirst()
-  return { conversation, duplicateId: duplicate?.id ?? null }
+  if (!found) return undefined
+  const { duplicate_id, ...conversation } = found
+  return { conversation, duplicateId: duplicate_id }
 }
 
 /**

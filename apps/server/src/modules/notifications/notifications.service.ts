@@ -172,8 +172,6 @@ export function createNotificationsService(deps: {
       })
       .catch((err: unknown) => log?.error({ err, event: event.type }, 'Notification could not be queued'))
   }
-  /** Staged events whose rows could not be prepared: queued on their own once their transaction commits. */
-  const unprepared = new Set<string>()
   deps.events.subscribeDurable({
     published: enqueue,
     async prepare(event) {
@@ -181,17 +179,14 @@ export function createNotificationsService(deps: {
         // After every earlier event's rows, so a thread's rows keep the order its events happened in.
         await writing
         const rows = await rowsFor(event)
-        return (trx) => repo.insertOutboxRows(trx, rows)
+        // Most events go to no target: then nothing is written, and the worker has nothing new to look for.
+        if (rows.length === 0) return { write: async () => {}, committed: () => {} }
+        return { write: (trx) => repo.insertOutboxRows(trx, rows), committed: () => worker.wake() }
       } catch (err) {
         // Not the publisher's failure: its message is stored all the same, and the notification queued after.
         log?.error({ err, event: event.type }, 'Notification could not be prepared')
-        unprepared.add(event.id)
-        return async () => {}
+        return { write: async () => {}, committed: () => enqueue(event) }
       }
-    },
-    committed(event) {
-      if (unprepared.delete(event.id)) enqueue(event)
-      else worker.wake()
     },
   })
 
