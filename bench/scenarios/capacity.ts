@@ -21,7 +21,7 @@ import { type ParleySocket, connectParley } from '../parley-client.ts'
 import { describePlacement } from '../lib/processes.ts'
 
 const LAG_LIMIT_MS = 50
-const STREAMS_PER_CORE_TARGET = 400
+const STREAMS_PER_CORE_TARGET = 300
 const RATE = 50
 
 export interface CapacityStep {

@@ -11,7 +11,7 @@ import { type BenchContext, type ScenarioResult, createConversations } from '../
 import { mapLimit, round, roundSummary, sleep, summarize } from '../lib/stats.ts'
 import { type ParleySocket, type StreamResult, connectParley } from '../parley-client.ts'
 
-const TTFT_CONCURRENT_LIMIT_MS = 5
+const TTFT_CONCURRENT_LIMIT_MS = 10
 const STREAMS = 100
 
 interface PhaseResult {

@@ -15,7 +15,8 @@ const SPEC: StreamSpec = { tokens: 8, rate: 0, ttftMs: 0 }
 const MESSAGES_PER_CONVERSATION = 10
 /** Pause between pairs: one user does not send the next message the instant a reply ends. */
 const GAP_MS = 20
-const TTFT_SINGLE_LIMIT_MS = 3
+const TTFT_SINGLE_P50_LIMIT_MS = 2
+const TTFT_SINGLE_LIMIT_MS = 5
 /**
  * Pairs measured in a full run. A p99 of 200 pairs is their second-slowest, and on a shared 2-core machine it
  * swung from 2.3 to 6.4 ms between runs of one commit; with 1,000 it held within a few tenths of a millisecond.
@@ -104,10 +105,10 @@ export async function ttftSingle(context: BenchContext): Promise<ScenarioResult>
       targets: [
         {
           id: 'ttft-1',
-          target: 'Added TTFT p99, 1 stream',
-          limit: `≤ ${TTFT_SINGLE_LIMIT_MS} ms`,
+          target: 'Added TTFT p50 and p99, 1 stream',
+          limit: `≤ ${TTFT_SINGLE_P50_LIMIT_MS} ms and ≤ ${TTFT_SINGLE_LIMIT_MS} ms`,
           measured: `${round(added.p99)} ms (p50 ${round(added.p50)} ms)${cold ? `; cold ${round(cold.summary.p99)} ms` : ''}`,
-          pass: added.p99 <= TTFT_SINGLE_LIMIT_MS,
+          pass: added.p50 <= TTFT_SINGLE_P50_LIMIT_MS && added.p99 <= TTFT_SINGLE_LIMIT_MS,
         },
       ],
     }
