@@ -1,7 +1,8 @@
 /**
  * A checkout of another revision beside this one, for comparing the two on one machine in one run. It uses this
  * checkout's installed packages, except its own workspace packages (`@parley/*`), which it links to itself, and
- * builds its protocol and server packages.
+ * builds its protocol and server packages. A revision needing a package this checkout no longer installs fails to
+ * start: install it here with `npm install --no-save` for the comparison.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -34,16 +35,15 @@ export function checkoutRevision(revision: string): Checkout {
     const own = path.join(REPO_ROOT, folder, 'node_modules')
     if (fs.existsSync(own)) fs.symlinkSync(own, path.join(root, folder, 'node_modules'))
   }
-  // Its server runs compiled, as `npm start` runs it (the web app is not needed to measure the API).
-  for (const folder of ['packages/protocol', 'apps/server'])
-    execFileSync(
-      process.execPath,
-      [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: path.join(root, folder),
-        stdio: 'inherit',
-      },
-    )
+  // Its server runs built, as `npm start` runs it (the web app is not needed to measure the API): with the
+  // revision's own `build.mjs` where it has one (the bundled server), otherwise compiled by tsc.
+  for (const folder of ['packages/protocol', 'apps/server']) {
+    const cwd = path.join(root, folder)
+    const script = fs.existsSync(path.join(cwd, 'build.mjs'))
+      ? ['build.mjs']
+      : [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']
+    execFileSync(process.execPath, script, { cwd, stdio: 'inherit' })
+  }
   return {
     root,
     commit,
