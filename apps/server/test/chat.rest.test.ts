@@ -1,8 +1,16 @@
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { appendMessages } from '../src/modules/chat/chat.repo.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, errorOf, newAccount, register, signedInUser } from './helpers.ts'
+import {
+  DIALECTS,
+  type TestApp,
+  buildTestApp,
+  errorOf,
+  newAccount,
+  register,
+  signedInUser,
+  storedMessage,
+} from './helpers.ts'
 
 describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
   let t: TestApp
@@ -141,22 +149,9 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
       await t.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: {} })
     ).json()
     const at = new Date().toISOString()
-    const history = Array.from({ length: 300 }, (_, i) => ({
-      id: randomUUID(),
-      role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
-      content: `turn ${i}`,
-      status: 'complete',
-      reply_to: null,
-      superseded: 0,
-      client_message_id: null,
-      provider: null,
-      model: null,
-      prompt_tokens: null,
-      completion_tokens: null,
-      error: null,
-      created_at: at,
-      completed_at: at,
-    }))
+    const history = Array.from({ length: 300 }, (_, i) =>
+      storedMessage(i % 2 === 0 ? 'user' : 'assistant', `turn ${i}`, at),
+    )
     await appendMessages(t.database.db, conversation.id, history)
     await t.app.inject({
       method: 'POST',

@@ -11,6 +11,7 @@ import { createRedisBus } from '../src/bus/redis-bus.ts'
 import { type Config, loadConfig } from '../src/config.ts'
 import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
 import type { Dialect } from '../src/db/database.ts'
+import type { NewMessage } from '../src/modules/chat/chat.repo.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import type { ServiceDeps, Services } from '../src/services.ts'
 import { createServer } from '../src/server.ts'
@@ -236,4 +237,24 @@ export async function startGuestSession(app: FastifyInstance, email: string) {
   if (response.statusCode !== 200) throw new Error(`guest session failed: ${response.statusCode} ${response.body}`)
   const body = response.json<{ access_token: string; session_id: string }>()
   return { ...body, headers: { authorization: `Bearer ${body.access_token}`, 'user-agent': GUEST_BROWSER } }
+}
+
+/** A complete message as the chat repo stores it, for seeding a conversation's history straight into the database. */
+export function storedMessage(role: NewMessage['role'], content: string, at: string): NewMessage {
+  return {
+    id: randomUUID(),
+    role,
+    content,
+    status: 'complete',
+    reply_to: null,
+    superseded: 0,
+    client_message_id: null,
+    provider: null,
+    model: null,
+    prompt_tokens: null,
+    completion_tokens: null,
+    error: null,
+    created_at: at,
+    completed_at: at,
+  }
 }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type NewMessage, appendMessages, finishReply } from '../src/modules/chat/chat.repo.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, signedInAdmin } from './helpers.ts'
+import { DIALECTS, type TestApp, buildTestApp, signedInAdmin, storedMessage } from './helpers.ts'
 import { type WebhookReceiver, startWebhookReceiver } from './webhook-receiver.ts'
 
 const DELIVERED = { timeout: 20_000, interval: 50 }
@@ -47,25 +46,7 @@ describe.each(DIALECTS)('the outbox written with the message on %s', (dialect) =
     await upstream.close()
   })
 
-  const userMessage = (content: string): NewMessage => {
-    const now = t.clock.now().toISOString()
-    return {
-      id: randomUUID(),
-      role: 'user',
-      content,
-      status: 'complete',
-      reply_to: null,
-      superseded: 0,
-      client_message_id: null,
-      provider: null,
-      model: null,
-      prompt_tokens: null,
-      completion_tokens: null,
-      error: null,
-      created_at: now,
-      completed_at: now,
-    }
-  }
+  const userMessage = (content: string): NewMessage => storedMessage('user', content, t.clock.now().toISOString())
   const stage = (message: NewMessage) =>
     t.services.events.stage('message.created', {
       conversation_id: conversationId,
