@@ -47,7 +47,10 @@ test('sending while scrolled up brings the new turn into view; "Jump to latest" 
   await chatPage.send('a question asked from the top')
   await expect(chatPage.userMessage('a question asked from the top')).toBeInViewport()
 
-  // The slow fake streams for a few seconds: reading back up while it arrives offers a way down.
+  // The slow fake streams for a few seconds: reading back up while it arrives offers a way down. Scrolled up only
+  // once the reply has begun: until the server has stored the question, the reader's own turn still pulls the
+  // view down to it.
+  await expect(chatPage.replies().last()).toContainText('word1')
   await scrollToTop()
   const jump = page.getByRole('button', { name: 'Jump to latest' })
   await expect(jump).toBeVisible()
