@@ -1,9 +1,16 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider'
+import type { ChatModel } from '../types.ts'
+import { fromAiSdk } from './ai-sdk.ts'
+import { createOpenAICompatibleModel } from './openai-compatible.ts'
 
-/** What every vendor SDK is built from; keys come from our validated config, never from `process.env`. */
-interface VendorOptions {
-  baseURL?: string | undefined
+/** What a model entry says about a remote model; keys come from our validated config, never from `process.env`. */
+export interface RemoteModelSettings {
+  provider: RemoteProvider
+  /** The provider's model name, e.g. `gpt-4o-mini`, `claude-sonnet-4-5`, `llama3.2`. */
+  model: string
+  baseUrl?: string | undefined
   apiKey?: string | undefined
+  contextTokens: number
 }
 
 /** The keys configured per provider (`PARLEY_OPENAI_API_KEY` and the like, in config.ts). */
@@ -14,8 +21,8 @@ export interface ProviderKeys {
 }
 
 interface RemoteProviderKind {
-  /** Builds the SDK's model; the SDK is imported on first use, so an unused vendor costs nothing at start. */
-  load(options: VendorOptions, modelId: string): Promise<LanguageModelV3>
+  /** Builds the model; a vendor's SDK is imported on first use, so an unused vendor costs nothing at start. */
+  create(settings: RemoteModelSettings): Promise<ChatModel>
   /** The configured key used when a model entry names none. */
   key?: (keys: ProviderKeys) => string | undefined
 }
@@ -27,31 +34,37 @@ interface RemoteProviderKind {
  */
 const TABLE = {
   openai: {
-    load: async ({ baseURL, apiKey }, modelId) =>
-      (await import('@ai-sdk/openai')).createOpenAI({ ...base(baseURL), apiKey: apiKey ?? '' }).chat(modelId),
+    create: (s) =>
+      viaAiSdk(s, async () =>
+        (await import('@ai-sdk/openai')).createOpenAI({ ...base(s.baseUrl), apiKey: s.apiKey ?? '' }).chat(s.model),
+      ),
     key: (keys) => keys.openai,
   },
   anthropic: {
-    load: async ({ baseURL, apiKey }, modelId) =>
-      (await import('@ai-sdk/anthropic')).createAnthropic({ ...base(baseURL), apiKey: apiKey ?? '' })(modelId),
+    create: (s) =>
+      viaAiSdk(s, async () =>
+        (await import('@ai-sdk/anthropic')).createAnthropic({ ...base(s.baseUrl), apiKey: s.apiKey ?? '' })(s.model),
+      ),
     key: (keys) => keys.anthropic,
   },
   google: {
-    load: async ({ baseURL, apiKey }, modelId) =>
-      (await import('@ai-sdk/google')).createGoogleGenerativeAI({ ...base(baseURL), apiKey: apiKey ?? '' })(modelId),
+    create: (s) =>
+      viaAiSdk(s, async () =>
+        (await import('@ai-sdk/google')).createGoogleGenerativeAI({ ...base(s.baseUrl), apiKey: s.apiKey ?? '' })(
+          s.model,
+        ),
+      ),
     key: (keys) => keys.google,
   },
   /** Ollama, vLLM, llama.cpp's server, LM Studio: by default Ollama's address; no key unless configured. */
   'openai-compatible': {
-    load: async ({ baseURL, apiKey }, modelId) =>
-      (await import('@ai-sdk/openai-compatible'))
-        .createOpenAICompatible({
-          name: 'openai-compatible',
-          baseURL: baseURL ?? 'http://127.0.0.1:11434/v1',
-          ...(apiKey ? { apiKey } : {}),
-          includeUsage: true,
-        })
-        .chatModel(modelId),
+    create: async (s) =>
+      createOpenAICompatibleModel({
+        modelId: s.model,
+        baseUrl: s.baseUrl ?? 'http://127.0.0.1:11434/v1',
+        apiKey: s.apiKey,
+        contextTokens: s.contextTokens,
+      }),
   },
 } satisfies Record<string, RemoteProviderKind>
 
@@ -62,3 +75,8 @@ export const REMOTE_PROVIDERS: Readonly<Record<RemoteProvider, RemoteProviderKin
 export const PROVIDER_KINDS = ['local', ...(Object.keys(REMOTE_PROVIDERS) as RemoteProvider[])] as const
 
 const base = (baseURL: string | undefined) => (baseURL ? { baseURL } : {})
+
+async function viaAiSdk(settings: RemoteModelSettings, load: () => Promise<LanguageModelV3>): Promise<ChatModel> {
+  const { provider, model: modelId, contextTokens, apiKey } = settings
+  return fromAiSdk({ provider, modelId, model: await load(), contextTokens, secret: apiKey })
+}
