@@ -31,6 +31,9 @@ RUN node -e "const fs = require('fs'); const p = JSON.parse(fs.readFileSync('pac
 # node_modules at run time asks for them (npm ls): ~40 MB less image.
 RUN rm -rf node_modules/@ai-sdk node_modules/zod node_modules/kysely node_modules/discord-api-types \
     node_modules/@discordjs
+# The API docs page serves Swagger UI's standalone bundle and stylesheet (plugins/openapi.ts), not its other builds
+# or their source maps: ~9 MB.
+RUN cd node_modules/swagger-ui-dist && rm -f ./*.map swagger-ui-es-bundle* swagger-ui.js swagger-ui-standalone-preset.js
 # node-llama-cpp brings prebuilt CPU runtimes for several architectures and the llama.cpp sources as a git bundle
 # (to build from source, which Parley never asks for: it loads with build 'never'). Keep this architecture's
 # runtime only.

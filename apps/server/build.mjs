@@ -16,11 +16,10 @@ const external = [
   '@node-rs/argon2',
   'node-llama-cpp',
   // Packages that find their own files through `__dirname`, which a bundle does not have: pino starts
-  // transports (pino-pretty) in worker threads by file path, swagger-ui serves its assets from its package.
+  // transports (pino-pretty) in worker threads by file path.
   'pino',
   'pino-pretty',
   'thread-stream',
-  '@fastify/swagger-ui',
   // CommonJS packages imported with `import()`: bundled, they would lose their named exports (see below).
   'cookie',
   '@slack/web-api',

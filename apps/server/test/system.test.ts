@@ -125,13 +125,19 @@ describe.each(DIALECTS)('system endpoints on %s', (dialect) => {
     expect(danglingRefs(doc)).toEqual([])
   })
 
-  it('serves the API docs as HTML', async () => {
-    let response = await get('/api/docs')
-    if (response.statusCode >= 300 && response.statusCode < 400)
-      response = await get(new URL(response.headers.location!, 'http://x/api/docs').pathname)
+  it('serves the API docs as HTML, with every file the page loads', async () => {
+    const response = await get('/api/docs')
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toMatch(/^text\/html/)
-    expect(response.body).toMatch(/swagger/i)
+    const files = [...response.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!)
+    expect(files).toEqual(expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css']))
+    for (const file of files) {
+      const asset = await get(file)
+      expect(asset.statusCode, file).toBe(200)
+      expect(asset.body.length, file).toBeGreaterThan(0)
+    }
+    expect((await get('/api/docs/start.js')).body).toContain("url: '/api/openapi.json'")
+    expect((await get('/api/docs/package.json')).statusCode).toBe(404)
   })
 
   it('sends security headers on API answers and errors', async () => {

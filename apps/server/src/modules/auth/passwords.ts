@@ -1,5 +1,4 @@
 import { hash, verify } from '@node-rs/argon2'
-import { dictionary } from '@zxcvbn-ts/language-common'
 import pLimit from 'p-limit'
 import type { FieldIssue } from '@parley/protocol'
 
@@ -38,17 +37,20 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password)
 }
 
-let commonPasswords: Set<string> | undefined
-function isCommonPassword(password: string): boolean {
-  commonPasswords ??= new Set(dictionary.passwords.map((entry) => entry.toLowerCase()))
-  return commonPasswords.has(password.toLowerCase())
+/** The list loads when a password is first set, not at every start. */
+async function isCommonPassword(password: string): Promise<boolean> {
+  const { COMMON_PASSWORDS } = await import('./common-passwords.ts')
+  return COMMON_PASSWORDS.has(password.toLowerCase())
 }
 
 /**
  * OWASP ASVS 2.1: length rather than composition rules, no context-specific words, no breached/common
  * passwords. Returns the problems found (empty when the password is acceptable).
  */
-export function checkPasswordPolicy(password: string, context: { username: string; field?: string }): FieldIssue[] {
+export async function checkPasswordPolicy(
+  password: string,
+  context: { username: string; field?: string },
+): Promise<FieldIssue[]> {
   const path = context.field ?? 'password'
   const length = [...password].length
   if (length < PASSWORD_MIN_LENGTH) {
@@ -60,7 +62,7 @@ export function checkPasswordPolicy(password: string, context: { username: strin
   if (password.toLowerCase() === context.username.toLowerCase()) {
     return [{ path, message: 'must not be the username' }]
   }
-  if (isCommonPassword(password)) {
+  if (await isCommonPassword(password)) {
     return [{ path, message: 'is too common; choose a less predictable password' }]
   }
   return []

@@ -52,8 +52,8 @@ export function createUsersService(deps: UsersServiceDeps) {
     return user
   }
 
-  function assertPasswordPolicy(password: string, username: string, field?: string) {
-    const issues = checkPasswordPolicy(password, { username, ...(field ? { field } : {}) })
+  async function assertPasswordPolicy(password: string, username: string, field?: string) {
+    const issues = await checkPasswordPolicy(password, { username, ...(field ? { field } : {}) })
     if (issues.length > 0) {
       throw new AppError('weak_password', `Password ${issues[0]!.message}`, { issues })
     }
@@ -80,7 +80,7 @@ export function createUsersService(deps: UsersServiceDeps) {
 
   async function create(input: NewUser, actorId: string | null, client: ClientInfo): Promise<PublicUser> {
     const email = input.email.toLowerCase()
-    assertPasswordPolicy(input.password, input.username)
+    await assertPasswordPolicy(input.password, input.username)
     await assertUnique({ username: input.username, email })
     const now = nowIso()
     const id = runtime.newId()
@@ -148,7 +148,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (!(await verifyPassword(user.password_hash, current))) {
         throw new AppError('forbidden', 'Current password is incorrect')
       }
-      assertPasswordPolicy(next, user.username, 'new_password')
+      await assertPasswordPolicy(next, user.username, 'new_password')
       await updateUser(db, user.id, { password_hash: await hashPassword(next), updated_at: nowIso() })
       await auth.revokeAll(user.id, 'password_changed', principal.sessionId ?? undefined)
       await audit.record({ type: 'password.changed', actorId: user.id, targetId: user.id, ip: client.ip })
@@ -158,7 +158,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     async resetPassword(login: string, password: string): Promise<PublicUser> {
       const user = await findUserByLogin(db, login)
       if (!user) throw notFound('User')
-      assertPasswordPolicy(password, user.username)
+      await assertPasswordPolicy(password, user.username)
       await updateUser(db, user.id, { password_hash: await hashPassword(password), updated_at: nowIso() })
       await auth.revokeAll(user.id, 'password_reset')
       await audit.record({ type: 'password.reset', targetId: user.id })
@@ -255,7 +255,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       if ((await countActiveAdmins(db)) > 0) return undefined
       const password = settings.password ?? generatePassword()
       if (settings.password) {
-        const issues = checkPasswordPolicy(settings.password, { username: settings.username })
+        const issues = await checkPasswordPolicy(settings.password, { username: settings.username })
         if (issues.length > 0) throw badRequest(`PARLEY_ADMIN_PASSWORD ${issues[0]!.message}`)
       }
       try {
