@@ -1,4 +1,11 @@
-import { type ChatModel, type ChatModelRequest, ModelError, type ModelFinish, type TextListener } from './types.ts'
+import {
+  type ChatModel,
+  type ChatModelRequest,
+  ModelError,
+  type ModelFinish,
+  type TextListener,
+  stoppedError,
+} from './types.ts'
 
 export interface FallbackAttempt {
   model: ChatModel
@@ -27,7 +34,7 @@ export async function generateWithFallback(
 ): Promise<ModelFinish> {
   const failed: FallbackAttempt[] = []
   for (const model of models) {
-    if (signal.aborted) throw new ModelError('aborted', 'Generation was stopped')
+    if (signal.aborted) throw stoppedError()
     const attempt = new AbortController()
     const forward = () => attempt.abort(signal.reason)
     signal.addEventListener('abort', forward, { once: true })
@@ -67,7 +74,7 @@ export async function generateWithFallback(
 
 /** A stop from outside wins; then our own first-token timeout; then what the model said. */
 function classify(error: unknown, outer: AbortSignal, attempt: AbortSignal): ModelError {
-  if (outer.aborted) return new ModelError('aborted', 'Generation was stopped', { cause: error })
+  if (outer.aborted) return stoppedError(error)
   if (attempt.reason instanceof ModelError) return attempt.reason
   if (error instanceof ModelError) return error
   return new ModelError('unavailable', error instanceof Error ? error.message : String(error), { cause: error })

@@ -61,6 +61,11 @@ export class ModelError extends Error {
   }
 }
 
+/** A generation stopped from outside (the user, shutdown, a timeout): every provider ends with this. */
+export function stoppedError(cause?: unknown): ModelError {
+  return new ModelError('aborted', 'Generation was stopped', { cause })
+}
+
 /** Rough token estimate (~4 characters per token in English) for providers without a local tokenizer. */
 export function estimateTokens(text: string): number {
   return estimateTokensOfLength(text.length)

@@ -13,8 +13,9 @@ import {
   estimatePromptTokens,
   estimateTokens,
   estimateTokensOfLength,
+  stoppedError,
 } from '../types.ts'
-import { connectionFailure, messageOf } from './failures.ts'
+import { connectionFailure, messageOf, withoutSecret } from './failures.ts'
 
 const FINISH: Record<string, FinishReason> = { stop: 'stop', length: 'length', error: 'error' }
 
@@ -41,17 +42,13 @@ export function fromAiSdk(options: {
   secret?: string | undefined
 }): ChatModel {
   const { provider, modelId, model, contextTokens, secret } = options
-  const redact = (error: ModelError) =>
-    secret && error.message.includes(secret)
-      ? new ModelError(error.kind, error.message.replaceAll(secret, '[redacted]'), { cause: error.cause })
-      : error
+  const redact = (error: ModelError) => withoutSecret(error, secret)
   return {
     provider,
     modelId,
     contextTokens,
     countTokens: estimateTokens,
     async generate(request, signal, onText) {
-      const stopped = (cause?: unknown) => new ModelError('aborted', 'Generation was stopped', { cause })
       let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart>
       try {
         const result = await model.doStream({
@@ -62,7 +59,7 @@ export function fromAiSdk(options: {
         })
         reader = result.stream.getReader()
       } catch (error) {
-        throw signal.aborted ? stopped(error) : redact(requestFailure(error))
+        throw signal.aborted ? stoppedError(error) : redact(requestFailure(error))
       }
       const cancel = () => void reader.cancel().catch(() => {})
       signal.addEventListener('abort', cancel, { once: true })
@@ -75,10 +72,10 @@ export function fromAiSdk(options: {
           try {
             chunk = await reader.read()
           } catch (error) {
-            if (signal.aborted) throw stopped(error)
+            if (signal.aborted) throw stoppedError(error)
             throw new ModelError('stream_broken', `stream broke after ${tokens} tokens`, { cause: error })
           }
-          if (signal.aborted) throw stopped()
+          if (signal.aborted) throw stoppedError()
           if (chunk.done) break
           const part = chunk.value
           if (part.type === 'text-delta') {

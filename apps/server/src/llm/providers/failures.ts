@@ -1,4 +1,12 @@
-/** What a failed provider call is called in replies, logs and analytics: short, human, without the prompt. */
+/** What a failed provider call is called in replies, logs and analytics: short, human, without the prompt or key. */
+import { ModelError } from '../types.ts'
+
+/** The error with the key replaced, as servers may echo what they were sent: a key never reaches logs or analytics. */
+export function withoutSecret(error: ModelError, secret: string | undefined): ModelError {
+  return secret && error.message.includes(secret)
+    ? new ModelError(error.kind, error.message.replaceAll(secret, '[redacted]'), { cause: error.cause })
+    : error
+}
 
 const CONNECTION_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

@@ -34,26 +34,17 @@ interface RemoteProviderKind {
  */
 const TABLE = {
   openai: {
-    create: (s) =>
-      viaAiSdk(s, async () =>
-        (await import('@ai-sdk/openai')).createOpenAI({ ...base(s.baseUrl), apiKey: s.apiKey ?? '' }).chat(s.model),
-      ),
+    create: (s) => viaAiSdk(s, async (options) => (await import('@ai-sdk/openai')).createOpenAI(options).chat(s.model)),
     key: (keys) => keys.openai,
   },
   anthropic: {
     create: (s) =>
-      viaAiSdk(s, async () =>
-        (await import('@ai-sdk/anthropic')).createAnthropic({ ...base(s.baseUrl), apiKey: s.apiKey ?? '' })(s.model),
-      ),
+      viaAiSdk(s, async (options) => (await import('@ai-sdk/anthropic')).createAnthropic(options)(s.model)),
     key: (keys) => keys.anthropic,
   },
   google: {
     create: (s) =>
-      viaAiSdk(s, async () =>
-        (await import('@ai-sdk/google')).createGoogleGenerativeAI({ ...base(s.baseUrl), apiKey: s.apiKey ?? '' })(
-          s.model,
-        ),
-      ),
+      viaAiSdk(s, async (options) => (await import('@ai-sdk/google')).createGoogleGenerativeAI(options)(s.model)),
     key: (keys) => keys.google,
   },
   /** Ollama, vLLM, llama.cpp's server, LM Studio: by default Ollama's address; no key unless configured. */
@@ -74,9 +65,17 @@ export const REMOTE_PROVIDERS: Readonly<Record<RemoteProvider, RemoteProviderKin
 /** Every provider a model entry may name: the embedded runtime (`local`) and the remote kinds. */
 export const PROVIDER_KINDS = ['local', ...(Object.keys(REMOTE_PROVIDERS) as RemoteProvider[])] as const
 
-const base = (baseURL: string | undefined) => (baseURL ? { baseURL } : {})
+/** What every vendor SDK is built from: our base URL, if any, and always a key string (see above). */
+interface VendorOptions {
+  baseURL?: string
+  apiKey: string
+}
 
-async function viaAiSdk(settings: RemoteModelSettings, load: () => Promise<LanguageModelV3>): Promise<ChatModel> {
-  const { provider, model: modelId, contextTokens, apiKey } = settings
-  return fromAiSdk({ provider, modelId, model: await load(), contextTokens, secret: apiKey })
+async function viaAiSdk(
+  settings: RemoteModelSettings,
+  load: (options: VendorOptions) => Promise<LanguageModelV3>,
+): Promise<ChatModel> {
+  const { provider, model: modelId, contextTokens, apiKey, baseUrl } = settings
+  const model = await load({ ...(baseUrl ? { baseURL: baseUrl } : {}), apiKey: apiKey ?? '' })
+  return fromAiSdk({ provider, modelId, model, contextTokens, secret: apiKey })
 }

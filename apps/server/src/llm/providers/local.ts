@@ -3,7 +3,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { DEFAULT_DEMO_REPLY, writeDemoModel } from '../local/demo-model.ts'
 import { LocalModel } from '../local/local-model.ts'
-import { type ChatModel, ModelError } from '../types.ts'
+import { type ChatModel, ModelError, stoppedError } from '../types.ts'
 
 export interface LocalModelSettings {
   id: string
@@ -60,7 +60,7 @@ export async function createLocalModel(settings: LocalModelSettings): Promise<Ch
       for await (const part of local.stream(request.messages, signal, options)) {
         if (part.type === 'text-delta') onText(part.delta)
         // Our contract: a stopped generation ends with an `aborted` error, as remote providers do.
-        else if (part.finishReason === 'abort') throw new ModelError('aborted', 'Generation was stopped')
+        else if (part.finishReason === 'abort') throw stoppedError()
         else return { finishReason: part.finishReason, usage: part.usage }
       }
       return { finishReason: 'other' }

@@ -11,8 +11,9 @@ import {
   estimatePromptTokens,
   estimateTokens,
   estimateTokensOfLength,
+  stoppedError,
 } from '../types.ts'
-import { connectionFailure, messageOf } from './failures.ts'
+import { connectionFailure, messageOf, withoutSecret } from './failures.ts'
 
 export interface OpenAICompatibleSettings {
   /** The server's model name, e.g. `llama3.2`. */
@@ -50,8 +51,6 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
     accept: 'text/event-stream',
     ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
   }
-  // Servers may echo what they were sent; a key must never reach our logs or analytics through a message.
-  const redact = (message: string) => (apiKey ? message.replaceAll(apiKey, '[redacted]') : message)
 
   return {
     provider: 'openai-compatible',
@@ -60,8 +59,7 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
     countTokens: estimateTokens,
     generate(request, signal, onText) {
       return new Promise<ModelFinish>((resolve, reject) => {
-        const fail = (error: ModelError) =>
-          reject(signal.aborted ? stopped(error) : new ModelError(error.kind, redact(error.message), error))
+        const fail = (error: ModelError) => reject(signal.aborted ? stoppedError(error) : withoutSecret(error, apiKey))
         const post = transport.request(url, { method: 'POST', headers, signal }, (response) => {
           const status = response.statusCode ?? 0
           response.setEncoding('utf8')
@@ -82,25 +80,19 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
           })
           response.on('end', () => {
             const finish = reader.finish()
-            if (signal.aborted) fail(stopped())
+            if (signal.aborted) fail(stoppedError())
             else if (finish) resolve(finish)
             else fail(reader.broken())
           })
           response.on('error', () => fail(reader.broken()))
           response.on('close', () => response.complete || fail(reader.broken()))
         })
-        post.on('error', (error) =>
-          fail(
-            signal.aborted ? stopped(error) : new ModelError('unreachable', connectionFailure(error), { cause: error }),
-          ),
-        )
+        post.on('error', (error) => fail(new ModelError('unreachable', connectionFailure(error), { cause: error })))
         post.end(JSON.stringify(payload(modelId, request)))
       })
     },
   }
 }
-
-const stopped = (cause?: unknown) => new ModelError('aborted', 'Generation was stopped', { cause })
 
 /** The chat-completions request body: plain-string contents, usage reported in the stream. */
 function payload(model: string, request: ChatModelRequest) {
