@@ -45,9 +45,13 @@ function smallTargets() {
         : control
     const box = target.getBoundingClientRect()
     if (box.width === 0 && box.height === 0) continue
-    if (box.width < 44 || box.height < 44)
+    // Layout sizes are whole 64ths of a pixel; a box moving under a transform (the drawer sliding in) reports
+    // float noise such as 43.99998, so sizes are compared at layout precision.
+    const width = Math.round(box.width * 64) / 64
+    const height = Math.round(box.height * 64) / 64
+    if (width < 44 || height < 44)
       small.push(
-        `${control.tagName.toLowerCase()} “${(control.getAttribute('aria-label') ?? control.textContent ?? '').trim().slice(0, 30)}” ${Math.round(box.width)}×${Math.round(box.height)}`,
+        `${control.tagName.toLowerCase()} “${(control.getAttribute('aria-label') ?? control.textContent ?? '').trim().slice(0, 30)}” ${width}×${height}`,
       )
   }
   return small
