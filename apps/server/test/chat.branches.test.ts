@@ -218,6 +218,30 @@ describe.each(DIALECTS)('branches and Continue on %s', (dialect) => {
     client.close()
   })
 
+  it('says a reply was cut off at its length limit, and continues it', async () => {
+    const { user, conversationId, client } = await setup()
+    upstream.set({ kind: 'reply', chunks: ['A long', ' list:'], finish: 'length' })
+    client.send({ type: 'send', conversation_id: conversationId, client_message_id: 'l', content: 'List them all' })
+    const cut = await replyEnd(client)
+    expect(cut).toMatchObject({
+      type: 'reply.completed',
+      finish_reason: 'length',
+      message: { status: 'complete', content: 'A long list:', finish_reason: 'length' },
+    })
+    expect((await history(user.headers, conversationId)).at(-1)).toMatchObject({ finish_reason: 'length' })
+
+    upstream.set({ kind: 'reply', chunks: [' one, two.'] })
+    client.send({ type: 'continue', message_id: cut.message.id })
+    expect(await replyEnd(client)).toMatchObject({
+      finish_reason: 'stop',
+      message: { id: cut.message.id, status: 'complete', content: 'A long list: one, two.', finish_reason: 'stop' },
+    })
+    // Finished now: there is nothing left to continue.
+    client.send({ type: 'continue', message_id: cut.message.id })
+    expect(await client.nextOfType('error')).toMatchObject({ code: 'conflict', frame: 'continue' })
+    client.close()
+  })
+
   it('continues a reply the server was interrupted in', async () => {
     const { user, conversationId, client } = await setup()
     const reply = await say(client, conversationId, 'Explain', ['Cut here'])

@@ -64,10 +64,10 @@ export function startFakeAnthropic() {
             },
           }) + event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
         delta: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
-        end: () =>
+        end: (finish) =>
           event('content_block_stop', { index: 0 }) +
           event('message_delta', {
-            delta: { stop_reason: 'end_turn', stop_sequence: null },
+            delta: { stop_reason: finish === 'length' ? 'max_tokens' : 'end_turn', stop_sequence: null },
             usage: { output_tokens: usage.completion_tokens },
           }) +
           event('message_stop', {}),

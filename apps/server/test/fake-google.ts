@@ -60,9 +60,9 @@ export function startFakeGoogle() {
         // Gemini sends no preamble: the first chunk already carries text.
         start: () => '',
         delta: (text) => chunk(text),
-        end: () =>
+        end: (finish) =>
           chunk('', {
-            finishReason: 'STOP',
+            finishReason: finish === 'length' ? 'MAX_TOKENS' : 'STOP',
             usageMetadata: {
               promptTokenCount: usage.prompt_tokens,
               candidatesTokenCount: usage.completion_tokens,

@@ -59,8 +59,8 @@ export function startFakeOpenAI() {
       return {
         start: () => chunk({ role: 'assistant', content: '' }, null),
         delta: (text) => chunk({ content: text }, null),
-        end: () =>
-          chunk({}, 'stop', { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }) +
+        end: (finish) =>
+          chunk({}, finish, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }) +
           'data: [DONE]\n\n',
       }
     },

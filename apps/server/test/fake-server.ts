@@ -7,9 +7,13 @@ interface FakeUsage {
   completion_tokens: number
 }
 
+/** Why the model stopped writing. */
+type FakeFinish = 'stop' | 'length'
+
 /** What a fake does with the next requests. */
 export type FakeBehaviour =
-  | { kind: 'reply'; chunks: string[]; usage?: FakeUsage }
+  /** `finish: 'length'`: the model stopped at its token limit (each vendor spells it its own way). */
+  | { kind: 'reply'; chunks: string[]; usage?: FakeUsage; finish?: FakeFinish }
   | { kind: 'fail'; status: number }
   /** Accepts the request and never sends a token (first-token timeout). */
   | { kind: 'hang' }
@@ -36,7 +40,10 @@ export interface WireFormat<R> {
   record(request: FakeRequest): R
   errorBody(status: number): unknown
   /** The frames of one reply reporting `usage`: before any text, one per text chunk, and after the last chunk. */
-  frames(request: FakeRequest, usage: FakeUsage): { start(): string; delta(text: string): string; end(): string }
+  frames(
+    request: FakeRequest,
+    usage: FakeUsage,
+  ): { start(): string; delta(text: string): string; end(finish: FakeFinish): string }
 }
 
 /** One server-sent event, with an `event:` line when the vendor names its events. */
@@ -83,7 +90,7 @@ export async function startFakeServer<R>(format: WireFormat<R>) {
     const send = (texts: string[]) => texts.forEach((text) => res.write(frames.delta(text)))
     const end = () => {
       send(closing)
-      res.end(frames.end())
+      res.end(frames.end((current.kind === 'reply' && current.finish) || 'stop'))
     }
     res.write(frames.start())
     if (current.kind === 'reply') return end()

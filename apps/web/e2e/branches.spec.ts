@@ -92,3 +92,27 @@ test('continue a stopped reply: it goes on in the same message and is kept', asy
   await expect(chatPage.replies().last()).toHaveAttribute('data-status', 'complete')
   expect((await chatPage.replies().last().textContent())?.match(/word\d+/g)).toEqual(continued)
 })
+
+test('a reply the model cut off at its length limit says so, and Continue finishes it', async ({
+  page,
+  account,
+  authPage,
+  chatPage,
+}) => {
+  await authPage.register(account)
+  await page.getByLabel('Model', { exact: true }).selectOption('echo')
+  await chatPage.send('Write to the limit')
+  const reply = chatPage.replies().last()
+  await expect(reply).toHaveAttribute('data-status', 'complete')
+  await expect(reply).toContainText('Cut off: the reply reached its length limit.')
+
+  await reply.getByRole('button', { name: 'Continue' }).click()
+  await expect(reply).not.toContainText('Cut off')
+  await expect(reply).toContainText('Write to the limitWrite to the limit')
+  await expect(reply.getByRole('button', { name: 'Continue' })).toHaveCount(0)
+  await expect(chatPage.replies()).toHaveCount(1)
+
+  await page.reload()
+  await expect(chatPage.replies().last()).toContainText('Write to the limitWrite to the limit')
+  await expect(chatPage.replies().last()).not.toContainText('Cut off')
+})

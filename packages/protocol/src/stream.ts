@@ -1,15 +1,11 @@
 import { z } from 'zod'
 import { ErrorCode } from './errors.ts'
 import { Id } from './common.ts'
-import { Message } from './rest/chat.ts'
+import { FinishReason, Message } from './rest/chat.ts'
 
 /** Token usage of one reply. */
 export const Usage = z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() })
 export type Usage = z.infer<typeof Usage>
-
-/** Why a reply ended. */
-export const FinishReason = z.enum(['stop', 'length', 'stopped', 'error', 'other'])
-export type FinishReason = z.infer<typeof FinishReason>
 
 /**
  * Events of a conversation as a reply is produced: the same events travel as SSE (`event:` = type) and,

@@ -19,6 +19,7 @@ import * as conversationPin from './migrations/2026_12_06_1200_conversation_pin.
 import * as modelSettings from './migrations/2026_12_06_1300_model_settings.ts'
 import * as guestSessionFlags from './migrations/2026_12_06_1600_guest_session_flags.ts'
 import * as analyticsWidgetVisitors from './migrations/2026_12_06_1610_analytics_widget_visitors.ts'
+import * as replyFinishReason from './migrations/2026_12_07_0900_reply_finish_reason.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -41,6 +42,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_1300_model_settings': modelSettings,
   '2026_12_06_1600_guest_session_flags': guestSessionFlags,
   '2026_12_06_1610_analytics_widget_visitors': analyticsWidgetVisitors,
+  '2026_12_07_0900_reply_finish_reason': replyFinishReason,
 }
 
 class MigrationError extends Error {

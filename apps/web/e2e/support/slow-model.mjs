@@ -40,7 +40,13 @@ createServer((request, response) => {
     if (received.length > RECEIVED_LIMIT) received.shift()
     if (model === 'broken') return failWithServerError(response)
     if (model === 'fast') return answerAtOnce(response, 'A fast fake reply.')
-    if (model === 'echo') return answerAtOnce(response, textOf(messages?.findLast((m) => m.role === 'user')?.content))
+    if (model === 'echo') {
+      const asked = textOf(messages?.findLast((m) => m.role === 'user')?.content)
+      // A fresh reply to a message asking to go "to the limit" stops at the token limit; its continuation (the last
+      // message sent is then the reply so far) finishes.
+      const cut = asked.includes('to the limit') && messages?.at(-1)?.role === 'user'
+      return answerAtOnce(response, asked, cut ? 'length' : 'stop')
+    }
     // A prompt asking to go on "until stopped" streams with no end, so a stop test never races the last word.
     streamSlowly(response, textOf(messages?.at(-1)?.content).includes('until stopped'))
   })
@@ -57,12 +63,12 @@ function failWithServerError(response) {
   response.end(JSON.stringify({ error: { message: 'The model is down', type: 'server_error', code: null } }))
 }
 
-function answerAtOnce(response, text) {
+function answerAtOnce(response, text, finish = 'stop') {
   const id = `chatcmpl-${Date.now()}`
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   response.write(chunk(id, { role: 'assistant', content: text }))
   response.write(
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [{ index: 0, delta: {}, finish_reason: finish }] })}\n\n`,
   )
   response.write(
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'fast', choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } })}\n\n`,

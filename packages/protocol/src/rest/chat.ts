@@ -126,6 +126,13 @@ export type ReplyFailureKind = z.infer<typeof ReplyFailureKind>
 export const ReplyFailure = z.object({ kind: ReplyFailureKind, message: z.string() })
 export type ReplyFailure = z.infer<typeof ReplyFailure>
 
+/**
+ * Why a reply ended: the model finished (`stop`), reached its token limit (`length`: the reply is cut off and can be
+ * continued), the user stopped it (`stopped`), it failed (`error`), or the model gave another reason (`other`).
+ */
+export const FinishReason = z.enum(['stop', 'length', 'stopped', 'error', 'other'])
+export type FinishReason = z.infer<typeof FinishReason>
+
 /** A user's rating of a reply: thumbs up or down. */
 export const FeedbackRating = z.enum(['up', 'down'])
 export type FeedbackRating = z.infer<typeof FeedbackRating>
@@ -145,6 +152,8 @@ export const Message = z.object({
   duration_ms: z.number().int().nullable().optional(),
   /** Why a `failed` or `interrupted` reply ended; null otherwise. */
   failure: ReplyFailure.nullable().optional(),
+  /** Why a reply that ended stopped being written (`length`: cut off at its token limit); null otherwise. */
+  finish_reason: FinishReason.nullable().optional(),
   /**
    * The message this one follows in the conversation's tree (null for a first message). An edit or a regeneration
    * adds a sibling (same parent); the conversation shows one branch at a time (its active branch).

@@ -131,6 +131,15 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
     expect(model).toMatchObject({ provider: v.provider, modelId: v.model })
   })
 
+  it('reports a reply cut off at its token limit as finished by length', async () => {
+    fake.set({ kind: 'reply', chunks: ['Cut'], usage: { prompt_tokens: 7, completion_tokens: 1 }, finish: 'length' })
+    expect((await collect(model)).at(-1)).toEqual({
+      type: 'finish',
+      finishReason: 'length',
+      usage: { promptTokens: 7, completionTokens: 1 },
+    })
+  })
+
   it('never falls back to a key from the process environment', async () => {
     const variables = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY']
     for (const name of variables) vi.stubEnv(name, 'sk-from-environment')

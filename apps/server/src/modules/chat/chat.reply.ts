@@ -437,6 +437,7 @@ export function createReplyRunner(deps: ReplyDeps) {
         completion_tokens: completionTokens,
         ttft_ms: firstTokenMs,
         duration_ms: runtime.now().getTime() - startedMs,
+        finish_reason: finishReason,
       },
       staged.write,
     )

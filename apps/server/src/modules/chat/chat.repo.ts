@@ -1,4 +1,11 @@
-import type { Conversation, FeedbackRating, Message, MessageStatus, ReplyFailureKind } from '@parley/protocol'
+import type {
+  Conversation,
+  FeedbackRating,
+  FinishReason,
+  Message,
+  MessageStatus,
+  ReplyFailureKind,
+} from '@parley/protocol'
 import type { Db, Dialect } from '../../db/database.ts'
 import { conversationMatches } from '../../db/sql-helpers.ts'
 import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './chat.table.ts'
@@ -24,6 +31,7 @@ export function toMessage(row: MessageRow): Message {
     ttft_ms: row.ttft_ms ?? null,
     duration_ms: row.duration_ms ?? null,
     failure: row.error_kind ? { kind: row.error_kind as ReplyFailureKind, message: row.error ?? '' } : null,
+    finish_reason: (row.finish_reason as FinishReason | null | undefined) ?? null,
     parent_id: row.parent_id ?? null,
     created_at: row.created_at,
   }
@@ -221,7 +229,15 @@ export type ReplyEnd = Pick<MessagesTable, 'content' | 'status' | 'completed_at'
   Partial<
     Pick<
       MessagesTable,
-      'prompt_tokens' | 'completion_tokens' | 'error' | 'error_kind' | 'provider' | 'model' | 'ttft_ms' | 'duration_ms'
+      | 'prompt_tokens'
+      | 'completion_tokens'
+      | 'error'
+      | 'error_kind'
+      | 'finish_reason'
+      | 'provider'
+      | 'model'
+      | 'ttft_ms'
+      | 'duration_ms'
     >
   >
 
@@ -454,7 +470,14 @@ export async function reopenReply(
 ): Promise<MessageRow | undefined> {
   return db
     .updateTable('messages')
-    .set({ status: 'streaming', replica_id: seen.replicaId, error: null, error_kind: null, completed_at: null })
+    .set({
+      status: 'streaming',
+      replica_id: seen.replicaId,
+      error: null,
+      error_kind: null,
+      finish_reason: null,
+      completed_at: null,
+    })
     .where('id', '=', id)
     .where('status', '=', seen.status)
     .returningAll()

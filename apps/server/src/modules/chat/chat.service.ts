@@ -29,8 +29,13 @@ import * as tree from './chat.tree.repo.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
 const TITLE_LENGTH = 60
-/** Replies that ended before the model finished: Continue appends to them. */
 const CONTINUABLE = new Set(['stopped', 'interrupted', 'failed'])
+/**
+ * Continue appends to a reply the model did not finish: stopped, interrupted, failed part-way, or cut off at its
+ * token limit.
+ */
+const continuable = (reply: MessageRow) =>
+  CONTINUABLE.has(reply.status) || (reply.status === 'complete' && reply.finish_reason === 'length')
 
 export interface ChatServiceDeps {
   db: Db
@@ -462,8 +467,11 @@ export function createChatService(deps: ChatServiceDeps) {
       try {
         // Read again while holding the conversation: a reply ended meanwhile, or a newer turn, settles it.
         const current = await repo.findMessage(db, target.id)
-        if (!current || !CONTINUABLE.has(current.status))
-          throw new AppError('conflict', 'Only a reply that was stopped, interrupted or cut off can be continued')
+        if (!current || !continuable(current))
+          throw new AppError(
+            'conflict',
+            'Only a reply that was stopped, interrupted, failed part-way or cut off at its length limit can be continued',
+          )
         if ((await repo.activeLeaf(db, conversation.id))?.id !== current.id)
           throw new AppError('conflict', 'Only the last reply of the conversation can be continued')
         return await replies.resume(conversation, current, options, session)

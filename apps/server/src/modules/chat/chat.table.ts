@@ -44,6 +44,11 @@ export interface MessagesTable {
   /** Why a `failed` or `interrupted` reply ended: a short human text and its kind (protocol `ReplyFailureKind`). */
   error: string | null
   error_kind?: string | null
+  /**
+   * Replies: why the model stopped writing (protocol `FinishReason`): `stop`, `length` (its token limit; the reply
+   * can be continued), `stopped`, `other`. Null while streaming, for failed replies and those stored before it was.
+   */
+  finish_reason?: string | null
   created_at: string
   completed_at: string | null
   /** Replies: milliseconds from calling the model to its first text, and to the end. */

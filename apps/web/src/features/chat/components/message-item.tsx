@@ -2,7 +2,7 @@ import type { Message } from '@parley/protocol'
 import { formatMillis } from '../../../lib/format.ts'
 import { lazy, memo, Suspense, useState } from 'react'
 import { useModels } from '../api/chat-api.ts'
-import { endingOf } from '../model/reply-ending.ts'
+import { endedInTrouble, endingOf } from '../model/reply-ending.ts'
 import { BranchSwitcher } from './branch-switcher.tsx'
 import { MessageActions } from './message-actions.tsx'
 
@@ -30,7 +30,7 @@ function ReplyEnding({
 }) {
   const ending = endingOf(message)
   if (!ending) return null
-  const problem = message.status !== 'stopped'
+  const problem = endedInTrouble(message)
   return (
     <div className={problem ? 'message-ending problem' : 'message-ending'} role={problem ? 'alert' : undefined}>
       <span>{ending}</span>

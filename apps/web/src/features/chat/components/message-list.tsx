@@ -2,6 +2,7 @@ import type { Message } from '@parley/protocol'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { PendingMessage } from '../hooks/use-pending-messages.ts'
+import { canContinue } from '../model/reply-ending.ts'
 import { MessageItem } from './message-item.tsx'
 
 interface MessageListProps {
@@ -19,12 +20,6 @@ interface MessageListProps {
   /** The reader scrolled near the top: load the page before the oldest message. */
   onNearTop?: () => void
 }
-
-/** A reply that ended before the model finished, with text to go on from. */
-const canContinue = (message: Message) =>
-  message.role === 'assistant' &&
-  message.content.length > 0 &&
-  (message.status === 'stopped' || message.status === 'interrupted' || message.status === 'failed')
 
 /** Follow the stream only while the reader is at the bottom; scrolling up to read stops it. */
 const STICKY_PX = 80

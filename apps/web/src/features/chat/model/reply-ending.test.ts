@@ -1,6 +1,6 @@
 import type { Message } from '@parley/protocol'
 import { describe, expect, it } from 'vitest'
-import { endingOf } from './reply-ending.ts'
+import { canContinue, endingOf } from './reply-ending.ts'
 
 const reply = (fields: Partial<Message>): Message => ({
   id: 'm1',
@@ -18,6 +18,15 @@ const reply = (fields: Partial<Message>): Message => ({
 describe('how a reply ended', () => {
   it('says nothing for a complete reply', () => {
     expect(endingOf(reply({}))).toBeUndefined()
+  })
+
+  it('says a reply the model cut off at its length limit can go on, unlike one it finished', () => {
+    const cut = reply({ content: 'A long list:', finish_reason: 'length' })
+    expect(endingOf(cut)).toBe('Cut off: the reply reached its length limit.')
+    expect(canContinue(cut)).toBe(true)
+    const finished = reply({ content: 'A short answer.', finish_reason: 'stop' })
+    expect(endingOf(finished)).toBeUndefined()
+    expect(canContinue(finished)).toBe(false)
   })
 
   it("gives the server's reason for a failed reply", () => {
