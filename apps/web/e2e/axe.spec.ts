@@ -40,6 +40,18 @@ function signedIn(conversationId: string): Screen[] {
       ready: (page) => page.getByRole('dialog', { name: 'Keyboard shortcuts' }),
       open: (page) => page.getByRole('button', { name: 'Keyboard shortcuts' }).click(),
     },
+    {
+      // The danger button's colours, in both themes.
+      name: 'delete confirmation',
+      path: '/',
+      ready: (page) => page.getByRole('group', { name: 'Delete “Checked by axe”?' }).first(),
+      open: async (page) => {
+        await expect(heading('New chat')(page)).toBeVisible()
+        const menu = page.getByRole('button', { name: 'Open conversations' })
+        if (await menu.isVisible()) await menu.click()
+        await page.getByRole('button', { name: 'Delete “Checked by axe”' }).first().click()
+      },
+    },
     { name: 'settings', path: '/settings', ready: (page) => page.getByRole('list', { name: 'Sessions' }) },
     { name: 'dashboard', path: '/admin/analytics', ready: (page) => page.locator('.metric-card').first() },
     { name: 'users', path: '/admin/users', ready: (page) => page.getByRole('region', { name: 'Users' }) },
