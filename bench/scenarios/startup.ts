@@ -1,7 +1,7 @@
 /**
  * Scenario 5 — start-up and memory. A second server, started fresh as `npm start` runs it (compiled output, plain
  * Node, SQLite in a new data dir, no local model loaded): time from spawn to the first `/health` answer, resident
- * memory after 10 s idle, and the highest resident memory while 20 replies stream at once.
+ * memory after 10 s idle and once settled (30 s), and the highest resident memory while 20 replies stream at once.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -16,6 +16,11 @@ const COLD_START_LIMIT_MS = 1_000
 const IDLE_RSS_LIMIT_MB = 90
 const STREAMING_RSS_LIMIT_MB = 130
 const IDLE_MS = 10_000
+/**
+ * After start-up V8 keeps its grown young generation until its memory reducer finds allocation has gone quiet, which
+ * it checks every 8 s: 17–27 s after a fresh start here. Reported beside the 10 s figure, which is the target's.
+ */
+const SETTLED_MS = 30_000
 /**
  * V8 shrinks its young generation only in a garbage collection that finds allocation has gone quiet, which its
  * memory reducer starts some tens of seconds after a load (~70 s measured here): judged a minute after the load.
@@ -38,6 +43,8 @@ export async function startup(context: BenchContext): Promise<ScenarioResult> {
   try {
     await sleep(IDLE_MS)
     const idleMb = server.stats().rssBytes / 2 ** 20
+    await sleep(SETTLED_MS - IDLE_MS)
+    const settledMb = server.stats().rssBytes / 2 ** 20
 
     const rest = createRestClient(server.httpUrl)
     const run = randomUUID().slice(0, 8)
@@ -72,10 +79,11 @@ export async function startup(context: BenchContext): Promise<ScenarioResult> {
     return {
       id: 'startup',
       title: 'Start-up and memory',
-      method: `A fresh server (compiled, plain Node, SQLite in a new data dir, no local model loaded): spawn to first /health answer; RSS after ${IDLE_MS / 1000} s idle; peak RSS (sampled every 100 ms) while ${STREAMS} new users sign up (4 at a time) and then ${STREAMS} replies of ${spec.tokens} tokens at ${spec.rate} tokens/s stream at once; RSS ${IDLE_MS / 1000} s and ${AFTER_LOAD_MS / 1000} s after that load.`,
+      method: `A fresh server (compiled, plain Node, SQLite in a new data dir, no local model loaded): spawn to first /health answer; RSS after ${IDLE_MS / 1000} s and ${SETTLED_MS / 1000} s idle; peak RSS (sampled every 100 ms) while ${STREAMS} new users sign up (4 at a time) and then ${STREAMS} replies of ${spec.tokens} tokens at ${spec.rate} tokens/s stream at once; RSS ${IDLE_MS / 1000} s and ${AFTER_LOAD_MS / 1000} s after that load.`,
       data: {
         coldStartMs: round(coldStartMs),
         idleRssMb: round(idleMb),
+        settledRssMb: round(settledMb),
         streamingPeakRssMb: round(peakMb),
         tenSecondsAfterLoadRssMb: round(tenSecondsAfterMb),
         afterLoadRssMb: round(afterMb),
@@ -86,6 +94,7 @@ export async function startup(context: BenchContext): Promise<ScenarioResult> {
         '|---|---|---|',
         `| Cold start to /health | ${round(coldStartMs)} ms | ≤ ${COLD_START_LIMIT_MS} ms |`,
         `| RSS at rest (${IDLE_MS / 1000} s idle) | ${round(idleMb)} MB | ≤ ${IDLE_RSS_LIMIT_MB} MB |`,
+        `| RSS at rest (${SETTLED_MS / 1000} s idle) | ${round(settledMb)} MB | — |`,
         `| Peak RSS, ${STREAMS} streaming replies | ${round(peakMb)} MB | ≤ ${STREAMING_RSS_LIMIT_MB} MB |`,
         `| RSS ${IDLE_MS / 1000} s after the load | ${round(tenSecondsAfterMb)} MB | — |`,
         `| RSS ${AFTER_LOAD_MS / 1000} s after the load | ${round(afterMb)} MB (${round(givenBack * 100)}% of the rise given back) | ≥ ${GIVEN_BACK_SHARE * 100}% given back |`,
