@@ -34,3 +34,24 @@ test('settings: an API key is shown once and works; another session is revoked',
   await expect(settingsPage.sessions.getByText('This device')).toBeVisible()
   expect((await request.get('/api/users/me', { headers: bearer(otherToken) })).status()).toBe(401)
 })
+
+test('a dialog keeps keyboard focus until it closes, then gives it back', async ({
+  page,
+  account,
+  authPage,
+  settingsPage,
+}) => {
+  await authPage.register(account)
+  await settingsPage.open()
+  await settingsPage.createApiKey('focus check')
+  const dialog = page.getByRole('dialog', { name: 'API key “focus check” created' })
+  await expect(dialog).toBeVisible()
+  // Tab and Shift+Tab go round the dialog's controls; the page behind never takes focus.
+  for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await page.keyboard.press(key)
+    expect(await dialog.evaluate((element) => element.contains(document.activeElement)), key).toBe(true)
+  }
+  await page.keyboard.press('Escape')
+  await expect(dialog).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Create key' })).toBeFocused()
+})

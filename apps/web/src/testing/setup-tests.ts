@@ -2,3 +2,12 @@ import { cleanup } from '@testing-library/react'
 import { afterEach } from 'vitest'
 
 afterEach(() => cleanup())
+
+// jsdom has `<dialog>` without its modal methods; here they only open and close it. What a modal dialog does in a
+// browser (the inert page, Escape, focus) is tested in Chromium (e2e/settings.spec.ts, e2e/keyboard.spec.ts).
+HTMLDialogElement.prototype.showModal ??= function showModal(this: HTMLDialogElement) {
+  this.setAttribute('open', '')
+}
+HTMLDialogElement.prototype.close ??= function close(this: HTMLDialogElement) {
+  this.removeAttribute('open')
+}

@@ -1,25 +1,51 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react'
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
+import { useFocusWrap } from '../../lib/use-focus-wrap.ts'
 
-/** A modal dialog: focus moves into it, Escape closes it, and the page behind is dimmed. */
-export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+/**
+ * A modal dialog on the native `<dialog>`: the page behind is inert and dimmed, Tab stays in the dialog, Escape
+ * closes it (through `onClose`: the caller unmounts it), and focus goes back where it was.
+ */
+export function Dialog({
+  title,
+  onClose,
+  className,
+  children,
+}: {
+  title: string
+  onClose: () => void
+  /** Added to `dialog`, for a dialog with a layout of its own. */
+  className?: string
+  children: ReactNode
+}) {
   const id = useId()
-  const box = useRef<HTMLDivElement>(null)
+  const dialog = useRef<HTMLDialogElement>(null)
+  useFocusWrap(dialog, true)
+  // Taken while rendering, before focus moves into the dialog.
+  const [previous] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null))
   useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null
-    box.current?.querySelector<HTMLElement>('button, input, textarea, select, [tabindex]')?.focus()
-    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onClose()
-    window.addEventListener('keydown', onKey)
+    const element = dialog.current
+    if (!element) return
+    if (!element.open) element.showModal()
+    if (!element.contains(document.activeElement))
+      element.querySelector<HTMLElement>('button, input, textarea, select, [tabindex]')?.focus()
     return () => {
-      window.removeEventListener('keydown', onKey)
+      element.close()
+      // The dialog leaves the page as it closes, so the browser's own return of focus cannot be relied on.
       previous?.focus()
     }
-  }, [onClose])
+  }, [previous])
   return (
-    <div className="dialog-backdrop">
-      <div ref={box} className="dialog" role="dialog" aria-modal="true" aria-labelledby={id}>
-        <h2 id={id}>{title}</h2>
-        {children}
-      </div>
-    </div>
+    <dialog
+      ref={dialog}
+      className={className ? `dialog ${className}` : 'dialog'}
+      aria-labelledby={id}
+      onCancel={(event) => {
+        event.preventDefault()
+        onClose()
+      }}
+    >
+      <h2 id={id}>{title}</h2>
+      {children}
+    </dialog>
   )
 }

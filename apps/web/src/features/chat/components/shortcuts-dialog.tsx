@@ -1,5 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react'
-import { useFocusWrap } from '../../../lib/use-focus-wrap.ts'
+import { Dialog } from '../../../components/ui/dialog.tsx'
 import { OTHER_KEYS, type Shortcut, SHORTCUTS } from '../model/shortcuts.ts'
 
 function Keys({ shortcut }: { shortcut: Shortcut }) {
@@ -15,28 +14,10 @@ function Keys({ shortcut }: { shortcut: Shortcut }) {
   )
 }
 
-/**
- * The keyboard shortcuts, in a native modal `<dialog>` (the page behind is inert, Esc closes it); focus stays in
- * it and goes back to where it was when it closes.
- */
+/** The keyboard shortcuts, listed in a modal dialog. */
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null)
-  const titleId = useId()
-  useFocusWrap(dialog, true)
-  // Taken while rendering, before the Close button's autofocus moves focus into the dialog.
-  const [previous] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null))
-  useEffect(() => {
-    const element = dialog.current
-    if (element && !element.open) element.showModal()
-    return () => {
-      element?.close()
-      // The dialog leaves the page as it closes, so the browser's own return of focus cannot be relied on.
-      previous?.focus()
-    }
-  }, [previous])
   return (
-    <dialog ref={dialog} className="dialog shortcuts-dialog" aria-labelledby={titleId} onClose={onClose}>
-      <h2 id={titleId}>Keyboard shortcuts</h2>
+    <Dialog title="Keyboard shortcuts" onClose={onClose} className="shortcuts-dialog">
       <table className="shortcuts-table">
         <caption className="visually-hidden">Keyboard shortcuts</caption>
         <thead>
@@ -57,11 +38,11 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
         </tbody>
       </table>
       <p className="muted small">On a Mac, ⌘ works wherever Ctrl is listed.</p>
-      <form method="dialog" className="dialog-actions">
-        <button type="submit" className="button" autoFocus>
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onClose}>
           Close
         </button>
-      </form>
-    </dialog>
+      </div>
+    </Dialog>
   )
 }

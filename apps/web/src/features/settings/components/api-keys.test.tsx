@@ -59,13 +59,4 @@ describe('ApiKeys', () => {
     expect(await within(list).findByText(/CI pipeline/)).toBeTruthy()
     expect(document.body.textContent).not.toContain(SECRET)
   })
-
-  it('closes the key dialog with Escape', async () => {
-    renderWithServer()
-    await userEvent.type(screen.getByLabelText('Key name'), 'laptop')
-    await userEvent.click(screen.getByRole('button', { name: 'Create key' }))
-    await screen.findByRole('dialog')
-    await userEvent.keyboard('{Escape}')
-    expect(screen.queryByRole('dialog')).toBeNull()
-  })
 })

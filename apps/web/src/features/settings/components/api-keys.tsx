@@ -20,7 +20,7 @@ export function ApiKeys() {
     event.preventDefault()
     const form = event.currentTarget
     const name = String(new FormData(form).get('name')).trim()
-    if (!name) return
+    if (!name || create.isPending) return
     create.mutate(
       { name },
       {
@@ -36,7 +36,8 @@ export function ApiKeys() {
     <Panel title="API keys">
       <form className="inline-form" onSubmit={onSubmit} noValidate>
         <TextField label="Key name" name="name" maxLength={100} required error={fieldIssues(create.error).name} />
-        <button type="submit" className="button primary" disabled={create.isPending}>
+        {/* aria-disabled, not disabled: a disabled button drops focus, which the key's dialog gives back to it. */}
+        <button type="submit" className="button primary" aria-disabled={create.isPending}>
           Create key
         </button>
       </form>
