@@ -26,6 +26,7 @@ import {
 import { type PercentileQuery, modelCallPercentiles } from './analytics.percentiles.ts'
 import * as repo from './analytics.repo.ts'
 import { createWidgetReports } from './analytics.widget-reports.ts'
+import { ratio, seriesOf, summaryOf, valuesAt } from './analytics.figures.ts'
 
 /** A subquery of user ids that narrows a count to their conversations (a widget's visitors). */
 type OwnerIds = RawBuilder<string>
@@ -48,8 +49,6 @@ export interface UsageSources {
 const DEFAULT_BUCKETS: Record<Period, number> = { minute: 60, hour: 24, day: 30 }
 /** Days covered by the users, models and own-usage reports when no `from` is given. */
 const DEFAULT_DAYS = 30
-
-const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null)
 
 /** The read side: summary, time series, per-user, per-model and own-usage reports. */
 export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources: UsageSources }) {
@@ -91,7 +90,7 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
       todayRequests,
       active,
       messagesToday,
-      guestsToday,
+      guestSessionsToday,
     ] = await Promise.all([
       sources.countUsers(),
       sources.countConversations(),
@@ -108,31 +107,24 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
       sources.countGuestSessions(today),
     ])
     const day = bucketOf(today.from, 'day')
-    const call = calls.get('') ?? { calls: 0, failed: 0, completed: 0, completedMs: 0, tokens: 0 }
-    const request = requests.get('') ?? { requests: 0, serverErrors: 0 }
-    const lat = latency.get('')
-    const first = ttft.get('')
-    return {
-      total_users: users,
-      active_users_today: active.get(day) ?? 0,
-      total_conversations: conversations,
-      total_messages: messages,
-      total_tokens_used: tokens,
-      avg_response_time: call.completed > 0 ? call.completedMs / call.completed / 1000 : 0,
-      error_rate: ratio(call.failed, call.calls) ?? 0,
-      request_error_rate: ratio(request.serverErrors, request.requests) ?? 0,
-      model_calls: call.calls,
-      latency_p50_ms: lat?.get(50) ?? null,
-      latency_p95_ms: lat?.get(95) ?? null,
-      latency_p99_ms: lat?.get(99) ?? null,
-      ttft_p50_ms: first?.get(50) ?? null,
-      ttft_p95_ms: first?.get(95) ?? null,
-      tokens_today: todayCalls.get(day)?.tokens ?? 0,
-      messages_today: messagesToday,
-      requests_today: todayRequests.get(day)?.requests ?? 0,
-      guest_sessions_today: guestsToday,
+    return summaryOf(
+      {
+        users,
+        conversations,
+        messages,
+        tokens,
+        calls: calls.get(''),
+        requests: requests.get(''),
+        latency: latency.get(''),
+        ttft: ttft.get(''),
+        activeToday: active.get(day) ?? 0,
+        tokensToday: todayCalls.get(day)?.tokens ?? 0,
+        messagesToday,
+        requestsToday: todayRequests.get(day)?.requests ?? 0,
+        guestSessionsToday,
+      },
       window,
-    }
+    )
   }
 
   /** Values per bucket prefix; missing buckets are 0 for counts and null for rates and percentiles. */
@@ -143,42 +135,17 @@ export function createAnalyticsReports(deps: { db: Db; runtime: Runtime; sources
     widgetId?: string,
   ): Promise<Map<string, number | null>> {
     if (widgetId) return widget.seriesValues(widgetId, metric, range, bucket)
-    const modelCounts = () =>
-      bucket === 'minute' ? repo.rawModelCounts(db, range, bucket) : repo.rolledModelCounts(db, range, bucket)
-    const requestCounts = () =>
-      bucket === 'minute' ? repo.rawRequestCounts(db, range, bucket) : repo.rolledRequestCounts(db, range, bucket)
-    const each = <T>(map: Map<string, T>, pick: (value: T) => number | null) =>
-      new Map([...map].map(([key, value]) => [key, pick(value)]))
-    const percentile = async (column: 'duration_ms' | 'ttft_ms', p: number) =>
-      each(await percentilesOf(range, column, [p], bucket), (values) => values.get(p) ?? null)
-    switch (metric) {
-      case 'messages':
-        return sources.messagesPerBucket(range, bucket)
-      case 'tokens':
-        return each(await modelCounts(), (c) => c.tokens)
-      case 'model_calls':
-        return each(await modelCounts(), (c) => c.calls)
-      case 'error_rate':
-        return each(await modelCounts(), (c) => ratio(c.failed, c.calls))
-      case 'requests':
-        return each(await requestCounts(), (c) => c.requests)
-      case 'request_error_rate':
-        return each(await requestCounts(), (c) => ratio(c.serverErrors, c.requests))
-      case 'active_users':
-        return bucket === 'day' ? repo.dailyActiveUsers(db, range) : repo.rawActiveUsers(db, range, bucket)
-      case 'latency_p50':
-        return percentile('duration_ms', 50)
-      case 'latency_p95':
-        return percentile('duration_ms', 95)
-      case 'latency_p99':
-        return percentile('duration_ms', 99)
-      case 'ttft_p50':
-        return percentile('ttft_ms', 50)
-      case 'ttft_p95':
-        return percentile('ttft_ms', 95)
-      case 'guard_events':
-        return repo.guardEventCounts(db, range, bucket)
-    }
+    // Minute buckets are finer than the rollups: they come from the raw events.
+    const raw = bucket === 'minute'
+    return seriesOf(metric, {
+      modelCounts: () => (raw ? repo.rawModelCounts(db, range, bucket) : repo.rolledModelCounts(db, range, bucket)),
+      requestCounts: () =>
+        raw ? repo.rawRequestCounts(db, range, bucket) : repo.rolledRequestCounts(db, range, bucket),
+      percentile: async (column, p) => valuesAt(await percentilesOf(range, column, [p], bucket), p),
+      messages: () => sources.messagesPerBucket(range, bucket),
+      activeUsers: () => (bucket === 'day' ? repo.dailyActiveUsers(db, range) : repo.rawActiveUsers(db, range, bucket)),
+      guardEvents: () => repo.guardEventCounts(db, range, bucket),
+    })
   }
 
   async function timeseries(query: TimeseriesQuery): Promise<Timeseries> {
