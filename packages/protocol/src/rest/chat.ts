@@ -170,6 +170,18 @@ export const Message = z.object({
 })
 export type Message = z.infer<typeof Message>
 
+type ReplyEnding = { status: string; finish_reason?: string | null | undefined }
+
+/** The model stopped at its token limit: the reply is stored in full, but the model had more to say. */
+export const cutAtTokenLimit = (reply: ReplyEnding) => reply.status === 'complete' && reply.finish_reason === 'length'
+
+/**
+ * A reply the model did not finish: stopped, interrupted, failed part-way, or cut off at its token limit. Continue
+ * (the WebSocket `continue` frame) appends to such a reply.
+ */
+export const endedEarly = (reply: ReplyEnding) =>
+  reply.status === 'stopped' || reply.status === 'interrupted' || reply.status === 'failed' || cutAtTokenLimit(reply)
+
 /** `PUT /api/conversations/{id}/messages/{message_id}/feedback`: rate a reply, or clear the rating with null. */
 export const PutFeedbackRequest = z.strictObject({ rating: FeedbackRating.nullable() })
 export type PutFeedbackRequest = z.infer<typeof PutFeedbackRequest>

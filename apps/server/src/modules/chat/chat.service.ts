@@ -7,6 +7,7 @@ import type {
   PostMessageResponse,
   UpdateConversationRequest,
 } from '@parley/protocol'
+import { endedEarly } from '@parley/protocol'
 import type { Db, Dialect } from '../../db/database.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { AppError, badRequest, notFound } from '../../shared/errors.ts'
@@ -29,13 +30,6 @@ import * as tree from './chat.tree.repo.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
 const TITLE_LENGTH = 60
-const CONTINUABLE = new Set(['stopped', 'interrupted', 'failed'])
-/**
- * Continue appends to a reply the model did not finish: stopped, interrupted, failed part-way, or cut off at its
- * token limit.
- */
-const continuable = (reply: MessageRow) =>
-  CONTINUABLE.has(reply.status) || (reply.status === 'complete' && reply.finish_reason === 'length')
 
 export interface ChatServiceDeps {
   db: Db
@@ -467,7 +461,7 @@ export function createChatService(deps: ChatServiceDeps) {
       try {
         // Read again while holding the conversation: a reply ended meanwhile, or a newer turn, settles it.
         const current = await repo.findMessage(db, target.id)
-        if (!current || !continuable(current))
+        if (!current || !endedEarly(current))
           throw new AppError(
             'conflict',
             'Only a reply that was stopped, interrupted, failed part-way or cut off at its length limit can be continued',

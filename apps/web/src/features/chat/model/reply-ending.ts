@@ -1,4 +1,4 @@
-import type { Message } from '@parley/protocol'
+import { type Message, cutAtTokenLimit, endedEarly } from '@parley/protocol'
 
 /** How a reply that did not complete ended, in words: shown apart from its details, never hidden. */
 const ENDING: Partial<Record<Message['status'], string>> = {
@@ -7,12 +7,9 @@ const ENDING: Partial<Record<Message['status'], string>> = {
   interrupted: 'Interrupted: the reply was cut off before it finished.',
 }
 
-/** The model stopped at its token limit: the reply is stored in full, but the model had more to say. */
-const cutAtLimit = (message: Message) => message.status === 'complete' && message.finish_reason === 'length'
-
 /** The server's stored reason (e.g. "upstream answered 401") when it gave one, else the general sentence. */
 export function endingOf(message: Message): string | undefined {
-  if (cutAtLimit(message)) return 'Cut off: the reply reached its length limit.'
+  if (cutAtTokenLimit(message)) return 'Cut off: the reply reached its length limit.'
   const ending = ENDING[message.status]
   if (!ending || !message.failure) return ending
   const partial = message.content.length > 0 ? ' The text above is what arrived before it.' : ''
@@ -26,9 +23,4 @@ export const endedInTrouble = (message: Message) => message.status === 'failed' 
 
 /** A reply that ended before the model finished, with text to go on from: Continue appends to it. */
 export const canContinue = (message: Message) =>
-  message.role === 'assistant' &&
-  message.content.length > 0 &&
-  (message.status === 'stopped' ||
-    message.status === 'interrupted' ||
-    message.status === 'failed' ||
-    cutAtLimit(message))
+  message.role === 'assistant' && message.content.length > 0 && endedEarly(message)
