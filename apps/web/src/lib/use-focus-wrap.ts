@@ -1,6 +1,7 @@
 import { type RefObject, useEffect } from 'react'
 
-const FOCUSABLE =
+/** The controls that take focus with Tab. */
+export const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
 
 /**

@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react'
-import { useFocusWrap } from '../../lib/use-focus-wrap.ts'
+import { FOCUSABLE, useFocusWrap } from '../../lib/use-focus-wrap.ts'
 
 /**
  * A modal dialog on the native `<dialog>`: the page behind is inert and dimmed, Tab stays in the dialog, Escape
@@ -26,8 +26,7 @@ export function Dialog({
     const element = dialog.current
     if (!element) return
     if (!element.open) element.showModal()
-    if (!element.contains(document.activeElement))
-      element.querySelector<HTMLElement>('button, input, textarea, select, [tabindex]')?.focus()
+    if (!element.contains(document.activeElement)) element.querySelector<HTMLElement>(FOCUSABLE)?.focus()
     return () => {
       element.close()
       // The dialog leaves the page as it closes, so the browser's own return of focus cannot be relied on.
