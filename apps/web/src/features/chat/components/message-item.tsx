@@ -119,6 +119,9 @@ export const MessageItem = memo(function MessageItem({
   const [editing, setEditing] = useState(false)
   const mine = message.role === 'user'
   const streaming = message.status === 'streaming'
+  // A failed or interrupted reply offers Retry beside what went wrong, in place of Regenerate (the same action);
+  // a stopped or cut-off reply keeps Regenerate with the others and offers Continue.
+  const retry = endedInTrouble(message) ? onRegenerate : undefined
   return (
     <article
       className={`message message-${message.role}`}
@@ -139,7 +142,7 @@ export const MessageItem = memo(function MessageItem({
         </Suspense>
       )}
       {streaming && <span className="typing" aria-label="Writing…" />}
-      {!mine && !streaming && <ReplyEnding message={message} onRetry={onRegenerate} onContinue={onContinue} />}
+      {!mine && !streaming && <ReplyEnding message={message} onRetry={retry} onContinue={onContinue} />}
       <div className="message-actions">
         <BranchSwitcher
           messageId={message.id}
@@ -154,7 +157,7 @@ export const MessageItem = memo(function MessageItem({
             Edit
           </button>
         )}
-        {onRegenerate && (
+        {onRegenerate && !retry && (
           <button type="button" className="button small" onClick={onRegenerate}>
             Regenerate
           </button>
