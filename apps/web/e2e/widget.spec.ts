@@ -229,3 +229,14 @@ test('inline mode renders the chat into the page', async ({ page, request }) => 
   await send(page, 'Inline hello')
   await expect(botMessages(page).last()).toHaveText('A fast fake reply.')
 })
+
+test('an answer cut off at the model’s length limit says so', async ({ page, request }) => {
+  const widgetId = await createWidget(request, { model: 'echo', proof_of_work: false, ask_email: false })
+  await page.goto(`${host.origin}/inline?widget=${widgetId}`)
+  await send(page, 'Tell me about shoes, all the way to the limit')
+  const reply = botMessages(page).last()
+  await expect(reply).toContainText('all the way to the limit')
+  await expect(reply).toContainText('The answer was cut short: it reached its length limit.')
+  await send(page, 'And a short answer')
+  await expect(botMessages(page).last()).toHaveText('And a short answer')
+})

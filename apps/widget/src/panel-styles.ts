@@ -19,6 +19,7 @@ export const PANEL_CSS = `
 .msg code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; }
 .msg blockquote { padding-left: 10px; border-left: 3px solid var(--line); }
 .msg a { color: inherit; text-decoration: underline; }
+.msg .ending { margin-top: 6px; font-size: 13px; font-style: italic; color: var(--muted); }
 .user { align-self: flex-end; background: var(--accent); color: var(--on-accent); }
 .bot { align-self: flex-start; background: var(--soft); color: var(--fg); }
 .notice { margin: 0 14px 10px; padding: 10px 12px; border-radius: 8px; background: var(--danger-bg); color: var(--danger);

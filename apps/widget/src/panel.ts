@@ -234,6 +234,13 @@ function mountPanel(context: PanelContext): PanelHandle {
         } else if (event.type === 'reply.completed') {
           content = event.message.content
           render()
+          // The model stopped at its token limit: the visitor is told the answer is incomplete (the widget has no
+          // Continue; asking again, or for the rest, does).
+          if (event.finish_reason === 'length') {
+            const ending = el('p', 'ending')
+            ending.textContent = 'The answer was cut short: it reached its length limit.'
+            reply.append(ending)
+          }
         } else if (event.type === 'reply.failed') {
           content = 'Sorry, no answer could be produced right now. Please try again.'
           render()
