@@ -69,7 +69,7 @@ test('continue a stopped reply: it goes on in the same message and is kept', asy
   chatPage,
 }) => {
   await authPage.register(account)
-  await page.getByLabel('Model', { exact: true }).selectOption('slow')
+  await chatPage.pickModel('slow')
   await chatPage.send('Count slowly')
   const reply = chatPage.replies().last()
   await expect(reply).toContainText('word3')
@@ -100,7 +100,7 @@ test('a reply the model cut off at its length limit says so, and Continue finish
   chatPage,
 }) => {
   await authPage.register(account)
-  await page.getByLabel('Model', { exact: true }).selectOption('echo')
+  await chatPage.pickModel('echo')
   await chatPage.send('Write to the limit')
   const reply = chatPage.replies().last()
   await expect(reply).toHaveAttribute('data-status', 'complete')

@@ -39,7 +39,7 @@ test('sending while scrolled up brings the new turn into view; "Jump to latest" 
   }
   await page.goto(`/c/${conversation.id}`)
   await expect(chatPage.userMessage('turn 30')).toBeInViewport()
-  await page.getByLabel('Model', { exact: true }).selectOption('slow')
+  await chatPage.pickModel('slow')
 
   const scrollToTop = () => chatPage.messages.evaluate((element) => element.scrollTo({ top: 0 }))
   await scrollToTop()

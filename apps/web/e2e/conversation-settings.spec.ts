@@ -13,7 +13,7 @@ test('a conversation’s system prompt, temperature and max tokens are saved, su
   const marker = randomUUID().slice(0, 8)
   const prompt = `You are a terse pirate (${marker}).`
   await authPage.register(account)
-  await page.getByLabel('Model', { exact: true }).selectOption('fast')
+  await chatPage.pickModel('fast')
   await chatPage.send(`Before the settings ${marker}`)
   await expect(chatPage.replies().last()).toHaveAttribute('data-status', 'complete')
 

@@ -15,7 +15,7 @@ test('a conversation remembers its model across a reload, and a new chat starts 
   await expect(page).toHaveTitle('which model am I talking to — Parley')
   await expect(chatPage.sidebar.getByRole('region', { name: 'Today' })).toContainText('which model am I talking to')
 
-  const picker = page.getByLabel('Model', { exact: true })
+  const picker = chatPage.modelPicker
   await picker.selectOption('fast')
   await expect(picker).toHaveValue('fast')
   // The choice is stored with the conversation (server-side) before the reload.

@@ -47,7 +47,7 @@ test('an admin tests a model, downloads a catalogue model with progress and make
 
     // No restart: a new chat starts on the new default.
     await page.goto('/')
-    await expect(page.getByLabel('Model', { exact: true })).toHaveValue('e2e-tiny')
+    await expect(chatPage.modelPicker).toHaveValue('e2e-tiny')
     await chatPage.send('Which model answers?')
     // The stand-in file is no real model (no weights can ship here): the embedded runtime refuses to load it,
     // and the reply fails with that reason instead of another model answering in its place.

@@ -39,7 +39,7 @@ test('thumbs up / down on a reply survives a reload and shows in the operatorsâ€
   chatPage,
 }) => {
   await authPage.register(account)
-  await page.getByLabel('Model', { exact: true }).selectOption('fast')
+  await chatPage.pickModel('fast')
   await chatPage.send('Rate this fast reply')
   const reply = chatPage.replies().last()
   await expect(reply).toHaveAttribute('data-status', 'complete')

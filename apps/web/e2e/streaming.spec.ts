@@ -5,9 +5,9 @@ import { expect, test } from './fixtures.ts'
 const SLOW_REPLY = Array.from({ length: 30 }, (_, index) => `word${index + 1}`).join(' ')
 
 test.describe('streaming with a slow model', () => {
-  test.beforeEach(async ({ page, account, authPage }) => {
+  test.beforeEach(async ({ account, authPage, chatPage }) => {
     await authPage.register(account)
-    await page.getByLabel('Model', { exact: true }).selectOption('slow')
+    await chatPage.pickModel('slow')
   })
 
   test('stop a reply mid-stream', async ({ page, chatPage }) => {
@@ -36,7 +36,7 @@ test.describe('streaming with a slow model', () => {
       sockets.push(socket)
     })
     await page.reload()
-    await page.getByLabel('Model', { exact: true }).selectOption('slow')
+    await chatPage.pickModel('slow')
     await chatPage.send('Count slowly, then survive a drop')
     const reply = chatPage.replies().last()
     await expect(reply).toContainText('word4')

@@ -8,11 +8,18 @@ export class ChatPage {
   readonly sidebar: Locator
   readonly messages: Locator
   readonly composer: Locator
+  readonly modelPicker: Locator
 
   constructor(readonly page: Page) {
     this.sidebar = page.getByRole('navigation', { name: 'Conversations' })
     this.messages = page.getByRole('log', { name: 'Messages' })
     this.composer = page.getByRole('textbox', { name: 'Message' })
+    this.modelPicker = page.getByLabel('Model', { exact: true })
+  }
+
+  /** Chooses the model the next message goes to (the e2e server's fake models: `fast`, `slow`, `echo`, …). */
+  async pickModel(id: string) {
+    await this.modelPicker.selectOption(id)
   }
 
   async newChat() {

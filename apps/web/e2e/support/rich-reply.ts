@@ -26,7 +26,7 @@ export const RICH_REPLY = [
 
 /** Sends `text` to the `echo` model from a new chat and waits for the reply that repeats it. */
 export async function echoReply(page: Page, chatPage: ChatPage, text: string) {
-  await page.getByLabel('Model', { exact: true }).selectOption('echo')
+  await chatPage.pickModel('echo')
   await chatPage.send(text)
   const reply = chatPage.replies().last()
   await expect(reply).toHaveAttribute('data-status', 'complete')
