@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { hash, verify } from '@node-rs/argon2'
 import pLimit from 'p-limit'
 import type { FieldIssue } from '@parley/protocol'
@@ -37,10 +39,23 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password)
 }
 
-/** The list loads when a password is first set, not at every start. */
+let commonPasswords: Promise<ReadonlySet<string>> | undefined
+
+/**
+ * ~49,000 common passwords, read from the list's JSON file when a password is first set. Only the ~1,600 a
+ * password of the minimum length can match are kept: held whole as a bundled module and a Set, the list stayed in
+ * memory for good, and its half a megabyte of source was a tenth of a fresh start (which checks the first admin's
+ * password).
+ */
 async function isCommonPassword(password: string): Promise<boolean> {
-  const { COMMON_PASSWORDS } = await import('./common-passwords.ts')
-  return COMMON_PASSWORDS.has(password.toLowerCase())
+  commonPasswords ??= readFile(
+    createRequire(import.meta.url).resolve('@zxcvbn-ts/language-common/src/passwords.json'),
+    'utf8',
+  ).then((text) => {
+    const lowerCased = (JSON.parse(text) as string[]).map((entry) => entry.toLowerCase())
+    return new Set(lowerCased.filter((entry) => [...entry].length >= PASSWORD_MIN_LENGTH))
+  })
+  return (await commonPasswords).has(password.toLowerCase())
 }
 
 /**
