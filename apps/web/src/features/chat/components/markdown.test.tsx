@@ -85,6 +85,21 @@ describe('Markdown', () => {
     expect(container.querySelector('.code-block')).toBeNull()
   })
 
+  it('leaves prices as text: two single dollars make math only when they read as a formula', () => {
+    const { container } = render(
+      <Markdown
+        text={
+          'Shoes cost $5 and boots $10. Between $20,000 and $30,000. Both: $5/$10.\n\nArea $a^2$, sum $$n+1$$.'
+        }
+      />,
+    )
+    const [prices, formulas] = container.querySelectorAll('p')
+    expect(prices!.querySelector('.katex')).toBeNull()
+    expect(prices!.textContent).toBe('Shoes cost $5 and boots $10. Between $20,000 and $30,000. Both: $5/$10.')
+    const tex = [...formulas!.querySelectorAll('.katex math annotation')].map((node) => node.textContent)
+    expect(tex).toEqual(['a^2', 'n+1'])
+  })
+
   it('keeps dangerous TeX commands and HTML inside math inert', () => {
     const { container } = render(
       <Markdown

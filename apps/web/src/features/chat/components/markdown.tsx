@@ -5,7 +5,7 @@ import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
 import { CodeBlock } from './code-block.tsx'
 import { grammarsLoaded, rehypeHighlightCode, subscribeToGrammars } from './highlight.ts'
-import { rehypeKatexSafe } from './math.ts'
+import { rehypeKatexSafe, remarkDollarsAsText } from './math.ts'
 
 interface MdNode {
   type: string
@@ -64,7 +64,7 @@ const components: Components = {
   input: Input,
 }
 
-const remarkPlugins = [remarkGfm, remarkMath, remarkHtmlAsText]
+const remarkPlugins = [remarkGfm, remarkMath, remarkDollarsAsText, remarkHtmlAsText]
 // Math first: its `pre > code.language-math` blocks are formulas, not code blocks.
 const rehypePlugins = [rehypeKatexSafe, rehypeHighlightCode]
 

@@ -79,3 +79,36 @@ export function rehypeKatexSafe() {
   }
   return (tree: Root) => visit(tree)
 }
+
+interface MdNode {
+  type: string
+  value?: string
+  children?: MdNode[]
+  position?: { start: { offset?: number }; end: { offset?: number } }
+}
+
+/**
+ * Remark plugin: text between two single dollars is math only as Pandoc reads it, so that prices stay prices.
+ * remark-math pairs any two `$`, which made "$5 and $10" a formula; such a pair, one whose formula starts or ends
+ * with a space or whose closing `$` is followed by a digit, goes back to being the text it was. `$$…$$` is always
+ * math.
+ */
+export function remarkDollarsAsText() {
+  return (tree: MdNode, file: { value: unknown }) => {
+    const source = String(file.value)
+    const visit = (node: MdNode) => {
+      node.children?.forEach((child, index, siblings) => {
+        const start = child.position?.start.offset
+        const end = child.position?.end.offset
+        if (child.type !== 'inlineMath' || start === undefined || end === undefined) return visit(child)
+        const raw = source.slice(start, end)
+        const single = raw.startsWith('$') && !raw.startsWith('$$')
+        const tex = raw.slice(1, -1)
+        if (single && (/^\s|\s$/.test(tex) || /\d/.test(source.charAt(end)))) {
+          siblings[index] = { type: 'text', value: raw }
+        }
+      })
+    }
+    visit(tree)
+  }
+}
