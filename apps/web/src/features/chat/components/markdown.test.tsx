@@ -88,9 +88,7 @@ describe('Markdown', () => {
   it('leaves prices as text: two single dollars make math only when they read as a formula', () => {
     const { container } = render(
       <Markdown
-        text={
-          'Shoes cost $5 and boots $10. Between $20,000 and $30,000. Both: $5/$10.\n\nArea $a^2$, sum $$n+1$$.'
-        }
+        text={'Shoes cost $5 and boots $10. Between $20,000 and $30,000. Both: $5/$10.\n\nArea $a^2$, sum $$n+1$$.'}
       />,
     )
     const [prices, formulas] = container.querySelectorAll('p')
@@ -98,6 +96,36 @@ describe('Markdown', () => {
     expect(prices!.textContent).toBe('Shoes cost $5 and boots $10. Between $20,000 and $30,000. Both: $5/$10.')
     const tex = [...formulas!.querySelectorAll('.katex math annotation')].map((node) => node.textContent)
     expect(tex).toEqual(['a^2', 'n+1'])
+  })
+
+  it("typesets LaTeX's own delimiters, \\(…\\) inline and \\[…\\] on lines of their own as display, but not in code", () => {
+    const { container } = render(
+      <Markdown
+        text={[
+          'Pythagoras: \\(a^2 + b^2 = c^2\\), and the area:',
+          '',
+          '\\[',
+          '\\int_0^1 x\\,dx',
+          '\\]',
+          '',
+          '- Energy:',
+          '  \\[ E = mc^2 \\]',
+          '',
+          'As code: `\\(x\\)`',
+          '',
+          '```latex',
+          '\\[y\\]',
+          '```',
+        ].join('\n')}
+      />,
+    )
+    const tex = (selector: string) =>
+      [...container.querySelectorAll(`${selector} math annotation`)].map((node) => node.textContent)
+    expect(tex('p .katex')).toEqual(['a^2 + b^2 = c^2'])
+    expect(tex('.math-display')).toEqual(['\\int_0^1 x\\,dx', 'E = mc^2'])
+    expect(container.querySelector('li .math-display')).not.toBeNull()
+    expect(container.querySelector('p code')?.textContent).toBe('\\(x\\)')
+    expect(container.querySelector('.code-block code')?.textContent).toBe('\\[y\\]\n')
   })
 
   it('keeps dangerous TeX commands and HTML inside math inert', () => {

@@ -5,7 +5,7 @@ import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
 import { CodeBlock } from './code-block.tsx'
 import { grammarsLoaded, rehypeHighlightCode, subscribeToGrammars } from './highlight.ts'
-import { rehypeKatexSafe, remarkDollarsAsText } from './math.ts'
+import { rehypeKatexSafe, remarkDollarsAsText, texDelimitersAsDollars } from './math.ts'
 
 interface MdNode {
   type: string
@@ -77,7 +77,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
       <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-        {text}
+        {texDelimitersAsDollars(text)}
       </ReactMarkdown>
     </div>
   )

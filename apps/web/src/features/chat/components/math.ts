@@ -112,3 +112,55 @@ export function remarkDollarsAsText() {
     visit(tree)
   }
 }
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/
+/** An inline code span (kept as written), `\[…\]` or `\(…\)`. */
+const CODE_SPAN_OR_TEX = /(`+)[\s\S]*?\1|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)/g
+
+/**
+ * Many models write LaTeX's own delimiters, `\(…\)` inline and `\[…\]` for display, which Markdown reads as escaped
+ * brackets. Outside code (fenced blocks and inline spans stay as written) they become remark-math's `$$…$$`: a
+ * `\[…\]` that has its lines to itself becomes a display block, any other an inline formula.
+ */
+export function texDelimitersAsDollars(markdown: string): string {
+  if (!markdown.includes('\\(') && !markdown.includes('\\[')) return markdown
+  const out: string[] = []
+  let prose: string[] = []
+  let fence: string | undefined
+  const flush = () => {
+    if (prose.length > 0) out.push(prose.join('\n').replace(CODE_SPAN_OR_TEX, dollars))
+    prose = []
+  }
+  for (const line of markdown.split('\n')) {
+    const marker = FENCE.exec(line)?.[1]
+    if (fence) {
+      out.push(line)
+      const closes = marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker
+      if (closes) fence = undefined
+    } else if (marker) {
+      flush()
+      out.push(line)
+      fence = marker
+    } else prose.push(line)
+  }
+  flush()
+  return out.join('\n')
+}
+
+function dollars(
+  match: string,
+  ticks: string | undefined,
+  display: string | undefined,
+  inline: string | undefined,
+  offset: number,
+  text: string,
+) {
+  if (ticks !== undefined) return match
+  if (display === undefined) return `$$${inline}$$`
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1
+  const indent = text.slice(lineStart, offset)
+  const end = offset + match.length
+  const ownLines = /^\s*$/.test(indent) && (end === text.length || text[end] === '\n')
+  if (!ownLines) return `$$${display}$$`
+  return `$$\n${indent}${display.trim()}\n${indent}$$`
+}
