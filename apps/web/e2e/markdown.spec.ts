@@ -15,8 +15,10 @@ test('replies render math with KaTeX, labelled and highlighted code, quotes, tas
   await authPage.register(account)
   const reply = await echoReply(page, chatPage, RICH_REPLY)
 
-  // Math: inline in its paragraph, display math as its own block; both typeset by KaTeX.
-  await expect(reply.locator('p .katex')).toHaveCount(1)
+  // Math: inline in its paragraph (`$…$` and `\(…\)`), display math as its own block; all typeset by KaTeX, which
+  // arrives with the first formula. Prices are not math.
+  await expect(reply.locator('p .katex')).toHaveCount(2)
+  await expect(reply.locator('p').first()).toContainText('Prices stay prices: $5 and $10.')
   await expect(reply.locator('.math-display .katex-display .katex')).toHaveCount(1)
   await expect(reply.locator('.katex annotation').first()).toHaveText('e^{i\\pi} + 1 = 0')
   // KaTeX's stylesheet and fonts load from the server under its strict CSP (no inline scripts, fonts from 'self').

@@ -3,7 +3,7 @@ import type { ChatPage } from '../pages/chat-page.ts'
 
 /** A reply with everything the renderer styles; the `echo` fake model answers with the message it gets. */
 export const RICH_REPLY = [
-  'Euler said $e^{i\\pi} + 1 = 0$, inline.',
+  'Euler said $e^{i\\pi} + 1 = 0$, inline, and Pythagoras \\(a^2 + b^2 = c^2\\). Prices stay prices: $5 and $10.',
   '',
   '$$',
   '\\int_0^1 x^2\\,dx = \\frac{1}{3}',

@@ -3,6 +3,13 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import { Markdown } from './markdown.tsx'
 
+/** Renders Markdown with formulas and waits until KaTeX (fetched with the first formula) has typeset them all. */
+async function renderTypeset(text: string) {
+  const result = render(<Markdown text={text} />)
+  await waitFor(() => expect(result.container.querySelector('.math-pending')).toBeNull())
+  return result
+}
+
 describe('Markdown', () => {
   it('shows raw HTML as inert text', () => {
     const { container } = render(<Markdown text={'Look: <img src=x onerror=alert(1)> <script>alert(2)</script>'} />)
@@ -70,11 +77,9 @@ describe('Markdown', () => {
     expect(block.querySelector('.code-block-bar button')?.getAttribute('aria-label')).toBe('Copy code')
   })
 
-  it('typesets inline and display math with KaTeX, as elements (MathML for screen readers), never as HTML text', () => {
-    const { container } = render(
-      <Markdown
-        text={'Euler: $e^{i\\pi} + 1 = 0$ and\n\n$$\n\\int_0^1 x^2\\,dx = \\frac{1}{3}\n$$\n\nPrice: 5 dollars.'}
-      />,
+  it('typesets inline and display math with KaTeX, as elements (MathML for screen readers), never as HTML text', async () => {
+    const { container } = await renderTypeset(
+      'Euler: $e^{i\\pi} + 1 = 0$ and\n\n$$\n\\int_0^1 x^2\\,dx = \\frac{1}{3}\n$$\n\nPrice: 5 dollars.',
     )
     const formulas = container.querySelectorAll('.katex')
     expect(formulas).toHaveLength(2)
@@ -85,11 +90,9 @@ describe('Markdown', () => {
     expect(container.querySelector('.code-block')).toBeNull()
   })
 
-  it('leaves prices as text: two single dollars make math only when they read as a formula', () => {
-    const { container } = render(
-      <Markdown
-        text={'Shoes cost $5 and boots $10. Between $20,000 and $30,000. Both: $5/$10.\n\nArea $a^2$, sum $$n+1$$.'}
-      />,
+  it('leaves prices as text: two single dollars make math only when they read as a formula', async () => {
+    const { container } = await renderTypeset(
+      'Shoes cost $5 and boots $10. Between $20,000 and $30,000. Both: $5/$10.\n\nArea $a^2$, sum $$n+1$$.',
     )
     const [prices, formulas] = container.querySelectorAll('p')
     expect(prices!.querySelector('.katex')).toBeNull()
@@ -98,26 +101,24 @@ describe('Markdown', () => {
     expect(tex).toEqual(['a^2', 'n+1'])
   })
 
-  it("typesets LaTeX's own delimiters, \\(…\\) inline and \\[…\\] on lines of their own as display, but not in code", () => {
-    const { container } = render(
-      <Markdown
-        text={[
-          'Pythagoras: \\(a^2 + b^2 = c^2\\), and the area:',
-          '',
-          '\\[',
-          '\\int_0^1 x\\,dx',
-          '\\]',
-          '',
-          '- Energy:',
-          '  \\[ E = mc^2 \\]',
-          '',
-          'As code: `\\(x\\)`',
-          '',
-          '```latex',
-          '\\[y\\]',
-          '```',
-        ].join('\n')}
-      />,
+  it("typesets LaTeX's own delimiters, \\(…\\) inline and \\[…\\] on lines of their own as display, but not in code", async () => {
+    const { container } = await renderTypeset(
+      [
+        'Pythagoras: \\(a^2 + b^2 = c^2\\), and the area:',
+        '',
+        '\\[',
+        '\\int_0^1 x\\,dx',
+        '\\]',
+        '',
+        '- Energy:',
+        '  \\[ E = mc^2 \\]',
+        '',
+        'As code: `\\(x\\)`',
+        '',
+        '```latex',
+        '\\[y\\]',
+        '```',
+      ].join('\n'),
     )
     const tex = (selector: string) =>
       [...container.querySelectorAll(`${selector} math annotation`)].map((node) => node.textContent)
@@ -128,11 +129,9 @@ describe('Markdown', () => {
     expect(container.querySelector('.code-block code')?.textContent).toBe('\\[y\\]\n')
   })
 
-  it('keeps dangerous TeX commands and HTML inside math inert', () => {
-    const { container } = render(
-      <Markdown
-        text={'$\\href{javascript:alert(1)}{x}$ $\\htmlClass{evil}{y}$ $\\text{<img src=x onerror=alert(1)>}$'}
-      />,
+  it('keeps dangerous TeX commands and HTML inside math inert', async () => {
+    const { container } = await renderTypeset(
+      '$\\href{javascript:alert(1)}{x}$ $\\htmlClass{evil}{y}$ $\\text{<img src=x onerror=alert(1)>}$',
     )
     expect(container.querySelector('a')).toBeNull()
     expect(container.querySelector('img')).toBeNull()

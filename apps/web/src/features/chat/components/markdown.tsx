@@ -1,11 +1,10 @@
-import 'katex/dist/katex.min.css'
 import { type ComponentProps, memo, useSyncExternalStore } from 'react'
 import ReactMarkdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
 import { CodeBlock } from './code-block.tsx'
 import { grammarsLoaded, rehypeHighlightCode, subscribeToGrammars } from './highlight.ts'
-import { rehypeKatexSafe, remarkDollarsAsText, texDelimitersAsDollars } from './math.ts'
+import { katexLoaded, rehypeKatexSafe, remarkDollarsAsText, subscribeToKatex, texDelimitersAsDollars } from './math.ts'
 
 interface MdNode {
   type: string
@@ -70,10 +69,11 @@ const rehypePlugins = [rehypeKatexSafe, rehypeHighlightCode]
 
 /**
  * Renders reply Markdown (GFM: tables, task lists, strikethrough; math with KaTeX; highlighted code) without ever
- * injecting HTML. Renders again when a code block's grammar arrives.
+ * injecting HTML. Renders again when a code block's grammar, or KaTeX for a formula, arrives.
  */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   useSyncExternalStore(subscribeToGrammars, grammarsLoaded)
+  useSyncExternalStore(subscribeToKatex, katexLoaded)
   return (
     <div className="markdown">
       <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>

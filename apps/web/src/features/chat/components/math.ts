@@ -1,6 +1,33 @@
 import type { Element, ElementContent, Root, RootContent } from 'hast'
 import { fromDom } from 'hast-util-from-dom'
-import katex from 'katex'
+import type Katex from 'katex'
+
+/**
+ * KaTeX (with its stylesheet, about half of what Markdown needs) is fetched when a reply first has a formula;
+ * subscribers hear when it has arrived, and until then a formula shows its source.
+ */
+let katex: typeof Katex | undefined
+let requested = false
+const listeners = new Set<() => void>()
+
+function loadKatex() {
+  if (requested) return
+  requested = true
+  Promise.all([import('katex'), import('katex/dist/katex.min.css')]).then(
+    ([module]) => {
+      katex = module.default
+      for (const listener of listeners) listener()
+    },
+    () => void (requested = false), // offline for a moment: a later formula asks again
+  )
+}
+
+/** For `useSyncExternalStore`: re-render Markdown when KaTeX has arrived. */
+export function subscribeToKatex(listener: () => void): () => void {
+  listeners.add(listener)
+  return () => void listeners.delete(listener)
+}
+export const katexLoaded = () => katex !== undefined
 
 /** Formulas already rendered, by mode and source: a streaming reply re-renders its Markdown on every piece of text. */
 const rendered = new Map<string, Element>()
@@ -15,11 +42,21 @@ function textOf(node: ElementContent | RootContent): string {
  * KaTeX's rendering of one formula as hast. KaTeX builds it with DOM calls (createElement, text nodes, never
  * `innerHTML`) into a detached element, which is converted node by node: no HTML is parsed. `trust: false` keeps
  * `\href`, `\url`, `\includegraphics` and `\html…` commands out; a formula with an error shows its source in red.
+ * Until KaTeX has arrived, the formula's source stands in for it (`span.math-pending`).
  */
 function renderFormula(tex: string, display: boolean): Element | undefined {
   const key = `${display ? 'display' : 'inline'}:${tex}`
   let formula = rendered.get(key)
   if (!formula) {
+    if (!katex) {
+      loadKatex()
+      return {
+        type: 'element',
+        tagName: 'span',
+        properties: { className: ['math-pending'] },
+        children: [{ type: 'text', value: tex }],
+      }
+    }
     const host = document.createElement('span')
     try {
       katex.render(tex, host, {
