@@ -1,29 +1,17 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen } from '@testing-library/react'
+import { screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { MemoryRouter } from 'react-router'
 import { describe, expect, it } from 'vitest'
-import { createApiClient } from '../../../lib/api-client.ts'
-import { ClientsProvider } from '../../../lib/clients.tsx'
-import { createSession } from '../../../lib/session.ts'
-import type { WsClient } from '../../../lib/ws-client.ts'
 import { AuthProvider } from './auth-provider.tsx'
 import { RegisterPage } from './register-page.tsx'
+import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 
 function renderWithServer(answer: (url: string) => Response) {
   const fetch = async (url: RequestInfo | URL) => answer(String(url))
-  const session = createSession({ fetch })
-  const clients = { session, api: createApiClient({ session, fetch }), ws: {} as WsClient }
-  render(
-    <ClientsProvider clients={clients}>
-      <QueryClientProvider client={new QueryClient()}>
-        <AuthProvider>
-          <MemoryRouter>
-            <RegisterPage />
-          </MemoryRouter>
-        </AuthProvider>
-      </QueryClientProvider>
-    </ClientsProvider>,
+  renderWithClients(
+    <AuthProvider>
+      <RegisterPage />
+    </AuthProvider>,
+    fetch,
   )
 }
 

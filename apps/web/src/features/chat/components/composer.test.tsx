@@ -1,12 +1,8 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
-import { createApiClient } from '../../../lib/api-client.ts'
-import { ClientsProvider } from '../../../lib/clients.tsx'
-import { createSession } from '../../../lib/session.ts'
-import type { WsClient } from '../../../lib/ws-client.ts'
 import { Composer } from './composer.tsx'
+import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 
 /** A server whose limit is 20 characters. */
 function renderComposer(props: Partial<Parameters<typeof Composer>[0]> = {}) {
@@ -16,16 +12,8 @@ function renderComposer(props: Partial<Parameters<typeof Composer>[0]> = {}) {
           headers: { 'content-type': 'application/json' },
         })
       : new Response('{}', { status: 404 })
-  const session = createSession({ fetch })
-  const clients = { session, api: createApiClient({ session, fetch }), ws: {} as WsClient }
   const onSend = vi.fn()
-  render(
-    <ClientsProvider clients={clients}>
-      <QueryClientProvider client={new QueryClient()}>
-        <Composer onSend={onSend} {...props} />
-      </QueryClientProvider>
-    </ClientsProvider>,
-  )
+  renderWithClients(<Composer onSend={onSend} {...props} />, fetch)
   return { onSend, box: screen.getByLabelText('Message') as HTMLTextAreaElement }
 }
 

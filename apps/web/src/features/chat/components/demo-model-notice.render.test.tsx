@@ -1,28 +1,13 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen } from '@testing-library/react'
-import { MemoryRouter } from 'react-router'
+import { screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createApiClient } from '../../../lib/api-client.ts'
-import { ClientsProvider } from '../../../lib/clients.tsx'
-import { createSession } from '../../../lib/session.ts'
-import type { WsClient } from '../../../lib/ws-client.ts'
 import { DemoModelNotice } from './demo-model-notice.tsx'
+import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 
 const DEMO_ONLY = [{ id: 'local', label: 'Built-in demo model', default: true, demo: true }]
 
 function renderNotice(isAdmin: boolean) {
   const fetch = async () => new Response(JSON.stringify(DEMO_ONLY), { headers: { 'content-type': 'application/json' } })
-  const session = createSession({ fetch })
-  const clients = { session, api: createApiClient({ session, fetch }), ws: {} as WsClient }
-  render(
-    <ClientsProvider clients={clients}>
-      <QueryClientProvider client={new QueryClient()}>
-        <MemoryRouter>
-          <DemoModelNotice isAdmin={isAdmin} />
-        </MemoryRouter>
-      </QueryClientProvider>
-    </ClientsProvider>,
-  )
+  renderWithClients(<DemoModelNotice isAdmin={isAdmin} />, fetch)
 }
 
 afterEach(() => localStorage.clear())

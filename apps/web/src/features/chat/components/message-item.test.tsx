@@ -1,38 +1,16 @@
 import type { Message } from '@parley/protocol'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, within } from '@testing-library/react'
+import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
-import { createApiClient } from '../../../lib/api-client.ts'
-import { ClientsProvider } from '../../../lib/clients.tsx'
-import { createSession } from '../../../lib/session.ts'
-import type { WsClient } from '../../../lib/ws-client.ts'
 import { MessageItem } from './message-item.tsx'
+import { renderWithClients } from '../../../testing/render-with-clients.tsx'
+import { messageOf } from '../../../testing/messages.ts'
 
-const reply = (fields: Partial<Message>): Message => ({
-  id: 'm1',
-  conversation_id: 'c1',
-  role: 'assistant',
-  content: 'Some text',
-  status: 'complete',
-  model: 'gpt',
-  prompt_tokens: null,
-  completion_tokens: null,
-  created_at: '2026-12-05T10:00:00.000Z',
-  ...fields,
-})
+const reply = (fields: Partial<Message>): Message => messageOf({ content: 'Some text', model: 'gpt', ...fields })
 
 function renderReply(message: Message, handlers: { onRegenerate?: () => void; onContinue?: () => void }) {
   const fetch = async () => new Response('[]', { headers: { 'content-type': 'application/json' } })
-  const session = createSession({ fetch })
-  const clients = { session, api: createApiClient({ session, fetch }), ws: {} as WsClient }
-  render(
-    <ClientsProvider clients={clients}>
-      <QueryClientProvider client={new QueryClient()}>
-        <MessageItem message={message} {...handlers} />
-      </QueryClientProvider>
-    </ClientsProvider>,
-  )
+  renderWithClients(<MessageItem message={message} {...handlers} />, fetch)
   return screen.getByRole('article', { name: 'Reply' })
 }
 

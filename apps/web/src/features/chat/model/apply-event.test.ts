@@ -1,19 +1,9 @@
 import type { Message } from '@parley/protocol'
 import { describe, expect, it } from 'vitest'
 import { applyChatEvent } from './apply-event.ts'
+import { messageOf } from '../../../testing/messages.ts'
 
-const message = (over: Partial<Message>): Message => ({
-  id: 'm1',
-  conversation_id: 'c1',
-  role: 'assistant',
-  content: '',
-  status: 'streaming',
-  model: 'local',
-  prompt_tokens: null,
-  completion_tokens: null,
-  created_at: '2026-01-01T00:00:00.000Z',
-  ...over,
-})
+const message = (over: Partial<Message>): Message => messageOf({ status: 'streaming', model: 'local', ...over })
 
 describe('applyChatEvent', () => {
   it('appends new messages and streams deltas into the reply', () => {

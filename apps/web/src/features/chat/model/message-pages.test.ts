@@ -1,5 +1,6 @@
 import type { Message } from '@parley/protocol'
 import { describe, expect, it } from 'vitest'
+import { messageOf } from '../../../testing/messages.ts'
 import {
   applyEventToPages,
   dropFromPages,
@@ -9,18 +10,8 @@ import {
   toPage,
 } from './message-pages.ts'
 
-const message = (id: string, over: Partial<Message> = {}): Message => ({
-  id,
-  conversation_id: 'c1',
-  role: 'user',
-  content: id,
-  status: 'complete',
-  model: null,
-  prompt_tokens: null,
-  completion_tokens: null,
-  created_at: '2026-01-01T00:00:00.000Z',
-  ...over,
-})
+const message = (id: string, over: Partial<Message> = {}): Message =>
+  messageOf({ id, role: 'user', content: id, ...over })
 
 /** Newest page first, as react-query keeps them: m5 m6 | m3 m4 | m1 m2. */
 const loaded = (): MessagePages => ({

@@ -1,19 +1,9 @@
 import type { Message } from '@parley/protocol'
 import { describe, expect, it } from 'vitest'
 import { canContinue, endingOf } from './reply-ending.ts'
+import { messageOf } from '../../../testing/messages.ts'
 
-const reply = (fields: Partial<Message>): Message => ({
-  id: 'm1',
-  conversation_id: 'c1',
-  role: 'assistant',
-  content: '',
-  status: 'complete',
-  model: 'gpt',
-  prompt_tokens: null,
-  completion_tokens: null,
-  created_at: '2026-12-05T10:00:00.000Z',
-  ...fields,
-})
+const reply = (fields: Partial<Message>): Message => messageOf({ model: 'gpt', ...fields })
 
 describe('how a reply ended', () => {
   it('says nothing for a complete reply', () => {

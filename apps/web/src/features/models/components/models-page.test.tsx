@@ -1,13 +1,9 @@
 import type { CatalogueEntry, ModelsOverview } from '@parley/protocol'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, within } from '@testing-library/react'
+import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { createApiClient } from '../../../lib/api-client.ts'
-import { ClientsProvider } from '../../../lib/clients.tsx'
-import { createSession } from '../../../lib/session.ts'
-import type { WsClient } from '../../../lib/ws-client.ts'
 import { ModelsPage } from './models-page.tsx'
+import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 
 const AT = '2026-12-06T10:00:00.000Z'
 const NO_USAGE = { calls: 0, failed: 0, error_rate: 0 }
@@ -86,15 +82,7 @@ function renderWithServer() {
     }
     return json({ error: { code: 'not_found', message: 'Not found' } }, 404)
   }
-  const session = createSession({ fetch })
-  const clients = { session, api: createApiClient({ session, fetch }), ws: {} as WsClient }
-  render(
-    <ClientsProvider clients={clients}>
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <ModelsPage />
-      </QueryClientProvider>
-    </ClientsProvider>,
-  )
+  renderWithClients(<ModelsPage />, fetch)
   return { requests }
 }
 

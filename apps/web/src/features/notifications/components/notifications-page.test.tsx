@@ -1,12 +1,8 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, within } from '@testing-library/react'
+import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { createApiClient } from '../../../lib/api-client.ts'
-import { ClientsProvider } from '../../../lib/clients.tsx'
-import { createSession } from '../../../lib/session.ts'
-import type { WsClient } from '../../../lib/ws-client.ts'
 import { NotificationsPage } from './notifications-page.tsx'
+import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 
 const SECRET = 'whsec_c2VjcmV0LXNob3duLW9uY2U='
 const AT = '2026-12-05T10:00:00.000Z'
@@ -91,15 +87,7 @@ function renderWithServer() {
     if (test) return json({ ...deliveries[0], id: 'msg_2', event_type: 'webhook.test', status: 'pending' })
     return json({ error: { code: 'not_found', message: 'Not found' } }, 404)
   }
-  const session = createSession({ fetch })
-  const clients = { session, api: createApiClient({ session, fetch }), ws: {} as WsClient }
-  render(
-    <ClientsProvider clients={clients}>
-      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <NotificationsPage />
-      </QueryClientProvider>
-    </ClientsProvider>,
-  )
+  renderWithClients(<NotificationsPage />, fetch)
   return { requests }
 }
 

@@ -1,12 +1,8 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { render, screen, within } from '@testing-library/react'
+import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { createApiClient } from '../../../lib/api-client.ts'
-import { ClientsProvider } from '../../../lib/clients.tsx'
-import { createSession } from '../../../lib/session.ts'
-import type { WsClient } from '../../../lib/ws-client.ts'
 import { ApiKeys } from './api-keys.tsx'
+import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 
 const SECRET = 'pk_live_0123456789abcdef'
 
@@ -31,15 +27,7 @@ function renderWithServer() {
     }
     return json(keys)
   }
-  const session = createSession({ fetch })
-  const clients = { session, api: createApiClient({ session, fetch }), ws: {} as WsClient }
-  render(
-    <ClientsProvider clients={clients}>
-      <QueryClientProvider client={new QueryClient()}>
-        <ApiKeys />
-      </QueryClientProvider>
-    </ClientsProvider>,
-  )
+  renderWithClients(<ApiKeys />, fetch)
 }
 
 describe('ApiKeys', () => {
