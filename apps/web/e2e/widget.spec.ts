@@ -239,4 +239,9 @@ test('an answer cut off at the model’s length limit says so', async ({ page, r
   await expect(reply).toContainText('The answer was cut short: it reached its length limit.')
   await send(page, 'And a short answer')
   await expect(botMessages(page).last()).toHaveText('And a short answer')
+  // The restored history says so too, and only for the answer that was cut.
+  await page.reload()
+  await expect(botMessages(page)).toHaveCount(2)
+  await expect(botMessages(page).first()).toContainText('The answer was cut short')
+  await expect(botMessages(page).last()).toHaveText('And a short answer')
 })

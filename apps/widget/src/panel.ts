@@ -125,6 +125,16 @@ function mountPanel(context: PanelContext): PanelHandle {
     return node
   }
 
+  /**
+   * The model stopped at its token limit: the visitor is told the answer is incomplete (the widget has no Continue;
+   * asking again, or for the rest, does).
+   */
+  function sayCutShort(reply: HTMLElement) {
+    const ending = el('p', 'ending')
+    ending.textContent = 'The answer was cut short: it reached its length limit.'
+    reply.append(ending)
+  }
+
   function clearNotice() {
     notice.hidden = true
   }
@@ -167,7 +177,10 @@ function mountPanel(context: PanelContext): PanelHandle {
       const history = (await response.json()) as GuestHistoryResponse
       for (const turn of history.messages) {
         bubble('user', turn.message)
-        if (turn.response) bubble('bot', turn.response)
+        if (turn.response) {
+          const reply = bubble('bot', turn.response)
+          if (turn.finish_reason === 'length') sayCutShort(reply)
+        }
       }
     } catch (error) {
       showError(error)
@@ -234,13 +247,7 @@ function mountPanel(context: PanelContext): PanelHandle {
         } else if (event.type === 'reply.completed') {
           content = event.message.content
           render()
-          // The model stopped at its token limit: the visitor is told the answer is incomplete (the widget has no
-          // Continue; asking again, or for the rest, does).
-          if (event.finish_reason === 'length') {
-            const ending = el('p', 'ending')
-            ending.textContent = 'The answer was cut short: it reached its length limit.'
-            reply.append(ending)
-          }
+          if (event.finish_reason === 'length') sayCutShort(reply)
         } else if (event.type === 'reply.failed') {
           content = 'Sorry, no answer could be produced right now. Please try again.'
           render()

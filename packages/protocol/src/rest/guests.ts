@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { Id, PageQuery, Text, Timestamp, page } from '../common.ts'
 import { Email } from './auth.ts'
-import { MAX_MESSAGE_LENGTH, MessageStatus } from './chat.ts'
+import { FinishReason, MAX_MESSAGE_LENGTH, MessageStatus } from './chat.ts'
 import { PowSolution } from './widgets.ts'
 
 /**
@@ -38,6 +38,8 @@ export const GuestHistoryItem = z.object({
   message: z.string(),
   response: z.string().nullable(),
   status: MessageStatus.nullable(),
+  /** Why the model ended the reply (`length`: cut off at its token limit); null while none is stored or unknown. */
+  finish_reason: FinishReason.nullable(),
   timestamp: Timestamp,
 })
 export type GuestHistoryItem = z.infer<typeof GuestHistoryItem>

@@ -66,6 +66,7 @@ export function createGuestsService(deps: GuestsServiceDeps) {
         message: user.content,
         response: reply ? reply.content : null,
         status: reply ? reply.status : null,
+        finish_reason: reply?.finish_reason ?? null,
         timestamp: user.created_at,
       })),
       total,
