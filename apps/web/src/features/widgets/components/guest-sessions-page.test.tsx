@@ -56,6 +56,7 @@ describe('GuestSessionsPage', { timeout: 30_000 }, () => {
               message: 'Where is <b>my</b> order?',
               response: 'On its way.',
               status: 'complete',
+              finish_reason: 'stop',
               timestamp: NOW,
             },
           ],
