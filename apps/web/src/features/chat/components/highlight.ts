@@ -1,6 +1,7 @@
 import type { Element, ElementContent, Root, RootContent } from 'hast'
 import type { LanguageFn } from 'highlight.js'
 import { createLowlight } from 'lowlight'
+import { announceArrival } from './arrivals.ts'
 
 type Grammar = () => Promise<{ default: LanguageFn }>
 
@@ -82,8 +83,6 @@ const ALIASES: Record<string, string> = {
 
 const lowlight = createLowlight()
 const requested = new Set<string>()
-const listeners = new Set<() => void>()
-let loadedCount = 0
 
 /** The highlight.js name of a fence's language, if it is one we highlight. */
 function grammarOf(language: string): string | undefined {
@@ -92,26 +91,18 @@ function grammarOf(language: string): string | undefined {
   return Object.hasOwn(GRAMMARS, canonical) ? canonical : undefined
 }
 
-/** Fetches a grammar once; subscribers hear when it has arrived (code in that language can be highlighted then). */
+/** Fetches a grammar once, and announces when it has arrived (code in that language can be highlighted then). */
 function loadGrammar(name: string): Promise<void> {
   if (requested.has(name)) return Promise.resolve()
   requested.add(name)
   return GRAMMARS[name]!().then(
     (grammar) => {
       lowlight.register(name, grammar.default)
-      loadedCount += 1
-      for (const listener of listeners) listener()
+      announceArrival()
     },
     () => void requested.delete(name), // offline for a moment: a later block asks again
   )
 }
-
-/** For `useSyncExternalStore`: re-render Markdown when a grammar arrives. */
-export function subscribeToGrammars(listener: () => void): () => void {
-  listeners.add(listener)
-  return () => void listeners.delete(listener)
-}
-export const grammarsLoaded = () => loadedCount
 
 function textOf(node: ElementContent | RootContent): string {
   if (node.type === 'text') return node.value

@@ -3,14 +3,9 @@ import ReactMarkdown, { type Components } from 'react-markdown'
 import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
 import { CodeBlock } from './code-block.tsx'
-import { grammarsLoaded, rehypeHighlightCode, subscribeToGrammars } from './highlight.ts'
-import { katexLoaded, rehypeKatexSafe, remarkDollarsAsText, subscribeToKatex, texDelimitersAsDollars } from './math.ts'
-
-interface MdNode {
-  type: string
-  value?: string
-  children?: MdNode[]
-}
+import { arrivals, subscribeToArrivals } from './arrivals.ts'
+import { rehypeHighlightCode } from './highlight.ts'
+import { type MdNode, rehypeKatexSafe, remarkDollarsAsText, texDelimitersAsDollars } from './math.ts'
 
 /**
  * Raw HTML in model output is shown as the text it is, never parsed: react-markdown already refuses to
@@ -72,8 +67,7 @@ const rehypePlugins = [rehypeKatexSafe, rehypeHighlightCode]
  * injecting HTML. Renders again when a code block's grammar, or KaTeX for a formula, arrives.
  */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
-  useSyncExternalStore(subscribeToGrammars, grammarsLoaded)
-  useSyncExternalStore(subscribeToKatex, katexLoaded)
+  useSyncExternalStore(subscribeToArrivals, arrivals)
   return (
     <div className="markdown">
       <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>

@@ -1,14 +1,14 @@
 import type { Element, ElementContent, Root, RootContent } from 'hast'
 import { fromDom } from 'hast-util-from-dom'
 import type Katex from 'katex'
+import { announceArrival } from './arrivals.ts'
 
 /**
- * KaTeX (with its stylesheet, about half of what Markdown needs) is fetched when a reply first has a formula;
- * subscribers hear when it has arrived, and until then a formula shows its source.
+ * KaTeX (with its stylesheet, about half of what Markdown needs) is fetched when a reply first has a formula and
+ * announces its arrival; until then a formula shows its source.
  */
 let katex: typeof Katex | undefined
 let requested = false
-const listeners = new Set<() => void>()
 
 function loadKatex() {
   if (requested) return
@@ -16,18 +16,11 @@ function loadKatex() {
   Promise.all([import('katex'), import('katex/dist/katex.min.css')]).then(
     ([module]) => {
       katex = module.default
-      for (const listener of listeners) listener()
+      announceArrival()
     },
     () => void (requested = false), // offline for a moment: a later formula asks again
   )
 }
-
-/** For `useSyncExternalStore`: re-render Markdown when KaTeX has arrived. */
-export function subscribeToKatex(listener: () => void): () => void {
-  listeners.add(listener)
-  return () => void listeners.delete(listener)
-}
-export const katexLoaded = () => katex !== undefined
 
 /** Formulas already rendered, by mode and source: a streaming reply re-renders its Markdown on every piece of text. */
 const rendered = new Map<string, Element>()
@@ -117,7 +110,8 @@ export function rehypeKatexSafe() {
   return (tree: Root) => visit(tree)
 }
 
-interface MdNode {
+/** A Markdown syntax tree node, as the remark plugins here read and rewrite it. */
+export interface MdNode {
   type: string
   value?: string
   children?: MdNode[]
