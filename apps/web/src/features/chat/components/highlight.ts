@@ -1,7 +1,8 @@
-import type { Element, ElementContent, Root, RootContent } from 'hast'
+import type { Element, ElementContent, Root } from 'hast'
 import type { LanguageFn } from 'highlight.js'
 import { createLowlight } from 'lowlight'
 import { announceArrival } from './arrivals.ts'
+import { textOf } from './hast-text.ts'
 
 type Grammar = () => Promise<{ default: LanguageFn }>
 
@@ -102,11 +103,6 @@ function loadGrammar(name: string): Promise<void> {
     },
     () => void requested.delete(name), // offline for a moment: a later block asks again
   )
-}
-
-function textOf(node: ElementContent | RootContent): string {
-  if (node.type === 'text') return node.value
-  return 'children' in node ? node.children.map(textOf).join('') : ''
 }
 
 /** The language a fenced block names (`pre > code.language-x`), as written. */

@@ -1,7 +1,8 @@
-import type { Element, ElementContent, Root, RootContent } from 'hast'
+import type { Element, Root } from 'hast'
 import { fromDom } from 'hast-util-from-dom'
 import type Katex from 'katex'
 import { announceArrival } from './arrivals.ts'
+import { textOf } from './hast-text.ts'
 
 /**
  * KaTeX (with its stylesheet, about half of what Markdown needs) is fetched when a reply first has a formula and
@@ -25,11 +26,6 @@ function loadKatex() {
 /** Formulas already rendered, by mode and source: a streaming reply re-renders its Markdown on every piece of text. */
 const rendered = new Map<string, Element>()
 const CACHE_SIZE = 500
-
-function textOf(node: ElementContent | RootContent): string {
-  if (node.type === 'text') return node.value
-  return 'children' in node ? node.children.map(textOf).join('') : ''
-}
 
 /**
  * KaTeX's rendering of one formula as hast. KaTeX builds it with DOM calls (createElement, text nodes, never
