@@ -69,6 +69,7 @@ export async function openInfrastructure(config: Config, options: Infrastructure
     bus,
     redis,
     ...(options.modelFactories ? { modelFactories: options.modelFactories } : {}),
+    onError,
   })
   // A reply left `streaming` by a process that died is marked `interrupted`: at start, then periodically (with
   // replicas, one may die while others run; each beats in Redis, so live ones' replies are left alone). With

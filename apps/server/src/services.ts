@@ -42,6 +42,8 @@ export interface ServiceDeps {
   redis?: Redis | undefined
   /** Model constructors; tests inject ones that reach local fake servers. */
   modelFactories?: Partial<ModelFactories>
+  /** Told about failures of work no request waits on; `what` says which (logged as the message). */
+  onError?: ((error: unknown, what: string) => void) | undefined
 }
 
 export async function createServices(deps: ServiceDeps) {
@@ -112,12 +114,14 @@ export async function createServices(deps: ServiceDeps) {
         subscriber: dedicatedConnection(replicated),
         prefix: config.redisPrefix,
         ingest: (event, json) => hub.ingest(event, json),
+        onError: (error) => deps.onError?.(error, 'Relaying conversation events through Redis failed'),
       })
     : undefined
   const hub = createConversationHub({
     loadLastSeq: (conversationId) => readLastSeq(db, conversationId),
     saveLastSeq: (conversationId, seq) => saveLastSeq(db, conversationId, seq),
     now: () => runtime.now().getTime(),
+    onError: (error) => deps.onError?.(error, "Saving a conversation's last event number failed"),
     ...(relay ? { relay } : {}),
   })
   const liveness = replicated

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { Message } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +9,7 @@ import { eventually } from './eventually.ts'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { type Infrastructure, openInfrastructure } from '../src/infrastructure.ts'
+import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { ADMIN, errorOf } from './helpers.ts'
 import { type ThrowawayRedis, startThrowawayRedis } from './throwaway-redis.ts'
 
@@ -90,5 +92,81 @@ describe('Redis unreachable', () => {
       return response.statusCode === 200 ? response : undefined
     }, 'chat once Redis is back')
     expect(back.json().assistant_message.status).toBe('complete')
+  }, 120_000)
+})
+
+// Redis dies while a reply streams: the tokens after that cannot be relayed to other replicas. The reply is still
+// stored whole, the operator is told why other replicas' sockets missed its end, and the server still shuts down.
+describe('Redis lost in the middle of a reply', () => {
+  let redis: ThrowawayRedis
+  let upstream: FakeOpenAI
+  let infra: Infrastructure | undefined
+  let app: FastifyInstance | undefined
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-redis-mid-reply-'))
+  const reported: string[] = []
+  beforeAll(async () => {
+    ;[redis, upstream] = await Promise.all([startThrowawayRedis(), startFakeOpenAI()])
+    const config = loadConfig(
+      {
+        PARLEY_DATA_DIR: dataDir,
+        PARLEY_LOG_LEVEL: 'silent',
+        PARLEY_REDIS_URL: redis.url,
+        PARLEY_ADMIN_USERNAME: ADMIN.username,
+        PARLEY_ADMIN_PASSWORD: ADMIN.password,
+        PARLEY_ADMIN_EMAIL: ADMIN.email,
+        PARLEY_MODELS: JSON.stringify([
+          { id: 'remote', provider: 'openai-compatible', model: 'm', base_url: upstream.baseUrl, api_key: 'sk-x' },
+        ]),
+      },
+      '0.0.0-test',
+    )
+    infra = await openInfrastructure(config, { onError: (_error, what) => reported.push(what) })
+    await infra.services.users.bootstrapAdmin(config.admin, () => 'unused')
+    app = await buildApp({ ...infra, config, logger: pino({ level: 'silent' }) })
+    await app.ready()
+  }, 60_000)
+  afterAll(async () => {
+    await app?.close()
+    await infra?.close()
+    await Promise.all([redis.kill(), upstream.close()])
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('stores the reply whole, reports that its events could not be relayed, and shuts down with Redis still down', async () => {
+    const server = app!
+    const signedIn = await server.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: ADMIN.username, password: ADMIN.password },
+    })
+    const headers = { authorization: `Bearer ${signedIn.json().access_token}` }
+    const id = (
+      await server.inject({ method: 'POST', url: '/api/conversations', headers, payload: { model: 'remote' } })
+    ).json().id as string
+    upstream.set({ kind: 'gated', chunks: ['Before'], rest: [' the outage', ' and after it.'] })
+    const sent = server.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/messages`,
+      headers,
+      payload: { content: 'Tell me something' },
+    })
+    await eventually(async () => (upstream.openStreams() === 1 ? true : undefined), 'the reply to be streaming')
+    await redis.kill()
+    upstream.finish()
+    await sent
+    expect(reported).toContain('Relaying conversation events through Redis failed')
+
+    const history = await server.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers })
+    expect((history.json() as Message[]).at(-1)).toMatchObject({
+      role: 'assistant',
+      content: 'Before the outage and after it.',
+      status: 'complete',
+    })
+
+    // The analytics consumer had a read in flight when Redis died; stopping must not wait for it.
+    await server.close()
+    app = undefined
+    await infra!.close()
+    infra = undefined
   }, 120_000)
 })

@@ -48,7 +48,9 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
   const { redis, key, group, consumer } = options
   const batchSize = options.batchSize ?? 500
   let running = false
-  let loop: Promise<void> | undefined
+  let stopped = false
+  /** The batch being written to the database, if any: stopping waits for it, never for a Redis command. */
+  let storing: Promise<unknown> = Promise.resolve()
 
   async function ensureGroup() {
     try {
@@ -59,7 +61,8 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
   }
 
   async function store(entries: StreamEntry[]): Promise<number> {
-    if (entries.length === 0) return 0
+    // Entries read as the consumer stops stay unacknowledged, for another consumer (or the next start) to claim.
+    if (entries.length === 0 || stopped) return 0
     const events: AnalyticsEvent[] = []
     for (const [, fields] of entries) {
       const raw = fields[fields.indexOf('event') + 1]
@@ -71,7 +74,9 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
         // A malformed entry is acknowledged and dropped: retrying it could never succeed.
       }
     }
-    await options.write(events)
+    const written = options.write(events)
+    storing = written.catch(() => {})
+    await written
     await redis.xack(key, group, ...entries.map(([id]) => id))
     return entries.length
   }
@@ -114,7 +119,7 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
     /** Consumes until `stop`; failures are reported and retried after a pause. */
     async start() {
       running = true
-      loop = (async () => {
+      void (async () => {
         let rounds = 0
         let grouped = false
         while (running) {
@@ -139,10 +144,16 @@ export function createStreamConsumer(options: StreamConsumerOptions) {
         }
       })()
     },
+    /**
+     * Ends the loop. A read the connection had in flight when Redis went away may never settle once the connection
+     * is closed while reconnecting (ioredis leaves such commands pending), so only a batch being stored is waited
+     * for: a shutdown with Redis down must not hang here.
+     */
     async stop() {
       running = false
+      stopped = true
       redis.disconnect()
-      await loop
+      await storing
     },
   }
 }

@@ -11,7 +11,10 @@ export interface ReplicaLiveness {
   live(): Promise<string[]>
   /** Records this replica as alive; called more often than the liveness window. */
   beat(): Promise<void>
-  /** Forgets this replica (graceful shutdown, once its replies are stored). */
+  /**
+   * Forgets this replica (graceful shutdown, once its replies are stored). Never fails: with Redis unreachable
+   * the replica drops out of the window by itself, and the shutdown goes on.
+   */
   leave(): Promise<void>
 }
 
@@ -47,7 +50,7 @@ export function createRedisLiveness(options: {
       await redis.zadd(key, now(), id)
     },
     async leave() {
-      await redis.zrem(key, id)
+      await redis.zrem(key, id).catch(() => {})
     },
   }
 }
