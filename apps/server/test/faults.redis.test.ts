@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Message } from '@parley/protocol'
 import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from './eventually.ts'
@@ -104,6 +105,7 @@ describe('Redis lost in the middle of a reply', () => {
   let app: FastifyInstance | undefined
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-redis-mid-reply-'))
   const reported: string[] = []
+  let redisPrefix = ''
   beforeAll(async () => {
     ;[redis, upstream] = await Promise.all([startThrowawayRedis(), startFakeOpenAI()])
     const config = loadConfig(
@@ -120,6 +122,7 @@ describe('Redis lost in the middle of a reply', () => {
       },
       '0.0.0-test',
     )
+    redisPrefix = config.redisPrefix
     infra = await openInfrastructure(config, { onError: (_error, what) => reported.push(what) })
     await infra.services.users.bootstrapAdmin(config.admin, () => 'unused')
     app = await buildApp({ ...infra, config, logger: pino({ level: 'silent' }) })
@@ -132,7 +135,7 @@ describe('Redis lost in the middle of a reply', () => {
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
-  it('stores the reply whole, reports that its events could not be relayed, and shuts down with Redis still down', async () => {
+  it('answers with the stored reply, reports the lost events, takes back its reservation, and shuts down with Redis down', async () => {
     const server = app!
     const signedIn = await server.inject({
       method: 'POST',
@@ -153,9 +156,11 @@ describe('Redis lost in the middle of a reply', () => {
     await eventually(async () => (upstream.openStreams() === 1 ? true : undefined), 'the reply to be streaming')
     await redis.kill()
     upstream.finish()
-    await sent
+    // The reply was stored before its reservation could be released: the sender gets it, not an error.
+    const response = await sent
+    expect(response.statusCode).toBe(200)
+    expect(response.json().assistant_message).toMatchObject({ content: 'Before the outage and after it.' })
     expect(reported).toContain('Relaying conversation events through Redis failed')
-
     const history = await server.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers })
     expect((history.json() as Message[]).at(-1)).toMatchObject({
       role: 'assistant',
@@ -163,6 +168,32 @@ describe('Redis lost in the middle of a reply', () => {
       status: 'complete',
     })
 
+    // Had Redis kept its data through the outage, the reservation would still name this replica: the replica takes
+    // it back at its next reply instead of answering "busy" until it expires.
+    await redis.start()
+    const { replica_id } = await infra!.database.db
+      .selectFrom('messages')
+      .select('replica_id')
+      .where('conversation_id', '=', id)
+      .where('role', '=', 'assistant')
+      .executeTakeFirstOrThrow()
+    const direct = new Redis(redis.url)
+    await direct.set(`${redisPrefix}lock:conv:${id}`, replica_id!, 'PX', 600_000)
+    direct.disconnect()
+    upstream.set({ kind: 'reply', chunks: ['Again.'] })
+    const again = await eventually(async () => {
+      const next = await server.inject({
+        method: 'POST',
+        url: `/api/conversations/${id}/messages`,
+        headers,
+        payload: { content: 'And now?' },
+      })
+      return next.statusCode === 503 ? undefined : next
+    }, 'Redis to be reachable again')
+    expect(again.statusCode).toBe(200)
+    expect(again.json().assistant_message).toMatchObject({ content: 'Again.' })
+
+    await redis.kill()
     // The analytics consumer had a read in flight when Redis died; stopping must not wait for it.
     await server.close()
     app = undefined

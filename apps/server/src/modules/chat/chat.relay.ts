@@ -81,14 +81,18 @@ export function createRedisRelay(options: {
 
 /** Releases the lock only if this replica still holds it (it may have expired and been taken since). */
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
-/** Takes the lock from a given (dead) holder, unless someone else took it meanwhile. */
+/**
+ * Takes the lock from a given holder (dead, or this replica after a failed release), unless someone else took it
+ * meanwhile.
+ */
 const TAKE_OVER_FROM = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) else return false end`
 
 /**
  * One reply at a time per conversation across every replica. The lock holds the id of the replica that took
  * it: a replica found dead (no longer in `live()`) has its locks taken over at once by the next one that needs
- * them, so a killed replica blocks its conversations only until it drops out of the liveness window. The TTL
- * remains as a last resort.
+ * them, so a killed replica blocks its conversations only until it drops out of the liveness window. A lock this
+ * replica failed to release (Redis unreachable as its reply ended) it takes back itself; other replicas wait for
+ * the TTL, the last resort.
  */
 export function createRedisConversationLock(options: {
   redis: Redis
@@ -108,7 +112,7 @@ export function createRedisConversationLock(options: {
       if ((await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') return true
       const holder = await redis.get(key)
       if (holder === null) return (await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK'
-      if (holder === owner || (await options.live()).includes(holder)) return false
+      if (holder !== owner && (await options.live()).includes(holder)) return false
       return (await redis.eval(TAKE_OVER_FROM, 1, key, holder, owner, ttlMs)) === 'OK'
     },
     async release(conversationId) {

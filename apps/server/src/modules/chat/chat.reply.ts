@@ -34,6 +34,10 @@ interface ReplyLog {
 
 /** A reservation of a conversation shared by every replica (Redis); absent on a single instance. */
 export interface ConversationLock {
+  /**
+   * Called only while this replica runs no reply in the conversation, so a reservation it still holds is one whose
+   * release failed (Redis was unreachable): it is taken back.
+   */
   acquire(conversationId: string): Promise<boolean>
   release(conversationId: string): Promise<void>
 }
@@ -130,7 +134,11 @@ export function createReplyRunner(deps: ReplyDeps) {
         reply.finishing = true
         try {
           await hub.release(conversationId)
-          await deps.lock?.release(conversationId)
+          // The reply is stored by now: a reservation that cannot be released (Redis unreachable) must not fail
+          // it. It expires by itself, and this replica takes its own back at its next reply here.
+          await deps.lock
+            ?.release(conversationId)
+            .catch((error: unknown) => options.log?.warn({ err: error }, 'Could not release the conversation'))
         } finally {
           running.delete(conversationId)
           markSettled()
