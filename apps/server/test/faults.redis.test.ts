@@ -93,6 +93,22 @@ describe('Redis unreachable', () => {
       return response.statusCode === 200 ? response : undefined
     }, 'chat once Redis is back')
     expect(back.json().assistant_message.status).toBe('complete')
+
+    // Redis stops answering without closing its connections (a hung process, a network dropping packets): a
+    // request that needs it answers 503 once its commands time out instead of hanging, and works once it answers.
+    redis.pause()
+    try {
+      const stalled = await send()
+      expect(stalled.statusCode).toBe(503)
+      expect(errorOf(stalled).code).toBe('service_unavailable')
+    } finally {
+      redis.resume()
+    }
+    const answering = await eventually(async () => {
+      const response = await send()
+      return response.statusCode === 200 ? response : undefined
+    }, 'chat once Redis answers again')
+    expect(answering.json().assistant_message.status).toBe('complete')
   }, 120_000)
 })
 

@@ -49,6 +49,10 @@ export async function startThrowawayRedis() {
     },
     /** Starts it again on the same port, empty. */
     start,
+    /** Stops it answering (SIGSTOP): connections stay open, commands get no reply, as behind a network that drops packets. */
+    pause: () => void child?.kill('SIGSTOP'),
+    /** Lets it answer again (SIGCONT). */
+    resume: () => void child?.kill('SIGCONT'),
   }
 }
 

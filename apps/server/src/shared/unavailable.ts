@@ -17,6 +17,8 @@ const LOST_CONNECTION_MESSAGES = [
   "Stream isn't writeable",
   'Reached the max retries per request limit',
   'Connection is closed',
+  // ioredis, when Redis leaves a command unanswered past the connection's time limit (shared/redis.ts).
+  'Command timed out',
 ]
 
 /** Whether an error means a dependency (database, Redis) was unreachable, rather than a bug or bad input. */
