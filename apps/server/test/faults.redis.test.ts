@@ -10,6 +10,8 @@ import { eventually } from './eventually.ts'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { type Infrastructure, openInfrastructure } from '../src/infrastructure.ts'
+import { createRedisConversationLock } from '../src/modules/chat/chat.relay.ts'
+import { openRedis } from '../src/shared/redis.ts'
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { ADMIN, errorOf } from './helpers.ts'
 import { type ThrowawayRedis, startThrowawayRedis } from './throwaway-redis.ts'
@@ -216,4 +218,43 @@ describe('Redis lost in the middle of a reply', () => {
     await infra!.close()
     infra = undefined
   }, 120_000)
+})
+
+// A reply's reservation asked of a Redis that has stopped answering: the request fails, but the SET it sent runs
+// once Redis answers again. Nothing may then hold the conversation for a reply that never started.
+describe('A conversation reservation asked of a Redis that stops answering', () => {
+  let redis: ThrowawayRedis
+  let shared: Redis
+  beforeAll(async () => {
+    redis = await startThrowawayRedis()
+    shared = await openRedis(redis.url, () => {})
+    await eventually(async () => (shared.status === 'ready' ? true : undefined), 'the connection to be ready')
+  })
+  afterAll(async () => {
+    shared.disconnect()
+    await redis.kill()
+  })
+
+  it('fails, and leaves the conversation free once Redis answers again', async () => {
+    const lock = createRedisConversationLock({
+      redis: shared,
+      prefix: 'parley-test:',
+      owner: 'replica-a',
+      live: async () => ['replica-a'],
+    })
+    redis.pause()
+    try {
+      await expect(lock.acquire('conversation-1')).rejects.toThrow('Command timed out')
+    } finally {
+      redis.resume()
+    }
+    const direct = new Redis(redis.url)
+    try {
+      // Replies come in order on the connection: once a later command is answered, the earlier ones have run.
+      await shared.ping()
+      expect(await direct.get('parley-test:lock:conv:conversation-1')).toBeNull()
+    } finally {
+      direct.disconnect()
+    }
+  }, 60_000)
 })

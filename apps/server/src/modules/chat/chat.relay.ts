@@ -109,11 +109,18 @@ export function createRedisConversationLock(options: {
   return {
     async acquire(conversationId) {
       const key = keyOf(conversationId)
-      if ((await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') return true
-      const holder = await redis.get(key)
-      if (holder === null) return (await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK'
-      if (holder !== owner && (await options.live()).includes(holder)) return false
-      return (await redis.eval(TAKE_OVER_FROM, 1, key, holder, owner, ttlMs)) === 'OK'
+      try {
+        if ((await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') return true
+        const holder = await redis.get(key)
+        if (holder === null) return (await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK'
+        if (holder !== owner && (await options.live()).includes(holder)) return false
+        return (await redis.eval(TAKE_OVER_FROM, 1, key, holder, owner, ttlMs)) === 'OK'
+      } catch (error) {
+        // A command that timed out still runs if Redis answers later, and may take the lock for a reply that never
+        // starts. Sent on the same connection, the release runs after it: no other replica waits for the TTL.
+        redis.eval(RELEASE_IF_OWNER, 1, key, owner).catch(() => {})
+        throw error
+      }
     },
     async release(conversationId) {
       await redis.eval(RELEASE_IF_OWNER, 1, keyOf(conversationId), owner)
