@@ -70,3 +70,54 @@ describe('PostgreSQL connections terminated under a running server', () => {
     expect((await server.app.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200)
   })
 })
+
+// A database that stops answering while its connections stay open (a failover behind a load balancer, a network
+// dropping packets): this pool's own backends are stopped with SIGSTOP, so their queries get no reply.
+describe('PostgreSQL stops answering under a running server', () => {
+  const applicationName = `parley-test-${randomUUID()}`
+  let database: DatabaseHandle
+  let server: TestApp
+  let admin: pg.Client
+  /** Backends stopped by the test: continued even if it fails midway, or they would block the shared server. */
+  let stopped: number[] = []
+  const resume = () => stopped.splice(0).forEach((pid) => process.kill(pid, 'SIGCONT'))
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres', { applicationName, queryTimeoutMs: 1_000 })
+    server = await buildTestApp({ dialect: 'postgres', database })
+    admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+    await admin.connect()
+  })
+  afterAll(async () => {
+    resume()
+    await admin.end()
+    await server.close()
+    await database.close()
+  })
+
+  const ourBackends = async () =>
+    (
+      await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [
+        applicationName,
+      ])
+    ).rows.map((row) => row.pid)
+
+  it('answers 503 once a query goes unanswered past the time limit, and serves again once the database answers', async () => {
+    const user = await signedInUser(server.app)
+    const list = () => server.app.inject({ method: 'GET', url: '/api/conversations', headers: user.headers })
+    expect((await list()).statusCode).toBe(200)
+
+    stopped = await ourBackends()
+    expect(stopped.length).toBeGreaterThan(0)
+    stopped.forEach((pid) => process.kill(pid, 'SIGSTOP'))
+    const stalled = await list()
+    resume()
+    expect(stalled.statusCode).toBe(503)
+    expect(errorOf(stalled).code).toBe('service_unavailable')
+
+    const recovered = await eventually(async () => {
+      const response = await list()
+      return response.statusCode === 200 ? response : undefined
+    }, 'a request to succeed again')
+    expect(recovered.json()).toEqual([])
+  })
+})

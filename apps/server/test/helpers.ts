@@ -9,7 +9,7 @@ import type { TokenResponse } from '@parley/protocol'
 import { type BusEvent, type EventBus, createMemoryBus } from '../src/bus/event-bus.ts'
 import { createRedisBus } from '../src/bus/redis-bus.ts'
 import { type Config, loadConfig } from '../src/config.ts'
-import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
+import { type CreateDbOptions, type DatabaseHandle, createDb } from '../src/db/create-db.ts'
 import type { Dialect } from '../src/db/database.ts'
 import type { NewMessage } from '../src/modules/chat/chat.repo.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
@@ -29,7 +29,7 @@ export const ADMIN = { username: 'admin', password: 'correct-horse-battery-stapl
 /** A fresh, migrated database: SQLite in memory, or a throwaway PostgreSQL schema dropped on close. */
 export async function createTestDatabase(
   dialect: Dialect,
-  options: { applicationName?: string } = {},
+  options: Pick<CreateDbOptions, 'applicationName' | 'queryTimeoutMs'> = {},
 ): Promise<DatabaseHandle> {
   if (dialect === 'sqlite') {
     const handle = createDb({ url: 'sqlite::memory:' })

@@ -26,7 +26,21 @@ export interface CreateDbOptions {
   applicationName?: string
   /** Told about errors of idle connections (a terminated backend, a restart); the pool replaces them. */
   onIdleError?: (error: Error) => void
+  /**
+   * PostgreSQL: how long a query may go unanswered before it fails (`null`: no limit, for migrations, which may
+   * build an index on a large table). Default `QUERY_TIMEOUT_MS`.
+   */
+  queryTimeoutMs?: number | null
 }
+
+/**
+ * A database that stops answering with its connections still open (a failover, a network dropping packets, a
+ * lock held for long) would otherwise hold every request, and then every pooled connection, until TCP gives up
+ * many minutes later. The query fails instead, and the request answers 503.
+ */
+const QUERY_TIMEOUT_MS = 30_000
+/** How long a request may wait for a pooled connection, or for a new one to open. */
+const CONNECT_TIMEOUT_MS = 10_000
 
 export function createDb(options: CreateDbOptions): DatabaseHandle {
   return options.url.startsWith('sqlite:') ? createSqlite(options.url.slice('sqlite:'.length)) : createPostgres(options)
@@ -58,6 +72,10 @@ function createPostgres(options: CreateDbOptions): DatabaseHandle {
   const pool = new Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(options.queryTimeoutMs === null ? {} : { query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS }),
+    // A connection whose peer vanished without a word is found out by TCP keep-alive probes.
+    keepAlive: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   })

@@ -19,6 +19,10 @@ const LOST_CONNECTION_MESSAGES = [
   'Connection is closed',
   // ioredis, when Redis leaves a command unanswered past the connection's time limit (shared/redis.ts).
   'Command timed out',
+  // pg, when PostgreSQL leaves a query unanswered past the pool's time limit, or no connection frees up in time
+  // (db/create-db.ts).
+  'Query read timeout',
+  'timeout exceeded when trying to connect',
 ]
 
 /** Whether an error means a dependency (database, Redis) was unreachable, rather than a bug or bad input. */
