@@ -8,13 +8,38 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from './eventually.ts'
 import { buildApp } from '../src/app.ts'
-import { loadConfig } from '../src/config.ts'
+import { type Config, loadConfig } from '../src/config.ts'
 import { type Infrastructure, openInfrastructure } from '../src/infrastructure.ts'
 import { createRedisConversationLock } from '../src/modules/chat/chat.relay.ts'
 import { openRedis } from '../src/shared/redis.ts'
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { ADMIN, errorOf } from './helpers.ts'
 import { type ThrowawayRedis, startThrowawayRedis } from './throwaway-redis.ts'
+
+/**
+ * The server as `parley serve` builds it (openInfrastructure, then buildApp) with PARLEY_REDIS_URL pointing at a
+ * redis-server of the test's own; what background work reports is collected by message.
+ */
+async function serveWithRedis(redisUrl: string, dataDir: string, env: Record<string, string> = {}) {
+  const reported: string[] = []
+  const config = loadConfig(
+    {
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_LOG_LEVEL: 'silent',
+      PARLEY_REDIS_URL: redisUrl,
+      PARLEY_ADMIN_USERNAME: ADMIN.username,
+      PARLEY_ADMIN_PASSWORD: ADMIN.password,
+      PARLEY_ADMIN_EMAIL: ADMIN.email,
+      ...env,
+    },
+    '0.0.0-test',
+  )
+  const infra = await openInfrastructure(config, { onError: (_error, what) => reported.push(what) })
+  await infra.services.users.bootstrapAdmin(config.admin, () => 'unused')
+  const app = await buildApp({ ...infra, config, logger: pino({ level: 'silent' }) })
+  await app.ready()
+  return { config, infra, app, reported }
+}
 
 // The server as `parley serve` builds it (openInfrastructure, then buildApp), with PARLEY_REDIS_URL pointing at
 // a redis-server of this test's own that it kills and starts again.
@@ -23,25 +48,11 @@ describe('Redis unreachable', () => {
   let infra: Infrastructure | undefined
   let app: FastifyInstance
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-redis-fault-'))
-  const reported: string[] = []
+  let reported: string[] = []
   beforeAll(async () => {
     redis = await startThrowawayRedis()
     await redis.kill()
-    const config = loadConfig(
-      {
-        PARLEY_DATA_DIR: dataDir,
-        PARLEY_LOG_LEVEL: 'silent',
-        PARLEY_REDIS_URL: redis.url,
-        PARLEY_ADMIN_USERNAME: ADMIN.username,
-        PARLEY_ADMIN_PASSWORD: ADMIN.password,
-        PARLEY_ADMIN_EMAIL: ADMIN.email,
-      },
-      '0.0.0-test',
-    )
-    infra = await openInfrastructure(config, { onError: (_error, what) => reported.push(what) })
-    await infra.services.users.bootstrapAdmin(config.admin, () => 'unused')
-    app = await buildApp({ ...infra, config, logger: pino({ level: 'silent' }) })
-    await app.ready()
+    ;({ infra, app, reported } = await serveWithRedis(redis.url, dataDir))
   }, 60_000)
   afterAll(async () => {
     await app?.close()
@@ -122,29 +133,18 @@ describe('Redis lost in the middle of a reply', () => {
   let infra: Infrastructure | undefined
   let app: FastifyInstance | undefined
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-redis-mid-reply-'))
-  const reported: string[] = []
+  let reported: string[] = []
   let redisPrefix = ''
   beforeAll(async () => {
     ;[redis, upstream] = await Promise.all([startThrowawayRedis(), startFakeOpenAI()])
-    const config = loadConfig(
-      {
-        PARLEY_DATA_DIR: dataDir,
-        PARLEY_LOG_LEVEL: 'silent',
-        PARLEY_REDIS_URL: redis.url,
-        PARLEY_ADMIN_USERNAME: ADMIN.username,
-        PARLEY_ADMIN_PASSWORD: ADMIN.password,
-        PARLEY_ADMIN_EMAIL: ADMIN.email,
-        PARLEY_MODELS: JSON.stringify([
-          { id: 'remote', provider: 'openai-compatible', model: 'm', base_url: upstream.baseUrl, api_key: 'sk-x' },
-        ]),
-      },
-      '0.0.0-test',
-    )
+    const models = [
+      { id: 'remote', provider: 'openai-compatible', model: 'm', base_url: upstream.baseUrl, api_key: 'sk-x' },
+    ]
+    let config: Config
+    ;({ config, infra, app, reported } = await serveWithRedis(redis.url, dataDir, {
+      PARLEY_MODELS: JSON.stringify(models),
+    }))
     redisPrefix = config.redisPrefix
-    infra = await openInfrastructure(config, { onError: (_error, what) => reported.push(what) })
-    await infra.services.users.bootstrapAdmin(config.admin, () => 'unused')
-    app = await buildApp({ ...infra, config, logger: pino({ level: 'silent' }) })
-    await app.ready()
   }, 60_000)
   afterAll(async () => {
     await app?.close()
