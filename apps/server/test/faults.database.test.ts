@@ -120,4 +120,29 @@ describe('PostgreSQL stops answering under a running server', () => {
     }, 'a request to succeed again')
     expect(recovered.json()).toEqual([])
   })
+
+  it('never hands on a connection whose query timed out inside a transaction', async () => {
+    await sql`create table stall_probe (value text)`.execute(database.db)
+    const stalledTransaction = database.db.transaction().execute(async (trx) => {
+      await sql`insert into stall_probe values ('from the stalled transaction')`.execute(trx)
+      stopped = await ourBackends()
+      stopped.forEach((pid) => process.kill(pid, 'SIGSTOP'))
+      // Times out, and so does the rollback that follows it: neither reaches the stopped backend.
+      await sql`select 1`.execute(trx)
+    })
+    await expect(stalledTransaction).rejects.toThrow('Query read timeout')
+    resume()
+
+    // The next transaction must not run on that connection, whose transaction is still open on the server.
+    await eventually(async () => {
+      try {
+        await database.db.transaction().execute((trx) => sql`insert into stall_probe values ('later')`.execute(trx))
+        return true
+      } catch {
+        return undefined
+      }
+    }, 'a transaction to succeed')
+    const { rows } = await sql<{ value: string }>`select value from stall_probe order by value`.execute(database.db)
+    expect(rows.map((row) => row.value)).toEqual(['later'])
+  })
 })

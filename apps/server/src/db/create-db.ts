@@ -84,9 +84,38 @@ function createPostgres(options: CreateDbOptions): DatabaseHandle {
   pool.on('error', (error) => options.onIdleError?.(error))
   // A client can also lose its connection while checked out between two queries (after the query it was running
   // failed); its own listener keeps that from being uncaught too. The pool discards it on release.
-  pool.on('connect', (client) => client.on('error', () => {}))
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
+    closeAfterTimeout(client)
+  })
+  pool.on('release', (_error, client) => {
+    if (timedOut.has(client)) void client.end()
+  })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return wrap(db, 'postgres')
+}
+
+/** Connections that had a query time out. */
+const timedOut = new WeakSet<pg.PoolClient>()
+
+/**
+ * A query that timed out on the client may still be running on the server, inside a transaction whose rollback
+ * was given up on the same way: handed to the next request, such a connection would run that request's statements
+ * in the stale transaction. It is closed when released instead (the server then rolls the transaction back).
+ */
+function closeAfterTimeout(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  Object.assign(client, {
+    query: (...args: unknown[]) => {
+      const result = query(...args)
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => {
+          if (error instanceof Error && error.message === 'Query read timeout') timedOut.add(client)
+        })
+      }
+      return result
+    },
+  })
 }
 
 function wrap(db: Db, dialect: Dialect): DatabaseHandle {
