@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream'
 import type { AnalyticsModelsReport, Message } from '@parley/protocol'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { eventually } from './eventually.ts'
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, signedInAdmin, signedInUser } from './helpers.ts'
 
@@ -123,6 +124,20 @@ describe.each(DIALECTS)('why a reply failed, on %s', (dialect) => {
       failure: { kind: 'stream_broken', message: 'primary: stream broke after 3 tokens' },
     })
     expect(backup.requests).toHaveLength(backupCalls)
+  })
+
+  it('cuts off a stream that stalls after its first text, keeping that text, and frees the conversation', async () => {
+    primary.set({ kind: 'gated', chunks: ['Half', ' a reply'], rest: [' never sent.'] })
+    const chat = await conversation('primary')
+    const reply = (await chat.send()).json().assistant_message as Message
+    expect(reply).toMatchObject({
+      status: 'failed',
+      content: 'Half a reply',
+      failure: { kind: 'stream_broken', message: 'primary: no text for 0.5 s; the stream stalled' },
+    })
+    await eventually(async () => (primary.openStreams() === 0 ? true : undefined), 'the upstream request to be closed')
+    primary.set({ kind: 'reply', chunks: ['Back again.'] })
+    expect((await chat.send()).json().assistant_message).toMatchObject({ status: 'complete', content: 'Back again.' })
   })
 
   it('carries the reason in the reply.failed event of an event stream', async () => {

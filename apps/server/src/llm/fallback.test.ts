@@ -142,21 +142,47 @@ describe('generateWithFallback', () => {
     expect(parts.slice(1)).toEqual([delta('On time'), FINISH])
   })
 
-  it('times only the first token: a slow but started stream is not cut off', async () => {
+  it('never cuts off a slow but steady stream, however long it runs in all', async () => {
     vi.useFakeTimers()
+    const gap = OPTIONS.firstTokenTimeoutMs - 100
     const slow = fakeModel('slow', async function* () {
-      await sleep(OPTIONS.firstTokenTimeoutMs - 100)
-      yield delta('First')
-      await sleep(OPTIONS.firstTokenTimeoutMs * 5)
-      yield delta(' second')
+      for (const text of ['First', ' second', ' third', ' fourth']) {
+        await sleep(gap)
+        yield delta(text)
+      }
       yield FINISH
     })
     const result = run([slow, fakeModel('backup', replies('unused'))])
-    await vi.advanceTimersByTimeAsync(OPTIONS.firstTokenTimeoutMs * 6)
+    await vi.advanceTimersByTimeAsync(gap * 5)
     const { parts, error } = await result
     expect(error).toBeUndefined()
-    expect(parts).toEqual([{ type: 'model', model: slow, failedBefore: [] }, delta('First'), delta(' second'), FINISH])
+    expect(parts).toEqual([
+      { type: 'model', model: slow, failedBefore: [] },
+      delta('First'),
+      delta(' second'),
+      delta(' third'),
+      delta(' fourth'),
+      FINISH,
+    ])
     expect(slow.signals[0]!.aborted).toBe(false)
+  })
+
+  it('ends a stream that falls silent after its first text as stream_broken, with no second model', async () => {
+    vi.useFakeTimers()
+    // Sends its first text, then nothing, ending the way real providers do once its signal aborts.
+    const stalling = fakeModel('stalling', async function* (signal) {
+      yield delta('First')
+      yield* hangs(signal)
+    })
+    const backup = fakeModel('backup', replies('unused'))
+    const result = run([stalling, backup])
+    await vi.advanceTimersByTimeAsync(OPTIONS.firstTokenTimeoutMs * 5)
+    const { parts, error } = await result
+    expect(parts).toEqual([{ type: 'model', model: stalling, failedBefore: [] }, delta('First')])
+    expect(error).toBeInstanceOf(ModelError)
+    expect((error as ModelError).kind).toBe('stream_broken')
+    expect(stalling.signals[0]!.aborted).toBe(true)
+    expect(backup.signals).toHaveLength(0)
   })
 
   it("throws an AggregateModelError listing every model when all fail, of the last failure's kind", async () => {

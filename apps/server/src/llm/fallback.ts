@@ -24,7 +24,7 @@ export interface FallbackOptions {
 /**
  * Generates with the first model that produces a first token within `firstTokenTimeoutMs`. A model that fails
  * before its first token hands over to the next; once text has flowed, a failure is final (a reply is never
- * stitched together from two models).
+ * stitched together from two models), and so is a silence as long as that limit (`stream_broken`).
  */
 export async function generateWithFallback(
   models: readonly ChatModel[],
@@ -38,22 +38,27 @@ export async function generateWithFallback(
     const attempt = new AbortController()
     const forward = () => attempt.abort(signal.reason)
     signal.addEventListener('abort', forward, { once: true })
+    let started = false
+    // The same limit for the first text and, once text flows, for each silence after it: a stream that stops
+    // mid-reply without closing would otherwise hold the reply, and its conversation, until the server stops.
+    const limit = seconds(options.firstTokenTimeoutMs)
     const timer = setTimeout(
       () =>
         attempt.abort(
-          new ModelError('first_token_timeout', `no first token within ${seconds(options.firstTokenTimeoutMs)}`),
+          started
+            ? new ModelError('stream_broken', `no text for ${limit}; the stream stalled`)
+            : new ModelError('first_token_timeout', `no first token within ${limit}`),
         ),
       options.firstTokenTimeoutMs,
     )
-    let started = false
     const start = () => {
       started = true
-      clearTimeout(timer)
       options.onModel?.(model, failed)
     }
     try {
       const finish = await model.generate(request, attempt.signal, (delta) => {
         if (!started) start()
+        timer.refresh()
         options.onText(delta)
       })
       if (!started) start()
