@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream'
 import type { AnalyticsModelsReport, Message } from '@parley/protocol'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { MAX_REPLY_CHARS } from '../src/modules/chat/chat.reply.ts'
 import { eventually } from './eventually.ts'
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, signedInAdmin, signedInUser } from './helpers.ts'
@@ -138,6 +139,18 @@ describe.each(DIALECTS)('why a reply failed, on %s', (dialect) => {
     await eventually(async () => (primary.openStreams() === 0 ? true : undefined), 'the upstream request to be closed')
     primary.set({ kind: 'reply', chunks: ['Back again.'] })
     expect((await chat.send()).json().assistant_message).toMatchObject({ status: 'complete', content: 'Back again.' })
+  })
+
+  it('cuts off a reply that would never end at its length limit, keeping what came', async () => {
+    // A model server that ignores its token limit: more text than any reply may hold, and no end.
+    const chunk = 'x'.repeat(1_000)
+    const chunks = Array.from({ length: MAX_REPLY_CHARS / chunk.length + 100 }, () => chunk)
+    primary.set({ kind: 'gated', chunks, rest: [] })
+    const reply = (await (await conversation('primary')).send()).json().assistant_message as Message
+    expect(reply).toMatchObject({ status: 'complete', finish_reason: 'length', failure: null })
+    expect(reply.content.length).toBeGreaterThanOrEqual(MAX_REPLY_CHARS)
+    expect(reply.content.length).toBeLessThan(MAX_REPLY_CHARS + chunk.length)
+    await eventually(async () => (primary.openStreams() === 0 ? true : undefined), 'the upstream request to be closed')
   })
 
   it('carries the reason in the reply.failed event of an event stream', async () => {

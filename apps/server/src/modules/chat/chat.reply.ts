@@ -14,6 +14,11 @@ import type { ConversationRow, MessageRow } from './chat.table.ts'
 /** At most this many turns go to a model, however large its budget: keeps context building bounded. */
 const MAX_CONTEXT_TURNS = 200
 /**
+ * A reply longer than this (about 250,000 tokens, beyond any model's output limit) is cut off as `length`: a
+ * model server that ignores its token limit and never finishes would otherwise grow it without end.
+ */
+export const MAX_REPLY_CHARS = 1_000_000
+/**
  * Turns read by the first page while filling the budget (most replies need no more); each further page is twice
  * the one before, so a long history takes a few reads rather than one per 32 turns.
  */
@@ -366,11 +371,13 @@ export function createReplyRunner(deps: ReplyDeps) {
         { conversationId: conversation.id, messageId: placeholder.id, model: idOf(model), failure: error.kind },
         `Model call failed: ${error.message}`,
       )
+    const tooLong = new AbortController()
+    const generating = AbortSignal.any([session.signal, tooLong.signal])
     try {
       const messages = await buildContext(conversation, answering, partialReply)
       startedMs = runtime.now().getTime()
       attemptStartedMs = startedMs
-      const finish = await generateWithFallback(chain, { messages, ...settingsOf(conversation) }, session.signal, {
+      const finish = await generateWithFallback(chain, { messages, ...settingsOf(conversation) }, generating, {
         firstTokenTimeoutMs,
         onModel: (model, failedBefore) => {
           answering = model
@@ -383,9 +390,12 @@ export function createReplyRunner(deps: ReplyDeps) {
           attemptStartedMs = runtime.now().getTime()
         },
         onText: (delta) => {
+          // Text already parsed when the reply was cut off may still arrive.
+          if (tooLong.signal.aborted) return
           firstTokenMs ??= runtime.now().getTime() - startedMs
           text += delta
           session.emit({ type: 'reply.delta', message_id: placeholder.id, text: delta })
+          if (text.length >= MAX_REPLY_CHARS) tooLong.abort()
         },
       })
       usage = finish.usage
@@ -420,7 +430,7 @@ export function createReplyRunner(deps: ReplyDeps) {
         })
         return message
       }
-      finishReason = 'stopped'
+      finishReason = tooLong.signal.aborted && !session.signal.aborted ? 'length' : 'stopped'
     }
     // A continued reply counts the tokens it had before too.
     const earlierTokens = partialReply ? (placeholder.completion_tokens ?? answering.countTokens(partialReply)) : 0
