@@ -115,27 +115,26 @@ export async function openInfrastructure(config: Config, options: Infrastructure
 }
 
 async function openDatabase(config: Config, onError: InfrastructureOptions['onError']): Promise<DatabaseHandle> {
-  if (!config.databaseUrl.startsWith('sqlite:')) {
-    // On connections of their own without the serving pool's time limit: building an index on a large table may
-    // take minutes.
-    const migrating = createDb({ url: config.databaseUrl, queryTimeoutMs: null })
-    try {
-      await migrateToLatest(migrating.db)
-    } finally {
-      await migrating.close()
-    }
-  }
   const database = createDb({
     url: config.databaseUrl,
     onIdleError: (error) => onError?.(error, 'Idle database connection lost; the pool reconnects on demand'),
   })
-  if (database.dialect === 'sqlite') {
-    try {
+  try {
+    if (database.dialect === 'sqlite') {
       await migrateToLatest(database.db)
-    } catch (error) {
-      await database.close()
-      throw error
+    } else {
+      // On connections of their own without the serving pool's time limit: building an index on a large table may
+      // take minutes. (The serving pool connects only when first used.)
+      const migrating = createDb({ url: config.databaseUrl, queryTimeoutMs: null })
+      try {
+        await migrateToLatest(migrating.db)
+      } finally {
+        await migrating.close()
+      }
     }
+  } catch (error) {
+    await database.close()
+    throw error
   }
   return database
 }

@@ -10,8 +10,9 @@ const COMMAND_TIMEOUT_MS = 2_000
 /**
  * The shared Redis connection. Commands fail at once while Redis is unreachable (no offline queue), and after
  * `COMMAND_TIMEOUT_MS` while it does not answer, so requests that need it answer 503 quickly instead of waiting;
- * ioredis keeps reconnecting by itself, and the server starts and serves what does not need Redis meanwhile. The client is loaded only when Redis is configured: it
- * costs ~20 MB of memory that a single process on SQLite never uses.
+ * ioredis keeps reconnecting by itself, and the server starts and serves what does not need Redis meanwhile. The
+ * client is loaded only when Redis is configured: it costs ~20 MB of memory that a single process on SQLite never
+ * uses.
  */
 export async function openRedis(url: string, onError: (error: Error) => void): Promise<Redis> {
   const { Redis } = await import('ioredis')

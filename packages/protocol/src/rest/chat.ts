@@ -105,9 +105,9 @@ export type MessageStatus = z.infer<typeof MessageStatus>
 
 /**
  * Why a reply failed or was interrupted: `unreachable` (no connection to the model's server), `upstream_error`
- * (it answered an error status), `first_token_timeout`, `stream_broken` (the stream broke, or fell silent, after text began),
- * `unavailable` (any other model failure, e.g. a model file that cannot load), `interrupted` (the server
- * stopped while the reply was being written).
+ * (it answered an error status), `first_token_timeout`, `stream_broken` (the stream broke, or fell silent, after
+ * text began), `unavailable` (any other model failure, e.g. a model file that cannot load), `interrupted` (the
+ * server stopped while the reply was being written).
  */
 export const ReplyFailureKind = z.enum([
   'unreachable',
