@@ -114,6 +114,7 @@ export async function createServices(deps: ServiceDeps) {
         subscriber: dedicatedConnection(replicated),
         prefix: config.redisPrefix,
         ingest: (event, json) => hub.ingest(event, json),
+        resumed: () => hub.resume(),
         onError: (error) => deps.onError?.(error, 'Relaying conversation events through Redis failed'),
       })
     : undefined

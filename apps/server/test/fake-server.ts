@@ -61,7 +61,7 @@ export async function startFakeServer<R>(format: WireFormat<R>) {
   let behaviour = DEFAULT_REPLY
   const requests: R[] = []
   const open = new Set<http.ServerResponse>()
-  const gates: (() => void)[] = []
+  const gates: { more(texts: string[]): void; finish(): void }[] = []
 
   const answer = (request: FakeRequest, res: http.ServerResponse) => {
     if (!format.matches(request)) return json(res, 404, { error: { message: `no route for ${request.path}` } })
@@ -95,9 +95,8 @@ export async function startFakeServer<R>(format: WireFormat<R>) {
     res.write(frames.start())
     if (current.kind === 'reply') return end()
     send(current.chunks)
-    gates.push(() => {
-      if (!res.writableEnded && !res.destroyed) end()
-    })
+    const writable = () => !res.writableEnded && !res.destroyed
+    gates.push({ more: (texts) => writable() && send(texts), finish: () => writable() && end() })
   }
 
   const server = http.createServer((req, res) => {
@@ -127,7 +126,11 @@ export async function startFakeServer<R>(format: WireFormat<R>) {
     },
     /** Lets every gated stream send the rest of its reply and finish. */
     finish() {
-      for (const gate of gates.splice(0)) gate()
+      for (const gate of gates.splice(0)) gate.finish()
+    },
+    /** Sends more text on every gated stream, which stays open. */
+    more(texts: string[]) {
+      for (const gate of gates) gate.more(texts)
     },
     /** How many streams are still open (a stopped reply must close its upstream request). */
     openStreams: () => open.size,

@@ -12,15 +12,23 @@ import { type Config, loadConfig } from '../src/config.ts'
 import { type Infrastructure, openInfrastructure } from '../src/infrastructure.ts'
 import { createRedisConversationLock } from '../src/modules/chat/chat.relay.ts'
 import { openRedis } from '../src/shared/redis.ts'
-import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
-import { ADMIN, errorOf } from './helpers.ts'
+import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
+import type { DatabaseHandle } from '../src/db/create-db.ts'
+import { ADMIN, createTestDatabase, errorOf, newConversation, signedInUser } from './helpers.ts'
 import { type ThrowawayRedis, startThrowawayRedis } from './throwaway-redis.ts'
+import { type TestSocket, connectReady, listenForSockets } from './ws-client.ts'
 
 /**
  * The server as `parley serve` builds it (openInfrastructure, then buildApp) with PARLEY_REDIS_URL pointing at a
  * redis-server of the test's own; what background work reports is collected by message.
  */
-async function serveWithRedis(redisUrl: string, dataDir: string, env: Record<string, string> = {}) {
+async function serveWithRedis(
+  redisUrl: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+  /** Shared by two replicas (a PostgreSQL schema); by default the data directory's SQLite file. */
+  database?: DatabaseHandle,
+) {
   const reported: string[] = []
   const config = loadConfig(
     {
@@ -34,7 +42,10 @@ async function serveWithRedis(redisUrl: string, dataDir: string, env: Record<str
     },
     '0.0.0-test',
   )
-  const infra = await openInfrastructure(config, { onError: (_error, what) => reported.push(what) })
+  const infra = await openInfrastructure(config, {
+    onError: (_error, what) => reported.push(what),
+    ...(database ? { database } : {}),
+  })
   await infra.services.users.bootstrapAdmin(config.admin, () => 'unused')
   const app = await buildApp({ ...infra, config, logger: pino({ level: 'silent' }) })
   await app.ready()
@@ -256,5 +267,119 @@ describe('A conversation reservation asked of a Redis that stops answering', () 
     } finally {
       direct.disconnect()
     }
+  }, 60_000)
+})
+
+// Two replicas on PostgreSQL and a Redis of the test's own; a reply generated on A streams to a tab on B through
+// Redis. Whatever A relays while Redis is down never reaches B: B's tab must be told to reload rather than be
+// left with a reply that stops mid-sentence or never ends.
+describe('Redis lost while a reply streams from one replica to a tab on another', () => {
+  let redis: ThrowawayRedis
+  let upstream: FakeOpenAI
+  let database: DatabaseHandle
+  const replicas: Awaited<ReturnType<typeof serveWithRedis>>[] = []
+  const dataDirs: string[] = []
+  let socketBaseA = ''
+  let socketBaseB = ''
+  beforeAll(async () => {
+    ;[redis, upstream, database] = await Promise.all([
+      startThrowawayRedis(),
+      startFakeOpenAI(),
+      createTestDatabase('postgres'),
+    ])
+    for (const label of ['a', 'b']) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `parley-redis-replica-${label}-`))
+      dataDirs.push(dataDir)
+      replicas.push(await serveWithRedis(redis.url, dataDir, fakeModelsEnv(upstream), database))
+    }
+    socketBaseA = await listenForSockets(replicas[0]!.app)
+    socketBaseB = await listenForSockets(replicas[1]!.app)
+  }, 60_000)
+  afterAll(async () => {
+    for (const { app, infra } of replicas) {
+      await app.close()
+      await infra.close()
+    }
+    await Promise.all([redis.kill(), upstream.close(), database.close()])
+    for (const dataDir of dataDirs) fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  const bothReady = () =>
+    eventually(async () => {
+      const answers = await Promise.all(replicas.map(({ app }) => app.inject({ method: 'GET', url: '/ready' })))
+      return answers.every((answer) => answer.statusCode === 200) ? true : undefined
+    }, 'both replicas to reach Redis again')
+
+  /** A user's conversation with a tab on each replica: B's follows it, A's sends `content`. */
+  async function replyFromAToB(content: string) {
+    const [a, b] = replicas
+    const user = await signedInUser(a!.app)
+    const id = await newConversation(a!.app, user.headers)
+    const tabOnB = await connectReady(`${socketBaseB}/api/ws`, { token: user.tokens.access_token })
+    tabOnB.send({ type: 'subscribe', conversation_id: id })
+    await tabOnB.nextOfType('subscribed')
+    const tabOnA = await connectReady(`${socketBaseA}/api/ws`, { token: user.tokens.access_token })
+    tabOnA.send({ type: 'send', conversation_id: id, client_message_id: 'm1', content })
+    return { user, id, tabOnA, tabOnB, lastMessageOnB: () => lastMessage(b!.app, id, user.headers) }
+  }
+
+  async function lastMessage(app: FastifyInstance, id: string, headers: Record<string, string>) {
+    const messages = await app.inject({ method: 'GET', url: `/api/conversations/${id}/messages`, headers })
+    return (messages.json() as Message[]).at(-1)
+  }
+
+  /** After B's tab was told to reload, every event it gets follows the sequence number it was given. */
+  function eventsAfterResync(tab: TestSocket) {
+    const resyncAt = tab.frames.findIndex((frame) => frame.type === 'resync')
+    return tab.frames.slice(resyncAt + 1).filter((frame) => typeof frame.seq === 'number')
+  }
+
+  it('tells a tab on the other replica to reload when the end of the reply was lost, then continues in sequence', async () => {
+    upstream.set({ kind: 'gated', chunks: ['Before'], rest: [' the outage.'] })
+    const { tabOnA, tabOnB, lastMessageOnB } = await replyFromAToB('Tell me something')
+    await tabOnB.nextOfType('reply.delta')
+
+    await redis.kill()
+    upstream.finish()
+    const completed = await tabOnA.nextOfType('reply.completed')
+    await redis.start()
+    const resync = await tabOnB.nextOfType('resync', 30_000)
+    expect(resync.last_seq).toBe(completed.seq)
+    expect(await lastMessageOnB()).toMatchObject({ content: 'Before the outage.', status: 'complete' })
+
+    // The conversation goes on: the next reply reaches B's tab in sequence after the reload.
+    await bothReady()
+    upstream.set({ kind: 'reply', chunks: ['Again.'] })
+    tabOnA.send({ type: 'send', conversation_id: resync.conversation_id, client_message_id: 'm2', content: 'More' })
+    await tabOnB.nextOfType('reply.completed')
+    const seqs = eventsAfterResync(tabOnB).map((frame) => frame.seq)
+    expect(seqs).toEqual(seqs.map((_, i) => (resync.last_seq as number) + 1 + i))
+    expect(tabOnB.frames.filter((frame) => frame.type === 'resync')).toHaveLength(1)
+    tabOnA.close()
+    tabOnB.close()
+  }, 60_000)
+
+  it('tells a tab on the other replica to reload when events in the middle of the reply were lost', async () => {
+    upstream.set({ kind: 'gated', chunks: ['One'], rest: [' four.'] })
+    const { tabOnA, tabOnB, lastMessageOnB } = await replyFromAToB('Count')
+    await tabOnB.nextOfType('reply.delta')
+
+    await redis.kill()
+    upstream.more([' two', ' three'])
+    const lost = await tabOnA.next((frame) => frame.type === 'reply.delta' && frame.text === ' three')
+    await redis.start()
+    await bothReady()
+    upstream.finish()
+    const completed = await tabOnA.nextOfType('reply.completed')
+    const resync = await tabOnB.nextOfType('resync', 30_000)
+    expect(resync.last_seq).toBeGreaterThanOrEqual(lost.seq as number)
+    // Told before the reply ended (the first event after the outage showed the gap), the tab gets the rest.
+    if ((resync.last_seq as number) < (completed.seq as number))
+      await tabOnB.next((frame) => frame.seq === completed.seq)
+    const seqs = eventsAfterResync(tabOnB).map((frame) => frame.seq)
+    expect(seqs).toEqual(seqs.map((_, i) => (resync.last_seq as number) + 1 + i))
+    expect(await lastMessageOnB()).toMatchObject({ content: 'One two three four.', status: 'complete' })
+    tabOnA.close()
+    tabOnB.close()
   }, 60_000)
 })

@@ -64,8 +64,9 @@ export const ControlFrame = z.discriminatedUnion('type', [
   /** Subscription confirmed; replayed events (if any) follow, then live ones. */
   z.object({ type: z.literal('subscribed'), conversation_id: ConversationId, last_seq: z.number().int() }),
   /**
-   * The events after `after_seq` are no longer held (or the server restarted): reload the messages over REST,
-   * then continue from `last_seq`.
+   * The events after `after_seq` are no longer held (or the server restarted), or events were lost between
+   * replicas (Redis unreachable): reload the messages over REST, then continue from `last_seq`. It may come at
+   * any time while subscribed.
    */
   z.object({ type: z.literal('resync'), conversation_id: ConversationId, last_seq: z.number().int() }),
   /** A `send` was taken (or recognised as a repeat: `duplicate: true`). */

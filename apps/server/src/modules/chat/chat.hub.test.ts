@@ -150,8 +150,53 @@ describe('conversation hub', () => {
     hub.publish('c1', delta('mine'))
     expect(received).toEqual([11, 12, 13])
     expect(relayed).toEqual([13])
-    // After a gap the missing events cannot be replayed from here.
+    // After a gap the missing events cannot be replayed from here: listeners are told to reload first.
     ingest(20)
+    expect(received).toEqual([11, 12, 13, 19, 20])
+    expect(JSON.parse(receivedJson.at(-2)!)).toEqual({ type: 'resync', conversation_id: 'c1', last_seq: 19 })
     expect((await hub.subscribe('c1', 12, () => {})).replay).toBe('resync')
+  })
+
+  describe('after the relay lost its subscription', () => {
+    const remote = (seq: number) => ({ seq, json: JSON.stringify({ type: 'reply.delta', seq }) })
+    /** A listener following `c1` at `seq`; `missed` is what happened while the subscription was lost. */
+    async function followingAt(seq: number) {
+      let [stored, held] = [seq, [] as HeldEvent[]]
+      const hub = createConversationHub({
+        loadLastSeq: async () => stored,
+        saveLastSeq: async () => {},
+        now: () => 0,
+        relay: {
+          publish: () => {},
+          follow: () => {},
+          unfollow: () => {},
+          replay: async (_id, after) => held.filter((event) => event.seq > after),
+          newestSeq: async () => 0,
+          forget: () => {},
+        },
+      })
+      const received: HeldEvent[] = []
+      await hub.subscribe('c1', undefined, (event) => received.push(event))
+      const missed = (events: HeldEvent[], storedSeq: number) => ([held, stored] = [events, storedSeq])
+      return { hub, received, missed }
+    }
+
+    it('delivers the events it missed when the relay still holds them all', async () => {
+      const { hub, received, missed } = await followingAt(4)
+      missed([remote(5), remote(6), remote(7)], 7)
+      await hub.resume()
+      expect(received).toEqual([remote(5), remote(6), remote(7)])
+    })
+
+    it('tells listeners to reload when the relay lost some of them, or the reply ended meanwhile', async () => {
+      const { hub, received, missed } = await followingAt(4)
+      missed([remote(6), remote(7)], 9)
+      await hub.resume()
+      expect(received.map(({ json }) => JSON.parse(json))).toEqual([
+        { type: 'resync', conversation_id: 'c1', last_seq: 9 },
+      ])
+      await hub.resume() // nothing new
+      expect(received).toHaveLength(1)
+    })
   })
 })

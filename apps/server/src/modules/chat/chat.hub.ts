@@ -1,7 +1,11 @@
-import type { ChatEvent, SequencedEvent } from '@parley/protocol'
+import type { ChatEvent, ControlFrame, SequencedEvent } from '@parley/protocol'
 import { ReplayLog } from './chat.replay-log.ts'
 
-/** An event as sockets receive it: its JSON, serialised once however many sockets receive it. */
+/**
+ * An event as sockets receive it: its JSON, serialised once however many sockets receive it. A listener may also
+ * get a `resync` frame as `json` (events from another replica were lost): it carries the sequence number the
+ * conversation continues from.
+ */
 export interface HeldEvent {
   seq: number
   json: string
@@ -105,6 +109,39 @@ export function createConversationHub(deps: HubDeps) {
       opening.set(conversationId, pending)
     }
     return pending
+  }
+
+  /**
+   * Events from another replica were lost on the way (Redis was unreachable): this replica's listeners reload
+   * over REST and continue after `seq`.
+   */
+  function resync(conversationId: string, channel: Channel, seq: number) {
+    channel.seq = seq
+    channel.persistedSeq = Math.max(channel.persistedSeq, seq)
+    const frame: ControlFrame = { type: 'resync', conversation_id: conversationId, last_seq: seq }
+    deliver(channel, { seq, json: JSON.stringify(frame) })
+  }
+
+  /**
+   * After the relay lost its subscription: delivers what the channel missed meanwhile when the relay still holds
+   * all of it, otherwise tells its listeners to resync (a reply that ended while Redis was unreachable is only
+   * in the database).
+   */
+  async function catchUp(conversationId: string, channel: Channel, relay: HubRelay): Promise<void> {
+    const from = channel.seq
+    const [stored, held] = await Promise.all([deps.loadLastSeq(conversationId), relay.replay(conversationId, from)])
+    const lastHeld = held.at(-1)?.seq ?? from
+    const newest = Math.max(stored, lastHeld)
+    if (newest <= channel.seq) return
+    // Held one after another from where this channel was, up to the newest event.
+    const complete = held[0]?.seq === from + 1 && held.length === lastHeld - from && lastHeld === newest
+    if (!complete) return resync(conversationId, channel, newest)
+    // Events relayed while reading were delivered already.
+    for (const event of held) {
+      if (event.seq <= channel.seq) continue
+      channel.seq = event.seq
+      deliver(channel, event)
+    }
   }
 
   /** Holds an event for replay and delivers it to this replica's listeners. */
@@ -213,6 +250,8 @@ export function createConversationHub(deps: HubDeps) {
     ingest(event: SequencedEvent, json: string): void {
       const channel = channels.get(event.conversation_id)
       if (!channel || event.seq <= channel.seq) return
+      // The events in between were lost (Redis unreachable as they were relayed).
+      if (event.seq > channel.seq + 1) resync(event.conversation_id, channel, event.seq - 1)
       channel.seq = event.seq
       channel.persistedSeq = Math.max(channel.persistedSeq, event.seq)
       deliver(channel, { seq: event.seq, json })
@@ -259,6 +298,20 @@ export function createConversationHub(deps: HubDeps) {
           text += event.text
       }
       return text
+    },
+
+    /**
+     * The relay's subscription was lost and is back: events relayed meanwhile never arrived. Each conversation
+     * followed here catches up (see `catchUp`).
+     */
+    async resume(): Promise<void> {
+      const relay = deps.relay
+      if (!relay) return
+      await Promise.all(
+        [...channels]
+          .filter(([, channel]) => channel.listeners.size > 0)
+          .map(([conversationId, channel]) => catchUp(conversationId, channel, relay)),
+      )
     },
 
     /** Releases idle channels' replay buffers and drops those nobody listens to (saving their sequence number). */

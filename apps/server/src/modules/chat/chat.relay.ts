@@ -23,6 +23,8 @@ export function createRedisRelay(options: {
   prefix: string
   /** `json` is the event as received, to deliver without serialising it again. */
   ingest(event: SequencedEvent, json: string): void
+  /** The subscription was lost and is back: whatever was published meanwhile never arrived. */
+  resumed(): Promise<void>
   onError?(error: unknown): void
 }): HubRelay & { close(): void } {
   // A relayed message is the publishing replica's id, a space, then the event's JSON exactly as its sockets got it.
@@ -43,6 +45,22 @@ export function createRedisRelay(options: {
     if (parsed.success) options.ingest(parsed.data, json)
   })
   const report = (error: unknown) => options.onError?.(error)
+  let lost = false
+  options.subscriber.on('close', () => (lost = true))
+  options.subscriber.on('ready', () => {
+    if (!lost) return
+    lost = false
+    // ioredis subscribes again right after 'ready', on this connection: once a PING sent after that is answered,
+    // the subscriptions are back, and nothing published from then on is missed. Catching up reads through the
+    // publisher, which may reconnect a moment later.
+    process.nextTick(() => {
+      options.subscriber
+        .ping()
+        .then(() => ready(options.publisher))
+        .then(() => options.resumed())
+        .catch(report)
+    })
+  })
   const held = (entries: [id: string, fields: string[]][]) =>
     entries.map(([id, fields]) => ({ seq: Number.parseInt(id, 10), json: fields[1] ?? '' }))
   return {
@@ -77,6 +95,11 @@ export function createRedisRelay(options: {
       options.subscriber.disconnect()
     },
   }
+}
+
+function ready(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve()
+  return new Promise((resolve) => redis.once('ready', () => resolve()))
 }
 
 /** Releases the lock only if this replica still holds it (it may have expired and been taken since). */
