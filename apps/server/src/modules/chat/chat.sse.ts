@@ -1,6 +1,7 @@
 import type { ChatEvent } from '@parley/protocol'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { clientError } from '../../shared/unavailable.ts'
+import { MAX_UNSENT_BYTES } from './chat.slow-clients.ts'
 
 export function wantsEventStream(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/event-stream')
@@ -8,7 +9,8 @@ export function wantsEventStream(request: FastifyRequest): boolean {
 
 /**
  * Opens a Server-Sent Events response. Returns a writer and a signal that aborts when the client goes away,
- * so generation stops upstream instead of running for nobody.
+ * so generation stops upstream instead of running for nobody. A client that stops reading is disconnected once
+ * `MAX_UNSENT_BYTES` wait for it; its reply goes on and is stored, as for a socket.
  */
 function openEventStream(request: FastifyRequest, reply: FastifyReply) {
   const controller = new AbortController()
@@ -22,13 +24,20 @@ function openEventStream(request: FastifyRequest, reply: FastifyReply) {
     'x-accel-buffering': 'no',
   })
   // The response (not the request, which closes once its body is read) tells when the client went away.
+  let tooSlow = false
   raw.on('close', () => {
-    if (!raw.writableFinished) controller.abort(new Error('client disconnected'))
+    if (!raw.writableFinished && !tooSlow) controller.abort(new Error('client disconnected'))
   })
   return {
     signal: controller.signal,
     send(event: ChatEvent | { type: 'error'; error: { code: string; message: string } }) {
-      if (!raw.writableEnded) raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+      if (raw.writableEnded || raw.destroyed) return
+      if (raw.writableLength > MAX_UNSENT_BYTES) {
+        tooSlow = true
+        raw.destroy()
+        return
+      }
+      raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
     },
     end() {
       if (!raw.writableEnded) raw.end()

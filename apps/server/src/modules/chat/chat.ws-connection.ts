@@ -7,15 +7,13 @@ import { clientError } from '../../shared/unavailable.ts'
 import type { AuthService } from '../auth/auth.service.ts'
 import { type Principal, isGuest } from '../auth/principal.ts'
 import type { SocketRegistry } from './chat.socket-registry.ts'
+import { MAX_UNSENT_BYTES } from './chat.slow-clients.ts'
 
 /*
  * What both sockets (`/api/ws` and the documented `/api/ws/{conversation_id}`) share: admitting a connection
  * (token, guests, the per-account cap, registration so revocations close it), reading JSON text frames,
  * sending with back-pressure, and what a failure may tell the client. Each socket renders these in its own frames.
  */
-
-/** Beyond this much unsent data the client is too slow: it is disconnected and catches up with `after_seq`. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 
 /** What admitting a socket needs. */
 export interface SocketAdmission {
@@ -72,10 +70,13 @@ export function closeRefused(socket: WebSocket, { closeCode, message }: Refusal)
   socket.close(closeCode, message.slice(0, 120))
 }
 
-/** Sends serialised JSON if the socket is open; a client that lets too much pile up is disconnected. */
+/**
+ * Sends serialised JSON if the socket is open; a client that lets too much pile up is disconnected, and catches up
+ * with `after_seq` when it reconnects.
+ */
 export function sendJson(socket: WebSocket, json: string) {
   if (socket.readyState !== socket.OPEN) return
-  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+  if (socket.bufferedAmount > MAX_UNSENT_BYTES) {
     socket.close(WS_CLOSE.tooSlow, 'client too slow; reconnect with after_seq')
     return
   }
