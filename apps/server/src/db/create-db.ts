@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { createRequire } from 'node:module'
 import type pg from 'pg'
+import { PG_QUERY_TIMEOUT_MESSAGE } from '../shared/unavailable.ts'
 import type { Database, Db, Dialect } from './database.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
 import { withStatementCache } from './sqlite-statement-cache.ts'
@@ -110,7 +111,7 @@ function closeAfterTimeout(client: pg.PoolClient) {
       const result = query(...args)
       if (result instanceof Promise) {
         result.catch((error: unknown) => {
-          if (error instanceof Error && error.message === 'Query read timeout') timedOut.add(client)
+          if (error instanceof Error && error.message === PG_QUERY_TIMEOUT_MESSAGE) timedOut.add(client)
         })
       }
       return result

@@ -9,6 +9,8 @@ const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
  * appendix A.
  */
 const POSTGRES_CONNECTION_STATES = /^(08|57P0[123])/
+/** What `pg` throws when PostgreSQL leaves a query unanswered past the pool's time limit (db/create-db.ts). */
+export const PG_QUERY_TIMEOUT_MESSAGE = 'Query read timeout'
 const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN'])
 /** What `pg` and ioredis throw when their connection ends or is not up (they carry no code for these). */
 const LOST_CONNECTION_MESSAGES = [
@@ -19,9 +21,8 @@ const LOST_CONNECTION_MESSAGES = [
   'Connection is closed',
   // ioredis, when Redis leaves a command unanswered past the connection's time limit (shared/redis.ts).
   'Command timed out',
-  // pg, when PostgreSQL leaves a query unanswered past the pool's time limit, or no connection frees up in time
-  // (db/create-db.ts).
-  'Query read timeout',
+  PG_QUERY_TIMEOUT_MESSAGE,
+  // pg, when no pooled connection frees up in time (db/create-db.ts).
   'timeout exceeded when trying to connect',
 ]
 
