@@ -1,10 +1,22 @@
+import { Writable } from 'node:stream'
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from './eventually.ts'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
-import { TEST_POSTGRES_URL, type TestApp, buildTestApp, createTestDatabase, errorOf, signedInUser } from './helpers.ts'
+import type { Message } from '@parley/protocol'
+import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
+import {
+  TEST_POSTGRES_URL,
+  type TestApp,
+  buildTestApp,
+  createTestDatabase,
+  errorOf,
+  newConversation,
+  signedInUser,
+} from './helpers.ts'
+import { connectReady, listenForSockets } from './ws-client.ts'
 
 // Only PostgreSQL has connections to lose; SQLite is a file in the process. Only this pool's backends are
 // terminated (by application_name): the database is shared with other test runs. Restarting the server is not
@@ -145,4 +157,97 @@ describe('PostgreSQL stops answering under a running server', () => {
     const { rows } = await sql<{ value: string }>`select value from stall_probe order by value`.execute(database.db)
     expect(rows.map((row) => row.value)).toEqual(['later'])
   })
+})
+
+// A full disk under SQLite. SQLite is made full for real by capping its file at the pages it has
+// (`max_page_count` on the server's own connection): it then fails a write that needs a new page with the same
+// SQLITE_FULL ("database or disk is full") a full disk gives, and rolls the transaction back itself.
+describe('SQLite full under a running server', () => {
+  const logged: { msg: string; err?: { message?: string } }[] = []
+  let upstream: FakeOpenAI
+  let server: TestApp
+  beforeAll(async () => {
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line))
+        done()
+      },
+    })
+    upstream = await startFakeOpenAI()
+    server = await buildTestApp({
+      dialect: 'sqlite',
+      logStream,
+      env: { ...fakeModelsEnv(upstream), PARLEY_LOG_LEVEL: 'warn' },
+      livenessBeatMs: 50,
+    })
+  })
+  afterAll(async () => {
+    await server.close()
+    await upstream.close()
+  })
+
+  const pragma = (statement: string) => sql.raw(`pragma ${statement}`).execute(server.database.db)
+  const makeRoom = () => pragma('max_page_count = 1073741823')
+  type User = Awaited<ReturnType<typeof signedInUser>>
+  const createConversation = (user: User, title: string) =>
+    server.app.inject({ method: 'POST', url: '/api/conversations', headers: user.headers, payload: { title } })
+  /** Caps the file at the pages it has, then fills them: the next write that needs room fails. */
+  async function fill(user: User) {
+    const { page_count } = (await pragma('page_count')).rows[0] as { page_count: number }
+    await pragma(`max_page_count = ${page_count}`)
+    let created = 0
+    for (let i = 0; i < 1_000; i++) {
+      const response = await createConversation(user, `Conversation ${i} ${'x'.repeat(180)}`)
+      if (response.statusCode !== 200) return { created, refused: response }
+      created += 1
+    }
+    throw new Error('the database never filled up')
+  }
+
+  it('answers 503 with Retry-After, logs why, keeps nothing of the failed request, and works once there is room', async () => {
+    const user = await signedInUser(server.app)
+    const { created, refused } = await fill(user)
+    expect(refused.statusCode).toBe(503)
+    expect(errorOf(refused).code).toBe('service_unavailable')
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+    expect(logged.some(({ err }) => err?.message?.includes('database or disk is full'))).toBe(true)
+
+    await makeRoom()
+    expect((await createConversation(user, 'After the disk was freed')).statusCode).toBe(200)
+    const list = await server.app.inject({ method: 'GET', url: '/api/conversations?limit=100', headers: user.headers })
+    expect((list.json() as unknown[]).length).toBe(created + 1)
+  })
+
+  it('marks a reply whose end could not be stored interrupted, with its text, and tells its tab, once there is room', async () => {
+    const user = await signedInUser(server.app)
+    const id = await newConversation(server.app, user.headers)
+    const tab = await connectReady(`${await listening()}/api/ws`, { token: user.tokens.access_token })
+    // The rest is long enough to need pages of its own when the reply's end is stored.
+    upstream.set({ kind: 'gated', chunks: ['Half'], rest: [' and the rest: ' + 'y'.repeat(20_000)] })
+    tab.send({ type: 'send', conversation_id: id, client_message_id: 'full', content: 'Say a lot' })
+    await tab.nextOfType('reply.delta')
+
+    await fill(user)
+    upstream.finish()
+    await eventually(
+      async () => (logged.some(({ msg }) => msg === 'Replica keep-alive failed') ? true : undefined),
+      "the reply's end and the first attempt to mark it to fail",
+    )
+    expect(tab.frames.some((frame) => frame.type === 'reply.completed')).toBe(false)
+
+    await makeRoom()
+    const interrupted = await tab.nextOfType('reply.interrupted', 30_000)
+    expect(interrupted.message).toMatchObject({ status: 'interrupted' })
+    expect((interrupted.message as { content: string }).content).toMatch(/^Half and the rest: y+$/)
+    const messages = await server.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${id}/messages`,
+      headers: user.headers,
+    })
+    expect((messages.json() as Message[]).at(-1)).toMatchObject({ role: 'assistant', status: 'interrupted' })
+    tab.close()
+  }, 60_000)
+
+  let base: string | undefined
+  const listening = async () => (base ??= await listenForSockets(server.app))
 })

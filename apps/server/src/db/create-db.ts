@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { type Driver, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { createRequire } from 'node:module'
 import type pg from 'pg'
 import { PG_QUERY_TIMEOUT_MESSAGE } from '../shared/unavailable.ts'
@@ -55,7 +55,7 @@ function createSqlite(file: string): DatabaseHandle {
   database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(database, file)
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialectKeepingErrors(database) })
   const handle = wrap(db, 'sqlite')
   return {
     ...handle,
@@ -63,6 +63,27 @@ function createSqlite(file: string): DatabaseHandle {
       await checkpointer?.stop()
       await handle.close()
     },
+  }
+}
+
+/**
+ * SQLite rolls a transaction back by itself after some failures (a full disk, an I/O error). Kysely's rollback
+ * would then fail ("no transaction is active") and replace the error that ended the transaction, so it is sent
+ * only while one is open.
+ */
+class SqliteDialectKeepingErrors extends SqliteDialect {
+  readonly #database: SQLite.Database
+  constructor(database: SQLite.Database) {
+    super({ database: withStatementCache(database) })
+    this.#database = database
+  }
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    const rollback = driver.rollbackTransaction.bind(driver)
+    driver.rollbackTransaction = async (connection) => {
+      if (this.#database.inTransaction) await rollback(connection)
+    }
+    return driver
   }
 }
 

@@ -4,11 +4,13 @@ import { AppError } from './errors.ts'
 const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
 
 /**
- * PostgreSQL SQLSTATEs meaning the connection, not the query, failed: class 08 (connection exception) and
- * 57P01–57P03 (terminated by an administrator, a crash, or the server is starting): see the PostgreSQL manual,
- * appendix A.
+ * PostgreSQL SQLSTATEs meaning the database, not the query, failed: class 08 (connection exception), class 53
+ * (insufficient resources: disk full, out of memory, too many connections) and 57P01–57P03 (terminated by an
+ * administrator, a crash, or the server is starting): see the PostgreSQL manual, appendix A.
  */
-const POSTGRES_CONNECTION_STATES = /^(08|57P0[123])/
+const POSTGRES_UNAVAILABLE_STATES = /^(08|53|57P0[123])/
+/** SQLite's codes for a full disk and for an I/O error (`SQLITE_IOERR_WRITE` and the like) reading or writing its files. */
+const SQLITE_STORAGE_CODES = /^SQLITE_(FULL|IOERR)/
 /** What `pg` throws when PostgreSQL leaves a query unanswered past the pool's time limit (db/create-db.ts). */
 export const PG_QUERY_TIMEOUT_MESSAGE = 'Query read timeout'
 const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN'])
@@ -26,11 +28,15 @@ const LOST_CONNECTION_MESSAGES = [
   'timeout exceeded when trying to connect',
 ]
 
-/** Whether an error means a dependency (database, Redis) was unreachable, rather than a bug or bad input. */
+/**
+ * Whether an error means a dependency (database, Redis, the disk under SQLite) was unreachable or out of room,
+ * rather than a bug or bad input.
+ */
 function isDependencyUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   const code = (error as { code?: unknown }).code
-  if (typeof code === 'string' && (POSTGRES_CONNECTION_STATES.test(code) || NETWORK_ERRNOS.has(code))) return true
+  if (typeof code === 'string' && (POSTGRES_UNAVAILABLE_STATES.test(code) || NETWORK_ERRNOS.has(code))) return true
+  if (error.name === 'SqliteError' && typeof code === 'string' && SQLITE_STORAGE_CODES.test(code)) return true
   if (error.name === 'MaxRetriesPerRequestError') return true
   if (LOST_CONNECTION_MESSAGES.some((message) => error.message.includes(message))) return true
   return error.cause !== undefined && error.cause !== error && isDependencyUnavailable(error.cause)

@@ -354,20 +354,21 @@ export async function recentTurns(
 }
 
 /**
- * Replies left `streaming` by replicas that are no longer alive (or by a process before replicas were recorded):
- * nobody will finish them. With their conversation's owner, whom their end is announced for.
+ * Replies left `streaming`, except those of the given replicas (the other live ones, which are generating them):
+ * with their conversation's owner, whom their end is announced for.
  */
 export async function findOrphanedReplies(
   db: Db,
-  liveReplicaIds: readonly string[],
+  exceptReplicaIds: readonly string[],
 ): Promise<{ id: string; conversation_id: string; owner_id: string }[]> {
-  return db
+  let query = db
     .selectFrom('messages as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
     .select(['m.id', 'm.conversation_id', 'c.owner_id'])
     .where('m.status', '=', 'streaming')
-    .where((eb) => eb.or([eb('m.replica_id', 'is', null), eb('m.replica_id', 'not in', liveReplicaIds)]))
-    .execute()
+  if (exceptReplicaIds.length > 0)
+    query = query.where((eb) => eb.or([eb('m.replica_id', 'is', null), eb('m.replica_id', 'not in', exceptReplicaIds)]))
+  return query.execute()
 }
 
 /**

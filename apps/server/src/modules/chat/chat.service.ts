@@ -224,14 +224,16 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /**
-   * Replies left `streaming` by a replica that died (no longer beating) are marked `interrupted`, each while
+   * Replies left `streaming` by a replica that died (no longer beating), or by this one when their end could not be
+   * stored (a full disk, the database unreachable at that moment), are marked `interrupted`. Each is marked while
    * holding its conversation like a reply does (taking over the dead replica's reservation), so the event that
    * tells subscribers on every replica takes the conversation's next sequence number. A conversation busy with a
-   * new reply is left for a later round.
+   * reply (this replica's own are among the candidates while they run) is left for a later round.
    */
   async function recoverInterrupted(): Promise<number> {
     let marked = 0
-    for (const orphan of await repo.findOrphanedReplies(db, await deps.liveness.live())) {
+    const others = (await deps.liveness.live()).filter((id) => id !== deps.liveness.id)
+    for (const orphan of await repo.findOrphanedReplies(db, others)) {
       let session: ReplySession
       try {
         session = await replies.begin(orphan.conversation_id, {})
