@@ -115,6 +115,16 @@ describe.each(DIALECTS)('why a reply failed, on %s', (dialect) => {
     })
   })
 
+  it('gives up on a server that sends a line without end, instead of holding it in memory', async () => {
+    backup.set({ kind: 'endless-line', bytes: 4 * 1024 * 1024 })
+    const reply = (await (await conversation('backup')).send()).json().assistant_message as Message
+    expect(reply).toMatchObject({
+      status: 'failed',
+      failure: { kind: 'unavailable', message: 'backup: provider sent a line of more than 1 MB' },
+    })
+    await eventually(async () => (backup.openStreams() === 0 ? true : undefined), 'the upstream request to be closed')
+  })
+
   it('keeps the text of a stream that broke, and says after how many tokens', async () => {
     primary.set({ kind: 'break', chunks: ['One', ' two', ' three'] })
     const backupCalls = backup.requests.length

@@ -21,6 +21,8 @@ export type FakeBehaviour =
   | { kind: 'break'; chunks: string[] }
   /** Sends `chunks`, then waits until `finish()` sends `rest` and ends the stream (stop and reconnect tests). */
   | { kind: 'gated'; chunks: string[]; rest: string[] }
+  /** Answers 200, then sends `bytes` that never end a line, and waits (a server that is not a model server). */
+  | { kind: 'endless-line'; bytes: number }
 
 /** A request as the fake received it. */
 export interface FakeRequest {
@@ -72,6 +74,7 @@ export async function startFakeServer<R>(format: WireFormat<R>) {
     open.add(res)
     res.on('close', () => open.delete(res))
     if (current.kind === 'hang') return
+    if (current.kind === 'endless-line') return void res.write('x'.repeat(current.bytes))
     if (current.kind === 'break') {
       const frames = format.frames(request, { prompt_tokens: 11, completion_tokens: current.chunks.length })
       res.write(frames.start())

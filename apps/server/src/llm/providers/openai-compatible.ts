@@ -94,6 +94,13 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
   }
 }
 
+/**
+ * Longest line of the stream held while it is unfinished. A chunk is a few hundred bytes; a server that sends
+ * more without a line break is not streaming chat completions (a wrong URL answering with a file), and would
+ * otherwise be held in memory until the first-token timeout.
+ */
+const MAX_LINE_CHARS = 1024 * 1024
+
 /** The chat-completions request body: plain-string contents, usage reported in the stream. */
 function payload(model: string, request: ChatModelRequest) {
   return {
@@ -119,6 +126,8 @@ function createReplyReader(request: ChatModelRequest, onText: TextListener) {
   let promptTokens: number | undefined
   let completionTokens: number | undefined
   let failure: ModelError | undefined
+  // Characters since the last line break: the parser holds an unfinished line until it ends.
+  let unfinishedLine = 0
   const parser = createParser({
     onEvent({ data }) {
       if (done || failure) return
@@ -151,6 +160,10 @@ function createReplyReader(request: ChatModelRequest, onText: TextListener) {
   })
   return {
     feed(text: string): ModelError | undefined {
+      const lineBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
+      unfinishedLine = lineBreak === -1 ? unfinishedLine + text.length : text.length - lineBreak - 1
+      if (unfinishedLine > MAX_LINE_CHARS)
+        return new ModelError('unavailable', 'provider sent a line of more than 1 MB')
       parser.feed(text)
       return failure
     },
