@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream'
 import { randomUUID } from 'node:crypto'
+import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -247,6 +248,22 @@ describe('SQLite full under a running server', () => {
     expect((messages.json() as Message[]).at(-1)).toMatchObject({ role: 'assistant', status: 'interrupted' })
     tab.close()
   }, 60_000)
+
+  it('answers 503 while another process holds the write lock, and works once it lets go', async () => {
+    const user = await signedInUser(server.app)
+    // Another process writing the same file (an operator's sqlite3 shell in a transaction, a CLI command).
+    const other = new SQLite(server.config.databaseUrl.slice('sqlite:'.length))
+    other.exec('begin immediate')
+    try {
+      const locked = await createConversation(user, 'While locked')
+      expect(locked.statusCode).toBe(503)
+      expect(errorOf(locked).code).toBe('service_unavailable')
+    } finally {
+      other.exec('rollback')
+      other.close()
+    }
+    expect((await createConversation(user, 'Once free')).statusCode).toBe(200)
+  })
 
   let base: string | undefined
   const listening = async () => (base ??= await listenForSockets(server.app))

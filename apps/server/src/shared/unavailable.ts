@@ -9,8 +9,11 @@ const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
  * administrator, a crash, or the server is starting): see the PostgreSQL manual, appendix A.
  */
 const POSTGRES_UNAVAILABLE_STATES = /^(08|53|57P0[123])/
-/** SQLite's codes for a full disk and for an I/O error (`SQLITE_IOERR_WRITE` and the like) reading or writing its files. */
-const SQLITE_STORAGE_CODES = /^SQLITE_(FULL|IOERR)/
+/**
+ * SQLite's codes for a full disk, an I/O error (`SQLITE_IOERR_WRITE` and the like) and a lock another process held
+ * past the busy timeout (an operator's shell in a transaction).
+ */
+const SQLITE_STORAGE_CODES = /^SQLITE_(FULL|IOERR|BUSY)/
 /** What `pg` throws when PostgreSQL leaves a query unanswered past the pool's time limit (db/create-db.ts). */
 export const PG_QUERY_TIMEOUT_MESSAGE = 'Query read timeout'
 const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN'])
