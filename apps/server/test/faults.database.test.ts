@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from './eventually.ts'
-import type { DatabaseHandle } from '../src/db/create-db.ts'
+import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
 import type { Message } from '@parley/protocol'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import {
@@ -157,6 +157,72 @@ describe('PostgreSQL stops answering under a running server', () => {
     }, 'a transaction to succeed')
     const { rows } = await sql<{ value: string }>`select value from stall_probe order by value`.execute(database.db)
     expect(rows.map((row) => row.value)).toEqual(['later'])
+  })
+})
+
+// PostgreSQL at its connection limit refuses new connections ("too many connections", SQLSTATE 53300), as when
+// other clients use up max_connections. Caused for real with a role of this test's own whose connection limit is
+// set to 0 under the running server, after its open connections are ended.
+describe('PostgreSQL refusing connections at its limit under a running server', () => {
+  const role = `parley_limited_${randomUUID().replaceAll('-', '')}`
+  const logged: { msg: string; err?: { code?: string } }[] = []
+  let owner: DatabaseHandle
+  let limited: DatabaseHandle
+  let server: TestApp
+  let admin: pg.Client
+  beforeAll(async () => {
+    owner = await createTestDatabase('postgres')
+    const { schema } = (await sql<{ schema: string }>`select current_schema() as schema`.execute(owner.db)).rows[0]!
+    admin = new pg.Client({ connectionString: TEST_POSTGRES_URL })
+    await admin.connect()
+    await admin.query(`create role ${role} login`)
+    await admin.query(`grant usage on schema ${schema} to ${role}`)
+    await admin.query(`grant all on all tables in schema ${schema} to ${role}`)
+    await admin.query(`grant all on all sequences in schema ${schema} to ${role}`)
+    const url = new URL(TEST_POSTGRES_URL)
+    url.username = role
+    limited = createDb({ url: url.toString(), schema, poolSize: 2 })
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line))
+        done()
+      },
+    })
+    server = await buildTestApp({
+      dialect: 'postgres',
+      database: limited,
+      logStream,
+      env: { PARLEY_LOG_LEVEL: 'warn' },
+    })
+  })
+  afterAll(async () => {
+    await server.close()
+    await limited.close()
+    await admin.query(`drop owned by ${role}`)
+    await admin.query(`drop role ${role}`)
+    await admin.end()
+    await owner.close()
+  })
+
+  it('answers 503 with Retry-After while connections are refused, and serves again once they are not', async () => {
+    const user = await signedInUser(server.app)
+    const list = () => server.app.inject({ method: 'GET', url: '/api/conversations', headers: user.headers })
+    expect((await list()).statusCode).toBe(200)
+
+    await admin.query(`alter role ${role} connection limit 0`)
+    await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where usename = $1', [role])
+    // The ended connections fail their next request too (57P01); what is awaited is a refused new one (53300).
+    const refusedAtLimit = () =>
+      logged.some(({ msg, err }) => msg === 'Dependency unavailable' && err?.code === '53300')
+    const refused = await eventually(async () => {
+      const response = await list()
+      return response.statusCode === 503 && refusedAtLimit() ? response : undefined
+    }, 'a request refused a new connection to answer 503')
+    expect(errorOf(refused).code).toBe('service_unavailable')
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+
+    await admin.query(`alter role ${role} connection limit -1`)
+    expect((await list()).statusCode).toBe(200)
   })
 })
 
