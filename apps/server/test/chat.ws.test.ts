@@ -209,4 +209,33 @@ describe.each(DIALECTS)('typed WebSocket on %s', (dialect) => {
     ).toBe('First half and the rest.')
     after.close()
   })
+
+  it('lists a reply being written with its text so far, which later deltas continue', async () => {
+    const { user, conversationId } = await userWithConversation()
+    upstream.set({ kind: 'gated', chunks: ['First', ' half'], rest: [' and', ' the', ' rest.'] })
+    const tab = await readyClient(user.tokens.access_token)
+    tab.send({ type: 'send', conversation_id: conversationId, client_message_id: 'l', content: 'Go' })
+    const half = await tab.next((f) => f.type === 'reply.delta' && f.text === ' half')
+
+    // What a page loaded now (or another device) shows.
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${conversationId}/messages`,
+      headers: user.headers,
+    })
+    expect(listed.json().at(-1)).toMatchObject({ status: 'streaming', content: 'First half', content_seq: half.seq })
+
+    upstream.finish()
+    const next = await tab.next((f) => f.type === 'reply.delta')
+    expect(next).toMatchObject({ text: ' and', seq: (half.seq as number) + 1 })
+    await tab.nextOfType('reply.completed')
+    const done = await t.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${conversationId}/messages`,
+      headers: user.headers,
+    })
+    expect(done.json().at(-1)).toMatchObject({ status: 'complete', content: 'First half and the rest.' })
+    expect(done.json().at(-1)).not.toHaveProperty('content_seq')
+    tab.close()
+  })
 })

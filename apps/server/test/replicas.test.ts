@@ -159,6 +159,19 @@ describe('two replicas on PostgreSQL and Redis', () => {
     tabOnB.close()
   })
 
+  it('lists, on the other replica, a reply being written with its text so far', async () => {
+    const { user, id, tabOnA } = await replyHeldOnA('Written', ' on A')
+    const messages = await b.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${id}/messages`,
+      headers: user.headers,
+    })
+    expect(messages.json().at(-1)).toMatchObject({ status: 'streaming', content: 'Written', content_seq: 3 })
+    upstream.finish()
+    await tabOnA.nextOfType('reply.completed')
+    tabOnA.close()
+  })
+
   it('refuses, on every replica, a conversation id its owner deleted on one, and sends none of its events', async () => {
     upstream.set({ kind: 'reply', chunks: ['Private reply'] })
     const owner = await signedInUser(a.app)

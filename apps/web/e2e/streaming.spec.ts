@@ -46,6 +46,20 @@ test.describe('streaming with a slow model', () => {
     await expect(reply.locator('.markdown')).toHaveText(SLOW_REPLY)
   })
 
+  test('a page reloaded mid-reply shows the reply from its start and goes on', async ({ page, chatPage }) => {
+    await chatPage.send('Count slowly until stopped, across a reload')
+    await expect(chatPage.replies().last()).toContainText('word4')
+    await page.reload()
+    const reply = chatPage.replies().last()
+    await expect(reply).toContainText('word8')
+    await expect(reply).toHaveAttribute('data-status', 'streaming')
+    // Every word once, in order: the text listed before the reload's socket caught up, then the words after it.
+    const words = (await reply.locator('.markdown').textContent())?.match(/word\d+/g) ?? []
+    expect(words).toEqual(words.map((_, index) => `word${index + 1}`))
+    await page.getByRole('button', { name: 'Stop', exact: true }).click()
+    await expect(reply).toHaveAttribute('data-status', 'stopped')
+  })
+
   test('two tabs see the same conversation update', async ({ page, context, chatPage }) => {
     await chatPage.send('Shared between tabs')
     await expect(chatPage.replies().last()).toContainText('word1')

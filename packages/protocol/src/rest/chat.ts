@@ -166,6 +166,11 @@ export const Message = z.object({
   versions: z.array(Id).optional(),
   /** Replies in history: the conversation owner's rating of it, null when unrated (absent in live events). */
   feedback: FeedbackRating.nullable().optional(),
+  /**
+   * A reply still `streaming`, in a message list: its `content` is the text so far, up to this event of the
+   * conversation (`seq`); `reply.delta` events with a higher `seq` continue it. Absent otherwise.
+   */
+  content_seq: z.number().int().optional(),
   created_at: Timestamp,
 })
 export type Message = z.infer<typeof Message>

@@ -282,22 +282,23 @@ export function createConversationHub(deps: HubDeps) {
     },
 
     /**
-     * The text a reply had streamed so far, from the events still held (to keep it when the replica generating
-     * it died); undefined when its start is no longer held.
+     * The text a reply has streamed so far, from the events still held, with the sequence number of the last event
+     * it includes (later `reply.delta` events continue it); undefined when its start is no longer held.
      */
-    async replyText(conversationId: string, messageId: string): Promise<string | undefined> {
+    async replySoFar(conversationId: string, messageId: string): Promise<{ text: string; seq: number } | undefined> {
       const held = deps.relay
         ? await deps.relay.replay(conversationId, 0)
         : (channels.get(conversationId)?.log.after(0) ?? [])
-      let text: string | undefined
-      for (const { json } of held) {
+      let soFar: { text: string; seq: number } | undefined
+      for (const { seq, json } of held) {
         const event = JSON.parse(json) as ChatEvent
         // A continued reply starts with the text it had.
-        if (event.type === 'reply.started' && event.message.id === messageId) text = event.message.content
-        else if (event.type === 'reply.delta' && event.message_id === messageId && text !== undefined)
-          text += event.text
+        if (event.type === 'reply.started' && event.message.id === messageId)
+          soFar = { text: event.message.content, seq }
+        else if (event.type === 'reply.delta' && event.message_id === messageId && soFar)
+          soFar = { text: soFar.text + event.text, seq }
       }
-      return text
+      return soFar
     },
 
     /**

@@ -243,7 +243,7 @@ export function createChatService(deps: ChatServiceDeps) {
       }
       try {
         // The text it streamed is kept when still held for replay (the placeholder row has none).
-        const content = await hub.replyText(orphan.conversation_id, orphan.id)
+        const content = (await hub.replySoFar(orphan.conversation_id, orphan.id))?.text
         const row = await repo.markInterrupted(db, orphan.id, { content, completed_at: nowIso() })
         if (row) {
           session.emit({ type: 'reply.interrupted', message: repo.toMessage(row) })
@@ -320,8 +320,19 @@ export function createChatService(deps: ChatServiceDeps) {
         tree.versionsOf(db, id, rows),
         repo.feedbackOf(db, principal.userId, replies),
       ])
+      // A reply still being written is stored without its text: the text so far comes from its events.
+      const soFar = new Map<string, { text: string; seq: number }>()
+      for (const row of rows.filter((row) => row.status === 'streaming')) {
+        const reply = await hub.replySoFar(id, row.id)
+        if (reply) soFar.set(row.id, reply)
+      }
       return rows.map((row) => {
-        const message = { ...repo.toMessage(row), versions: versions.get(row.id) ?? [row.id] }
+        const reply = soFar.get(row.id)
+        const message = {
+          ...repo.toMessage(row),
+          versions: versions.get(row.id) ?? [row.id],
+          ...(reply ? { content: reply.text, content_seq: reply.seq } : {}),
+        }
         return row.role === 'assistant' ? { ...message, feedback: ratings.get(row.id) ?? null } : message
       })
     },

@@ -27,6 +27,15 @@ describe('applyChatEvent', () => {
     expect(list).toEqual([message({ content: 'Hello', status: 'complete', completion_tokens: 2 })])
   })
 
+  it('skips the deltas a reply loaded while it streamed already holds', () => {
+    const delta = (seq: number, text: string) =>
+      ({ type: 'reply.delta', message_id: 'm1', text, conversation_id: 'c1', seq }) as const
+    let list = [message({ content: 'Hello', content_seq: 7 })]
+    list = applyChatEvent(list, delta(7, 'lo')) // sent before the list was read, arriving after it
+    list = applyChatEvent(list, delta(8, ' there'))
+    expect(list.map((m) => m.content)).toEqual(['Hello there'])
+  })
+
   it('ignores deltas of replies it does not know', () => {
     const list = [message({})]
     expect(applyChatEvent(list, { type: 'reply.delta', message_id: 'other', text: 'x' })).toBe(list)

@@ -1,4 +1,4 @@
-import type { ChatEvent, Message } from '@parley/protocol'
+import type { ChatEvent, Message, SequencedEvent } from '@parley/protocol'
 
 function upsert(messages: Message[], message: Message): Message[] {
   const index = messages.findIndex((existing) => existing.id === message.id)
@@ -16,7 +16,7 @@ function upsert(messages: Message[], message: Message): Message[] {
 }
 
 /** Folds one conversation event into the message list (oldest first); returns the same array when nothing changed. */
-export function applyChatEvent(messages: Message[], event: ChatEvent): Message[] {
+export function applyChatEvent(messages: Message[], event: ChatEvent | SequencedEvent): Message[] {
   switch (event.type) {
     case 'message.created':
     case 'reply.started':
@@ -36,6 +36,8 @@ export function applyChatEvent(messages: Message[], event: ChatEvent): Message[]
       const index = messages.findIndex((message) => message.id === event.message_id)
       const target = messages[index]
       if (!target) return messages
+      // A reply loaded while it streamed already holds the text up to its `content_seq`.
+      if ('seq' in event && target.content_seq !== undefined && event.seq <= target.content_seq) return messages
       const next = messages.slice()
       next[index] = { ...target, content: target.content + event.text }
       return next

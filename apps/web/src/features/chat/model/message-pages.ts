@@ -1,4 +1,4 @@
-import type { ChatEvent, Message } from '@parley/protocol'
+import type { ChatEvent, Message, SequencedEvent } from '@parley/protocol'
 import { applyChatEvent } from './apply-event.ts'
 
 /** One page of a conversation's messages (oldest first) and the cursor to the page before it. */
@@ -53,7 +53,7 @@ function withPage(data: MessagePages, index: number, messages: Message[]): Messa
  * Folds a live event into the paged messages: a message already loaded is updated in its page, a new one is
  * appended to the newest page, superseded ones leave. Returns the same object when nothing changed.
  */
-export function applyEventToPages(data: MessagePages, event: ChatEvent): MessagePages {
+export function applyEventToPages(data: MessagePages, event: ChatEvent | SequencedEvent): MessagePages {
   if (event.type === 'message.superseded') {
     if (event.following) return dropFromPages(data, event.message_id)
     const found = pageOf(data, event.message_id)
