@@ -105,6 +105,20 @@ describe('ws-client', () => {
     expect(texts).toEqual(['resync', 'Hel', 'lo'])
   })
 
+  it('records the events that arrive while a read of the conversation is in progress', async () => {
+    const { client, latest } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    client.subscribe('c1', () => {})
+    latest().open()
+    latest().receive(delta(1, 'before'))
+    const stop = client.recordEvents('c1')
+    latest().receive(delta(2, 'during'))
+    expect(stop().map((event) => event.seq)).toEqual([2])
+    latest().receive(delta(3, 'after'))
+    expect(stop()).toHaveLength(1)
+  })
+
   it('goes offline at once when the browser says so, keeps sends pending, and delivers them once back', async () => {
     const { client, sockets, latest } = setup()
     client.start()

@@ -69,6 +69,8 @@ export function createWsClient(options: WsClientOptions) {
   const maxDelayMs = options.maxDelayMs ?? 15_000
 
   const listeners = new Map<string, Set<(update: ConversationUpdate) => void>>()
+  /** Reads of a conversation over REST in progress, each with the events that arrived meanwhile. */
+  const recordings = new Map<string, Set<SequencedEvent[]>>()
   const lastSeq = new Map<string, number>()
   const pendingSends = new Map<string, SendFrame>()
   const pendingListeners = new Set<() => void>()
@@ -148,6 +150,7 @@ export function createWsClient(options: WsClientOptions) {
     const seen = lastSeq.get(event.conversation_id)
     if (seen !== undefined && event.seq <= seen) return // already applied before a reconnect
     lastSeq.set(event.conversation_id, event.seq)
+    recordings.get(event.conversation_id)?.forEach((recorded) => recorded.push(event))
     dispatch(event.conversation_id, { kind: 'event', event })
   }
 
@@ -202,6 +205,20 @@ export function createWsClient(options: WsClientOptions) {
   }
 
   return {
+    /**
+     * Keeps the conversation's events from now on, for a read of its messages over REST: the returned function
+     * stops and gives them, oldest first, to bring what was read up to date (see `withEventsDuringRead`).
+     */
+    recordEvents(conversationId: string): () => SequencedEvent[] {
+      const recorded: SequencedEvent[] = []
+      const set = recordings.get(conversationId) ?? new Set()
+      recordings.set(conversationId, set.add(recorded))
+      return () => {
+        set.delete(recorded)
+        if (set.size === 0) recordings.delete(conversationId)
+        return recorded
+      }
+    },
     start() {
       if (running) return
       running = true

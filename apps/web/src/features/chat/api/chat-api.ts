@@ -12,7 +12,7 @@ import {
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { z } from 'zod'
 import { useClients } from '../../../lib/clients.tsx'
-import { emptyPages, type MessagePages, toPage, updateInPages } from '../model/message-pages.ts'
+import { emptyPages, type MessagePages, toPage, updateInPages, withEventsDuringRead } from '../model/message-pages.ts'
 
 /** A model users may pick (`GET /api/models`). */
 
@@ -80,17 +80,26 @@ const MESSAGE_PAGE_SIZE = 100
  * is the one `before` the oldest message loaded (see `model/message-pages.ts` to flatten and update them).
  */
 export function useMessages(id: string) {
-  const { api } = useClients()
+  const { api, ws } = useClients()
   return useInfiniteQuery({
     queryKey: chatKeys.messages(id),
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) =>
-      toPage(
-        await api.request(z.array(Message), `/api/conversations/${id}/messages`, {
+    queryFn: async ({ pageParam }) => {
+      // Events arriving while the newest page is read are folded into it: the cache they were applied to is
+      // about to be replaced by this page.
+      const stopRecording = pageParam === undefined ? ws.recordEvents(id) : () => []
+      let messages: Message[]
+      try {
+        messages = await api.request(z.array(Message), `/api/conversations/${id}/messages`, {
           query: { limit: MESSAGE_PAGE_SIZE, before: pageParam },
-        }),
-        MESSAGE_PAGE_SIZE,
-      ),
+        })
+      } catch (error) {
+        stopRecording()
+        throw error
+      }
+      const page = toPage(messages, MESSAGE_PAGE_SIZE)
+      return { ...page, messages: withEventsDuringRead(page.messages, stopRecording()) }
+    },
     getNextPageParam: (oldest) => oldest.older,
   })
 }

@@ -8,6 +8,7 @@ import {
   flattenPages,
   type MessagePages,
   toPage,
+  withEventsDuringRead,
 } from './message-pages.ts'
 
 const message = (id: string, over: Partial<Message> = {}): Message =>
@@ -94,5 +95,31 @@ describe('message pages', () => {
     expect(ids(dropFromPages(loaded(), 'm6'))).toEqual(['m1', 'm3', 'm4', 'm5'])
     const same = loaded()
     expect(dropFromPages(same, 'nope')).toBe(same)
+  })
+})
+
+describe('withEventsDuringRead', () => {
+  const reply = (over: Partial<Message>) => message('r1', { role: 'assistant', status: 'streaming', ...over })
+  const delta = (seq: number, text: string) =>
+    ({ type: 'reply.delta', message_id: 'r1', text, conversation_id: 'c1', seq }) as const
+
+  it('adds the text that arrived after the read, and not what the read already held', () => {
+    const read = [reply({ content: 'one two', content_seq: 5 })]
+    const caughtUp = withEventsDuringRead(read, [delta(5, ' two'), delta(6, ' three')])
+    expect(caughtUp.map((m) => m.content)).toEqual(['one two three'])
+  })
+
+  it('takes in a reply that ended during the read, and adds no text to a reply the read found ended', () => {
+    const completed = reply({ content: 'one two', status: 'complete' })
+    const ended = {
+      type: 'reply.completed',
+      message: completed,
+      usage: { prompt_tokens: 1, completion_tokens: 2 },
+      finish_reason: 'stop',
+      conversation_id: 'c1',
+      seq: 7,
+    } as const
+    expect(withEventsDuringRead([reply({ content: 'one', content_seq: 5 })], [ended])).toEqual([completed])
+    expect(withEventsDuringRead([completed], [delta(6, ' two')])).toEqual([completed])
   })
 })
