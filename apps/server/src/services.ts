@@ -111,7 +111,7 @@ export async function createServices(deps: ServiceDeps) {
   const relay = replicated
     ? createRedisRelay({
         publisher: replicated,
-        subscriber: dedicatedConnection(replicated),
+        subscriber: dedicatedConnection(replicated, { resubscribe: false }),
         prefix: config.redisPrefix,
         ingest: (event, json) => hub.ingest(event, json),
         resumed: () => hub.resume(),

@@ -34,10 +34,15 @@ export async function openRedis(url: string, onError: (error: Error) => void): P
 /**
  * A connection of its own for SUBSCRIBE or blocking reads. Its commands wait for the connection instead of
  * failing, and without a time limit (a blocking read waits by design), so subscriptions made during an outage
- * take effect once Redis is back (ioredis resubscribes too).
+ * take effect once Redis is back. ioredis subscribes again after a reconnection unless `resubscribe` is false (a
+ * caller that does it itself, to know when it is done).
  */
-export function dedicatedConnection(redis: Redis): Redis {
-  const connection = redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined })
+export function dedicatedConnection(redis: Redis, options: { resubscribe?: boolean } = {}): Redis {
+  const connection = redis.duplicate({
+    enableOfflineQueue: true,
+    commandTimeout: undefined,
+    autoResubscribe: options.resubscribe ?? true,
+  })
   connection.on('error', () => {}) // the shared connection reports the same outage
   return connection
 }

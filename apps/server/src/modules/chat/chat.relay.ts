@@ -45,21 +45,20 @@ export function createRedisRelay(options: {
     if (parsed.success) options.ingest(parsed.data, json)
   })
   const report = (error: unknown) => options.onError?.(error)
+  // Subscribed again by the relay itself after a reconnection (not by ioredis), so it knows when the
+  // subscriptions are back: from then on nothing published is missed, and what was missed can be caught up.
+  const followed = new Set<string>()
   let lost = false
   options.subscriber.on('close', () => (lost = true))
   options.subscriber.on('ready', () => {
     if (!lost) return
     lost = false
-    // ioredis subscribes again right after 'ready', on this connection: once a PING sent after that is answered,
-    // the subscriptions are back, and nothing published from then on is missed. Catching up reads through the
-    // publisher, which may reconnect a moment later.
-    process.nextTick(() => {
-      options.subscriber
-        .ping()
-        .then(() => ready(options.publisher))
-        .then(() => options.resumed())
-        .catch(report)
-    })
+    const channels = [...followed]
+    const subscribed = channels.length > 0 ? options.subscriber.subscribe(...channels) : Promise.resolve()
+    subscribed
+      .then(() => ready(options.publisher)) // catching up reads through it; it may reconnect a moment later
+      .then(() => options.resumed())
+      .catch(report)
   })
   const held = (entries: [id: string, fields: string[]][]) =>
     entries.map(([id, fields]) => ({ seq: Number.parseInt(id, 10), json: fields[1] ?? '' }))
@@ -76,9 +75,11 @@ export function createRedisRelay(options: {
         .then((results) => results?.forEach(([error]) => error && report(error)), report)
     },
     follow(conversationId) {
+      followed.add(channelOf(conversationId))
       options.subscriber.subscribe(channelOf(conversationId)).catch(report)
     },
     unfollow(conversationId) {
+      followed.delete(channelOf(conversationId))
       options.subscriber.unsubscribe(channelOf(conversationId)).catch(report)
     },
     async replay(conversationId, afterSeq) {
