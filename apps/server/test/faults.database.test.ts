@@ -160,6 +160,16 @@ describe('PostgreSQL stops answering under a running server', () => {
   })
 })
 
+/** A log destination that parses each line the server writes into `logged`. */
+function logInto(logged: object[]) {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line))
+      done()
+    },
+  })
+}
+
 // PostgreSQL at its connection limit refuses new connections ("too many connections", SQLSTATE 53300), as when
 // other clients use up max_connections. Caused for real with a role of this test's own whose connection limit is
 // set to 0 under the running server, after its open connections are ended.
@@ -182,12 +192,7 @@ describe('PostgreSQL refusing connections at its limit under a running server', 
     const url = new URL(TEST_POSTGRES_URL)
     url.username = role
     limited = createDb({ url: url.toString(), schema, poolSize: 2 })
-    const logStream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line))
-        done()
-      },
-    })
+    const logStream = logInto(logged)
     server = await buildTestApp({
       dialect: 'postgres',
       database: limited,
@@ -234,12 +239,7 @@ describe('SQLite full under a running server', () => {
   let upstream: FakeOpenAI
   let server: TestApp
   beforeAll(async () => {
-    const logStream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line))
-        done()
-      },
-    })
+    const logStream = logInto(logged)
     upstream = await startFakeOpenAI()
     server = await buildTestApp({
       dialect: 'sqlite',

@@ -136,12 +136,16 @@ export function createConversationHub(deps: HubDeps) {
     // Held one after another from where this channel was, up to the newest event.
     const complete = held[0]?.seq === from + 1 && held.length === lastHeld - from && lastHeld === newest
     if (!complete) return resync(conversationId, channel, newest)
-    // Events relayed while reading were delivered already.
-    for (const event of held) {
-      if (event.seq <= channel.seq) continue
-      channel.seq = event.seq
-      deliver(channel, event)
-    }
+    // Events relayed while reading were delivered already, and are skipped.
+    for (const event of held) receive(channel, event)
+  }
+
+  /** An event another replica published (and saves the sequence number of): delivered here once, in order. */
+  function receive(channel: Channel, held: HeldEvent) {
+    if (held.seq <= channel.seq) return
+    channel.seq = held.seq
+    channel.persistedSeq = Math.max(channel.persistedSeq, held.seq)
+    deliver(channel, held)
   }
 
   /** Holds an event for replay and delivers it to this replica's listeners. */
@@ -252,9 +256,7 @@ export function createConversationHub(deps: HubDeps) {
       if (!channel || event.seq <= channel.seq) return
       // The events in between were lost (Redis unreachable as they were relayed).
       if (event.seq > channel.seq + 1) resync(event.conversation_id, channel, event.seq - 1)
-      channel.seq = event.seq
-      channel.persistedSeq = Math.max(channel.persistedSeq, event.seq)
-      deliver(channel, { seq: event.seq, json })
+      receive(channel, { seq: event.seq, json })
     },
 
     /**

@@ -14,7 +14,6 @@ export interface MessagePages {
   pageParams: unknown[]
 }
 
-/** A page as the server returned it: a full page means there may be more before it. */
 /**
  * Brings a page of messages read over REST up to date with the conversation's events that arrived while it was
  * read (the read may have happened before or after each of them). Events that re-state a message are applied as
@@ -23,13 +22,13 @@ export interface MessagePages {
  */
 export function withEventsDuringRead(messages: Message[], events: readonly SequencedEvent[]): Message[] {
   return events.reduce((list, event) => {
-    if (event.type === 'branch.selected') return list
     if (event.type === 'reply.delta' && list.find((message) => message.id === event.message_id)?.status !== 'streaming')
       return list
     return applyChatEvent(list, event)
   }, messages)
 }
 
+/** A page as the server returned it: a full page means there may be more before it. */
 export function toPage(messages: Message[], limit: number): MessagePage {
   return { messages, older: messages.length >= limit ? messages[0]?.id : undefined }
 }
