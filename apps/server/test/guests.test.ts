@@ -55,8 +55,8 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
     upstream.set({ kind: 'reply', chunks: ['Third', ' answer.'] })
     await chat(visitor.headers, 'Third question')
 
-    // A reply cut short: the visitor's browser goes away mid-stream.
-    upstream.set({ kind: 'gated', chunks: ['Partial'], rest: [' never'] })
+    // The visitor's page goes away mid-stream (a link followed on the site, a reload): the reply goes on.
+    upstream.set({ kind: 'gated', chunks: ['Partial'], rest: [' and whole.'] })
     const controller = new AbortController()
     const streaming = await fetch(`${base}/api/chat`, {
       method: 'POST',
@@ -68,6 +68,7 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
     let seen = ''
     while (!seen.includes('reply.delta')) seen += new TextDecoder().decode((await reader.read()).value)
     controller.abort()
+    upstream.finish()
     await expect
       .poll(
         async () =>
@@ -75,7 +76,7 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
             .json()
             .messages.at(-1)?.status,
       )
-      .toBe('stopped')
+      .toBe('complete')
 
     upstream.set({ kind: 'reply', chunks: ['Last', ' one.'] })
     await chat(visitor.headers, 'Fifth')
@@ -93,13 +94,41 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
       ['Hello there', 'Happy to help.', 'complete'],
       ['This one fails', '', 'failed'],
       ['Third question', 'Third answer.', 'complete'],
-      ['Tell me everything', 'Partial', 'stopped'],
+      ['Tell me everything', 'Partial and whole.', 'complete'],
       ['Fifth', 'Last one.', 'complete'],
     ])
     const newest = (
       await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=2', headers: visitor.headers })
     ).json()
     expect(newest.messages.map((m: { message: string }) => m.message)).toEqual(['Tell me everything', 'Fifth'])
+  })
+
+  it('gives a reply still being written with its text so far in the history', async () => {
+    const visitor = await guest()
+    upstream.set({ kind: 'gated', chunks: ['Written', ' so far'], rest: [' and', ' the end.'] })
+    const streaming = await fetch(`${base}/api/chat`, {
+      method: 'POST',
+      headers: { ...visitor.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ message: 'Tell me slowly' }),
+    })
+    const reader = streaming.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let seen = ''
+    while (!seen.includes('so far')) seen += (await reader.read()).value
+
+    // What the widget shows when the visitor reloads the page now.
+    const history = async () =>
+      (await t.app.inject({ method: 'GET', url: '/api/chat/history?limit=10', headers: visitor.headers }))
+        .json()
+        .messages.at(-1)
+    expect(await history()).toMatchObject({
+      message: 'Tell me slowly',
+      response: 'Written so far',
+      status: 'streaming',
+    })
+
+    upstream.finish()
+    while (!(await reader.read()).done);
+    expect(await history()).toMatchObject({ response: 'Written so far and the end.', status: 'complete' })
   })
 
   it('keeps guests away from every other route and the WebSocket', async () => {

@@ -245,3 +245,25 @@ test('an answer cut off at the model’s length limit says so', async ({ page, r
   await expect(botMessages(page).first()).toContainText('The answer was cut short')
   await expect(botMessages(page).last()).toHaveText('And a short answer')
 })
+
+test('a page reloaded while an answer is written shows it from its start and follows it to its end', async ({
+  page,
+  request,
+}) => {
+  const widgetId = await createWidget(request, { model: 'slow', proof_of_work: false, ask_email: false })
+  await page.goto(`${host.origin}/inline?widget=${widgetId}`)
+  await send(page, 'Count for me')
+  await expect(botMessages(page).last()).toContainText('word3')
+
+  await page.reload()
+  const reply = botMessages(page).last()
+  await expect(reply).toContainText('word1 word2 word3')
+  await expect(reply).toHaveAttribute('aria-busy', 'true')
+  // Sending waits for the answer being written, as it does live.
+  await expect(page.locator('parley-widget').getByRole('button', { name: 'Send' })).toBeDisabled()
+  await expect(reply).toContainText('word30')
+  await expect(reply).toHaveAttribute('aria-busy', 'false')
+  await expect(botMessages(page)).toHaveCount(1)
+  await send(page, 'Thanks')
+  await expect(page.locator('parley-widget .msg.user')).toHaveText(['Count for me', 'Thanks'])
+})

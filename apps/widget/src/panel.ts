@@ -4,6 +4,9 @@ import { renderMarkdown } from './markdown.ts'
 import { PANEL_CSS } from './panel-styles.ts'
 import { WidgetError, forgetToken, request, savedToken, startSession } from './session.ts'
 
+const NO_ANSWER = 'Sorry, no answer could be produced right now. Please try again.'
+const FOLLOW_INTERVAL_MS = 1_000
+
 /** What the visitor reads for each failure, and whether trying again can help. */
 function describe(error: WidgetError): { text: string; retry: boolean; restart: boolean } {
   switch (error.code) {
@@ -167,17 +170,15 @@ function mountPanel(context: PanelContext): PanelHandle {
   }
 
   async function restore() {
+    log.replaceChildren()
     greet()
     showForms()
     if (!token) return
     try {
-      const response = await request(apiUrl(base, 'chat/history', widgetId, { limit: '50' }), {
-        headers: { authorization: `Bearer ${token}` },
-      })
-      const history = (await response.json()) as GuestHistoryResponse
-      for (const turn of history.messages) {
+      for (const turn of (await readHistory(50)).messages) {
         bubble('user', turn.message)
-        if (turn.response) {
+        if (turn.status === 'streaming') void follow(bubble('bot', turn.response ?? ''), turn.id)
+        else if (turn.response) {
           const reply = bubble('bot', turn.response)
           if (turn.finish_reason === 'length') sayCutShort(reply)
         }
@@ -185,6 +186,42 @@ function mountPanel(context: PanelContext): PanelHandle {
     } catch (error) {
       showError(error)
       showForms()
+    }
+  }
+
+  async function readHistory(limit: number): Promise<GuestHistoryResponse> {
+    const response = await request(apiUrl(base, 'chat/history', widgetId, { limit: String(limit) }), {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    return (await response.json()) as GuestHistoryResponse
+  }
+
+  /**
+   * A reply that was still being written when the page loaded: its stream belonged to the page that sent the
+   * message, so the reply is read again every second until it ends. Sending waits for it, as it would live.
+   */
+  async function follow(reply: HTMLElement, turnId: string) {
+    busy = true
+    send.disabled = true
+    reply.setAttribute('aria-busy', 'true')
+    try {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS))
+        const turn = (await readHistory(1)).messages.find((turn) => turn.id === turnId)
+        if (!turn) break
+        const failed = turn.status === 'failed' && !turn.response
+        reply.replaceChildren(renderMarkdown(failed ? NO_ANSWER : (turn.response ?? '')))
+        log.scrollTop = log.scrollHeight
+        if (turn.status === 'streaming') continue
+        if (turn.finish_reason === 'length') sayCutShort(reply)
+        break
+      }
+    } catch (error) {
+      showError(error)
+    } finally {
+      reply.setAttribute('aria-busy', 'false')
+      busy = false
+      send.disabled = false
     }
   }
 
@@ -249,7 +286,7 @@ function mountPanel(context: PanelContext): PanelHandle {
           render()
           if (event.finish_reason === 'length') sayCutShort(reply)
         } else if (event.type === 'reply.failed') {
-          content = 'Sorry, no answer could be produced right now. Please try again.'
+          content = NO_ANSWER
           render()
         } else if (event.type === 'error') {
           throw new WidgetError(event.error.code, event.error.message)

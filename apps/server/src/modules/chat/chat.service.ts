@@ -159,6 +159,19 @@ export function createChatService(deps: ChatServiceDeps) {
     return { versions: versions.get(row.id) ?? [row.id] }
   }
 
+  /**
+   * A reply still being written is stored without its text: its text so far, and the conversation event that text
+   * goes up to, come from the events held for replay.
+   */
+  async function repliesSoFar(conversationId: string, rows: readonly MessageRow[]) {
+    const soFar = new Map<string, { text: string; seq: number }>()
+    for (const row of rows.filter((row) => row.status === 'streaming')) {
+      const reply = await hub.replySoFar(conversationId, row.id)
+      if (reply) soFar.set(row.id, reply)
+    }
+    return soFar
+  }
+
   async function ownConversation(principal: Principal, id: string) {
     const row = await repo.findConversation(db, id, principal.userId)
     if (!row) throw notFound('Conversation')
@@ -320,12 +333,7 @@ export function createChatService(deps: ChatServiceDeps) {
         tree.versionsOf(db, id, rows),
         repo.feedbackOf(db, principal.userId, replies),
       ])
-      // A reply still being written is stored without its text: the text so far comes from its events.
-      const soFar = new Map<string, { text: string; seq: number }>()
-      for (const row of rows.filter((row) => row.status === 'streaming')) {
-        const reply = await hub.replySoFar(id, row.id)
-        if (reply) soFar.set(row.id, reply)
-      }
+      const soFar = await repliesSoFar(id, rows)
       return rows.map((row) => {
         const reply = soFar.get(row.id)
         const message = {
@@ -513,9 +521,14 @@ export function createChatService(deps: ChatServiceDeps) {
           )
         ).map((reply) => [reply.reply_to, reply]),
       )
+      const soFar = await repliesSoFar(conversationId, [...answers.values()])
       const turns = rows.reverse().map((row) => {
         const reply = answers.get(row.id)
-        return { user: repo.toMessage(row), reply: reply ? repo.toMessage(reply) : null }
+        const text = reply && soFar.get(reply.id)?.text
+        return {
+          user: repo.toMessage(row),
+          reply: reply ? { ...repo.toMessage(reply), ...(text ? { content: text } : {}) } : null,
+        }
       })
       return { turns, total }
     },

@@ -70,8 +70,10 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
       const principal = principalOf(request)
       const widget = widgetOf(request)
       if (!wantsEventStream(request)) return guests.send(principal, request.body.message, { widget })
-      return streamEvents(request, reply, (stream) =>
-        guests.send(principal, request.body.message, { ...stream, widget }),
+      // A visitor's page going away (a link followed on the site, a reload) does not stop the reply: it is stored
+      // whole, and the widget on the next page follows it to its end. So the stream's abort signal is not passed.
+      return streamEvents(request, reply, ({ onEvent }) =>
+        guests.send(principal, request.body.message, { onEvent, widget }),
       )
     },
   )

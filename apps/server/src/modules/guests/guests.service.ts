@@ -125,7 +125,7 @@ export function createGuestsService(deps: GuestsServiceDeps) {
     async send(
       principal: Principal,
       message: string,
-      options: { signal?: AbortSignal; onEvent?: (event: ChatEvent) => void; widget?: Widget | undefined } = {},
+      options: { onEvent?: (event: ChatEvent) => void; widget?: Widget | undefined } = {},
     ): Promise<GuestChatResponse> {
       const { widget, ...sendOptions } = options
       const session = await sessionOf(principal, widget)
