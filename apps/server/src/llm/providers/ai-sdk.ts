@@ -73,7 +73,10 @@ export function fromAiSdk(options: {
             chunk = await reader.read()
           } catch (error) {
             if (signal.aborted) throw stoppedError(error)
-            throw new ModelError('stream_broken', `stream broke after ${tokens} tokens`, { cause: error })
+            throw redact(
+              ownFailure(error) ??
+                new ModelError('stream_broken', `stream broke after ${tokens} tokens`, { cause: error }),
+            )
           }
           if (signal.aborted) throw stoppedError()
           if (chunk.done) break
@@ -108,7 +111,8 @@ export function fromAiSdk(options: {
 
 /** Why a request got no stream: the server could not be reached, or it answered an error status. */
 function requestFailure(error: unknown): ModelError {
-  if (error instanceof ModelError) return error
+  const own = ownFailure(error)
+  if (own) return own
   if (APICallError.isInstance(error)) {
     if (error.statusCode)
       return new ModelError('upstream_error', `upstream answered ${error.statusCode}: ${error.message}`, {
@@ -117,4 +121,12 @@ function requestFailure(error: unknown): ModelError {
     return new ModelError('unreachable', connectionFailure(error), { cause: error })
   }
   return new ModelError('unavailable', messageOf(error), { cause: error })
+}
+
+/** A failure of our own making (the line limit of `fetchWithLineLimit`), however deep the SDK wrapped it. */
+function ownFailure(error: unknown): ModelError | undefined {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ModelError) return cause
+  }
+  return undefined
 }

@@ -1,6 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider'
 import type { ChatModel } from '../types.ts'
 import { fromAiSdk } from './ai-sdk.ts'
+import { fetchWithLineLimit } from './line-limit.ts'
 import { createOpenAICompatibleModel } from './openai-compatible.ts'
 
 /** What a model entry says about a remote model; keys come from our validated config, never from `process.env`. */
@@ -65,10 +66,14 @@ export const REMOTE_PROVIDERS: Readonly<Record<RemoteProvider, RemoteProviderKin
 /** Every provider a model entry may name: the embedded runtime (`local`) and the remote kinds. */
 export const PROVIDER_KINDS = ['local', ...(Object.keys(REMOTE_PROVIDERS) as RemoteProvider[])] as const
 
-/** What every vendor SDK is built from: our base URL, if any, and always a key string (see above). */
+/**
+ * What every vendor SDK is built from: our base URL, if any, always a key string (see above), and a `fetch` that
+ * gives up on a line without end, as our own OpenAI-compatible client does.
+ */
 interface VendorOptions {
   baseURL?: string
   apiKey: string
+  fetch: typeof fetch
 }
 
 async function viaAiSdk(
@@ -76,6 +81,10 @@ async function viaAiSdk(
   load: (options: VendorOptions) => Promise<LanguageModelV3>,
 ): Promise<ChatModel> {
   const { provider, model: modelId, contextTokens, apiKey, baseUrl } = settings
-  const model = await load({ ...(baseUrl ? { baseURL: baseUrl } : {}), apiKey: apiKey ?? '' })
+  const model = await load({
+    ...(baseUrl ? { baseURL: baseUrl } : {}),
+    apiKey: apiKey ?? '',
+    fetch: fetchWithLineLimit,
+  })
   return fromAiSdk({ provider, modelId, model, contextTokens, secret: apiKey })
 }

@@ -14,6 +14,7 @@ import {
   stoppedError,
 } from '../types.ts'
 import { connectionFailure, messageOf, withoutSecret } from './failures.ts'
+import { MAX_LINE_LENGTH, lineTooLong } from './line-limit.ts'
 
 export interface OpenAICompatibleSettings {
   /** The server's model name, e.g. `llama3.2`. */
@@ -94,13 +95,6 @@ export function createOpenAICompatibleModel(settings: OpenAICompatibleSettings):
   }
 }
 
-/**
- * Longest line of the stream held while it is unfinished. A chunk is a few hundred bytes; a server that sends
- * more without a line break is not streaming chat completions (a wrong URL answering with a file), and would
- * otherwise be held in memory until the first-token timeout.
- */
-const MAX_LINE_CHARS = 1024 * 1024
-
 /** The chat-completions request body: plain-string contents, usage reported in the stream. */
 function payload(model: string, request: ChatModelRequest) {
   return {
@@ -162,8 +156,7 @@ function createReplyReader(request: ChatModelRequest, onText: TextListener) {
     feed(text: string): ModelError | undefined {
       const lineBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'))
       unfinishedLine = lineBreak === -1 ? unfinishedLine + text.length : text.length - lineBreak - 1
-      if (unfinishedLine > MAX_LINE_CHARS)
-        return new ModelError('unavailable', 'provider sent a line of more than 1 MB')
+      if (unfinishedLine > MAX_LINE_LENGTH) return lineTooLong()
       parser.feed(text)
       return failure
     },

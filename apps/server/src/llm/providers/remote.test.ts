@@ -178,6 +178,13 @@ describe.each(VENDORS)('remote provider $provider against its wire format', (v) 
     expect(error).toMatchObject({ kind: 'stream_broken', message: 'stream broke after 2 tokens' })
   })
 
+  it('gives up on a server that sends a line without end, and closes the connection', async () => {
+    fake.set({ kind: 'endless-line', bytes: 4 * 1024 * 1024 })
+    const error = await failure(collect(model))
+    expect(error).toMatchObject({ kind: 'unavailable', message: 'provider sent a line of more than 1 MB' })
+    await vi.waitFor(() => expect(fake.openStreams()).toBe(0), { timeout: 5000 })
+  })
+
   it('reports a server nobody listens on as "connection refused"', async () => {
     const closed = await v.start()
     await closed.close()
