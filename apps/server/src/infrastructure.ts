@@ -24,6 +24,8 @@ export interface InfrastructureOptions {
   runtime?: Runtime
   /** Told about failures of background work; `what` says which (logged as the message). */
   onError?: (error: unknown, what: string) => void
+  /** Told about conditions an operator should know of that are not failures (yet). */
+  onWarning?: (what: string) => void
   /**
    * Connections opened (and later closed) by the caller instead of from the config: tests isolate each suite in
    * a database of its own (an in-memory SQLite, a PostgreSQL schema) and share one between two replicas.
@@ -45,8 +47,8 @@ const SWEEP_MS = 30_000
  * the background work of a running replica: the keep-alive, the replay-log sweep and the analytics consumer.
  */
 export async function openInfrastructure(config: Config, options: InfrastructureOptions = {}): Promise<Infrastructure> {
-  const { runtime = systemRuntime, onError } = options
-  const database = options.database ?? (await openDatabase(config, onError))
+  const { runtime = systemRuntime, onError, onWarning } = options
+  const database = options.database ?? (await openDatabase(config, onError, onWarning))
   const redis =
     options.redis ??
     (config.redisUrl
@@ -114,10 +116,15 @@ export async function openInfrastructure(config: Config, options: Infrastructure
   }
 }
 
-async function openDatabase(config: Config, onError: InfrastructureOptions['onError']): Promise<DatabaseHandle> {
+async function openDatabase(
+  config: Config,
+  onError: InfrastructureOptions['onError'],
+  onWarning: InfrastructureOptions['onWarning'],
+): Promise<DatabaseHandle> {
   const database = createDb({
     url: config.databaseUrl,
     onIdleError: (error) => onError?.(error, 'Idle database connection lost; the pool reconnects on demand'),
+    onLockWait: () => onWarning?.("SQLite's file is locked by another process: writes wait for it, up to 5 s each"),
   })
   try {
     if (database.dialect === 'sqlite') {

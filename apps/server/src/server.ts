@@ -11,7 +11,7 @@ import { randomSecret } from './shared/secrets.ts'
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 const WIDGET_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../widget/dist')
 
-export interface ServerOptions extends Omit<InfrastructureOptions, 'onError'> {
+export interface ServerOptions extends Omit<InfrastructureOptions, 'onError' | 'onWarning'> {
   /** Where start-up notices for the operator go (the admin account created, a password ignored). */
   print?: (line: string) => void
   /** A ready logger (tests pass a silent one); otherwise built from config, writing to `logStream` or stdout. */
@@ -39,6 +39,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const infrastructure = await openInfrastructure(config, {
     ...infrastructureOptions,
     onError: (err, what) => app?.log.error({ err }, what),
+    onWarning: (what) => app?.log.warn(what),
   })
   const { users, chat } = infrastructure.services
   const created = await users.bootstrapAdmin(config.admin, () => randomSecret(18))

@@ -315,6 +315,26 @@ describe('SQLite full under a running server', () => {
     tab.close()
   }, 60_000)
 
+  it('goes on serving while a write waits for the lock another process holds, and writes once it lets go', async () => {
+    const user = await signedInUser(server.app)
+    const other = new SQLite(server.config.databaseUrl.slice('sqlite:'.length))
+    other.exec('begin immediate')
+    let write: ReturnType<typeof createConversation>
+    try {
+      write = createConversation(user, 'Waits for the lock')
+      await eventually(
+        async () => (logged.some(({ msg }) => msg.startsWith("SQLite's file is locked")) ? true : undefined),
+        'the write to find the file locked',
+      )
+      // The write waits on a timer, not inside SQLite: what needs no write is still answered meanwhile.
+      expect((await server.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200)
+    } finally {
+      other.exec('rollback')
+      other.close()
+    }
+    expect((await write).statusCode).toBe(200)
+  })
+
   it('answers 503 while another process holds the write lock, and works once it lets go', async () => {
     const user = await signedInUser(server.app)
     // Another process writing the same file (an operator's sqlite3 shell in a transaction, a CLI command).

@@ -1,13 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { type Driver, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import { createRequire } from 'node:module'
 import type pg from 'pg'
 import { PG_QUERY_TIMEOUT_MESSAGE } from '../shared/unavailable.ts'
 import type { Database, Db, Dialect } from './database.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
-import { withStatementCache } from './sqlite-statement-cache.ts'
+import { ServerSqliteDialect } from './sqlite-dialect.ts'
 
 export interface DatabaseHandle {
   db: Db
@@ -27,6 +27,8 @@ export interface CreateDbOptions {
   applicationName?: string
   /** Told about errors of idle connections (a terminated backend, a restart); the pool replaces them. */
   onIdleError?: (error: Error) => void
+  /** SQLite: told when a statement waits for another process's lock on the file (at most every 5 s). */
+  onLockWait?: () => void
   /**
    * PostgreSQL: how long a query may go unanswered before it fails (`null`: no limit, for migrations, which may
    * build an index on a large table). Default `QUERY_TIMEOUT_MS`.
@@ -44,18 +46,19 @@ const QUERY_TIMEOUT_MS = 30_000
 const CONNECT_TIMEOUT_MS = 10_000
 
 export function createDb(options: CreateDbOptions): DatabaseHandle {
-  return options.url.startsWith('sqlite:') ? createSqlite(options.url.slice('sqlite:'.length)) : createPostgres(options)
+  return options.url.startsWith('sqlite:')
+    ? createSqlite(options.url.slice('sqlite:'.length), options.onLockWait)
+    : createPostgres(options)
 }
 
-function createSqlite(file: string): DatabaseHandle {
+function createSqlite(file: string, onLockWait?: () => void): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
   const database = new SQLite(file)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
-  database.pragma('busy_timeout = 5000')
   database.pragma('foreign_keys = ON')
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(database, file)
-  const db = new Kysely<Database>({ dialect: new SqliteDialectKeepingErrors(database) })
+  const db = new Kysely<Database>({ dialect: new ServerSqliteDialect(database, onLockWait) })
   const handle = wrap(db, 'sqlite')
   return {
     ...handle,
@@ -63,27 +66,6 @@ function createSqlite(file: string): DatabaseHandle {
       await checkpointer?.stop()
       await handle.close()
     },
-  }
-}
-
-/**
- * SQLite rolls a transaction back by itself after some failures (a full disk, an I/O error). Kysely's rollback
- * would then fail ("no transaction is active") and replace the error that ended the transaction, so it is sent
- * only while one is open.
- */
-class SqliteDialectKeepingErrors extends SqliteDialect {
-  readonly #database: SQLite.Database
-  constructor(database: SQLite.Database) {
-    super({ database: withStatementCache(database) })
-    this.#database = database
-  }
-  override createDriver(): Driver {
-    const driver = super.createDriver()
-    const rollback = driver.rollbackTransaction.bind(driver)
-    driver.rollbackTransaction = async (connection) => {
-      if (this.#database.inTransaction) await rollback(connection)
-    }
-    return driver
   }
 }
 
