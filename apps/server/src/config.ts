@@ -187,6 +187,7 @@ export const EnvSchema = z.object({
   // Decoding on CPU: more threads than idle cores makes llama.cpp's spinning barriers many times slower.
   PARLEY_LOCAL_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   PARLEY_MODEL_TIMEOUT: duration('30s'),
+  PARLEY_AUTO_TITLES: z.enum(['true', 'false']).default('true'),
   PARLEY_MODEL_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('https://huggingface.co')
@@ -330,6 +331,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       localModelPath: e.PARLEY_LOCAL_MODEL_PATH,
       localThreads: e.PARLEY_LOCAL_THREADS,
       firstTokenTimeoutMs: e.PARLEY_MODEL_TIMEOUT,
+      autoTitles: e.PARLEY_AUTO_TITLES === 'true',
       downloadBaseUrl: e.PARLEY_MODEL_BASE_URL,
       catalogue: e.PARLEY_MODEL_CATALOGUE_FILE ? readCatalogueFile(e.PARLEY_MODEL_CATALOGUE_FILE) : MODEL_CATALOGUE,
     }),

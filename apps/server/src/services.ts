@@ -151,6 +151,7 @@ export async function createServices(deps: ServiceDeps) {
       : undefined,
     liveness,
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
+    autoTitles: config.models.autoTitles,
     events,
     isGuestAccount: (userId) => users.isGuestAccount(userId),
   })

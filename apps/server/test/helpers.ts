@@ -125,6 +125,9 @@ export async function buildTestApp(options: TestAppOptions): Promise<TestApp> {
       PARLEY_ADMIN_USERNAME: ADMIN.username,
       PARLEY_ADMIN_PASSWORD: ADMIN.password,
       PARLEY_ADMIN_EMAIL: ADMIN.email,
+      // A title call after each first reply would add a request to every suite's fake model, which many count or
+      // read; titles have their own suite (chat.titles.test.ts), which turns them on.
+      PARLEY_AUTO_TITLES: 'false',
       ...options.env,
     },
     '0.0.0-test',

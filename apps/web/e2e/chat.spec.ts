@@ -70,3 +70,20 @@ test('regenerate a reply and edit the last message', async ({ page, account, aut
   await expect(chatPage.userMessage('First question')).toHaveCount(0)
   await expect(chatPage.replies()).toHaveCount(1)
 })
+
+test('after its first reply a conversation is titled by its model, in the list and the heading', async ({
+  page,
+  account,
+  authPage,
+  chatPage,
+}) => {
+  await authPage.register(account)
+  await chatPage.pickModel('fast')
+  await chatPage.send('How do quokkas sleep at night?')
+  await expect(chatPage.replies().last()).toHaveText(/A fast fake reply/)
+  await expect(chatPage.conversationLink('About How do quokkas')).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'About How do quokkas' })).toBeVisible()
+  await expect(page).toHaveTitle('About How do quokkas — Parley')
+  await page.reload()
+  await expect(chatPage.conversationLink('About How do quokkas')).toBeVisible()
+})

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ErrorCode } from './errors.ts'
 import { Id } from './common.ts'
-import { FinishReason, Message } from './rest/chat.ts'
+import { Conversation, FinishReason, Message } from './rest/chat.ts'
 
 /** Token usage of one reply. */
 export const Usage = z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int() })
@@ -36,6 +36,11 @@ export const ChatEvent = z.discriminatedUnion('type', [
    * messages over REST.
    */
   z.object({ type: z.literal('branch.selected'), message_id: Id }),
+  /**
+   * The conversation changed without its owner asking: a title written by its model from the first exchange,
+   * after the first reply (`PARLEY_AUTO_TITLES`). Carries the conversation as `GET /api/conversations/{id}` gives it.
+   */
+  z.object({ type: z.literal('conversation.updated'), conversation: Conversation }),
   /** No model could answer; the user message is kept and the reply is stored as failed (`message.failure` says why). */
   z.object({
     type: z.literal('reply.failed'),

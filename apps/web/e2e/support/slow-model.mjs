@@ -3,7 +3,8 @@
 // deterministically (the embedded demo model answers in ~20 ms).
 // Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts);
 // asked for `echo`, it answers at once with the user's last message, so a spec can have a reply say any Markdown;
-// asked for `broken`, it answers every call with a 500 error, as a vendor that is down does (e2e/dashboard.spec.ts).
+// asked for `broken`, it answers every call with a 500 error, as a vendor that is down does (e2e/dashboard.spec.ts);
+// asked for a conversation's title, it answers after half a second.
 // `GET /requests` lists what it was asked (model, messages, temperature, max_tokens), newest last, so a spec can
 // check what reached the model.
 import { createServer } from 'node:http'
@@ -11,6 +12,7 @@ import { createServer } from 'node:http'
 const port = Number(process.argv[2])
 export const WORDS = Array.from({ length: 30 }, (_, index) => `word${index + 1}`)
 const CHUNK_MS = 150
+const TITLE_DELAY_MS = 500
 
 function chunk(id, delta, extra = {}) {
   return `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model: 'slow', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`
@@ -39,6 +41,13 @@ createServer((request, response) => {
     received.push({ model, messages, temperature, max_tokens })
     if (received.length > RECEIVED_LIMIT) received.shift()
     if (model === 'broken') return failWithServerError(response)
+    // Asked to title a conversation (after its first reply), any model answers as a model might (quoted, with a
+    // full stop, from the first words of the message) a moment later: after the page has reloaded its list.
+    if (textOf(messages?.[0]?.content).startsWith('You name chat conversations')) {
+      const question = /^Message: (.*)$/m.exec(textOf(messages?.at(-1)?.content))?.[1] ?? ''
+      const title = `"About ${question.split(/\s+/).slice(0, 3).join(' ')}."`
+      return void setTimeout(() => answerAtOnce(response, title), TITLE_DELAY_MS)
+    }
     if (model === 'fast') return answerAtOnce(response, 'A fast fake reply.')
     if (model === 'echo') {
       const asked = textOf(messages?.findLast((m) => m.role === 'user')?.content)

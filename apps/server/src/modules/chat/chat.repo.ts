@@ -65,6 +65,22 @@ export async function updateConversation(
   await db.updateTable('conversations').set(changes).where('id', '=', id).where('owner_id', '=', ownerId).execute()
 }
 
+/** Sets a conversation's title only while it still has `expected` (a rename meanwhile wins); the row if it did. */
+export async function replaceTitle(
+  db: Db,
+  id: string,
+  expected: string,
+  title: string,
+): Promise<ConversationRow | undefined> {
+  return db
+    .updateTable('conversations')
+    .set({ title })
+    .where('id', '=', id)
+    .where('title', '=', expected)
+    .returningAll()
+    .executeTakeFirst()
+}
+
 export async function deleteConversation(db: Db, id: string, ownerId: string): Promise<boolean> {
   const result = await db
     .deleteFrom('conversations')

@@ -27,9 +27,8 @@ import {
 import type { EventBus } from '../../bus/event-bus.ts'
 import * as repo from './chat.repo.ts'
 import * as tree from './chat.tree.repo.ts'
+import { createTitleWriter, titleFromMessage } from './chat.titles.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
-
-const TITLE_LENGTH = 60
 
 export interface ChatServiceDeps {
   db: Db
@@ -45,6 +44,8 @@ export interface ChatServiceDeps {
   /** Which replicas are alive (this one alone without Redis). */
   liveness: ReplicaLiveness
   firstTokenTimeoutMs: number
+  /** Whether a conversation is titled by its model after its first reply (`PARLEY_AUTO_TITLES`). */
+  autoTitles: boolean
   /** Where chat publishes what happened (`conversation.created`, `message.created`, `model.called`, `reply.*`). */
   events: ReplyDeps['events']
   /** Whether an account is a guest's (a widget visitor's), for replies ended with no principal at hand. */
@@ -62,6 +63,22 @@ export type SendResult = PostMessageResponse & { duplicate: boolean }
 export function createChatService(deps: ChatServiceDeps) {
   const { db, dialect, runtime, models, hub, guard } = deps
   const replies = createReplyRunner({ ...deps, replicaId: deps.liveness.id })
+  const titles = createTitleWriter({
+    db,
+    runtime,
+    models,
+    events: deps.events,
+    enabled: deps.autoTitles,
+    timeoutMs: deps.firstTokenTimeoutMs,
+    async announce(conversationId, conversation) {
+      const session = await replies.begin(conversationId, {})
+      try {
+        session.emit({ type: 'conversation.updated', conversation })
+      } finally {
+        await session.end()
+      }
+    },
+  })
   /** Stops the replies of deleted conversations and forgets their events. */
   function forget(conversationIds: readonly string[]) {
     for (const id of conversationIds) {
@@ -392,16 +409,27 @@ export function createChatService(deps: ChatServiceDeps) {
       const { conversation } = found
       const admitted = await guard.admitMessage(principal, content)
       const session = await replies.begin(conversationId, options, isGuest(principal))
+      // A cheap title from the first message at once; the model's own comes once the reply is complete.
+      const title = conversation.title === null ? titleFromMessage(admitted.content) : undefined
+      let result: SendResult
       try {
-        // A cheap title from the first message; no extra model call on the hot path.
-        const title =
-          conversation.title === null
-            ? admitted.content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat'
-            : undefined
-        return await answerNewTurn(principal, conversation, admitted, session, options, { title })
+        result = await answerNewTurn(principal, conversation, admitted, session, options, { title })
       } finally {
         await session.end()
       }
+      const reply = result.assistant_message
+      if (title !== undefined && !isGuest(principal) && reply.status === 'complete' && reply.model)
+        titles.suggest({
+          conversationId,
+          ownerId: principal.userId,
+          provisionalTitle: title,
+          question: admitted.content,
+          answer: reply.content,
+          replyId: reply.id,
+          modelId: reply.model,
+          log: options.log,
+        })
+      return result
     },
 
     /**
@@ -550,6 +578,7 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** On shutdown: stop replies (their text is kept) and save sequence numbers. */
     async shutdown(): Promise<void> {
+      await titles.close()
       await replies.stopAll()
       await hub.flush()
       await deps.liveness.leave()

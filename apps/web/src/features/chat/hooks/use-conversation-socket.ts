@@ -21,6 +21,9 @@ export function useConversationSocket(conversationId: string) {
         const { event } = update
         // Another version of a message is shown now (from this tab or another): its branch is loaded anew.
         if (event.type === 'branch.selected') return void reloadActiveBranch(queryClient, conversationId)
+        // Renamed by Parley (a title written from the first exchange): the list and the heading follow.
+        if (event.type === 'conversation.updated')
+          return void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
         queryClient.setQueryData<MessagePages>(
           chatKeys.messages(conversationId),
           (pages) => pages && applyEventToPages(pages, event),

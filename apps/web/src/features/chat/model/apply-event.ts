@@ -32,6 +32,9 @@ export function applyChatEvent(messages: Message[], event: ChatEvent | Sequenced
     case 'branch.selected':
       // The messages of the new branch are not in the event: the list is reloaded (see `useConversationSocket`).
       return messages
+    case 'conversation.updated':
+      // Not about messages: the conversation list follows (see `useConversationSocket`).
+      return messages
     case 'reply.delta': {
       const index = messages.findIndex((message) => message.id === event.message_id)
       const target = messages[index]

@@ -73,7 +73,7 @@ export function applyEventToPages(data: MessagePages, event: ChatEvent | Sequenc
     const found = pageOf(data, event.message_id)
     return found === -1 ? data : withPage(data, found, applyChatEvent(data.pages[found]!.messages, event))
   }
-  if (event.type === 'branch.selected') return data
+  if (event.type === 'branch.selected' || event.type === 'conversation.updated') return data
   const id = event.type === 'reply.delta' ? event.message_id : event.message.id
   const found = pageOf(data, id)
   const index = found === -1 ? 0 : found
