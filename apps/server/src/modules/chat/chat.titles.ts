@@ -65,8 +65,8 @@ export interface FirstExchange {
 /**
  * Titles a conversation from its first exchange, with the model that wrote the reply, once the reply is complete:
  * the list shows what a conversation is about instead of its first 60 characters. Off the reply's path (the
- * conversation is free meanwhile); a failure, a rename by the user meanwhile, or the demo model keep the title
- * taken from the first message.
+ * conversation is free meanwhile); a failure or a rename by the user meanwhile keep the title taken from the
+ * first message.
  */
 export function createTitleWriter(deps: TitleWriterDeps) {
   const { db, runtime, models } = deps
@@ -134,11 +134,14 @@ export function createTitleWriter(deps: TitleWriterDeps) {
   }
 
   return {
-    /** Starts titling a conversation in the background (nothing when titles are off or the model is the demo). */
+    /**
+     * Starts titling a conversation in the background. Not with the embedded model: it writes one reply at a time,
+     * so a title would hold up the next reply (and push the conversation out of its cache).
+     */
     suggest(exchange: FirstExchange): void {
       if (!deps.enabled) return
       const entry = models.entries().find((candidate) => candidate.id === exchange.modelId)
-      if (!entry || entry.demo) return
+      if (!entry || entry.provider === 'local') return
       const controller = new AbortController()
       const job = {
         controller,
