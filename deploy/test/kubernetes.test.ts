@@ -143,6 +143,8 @@ describe('Kubernetes overlay split', () => {
       '/api/ws': 'parley-chat',
       '/api/auth/email': 'parley-chat',
       '/api/limits': 'parley-chat',
+      '/api/shares': 'parley-chat',
+      '/api/shared': 'parley-chat',
       '/api/admin/models': 'parley-chat',
       '/api/widgets': 'parley-auth',
       '/api/analytics': 'parley-analytics',

@@ -13,6 +13,7 @@ import { guardRoutes } from './modules/guard/guard.routes.ts'
 import { guestsRoutes } from './modules/guests/guests.routes.ts'
 import { modelsRoutes } from './modules/models/models.routes.ts'
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
+import { sharesRoutes } from './modules/shares/shares.routes.ts'
 import { widgetsRoutes } from './modules/widgets/widgets.routes.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { widgetScriptPlugin } from './plugins/widget-script.ts'
@@ -47,12 +48,13 @@ export const ROLE_ROUTES: Record<ServerRole, (app: FastifyInstance, deps: RoleRo
       { prefix: '/api' },
     )
   },
-  // Conversations and replies over REST and WebSocket, guest chat, the guard's flags and message limits, and the
-  // operators' Models screen.
+  // Conversations and replies over REST and WebSocket, shared links, guest chat, the guard's flags and message
+  // limits, and the operators' Models screen.
   chat: async (app, { config, services, sockets }) => {
     await app.register(
       async (api) => {
         await api.register(chatRoutes, { chat: services.chat })
+        await api.register(sharesRoutes, { shares: services.shares })
         await api.register(guestsRoutes, { guests: services.guests, guard: services.guard })
         await api.register(guardRoutes, { guard: services.guard })
         // With the models' registry: switching the default and adding a downloaded model act on this process.

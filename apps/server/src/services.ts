@@ -26,6 +26,7 @@ import { createModelsService } from './modules/models/models.service.ts'
 import { createNotificationsService } from './modules/notifications/notifications.service.ts'
 import { createDomainEvents } from './shared/domain-events.ts'
 import { createProofOfWork } from './modules/widgets/widgets.pow.ts'
+import { createSharesService } from './modules/shares/shares.service.ts'
 import { createWidgetsService } from './modules/widgets/widgets.service.ts'
 import { dedicatedConnection } from './shared/redis.ts'
 import type { Runtime } from './shared/runtime.ts'
@@ -176,6 +177,7 @@ export async function createServices(deps: ServiceDeps) {
     storedFailures: () => latestReplyFailures(db),
   })
   const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, widgets, settings: config.guard, events })
+  const shares = createSharesService({ db, runtime, chat })
   return {
     events,
     audit,
@@ -189,6 +191,7 @@ export async function createServices(deps: ServiceDeps) {
     hub,
     chat,
     guests,
+    shares,
     widgets,
     analytics,
     notifications,

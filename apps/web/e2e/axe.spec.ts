@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { ADMIN, expect, test } from './fixtures.ts'
-import { apiLogin } from './support/api.ts'
+import { apiLogin, bearer } from './support/api.ts'
 import { createConversation, seedTurns } from './support/seed.ts'
 
 const SIZES = [
@@ -21,10 +21,17 @@ interface Screen {
 
 const heading = (name: string) => (page: Page) => page.getByRole('heading', { name, level: 1 })
 
-const SIGNED_OUT: Screen[] = [
-  { name: 'sign in', path: '/sign-in', ready: heading('Sign in') },
-  { name: 'register', path: '/register', ready: heading('Create your account') },
-]
+function signedOut(shareId: string): Screen[] {
+  return [
+    { name: 'sign in', path: '/sign-in', ready: heading('Sign in') },
+    { name: 'register', path: '/register', ready: heading('Create your account') },
+    {
+      name: 'shared conversation',
+      path: `/s/${shareId}`,
+      ready: (page) => page.getByRole('article', { name: 'Reply' }).last(),
+    },
+  ]
+}
 
 function signedIn(conversationId: string): Screen[] {
   return [
@@ -33,6 +40,12 @@ function signedIn(conversationId: string): Screen[] {
       name: 'conversation',
       path: `/c/${conversationId}`,
       ready: (page) => page.getByRole('article', { name: 'Reply' }).last(),
+    },
+    {
+      name: 'share dialog',
+      path: `/c/${conversationId}`,
+      ready: (page) => page.getByRole('list', { name: 'Shared links' }),
+      open: (page) => page.getByRole('button', { name: 'Share' }).click(),
     },
     {
       name: 'shortcuts help',
@@ -81,12 +94,13 @@ async function violations(page: Page, where: string): Promise<string[]> {
     )
 }
 
-async function check(page: Page, screens: Screen[], found: string[]) {
+/** `drawer`: the screens are a signed-in user's, whose phone layout has the conversations drawer. */
+async function check(page: Page, screens: Screen[], found: string[], drawer: boolean) {
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height })
     for (const theme of THEMES) {
       await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' })
-      const list = size.name === 'phone' ? [...screens, ...(screens.length > 2 ? [DRAWER] : [])] : screens
+      const list = size.name === 'phone' && drawer ? [...screens, DRAWER] : screens
       for (const screen of list) {
         await page.goto(screen.path)
         await screen.open?.(page)
@@ -106,15 +120,17 @@ test('no critical or serious axe violations on any screen, in both themes, on de
   test.setTimeout(600_000)
   const found: string[] = []
 
-  const signedOut = await browser.newContext()
-  await check(await signedOut.newPage(), SIGNED_OUT, found)
-  await signedOut.close()
-
   const token = await apiLogin(request, ADMIN.username, ADMIN.password)
   const conversation = await createConversation(request, token, { title: 'Checked by axe' })
   await seedTurns(request, token, conversation, 2)
+  const shared = await request.post(`/api/conversations/${conversation}/shares`, { headers: bearer(token) })
+  const shareId = ((await shared.json()) as { id: string }).id
+
+  const visitor = await browser.newContext()
+  await check(await visitor.newPage(), signedOut(shareId), found, false)
+  await visitor.close()
   await authPage.signIn(ADMIN)
-  await check(page, signedIn(conversation), found)
+  await check(page, signedIn(conversation), found, true)
 
   expect(found).toEqual([])
 })

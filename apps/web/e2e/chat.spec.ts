@@ -87,3 +87,40 @@ test('after its first reply a conversation is titled by its model, in the list a
   await page.reload()
   await expect(chatPage.conversationLink('About How do quokkas')).toBeVisible()
 })
+
+test('a conversation shared by link reads without signing in, until its owner stops sharing it', async ({
+  page,
+  browser,
+  account,
+  authPage,
+  chatPage,
+}) => {
+  await authPage.register(account)
+  await chatPage.pickModel('echo')
+  await chatPage.send('Quokkas **smile** a lot')
+  await expect(chatPage.replies().last()).toHaveAttribute('data-status', 'complete')
+
+  await page.getByRole('button', { name: 'Share' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Share conversation' })
+  await dialog.getByRole('button', { name: 'Create link' }).click()
+  const link = dialog.getByRole('textbox', { name: /^Link shared/ })
+  await expect(link).toHaveValue(/\/s\/[A-Za-z0-9_-]{24}$/)
+  const url = await link.inputValue()
+
+  // Someone else, signed out, in a browser of their own.
+  const visitor = await browser.newContext()
+  const visitorPage = await visitor.newPage()
+  await visitorPage.goto(url)
+  await expect(visitorPage.getByRole('heading', { level: 1 })).toBeVisible()
+  await expect(visitorPage.getByRole('article', { name: 'Message' })).toHaveText('Quokkas **smile** a lot')
+  // The reply is Markdown, shown as such.
+  await expect(visitorPage.getByRole('article', { name: 'Reply' }).locator('strong')).toHaveText('smile')
+  await expect(visitorPage.getByRole('button', { name: 'Send' })).toHaveCount(0)
+
+  await dialog.getByRole('button', { name: 'Stop sharing' }).click()
+  await dialog.getByRole('button', { name: 'Stop sharing' }).click()
+  await expect(link).toHaveCount(0)
+  await visitorPage.reload()
+  await expect(visitorPage.getByText('This link does not exist, or its owner stopped sharing it.')).toBeVisible()
+  await visitor.close()
+})

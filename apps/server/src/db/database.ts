@@ -19,6 +19,7 @@ import type {
 } from '../modules/notifications/notifications.table.ts'
 import type { ModelSettingsTable } from '../modules/models/models.table.ts'
 import type { WidgetsTable } from '../modules/widgets/widgets.table.ts'
+import type { SharedConversationsTable } from '../modules/shares/shares.table.ts'
 
 /** Every table, composed from the modules that own them. */
 export interface Database {
@@ -31,6 +32,7 @@ export interface Database {
   conversations: ConversationsTable
   messages: MessagesTable
   message_feedback: MessageFeedbackTable
+  shared_conversations: SharedConversationsTable
   analytics_requests: AnalyticsTables['analytics_requests']
   analytics_model_calls: AnalyticsTables['analytics_model_calls']
   analytics_events: AnalyticsTables['analytics_events']

@@ -20,6 +20,7 @@ import * as modelSettings from './migrations/2026_12_06_1300_model_settings.ts'
 import * as guestSessionFlags from './migrations/2026_12_06_1600_guest_session_flags.ts'
 import * as analyticsWidgetVisitors from './migrations/2026_12_06_1610_analytics_widget_visitors.ts'
 import * as replyFinishReason from './migrations/2026_12_07_0900_reply_finish_reason.ts'
+import * as sharedConversations from './migrations/2026_12_07_1000_shared_conversations.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -43,6 +44,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_1600_guest_session_flags': guestSessionFlags,
   '2026_12_06_1610_analytics_widget_visitors': analyticsWidgetVisitors,
   '2026_12_07_0900_reply_finish_reason': replyFinishReason,
+  '2026_12_07_1000_shared_conversations': sharedConversations,
 }
 
 class MigrationError extends Error {

@@ -14,6 +14,12 @@ export const SettingsPage = lazy(() =>
   import('../features/settings/components/settings-page.tsx').then((module) => ({ default: module.SettingsPage })),
 )
 
+export const SharedConversationPage = lazy(() =>
+  import('../features/chat/components/shared-conversation-page.tsx').then((module) => ({
+    default: module.SharedConversationPage,
+  })),
+)
+
 export function prefetchConversationScreen() {
   const load = () => void import('../features/chat/components/conversation-page.tsx')
   if (typeof requestIdleCallback === 'function') requestIdleCallback(load, { timeout: 3_000 })

@@ -6,7 +6,13 @@ import { RegisterPage } from '../features/auth/components/register-page.tsx'
 import { SignInPage } from '../features/auth/components/sign-in-page.tsx'
 import { ChatLayout } from '../features/chat/components/chat-layout.tsx'
 import { NewChatPage } from '../features/chat/components/new-chat-page.tsx'
-import { ConversationPage, LazyScreen, prefetchConversationScreen, SettingsPage } from './lazy-screens.tsx'
+import {
+  ConversationPage,
+  LazyScreen,
+  prefetchConversationScreen,
+  SettingsPage,
+  SharedConversationPage,
+} from './lazy-screens.tsx'
 import { operatorRoutes } from './operator-routes.tsx'
 import { useIsAdmin } from './require-role.tsx'
 
@@ -60,6 +66,15 @@ const router = createBrowserRouter([
       },
       ...operatorRoutes,
     ],
+  },
+  // A shared link: readable by anyone, signed in or not.
+  {
+    path: '/s/:shareId',
+    element: (
+      <LazyScreen>
+        <SharedConversationPage />
+      </LazyScreen>
+    ),
   },
   { path: '*', element: <Navigate to="/" replace /> },
 ])

@@ -11,6 +11,7 @@ import { flattenPages } from '../model/message-pages.ts'
 import { Composer } from './composer.tsx'
 import { ConversationSettings } from './conversation-settings.tsx'
 import { ExportMenu } from './export-menu.tsx'
+import { ShareButton } from './share-dialog.tsx'
 import { titleOf } from './conversation-item.tsx'
 import { MessageList } from './message-list.tsx'
 import { ModelPicker } from './model-picker.tsx'
@@ -79,6 +80,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
         <div className="header-actions">
           <ModelPicker value={chosenModel} onChange={chooseModel} />
           <ConversationSettings conversation={conversation.data} />
+          <ShareButton conversationId={conversationId} />
           <ExportMenu conversationId={conversationId} />
         </div>
       </div>

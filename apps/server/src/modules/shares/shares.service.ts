@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto'
+import type { Share, SharedConversation, SharedMessage } from '@parley/protocol'
+import type { Db } from '../../db/database.ts'
+import { conflict, notFound } from '../../shared/errors.ts'
+import type { Runtime } from '../../shared/runtime.ts'
+import type { Principal } from '../auth/principal.ts'
+import type { ChatService } from '../chat/chat.service.ts'
+import * as repo from './shares.repo.ts'
+
+/** 18 random bytes: 24 characters in base64url, beyond guessing. */
+const newShareId = () => randomBytes(18).toString('base64url')
+
+/**
+ * Shared links: anyone with one reads a copy of a conversation's active branch as it was when shared (what was
+ * said and by which model; no ids, no owner). Later messages, edits and deletions of messages are not in it; the
+ * owner ends a link by deleting it, and deleting the conversation or the account ends its links.
+ */
+export function createSharesService(deps: { db: Db; runtime: Runtime; chat: ChatService }) {
+  const { db, runtime, chat } = deps
+  return {
+    async share(principal: Principal, conversationId: string): Promise<Share> {
+      const { conversation, messages } = await chat.exportConversation(principal, conversationId)
+      const copy: SharedMessage[] = messages
+        .filter((message) => message.role !== 'system' && message.status !== 'streaming' && message.content !== '')
+        .map((message) => ({
+          role: message.role === 'user' ? 'user' : 'assistant',
+          content: message.content,
+          model: message.role === 'assistant' ? message.model : null,
+          created_at: message.created_at,
+        }))
+      if (copy.length === 0) throw conflict('This conversation has nothing to share yet')
+      const row = {
+        id: newShareId(),
+        conversation_id: conversation.id,
+        owner_id: principal.userId,
+        title: conversation.title ?? 'New chat',
+        messages: JSON.stringify(copy),
+        message_count: copy.length,
+        created_at: runtime.now().toISOString(),
+      }
+      await repo.insertShare(db, row)
+      return repo.toShare(row)
+    },
+
+    async list(principal: Principal, conversationId: string): Promise<Share[]> {
+      await chat.get(principal, conversationId)
+      return repo.listShares(db, conversationId)
+    },
+
+    async remove(principal: Principal, shareId: string): Promise<void> {
+      if (!(await repo.deleteShare(db, shareId, principal.userId))) throw notFound('Shared link')
+    },
+
+    /** What anyone with the link reads. */
+    async read(shareId: string): Promise<SharedConversation> {
+      const row = await repo.findShare(db, shareId)
+      if (!row) throw notFound('Shared conversation')
+      return repo.toSharedConversation(row)
+    },
+  }
+}
+
+export type SharesService = ReturnType<typeof createSharesService>

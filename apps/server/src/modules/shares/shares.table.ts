@@ -1,0 +1,14 @@
+import type { Selectable } from 'kysely'
+
+/** A shared link: a frozen copy of a conversation's active branch (`messages`, JSON), readable by its id alone. */
+export interface SharedConversationsTable {
+  id: string
+  conversation_id: string
+  owner_id: string
+  title: string
+  messages: string
+  message_count: number
+  created_at: string
+}
+
+export type SharedConversationRow = Selectable<SharedConversationsTable>

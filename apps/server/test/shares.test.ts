@@ -1,0 +1,105 @@
+import type { Share } from '@parley/protocol'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
+import { DIALECTS, type TestApp, buildTestApp, errorOf, newConversation, signedInUser } from './helpers.ts'
+
+describe.each(DIALECTS)('shared links on %s', (dialect) => {
+  let t: TestApp
+  let upstream: FakeOpenAI
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI()
+    t = await buildTestApp({ dialect, env: fakeModelsEnv(upstream) })
+  })
+  afterAll(async () => {
+    await t.close()
+    await upstream.close()
+  })
+  beforeEach(() => upstream.set({ kind: 'reply', chunks: ['Quokkas', ' sleep', ' by day.'] }))
+
+  type User = Awaited<ReturnType<typeof signedInUser>>
+  const say = (user: User, id: string, content: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/messages`,
+      headers: user.headers,
+      payload: { content },
+    })
+  const share = (user: User, id: string) =>
+    t.app.inject({ method: 'POST', url: `/api/conversations/${id}/shares`, headers: user.headers })
+  const read = (shareId: string) => t.app.inject({ method: 'GET', url: `/api/shared/${shareId}` })
+
+  it('lets anyone with the link read the conversation as it was when shared, and nothing about its owner', async () => {
+    const owner = await signedInUser(t.app)
+    const id = await newConversation(t.app, owner.headers)
+    await say(owner, id, 'When do quokkas sleep?')
+    const created = await share(owner, id)
+    expect(created.statusCode, created.body).toBe(200)
+    const link = created.json() as Share
+    expect(link).toMatchObject({ conversation_id: id, title: 'When do quokkas sleep?', message_count: 2 })
+    expect(link.id).toMatch(/^[A-Za-z0-9_-]{24}$/)
+
+    // Later messages are not in the copy.
+    await say(owner, id, 'And where?')
+    const shared = await read(link.id)
+    expect(shared.statusCode).toBe(200)
+    expect(shared.headers['cache-control']).toBe('no-store')
+    expect(shared.json()).toEqual({
+      title: 'When do quokkas sleep?',
+      shared_at: link.created_at,
+      messages: [
+        { role: 'user', content: 'When do quokkas sleep?', model: null, created_at: expect.any(String) },
+        { role: 'assistant', content: 'Quokkas sleep by day.', model: 'fake', created_at: expect.any(String) },
+      ],
+    })
+    expect(shared.body).not.toContain(owner.username)
+    expect(shared.body).not.toContain(id)
+
+    const listed = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/shares`, headers: owner.headers })
+    expect(listed.json()).toEqual([link])
+  })
+
+  it('ends a link when its owner deletes it, or deletes the conversation', async () => {
+    const owner = await signedInUser(t.app)
+    const id = await newConversation(t.app, owner.headers)
+    await say(owner, id, 'Share me')
+    const first = (await share(owner, id)).json() as Share
+    const second = (await share(owner, id)).json() as Share
+
+    const deleted = await t.app.inject({ method: 'DELETE', url: `/api/shares/${first.id}`, headers: owner.headers })
+    expect(deleted.json()).toEqual({ ok: true })
+    expect((await read(first.id)).statusCode).toBe(404)
+    expect(errorOf(await read(first.id)).code).toBe('not_found')
+    expect((await read(second.id)).statusCode).toBe(200)
+
+    await t.app.inject({ method: 'DELETE', url: `/api/conversations/${id}`, headers: owner.headers })
+    expect((await read(second.id)).statusCode).toBe(404)
+  })
+
+  it("keeps others from sharing, listing or ending someone's links", async () => {
+    const owner = await signedInUser(t.app)
+    const other = await signedInUser(t.app)
+    const id = await newConversation(t.app, owner.headers)
+    await say(owner, id, 'Mine alone')
+    const link = (await share(owner, id)).json() as Share
+
+    expect((await share(other, id)).statusCode).toBe(404)
+    const listed = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/shares`, headers: other.headers })
+    expect(listed.statusCode).toBe(404)
+    const deleted = await t.app.inject({ method: 'DELETE', url: `/api/shares/${link.id}`, headers: other.headers })
+    expect(deleted.statusCode).toBe(404)
+    expect((await read(link.id)).statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'POST', url: `/api/conversations/${id}/shares` })).statusCode).toBe(401)
+  })
+
+  it('refuses to share an empty conversation and answers a malformed link with 400', async () => {
+    const owner = await signedInUser(t.app)
+    const id = await newConversation(t.app, owner.headers)
+    const empty = await share(owner, id)
+    expect(empty.statusCode).toBe(409)
+    expect(errorOf(empty)).toMatchObject({ code: 'conflict', message: 'This conversation has nothing to share yet' })
+    const malformed = await read('not-a-share-id')
+    expect(malformed.statusCode).toBe(400)
+    expect(errorOf(malformed).code).toBe('validation_failed')
+    expect((await read('A'.repeat(24))).statusCode).toBe(404)
+  })
+})
