@@ -170,6 +170,7 @@ export const EnvSchema = z.object({
   PARLEY_GUEST_SESSION_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   PARLEY_CONVERSATION_CREATE_LIMIT: z.coerce.number().int().min(1).default(30),
   PARLEY_API_KEY_CREATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  PARLEY_SHARE_CREATE_LIMIT: z.coerce.number().int().min(1).default(30),
   PARLEY_SESSION_CREATE_LIMIT: z.coerce.number().int().min(1).default(60),
   PARLEY_REQUEST_TIMEOUT: duration('30s'),
   PARLEY_GUARD_USER_POLICY: z.enum(['flag', 'block', 'off']).default('flag'),
@@ -306,6 +307,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       creation: Object.freeze({
         conversationsPerMinute: e.PARLEY_CONVERSATION_CREATE_LIMIT,
         apiKeysPerHour: e.PARLEY_API_KEY_CREATE_LIMIT,
+        sharesPerHour: e.PARLEY_SHARE_CREATE_LIMIT,
         sessionsPerHour: e.PARLEY_SESSION_CREATE_LIMIT,
       }),
       policy: Object.freeze({ user: e.PARLEY_GUARD_USER_POLICY, guest: e.PARLEY_GUARD_GUEST_POLICY }),

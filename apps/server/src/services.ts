@@ -177,7 +177,7 @@ export async function createServices(deps: ServiceDeps) {
     storedFailures: () => latestReplyFailures(db),
   })
   const guests = createGuestsService({ db, runtime, auth, chat, guard, audit, widgets, settings: config.guard, events })
-  const shares = createSharesService({ db, runtime, chat })
+  const shares = createSharesService({ db, runtime, chat, guard })
   return {
     events,
     audit,

@@ -8,7 +8,7 @@ describe.each(DIALECTS)('shared links on %s', (dialect) => {
   let upstream: FakeOpenAI
   beforeAll(async () => {
     upstream = await startFakeOpenAI()
-    t = await buildTestApp({ dialect, env: fakeModelsEnv(upstream) })
+    t = await buildTestApp({ dialect, env: { ...fakeModelsEnv(upstream), PARLEY_SHARE_CREATE_LIMIT: '3' } })
   })
   afterAll(async () => {
     await t.close()
@@ -101,5 +101,31 @@ describe.each(DIALECTS)('shared links on %s', (dialect) => {
     expect(malformed.statusCode).toBe(400)
     expect(errorOf(malformed).code).toBe('validation_failed')
     expect((await read('A'.repeat(24))).statusCode).toBe(404)
+  })
+
+  it('limits how many links an account makes in an hour', async () => {
+    const owner = await signedInUser(t.app)
+    const id = await newConversation(t.app, owner.headers)
+    await say(owner, id, 'Share me often')
+    for (let i = 0; i < 3; i++) expect((await share(owner, id)).statusCode).toBe(200)
+    const refused = await share(owner, id)
+    expect(refused.statusCode).toBe(429)
+    expect(errorOf(refused).code).toBe('rate_limited')
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+  })
+
+  it('refuses to copy a conversation longer than 4 MB', async () => {
+    const owner = await signedInUser(t.app)
+    const id = await newConversation(t.app, owner.headers)
+    upstream.set({ kind: 'reply', chunks: ['x'.repeat(900_000)] })
+    for (let i = 0; i < 5; i++) expect((await say(owner, id, `Long answer ${i}`)).statusCode).toBe(200)
+    const refused = await share(owner, id)
+    expect(refused.statusCode).toBe(413)
+    expect(errorOf(refused)).toMatchObject({
+      code: 'payload_too_large',
+      message: 'This conversation is too long to share: a copy holds at most 4 MB',
+    })
+    const listed = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/shares`, headers: owner.headers })
+    expect(listed.json()).toEqual([])
   })
 })

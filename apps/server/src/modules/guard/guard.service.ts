@@ -24,7 +24,7 @@ const ACCOUNT_FREE_FAILURES = 5
 const IP_FREE_FAILURES = 20
 
 /** What a signed-in account creates, each with its own per-account limit. */
-export type CreationKind = 'conversation' | 'api_key' | 'session'
+export type CreationKind = 'conversation' | 'api_key' | 'session' | 'share'
 
 export interface AdmittedMessage {
   /** The text as it will be stored: normalised, control characters removed. */
@@ -60,6 +60,7 @@ export function createGuardService(deps: {
     conversation: { limit: settings.creation.conversationsPerMinute, windowMs: MINUTE, what: 'new conversations' },
     api_key: { limit: settings.creation.apiKeysPerHour, windowMs: HOUR, what: 'new API keys' },
     session: { limit: settings.creation.sessionsPerHour, windowMs: HOUR, what: 'sign-ins to this account' },
+    share: { limit: settings.creation.sharesPerHour, windowMs: HOUR, what: 'new shared links' },
   }
   const count = (decision: GuardDecision) => deps.events?.publish('guard.decision', { decision })
 

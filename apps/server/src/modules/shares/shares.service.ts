@@ -1,22 +1,34 @@
 import { randomBytes } from 'node:crypto'
 import type { Share, SharedConversation, SharedMessage } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
-import { conflict, notFound } from '../../shared/errors.ts'
+import { AppError, conflict, notFound } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { ChatService } from '../chat/chat.service.ts'
+import type { GuardService } from '../guard/guard.service.ts'
 import * as repo from './shares.repo.ts'
 
 /** 18 random bytes: 24 characters in base64url, beyond guessing. */
 const newShareId = () => randomBytes(18).toString('base64url')
 
 /**
+ * Largest copy kept (its JSON): each link is a copy, and each read of it is held in memory whole. A conversation
+ * longer than this (a few long replies at the 1,000,000-character cap) is not shared.
+ */
+const MAX_COPY_BYTES = 4 * 1024 * 1024
+
+/**
  * Shared links: anyone with one reads a copy of a conversation's active branch as it was when shared (what was
  * said and by which model; no ids, no owner). Later messages, edits and deletions of messages are not in it; the
  * owner ends a link by deleting it, and deleting the conversation or the account ends its links.
  */
-export function createSharesService(deps: { db: Db; runtime: Runtime; chat: ChatService }) {
-  const { db, runtime, chat } = deps
+export function createSharesService(deps: {
+  db: Db
+  runtime: Runtime
+  chat: ChatService
+  guard: Pick<GuardService, 'limitCreation'>
+}) {
+  const { db, runtime, chat, guard } = deps
   return {
     async share(principal: Principal, conversationId: string): Promise<Share> {
       const { conversation, messages } = await chat.exportConversation(principal, conversationId)
@@ -29,12 +41,16 @@ export function createSharesService(deps: { db: Db; runtime: Runtime; chat: Chat
           created_at: message.created_at,
         }))
       if (copy.length === 0) throw conflict('This conversation has nothing to share yet')
+      const messagesJson = JSON.stringify(copy)
+      if (Buffer.byteLength(messagesJson) > MAX_COPY_BYTES)
+        throw new AppError('payload_too_large', 'This conversation is too long to share: a copy holds at most 4 MB')
+      await guard.limitCreation('share', principal.userId)
       const row = {
         id: newShareId(),
         conversation_id: conversation.id,
         owner_id: principal.userId,
         title: conversation.title ?? 'New chat',
-        messages: JSON.stringify(copy),
+        messages: messagesJson,
         message_count: copy.length,
         created_at: runtime.now().toISOString(),
       }
