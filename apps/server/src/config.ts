@@ -168,6 +168,7 @@ export const EnvSchema = z.object({
     )
     .transform((value) => commaList(value).map((item) => item.toLowerCase())),
   PARLEY_GUEST_SESSION_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  PARLEY_SHARED_READ_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   PARLEY_CONVERSATION_CREATE_LIMIT: z.coerce.number().int().min(1).default(30),
   PARLEY_API_KEY_CREATE_LIMIT: z.coerce.number().int().min(1).default(20),
   PARLEY_SHARE_CREATE_LIMIT: z.coerce.number().int().min(1).default(30),
@@ -304,6 +305,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       botCheck: e.PARLEY_BOT_CHECK === 'true',
       botUserAgents: Object.freeze(e.PARLEY_BOT_USER_AGENTS),
       guestSessionsPerMinute: e.PARLEY_GUEST_SESSION_RATE_LIMIT,
+      sharedReadsPerMinute: e.PARLEY_SHARED_READ_RATE_LIMIT,
       creation: Object.freeze({
         conversationsPerMinute: e.PARLEY_CONVERSATION_CREATE_LIMIT,
         apiKeysPerHour: e.PARLEY_API_KEY_CREATE_LIMIT,

@@ -8,7 +8,10 @@ describe.each(DIALECTS)('shared links on %s', (dialect) => {
   let upstream: FakeOpenAI
   beforeAll(async () => {
     upstream = await startFakeOpenAI()
-    t = await buildTestApp({ dialect, env: { ...fakeModelsEnv(upstream), PARLEY_SHARE_CREATE_LIMIT: '3' } })
+    t = await buildTestApp({
+      dialect,
+      env: { ...fakeModelsEnv(upstream), PARLEY_SHARE_CREATE_LIMIT: '3', PARLEY_SHARED_READ_RATE_LIMIT: '20' },
+    })
   })
   afterAll(async () => {
     await t.close()
@@ -127,5 +130,20 @@ describe.each(DIALECTS)('shared links on %s', (dialect) => {
     })
     const listed = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}/shares`, headers: owner.headers })
     expect(listed.json()).toEqual([])
+  })
+
+  it('limits how often one address reads shared links', async () => {
+    const owner = await signedInUser(t.app)
+    const id = await newConversation(t.app, owner.headers)
+    await say(owner, id, 'Popular')
+    const link = (await share(owner, id)).json() as Share
+    const fromScraper = () =>
+      t.app.inject({ method: 'GET', url: `/api/shared/${link.id}`, remoteAddress: '203.0.113.7' })
+    for (let i = 0; i < 20; i++) expect((await fromScraper()).statusCode).toBe(200)
+    const refused = await fromScraper()
+    expect(refused.statusCode).toBe(429)
+    expect(errorOf(refused).code).toBe('rate_limited')
+    // Other readers are not held up by it.
+    expect((await read(link.id)).statusCode).toBe(200)
   })
 })

@@ -8,6 +8,8 @@ declare module 'fastify' {
     limitAuth: onRequestAsyncHookHandler
     /** Per-IP limit of starting guest sessions (its own counter, so visitors and sign-ins never starve each other). */
     limitGuestSessions: onRequestAsyncHookHandler
+    /** Per-IP limit of reading shared links (`GET /api/shared/{id}`), the only reads without a token. */
+    limitSharedReads: onRequestAsyncHookHandler
   }
 }
 
@@ -23,6 +25,9 @@ export const authRateLimitPlugin = fp(
     })
     app.decorate('limitGuestSessions', async (request, reply) => {
       void reply.headers(rateLimitHeaders(await options.guard.limitGuestSession(request.ip)))
+    })
+    app.decorate('limitSharedReads', async (request, reply) => {
+      void reply.headers(rateLimitHeaders(await options.guard.limitSharedRead(request.ip)))
     })
   },
   { name: 'auth-rate-limit' },

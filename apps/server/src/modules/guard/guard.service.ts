@@ -108,6 +108,13 @@ export function createGuardService(deps: {
       return decision
     },
 
+    /** Per-IP limit of reading shared links, the only reads without a token. */
+    async limitSharedRead(ip: string): Promise<LimitDecision> {
+      const decision = await limiter.hit(`shared-read:${ip}`, settings.sharedReadsPerMinute, MINUTE)
+      if (!decision.allowed) refuse(decision, 'reads of shared conversations')
+      return decision
+    },
+
     /** Per-account limits on creating conversations, API keys and sessions (429 `rate_limited`). */
     async limitCreation(kind: CreationKind, userId: string): Promise<void> {
       const { limit, windowMs, what } = creationLimits[kind]

@@ -60,6 +60,7 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ shares: SharesService }> = as
   app.get(
     '/shared/:share_id',
     {
+      onRequest: app.limitSharedReads,
       schema: {
         tags,
         summary: 'Read a shared conversation (no sign-in: the link is the key)',
