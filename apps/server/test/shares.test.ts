@@ -61,6 +61,24 @@ describe.each(DIALECTS)('shared links on %s', (dialect) => {
     expect(listed.json()).toEqual([link])
   })
 
+  it("lists all of an account's links, newest first, and only its own", async () => {
+    const owner = await signedInUser(t.app)
+    const other = await signedInUser(t.app)
+    const first = await newConversation(t.app, owner.headers)
+    const second = await newConversation(t.app, owner.headers)
+    await say(owner, first, 'First shared')
+    await say(owner, second, 'Second shared')
+    const older = (await share(owner, first)).json() as Share
+    t.clock.advance(1_000)
+    const newer = (await share(owner, second)).json() as Share
+    const othersId = await newConversation(t.app, other.headers)
+    await say(other, othersId, 'Not yours')
+    await share(other, othersId)
+
+    const all = await t.app.inject({ method: 'GET', url: '/api/shares', headers: owner.headers })
+    expect(all.json()).toEqual([newer, older])
+  })
+
   it('ends a link when its owner deletes it, or deletes the conversation', async () => {
     const owner = await signedInUser(t.app)
     const id = await newConversation(t.app, owner.headers)

@@ -24,15 +24,21 @@ export async function findShare(db: Db, id: string): Promise<SharedConversationR
   return db.selectFrom('shared_conversations').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** A conversation's links, newest first, without their copies. */
-export async function listShares(db: Db, conversationId: string): Promise<Share[]> {
-  return db
+/** Links newest first, without their copies: one conversation's, or (`ownerId`) all of an account's. */
+export async function listShares(
+  db: Db,
+  where: { conversationId: string } | { ownerId: string; limit: number },
+): Promise<Share[]> {
+  let query = db
     .selectFrom('shared_conversations')
     .select(['id', 'conversation_id', 'title', 'message_count', 'created_at'])
-    .where('conversation_id', '=', conversationId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .execute()
+  query =
+    'conversationId' in where
+      ? query.where('conversation_id', '=', where.conversationId)
+      : query.where('owner_id', '=', where.ownerId).limit(where.limit)
+  return query.execute()
 }
 
 /** Ownership is part of the deletion: another user's link is simply not found. */

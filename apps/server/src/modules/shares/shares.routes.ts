@@ -39,6 +39,20 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ shares: SharesService }> = as
     async (request) => shares.list(principalOf(request), request.params.id),
   )
 
+  app.get(
+    '/shares',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        tags,
+        security,
+        summary: 'All your shared links, newest first (at most 500)',
+        response: { 200: z.array(Share) },
+      },
+    },
+    async (request) => shares.listAll(principalOf(request)),
+  )
+
   app.delete(
     '/shares/:share_id',
     {

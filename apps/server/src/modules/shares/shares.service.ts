@@ -16,6 +16,8 @@ const newShareId = () => randomBytes(18).toString('base64url')
  * longer than this (a few long replies at the 1,000,000-character cap) is not shared.
  */
 const MAX_COPY_BYTES = 4 * 1024 * 1024
+/** An account makes at most 30 links an hour by default: this many is weeks of sharing. */
+const MAX_LISTED = 500
 
 /**
  * Shared links: anyone with one reads a copy of a conversation's active branch as it was when shared (what was
@@ -60,8 +62,12 @@ export function createSharesService(deps: {
 
     async list(principal: Principal, conversationId: string): Promise<Share[]> {
       await chat.get(principal, conversationId)
-      return repo.listShares(db, conversationId)
+      return repo.listShares(db, { conversationId })
     },
+
+    /** All of an account's links, newest first (the newest `MAX_LISTED`), to end them from one place. */
+    listAll: (principal: Principal): Promise<Share[]> =>
+      repo.listShares(db, { ownerId: principal.userId, limit: MAX_LISTED }),
 
     async remove(principal: Principal, shareId: string): Promise<void> {
       if (!(await repo.deleteShare(db, shareId, principal.userId))) throw notFound('Shared link')

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { z } from 'zod'
 import { useClients } from '../../../lib/clients.tsx'
 
+const allSharesKey = ['shares'] as const
 const sharesKey = (conversationId: string) => ['conversations', 'shares', conversationId] as const
 
 /** Where anyone with the link reads a shared copy. */
@@ -17,21 +18,34 @@ export function useShares(conversationId: string, enabled: boolean) {
   })
 }
 
+/** Every link of the account, newest first: Settings lists them to end any from one place. */
+export function useAllShares() {
+  const { api } = useClients()
+  return useQuery({ queryKey: allSharesKey, queryFn: () => api.request(z.array(Share), '/api/shares') })
+}
+
 export function useCreateShare(conversationId: string) {
   const { api } = useClients()
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: () => api.request(Share, `/api/conversations/${conversationId}/shares`, { method: 'POST' }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: sharesKey(conversationId) }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: sharesKey(conversationId) })
+      await queryClient.invalidateQueries({ queryKey: allSharesKey })
+    },
   })
 }
 
-export function useDeleteShare(conversationId: string) {
+/** Ends a link; both lists that may show it (a conversation's, and Settings') follow. */
+export function useDeleteShare() {
   const { api } = useClients()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (shareId: string) => api.request(OkResponse, `/api/shares/${shareId}`, { method: 'DELETE' }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: sharesKey(conversationId) }),
+    mutationFn: (share: Share) => api.request(OkResponse, `/api/shares/${share.id}`, { method: 'DELETE' }),
+    onSuccess: async (_ok, share) => {
+      await queryClient.invalidateQueries({ queryKey: sharesKey(share.conversation_id) })
+      await queryClient.invalidateQueries({ queryKey: allSharesKey })
+    },
   })
 }
 

@@ -9,7 +9,7 @@ import { shareUrl, useCreateShare, useDeleteShare, useShares } from '../api/shar
 function SharePanel({ conversationId }: { conversationId: string }) {
   const shares = useShares(conversationId, true)
   const create = useCreateShare(conversationId)
-  const remove = useDeleteShare(conversationId)
+  const remove = useDeleteShare()
   return (
     <div className="share-panel">
       <p>
@@ -43,7 +43,7 @@ function SharePanel({ conversationId }: { conversationId: string }) {
               <ConfirmButton
                 question="Stop sharing?"
                 confirmLabel="Stop sharing"
-                onConfirm={() => remove.mutate(share.id)}
+                onConfirm={() => remove.mutate(share)}
                 disabled={remove.isPending}
               >
                 Stop sharing

@@ -4,8 +4,9 @@ import { ApiKeys } from './api-keys.tsx'
 import { PasswordForm } from './password-form.tsx'
 import { ProfileForm } from './profile-form.tsx'
 import { SessionsList } from './sessions-list.tsx'
+import { SharedLinks } from './shared-links.tsx'
 
-/** `/settings`: profile, password, sessions and API keys of the signed-in account. */
+/** `/settings`: profile, password, sessions, API keys and shared links of the signed-in account. */
 export function SettingsPage() {
   const me = useMe()
   return (
@@ -23,6 +24,7 @@ export function SettingsPage() {
       )}
       <SessionsList />
       <ApiKeys />
+      <SharedLinks />
     </Page>
   )
 }

@@ -1,0 +1,47 @@
+import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
+import { CopyButton } from '../../../components/ui/copy-button.tsx'
+import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { Panel } from '../../../components/ui/panel.tsx'
+import { formatDateTime } from '../../../lib/format.ts'
+import { shareUrl, useAllShares, useDeleteShare } from '../../chat/api/shares-api.ts'
+
+/** Every link the account shared, to copy or end from one place (a conversation's own are under its Share). */
+export function SharedLinks() {
+  const shares = useAllShares()
+  const remove = useDeleteShare()
+  return (
+    <Panel title="Shared links">
+      <ErrorSummary error={remove.error} />
+      {shares.isError && (
+        <p role="alert" className="form-error">
+          Could not load your shared links.
+        </p>
+      )}
+      {shares.isSuccess && shares.data.length === 0 && <p className="muted">You have not shared a conversation.</p>}
+      <ul className="item-list" aria-label="Shared links">
+        {(shares.data ?? []).map((share) => (
+          <li key={share.id} className="item-row">
+            <div className="item-main">
+              <a className="item-title" href={`/s/${share.id}`} target="_blank" rel="noopener noreferrer">
+                {share.title}
+              </a>
+              <span className="muted small">
+                {share.message_count} messages · shared {formatDateTime(share.created_at)}
+              </span>
+            </div>
+            <CopyButton label={`Copy link to ${share.title}`} text={() => shareUrl(share.id)} />
+            <ConfirmButton
+              label={`Stop sharing ${share.title}`}
+              question={`Stop sharing “${share.title}”? The link stops working at once.`}
+              confirmLabel="Stop sharing"
+              disabled={remove.isPending}
+              onConfirm={() => remove.mutate(share)}
+            >
+              Stop sharing
+            </ConfirmButton>
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  )
+}
