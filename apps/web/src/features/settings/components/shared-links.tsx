@@ -22,7 +22,7 @@ export function SharedLinks() {
         {(shares.data ?? []).map((share) => (
           <li key={share.id} className="item-row">
             <div className="item-main">
-              <a className="item-title" href={`/s/${share.id}`} target="_blank" rel="noopener noreferrer">
+              <a className="item-title shared-link" href={`/s/${share.id}`} target="_blank" rel="noopener noreferrer">
                 {share.title}
               </a>
               <span className="muted small">
