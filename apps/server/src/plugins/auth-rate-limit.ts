@@ -1,6 +1,6 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { type GuardService, rateLimitHeaders } from '../modules/guard/guard.service.ts'
+import { type AddressLimitKind, type GuardService, rateLimitHeaders } from '../modules/guard/guard.service.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,16 +19,14 @@ declare module 'fastify' {
  */
 export const authRateLimitPlugin = fp(
   async (app: FastifyInstance, options: { guard: GuardService }) => {
-    app.decorate('limitAuth', async (request, reply) => {
-      const decision = await options.guard.limitAuthRequest(request.ip)
-      void reply.headers(rateLimitHeaders(decision))
-    })
-    app.decorate('limitGuestSessions', async (request, reply) => {
-      void reply.headers(rateLimitHeaders(await options.guard.limitGuestSession(request.ip)))
-    })
-    app.decorate('limitSharedReads', async (request, reply) => {
-      void reply.headers(rateLimitHeaders(await options.guard.limitSharedRead(request.ip)))
-    })
+    const limit =
+      (kind: AddressLimitKind): onRequestAsyncHookHandler =>
+      async (request, reply) => {
+        void reply.headers(rateLimitHeaders(await options.guard.limitAddress(kind, request.ip)))
+      }
+    app.decorate('limitAuth', limit('auth'))
+    app.decorate('limitGuestSessions', limit('guest-session'))
+    app.decorate('limitSharedReads', limit('shared-read'))
   },
   { name: 'auth-rate-limit' },
 )

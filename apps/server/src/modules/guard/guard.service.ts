@@ -25,6 +25,11 @@ const IP_FREE_FAILURES = 20
 
 /** What a signed-in account creates, each with its own per-account limit. */
 export type CreationKind = 'conversation' | 'api_key' | 'session' | 'share'
+/**
+ * What is limited per client address, each with a counter of its own so none starves another: sign-ins (login,
+ * registration, refresh, token), starting guest sessions, and reading shared links (the only reads without a token).
+ */
+export type AddressLimitKind = 'auth' | 'guest-session' | 'shared-read'
 
 export interface AdmittedMessage {
   /** The text as it will be stored: normalised, control characters removed. */
@@ -62,6 +67,11 @@ export function createGuardService(deps: {
     session: { limit: settings.creation.sessionsPerHour, windowMs: HOUR, what: 'sign-ins to this account' },
     share: { limit: settings.creation.sharesPerHour, windowMs: HOUR, what: 'new shared links' },
   }
+  const addressLimits: Record<AddressLimitKind, { perMinute: number; what: string }> = {
+    auth: { perMinute: deps.authRateLimitPerMinute, what: 'sign-in attempts' },
+    'guest-session': { perMinute: settings.guestSessionsPerMinute, what: 'guest sessions' },
+    'shared-read': { perMinute: settings.sharedReadsPerMinute, what: 'reads of shared conversations' },
+  }
   const count = (decision: GuardDecision) => deps.events?.publish('guard.decision', { decision })
 
   function refuse(decision: LimitDecision, what: string): never {
@@ -94,24 +104,11 @@ export function createGuardService(deps: {
       }
     },
 
-    /** Per-IP limit of the login, registration, refresh and token endpoints. */
-    async limitAuthRequest(ip: string): Promise<LimitDecision> {
-      const decision = await limiter.hit(`auth:${ip}`, deps.authRateLimitPerMinute, MINUTE)
-      if (!decision.allowed) refuse(decision, 'sign-in attempts')
-      return decision
-    },
-
-    /** Per-IP limit of starting guest sessions, apart from sign-ins so neither starves the other. */
-    async limitGuestSession(ip: string): Promise<LimitDecision> {
-      const decision = await limiter.hit(`guest-session:${ip}`, settings.guestSessionsPerMinute, MINUTE)
-      if (!decision.allowed) refuse(decision, 'guest sessions')
-      return decision
-    },
-
-    /** Per-IP limit of reading shared links, the only reads without a token. */
-    async limitSharedRead(ip: string): Promise<LimitDecision> {
-      const decision = await limiter.hit(`shared-read:${ip}`, settings.sharedReadsPerMinute, MINUTE)
-      if (!decision.allowed) refuse(decision, 'reads of shared conversations')
+    /** Per-address limits (429 `rate_limited`); the decision gives the `RateLimit-*` headers. */
+    async limitAddress(kind: AddressLimitKind, ip: string): Promise<LimitDecision> {
+      const { perMinute, what } = addressLimits[kind]
+      const decision = await limiter.hit(`${kind}:${ip}`, perMinute, MINUTE)
+      if (!decision.allowed) refuse(decision, what)
       return decision
     },
 
