@@ -9,12 +9,11 @@ const sharesKey = (conversationId: string) => ['conversations', 'shares', conver
 /** Where anyone with the link reads a shared copy. */
 export const shareUrl = (shareId: string) => `${window.location.origin}/s/${shareId}`
 
-export function useShares(conversationId: string, enabled: boolean) {
+export function useShares(conversationId: string) {
   const { api } = useClients()
   return useQuery({
     queryKey: sharesKey(conversationId),
     queryFn: () => api.request(z.array(Share), `/api/conversations/${conversationId}/shares`),
-    enabled,
   })
 }
 

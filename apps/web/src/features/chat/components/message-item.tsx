@@ -1,13 +1,11 @@
 import type { Message } from '@parley/protocol'
 import { formatMillis } from '../../../lib/format.ts'
-import { lazy, memo, Suspense, useState } from 'react'
+import { memo, Suspense, useState } from 'react'
 import { useModels } from '../api/chat-api.ts'
 import { endedInTrouble, endingOf } from '../model/reply-ending.ts'
 import { BranchSwitcher } from './branch-switcher.tsx'
+import { LazyMarkdown } from './lazy-markdown.ts'
 import { MessageActions } from './message-actions.tsx'
-
-// The Markdown stack (micromark, GFM) is a third of the bundle: it loads after the first screen.
-const Markdown = lazy(() => import('./markdown.tsx').then((module) => ({ default: module.Markdown })))
 
 interface MessageItemProps {
   message: Message
@@ -138,7 +136,7 @@ export const MessageItem = memo(function MessageItem({
         <p className="message-text">{message.content}</p>
       ) : (
         <Suspense fallback={<p className="message-text">{message.content}</p>}>
-          <Markdown text={message.content} />
+          <LazyMarkdown text={message.content} />
         </Suspense>
       )}
       {streaming && <span className="typing" aria-label="Writing…" />}

@@ -7,7 +7,7 @@ import { formatDateTime } from '../../../lib/format.ts'
 import { shareUrl, useCreateShare, useDeleteShare, useShares } from '../api/shares-api.ts'
 
 function SharePanel({ conversationId }: { conversationId: string }) {
-  const shares = useShares(conversationId, true)
+  const shares = useShares(conversationId)
   const create = useCreateShare(conversationId)
   const remove = useDeleteShare()
   return (

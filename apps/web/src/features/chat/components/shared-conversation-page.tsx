@@ -1,9 +1,8 @@
-import { lazy, Suspense, useEffect } from 'react'
+import { Suspense, useEffect } from 'react'
 import { useParams } from 'react-router'
 import { formatDateTime } from '../../../lib/format.ts'
 import { useSharedConversation } from '../api/shares-api.ts'
-
-const Markdown = lazy(() => import('./markdown.tsx').then((module) => ({ default: module.Markdown })))
+import { LazyMarkdown } from './lazy-markdown.ts'
 
 /** A shared copy of a conversation (`/s/{share_id}`), for anyone with the link: read-only, no sign-in. */
 export function SharedConversationPage() {
@@ -42,7 +41,7 @@ export function SharedConversationPage() {
           ) : (
             <>
               <Suspense fallback={<p className="message-text">{message.content}</p>}>
-                <Markdown text={message.content} />
+                <LazyMarkdown text={message.content} />
               </Suspense>
               {message.model && <p className="muted shared-model">{message.model}</p>}
             </>
