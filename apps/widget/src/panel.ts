@@ -201,8 +201,7 @@ function mountPanel(context: PanelContext): PanelHandle {
    * message, so the reply is read again every second until it ends. Sending waits for it, as it would live.
    */
   async function follow(reply: HTMLElement, turnId: string) {
-    busy = true
-    send.disabled = true
+    setAwaitingReply(true)
     reply.setAttribute('aria-busy', 'true')
     try {
       for (;;) {
@@ -210,8 +209,7 @@ function mountPanel(context: PanelContext): PanelHandle {
         const turn = (await readHistory(1)).messages.find((turn) => turn.id === turnId)
         if (!turn) break
         const failed = turn.status === 'failed' && !turn.response
-        reply.replaceChildren(renderMarkdown(failed ? NO_ANSWER : (turn.response ?? '')))
-        log.scrollTop = log.scrollHeight
+        showReply(reply, failed ? NO_ANSWER : (turn.response ?? ''))
         if (turn.status === 'streaming') continue
         if (turn.finish_reason === 'length') sayCutShort(reply)
         break
@@ -220,16 +218,26 @@ function mountPanel(context: PanelContext): PanelHandle {
       showError(error)
     } finally {
       reply.setAttribute('aria-busy', 'false')
-      busy = false
-      send.disabled = false
+      setAwaitingReply(false)
     }
+  }
+
+  /** While a reply is being written, sending waits for it. */
+  function setAwaitingReply(awaiting: boolean) {
+    busy = awaiting
+    send.disabled = awaiting
+  }
+
+  /** A reply's text so far, kept in view. */
+  function showReply(reply: HTMLElement, text: string) {
+    reply.replaceChildren(renderMarkdown(text))
+    log.scrollTop = log.scrollHeight
   }
 
   /** Sends a message and streams the reply into its bubble (Server-Sent Events over `fetch`). */
   async function deliver(text: string, showUser = true) {
     if (busy) return
-    busy = true
-    send.disabled = true
+    setAwaitingReply(true)
     pending = text
     clearNotice()
     if (showUser) bubble('user', text)
@@ -250,8 +258,7 @@ function mountPanel(context: PanelContext): PanelHandle {
       showError(error)
     } finally {
       reply?.setAttribute('aria-busy', 'false')
-      busy = false
-      send.disabled = false
+      setAwaitingReply(false)
     }
   }
 
@@ -259,10 +266,7 @@ function mountPanel(context: PanelContext): PanelHandle {
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
     let buffer = ''
     let content = ''
-    const render = () => {
-      reply.replaceChildren(renderMarkdown(content))
-      log.scrollTop = log.scrollHeight
-    }
+    const render = () => showReply(reply, content)
     for (;;) {
       const { value, done } = await reader.read()
       if (done) break
