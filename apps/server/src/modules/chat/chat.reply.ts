@@ -8,6 +8,7 @@ import type { DomainEvents, StagedEvent } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { REPLY_RESERVE_TOKENS, createContextWindow } from './chat.context.ts'
 import type { ConversationHub } from './chat.hub.ts'
+import { modelCallRecord } from './chat.model-call.ts'
 import * as repo from './chat.repo.ts'
 import type { ConversationRow, MessageRow } from './chat.table.ts'
 
@@ -337,17 +338,15 @@ export function createReplyRunner(deps: ReplyDeps) {
       outcome: ModelCall['outcome'],
       error: ModelError | null = null,
     ): ModelCall => {
-      const call: ModelCall = (lastCall = {
+      const call = (lastCall = modelCallRecord({
         provider: model.provider,
         model: idOf(model),
-        prompt_tokens: tokens.prompt,
-        completion_tokens: tokens.completion,
-        first_token_ms: model === answering ? firstTokenMs : null,
-        duration_ms: runtime.now().getTime() - attemptStartedMs,
+        tokens,
+        firstTokenMs: model === answering ? firstTokenMs : null,
+        durationMs: runtime.now().getTime() - attemptStartedMs,
         outcome,
-        error_class: error?.kind ?? null,
-        error_message: error?.message ?? null,
-      })
+        failure: error,
+      }))
       deps.events.publish('model.called', { ...about, call })
       return call
     }

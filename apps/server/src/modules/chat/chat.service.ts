@@ -28,6 +28,7 @@ import type { EventBus } from '../../bus/event-bus.ts'
 import * as repo from './chat.repo.ts'
 import * as tree from './chat.tree.repo.ts'
 import { createTitleWriter, titleFromMessage } from './chat.titles.ts'
+import { modelCallRecord } from './chat.model-call.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
 export interface ChatServiceDeps {
@@ -239,17 +240,15 @@ export function createChatService(deps: ChatServiceDeps) {
       guest: await deps.isGuestAccount(ownerId),
       message_id: row.id,
       content: row.content,
-      call: {
+      call: modelCallRecord({
         provider: row.provider ?? 'unknown',
         model: row.model ?? 'unknown',
-        prompt_tokens: row.prompt_tokens ?? 0,
-        completion_tokens: row.completion_tokens ?? 0,
-        first_token_ms: row.ttft_ms ?? null,
-        duration_ms: Math.max(0, Date.parse(row.completed_at ?? row.created_at) - Date.parse(row.created_at)),
+        tokens: { prompt: row.prompt_tokens ?? 0, completion: row.completion_tokens ?? 0 },
+        firstTokenMs: row.ttft_ms ?? null,
+        durationMs: Math.max(0, Date.parse(row.completed_at ?? row.created_at) - Date.parse(row.created_at)),
         outcome: 'failed',
-        error_class: 'interrupted',
-        error_message: row.error,
-      },
+        failure: { kind: 'interrupted', message: row.error },
+      }),
     })
   }
 

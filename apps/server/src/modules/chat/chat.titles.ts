@@ -4,6 +4,7 @@ import type { ModelRegistry } from '../../llm/registry.ts'
 import { type ChatTurn, ModelError } from '../../llm/types.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { DomainEvents } from '../../shared/domain-events.ts'
+import { modelCallRecord } from './chat.model-call.ts'
 import * as repo from './chat.repo.ts'
 
 /** Longest title kept, as for a title taken from the first message. */
@@ -114,17 +115,15 @@ export function createTitleWriter(deps: TitleWriterDeps) {
       user_id: exchange.ownerId,
       guest: false,
       message_id: exchange.replyId,
-      call: {
+      call: modelCallRecord({
         provider: model.provider,
         model: exchange.modelId,
-        prompt_tokens: usage.promptTokens,
-        completion_tokens: usage.completionTokens,
-        first_token_ms: firstTokenMs,
-        duration_ms: runtime.now().getTime() - startedMs,
+        tokens: { prompt: usage.promptTokens, completion: usage.completionTokens },
+        firstTokenMs,
+        durationMs: runtime.now().getTime() - startedMs,
         outcome: failure ? 'failed' : 'ok',
-        error_class: failure?.kind ?? null,
-        error_message: failure?.message ?? null,
-      },
+        failure,
+      }),
     })
     if (failure) throw failure
     const title = cleanTitle(text)
