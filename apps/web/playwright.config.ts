@@ -26,9 +26,11 @@ process.env.PARLEY_E2E_SLOW_MODEL_PORT ??= String(await freePort())
 process.env.PARLEY_E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'parley-e2e-'))
 process.env.PARLEY_E2E_HUB_PORT ??= String(await freePort())
 process.env.PARLEY_E2E_HUB_DIR ??= mkdtempSync(path.join(tmpdir(), 'parley-e2e-hub-'))
+process.env.PARLEY_E2E_IDP_PORT ??= String(await freePort())
 const port = Number(process.env.PARLEY_E2E_PORT)
 const slowModelPort = Number(process.env.PARLEY_E2E_SLOW_MODEL_PORT)
 const hubPort = Number(process.env.PARLEY_E2E_HUB_PORT)
+const identityProviderPort = Number(process.env.PARLEY_E2E_IDP_PORT)
 const baseURL = `http://127.0.0.1:${port}`
 
 export default defineConfig({
@@ -86,6 +88,16 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',
+    },
+    {
+      // A real OpenID Connect provider with a sign-in form of the tests' own (e2e/single-sign-on.spec.ts).
+      command: `node --import tsx ../server/test/identity-provider.ts ${identityProviderPort} ${baseURL}/api/auth/oidc/callback`,
+      cwd: here,
+      url: `http://127.0.0.1:${identityProviderPort}/.well-known/openid-configuration`,
+      timeout: 20_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'ignore',
     },
     {
       // The real server with its default embedded model, on a fresh data dir, serving the app just built.
@@ -149,6 +161,11 @@ export default defineConfig({
           },
         ]),
         PARLEY_DEFAULT_MODEL: 'local',
+        PARLEY_PUBLIC_URL: baseURL,
+        PARLEY_OIDC_ISSUER: `http://127.0.0.1:${identityProviderPort}`,
+        PARLEY_OIDC_CLIENT_ID: 'parley-test',
+        PARLEY_OIDC_CLIENT_SECRET: 'parley-test-secret-0123456789abcdef',
+        PARLEY_OIDC_NAME: 'Company login',
         // Operators → Models downloads from the stand-in hub, whose catalogue replaces the built-in one.
         PARLEY_MODEL_BASE_URL: `http://127.0.0.1:${hubPort}`,
         PARLEY_MODEL_CATALOGUE_FILE: path.join(process.env.PARLEY_E2E_HUB_DIR, 'catalogue.json'),

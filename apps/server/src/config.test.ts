@@ -66,6 +66,30 @@ describe('loadConfig', () => {
   it('refuses a short admin password', () => {
     expect(() => loadConfig({ PARLEY_ADMIN_PASSWORD: 'short' })).toThrow(/PARLEY_ADMIN_PASSWORD/)
   })
+
+  it('turns single sign-on on only with an issuer, a client id and the public address to come back to', () => {
+    expect(loadConfig({}).singleSignOn).toBeUndefined()
+    const issuer = 'https://id.example.com/realms/team'
+    expect(() => loadConfig({ PARLEY_OIDC_ISSUER: issuer, PARLEY_OIDC_CLIENT_ID: 'parley' })).toThrow(
+      /PARLEY_OIDC_ISSUER: single sign-on also needs PARLEY_OIDC_CLIENT_ID and PARLEY_PUBLIC_URL/,
+    )
+    expect(() =>
+      loadConfig({ PARLEY_OIDC_ISSUER: issuer, PARLEY_OIDC_CLIENT_ID: 'parley', PARLEY_OIDC_SCOPES: 'email' }),
+    ).toThrow(/PARLEY_OIDC_SCOPES: must include openid/)
+    const config = loadConfig({
+      PARLEY_OIDC_ISSUER: issuer,
+      PARLEY_OIDC_CLIENT_ID: 'parley',
+      PARLEY_PUBLIC_URL: 'https://chat.example.com/',
+    })
+    expect(config.singleSignOn).toEqual({
+      issuer,
+      clientId: 'parley',
+      clientSecret: undefined,
+      name: 'Single sign-on',
+      scopes: 'openid email profile',
+      redirectUri: 'https://chat.example.com/api/auth/oidc/callback',
+    })
+  })
 })
 
 describe('PARLEY_MODEL_CATALOGUE_FILE', () => {

@@ -153,6 +153,14 @@ export const EnvSchema = z.object({
     .default(1024 * 1024),
   PARLEY_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   PARLEY_PUBLIC_URL: z.url().optional(),
+  PARLEY_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  PARLEY_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  PARLEY_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  PARLEY_OIDC_NAME: z.string().trim().min(1).max(40).default('Single sign-on'),
+  PARLEY_OIDC_SCOPES: z
+    .string()
+    .regex(/(^|\s)openid(\s|$)/, 'must include openid')
+    .default('openid email profile'),
   PARLEY_GUEST_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   PARLEY_USER_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   PARLEY_GUEST_MESSAGE_CAP: z.coerce.number().int().min(1).default(50),
@@ -251,6 +259,12 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       'Invalid configuration:\n  PARLEY_SLACK_BOT_TOKEN: set it together with PARLEY_SLACK_CHANNEL (or neither)',
     )
   }
+  if (e.PARLEY_OIDC_ISSUER && (!e.PARLEY_OIDC_CLIENT_ID || !e.PARLEY_PUBLIC_URL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PARLEY_OIDC_ISSUER: single sign-on also needs PARLEY_OIDC_CLIENT_ID and PARLEY_PUBLIC_URL ' +
+        '(the identity provider sends people back to PARLEY_PUBLIC_URL/api/auth/oidc/callback)',
+    )
+  }
   // Split services share sessions, revocations and events through PostgreSQL and Redis; a SQLite file and an
   // in-process bus are private to one process.
   const split = e.PARLEY_ROLES.length < SERVER_ROLES.length
@@ -323,6 +337,17 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       }),
     }),
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
+    singleSignOn:
+      e.PARLEY_OIDC_ISSUER && e.PARLEY_OIDC_CLIENT_ID && e.PARLEY_PUBLIC_URL
+        ? Object.freeze({
+            issuer: e.PARLEY_OIDC_ISSUER,
+            clientId: e.PARLEY_OIDC_CLIENT_ID,
+            clientSecret: e.PARLEY_OIDC_CLIENT_SECRET,
+            name: e.PARLEY_OIDC_NAME,
+            scopes: e.PARLEY_OIDC_SCOPES,
+            redirectUri: `${e.PARLEY_PUBLIC_URL.replace(/\/+$/, '')}/api/auth/oidc/callback`,
+          })
+        : undefined,
     secureCookies: e.PARLEY_PUBLIC_URL?.startsWith('https:') ?? false,
     models: Object.freeze({
       list: Object.freeze(models),

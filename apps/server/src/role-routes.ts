@@ -4,6 +4,7 @@ import { adminRoutes } from './modules/admin/admin.routes.ts'
 import { analyticsRoutes } from './modules/analytics/analytics.routes.ts'
 import { apiKeysRoutes } from './modules/auth/api-keys.routes.ts'
 import { authRoutes, jwksRoutes } from './modules/auth/auth.routes.ts'
+import { singleSignOnRoutes } from './modules/auth/single-sign-on.routes.ts'
 import { usersRoutes } from './modules/auth/users.routes.ts'
 import { chatRoutes } from './modules/chat/chat.routes.ts'
 import type { SocketRegistry } from './modules/chat/chat.socket-registry.ts'
@@ -39,6 +40,7 @@ export const ROLE_ROUTES: Record<ServerRole, (app: FastifyInstance, deps: RoleRo
     await app.register(
       async (api) => {
         await api.register(authRoutes, { config, auth: services.auth, tokens: services.tokens })
+        await api.register(singleSignOnRoutes, { config, singleSignOn: services.singleSignOn })
         await api.register(usersRoutes, { users: services.users })
         await api.register(apiKeysRoutes, { apiKeys: services.apiKeys })
         await api.register(adminRoutes, { users: services.users, audit: services.audit })

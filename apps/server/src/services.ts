@@ -7,6 +7,7 @@ import { createAuditService } from './modules/audit/audit.service.ts'
 import { createAccessTokens } from './modules/auth/access-tokens.ts'
 import { createApiKeysService } from './modules/auth/api-keys.service.ts'
 import { createAuthService } from './modules/auth/auth.service.ts'
+import { createSingleSignOn } from './modules/auth/single-sign-on.ts'
 import { createUsersService } from './modules/auth/users.service.ts'
 import { createUserStats } from './modules/auth/users.stats.ts'
 import { createConversationHub } from './modules/chat/chat.hub.ts'
@@ -106,6 +107,9 @@ export async function createServices(deps: ServiceDeps) {
     refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
   })
   const users = createUsersService({ db, runtime, audit, auth, bus, events })
+  const singleSignOn = config.singleSignOn
+    ? createSingleSignOn({ settings: config.singleSignOn, db, runtime, audit, auth, users })
+    : undefined
   const apiKeys = createApiKeysService({ db, runtime, audit, guard, bus })
   // Replicas (Redis configured) share conversation events and reply reservations; one instance needs neither.
   const replicated = config.redisUrl && deps.redis ? deps.redis : undefined
@@ -185,6 +189,7 @@ export async function createServices(deps: ServiceDeps) {
     tokens,
     auth,
     users,
+    singleSignOn,
     apiKeys,
     models,
     modelAdmin,

@@ -6,6 +6,7 @@ import type {
   RefreshTokensTable,
   SessionsTable,
   SigningKeysTable,
+  UserIdentitiesTable,
   UsersTable,
 } from '../modules/auth/auth.table.ts'
 import type { ConversationsTable, MessageFeedbackTable, MessagesTable } from '../modules/chat/chat.table.ts'
@@ -24,6 +25,7 @@ import type { SharedConversationsTable } from '../modules/shares/shares.table.ts
 /** Every table, composed from the modules that own them. */
 export interface Database {
   users: UsersTable
+  user_identities: UserIdentitiesTable
   sessions: SessionsTable
   refresh_tokens: RefreshTokensTable
   api_keys: ApiKeysTable

@@ -21,6 +21,7 @@ import * as guestSessionFlags from './migrations/2026_12_06_1600_guest_session_f
 import * as analyticsWidgetVisitors from './migrations/2026_12_06_1610_analytics_widget_visitors.ts'
 import * as replyFinishReason from './migrations/2026_12_07_0900_reply_finish_reason.ts'
 import * as sharedConversations from './migrations/2026_12_07_1000_shared_conversations.ts'
+import * as userIdentities from './migrations/2026_12_08_0900_user_identities.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -45,6 +46,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_06_1610_analytics_widget_visitors': analyticsWidgetVisitors,
   '2026_12_07_0900_reply_finish_reason': replyFinishReason,
   '2026_12_07_1000_shared_conversations': sharedConversations,
+  '2026_12_08_0900_user_identities': userIdentities,
 }
 
 class MigrationError extends Error {

@@ -31,6 +31,7 @@ export const AuditEventType = z.enum([
   'user.deactivated',
   'user.activated',
   'user.deleted',
+  'user.identity_linked',
   'api_key.created',
   'api_key.revoked',
   'guest.session_created',

@@ -71,6 +71,41 @@ export function createAuthService(deps: AuthServiceDeps) {
     return sessionIds
   }
 
+  /** A new session for a user who proved who they are (by password or through the identity provider). */
+  async function startSession(
+    user: PublicUser,
+    client: ClientInfo,
+    method: 'password' | 'single_sign_on',
+  ): Promise<TokenResponse> {
+    await guard.limitCreation('session', user.id)
+    const sessionId = runtime.newId()
+    const refresh = newRefreshToken(sessionId)
+    const now = nowIso()
+    await insertSession(
+      db,
+      {
+        id: sessionId,
+        user_id: user.id,
+        created_at: now,
+        last_used_at: now,
+        expires_at: refresh.row.expires_at,
+        revoked_at: null,
+        revoke_reason: null,
+        ip: client.ip,
+        user_agent: client.userAgent,
+      },
+      refresh.row,
+    )
+    await audit.record({
+      type: 'login.succeeded',
+      actorId: user.id,
+      targetId: user.id,
+      ip: client.ip,
+      detail: method === 'password' ? { session_id: sessionId } : { session_id: sessionId, method },
+    })
+    return tokenResponse(user, sessionId, refresh.token)
+  }
+
   return {
     /**
      * Password login: the same answer and about the same time for an unknown user, a wrong password and a
@@ -98,34 +133,10 @@ export function createAuthService(deps: AuthServiceDeps) {
         throw new AppError('invalid_credentials', 'Incorrect username or password')
       }
       await guard.recordLoginSuccess(account)
-      await guard.limitCreation('session', user.id)
-      const sessionId = runtime.newId()
-      const refresh = newRefreshToken(sessionId)
-      const now = nowIso()
-      await insertSession(
-        db,
-        {
-          id: sessionId,
-          user_id: user.id,
-          created_at: now,
-          last_used_at: now,
-          expires_at: refresh.row.expires_at,
-          revoked_at: null,
-          revoke_reason: null,
-          ip: client.ip,
-          user_agent: client.userAgent,
-        },
-        refresh.row,
-      )
-      await audit.record({
-        type: 'login.succeeded',
-        actorId: user.id,
-        targetId: user.id,
-        ip: client.ip,
-        detail: { session_id: sessionId },
-      })
-      return tokenResponse(user, sessionId, refresh.token)
+      return startSession(user, client, 'password')
     },
+
+    startSession,
 
     /** Rotates a refresh token. Presenting one that was already used revokes the whole session. */
     async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponse> {

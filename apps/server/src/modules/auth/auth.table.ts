@@ -18,6 +18,14 @@ export interface UsersTable {
   updated_at: string
 }
 
+/** An identity provider's account (issuer and subject) that signs in as a Parley account. */
+export interface UserIdentitiesTable {
+  issuer: string
+  subject: string
+  user_id: string
+  created_at: string
+}
+
 export interface SessionsTable {
   id: string
   user_id: string

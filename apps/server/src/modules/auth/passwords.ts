@@ -25,6 +25,11 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  // An account without a password (single sign-on only) takes as long to refuse as a wrong password.
+  if (passwordHash === '') {
+    await burnPasswordCheck(password)
+    return false
+  }
   try {
     return await oneAtATime(() => verify(passwordHash, password))
   } catch {

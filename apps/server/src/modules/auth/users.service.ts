@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { AdminUpdateUserRequest, PublicUser, RegisterRequest, Role, UpdateMeRequest } from '@parley/protocol'
 import type { EventBus } from '../../bus/event-bus.ts'
 import type { Db } from '../../db/database.ts'
@@ -35,12 +36,14 @@ export interface UsersServiceDeps {
 export interface NewUser {
   username: string
   email: string
-  password: string
+  /** Null for an account that signs in only through the identity provider. */
+  password: string | null
   full_name?: string | null
   roles?: Role[]
 }
 
 const NO_CLIENT: ClientInfo = { ip: null, userAgent: null }
+const NO_PASSWORD = ''
 
 export function createUsersService(deps: UsersServiceDeps) {
   const { db, runtime, audit, auth, bus } = deps
@@ -80,7 +83,7 @@ export function createUsersService(deps: UsersServiceDeps) {
 
   async function create(input: NewUser, actorId: string | null, client: ClientInfo): Promise<PublicUser> {
     const email = input.email.toLowerCase()
-    await assertPasswordPolicy(input.password, input.username)
+    if (input.password !== null) await assertPasswordPolicy(input.password, input.username)
     await assertUnique({ username: input.username, email })
     const now = nowIso()
     const id = runtime.newId()
@@ -92,7 +95,8 @@ export function createUsersService(deps: UsersServiceDeps) {
         username_key: input.username.toLowerCase(),
         email,
         full_name: input.full_name ?? null,
-        password_hash: await hashPassword(input.password),
+        // No password: an empty hash, which no password verifies against.
+        password_hash: input.password === null ? NO_PASSWORD : await hashPassword(input.password),
         roles: encodeRoles(roles),
         is_active: 1,
         created_at: now,
@@ -115,8 +119,31 @@ export function createUsersService(deps: UsersServiceDeps) {
     return withoutHash(await requireUser(id))
   }
 
+  /** The first of `base`, `base2` … `base9`, `base-<4 hex>` no account uses (any case). */
+  async function freeUsername(base: string): Promise<string> {
+    const candidates = [base, ...Array.from({ length: 8 }, (_, i) => `${base}${i + 2}`)]
+    for (const candidate of candidates) if (!(await findConflictingUser(db, { username: candidate }))) return candidate
+    return `${base}-${randomBytes(2).toString('hex')}`
+  }
+
   return {
     register: (input: RegisterRequest, client: ClientInfo) => create(input, null, client),
+
+    /**
+     * Registers someone the identity provider vouches for: no password, and a username made from the one the
+     * provider suggests (or the e-mail address), changed only as far as needed to be valid and free.
+     */
+    async registerFromIdentity(
+      input: { suggestedUsername: string; email: string; full_name: string | null },
+      client: ClientInfo,
+    ): Promise<PublicUser> {
+      const base = usernameFrom(input.suggestedUsername)
+      return create(
+        { username: await freeUsername(base), email: input.email, full_name: input.full_name, password: null },
+        null,
+        client,
+      )
+    },
 
     /** Creates an account with chosen roles (admin API, CLI, first-start bootstrap). */
     createUser: (input: NewUser, actorId: string | null, client: ClientInfo = NO_CLIENT) =>
@@ -273,6 +300,16 @@ export function createUsersService(deps: UsersServiceDeps) {
       }
     },
   }
+}
+
+/** A valid username (3–32 of letters, digits, "_", "." and "-") as close to `suggested` as possible. */
+function usernameFrom(suggested: string): string {
+  const cleaned = suggested
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_.-]+/g, '')
+    .slice(0, 27)
+  return cleaned.length >= 3 ? cleaned : `user${cleaned}`
 }
 
 function withoutHash(user: PublicUser & { password_hash?: string }): PublicUser {

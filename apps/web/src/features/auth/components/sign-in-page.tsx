@@ -2,6 +2,7 @@ import { Link } from 'react-router'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
+import { SingleSignOn } from './single-sign-on.tsx'
 import { useAuthForm } from './use-auth-form.ts'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
 import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
@@ -24,6 +25,7 @@ export function SignInPage() {
         </>
       }
     >
+      <SingleSignOn />
       <form onSubmit={onSubmit} onChange={errors.onChange} className="auth-form">
         <TextField
           label="Username or e-mail"

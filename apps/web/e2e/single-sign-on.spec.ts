@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto'
+import { ARTIFACTS, expect, test } from './fixtures.ts'
+
+// The server is configured with the test identity provider (apps/server/test/identity-provider.ts) in
+// playwright.config.ts; its sign-in form takes any e-mail address.
+
+test('single sign-on: a new person signs in through the identity provider and stays signed in', async ({
+  page,
+  authPage,
+}) => {
+  const email = `sso_${randomUUID().slice(0, 8)}@corp.example`
+  await page.goto('/sign-in')
+  await expect(page.getByRole('link', { name: 'Sign in with Company login' })).toBeVisible()
+  await page.screenshot({ path: `${ARTIFACTS}sign-in-single-sign-on.png` })
+  await page.getByRole('link', { name: 'Sign in with Company login' }).click()
+
+  await expect(page.getByRole('heading', { name: 'Test identity provider' })).toBeVisible()
+  await page.getByLabel('E-mail').fill(email)
+  await page.getByRole('button', { name: 'Continue' }).click()
+
+  await expect(page.getByRole('heading', { name: 'New chat' })).toBeVisible()
+  await expect(page).toHaveURL(/\/$/)
+  await page.goto('/settings')
+  await expect(page.getByLabel('E-mail')).toHaveValue(email)
+
+  await page.reload()
+  await expect(page.getByLabel('E-mail')).toHaveValue(email)
+  await authPage.signOut()
+})
+
+test('single sign-on: an unverified address of an existing account is refused, with the reason', async ({
+  page,
+  account,
+  authPage,
+}) => {
+  await authPage.register(account)
+  await authPage.signOut()
+
+  await page.getByRole('link', { name: 'Sign in with Company login' }).click()
+  await page.getByLabel('E-mail').fill(account.email)
+  await page.getByLabel('Verified').uncheck()
+  await page.getByRole('button', { name: 'Continue' }).click()
+
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
+  await expect(page.getByRole('alert')).toHaveText(/already has that e-mail address/)
+  await page.screenshot({ path: `${ARTIFACTS}sign-in-single-sign-on-refused.png` })
+  // Nobody is signed in: the app still asks for a password.
+  await page.goto('/')
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
+})

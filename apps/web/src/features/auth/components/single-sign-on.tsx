@@ -1,0 +1,49 @@
+import { SingleSignOnError } from '@parley/protocol'
+import { useQuery } from '@tanstack/react-query'
+import { useSearchParams } from 'react-router'
+import { useClients } from '../../../lib/clients.tsx'
+import { fetchSignInOptions } from '../api/auth-api.ts'
+
+const MESSAGES: Record<SingleSignOnError, string> = {
+  failed: 'Signing in through your identity provider did not complete. Try again.',
+  unavailable: 'Your identity provider could not be reached. Try again later, or sign in with a password.',
+  cancelled: 'Signing in was cancelled at your identity provider.',
+  email_missing: 'Your identity provider did not share an e-mail address, which an account here needs.',
+  email_taken:
+    'An account here already has that e-mail address, and your identity provider does not say it is verified. ' +
+    "Sign in with that account's password.",
+  account_disabled: 'This account is deactivated. Ask an administrator to activate it.',
+}
+
+/**
+ * The way in through the identity provider, when one is configured: a link the browser follows (the provider's
+ * pages cannot be fetched), and why the last attempt failed when it brought the browser back here.
+ */
+export function SingleSignOn() {
+  const { api } = useClients()
+  const options = useQuery({
+    queryKey: ['auth', 'options'],
+    queryFn: () => fetchSignInOptions(api),
+    staleTime: Infinity,
+  })
+  const [params] = useSearchParams()
+  const error = SingleSignOnError.safeParse(params.get('sso_error'))
+  const provider = options.data?.single_sign_on
+  return (
+    <>
+      {error.success && (
+        <p role="alert" className="form-error">
+          {MESSAGES[error.data]}
+        </p>
+      )}
+      {provider && (
+        <div className="single-sign-on">
+          <a className="button" href={provider.start_url}>
+            Sign in with {provider.name}
+          </a>
+          <p className="auth-divider">or with a password</p>
+        </div>
+      )}
+    </>
+  )
+}
