@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       accessTokenTtlMs: 15 * 60_000,
       refreshTokenTtlMs: 30 * 86_400_000,
       rateLimitPerMinute: 20,
+      registrationOpen: true,
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -76,6 +77,9 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ PARLEY_OIDC_ISSUER: issuer, PARLEY_OIDC_CLIENT_ID: 'parley', PARLEY_OIDC_SCOPES: 'email' }),
     ).toThrow(/PARLEY_OIDC_SCOPES: must include openid/)
+    expect(() => loadConfig({ PARLEY_OIDC_ALLOWED_DOMAINS: 'example.com,@oops' })).toThrow(
+      /PARLEY_OIDC_ALLOWED_DOMAINS: must be comma-separated e-mail domains/,
+    )
     const config = loadConfig({
       PARLEY_OIDC_ISSUER: issuer,
       PARLEY_OIDC_CLIENT_ID: 'parley',
@@ -87,6 +91,7 @@ describe('loadConfig', () => {
       clientSecret: undefined,
       name: 'Single sign-on',
       scopes: 'openid email profile',
+      allowedDomains: undefined,
       redirectUri: 'https://chat.example.com/api/auth/oidc/callback',
     })
   })

@@ -153,6 +153,14 @@ export const EnvSchema = z.object({
     .default(1024 * 1024),
   PARLEY_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   PARLEY_PUBLIC_URL: z.url().optional(),
+  PARLEY_REGISTRATION: z.enum(['open', 'closed']).default('open'),
+  PARLEY_OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined ? undefined : commaList(value.toLowerCase())))
+    .refine((domains) => domains === undefined || domains.every((domain) => /^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain)), {
+      message: 'must be comma-separated e-mail domains, e.g. example.com,example.org',
+    }),
   PARLEY_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   PARLEY_OIDC_CLIENT_ID: z.string().min(1).optional(),
   PARLEY_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -305,6 +313,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       accessTokenTtlMs: e.PARLEY_ACCESS_TOKEN_TTL,
       refreshTokenTtlMs: e.PARLEY_REFRESH_TOKEN_TTL,
       rateLimitPerMinute: e.PARLEY_AUTH_RATE_LIMIT,
+      registrationOpen: e.PARLEY_REGISTRATION === 'open',
     }),
     bodyLimit: e.PARLEY_BODY_LIMIT,
     requestTimeoutMs: e.PARLEY_REQUEST_TIMEOUT,
@@ -345,6 +354,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
             clientSecret: e.PARLEY_OIDC_CLIENT_SECRET,
             name: e.PARLEY_OIDC_NAME,
             scopes: e.PARLEY_OIDC_SCOPES,
+            allowedDomains: e.PARLEY_OIDC_ALLOWED_DOMAINS ? Object.freeze(e.PARLEY_OIDC_ALLOWED_DOMAINS) : undefined,
             redirectUri: `${e.PARLEY_PUBLIC_URL.replace(/\/+$/, '')}/api/auth/oidc/callback`,
           })
         : undefined,

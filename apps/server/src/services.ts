@@ -106,7 +106,15 @@ export async function createServices(deps: ServiceDeps) {
     guard,
     refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
   })
-  const users = createUsersService({ db, runtime, audit, auth, bus, events })
+  const users = createUsersService({
+    db,
+    runtime,
+    audit,
+    auth,
+    bus,
+    events,
+    registrationOpen: config.auth.registrationOpen,
+  })
   const singleSignOn = config.singleSignOn
     ? createSingleSignOn({ settings: config.singleSignOn, db, runtime, audit, auth, users })
     : undefined

@@ -27,22 +27,98 @@ class CookieJar {
   }
 }
 
+type IdentityProvider = Awaited<ReturnType<typeof startIdentityProvider>>
+
+/**
+ * A browser's round trip: Parley's start, the provider's sign-in form filled in, and back to Parley's callback.
+ * Returns Parley's answer to the callback and the browser's Parley cookies.
+ */
+async function signInAs(
+  t: TestApp,
+  idp: IdentityProvider,
+  email: string,
+  options: { verified?: boolean; tamper?: (query: string) => string } = {},
+) {
+  const parley = new CookieJar()
+  const start = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/start' })
+  expect(start.statusCode, start.body).toBe(303)
+  parley.keep(start.headers['set-cookie'])
+  const provider = new CookieJar()
+  let location = start.headers.location as string
+  expect(location.startsWith(`${idp.issuer}/`)).toBe(true)
+  let form = false
+  for (let hops = 0; !location.startsWith(PUBLIC_URL); hops++) {
+    if (hops > 10) throw new Error('too many redirects')
+    const url = new URL(location, idp.issuer)
+    const onForm: boolean = url.pathname.startsWith('/interaction/') && !form
+    const response = await fetch(url, {
+      redirect: 'manual',
+      method: onForm ? 'POST' : 'GET',
+      headers: {
+        cookie: provider.header(),
+        ...(onForm ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(onForm
+        ? { body: new URLSearchParams({ email, ...(options.verified === false ? {} : { verified: 'true' }) }) }
+        : {}),
+    })
+    form ||= onForm
+    provider.keep(response.headers.getSetCookie())
+    expect(response.status, await response.clone().text()).toBe(303)
+    location = response.headers.get('location')!
+  }
+  const back = new URL(location)
+  const query = options.tamper ? options.tamper(back.search.slice(1)) : back.search.slice(1)
+  const callback = await t.app.inject({
+    method: 'GET',
+    url: `${back.pathname}?${query}`,
+    headers: { cookie: parley.header() },
+  })
+  parley.keep(callback.headers['set-cookie'])
+  return { callback, parley }
+}
+
+/** What the web app does after the callback: trade the refresh cookie for tokens, then ask who it is. */
+async function sessionOf(t: TestApp, parley: CookieJar) {
+  const refresh = await t.app.inject({
+    method: 'POST',
+    url: '/api/auth/refresh',
+    headers: { cookie: `parley_refresh=${parley.get('parley_refresh')}`, 'content-type': 'application/json' },
+    payload: '{}',
+  })
+  expect(refresh.statusCode, refresh.body).toBe(200)
+  const tokens = refresh.json() as TokenResponse
+  const me = await t.app.inject({
+    method: 'GET',
+    url: '/api/users/me',
+    headers: { authorization: `Bearer ${tokens.access_token}` },
+  })
+  return me.json() as PublicUser
+}
+
+function errorRedirect(response: LightMyRequestResponse) {
+  expect(response.statusCode).toBe(303)
+  return new URL(response.headers.location as string, PUBLIC_URL).searchParams.get('sso_error')
+}
+
+const ssoEnv = (idp: IdentityProvider) => ({
+  PARLEY_PUBLIC_URL: PUBLIC_URL,
+  PARLEY_OIDC_ISSUER: idp.issuer,
+  PARLEY_OIDC_CLIENT_ID: CLIENT_ID,
+  PARLEY_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+  PARLEY_OIDC_NAME: 'Company login',
+  PARLEY_AUTH_RATE_LIMIT: '1000',
+})
+
 describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s', (dialect) => {
   let t: TestApp
-  let idp: Awaited<ReturnType<typeof startIdentityProvider>>
+  let idp: IdentityProvider
 
   beforeAll(async () => {
     idp = await startIdentityProvider({ redirectUris: [CALLBACK] })
     t = await buildTestApp({
       dialect,
-      env: {
-        PARLEY_PUBLIC_URL: PUBLIC_URL,
-        PARLEY_OIDC_ISSUER: idp.issuer,
-        PARLEY_OIDC_CLIENT_ID: CLIENT_ID,
-        PARLEY_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-        PARLEY_OIDC_NAME: 'Company login',
-        PARLEY_AUTH_RATE_LIMIT: '1000',
-      },
+      env: ssoEnv(idp),
     })
   })
   afterAll(async () => {
@@ -50,93 +126,27 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
     await idp?.close()
   })
 
-  /**
-   * A browser's round trip: Parley's start, the provider's sign-in form filled in, and back to Parley's callback.
-   * Returns Parley's answer to the callback and the browser's Parley cookies.
-   */
-  async function signInAs(email: string, options: { verified?: boolean; tamper?: (query: string) => string } = {}) {
-    const parley = new CookieJar()
-    const start = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/start' })
-    expect(start.statusCode, start.body).toBe(303)
-    parley.keep(start.headers['set-cookie'])
-    const provider = new CookieJar()
-    let location = start.headers.location as string
-    expect(location.startsWith(`${idp.issuer}/`)).toBe(true)
-    let form = false
-    for (let hops = 0; !location.startsWith(PUBLIC_URL); hops++) {
-      if (hops > 10) throw new Error('too many redirects')
-      const url = new URL(location, idp.issuer)
-      const onForm = url.pathname.startsWith('/interaction/') && !form
-      const response = await fetch(url, {
-        redirect: 'manual',
-        method: onForm ? 'POST' : 'GET',
-        headers: {
-          cookie: provider.header(),
-          ...(onForm ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        ...(onForm
-          ? { body: new URLSearchParams({ email, ...(options.verified === false ? {} : { verified: 'true' }) }) }
-          : {}),
-      })
-      form ||= onForm
-      provider.keep(response.headers.getSetCookie())
-      expect(response.status, await response.clone().text()).toBe(303)
-      location = response.headers.get('location')!
-    }
-    const back = new URL(location)
-    const query = options.tamper ? options.tamper(back.search.slice(1)) : back.search.slice(1)
-    const callback = await t.app.inject({
-      method: 'GET',
-      url: `${back.pathname}?${query}`,
-      headers: { cookie: parley.header() },
-    })
-    parley.keep(callback.headers['set-cookie'])
-    return { callback, parley }
-  }
-
-  /** What the web app does after the callback: trade the refresh cookie for tokens, then ask who it is. */
-  async function sessionOf(parley: CookieJar) {
-    const refresh = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/refresh',
-      headers: { cookie: `parley_refresh=${parley.get('parley_refresh')}`, 'content-type': 'application/json' },
-      payload: '{}',
-    })
-    expect(refresh.statusCode, refresh.body).toBe(200)
-    const tokens = refresh.json() as TokenResponse
-    const me = await t.app.inject({
-      method: 'GET',
-      url: '/api/users/me',
-      headers: { authorization: `Bearer ${tokens.access_token}` },
-    })
-    return me.json() as PublicUser
-  }
-
-  const errorRedirect = (response: LightMyRequestResponse) => {
-    expect(response.statusCode).toBe(303)
-    return new URL(response.headers.location as string, PUBLIC_URL).searchParams.get('sso_error')
-  }
-
   it('tells the sign-in page the provider’s name and where to start', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/auth/options' })
     expect(response.json()).toEqual({
+      registration_open: true,
       single_sign_on: { name: 'Company login', start_url: '/api/auth/oidc/start' },
     } satisfies SignInOptions)
   })
 
   it('signs a new person in with an account of their own, and the same account the next time', async () => {
     const email = `${newAccount('sso').username}@corp.example`
-    const first = await signInAs(email)
+    const first = await signInAs(t, idp, email)
     expect(first.callback.statusCode, first.callback.body).toBe(303)
     expect(first.callback.headers.location).toBe('/')
     expect(first.parley.get('parley_sso')).toBeUndefined()
-    const user = await sessionOf(first.parley)
+    const user = await sessionOf(t, first.parley)
     expect(user).toMatchObject({ email, roles: ['user'], is_active: true })
     expect(user.username).toBe(email.split('@')[0])
     expect(user.full_name).toMatch(/^Sso/)
 
-    const again = await signInAs(email)
-    expect((await sessionOf(again.parley)).id).toBe(user.id)
+    const again = await signInAs(t, idp, email)
+    expect((await sessionOf(t, again.parley)).id).toBe(user.id)
 
     // The account has no password: no password signs in to it, not even an empty one.
     for (const password of ['', 'any-password-at-all']) {
@@ -152,16 +162,16 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
   it('makes the username unique when the suggested one is taken', async () => {
     const taken = await register(t.app)
     const email = `${taken.username}@elsewhere.example`
-    const { parley } = await signInAs(email)
-    const user = await sessionOf(parley)
+    const { parley } = await signInAs(t, idp, email)
+    const user = await sessionOf(t, parley)
     expect(user.email).toBe(email)
     expect(user.username).toBe(`${taken.username}2`)
   })
 
   it('links a verified address to the existing account with that address, and says so in the audit log', async () => {
     const existing = await register(t.app)
-    const { parley } = await signInAs(existing.email.toUpperCase())
-    const user = await sessionOf(parley)
+    const { parley } = await signInAs(t, idp, existing.email.toUpperCase())
+    const user = await sessionOf(t, parley)
     expect(user.id).toBe(existing.id)
     // The password still works too.
     await login(t.app, existing.username, existing.password)
@@ -177,17 +187,17 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
 
   it('refuses an unverified address that belongs to an account, and signs nobody in', async () => {
     const existing = await register(t.app)
-    const { callback, parley } = await signInAs(existing.email, { verified: false })
+    const { callback, parley } = await signInAs(t, idp, existing.email, { verified: false })
     expect(errorRedirect(callback)).toBe('email_taken')
     expect(parley.get('parley_refresh')).toBeUndefined()
     // The admin's address, for good measure: no way into the admin account through the provider.
-    const admin = await signInAs(ADMIN.email, { verified: false })
+    const admin = await signInAs(t, idp, ADMIN.email, { verified: false })
     expect(errorRedirect(admin.callback)).toBe('email_taken')
   })
 
   it('refuses a deactivated account', async () => {
     const email = `${newAccount('gone').username}@corp.example`
-    const user = await sessionOf((await signInAs(email)).parley)
+    const user = await sessionOf(t, (await signInAs(t, idp, email)).parley)
     const admin = await signedInAdmin(t.app)
     const deactivated = await t.app.inject({
       method: 'PATCH',
@@ -196,13 +206,13 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
       payload: { is_active: false },
     })
     expect(deactivated.statusCode, deactivated.body).toBe(200)
-    const { callback, parley } = await signInAs(email)
+    const { callback, parley } = await signInAs(t, idp, email)
     expect(errorRedirect(callback)).toBe('account_disabled')
     expect(parley.get('parley_refresh')).toBeUndefined()
   })
 
   it('refuses a callback whose state does not match the browser’s, or that comes without a sign-in started', async () => {
-    const tampered = await signInAs(`${newAccount('csrf').username}@corp.example`, {
+    const tampered = await signInAs(t, idp, `${newAccount('csrf').username}@corp.example`, {
       tamper: (query) => query.replace(/state=[^&]+/, 'state=forged'),
     })
     expect(errorRedirect(tampered.callback)).toBe('failed')
@@ -225,11 +235,51 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
   })
 })
 
+describe('closed registration and allowed e-mail domains', () => {
+  let t: TestApp
+  let idp: IdentityProvider
+  beforeAll(async () => {
+    idp = await startIdentityProvider({ redirectUris: [CALLBACK] })
+    t = await buildTestApp({
+      dialect: 'sqlite',
+      env: { ...ssoEnv(idp), PARLEY_REGISTRATION: 'closed', PARLEY_OIDC_ALLOWED_DOMAINS: 'corp.example, Team.Example' },
+    })
+  })
+  afterAll(async () => {
+    await t?.close()
+    await idp?.close()
+  })
+
+  it('refuses self-registration with a password, and says so to the sign-in page', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/api/users/', payload: newAccount() })
+    expect(response.statusCode).toBe(403)
+    expect(response.json()).toMatchObject({ error: { code: 'registration_closed' } })
+    const options = (await t.app.inject({ method: 'GET', url: '/api/auth/options' })).json() as SignInOptions
+    expect(options.registration_open).toBe(false)
+    // The first admin was still created, and signs in.
+    await login(t.app, ADMIN.username, ADMIN.password)
+  })
+
+  it('lets people of the allowed domains in through the provider, and nobody else', async () => {
+    const member = `${newAccount('member').username}@team.example`
+    expect((await sessionOf(t, (await signInAs(t, idp, member)).parley)).email).toBe(member)
+    const outsider = await signInAs(t, idp, `${newAccount('outsider').username}@gmail.example`)
+    expect(errorRedirect(outsider.callback)).toBe('domain_not_allowed')
+    expect(outsider.parley.get('parley_refresh')).toBeUndefined()
+    // A look-alike domain is another domain.
+    const lookalike = await signInAs(t, idp, `${newAccount('lookalike').username}@evilcorp.example`)
+    expect(errorRedirect(lookalike.callback)).toBe('domain_not_allowed')
+  })
+})
+
 describe('single sign-on settings', () => {
   it('are off unless configured, and the sign-in page is told so', async () => {
     const t = await buildTestApp({ dialect: 'sqlite' })
     try {
-      expect((await t.app.inject({ method: 'GET', url: '/api/auth/options' })).json()).toEqual({ single_sign_on: null })
+      expect((await t.app.inject({ method: 'GET', url: '/api/auth/options' })).json()).toEqual({
+        registration_open: true,
+        single_sign_on: null,
+      })
       expect((await t.app.inject({ method: 'GET', url: '/api/auth/oidc/start' })).statusCode).toBe(404)
     } finally {
       await t.close()

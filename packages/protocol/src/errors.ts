@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   refresh_token_reused: 401,
   forbidden: 403,
   account_disabled: 403,
+  registration_closed: 403,
   bot_detected: 403,
   origin_not_allowed: 403,
   widget_disabled: 403,

@@ -132,6 +132,8 @@ export type OkResponse = z.infer<typeof OkResponse>
 
 /** `GET /api/auth/options`: how people can sign in here besides a username and password. */
 export const SignInOptions = z.object({
+  /** Whether anyone may create an account (`POST /api/users/`); `PARLEY_REGISTRATION`. */
+  registration_open: z.boolean(),
   /** Set when an OpenID Connect provider is configured: the button's label; the browser goes to `start_url`. */
   single_sign_on: z.object({ name: z.string(), start_url: z.string() }).nullable(),
 })
@@ -141,7 +143,8 @@ export type SignInOptions = z.infer<typeof SignInOptions>
  * Why single sign-on did not sign someone in: the callback sends the browser to `/sign-in?sso_error=<code>`.
  * `failed`: the sign-in could not be completed (expired, tampered with, or refused by the provider's token
  * endpoint); `unavailable`: the provider could not be reached; `cancelled`: the person declined at the provider;
- * `email_missing`: the provider gave no e-mail address; `email_taken`: an account has that address and the
+ * `email_missing`: the provider gave no e-mail address; `domain_not_allowed`: the address is not in one of
+ * `PARLEY_OIDC_ALLOWED_DOMAINS`; `email_taken`: an account has that address and the
  * provider does not say it is verified; `account_disabled`: the account is deactivated.
  */
 export const SingleSignOnError = z.enum([
@@ -149,6 +152,7 @@ export const SingleSignOnError = z.enum([
   'unavailable',
   'cancelled',
   'email_missing',
+  'domain_not_allowed',
   'email_taken',
   'account_disabled',
 ])

@@ -46,6 +46,7 @@ export const singleSignOnRoutes: FastifyPluginAsyncZod<SingleSignOnRoutesOptions
     '/auth/options',
     { schema: { tags, summary: 'How people can sign in here', response: { 200: SignInOptions } } },
     async () => ({
+      registration_open: config.auth.registrationOpen,
       single_sign_on: singleSignOn ? { name: singleSignOn.name, start_url: START_URL } : null,
     }),
   )

@@ -72,12 +72,15 @@ export function createSingleSignOn(deps: {
   }
 
   async function accountFor(claims: oidc.IDToken & oidc.UserInfoResponse, client: ClientInfo): Promise<PublicUser> {
+    const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined
+    // The allowed domains say who may sign in through the provider at all, linked before or not.
+    if (settings.allowedDomains && !settings.allowedDomains.includes(email?.split('@').pop() ?? ''))
+      throw new SingleSignOnFailure(email ? 'domain_not_allowed' : 'email_missing', 'the address is not allowed')
     const linkedId = await findIdentityUserId(db, settings.issuer, claims.sub)
     if (linkedId) {
       const user = await findUserById(db, linkedId)
       if (user) return user
     }
-    const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined
     if (!email) throw new SingleSignOnFailure('email_missing', 'the provider gave no e-mail address')
     const existing = await findUserByLogin(db, email)
     let user: PublicUser

@@ -31,6 +31,8 @@ export interface UsersServiceDeps {
   bus: EventBus
   /** Where `user.registered` is published (self-registration only, not accounts an admin creates). */
   events?: DomainEvents | undefined
+  /** `PARLEY_REGISTRATION=open`: anyone may create an account with a password. */
+  registrationOpen: boolean
 }
 
 export interface NewUser {
@@ -127,7 +129,11 @@ export function createUsersService(deps: UsersServiceDeps) {
   }
 
   return {
-    register: (input: RegisterRequest, client: ClientInfo) => create(input, null, client),
+    register(input: RegisterRequest, client: ClientInfo): Promise<PublicUser> {
+      if (!deps.registrationOpen)
+        throw new AppError('registration_closed', 'Registration is closed here; an administrator creates accounts')
+      return create(input, null, client)
+    },
 
     /**
      * Registers someone the identity provider vouches for: no password, and a username made from the one the

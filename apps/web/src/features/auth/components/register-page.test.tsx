@@ -66,4 +66,15 @@ describe('RegisterPage', () => {
     await userEvent.type(screen.getByLabelText('Username'), '2')
     expect(screen.queryByRole('alert')).toBeNull()
   })
+
+  it('says registration is closed when the operator closed it, instead of a form the server would refuse', async () => {
+    renderWithServer((url) =>
+      url === '/api/auth/options'
+        ? new Response(JSON.stringify({ registration_open: false, single_sign_on: null }))
+        : error(401, { code: 'unauthorized', message: 'no cookie' }),
+    )
+    expect(await screen.findByRole('heading', { name: 'Registration is closed' })).toBeTruthy()
+    expect(screen.queryByLabelText('Password')).toBeNull()
+    expect(screen.getByRole('link', { name: 'Sign in' })).toBeTruthy()
+  })
 })

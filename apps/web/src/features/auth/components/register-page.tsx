@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { Link } from 'react-router'
 import { TextField } from '../../../components/ui/text-field.tsx'
+import { useSignInOptions } from '../api/use-sign-in-options.ts'
 import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
 import { useAuthForm } from './use-auth-form.ts'
@@ -20,16 +21,20 @@ export function RegisterPage() {
   )
   const errors = useFormErrors(error, FIELDS)
   const problems = password ? passwordProblems(password, username) : []
+  const signIn = (
+    <>
+      Already have one? <Link to="/sign-in">Sign in</Link>
+    </>
+  )
 
+  if (useSignInOptions().data?.registration_open === false)
+    return (
+      <AuthCard title="Registration is closed" footer={signIn}>
+        <p>Accounts here are created by an administrator. Ask yours for one.</p>
+      </AuthCard>
+    )
   return (
-    <AuthCard
-      title="Create your account"
-      footer={
-        <>
-          Already have one? <Link to="/sign-in">Sign in</Link>
-        </>
-      }
-    >
+    <AuthCard title="Create your account" footer={signIn}>
       <form onSubmit={onSubmit} onChange={errors.onChange} className="auth-form" noValidate>
         <TextField
           label="Username"

@@ -2,6 +2,7 @@ import { Link } from 'react-router'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { AuthCard } from './auth-card.tsx'
 import { useAuth } from './auth-provider.tsx'
+import { useSignInOptions } from '../api/use-sign-in-options.ts'
 import { SingleSignOn } from './single-sign-on.tsx'
 import { useAuthForm } from './use-auth-form.ts'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
@@ -15,14 +16,19 @@ export function SignInPage() {
     signIn(String(form.get('identifier')), String(form.get('password'))),
   )
   const errors = useFormErrors(error, FIELDS)
+  const registrationOpen = useSignInOptions().data?.registration_open
 
   return (
     <AuthCard
       title="Sign in"
       footer={
-        <>
-          New here? <Link to="/register">Create an account</Link>
-        </>
+        registrationOpen === false ? (
+          'New here? An administrator creates accounts.'
+        ) : (
+          <>
+            New here? <Link to="/register">Create an account</Link>
+          </>
+        )
       }
     >
       <SingleSignOn />

@@ -1,14 +1,13 @@
 import { SingleSignOnError } from '@parley/protocol'
-import { useQuery } from '@tanstack/react-query'
 import { useSearchParams } from 'react-router'
-import { useClients } from '../../../lib/clients.tsx'
-import { fetchSignInOptions } from '../api/auth-api.ts'
+import { useSignInOptions } from '../api/use-sign-in-options.ts'
 
 const MESSAGES: Record<SingleSignOnError, string> = {
   failed: 'Signing in through your identity provider did not complete. Try again.',
   unavailable: 'Your identity provider could not be reached. Try again later, or sign in with a password.',
   cancelled: 'Signing in was cancelled at your identity provider.',
   email_missing: 'Your identity provider did not share an e-mail address, which an account here needs.',
+  domain_not_allowed: 'Accounts here are for other e-mail domains than yours. Ask an administrator.',
   email_taken:
     'An account here already has that e-mail address, and your identity provider does not say it is verified. ' +
     "Sign in with that account's password.",
@@ -20,12 +19,7 @@ const MESSAGES: Record<SingleSignOnError, string> = {
  * pages cannot be fetched), and why the last attempt failed when it brought the browser back here.
  */
 export function SingleSignOn() {
-  const { api } = useClients()
-  const options = useQuery({
-    queryKey: ['auth', 'options'],
-    queryFn: () => fetchSignInOptions(api),
-    staleTime: Infinity,
-  })
+  const options = useSignInOptions()
   const [params] = useSearchParams()
   const error = SingleSignOnError.safeParse(params.get('sso_error'))
   const provider = options.data?.single_sign_on
