@@ -5,9 +5,9 @@ import { ConfigError, SERVER_ROLES, loadConfig } from './config.ts'
 import { createDb } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { openInfrastructure } from './infrastructure.ts'
+import { generatedPassword } from './modules/auth/users.service.ts'
 import { startServer } from './server.ts'
 import { AppError } from './shared/errors.ts'
-import { randomSecret } from './shared/secrets.ts'
 import { VERSION } from './version.ts'
 
 // The CLI is a terminal program: its output is for the operator, not the structured log.
@@ -73,7 +73,7 @@ admin
   .addOption(roleOption().default(['user']))
   .action(async (options: { username: string; email: string; password?: string; fullName?: string; role: Role[] }) =>
     withServices(async ({ services }) => {
-      const password = options.password ?? randomSecret(18)
+      const password = options.password ?? generatedPassword()
       const user = await services.users.createUser(
         {
           username: options.username,
@@ -96,7 +96,7 @@ admin
   .option('--password <password>', 'omit to generate one')
   .action(async (login: string, options: { password?: string }) =>
     withServices(async ({ services }) => {
-      const password = options.password ?? randomSecret(18)
+      const password = options.password ?? generatedPassword()
       const user = await services.users.resetPassword(login, password)
       print(`Password of ${user.username} reset; all sessions ended.`)
       if (!options.password) print(`Generated password (shown only once): ${password}`)

@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino'
 import { buildApp } from './app.ts'
 import type { Config } from './config.ts'
 import { type Infrastructure, type InfrastructureOptions, openInfrastructure } from './infrastructure.ts'
-import { randomSecret } from './shared/secrets.ts'
+import { generatedPassword } from './modules/auth/users.service.ts'
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 const WIDGET_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../widget/dist')
@@ -42,7 +42,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     onWarning: (what) => app?.log.warn(what),
   })
   const { users, chat } = infrastructure.services
-  const created = await users.bootstrapAdmin(config.admin, () => randomSecret(18))
+  const created = await users.bootstrapAdmin(config.admin, generatedPassword)
   if (!created && (await users.adminPasswordIgnored(config.admin))) {
     print(
       `Warning: PARLEY_ADMIN_PASSWORD is not the password of admin "${config.admin.username}"; it is only used to ` +

@@ -17,7 +17,7 @@ type RouteName = 'list users' | 'change a user' | 'delete a user' | 'read the au
 
 interface AdminRoute {
   name: RouteName
-  method: 'GET' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   url: (targetId: string) => string
   payload?: Record<string, unknown>
 }
@@ -31,14 +31,38 @@ const ROUTES: AdminRoute[] = [
     payload: { roles: ['manager', 'user'], is_active: false },
   },
   { name: 'delete a user', method: 'DELETE', url: (id) => `/api/admin/users/${id}` },
+  {
+    name: 'create a user',
+    method: 'POST',
+    url: () => '/api/admin/users',
+    payload: { username: 'made_by_admin', email: 'made_by_admin@example.com' },
+  },
   { name: 'read the audit log', method: 'GET', url: () => '/api/admin/audit' },
 ]
 
 /** The role matrix as users meet it: admin may do everything, a manager may only list users. */
 const EXPECTED: Record<Role, Record<RouteName, 200 | 403>> = {
-  admin: { 'list users': 200, 'change a user': 200, 'delete a user': 200, 'read the audit log': 200 },
-  manager: { 'list users': 200, 'change a user': 403, 'delete a user': 403, 'read the audit log': 403 },
-  user: { 'list users': 403, 'change a user': 403, 'delete a user': 403, 'read the audit log': 403 },
+  admin: {
+    'list users': 200,
+    'change a user': 200,
+    'delete a user': 200,
+    'create a user': 200,
+    'read the audit log': 200,
+  },
+  manager: {
+    'list users': 200,
+    'change a user': 403,
+    'delete a user': 403,
+    'create a user': 403,
+    'read the audit log': 403,
+  },
+  user: {
+    'list users': 403,
+    'change a user': 403,
+    'delete a user': 403,
+    'create a user': 403,
+    'read the audit log': 403,
+  },
 }
 
 const MATRIX = (Object.keys(EXPECTED) as Role[]).flatMap((role) =>
@@ -105,6 +129,8 @@ describe.each(DIALECTS)('admin role matrix on %s', (dialect) => {
       expect(after).toMatchObject({ roles: ['manager', 'user'], is_active: false })
     } else if (route.name === 'delete a user') {
       expect(after).toBeUndefined()
+    } else if (route.name === 'create a user') {
+      expect(await listed('made_by_admin')).toMatchObject({ roles: ['user'], is_active: true })
     }
   })
 

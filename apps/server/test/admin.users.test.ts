@@ -76,6 +76,42 @@ describe.each(DIALECTS)('admin user management on %s', (dialect) => {
 
   const eventsFor = (userId: string) => bus.events.filter((event) => 'userId' in event && event.userId === userId)
 
+  it('creates an account with a generated password shown once, which signs in; audited as created by the admin', async () => {
+    const account = newAccount('made')
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { username: account.username, email: account.email, full_name: 'Made Here', roles: ['manager', 'user'] },
+    })
+    expect(response.statusCode, response.body).toBe(200)
+    const { user, password } = response.json() as { user: PublicUser; password: string }
+    expect(user).toMatchObject({ username: account.username, email: account.email, roles: ['manager', 'user'] })
+    expect(password.length).toBeGreaterThanOrEqual(20)
+    const tokens = await login(t.app, account.username, password)
+    expect(claimsOf(tokens.access_token).roles).toEqual(['manager', 'user'])
+    const trail = await api.audit(`type=user.created&user_id=${user.id}`)
+    expect(trail.items).toHaveLength(1)
+    expect(trail.items[0]).toMatchObject({ actor_id: adminId, target_id: user.id })
+    expect(JSON.stringify(trail.items)).not.toContain(password)
+
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { username: account.username.toUpperCase(), email: `other-${account.email}` },
+    })
+    expect(again.statusCode).toBe(409)
+    const invalid = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { username: 'x', email: 'not an address', roles: ['owner'] },
+    })
+    expect(invalid.statusCode).toBe(400)
+    expect(errorOf(invalid).code).toBe('validation_failed')
+  })
+
   it('ends the sessions of a user whose roles change; a new login carries the new roles', async () => {
     const user = await signedInUser(t.app)
     const changed = await api.patch(admin, user.id, { roles: ['manager', 'user'] })

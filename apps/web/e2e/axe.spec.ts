@@ -68,6 +68,12 @@ function signedIn(conversationId: string): Screen[] {
     { name: 'settings', path: '/settings', ready: (page) => page.getByRole('list', { name: 'Sessions' }) },
     { name: 'dashboard', path: '/admin/analytics', ready: (page) => page.locator('.metric-card').first() },
     { name: 'users', path: '/admin/users', ready: (page) => page.getByRole('region', { name: 'Users' }) },
+    {
+      name: 'new user dialog',
+      path: '/admin/users',
+      ready: (page) => page.getByRole('dialog', { name: 'New user' }),
+      open: (page) => page.getByRole('button', { name: 'New user' }).click(),
+    },
     { name: 'flags', path: '/admin/flags', ready: heading('Flagged messages') },
     { name: 'widgets', path: '/admin/widgets', ready: heading('Widgets') },
     { name: 'guest sessions', path: '/admin/guest-sessions', ready: heading('Guest sessions') },

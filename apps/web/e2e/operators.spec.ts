@@ -64,3 +64,38 @@ test('a user is refused the operators’ screens', async ({ page, request, accou
   expect((await request.get('/api/analytics/summary', { headers: bearer(token) })).status()).toBe(403)
   expect((await request.get('/api/admin/users', { headers: bearer(token) })).status()).toBe(403)
 })
+
+test('an admin creates an account for someone, who signs in with the password shown once', async ({
+  page,
+  account,
+  authPage,
+  operatorPages,
+}) => {
+  await authPage.signIn(ADMIN)
+  await operatorPages.openUsers()
+  await page.getByRole('button', { name: 'New user' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New user' })
+  await dialog.getByLabel('Username').fill(account.username)
+  await dialog.getByLabel('E-mail').fill('not an address')
+  await dialog.getByRole('button', { name: 'Create user' }).click()
+  await expect(dialog.getByText('E-mail must be a valid e-mail address.')).toBeVisible()
+
+  await dialog.getByLabel('E-mail').fill(account.email)
+  await dialog.getByLabel('Role').selectOption('Manager')
+  await dialog.getByRole('button', { name: 'Create user' }).click()
+  const shown = page.getByRole('dialog', { name: `${account.username} can sign in` })
+  const password = (await shown.getByLabel('Password of the new account').textContent())!
+  expect(password.length).toBeGreaterThanOrEqual(20)
+  await page.screenshot({ path: `${ARTIFACTS}new-user-created.png` })
+  await shown.getByRole('button', { name: 'Done' }).click()
+  await expect(page.getByRole('row').filter({ hasText: account.email })).toHaveCount(1)
+  await expect(page.locator('body')).not.toContainText(password)
+
+  await authPage.signOut()
+  await page.getByLabel('Username or e-mail').fill(account.username)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  // Signed in as a manager, whom the users list (where the admin signed out) lets in.
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'New user' })).toHaveCount(0)
+})

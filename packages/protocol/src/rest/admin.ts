@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Id, PageQuery, Text, Timestamp, page } from '../common.ts'
-import { PublicUser, Role } from './auth.ts'
+import { Email, FullName, PublicUser, Role, Username } from './auth.ts'
 
 /** `GET /api/admin/users`: paged, optionally filtered by a substring of username, e-mail or name. */
 export const AdminUserListQuery = PageQuery.extend({ q: Text.max(100).optional() })
@@ -9,6 +9,19 @@ export type AdminUserListQuery = z.infer<typeof AdminUserListQuery>
 /** A page of users. */
 export const UserPage = page(PublicUser)
 export type UserPage = z.infer<typeof UserPage>
+
+/** `POST /api/admin/users`: an account made by an admin, with a generated password. */
+export const AdminCreateUserRequest = z.strictObject({
+  username: Username,
+  email: Email,
+  full_name: FullName.optional(),
+  roles: z.array(Role).min(1).max(3).default(['user']),
+})
+export type AdminCreateUserRequest = z.infer<typeof AdminCreateUserRequest>
+
+/** The new account, and its generated password: shown this once, for the admin to hand over. */
+export const AdminCreatedUser = z.object({ user: PublicUser, password: z.string() })
+export type AdminCreatedUser = z.infer<typeof AdminCreatedUser>
 
 /** `PATCH /api/admin/users/{id}`. */
 export const AdminUpdateUserRequest = z.strictObject({

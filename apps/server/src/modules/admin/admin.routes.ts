@@ -1,4 +1,6 @@
 import {
+  AdminCreateUserRequest,
+  AdminCreatedUser,
   AdminUpdateUserRequest,
   AdminUserListQuery,
   AuditPage,
@@ -38,6 +40,21 @@ export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: Au
       const { q, limit, offset } = request.query
       return users.list({ ...(q ? { q } : {}), limit, offset })
     },
+  )
+
+  app.post(
+    '/admin/users',
+    {
+      onRequest: app.requireAuth('users:write'),
+      schema: {
+        tags,
+        security,
+        summary: 'Create an account with a generated password, shown this once (admin)',
+        body: AdminCreateUserRequest,
+        response: { 200: AdminCreatedUser },
+      },
+    },
+    async (request) => users.adminCreate(principalOf(request), request.body, clientOf(request)),
   )
 
   app.patch(

@@ -7,6 +7,7 @@ import type { DomainEvents } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import type { AuthService } from './auth.service.ts'
+import { randomSecret } from '../../shared/secrets.ts'
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts'
 import type { ClientInfo, Principal } from './principal.ts'
 import {
@@ -149,6 +150,16 @@ export function createUsersService(deps: UsersServiceDeps) {
         null,
         client,
       )
+    },
+
+    /** An admin creates an account for someone else, with a generated password to hand over. */
+    async adminCreate(
+      actor: Principal,
+      input: Omit<NewUser, 'password'>,
+      client: ClientInfo,
+    ): Promise<{ user: PublicUser; password: string }> {
+      const password = generatedPassword()
+      return { user: await create({ ...input, password }, actor.userId, client), password }
     },
 
     /** Creates an account with chosen roles (admin API, CLI, first-start bootstrap). */
@@ -306,6 +317,11 @@ export function createUsersService(deps: UsersServiceDeps) {
       }
     },
   }
+}
+
+/** A password for someone to sign in with once and change: 144 random bits, always past the policy. */
+export function generatedPassword(): string {
+  return randomSecret(18)
 }
 
 /** A valid username (3–32 of letters, digits, "_", "." and "-") as close to `suggested` as possible. */

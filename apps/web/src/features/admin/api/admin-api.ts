@@ -1,4 +1,11 @@
-import { type AdminUpdateUserRequest, FlagPage, PublicUser, UserPage } from '@parley/protocol'
+import {
+  AdminCreatedUser,
+  type AdminCreateUserRequest,
+  type AdminUpdateUserRequest,
+  FlagPage,
+  PublicUser,
+  UserPage,
+} from '@parley/protocol'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useClients } from '../../../lib/clients.tsx'
 
@@ -28,6 +35,17 @@ export function useUpdateUser() {
   return useMutation({
     mutationFn: ({ id, ...body }: AdminUpdateUserRequest & { id: string }) =>
       api.request(PublicUser, `/api/admin/users/${id}`, { method: 'PATCH', body }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: adminKeys.users }),
+  })
+}
+
+/** An admin creates an account; the answer carries its generated password, shown once. */
+export function useCreateUser() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: AdminCreateUserRequest) =>
+      api.request(AdminCreatedUser, '/api/admin/users', { method: 'POST', body }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: adminKeys.users }),
   })
 }

@@ -6,6 +6,7 @@ import { Page } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 import { ADMIN_PAGE_SIZE, useAdminUsers } from '../api/admin-api.ts'
+import { NewUserDialog } from './new-user-dialog.tsx'
 import { ActiveSwitch, RoleEditor } from './user-row-controls.tsx'
 
 const columns = (editable: boolean): Column<PublicUser>[] => [
@@ -23,6 +24,7 @@ export function UsersPage({ canEdit }: { canEdit: boolean }) {
   const [offset, setOffset] = useState(0)
   const q = useDebouncedValue(search, 250)
   const users = useAdminUsers(q, offset)
+  const [adding, setAdding] = useState(false)
   return (
     <Page title="Users" wide>
       <div className="toolbar">
@@ -36,8 +38,15 @@ export function UsersPage({ canEdit }: { canEdit: boolean }) {
             setOffset(0)
           }}
         />
-        {!canEdit && <span className="muted">Managers can read this list; only admins change it.</span>}
+        {canEdit ? (
+          <button type="button" className="button primary" onClick={() => setAdding(true)}>
+            New user
+          </button>
+        ) : (
+          <span className="muted">Managers can read this list; only admins change it.</span>
+        )}
       </div>
+      {adding && <NewUserDialog onClose={() => setAdding(false)} />}
       {users.isError && (
         <p role="alert" className="form-error">
           Could not load the users.

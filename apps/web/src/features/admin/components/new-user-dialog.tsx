@@ -1,0 +1,99 @@
+import type { AdminCreatedUser, Role } from '@parley/protocol'
+import { type FormEvent, useState } from 'react'
+import { CopyButton } from '../../../components/ui/copy-button.tsx'
+import { Dialog } from '../../../components/ui/dialog.tsx'
+import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { TextField } from '../../../components/ui/text-field.tsx'
+import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
+import { useCreateUser } from '../api/admin-api.ts'
+
+const FIELDS = { username: 'Username', email: 'E-mail', full_name: 'Name' }
+
+/** What each choice grants: managers and admins also chat, as users do. */
+const ROLE_CHOICES: Record<string, Role[]> = {
+  User: ['user'],
+  Manager: ['manager', 'user'],
+  Admin: ['admin', 'user'],
+}
+
+/** An admin makes an account for someone; its generated password is shown this once, to hand over. */
+export function NewUserDialog({ onClose }: { onClose: () => void }) {
+  const create = useCreateUser()
+  const [created, setCreated] = useState<AdminCreatedUser>()
+  const errors = useFormErrors(create.error, FIELDS)
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    if (create.isPending) return
+    const form = new FormData(event.currentTarget)
+    const fullName = String(form.get('full_name')).trim()
+    create.mutate(
+      {
+        username: String(form.get('username')).trim(),
+        email: String(form.get('email')).trim(),
+        ...(fullName ? { full_name: fullName } : {}),
+        roles: ROLE_CHOICES[String(form.get('role'))] ?? ['user'],
+      },
+      { onSuccess: setCreated },
+    )
+  }
+
+  if (created)
+    return (
+      <Dialog title={`${created.user.username} can sign in`} onClose={onClose}>
+        <p>Give them this password: it will not be shown again. They can change it in Settings once signed in.</p>
+        <div className="secret-row">
+          <code className="secret" aria-label="Password of the new account">
+            {created.password}
+          </code>
+          <CopyButton text={() => created.password} label="Copy password" />
+        </div>
+        <div className="form-actions">
+          <button type="button" className="button primary" onClick={onClose}>
+            Done
+          </button>
+        </div>
+      </Dialog>
+    )
+
+  return (
+    <Dialog title="New user" onClose={onClose}>
+      <form className="auth-form" onSubmit={onSubmit} onChange={errors.onChange} noValidate>
+        <TextField
+          label="Username"
+          name="username"
+          autoComplete="off"
+          required
+          hint="3–32 letters, digits, “_”, “.” or “-”."
+          error={errors.fieldError('username')}
+        />
+        <TextField
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="off"
+          required
+          error={errors.fieldError('email')}
+        />
+        <TextField label="Name" name="full_name" autoComplete="off" error={errors.fieldError('full_name')} />
+        <div className="field">
+          <label htmlFor="new-user-role">Role</label>
+          <select id="new-user-role" name="role" defaultValue="User">
+            {Object.keys(ROLE_CHOICES).map((choice) => (
+              <option key={choice}>{choice}</option>
+            ))}
+          </select>
+        </div>
+        <ErrorSummary error={errors.summaryError} />
+        <div className="form-actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" aria-disabled={create.isPending}>
+            Create user
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}
