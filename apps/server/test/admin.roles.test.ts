@@ -13,7 +13,8 @@ import {
 } from './helpers.ts'
 
 type Headers = { authorization: string }
-type RouteName = 'list users' | 'change a user' | 'delete a user' | 'read the audit log'
+type RouteName =
+  'list users' | 'change a user' | 'delete a user' | 'create a user' | 'reset a password' | 'read the audit log'
 
 interface AdminRoute {
   name: RouteName
@@ -37,6 +38,7 @@ const ROUTES: AdminRoute[] = [
     url: () => '/api/admin/users',
     payload: { username: 'made_by_admin', email: 'made_by_admin@example.com' },
   },
+  { name: 'reset a password', method: 'POST', url: (id) => `/api/admin/users/${id}/password` },
   { name: 'read the audit log', method: 'GET', url: () => '/api/admin/audit' },
 ]
 
@@ -47,6 +49,7 @@ const EXPECTED: Record<Role, Record<RouteName, 200 | 403>> = {
     'change a user': 200,
     'delete a user': 200,
     'create a user': 200,
+    'reset a password': 200,
     'read the audit log': 200,
   },
   manager: {
@@ -54,6 +57,7 @@ const EXPECTED: Record<Role, Record<RouteName, 200 | 403>> = {
     'change a user': 403,
     'delete a user': 403,
     'create a user': 403,
+    'reset a password': 403,
     'read the audit log': 403,
   },
   user: {
@@ -61,6 +65,7 @@ const EXPECTED: Record<Role, Record<RouteName, 200 | 403>> = {
     'change a user': 403,
     'delete a user': 403,
     'create a user': 403,
+    'reset a password': 403,
     'read the audit log': 403,
   },
 }
@@ -129,6 +134,11 @@ describe.each(DIALECTS)('admin role matrix on %s', (dialect) => {
       expect(after).toMatchObject({ roles: ['manager', 'user'], is_active: false })
     } else if (route.name === 'delete a user') {
       expect(after).toBeUndefined()
+    } else if (route.name === 'reset a password') {
+      const password = (response.json() as { password: string }).password
+      const old = { username: target.username, password: target.password }
+      expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: old })).statusCode).toBe(401)
+      await login(t.app, target.username, password)
     } else if (route.name === 'create a user') {
       expect(await listed('made_by_admin')).toMatchObject({ roles: ['user'], is_active: true })
     }

@@ -112,6 +112,26 @@ describe.each(DIALECTS)('admin user management on %s', (dialect) => {
     expect(errorOf(invalid).code).toBe('validation_failed')
   })
 
+  it('resets a password: a new generated one signs in, the old one and every session end; audited', async () => {
+    const user = await signedInUser(t.app)
+    const response = await t.app.inject({ method: 'POST', url: `/api/admin/users/${user.id}/password`, headers: admin })
+    expect(response.statusCode, response.body).toBe(200)
+    const { password } = response.json() as { password: string }
+    expect((await api.me(user.headers)).statusCode).toBe(401)
+    expect((await api.refresh(user.tokens.refresh_token)).statusCode).toBe(401)
+    expect((await api.login(user.username, user.password)).statusCode).toBe(401)
+    await login(t.app, user.username, password)
+    const trail = await api.audit(`type=password.reset&user_id=${user.id}`)
+    expect(trail.items[0]).toMatchObject({ actor_id: adminId, target_id: user.id })
+    expect(JSON.stringify(trail.items)).not.toContain(password)
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/users/01900000-0000-7000-8000-000000000000/password',
+      headers: admin,
+    })
+    expect(unknown.statusCode).toBe(404)
+  })
+
   it('ends the sessions of a user whose roles change; a new login carries the new roles', async () => {
     const user = await signedInUser(t.app)
     const changed = await api.patch(admin, user.id, { roles: ['manager', 'user'] })

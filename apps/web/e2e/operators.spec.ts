@@ -84,16 +84,25 @@ test('an admin creates an account for someone, who signs in with the password sh
   await dialog.getByLabel('Role').selectOption('Manager')
   await dialog.getByRole('button', { name: 'Create user' }).click()
   const shown = page.getByRole('dialog', { name: `${account.username} can sign in` })
-  const password = (await shown.getByLabel('Password of the new account').textContent())!
+  const password = (await shown.getByLabel('New password').textContent())!
   expect(password.length).toBeGreaterThanOrEqual(20)
   await page.screenshot({ path: `${ARTIFACTS}new-user-created.png` })
   await shown.getByRole('button', { name: 'Done' }).click()
-  await expect(page.getByRole('row').filter({ hasText: account.email })).toHaveCount(1)
+  const row = page.getByRole('row').filter({ hasText: account.email })
+  await expect(row).toHaveCount(1)
   await expect(page.locator('body')).not.toContainText(password)
+
+  // They lost it: the admin gives them another.
+  await row.getByRole('button', { name: `Reset password of ${account.username}` }).click()
+  await row.getByRole('button', { name: 'Reset', exact: true }).click()
+  const reset = page.getByRole('dialog', { name: `New password of ${account.username}` })
+  const newPassword = (await reset.getByLabel('New password').textContent())!
+  expect(newPassword).not.toBe(password)
+  await reset.getByRole('button', { name: 'Done' }).click()
 
   await authPage.signOut()
   await page.getByLabel('Username or e-mail').fill(account.username)
-  await page.getByLabel('Password').fill(password)
+  await page.getByLabel('Password').fill(newPassword)
   await page.getByRole('button', { name: 'Sign in' }).click()
   // Signed in as a manager, whom the users list (where the admin signed out) lets in.
   await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible()

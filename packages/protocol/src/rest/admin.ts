@@ -23,6 +23,10 @@ export type AdminCreateUserRequest = z.infer<typeof AdminCreateUserRequest>
 export const AdminCreatedUser = z.object({ user: PublicUser, password: z.string() })
 export type AdminCreatedUser = z.infer<typeof AdminCreatedUser>
 
+/** `POST /api/admin/users/{id}/password`: the account's new generated password, shown this once. */
+export const AdminPasswordReset = z.object({ password: z.string() })
+export type AdminPasswordReset = z.infer<typeof AdminPasswordReset>
+
 /** `PATCH /api/admin/users/{id}`. */
 export const AdminUpdateUserRequest = z.strictObject({
   roles: z.array(Role).min(1).max(3).optional(),

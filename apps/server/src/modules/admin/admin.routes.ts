@@ -1,6 +1,7 @@
 import {
   AdminCreateUserRequest,
   AdminCreatedUser,
+  AdminPasswordReset,
   AdminUpdateUserRequest,
   AdminUserListQuery,
   AuditPage,
@@ -71,6 +72,21 @@ export const adminRoutes: FastifyPluginAsyncZod<{ users: UsersService; audit: Au
       },
     },
     async (request) => users.adminUpdate(principalOf(request), request.params.id, request.body, clientOf(request)),
+  )
+
+  app.post(
+    '/admin/users/:id/password',
+    {
+      onRequest: app.requireAuth('users:write'),
+      schema: {
+        tags,
+        security,
+        summary: 'Give an account a new generated password, shown this once; its sessions end (admin)',
+        params,
+        response: { 200: AdminPasswordReset },
+      },
+    },
+    async (request) => users.adminResetPassword(principalOf(request), request.params.id, clientOf(request)),
   )
 
   app.delete(

@@ -122,6 +122,13 @@ export function createUsersService(deps: UsersServiceDeps) {
     return withoutHash(await requireUser(id))
   }
 
+  /** Sets a password (already checked against the policy) and ends every session of the account. */
+  async function replacePassword(userId: string, password: string, actorId: string | null, client: ClientInfo) {
+    await updateUser(db, userId, { password_hash: await hashPassword(password), updated_at: nowIso() })
+    await auth.revokeAll(userId, 'password_reset')
+    await audit.record({ type: 'password.reset', actorId, targetId: userId, ip: client.ip })
+  }
+
   /** The first of `base`, `base2` … `base9`, `base-<4 hex>` no account uses (any case). */
   async function freeUsername(base: string): Promise<string> {
     const candidates = [base, ...Array.from({ length: 8 }, (_, i) => `${base}${i + 2}`)]
@@ -203,10 +210,17 @@ export function createUsersService(deps: UsersServiceDeps) {
       const user = await findUserByLogin(db, login)
       if (!user) throw notFound('User')
       await assertPasswordPolicy(password, user.username)
-      await updateUser(db, user.id, { password_hash: await hashPassword(password), updated_at: nowIso() })
-      await auth.revokeAll(user.id, 'password_reset')
-      await audit.record({ type: 'password.reset', targetId: user.id })
+      await replacePassword(user.id, password, null, NO_CLIENT)
       return withoutHash(user)
+    },
+
+    /** An admin gives an account a new, generated password (to hand over); its sessions end. */
+    async adminResetPassword(actor: Principal, id: string, client: ClientInfo): Promise<{ password: string }> {
+      const user = await requireUser(id)
+      if (user.roles.length === 0) throw notFound('User') // a guest's shadow account has no password to reset
+      const password = generatedPassword()
+      await replacePassword(user.id, password, actor.userId, client)
+      return { password }
     },
 
     async findByLogin(login: string): Promise<PublicUser | undefined> {

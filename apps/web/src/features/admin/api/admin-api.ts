@@ -1,5 +1,6 @@
 import {
   AdminCreatedUser,
+  AdminPasswordReset,
   type AdminCreateUserRequest,
   type AdminUpdateUserRequest,
   FlagPage,
@@ -47,6 +48,14 @@ export function useCreateUser() {
     mutationFn: (body: AdminCreateUserRequest) =>
       api.request(AdminCreatedUser, '/api/admin/users', { method: 'POST', body }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: adminKeys.users }),
+  })
+}
+
+/** An admin gives an account a new generated password (shown once); its sessions end. */
+export function useResetPassword() {
+  const { api } = useClients()
+  return useMutation({
+    mutationFn: (id: string) => api.request(AdminPasswordReset, `/api/admin/users/${id}/password`, { method: 'POST' }),
   })
 }
 

@@ -1,11 +1,11 @@
 import type { AdminCreatedUser, Role } from '@parley/protocol'
 import { type FormEvent, useState } from 'react'
-import { CopyButton } from '../../../components/ui/copy-button.tsx'
 import { Dialog } from '../../../components/ui/dialog.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
 import { useCreateUser } from '../api/admin-api.ts'
+import { PasswordShownOnce } from './password-shown-once.tsx'
 
 const FIELDS = { username: 'Username', email: 'E-mail', full_name: 'Name' }
 
@@ -40,20 +40,7 @@ export function NewUserDialog({ onClose }: { onClose: () => void }) {
 
   if (created)
     return (
-      <Dialog title={`${created.user.username} can sign in`} onClose={onClose}>
-        <p>Give them this password: it will not be shown again. They can change it in Settings once signed in.</p>
-        <div className="secret-row">
-          <code className="secret" aria-label="Password of the new account">
-            {created.password}
-          </code>
-          <CopyButton text={() => created.password} label="Copy password" />
-        </div>
-        <div className="form-actions">
-          <button type="button" className="button primary" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </Dialog>
+      <PasswordShownOnce title={`${created.user.username} can sign in`} password={created.password} onClose={onClose} />
     )
 
   return (

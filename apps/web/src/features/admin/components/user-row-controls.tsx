@@ -1,7 +1,8 @@
 import { type PublicUser, Role } from '@parley/protocol'
 import { useState } from 'react'
 import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
-import { useUpdateUser } from '../api/admin-api.ts'
+import { useResetPassword, useUpdateUser } from '../api/admin-api.ts'
+import { PasswordShownOnce } from './password-shown-once.tsx'
 
 /** Roles as checkboxes (at least one stays) and the active switch, saved as soon as they change. */
 export function RoleEditor({ user, editable }: { user: PublicUser; editable: boolean }) {
@@ -82,5 +83,35 @@ export function ActiveSwitch({ user, editable }: { user: PublicUser; editable: b
         </span>
       )}
     </span>
+  )
+}
+
+/** Gives the account a new generated password, after asking: the user's sessions end. */
+export function PasswordReset({ user }: { user: PublicUser }) {
+  const reset = useResetPassword()
+  return (
+    <>
+      <ConfirmButton
+        label={`Reset password of ${user.username}`}
+        question={`Give ${user.username} a new password? Their sessions end.`}
+        confirmLabel="Reset"
+        disabled={reset.isPending}
+        onConfirm={() => reset.mutate(user.id)}
+      >
+        Reset password
+      </ConfirmButton>
+      {reset.isError && (
+        <span role="alert" className="form-error">
+          {reset.error.message}
+        </span>
+      )}
+      {reset.data && (
+        <PasswordShownOnce
+          title={`New password of ${user.username}`}
+          password={reset.data.password}
+          onClose={() => reset.reset()}
+        />
+      )}
+    </>
   )
 }

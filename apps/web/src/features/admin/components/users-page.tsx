@@ -7,7 +7,7 @@ import { formatDateTime } from '../../../lib/format.ts'
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 import { ADMIN_PAGE_SIZE, useAdminUsers } from '../api/admin-api.ts'
 import { NewUserDialog } from './new-user-dialog.tsx'
-import { ActiveSwitch, RoleEditor } from './user-row-controls.tsx'
+import { ActiveSwitch, PasswordReset, RoleEditor } from './user-row-controls.tsx'
 
 const columns = (editable: boolean): Column<PublicUser>[] => [
   { header: 'Username', cell: (user) => user.username },
@@ -16,6 +16,7 @@ const columns = (editable: boolean): Column<PublicUser>[] => [
   { header: 'Roles', cell: (user) => <RoleEditor user={user} editable={editable} /> },
   { header: 'Status', cell: (user) => <ActiveSwitch user={user} editable={editable} /> },
   { header: 'Created', cell: (user) => formatDateTime(user.created_at) },
+  ...(editable ? [{ header: 'Password', cell: (user: PublicUser) => <PasswordReset user={user} /> }] : []),
 ]
 
 /** `/admin/users`: search and page through accounts; admins change roles and deactivate, managers only read. */
