@@ -167,6 +167,7 @@ export async function createServices(deps: ServiceDeps) {
     autoTitles: config.models.autoTitles,
     events,
     isGuestAccount: (userId) => users.isGuestAccount(userId),
+    instructionsOf: (userId) => users.instructionsOf(userId),
   })
   const widgets = createWidgetsService({
     db,

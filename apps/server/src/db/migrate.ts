@@ -22,6 +22,7 @@ import * as analyticsWidgetVisitors from './migrations/2026_12_06_1610_analytics
 import * as replyFinishReason from './migrations/2026_12_07_0900_reply_finish_reason.ts'
 import * as sharedConversations from './migrations/2026_12_07_1000_shared_conversations.ts'
 import * as userIdentities from './migrations/2026_12_08_0900_user_identities.ts'
+import * as userInstructions from './migrations/2026_12_08_1000_user_instructions.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -47,6 +48,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_0900_reply_finish_reason': replyFinishReason,
   '2026_12_07_1000_shared_conversations': sharedConversations,
   '2026_12_08_0900_user_identities': userIdentities,
+  '2026_12_08_1000_user_instructions': userInstructions,
 }
 
 class MigrationError extends Error {

@@ -96,6 +96,16 @@ export type RevokeOtherSessionsResponse = z.infer<typeof RevokeOtherSessionsResp
 export const UpdateMeRequest = z.strictObject({ email: Email.optional(), full_name: FullName.optional() })
 export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>
 
+/** The longest custom instructions: they go with every reply, so they take room in every context. */
+export const INSTRUCTIONS_MAX_LENGTH = 4_000
+
+/**
+ * `GET`/`PUT /api/users/me/instructions`: what the assistant should know about you and how you want replies, sent
+ * with every reply in every conversation of yours. Blank or null: none.
+ */
+export const Instructions = z.object({ instructions: Text.max(INSTRUCTIONS_MAX_LENGTH).nullable() })
+export type Instructions = z.infer<typeof Instructions>
+
 /** `POST /api/users/me/password`. */
 export const ChangePasswordRequest = z.object({ current_password: Password, new_password: Password })
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>

@@ -14,6 +14,8 @@ export interface UsersTable {
   /** Comma-separated roles, e.g. "admin,user". */
   roles: string
   is_active: Flag
+  /** Custom instructions sent with every reply to this user; null: none. */
+  instructions: string | null
   created_at: string
   updated_at: string
 }

@@ -154,3 +154,13 @@ export async function listUsers(
   ])
   return { items: rows.map(toPublicUser), total: Number(count.count) }
 }
+
+/** A user's custom instructions (null: none, or no such user). */
+export async function findInstructions(db: Db, userId: string): Promise<string | null> {
+  const row = await db.selectFrom('users').select('instructions').where('id', '=', userId).executeTakeFirst()
+  return row?.instructions ?? null
+}
+
+export async function setInstructions(db: Db, userId: string, instructions: string | null, at: string) {
+  await db.updateTable('users').set({ instructions, updated_at: at }).where('id', '=', userId).execute()
+}

@@ -1,4 +1,11 @@
-import { ChangePasswordRequest, OkResponse, PublicUser, RegisterRequest, UpdateMeRequest } from '@parley/protocol'
+import {
+  ChangePasswordRequest,
+  Instructions,
+  OkResponse,
+  PublicUser,
+  RegisterRequest,
+  UpdateMeRequest,
+} from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { clientOf, principalOf } from '../../plugins/auth.ts'
 import type { UsersService } from './users.service.ts'
@@ -43,6 +50,30 @@ export const usersRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async
       },
     },
     async (request) => users.updateMe(principalOf(request), request.body),
+  )
+
+  app.get(
+    '/users/me/instructions',
+    {
+      onRequest: app.requireAuth(),
+      schema: { tags, security, summary: 'Your custom instructions', response: { 200: Instructions } },
+    },
+    async (request) => ({ instructions: await users.instructionsOf(principalOf(request).userId) }),
+  )
+
+  app.put(
+    '/users/me/instructions',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        tags,
+        security,
+        summary: 'Set your custom instructions, sent with every reply to you (blank or null: none)',
+        body: Instructions,
+        response: { 200: Instructions },
+      },
+    },
+    async (request) => users.setInstructions(principalOf(request), request.body.instructions),
   )
 
   app.post(

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import type { AdminUpdateUserRequest, PublicUser, RegisterRequest, Role, UpdateMeRequest } from '@parley/protocol'
+import type {
+  AdminUpdateUserRequest,
+  Instructions,
+  PublicUser,
+  RegisterRequest,
+  Role,
+  UpdateMeRequest,
+} from '@parley/protocol'
 import type { EventBus } from '../../bus/event-bus.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.ts'
@@ -15,11 +22,13 @@ import {
   deleteUser,
   encodeRoles,
   findConflictingUser,
+  findInstructions,
   findUserById,
   findUserByLogin,
   isGuestUser,
   insertUser,
   listUsers,
+  setInstructions,
   unlessLastAdmin,
   updateUser,
 } from './users.repo.ts'
@@ -194,6 +203,15 @@ export function createUsersService(deps: UsersServiceDeps) {
     },
 
     /** Changes the password and signs out every other session. */
+    /** What the chat module sends with each of the user's replies. */
+    instructionsOf: (userId: string) => findInstructions(db, userId),
+
+    async setInstructions(principal: Principal, given: string | null): Promise<Instructions> {
+      const instructions = given?.trim() || null
+      await setInstructions(db, principal.userId, instructions, nowIso())
+      return { instructions }
+    },
+
     async changePassword(principal: Principal, current: string, next: string, client: ClientInfo): Promise<void> {
       const user = await requireUser(principal.userId)
       if (!(await verifyPassword(user.password_hash, current))) {

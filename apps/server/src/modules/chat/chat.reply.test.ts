@@ -21,6 +21,7 @@ function runnerWithSlowSave(extra: Partial<ReplyDeps> = {}) {
     firstTokenTimeoutMs: 1000,
     replicaId: 'r1',
     events: createDomainEvents({ now: () => new Date(0), newId: () => 'id' }),
+    instructionsOf: async () => null,
     ...extra,
   }
   return { replies: createReplyRunner(deps), saved: () => pending.splice(0).forEach((resolve) => resolve()) }

@@ -59,6 +59,8 @@ export interface ReplyDeps {
   lock?: ConversationLock | undefined
   /** Where model calls (`model.called`, one per attempt of a fallback chain) and `reply.*` are published. */
   events: DomainEvents
+  /** The conversation owner's custom instructions (the accounts module's), sent with every reply to them. */
+  instructionsOf: (userId: string) => Promise<string | null>
 }
 
 export interface ReplySession {
@@ -162,6 +164,18 @@ export function createReplyRunner(deps: ReplyDeps) {
   }
 
   /**
+   * The conversation's system prompt, then the owner's custom instructions, said to be theirs: a conversation's
+   * own prompt (a widget's, a persona) sets the scene, and what the person asked for applies within it.
+   */
+  function systemPromptOf(conversationPrompt: string | null, instructions: string | null): string | null {
+    const parts = [
+      conversationPrompt,
+      instructions && `The user's custom instructions (about them and how they want replies):\n${instructions}`,
+    ].filter(Boolean)
+    return parts.length > 0 ? parts.join('\n\n') : null
+  }
+
+  /**
    * The system prompt and as many recent turns as fit the model's budget. Turns are read a page at a time,
    * newest first, until the budget is full: a long conversation costs what a short one does. Room for the reply
    * is kept: its `max_tokens` when larger than the usual reserve, up to half the window.
@@ -172,7 +186,7 @@ export function createReplyRunner(deps: ReplyDeps) {
       Math.min(conversation.max_tokens ?? 0, Math.floor(model.contextTokens / 2)),
     )
     const window = createContextWindow({
-      systemPrompt: conversation.system_prompt,
+      systemPrompt: systemPromptOf(conversation.system_prompt, await deps.instructionsOf(conversation.owner_id)),
       budgetTokens: Math.max(model.contextTokens - reserve, 256),
       countTokens: (text) => model.countTokens(text),
     })

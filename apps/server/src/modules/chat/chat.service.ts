@@ -51,6 +51,7 @@ export interface ChatServiceDeps {
   events: ReplyDeps['events']
   /** Whether an account is a guest's (a widget visitor's), for replies ended with no principal at hand. */
   isGuestAccount: (userId: string) => Promise<boolean>
+  instructionsOf: ReplyDeps['instructionsOf']
 }
 
 export interface SendOptions extends ReplyOptions {

@@ -3,6 +3,7 @@ import {
   type ChangePasswordRequest,
   CreatedApiKey,
   type CreateApiKeyRequest,
+  Instructions,
   OkResponse,
   PublicUser,
   RevokeOtherSessionsResponse,
@@ -17,6 +18,7 @@ const settingsKeys = {
   me: ['me'] as const,
   sessions: ['sessions'] as const,
   apiKeys: ['api-keys'] as const,
+  instructions: ['instructions'] as const,
 }
 
 /** The signed-in account, fresh from `GET /api/users/me` (roles included). */
@@ -31,6 +33,24 @@ export function useUpdateMe() {
   return useMutation({
     mutationFn: (body: UpdateMeRequest) => api.request(PublicUser, '/api/users/me', { method: 'PATCH', body }),
     onSuccess: (user) => queryClient.setQueryData(settingsKeys.me, user),
+  })
+}
+
+export function useInstructions() {
+  const { api } = useClients()
+  return useQuery({
+    queryKey: settingsKeys.instructions,
+    queryFn: () => api.request(Instructions, '/api/users/me/instructions'),
+  })
+}
+
+export function useSaveInstructions() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: Instructions) =>
+      api.request(Instructions, '/api/users/me/instructions', { method: 'PUT', body }),
+    onSuccess: (saved) => queryClient.setQueryData(settingsKeys.instructions, saved),
   })
 }
 

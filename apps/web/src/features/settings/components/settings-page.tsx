@@ -1,12 +1,13 @@
 import { Page } from '../../../components/ui/panel.tsx'
 import { useMe } from '../api/settings-api.ts'
 import { ApiKeys } from './api-keys.tsx'
+import { InstructionsForm } from './instructions-form.tsx'
 import { PasswordForm } from './password-form.tsx'
 import { ProfileForm } from './profile-form.tsx'
 import { SessionsList } from './sessions-list.tsx'
 import { SharedLinks } from './shared-links.tsx'
 
-/** `/settings`: profile, password, sessions, API keys and shared links of the signed-in account. */
+/** `/settings`: profile, password, custom instructions, sessions, API keys and shared links of the signed-in account. */
 export function SettingsPage() {
   const me = useMe()
   return (
@@ -22,6 +23,7 @@ export function SettingsPage() {
           <PasswordForm username={me.data.username} />
         </>
       )}
+      <InstructionsForm />
       <SessionsList />
       <ApiKeys />
       <SharedLinks />
