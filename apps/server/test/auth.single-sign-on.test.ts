@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify'
-import type { AuditEvent, PublicUser, SignInOptions, TokenResponse } from '@parley/protocol'
+import type { AuditEvent, Me, SignInOptions, TokenResponse } from '@parley/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLIENT_ID, CLIENT_SECRET, startIdentityProvider } from './identity-provider.ts'
 import { ADMIN, DIALECTS, type TestApp, buildTestApp, login, newAccount, register, signedInAdmin } from './helpers.ts'
@@ -93,7 +93,7 @@ async function sessionOf(t: TestApp, parley: CookieJar) {
     url: '/api/users/me',
     headers: { authorization: `Bearer ${tokens.access_token}` },
   })
-  return me.json() as PublicUser
+  return me.json() as Me
 }
 
 function errorRedirect(response: LightMyRequestResponse) {
@@ -141,7 +141,7 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
     expect(first.callback.headers.location).toBe('/')
     expect(first.parley.get('parley_sso')).toBeUndefined()
     const user = await sessionOf(t, first.parley)
-    expect(user).toMatchObject({ email, roles: ['user'], is_active: true })
+    expect(user).toMatchObject({ email, roles: ['user'], is_active: true, has_password: false })
     expect(user.username).toBe(email.split('@')[0])
     expect(user.full_name).toMatch(/^Sso/)
 
@@ -173,6 +173,7 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
     const { parley } = await signInAs(t, idp, existing.email.toUpperCase())
     const user = await sessionOf(t, parley)
     expect(user.id).toBe(existing.id)
+    expect(user.has_password).toBe(true)
     // The password still works too.
     await login(t.app, existing.username, existing.password)
     const admin = await signedInAdmin(t.app)

@@ -22,6 +22,9 @@ test('single sign-on: a new person signs in through the identity provider and st
   await expect(page).toHaveURL(/\/$/)
   await page.goto('/settings')
   await expect(page.getByLabel('E-mail')).toHaveValue(email)
+  // No password to change: the account signs in through the provider only.
+  await expect(page.getByText('this account has no password here')).toBeVisible()
+  await expect(page.getByLabel('Current password')).toHaveCount(0)
 
   await page.reload()
   await expect(page.getByLabel('E-mail')).toHaveValue(email)

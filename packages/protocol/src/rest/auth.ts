@@ -40,6 +40,13 @@ export const PublicUser = z.object({
 })
 export type PublicUser = z.infer<typeof PublicUser>
 
+/** `GET`/`PATCH /api/users/me`: the account as its owner sees it. */
+export const Me = PublicUser.extend({
+  /** False for an account made by single sign-on, which signs in only through the identity provider. */
+  has_password: z.boolean(),
+})
+export type Me = z.infer<typeof Me>
+
 /** `POST /api/auth/token` (form-encoded): OAuth2 password and refresh-token grants. */
 export const TokenRequest = z.object({
   grant_type: z.enum(['password', 'refresh_token']).default('password'),

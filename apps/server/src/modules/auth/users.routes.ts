@@ -1,6 +1,7 @@
 import {
   ChangePasswordRequest,
   Instructions,
+  Me,
   OkResponse,
   PublicUser,
   RegisterRequest,
@@ -32,9 +33,9 @@ export const usersRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async
     '/users/me',
     {
       onRequest: app.requireAuth(),
-      schema: { tags, security, summary: 'Your profile', response: { 200: PublicUser } },
+      schema: { tags, security, summary: 'Your profile', response: { 200: Me } },
     },
-    async (request) => users.getUser(principalOf(request).userId),
+    async (request) => users.getMe(principalOf(request).userId),
   )
 
   app.patch(
@@ -46,7 +47,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async
         security,
         summary: 'Change your e-mail or name',
         body: UpdateMeRequest,
-        response: { 200: PublicUser },
+        response: { 200: Me },
       },
     },
     async (request) => users.updateMe(principalOf(request), request.body),

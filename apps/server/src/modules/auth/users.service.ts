@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type {
   AdminUpdateUserRequest,
   Instructions,
+  Me,
   PublicUser,
   RegisterRequest,
   Role,
@@ -186,12 +187,17 @@ export function createUsersService(deps: UsersServiceDeps) {
       return withoutHash(await requireUser(id))
     },
 
+    /** The account as its owner sees it: also whether it has a password (single sign-on accounts may not). */
+    async getMe(id: string): Promise<Me> {
+      return meOf(await requireUser(id))
+    },
+
     /** Whether the account is a guest session's shadow account (a website widget's visitor). */
     isGuestAccount(id: string): Promise<boolean> {
       return isGuestUser(db, id)
     },
 
-    async updateMe(principal: Principal, changes: UpdateMeRequest): Promise<PublicUser> {
+    async updateMe(principal: Principal, changes: UpdateMeRequest): Promise<Me> {
       const email = changes.email?.toLowerCase()
       if (email) await assertUnique({ email }, principal.userId)
       await updateUser(db, principal.userId, {
@@ -199,10 +205,9 @@ export function createUsersService(deps: UsersServiceDeps) {
         ...(changes.full_name !== undefined ? { full_name: changes.full_name } : {}),
         updated_at: nowIso(),
       })
-      return withoutHash(await requireUser(principal.userId))
+      return meOf(await requireUser(principal.userId))
     },
 
-    /** Changes the password and signs out every other session. */
     /** What the chat module sends with each of the user's replies. */
     instructionsOf: (userId: string) => findInstructions(db, userId),
 
@@ -212,6 +217,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       return { instructions }
     },
 
+    /** Changes the password and signs out every other session. */
     async changePassword(principal: Principal, current: string, next: string, client: ClientInfo): Promise<void> {
       const user = await requireUser(principal.userId)
       if (!(await verifyPassword(user.password_hash, current))) {
@@ -364,6 +370,10 @@ function usernameFrom(suggested: string): string {
     .replace(/[^A-Za-z0-9_.-]+/g, '')
     .slice(0, 27)
   return cleaned.length >= 3 ? cleaned : `user${cleaned}`
+}
+
+function meOf(user: PublicUser & { password_hash: string }): Me {
+  return { ...withoutHash(user), has_password: user.password_hash !== NO_PASSWORD }
 }
 
 function withoutHash(user: PublicUser & { password_hash?: string }): PublicUser {

@@ -4,8 +4,8 @@ import {
   CreatedApiKey,
   type CreateApiKeyRequest,
   Instructions,
+  Me,
   OkResponse,
-  PublicUser,
   RevokeOtherSessionsResponse,
   SessionInfo,
   type UpdateMeRequest,
@@ -24,14 +24,14 @@ const settingsKeys = {
 /** The signed-in account, fresh from `GET /api/users/me` (roles included). */
 export function useMe() {
   const { api } = useClients()
-  return useQuery({ queryKey: settingsKeys.me, queryFn: () => api.request(PublicUser, '/api/users/me') })
+  return useQuery({ queryKey: settingsKeys.me, queryFn: () => api.request(Me, '/api/users/me') })
 }
 
 export function useUpdateMe() {
   const { api } = useClients()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (body: UpdateMeRequest) => api.request(PublicUser, '/api/users/me', { method: 'PATCH', body }),
+    mutationFn: (body: UpdateMeRequest) => api.request(Me, '/api/users/me', { method: 'PATCH', body }),
     onSuccess: (user) => queryClient.setQueryData(settingsKeys.me, user),
   })
 }

@@ -1,4 +1,4 @@
-import { Page } from '../../../components/ui/panel.tsx'
+import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { useMe } from '../api/settings-api.ts'
 import { ApiKeys } from './api-keys.tsx'
 import { InstructionsForm } from './instructions-form.tsx'
@@ -20,7 +20,15 @@ export function SettingsPage() {
       {me.data && (
         <>
           <ProfileForm user={me.data} />
-          <PasswordForm username={me.data.username} />
+          {me.data.has_password ? (
+            <PasswordForm username={me.data.username} />
+          ) : (
+            <Panel title="Password">
+              <p className="muted">
+                You sign in through your organisation’s identity provider: this account has no password here.
+              </p>
+            </Panel>
+          )}
         </>
       )}
       <InstructionsForm />
