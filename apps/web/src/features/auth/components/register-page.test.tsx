@@ -67,14 +67,23 @@ describe('RegisterPage', () => {
     expect(screen.queryByRole('alert')).toBeNull()
   })
 
-  it('says registration is closed when the operator closed it, instead of a form the server would refuse', async () => {
+  it('says registration is closed when the operator closed it, instead of a form the server would refuse, and offers single sign-on', async () => {
     renderWithServer((url) =>
       url === '/api/auth/options'
-        ? new Response(JSON.stringify({ registration_open: false, single_sign_on: null }))
+        ? new Response(
+            JSON.stringify({
+              registration_open: false,
+              single_sign_on: { name: 'Company login', start_url: '/api/auth/oidc/start' },
+            }),
+          )
         : error(401, { code: 'unauthorized', message: 'no cookie' }),
     )
     expect(await screen.findByRole('heading', { name: 'Registration is closed' })).toBeTruthy()
     expect(screen.queryByLabelText('Password')).toBeNull()
     expect(screen.getByRole('link', { name: 'Sign in' })).toBeTruthy()
+    // Single sign-on still makes accounts: its way in stays offered.
+    expect(screen.getByRole('link', { name: 'Sign in with Company login' }).getAttribute('href')).toBe(
+      '/api/auth/oidc/start',
+    )
   })
 })

@@ -3,6 +3,7 @@ import { Link } from 'react-router'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { useSignInOptions } from '../api/use-sign-in-options.ts'
 import { AuthCard } from './auth-card.tsx'
+import { SingleSignOn } from './single-sign-on.tsx'
 import { useAuth } from './auth-provider.tsx'
 import { useAuthForm } from './use-auth-form.ts'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
@@ -30,6 +31,7 @@ export function RegisterPage() {
   if (useSignInOptions().data?.registration_open === false)
     return (
       <AuthCard title="Registration is closed" footer={signIn}>
+        <SingleSignOn />
         <p>Accounts here are created by an administrator. Ask yours for one.</p>
       </AuthCard>
     )

@@ -31,7 +31,7 @@ export function SignInPage() {
         )
       }
     >
-      <SingleSignOn />
+      <SingleSignOn divider="or with a password" />
       <form onSubmit={onSubmit} onChange={errors.onChange} className="auth-form">
         <TextField
           label="Username or e-mail"

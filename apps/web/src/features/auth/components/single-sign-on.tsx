@@ -16,9 +16,10 @@ const MESSAGES: Record<SingleSignOnError, string> = {
 
 /**
  * The way in through the identity provider, when one is configured: a link the browser follows (the provider's
- * pages cannot be fetched), and why the last attempt failed when it brought the browser back here.
+ * pages cannot be fetched), and why the last attempt failed when it brought the browser back here. `divider` leads
+ * to the form below it, if any.
  */
-export function SingleSignOn() {
+export function SingleSignOn({ divider }: { divider?: string }) {
   const options = useSignInOptions()
   const [params] = useSearchParams()
   const error = SingleSignOnError.safeParse(params.get('sso_error'))
@@ -35,7 +36,7 @@ export function SingleSignOn() {
           <a className="button" href={provider.start_url}>
             Sign in with {provider.name}
           </a>
-          <p className="auth-divider">or with a password</p>
+          {divider && <p className="auth-divider">{divider}</p>}
         </div>
       )}
     </>
