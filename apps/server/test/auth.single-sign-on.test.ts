@@ -194,6 +194,17 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
     // The admin's address, for good measure: no way into the admin account through the provider.
     const admin = await signInAs(t, idp, ADMIN.email, { verified: false })
     expect(errorRedirect(admin.callback)).toBe('email_taken')
+    // Operators see the attempts beside failed password sign-ins.
+    const admin2 = await signedInAdmin(t.app)
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/api/admin/audit?type=login.failed&user_id=${existing.id}`,
+      headers: admin2.headers,
+    })
+    expect((audit.json() as { items: AuditEvent[] }).items[0]).toMatchObject({
+      target_id: existing.id,
+      detail: { reason: 'email_taken', method: 'single_sign_on', issuer: idp.issuer },
+    })
   })
 
   it('refuses a deactivated account', async () => {

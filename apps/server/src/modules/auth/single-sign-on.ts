@@ -26,6 +26,8 @@ export class SingleSignOnFailure extends Error {
   constructor(
     readonly code: SingleSignOnError,
     readonly reason: string,
+    /** The account the sign-in was refused to, when there is one (for the audit log). */
+    readonly accountId?: string,
   ) {
     super(reason)
   }
@@ -87,7 +89,7 @@ export function createSingleSignOn(deps: {
     if (existing) {
       // A guest's shadow account (no roles) is never signed in to.
       if (claims.email_verified !== true || existing.roles.length === 0)
-        throw new SingleSignOnFailure('email_taken', 'an account has the address and it is not verified')
+        throw new SingleSignOnFailure('email_taken', 'an account has the address and it is not verified', existing.id)
       user = existing
     } else {
       const suggested = typeof claims.preferred_username === 'string' ? claims.preferred_username : email.split('@')[0]!
@@ -161,16 +163,28 @@ export function createSingleSignOn(deps: {
           throw new SingleSignOnFailure('cancelled', 'the person declined at the provider')
         throw new SingleSignOnFailure('failed', messageOf(error))
       }
-      let user: PublicUser
       try {
-        user = await accountFor(claims, client)
+        let user: PublicUser
+        try {
+          user = await accountFor(claims, client)
+        } catch (error) {
+          // Two first sign-ins of one person at once: the second finds the account the first made.
+          if (!(error instanceof AppError && error.code === 'conflict')) throw error
+          user = await accountFor(claims, client)
+        }
+        if (!user.is_active) throw new SingleSignOnFailure('account_disabled', 'the account is deactivated', user.id)
+        return await auth.startSession(user, client, 'single_sign_on')
       } catch (error) {
-        // Two first sign-ins of one person at once: the second finds the account the first made.
-        if (!(error instanceof AppError && error.code === 'conflict')) throw error
-        user = await accountFor(claims, client)
+        // The provider vouched for someone Parley refused: operators see it beside failed password sign-ins.
+        if (error instanceof SingleSignOnFailure)
+          await audit.record({
+            type: 'login.failed',
+            targetId: error.accountId ?? null,
+            ip: client.ip,
+            detail: { reason: error.code, method: 'single_sign_on', issuer: settings.issuer },
+          })
+        throw error
       }
-      if (!user.is_active) throw new SingleSignOnFailure('account_disabled', 'the account is deactivated')
-      return auth.startSession(user, client, 'single_sign_on')
     },
   }
 }
