@@ -88,6 +88,8 @@ test('an admin creates an account for someone, who signs in with the password sh
   expect(password.length).toBeGreaterThanOrEqual(20)
   await page.screenshot({ path: `${ARTIFACTS}new-user-created.png` })
   await shown.getByRole('button', { name: 'Done' }).click()
+  // Among every account the other tests made: found by searching, as an admin would.
+  await page.getByRole('searchbox', { name: 'Search users' }).fill(account.username)
   const row = page.getByRole('row').filter({ hasText: account.email })
   await expect(row).toHaveCount(1)
   await expect(page.locator('body')).not.toContainText(password)

@@ -96,8 +96,8 @@ export function createSingleSignOn(deps: {
       const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : null
       user = await users.registerFromIdentity({ suggestedUsername: suggested, email, full_name: name }, client)
     }
-    const identity = { issuer: settings.issuer, subject: claims.sub, user_id: user.id }
-    if (!(await insertIdentity(db, { ...identity, created_at: runtime.now().toISOString() }))) {
+    const created_at = runtime.now().toISOString()
+    if (!(await insertIdentity(db, { issuer: settings.issuer, subject: claims.sub, user_id: user.id, created_at }))) {
       // A sign-in of the same person a moment earlier linked it first: use what it linked.
       const winner = await findIdentityUserId(db, settings.issuer, claims.sub)
       const linked = winner && (await findUserById(db, winner))
