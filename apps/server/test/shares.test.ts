@@ -1,7 +1,7 @@
 import type { Share } from '@parley/protocol'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, type TestApp, buildTestApp, errorOf, newConversation, signedInUser } from './helpers.ts'
+import { DIALECTS, type TestApp, buildTestApp, errorOf, login, newConversation, signedInUser } from './helpers.ts'
 
 describe.each(DIALECTS)('shared links on %s', (dialect) => {
   let t: TestApp
@@ -94,6 +94,47 @@ describe.each(DIALECTS)('shared links on %s', (dialect) => {
 
     await t.app.inject({ method: 'DELETE', url: `/api/conversations/${id}`, headers: owner.headers })
     expect((await read(second.id)).statusCode).toBe(404)
+  })
+
+  it('ends a link after the lifetime chosen when it was made; one without lifetime goes on', async () => {
+    const owner = await signedInUser(t.app)
+    const id = await newConversation(t.app, owner.headers)
+    await say(owner, id, 'For a week')
+    const made = await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/shares`,
+      headers: owner.headers,
+      payload: { expires_in_days: 7 },
+    })
+    expect(made.statusCode, made.body).toBe(200)
+    const weekly = made.json() as Share
+    expect(Date.parse(weekly.expires_at!) - Date.parse(weekly.created_at)).toBe(7 * 86_400_000)
+    const lasting = (await share(owner, id)).json() as Share
+    expect(lasting.expires_at).toBeNull()
+
+    t.clock.advance(7 * 86_400_000 - 1_000)
+    expect((await read(weekly.id)).statusCode).toBe(200)
+    t.clock.advance(1_000)
+    expect((await read(weekly.id)).statusCode).toBe(404)
+    expect((await read(lasting.id)).statusCode).toBe(200)
+    // The owner (signing in again: a week has passed) still sees it, with its end, to remove it.
+    const fresh = await login(t.app, owner.username, owner.password)
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: `/api/conversations/${id}/shares`,
+      headers: { authorization: `Bearer ${fresh.access_token}` },
+    })
+    const ends = (listed.json() as Share[]).map((link) => link.expires_at)
+    expect(ends.sort()).toEqual([weekly.expires_at, null].sort())
+
+    const odd = await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/shares`,
+      headers: { authorization: `Bearer ${fresh.access_token}` },
+      payload: { expires_in_days: 3 },
+    })
+    expect(odd.statusCode).toBe(400)
+    expect(errorOf(odd).code).toBe('validation_failed')
   })
 
   it("keeps others from sharing, listing or ending someone's links", async () => {

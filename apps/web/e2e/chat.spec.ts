@@ -121,16 +121,21 @@ test('a conversation shared by link reads without signing in, until its owner st
   await dialog.getByRole('button', { name: 'Stop sharing' }).click()
   await expect(link).toHaveCount(0)
   await visitorPage.reload()
-  await expect(visitorPage.getByText('This link does not exist, or its owner stopped sharing it.')).toBeVisible()
+  await expect(
+    visitorPage.getByText('This link does not exist, has expired, or its owner stopped sharing it.'),
+  ).toBeVisible()
   await visitor.close()
 
-  // Settings lists every link the account shared, to end any from one place.
+  // Settings lists every link the account shared, to end any from one place; this one works for a week.
+  await dialog.getByLabel('Link works').selectOption({ label: 'for 7 days' })
   await dialog.getByRole('button', { name: 'Create link' }).click()
   await expect(link).toHaveCount(1)
+  await expect(dialog.getByRole('listitem')).toContainText('· until ')
   await dialog.getByRole('button', { name: 'Close' }).click()
   await page.goto('/settings')
   const links = page.getByRole('list', { name: 'Shared links' })
   await expect(links.getByRole('listitem')).toHaveCount(1)
+  await expect(links.getByRole('listitem')).toContainText('· until ')
   await links.getByRole('button', { name: /^Stop sharing/ }).click()
   await links.getByRole('button', { name: 'Stop sharing', exact: true }).click()
   await expect(page.getByText('You have not shared a conversation.')).toBeVisible()

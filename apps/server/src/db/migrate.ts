@@ -23,6 +23,7 @@ import * as replyFinishReason from './migrations/2026_12_07_0900_reply_finish_re
 import * as sharedConversations from './migrations/2026_12_07_1000_shared_conversations.ts'
 import * as userIdentities from './migrations/2026_12_08_0900_user_identities.ts'
 import * as userInstructions from './migrations/2026_12_08_1000_user_instructions.ts'
+import * as sharedLinkExpiry from './migrations/2026_12_08_1100_shared_link_expiry.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -49,6 +50,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_07_1000_shared_conversations': sharedConversations,
   '2026_12_08_0900_user_identities': userIdentities,
   '2026_12_08_1000_user_instructions': userInstructions,
+  '2026_12_08_1100_shared_link_expiry': sharedLinkExpiry,
 }
 
 class MigrationError extends Error {

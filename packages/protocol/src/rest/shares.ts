@@ -13,8 +13,24 @@ export const Share = z.object({
   title: z.string(),
   message_count: z.number().int(),
   created_at: Timestamp,
+  /** When the link stops working; null: until it is ended. */
+  expires_at: Timestamp.nullable(),
 })
 export type Share = z.infer<typeof Share>
+
+/** How long a new link may work, in days: the choices the web app offers. */
+export const SHARE_LIFETIME_DAYS = [1, 7, 30] as const
+
+/** `POST /api/conversations/{id}/shares`: optionally, how many days the link works (none: until ended). */
+export const CreateShareRequest = z
+  .object({
+    expires_in_days: z
+      .union(SHARE_LIFETIME_DAYS.map((days) => z.literal(days)))
+      .nullable()
+      .optional(),
+  })
+  .nullish()
+export type CreateShareRequest = z.infer<typeof CreateShareRequest>
 
 /** One message of a shared copy: no ids, no owner, nothing but what was said and by which model. */
 export const SharedMessage = z.object({

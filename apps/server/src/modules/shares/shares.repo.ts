@@ -9,6 +9,7 @@ export function toShare(row: SharedConversationRow): Share {
     title: row.title,
     message_count: row.message_count,
     created_at: row.created_at,
+    expires_at: row.expires_at,
   }
 }
 
@@ -31,7 +32,7 @@ export async function listShares(
 ): Promise<Share[]> {
   let query = db
     .selectFrom('shared_conversations')
-    .select(['id', 'conversation_id', 'title', 'message_count', 'created_at'])
+    .select(['id', 'conversation_id', 'title', 'message_count', 'created_at', 'expires_at'])
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
   query =

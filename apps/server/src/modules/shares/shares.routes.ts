@@ -1,4 +1,4 @@
-import { ConversationId, OkResponse, Share, ShareId, SharedConversation } from '@parley/protocol'
+import { ConversationId, CreateShareRequest, OkResponse, Share, ShareId, SharedConversation } from '@parley/protocol'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { principalOf } from '../../plugins/auth.ts'
@@ -16,12 +16,15 @@ export const sharesRoutes: FastifyPluginAsyncZod<{ shares: SharesService }> = as
       schema: {
         tags,
         security,
-        summary: 'Share a read-only copy of the conversation as it is now; anyone with the link can read it',
+        summary:
+          'Share a read-only copy of the conversation as it is now; anyone with the link can read it ' +
+          '(for 1, 7 or 30 days with `expires_in_days`, else until ended)',
         params: z.object({ id: ConversationId }),
+        body: CreateShareRequest,
         response: { 200: Share },
       },
     },
-    async (request) => shares.share(principalOf(request), request.params.id),
+    async (request) => shares.share(principalOf(request), request.params.id, request.body?.expires_in_days ?? null),
   )
 
   app.get(

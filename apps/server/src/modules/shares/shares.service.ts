@@ -22,7 +22,8 @@ const MAX_LISTED = 500
 /**
  * Shared links: anyone with one reads a copy of a conversation's active branch as it was when shared (what was
  * said and by which model; no ids, no owner). Later messages, edits and deletions of messages are not in it; the
- * owner ends a link by deleting it, and deleting the conversation or the account ends its links.
+ * owner ends a link by deleting it, it may expire after a lifetime chosen when it was made, and deleting the
+ * conversation or the account ends its links.
  */
 export function createSharesService(deps: {
   db: Db
@@ -32,7 +33,7 @@ export function createSharesService(deps: {
 }) {
   const { db, runtime, chat, guard } = deps
   return {
-    async share(principal: Principal, conversationId: string): Promise<Share> {
+    async share(principal: Principal, conversationId: string, expiresInDays: number | null = null): Promise<Share> {
       const { conversation, messages } = await chat.exportConversation(principal, conversationId)
       const copy: SharedMessage[] = messages
         .filter((message) => message.role !== 'system' && message.status !== 'streaming' && message.content !== '')
@@ -47,6 +48,7 @@ export function createSharesService(deps: {
       if (Buffer.byteLength(messagesJson) > MAX_COPY_BYTES)
         throw new AppError('payload_too_large', 'This conversation is too long to share: a copy holds at most 4 MB')
       await guard.limitCreation('share', principal.userId)
+      const now = runtime.now()
       const row = {
         id: newShareId(),
         conversation_id: conversation.id,
@@ -54,7 +56,8 @@ export function createSharesService(deps: {
         title: conversation.title ?? 'New chat',
         messages: messagesJson,
         message_count: copy.length,
-        created_at: runtime.now().toISOString(),
+        created_at: now.toISOString(),
+        expires_at: expiresInDays ? new Date(now.getTime() + expiresInDays * 86_400_000).toISOString() : null,
       }
       await repo.insertShare(db, row)
       return repo.toShare(row)
@@ -73,10 +76,11 @@ export function createSharesService(deps: {
       if (!(await repo.deleteShare(db, shareId, principal.userId))) throw notFound('Shared link')
     },
 
-    /** What anyone with the link reads. */
+    /** What anyone with the link reads, until it expires (then it is as gone as an ended link). */
     async read(shareId: string): Promise<SharedConversation> {
       const row = await repo.findShare(db, shareId)
-      if (!row) throw notFound('Shared conversation')
+      if (!row || (row.expires_at !== null && row.expires_at <= runtime.now().toISOString()))
+        throw notFound('Shared conversation')
       return repo.toSharedConversation(row)
     },
   }

@@ -9,6 +9,8 @@ export interface SharedConversationsTable {
   messages: string
   message_count: number
   created_at: string
+  /** When the link stops working; null: until its owner ends it. */
+  expires_at: string | null
 }
 
 export type SharedConversationRow = Selectable<SharedConversationsTable>

@@ -2,6 +2,7 @@ import { OkResponse, Share, SharedConversation } from '@parley/protocol'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { z } from 'zod'
 import { useClients } from '../../../lib/clients.tsx'
+import { formatDateTime } from '../../../lib/format.ts'
 
 const allSharesKey = ['shares'] as const
 const sharesKey = (conversationId: string) => ['conversations', 'shares', conversationId] as const
@@ -27,12 +28,22 @@ export function useCreateShare(conversationId: string) {
   const { api } = useClients()
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: () => api.request(Share, `/api/conversations/${conversationId}/shares`, { method: 'POST' }),
+    mutationFn: (expiresInDays: number | null) =>
+      api.request(Share, `/api/conversations/${conversationId}/shares`, {
+        method: 'POST',
+        body: { expires_in_days: expiresInDays },
+      }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: sharesKey(conversationId) })
       await queryClient.invalidateQueries({ queryKey: allSharesKey })
     },
   })
+}
+
+/** When a link stops working, as its lists say it: nothing for a link that works until it is ended. */
+export function shareEnd(share: Share, now = Date.now()): string {
+  if (share.expires_at === null) return ''
+  return Date.parse(share.expires_at) <= now ? ' · expired' : ` · until ${formatDateTime(share.expires_at)}`
 }
 
 /** Ends a link; both lists that may show it (a conversation's, and Settings') follow. */

@@ -4,12 +4,14 @@ import { CopyButton } from '../../../components/ui/copy-button.tsx'
 import { Dialog } from '../../../components/ui/dialog.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
-import { shareUrl, useCreateShare, useDeleteShare, useShares } from '../api/shares-api.ts'
+import { SHARE_LIFETIME_DAYS } from '@parley/protocol'
+import { shareEnd, shareUrl, useCreateShare, useDeleteShare, useShares } from '../api/shares-api.ts'
 
 function SharePanel({ conversationId }: { conversationId: string }) {
   const shares = useShares(conversationId)
   const create = useCreateShare(conversationId)
   const remove = useDeleteShare()
+  const [lifetime, setLifetime] = useState('')
   return (
     <div className="share-panel">
       <p>
@@ -17,9 +19,31 @@ function SharePanel({ conversationId }: { conversationId: string }) {
         are not in it; make a new link to share them.
       </p>
       <ErrorSummary error={create.error ?? remove.error} />
-      <button type="button" className="button primary" disabled={create.isPending} onClick={() => create.mutate()}>
-        Create link
-      </button>
+      <div className="share-create">
+        <div className="field">
+          <label htmlFor={`share-lifetime-${conversationId}`}>Link works</label>
+          <select
+            id={`share-lifetime-${conversationId}`}
+            value={lifetime}
+            onChange={(event) => setLifetime(event.target.value)}
+          >
+            <option value="">until you stop sharing</option>
+            {SHARE_LIFETIME_DAYS.map((days) => (
+              <option key={days} value={days}>
+                for {days === 1 ? '1 day' : `${days} days`}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="button"
+          className="button primary"
+          disabled={create.isPending}
+          onClick={() => create.mutate(lifetime ? Number(lifetime) : null)}
+        >
+          Create link
+        </button>
+      </div>
       {shares.isError && (
         <p role="alert" className="form-error">
           Could not load the links.
@@ -38,6 +62,7 @@ function SharePanel({ conversationId }: { conversationId: string }) {
               />
               <span className="muted">
                 {share.message_count} messages · {formatDateTime(share.created_at)}
+                {shareEnd(share)}
               </span>
               <CopyButton label="Copy link" text={() => shareUrl(share.id)} />
               <ConfirmButton

@@ -22,7 +22,7 @@ export function SharedConversationPage() {
     return (
       <main className="shared-conversation">
         <h1>Shared conversation</h1>
-        <p className="empty-state">This link does not exist, or its owner stopped sharing it.</p>
+        <p className="empty-state">This link does not exist, has expired, or its owner stopped sharing it.</p>
       </main>
     )
   const { messages, shared_at } = shared.data

@@ -3,7 +3,7 @@ import { CopyButton } from '../../../components/ui/copy-button.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
-import { shareUrl, useAllShares, useDeleteShare } from '../../chat/api/shares-api.ts'
+import { shareEnd, shareUrl, useAllShares, useDeleteShare } from '../../chat/api/shares-api.ts'
 
 /** Every link the account shared, to copy or end from one place (a conversation's own are under its Share). */
 export function SharedLinks() {
@@ -27,6 +27,7 @@ export function SharedLinks() {
               </a>
               <span className="muted small">
                 {share.message_count} messages · shared {formatDateTime(share.created_at)}
+                {shareEnd(share)}
               </span>
             </div>
             <CopyButton label={`Copy link to ${share.title}`} text={() => shareUrl(share.id)} />
