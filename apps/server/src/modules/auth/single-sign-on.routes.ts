@@ -1,11 +1,10 @@
 import { SignInOptions, type SingleSignOnError } from '@parley/protocol'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { z } from 'zod'
 import type { Config } from '../../config.ts'
 import { clientOf } from '../../plugins/auth.ts'
 import { setRefreshCookie } from './refresh-cookie.ts'
-import { type SignInChecks, type SingleSignOn, SingleSignOnFailure } from './single-sign-on.ts'
+import { SignInChecks, type SingleSignOn, SingleSignOnFailure } from './single-sign-on.ts'
 
 export interface SingleSignOnRoutesOptions {
   config: Config
@@ -22,13 +21,11 @@ const CHECKS_COOKIE = 'parley_sso'
 const CHECKS_PATH = '/api/auth/oidc'
 const CHECKS_TTL_SECONDS = 600
 
-const Checks = z.object({ state: z.string(), nonce: z.string(), codeVerifier: z.string() })
-
 function checksOf(request: FastifyRequest): SignInChecks | undefined {
   const raw = request.cookies[CHECKS_COOKIE]
   if (!raw) return undefined
   try {
-    return Checks.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')))
+    return SignInChecks.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')))
   } catch {
     return undefined
   }

@@ -1,5 +1,6 @@
 import type { PublicUser, SingleSignOnError, TokenResponse } from '@parley/protocol'
 import * as oidc from 'openid-client'
+import { z } from 'zod'
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError } from '../../shared/errors.ts'
@@ -14,11 +15,8 @@ import type { UsersService } from './users.service.ts'
 type Settings = NonNullable<Config['singleSignOn']>
 
 /** What the browser carries from the start of a sign-in to its callback (in an httpOnly cookie). */
-export interface SignInChecks {
-  state: string
-  nonce: string
-  codeVerifier: string
-}
+export const SignInChecks = z.object({ state: z.string(), nonce: z.string(), codeVerifier: z.string() })
+export type SignInChecks = z.infer<typeof SignInChecks>
 
 /** A sign-in that did not complete; `code` is shown to the person, `reason` is for the log. */
 export class SingleSignOnFailure extends Error {

@@ -1,5 +1,4 @@
-import { CopyButton } from '../../../components/ui/copy-button.tsx'
-import { Dialog } from '../../../components/ui/dialog.tsx'
+import { SecretShownOnce } from '../../../components/ui/secret-shown-once.tsx'
 
 /** A generated password for the admin to hand over, shown this once: closing the dialog forgets it. */
 export function PasswordShownOnce({
@@ -12,19 +11,8 @@ export function PasswordShownOnce({
   onClose: () => void
 }) {
   return (
-    <Dialog title={title} onClose={onClose}>
-      <p>Give them this password: it will not be shown again. They can change it in Settings once signed in.</p>
-      <div className="secret-row">
-        <code className="secret" aria-label="New password">
-          {password}
-        </code>
-        <CopyButton text={() => password} label="Copy password" />
-      </div>
-      <div className="form-actions">
-        <button type="button" className="button primary" onClick={onClose}>
-          Done
-        </button>
-      </div>
-    </Dialog>
+    <SecretShownOnce title={title} secret={password} name="New password" copyLabel="Copy password" onClose={onClose}>
+      Give them this password: it will not be shown again. They can change it in Settings once signed in.
+    </SecretShownOnce>
   )
 }
