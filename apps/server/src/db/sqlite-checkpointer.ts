@@ -33,6 +33,10 @@ export function startCheckpointer(database: SqliteDatabase, file: string, option
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // The worker holds ~5 MB of heap and allocates almost nothing: V8's defaults would let its young generation
+    // grow as the main thread's does, a few megabytes more resident for no use. Should it outgrow these, it ends
+    // and the main connection checkpoints itself again (below).
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     workerData: { driver, file, intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS },
   })
   worker.unref()

@@ -6,6 +6,8 @@ describe('a model answer as a title', () => {
     ['Packing for a rainy hike', 'Packing for a rainy hike'],
     ['"Packing for a rainy hike."', 'Packing for a rainy hike'],
     ['Title: **Rain gear**', 'Rain gear'],
+    ['\u201cRain gear\u201d', 'Rain gear'],
+    ['\u2018Rain gear\u2019.', 'Rain gear'],
     ['## Rain gear!', 'Rain gear'],
     ['\n\n  «Équipement de pluie»  \nThis conversation is about rain.', 'Équipement de pluie'],
     ['', ''],

@@ -29,7 +29,9 @@ export function cleanTitle(answer: string): string {
   const line = answer.split('\n').find((candidate) => candidate.trim() !== '') ?? ''
   const title = line
     .replace(/^\s*(?:#+\s*)?(?:title\s*:\s*)?/i, '')
-    .replace(/^[\s"'“”‘’«»*_`]+|[\s"'“”‘’«»*_`.!?:;,]+$/g, '')
+    // Straight, curly (\u2018 \u2019 \u201c \u201d) and angle quotes, written as escapes: the server's bundle must
+    // stay Latin-1 (see build.mjs).
+    .replace(/^[\s"'\u2018\u2019\u201c\u201d«»*_`]+|[\s"'\u2018\u2019\u201c\u201d«»*_`.!?:;,]+$/g, '')
     .replace(/\s+/g, ' ')
   if (title.length <= TITLE_LENGTH) return title
   const cut = title.slice(0, TITLE_LENGTH)
