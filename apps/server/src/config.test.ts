@@ -92,7 +92,31 @@ describe('loadConfig', () => {
       name: 'Single sign-on',
       scopes: 'openid email profile',
       allowedDomains: undefined,
+      roleMapping: undefined,
       redirectUri: 'https://chat.example.com/api/auth/oidc/callback',
+    })
+  })
+
+  it('maps the identity provider’s groups to roles only with the claim that lists them', () => {
+    const sso = {
+      PARLEY_OIDC_ISSUER: 'https://id.example.com',
+      PARLEY_OIDC_CLIENT_ID: 'parley',
+      PARLEY_PUBLIC_URL: 'https://chat.example.com',
+    }
+    expect(() => loadConfig({ ...sso, PARLEY_OIDC_ADMIN_ROLES: 'admins', PARLEY_OIDC_ALLOWED_ROLES: 'staff' })).toThrow(
+      /PARLEY_OIDC_ADMIN_ROLES, PARLEY_OIDC_ALLOWED_ROLES: set PARLEY_OIDC_ROLES_CLAIM too/,
+    )
+    const config = loadConfig({
+      ...sso,
+      PARLEY_OIDC_ROLES_CLAIM: 'realm_access.roles',
+      PARLEY_OIDC_ADMIN_ROLES: ' Parley Admins ,/ops',
+      PARLEY_OIDC_ALLOWED_ROLES: 'staff',
+    })
+    expect(config.singleSignOn?.roleMapping).toEqual({
+      claim: 'realm_access.roles',
+      admin: ['Parley Admins', '/ops'],
+      manager: [],
+      allowed: ['staff'],
     })
   })
 })

@@ -40,6 +40,12 @@ const commaList = (value: string) =>
     .map((item) => item.trim())
     .filter(Boolean)
 
+/** Group or role names as an identity provider spells them (case and all); empty when unset. */
+const claimValues = z
+  .string()
+  .optional()
+  .transform((value) => Object.freeze(value === undefined ? [] : commaList(value)))
+
 const origins = z
   .string()
   .default('')
@@ -169,6 +175,10 @@ export const EnvSchema = z.object({
     .string()
     .regex(/(^|\s)openid(\s|$)/, 'must include openid')
     .default('openid email profile'),
+  PARLEY_OIDC_ROLES_CLAIM: z.string().trim().min(1).optional(),
+  PARLEY_OIDC_ADMIN_ROLES: claimValues,
+  PARLEY_OIDC_MANAGER_ROLES: claimValues,
+  PARLEY_OIDC_ALLOWED_ROLES: claimValues,
   PARLEY_GUEST_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   PARLEY_USER_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   PARLEY_GUEST_MESSAGE_CAP: z.coerce.number().int().min(1).default(50),
@@ -273,6 +283,14 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
         '(the identity provider sends people back to PARLEY_PUBLIC_URL/api/auth/oidc/callback)',
     )
   }
+  const roleLists = ['PARLEY_OIDC_ADMIN_ROLES', 'PARLEY_OIDC_MANAGER_ROLES', 'PARLEY_OIDC_ALLOWED_ROLES'] as const
+  const withoutClaim = roleLists.filter((name) => e[name].length > 0 && !e.PARLEY_OIDC_ROLES_CLAIM)
+  if (withoutClaim.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${withoutClaim.join(', ')}: set PARLEY_OIDC_ROLES_CLAIM too, the claim in which the ` +
+        "identity provider lists each person's groups or roles (e.g. groups)",
+    )
+  }
   // Split services share sessions, revocations and events through PostgreSQL and Redis; a SQLite file and an
   // in-process bus are private to one process.
   const split = e.PARLEY_ROLES.length < SERVER_ROLES.length
@@ -355,6 +373,14 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
             name: e.PARLEY_OIDC_NAME,
             scopes: e.PARLEY_OIDC_SCOPES,
             allowedDomains: e.PARLEY_OIDC_ALLOWED_DOMAINS ? Object.freeze(e.PARLEY_OIDC_ALLOWED_DOMAINS) : undefined,
+            roleMapping: e.PARLEY_OIDC_ROLES_CLAIM
+              ? Object.freeze({
+                  claim: e.PARLEY_OIDC_ROLES_CLAIM,
+                  admin: e.PARLEY_OIDC_ADMIN_ROLES,
+                  manager: e.PARLEY_OIDC_MANAGER_ROLES,
+                  allowed: e.PARLEY_OIDC_ALLOWED_ROLES,
+                })
+              : undefined,
             redirectUri: `${e.PARLEY_PUBLIC_URL.replace(/\/+$/, '')}/api/auth/oidc/callback`,
           })
         : undefined,

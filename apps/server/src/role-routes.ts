@@ -15,6 +15,7 @@ import { guestsRoutes } from './modules/guests/guests.routes.ts'
 import { modelsRoutes } from './modules/models/models.routes.ts'
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
 import { sharesRoutes } from './modules/shares/shares.routes.ts'
+import { invitationsRoutes } from './modules/invitations/invitations.routes.ts'
 import { widgetsRoutes } from './modules/widgets/widgets.routes.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { widgetScriptPlugin } from './plugins/widget-script.ts'
@@ -44,6 +45,7 @@ export const ROLE_ROUTES: Record<ServerRole, (app: FastifyInstance, deps: RoleRo
         await api.register(usersRoutes, { users: services.users })
         await api.register(apiKeysRoutes, { apiKeys: services.apiKeys })
         await api.register(adminRoutes, { users: services.users, audit: services.audit })
+        await api.register(invitationsRoutes, { invitations: services.invitations })
         await api.register(widgetsRoutes, { widgets: services.widgets })
         await api.register(notificationsRoutes, { notifications: services.notifications })
       },

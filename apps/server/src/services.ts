@@ -28,6 +28,7 @@ import { createNotificationsService } from './modules/notifications/notification
 import { createDomainEvents } from './shared/domain-events.ts'
 import { createProofOfWork } from './modules/widgets/widgets.pow.ts'
 import { createSharesService } from './modules/shares/shares.service.ts'
+import { createInvitationsService } from './modules/invitations/invitations.service.ts'
 import { createWidgetsService } from './modules/widgets/widgets.service.ts'
 import { dedicatedConnection } from './shared/redis.ts'
 import type { Runtime } from './shared/runtime.ts'
@@ -106,6 +107,7 @@ export async function createServices(deps: ServiceDeps) {
     guard,
     refreshTokenTtlMs: config.auth.refreshTokenTtlMs,
   })
+  const invitations = createInvitationsService({ db, runtime, audit })
   const users = createUsersService({
     db,
     runtime,
@@ -113,6 +115,7 @@ export async function createServices(deps: ServiceDeps) {
     auth,
     bus,
     events,
+    invitations,
     registrationOpen: config.auth.registrationOpen,
   })
   const singleSignOn = config.singleSignOn
@@ -206,6 +209,7 @@ export async function createServices(deps: ServiceDeps) {
     chat,
     guests,
     shares,
+    invitations,
     widgets,
     analytics,
     notifications,

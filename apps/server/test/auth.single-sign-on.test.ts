@@ -37,7 +37,7 @@ async function signInAs(
   t: TestApp,
   idp: IdentityProvider,
   email: string,
-  options: { verified?: boolean; tamper?: (query: string) => string } = {},
+  options: { verified?: boolean; groups?: string[]; tamper?: (query: string) => string } = {},
 ) {
   const parley = new CookieJar()
   const start = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/start' })
@@ -59,7 +59,13 @@ async function signInAs(
         ...(onForm ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       ...(onForm
-        ? { body: new URLSearchParams({ email, ...(options.verified === false ? {} : { verified: 'true' }) }) }
+        ? {
+            body: new URLSearchParams({
+              email,
+              groups: (options.groups ?? []).join(','),
+              ...(options.verified === false ? {} : { verified: 'true' }),
+            }),
+          }
         : {}),
     })
     form ||= onForm
@@ -78,8 +84,8 @@ async function signInAs(
   return { callback, parley }
 }
 
-/** What the web app does after the callback: trade the refresh cookie for tokens, then ask who it is. */
-async function sessionOf(t: TestApp, parley: CookieJar) {
+/** What the web app does after the callback: trade the refresh cookie for tokens. */
+async function tokensOf(t: TestApp, parley: CookieJar) {
   const refresh = await t.app.inject({
     method: 'POST',
     url: '/api/auth/refresh',
@@ -87,7 +93,13 @@ async function sessionOf(t: TestApp, parley: CookieJar) {
     payload: '{}',
   })
   expect(refresh.statusCode, refresh.body).toBe(200)
-  const tokens = refresh.json() as TokenResponse
+  parley.keep(refresh.headers['set-cookie'])
+  return refresh.json() as TokenResponse
+}
+
+/** The account a browser is signed in to. */
+async function sessionOf(t: TestApp, parley: CookieJar) {
+  const tokens = await tokensOf(t, parley)
   const me = await t.app.inject({
     method: 'GET',
     url: '/api/users/me',
@@ -99,6 +111,14 @@ async function sessionOf(t: TestApp, parley: CookieJar) {
 function errorRedirect(response: LightMyRequestResponse) {
   expect(response.statusCode).toBe(303)
   return new URL(response.headers.location as string, PUBLIC_URL).searchParams.get('sso_error')
+}
+
+const ROLE_MAPPING = {
+  PARLEY_OIDC_SCOPES: 'openid email profile groups',
+  PARLEY_OIDC_ROLES_CLAIM: 'groups',
+  PARLEY_OIDC_ADMIN_ROLES: 'parley-admins',
+  PARLEY_OIDC_MANAGER_ROLES: 'parley-managers',
+  PARLEY_OIDC_ALLOWED_ROLES: 'staff, contractors',
 }
 
 const ssoEnv = (idp: IdentityProvider) => ({
@@ -244,6 +264,89 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
       headers: { cookie },
     })
     expect(errorRedirect(callback)).toBe('cancelled')
+  })
+})
+
+describe.each(DIALECTS)('roles from the identity provider’s groups on %s', (dialect) => {
+  let t: TestApp
+  let idp: IdentityProvider
+  beforeAll(async () => {
+    idp = await startIdentityProvider({ redirectUris: [CALLBACK] })
+    t = await buildTestApp({ dialect, env: { ...ssoEnv(idp), ...ROLE_MAPPING } })
+  })
+  afterAll(async () => {
+    await t?.close()
+    await idp?.close()
+  })
+
+  it('gives each person the role their groups name, and lets nobody outside the allowed groups in', async () => {
+    const person = (label: string) => `${newAccount(label).username}@corp.example`
+    const admin = await signInAs(t, idp, person('lead'), { groups: ['staff', 'parley-admins'] })
+    expect((await sessionOf(t, admin.parley)).roles).toEqual(['admin', 'user'])
+    const manager = await signInAs(t, idp, person('manager'), { groups: ['parley-managers'] })
+    expect((await sessionOf(t, manager.parley)).roles).toEqual(['manager', 'user'])
+    const staff = await signInAs(t, idp, person('staff'), { groups: ['staff'] })
+    expect((await sessionOf(t, staff.parley)).roles).toEqual(['user'])
+
+    const internEmail = person('intern')
+    const intern = await signInAs(t, idp, internEmail, { groups: ['interns'] })
+    expect(errorRedirect(intern.callback)).toBe('role_not_allowed')
+    expect(intern.parley.get('parley_refresh')).toBeUndefined()
+    // Refused before any account was made for them.
+    const { headers } = await signedInAdmin(t.app)
+    const users = await t.app.inject({ method: 'GET', url: `/api/admin/users?q=${internEmail.split('@')[0]}`, headers })
+    expect(users.json()).toMatchObject({ items: [] })
+  })
+
+  it('follows the groups at every sign-in: leaving the admin group takes the role, and the old sessions, away', async () => {
+    const email = `${newAccount('leaver').username}@corp.example`
+    const before = await signInAs(t, idp, email, { groups: ['parley-admins'] })
+    expect((await sessionOf(t, before.parley)).roles).toEqual(['admin', 'user'])
+    const after = await signInAs(t, idp, email, { groups: ['staff'] })
+    expect((await sessionOf(t, after.parley)).roles).toEqual(['user'])
+    const stale = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      headers: { cookie: `parley_refresh=${before.parley.get('parley_refresh')}`, 'content-type': 'application/json' },
+      payload: '{}',
+    })
+    expect(stale.statusCode).toBe(401)
+  })
+})
+
+describe('roles from the identity provider’s groups, for the last admin', () => {
+  let t: TestApp
+  let idp: IdentityProvider
+  beforeAll(async () => {
+    idp = await startIdentityProvider({ redirectUris: [CALLBACK] })
+    t = await buildTestApp({ dialect: 'sqlite', env: { ...ssoEnv(idp), ...ROLE_MAPPING } })
+  })
+  afterAll(async () => {
+    await t?.close()
+    await idp?.close()
+  })
+
+  it('keeps the last active admin an admin, whatever the groups say', async () => {
+    const email = `${newAccount('owner').username}@corp.example`
+    const owner = await signInAs(t, idp, email, { groups: ['parley-admins'] })
+    const me = await sessionOf(t, owner.parley)
+    // The owner deactivates the first admin, and is the only active admin left.
+    const firstAdmin = await signedInAdmin(t.app)
+    const firstAdminId = (
+      await t.app.inject({ method: 'GET', url: '/api/users/me', headers: firstAdmin.headers })
+    ).json<Me>().id
+    const steppedDown = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/users/${firstAdminId}`,
+      headers: { authorization: `Bearer ${(await tokensOf(t, owner.parley)).access_token}` },
+      payload: { is_active: false },
+    })
+    expect(steppedDown.statusCode, steppedDown.body).toBe(200)
+
+    const again = await signInAs(t, idp, email, { groups: ['staff'] })
+    const still = await sessionOf(t, again.parley)
+    expect(still.id).toBe(me.id)
+    expect(still.roles).toEqual(['admin', 'user'])
   })
 })
 

@@ -2,7 +2,8 @@
  * A real OpenID Connect provider (the certified `oidc-provider` package) for the single sign-on tests: discovery,
  * authorization code with PKCE, signed ID tokens, userinfo. Only its sign-in page is ours: a form that takes any
  * e-mail address and signs in as the account it names (subject `sub-<e-mail>`), so a test picks who signs in.
- * `verified=false` in the form makes the provider say the address is not verified.
+ * `verified=false` in the form makes the provider say the address is not verified; `groups` (comma-separated) are
+ * the person's groups, given in the `groups` claim to a client that asks for the `groups` scope.
  *
  * Imported by the server's tests; the browser tests run it as a process: `node --import tsx identity-provider.ts
  * <port> <redirect URI>`.
@@ -21,6 +22,7 @@ const page = (uid: string) => `<!doctype html>
 <form method="post" action="/interaction/${uid}">
 <label>E-mail <input name="email" type="email" required></label>
 <label><input name="verified" type="checkbox" value="true" checked> Verified</label>
+<label>Groups <input name="groups"></label>
 <button type="submit">Continue</button>
 </form></main></body></html>`
 
@@ -50,7 +52,12 @@ export async function startIdentityProvider(options: { port?: number; redirectUr
         response_types: ['code'],
       },
     ],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'preferred_username'],
+      groups: ['groups'],
+    },
     cookies: { keys: ['identity-provider-test-cookie-key'] },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -64,7 +71,7 @@ export async function startIdentityProvider(options: { port?: number; redirectUr
       const accountId = ctx.oidc.session?.accountId
       if (!accountId || !ctx.oidc.client) return undefined
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId })
-      grant.addOIDCScope('openid email profile')
+      grant.addOIDCScope('openid email profile groups')
       await grant.save()
       return grant
     },
@@ -88,6 +95,10 @@ export async function startIdentityProvider(options: { port?: number; redirectUr
         email_verified: form.get('verified') === 'true',
         name: name.charAt(0).toUpperCase() + name.slice(1),
         preferred_username: name,
+        groups: String(form.get('groups') ?? '')
+          .split(',')
+          .map((group) => group.trim())
+          .filter(Boolean),
       })
       await provider.interactionFinished(request, response, { login: { accountId: sub } }, {})
     } catch (error) {

@@ -21,11 +21,13 @@ import type {
 import type { ModelSettingsTable } from '../modules/models/models.table.ts'
 import type { WidgetsTable } from '../modules/widgets/widgets.table.ts'
 import type { SharedConversationsTable } from '../modules/shares/shares.table.ts'
+import type { InvitationsTable } from '../modules/invitations/invitations.table.ts'
 
 /** Every table, composed from the modules that own them. */
 export interface Database {
   users: UsersTable
   user_identities: UserIdentitiesTable
+  invitations: InvitationsTable
   sessions: SessionsTable
   refresh_tokens: RefreshTokensTable
   api_keys: ApiKeysTable

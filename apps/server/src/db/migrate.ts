@@ -24,6 +24,7 @@ import * as sharedConversations from './migrations/2026_12_07_1000_shared_conver
 import * as userIdentities from './migrations/2026_12_08_0900_user_identities.ts'
 import * as userInstructions from './migrations/2026_12_08_1000_user_instructions.ts'
 import * as sharedLinkExpiry from './migrations/2026_12_08_1100_shared_link_expiry.ts'
+import * as invitations from './migrations/2026_12_08_1200_invitations.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -51,6 +52,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_08_0900_user_identities': userIdentities,
   '2026_12_08_1000_user_instructions': userInstructions,
   '2026_12_08_1100_shared_link_expiry': sharedLinkExpiry,
+  '2026_12_08_1200_invitations': invitations,
 }
 
 class MigrationError extends Error {

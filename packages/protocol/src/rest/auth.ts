@@ -19,12 +19,20 @@ export const Password = Text.max(1024)
 /** Full name shown in the app; optional. */
 export const FullName = Text.trim().max(200).nullable()
 
-/** `POST /api/users/`: register a local account. */
+/** An invitation's secret, as its link carries it: 32 characters of base64url. */
+export const InvitationToken = z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'is not an invitation')
+export type InvitationToken = z.infer<typeof InvitationToken>
+
+/**
+ * `POST /api/users/`. With `invitation` (from an admin's invitation link) the account is made even when registration
+ * is closed, with the roles the invitation gives.
+ */
 export const RegisterRequest = z.object({
   username: Username,
   email: Email,
   password: Password,
   full_name: FullName.optional(),
+  invitation: InvitationToken.optional(),
 })
 export type RegisterRequest = z.infer<typeof RegisterRequest>
 
@@ -161,8 +169,9 @@ export type SignInOptions = z.infer<typeof SignInOptions>
  * `failed`: the sign-in could not be completed (expired, tampered with, or refused by the provider's token
  * endpoint); `unavailable`: the provider could not be reached; `cancelled`: the person declined at the provider;
  * `email_missing`: the provider gave no e-mail address; `domain_not_allowed`: the address is not in one of
- * `PARLEY_OIDC_ALLOWED_DOMAINS`; `email_taken`: an account has that address and the
- * provider does not say it is verified; `account_disabled`: the account is deactivated.
+ * `PARLEY_OIDC_ALLOWED_DOMAINS`; `role_not_allowed`: the provider gives the person none of the groups or roles in
+ * `PARLEY_OIDC_ALLOWED_ROLES`; `email_taken`: an account has that address and the provider does not say it is
+ * verified; `account_disabled`: the account is deactivated.
  */
 export const SingleSignOnError = z.enum([
   'failed',
@@ -170,6 +179,7 @@ export const SingleSignOnError = z.enum([
   'cancelled',
   'email_missing',
   'domain_not_allowed',
+  'role_not_allowed',
   'email_taken',
   'account_disabled',
 ])

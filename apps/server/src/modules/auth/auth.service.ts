@@ -22,7 +22,8 @@ import {
   rotateRefreshToken,
   touchSession,
 } from './sessions.repo.ts'
-import { GUEST_ROLES, decodeRoles, findUserByLogin, toPublicUser } from './users.repo.ts'
+import { decodeRoles } from '../../shared/stored-roles.ts'
+import { GUEST_ROLES, findUserByLogin, toPublicUser } from './users.repo.ts'
 
 /** Sessions record their last use at most this often, so authenticated reads do not write every time. */
 const TOUCH_INTERVAL_MS = 60_000

@@ -1,13 +1,15 @@
-import type { PublicUser, SingleSignOnError, TokenResponse } from '@parley/protocol'
+import type { PublicUser, Role, SingleSignOnError, TokenResponse } from '@parley/protocol'
 import * as oidc from 'openid-client'
 import { z } from 'zod'
 import type { Config } from '../../config.ts'
 import type { Db } from '../../db/database.ts'
 import { AppError } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
+import { encodeRoles } from '../../shared/stored-roles.ts'
 import type { AuditService } from '../audit/audit.service.ts'
 import type { AuthService } from './auth.service.ts'
 import { findIdentityUserId, insertIdentity } from './identities.repo.ts'
+import { rolesFromClaims } from './identity-roles.ts'
 import type { ClientInfo } from './principal.ts'
 import { findUserById, findUserByLogin } from './users.repo.ts'
 import type { UsersService } from './users.service.ts'
@@ -45,7 +47,7 @@ export function createSingleSignOn(deps: {
   runtime: Runtime
   audit: AuditService
   auth: Pick<AuthService, 'startSession'>
-  users: Pick<UsersService, 'registerFromIdentity'>
+  users: Pick<UsersService, 'registerFromIdentity' | 'adminUpdate'>
 }) {
   const { settings, db, runtime, audit, auth, users } = deps
   let discovered: Promise<oidc.Configuration> | undefined
@@ -71,15 +73,33 @@ export function createSingleSignOn(deps: {
     return discovered
   }
 
+  /**
+   * With role mapping on, the provider's groups decide the account's roles at every sign-in; a change ends the
+   * account's other sessions, as an admin's would. The last active admin keeps the role: Parley never leaves itself
+   * without one.
+   */
+  async function withRoles(user: PublicUser, roles: Role[] | undefined, client: ClientInfo): Promise<PublicUser> {
+    if (!roles || !user.is_active || encodeRoles(roles) === encodeRoles(user.roles)) return user
+    try {
+      return await users.adminUpdate(null, user.id, { roles }, client)
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'conflict') return user
+      throw error
+    }
+  }
+
   async function accountFor(claims: oidc.IDToken & oidc.UserInfoResponse, client: ClientInfo): Promise<PublicUser> {
     const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined
-    // The allowed domains say who may sign in through the provider at all, linked before or not.
+    // The allowed domains and groups say who may sign in through the provider at all, linked before or not.
     if (settings.allowedDomains && !settings.allowedDomains.includes(email?.split('@').pop() ?? ''))
       throw new SingleSignOnFailure(email ? 'domain_not_allowed' : 'email_missing', 'the address is not allowed')
+    const roles = settings.roleMapping && rolesFromClaims(settings.roleMapping, claims)
+    if (roles === undefined && settings.roleMapping)
+      throw new SingleSignOnFailure('role_not_allowed', 'the provider gives none of the allowed groups')
     const linkedId = await findIdentityUserId(db, settings.issuer, claims.sub)
     if (linkedId) {
       const user = await findUserById(db, linkedId)
-      if (user) return user
+      if (user) return withRoles(user, roles, client)
     }
     if (!email) throw new SingleSignOnFailure('email_missing', 'the provider gave no e-mail address')
     const existing = await findUserByLogin(db, email)
@@ -88,11 +108,11 @@ export function createSingleSignOn(deps: {
       // A guest's shadow account (no roles) is never signed in to.
       if (claims.email_verified !== true || existing.roles.length === 0)
         throw new SingleSignOnFailure('email_taken', 'an account has the address and it is not verified', existing.id)
-      user = existing
+      user = await withRoles(existing, roles, client)
     } else {
       const suggested = typeof claims.preferred_username === 'string' ? claims.preferred_username : email.split('@')[0]!
       const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : null
-      user = await users.registerFromIdentity({ suggestedUsername: suggested, email, full_name: name }, client)
+      user = await users.registerFromIdentity({ suggestedUsername: suggested, email, full_name: name, roles }, client)
     }
     const created_at = runtime.now().toISOString()
     if (!(await insertIdentity(db, { issuer: settings.issuer, subject: claims.sub, user_id: user.id, created_at }))) {
@@ -153,8 +173,10 @@ export function createSingleSignOn(deps: {
           idTokenExpected: true,
         })
         claims = tokens.claims()!
-        // Some providers put the e-mail address only in the userinfo answer.
-        if (claims.email === undefined && config.serverMetadata().userinfo_endpoint)
+        // Some providers put the e-mail address, or the groups, only in the userinfo answer.
+        const incomplete =
+          claims.email === undefined || (settings.roleMapping && claims[settings.roleMapping.claim] === undefined)
+        if (incomplete && config.serverMetadata().userinfo_endpoint)
           claims = { ...claims, ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)) }
       } catch (error) {
         if (error instanceof oidc.AuthorizationResponseError && error.error === 'access_denied')

@@ -1,6 +1,7 @@
-import type { PublicUser, Role } from '@parley/protocol'
+import type { PublicUser } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import { containsText } from '../../db/sql-helpers.ts'
+import { decodeRoles } from '../../shared/stored-roles.ts'
 import type { NewUserRow, UserRow } from './auth.table.ts'
 
 /** A user with the password hash, for the auth service only. */
@@ -8,18 +9,8 @@ export interface UserRecord extends PublicUser {
   password_hash: string
 }
 
-const ROLE_ORDER: Role[] = ['admin', 'manager', 'user']
-
 /** The stored roles of a guest's shadow account: guests own conversations like users but are no accounts. */
 export const GUEST_ROLES = 'guest'
-
-export function encodeRoles(roles: readonly Role[]): string {
-  return ROLE_ORDER.filter((role) => roles.includes(role)).join(',')
-}
-
-export function decodeRoles(value: string): Role[] {
-  return value.split(',').filter((role): role is Role => (ROLE_ORDER as string[]).includes(role))
-}
 
 export function toPublicUser(row: UserRow): PublicUser {
   return {

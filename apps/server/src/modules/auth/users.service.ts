@@ -14,14 +14,15 @@ import { AppError, badRequest, conflict, notFound } from '../../shared/errors.ts
 import type { DomainEvents } from '../../shared/domain-events.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import type { AuditService } from '../audit/audit.service.ts'
+import type { InvitationsService } from '../invitations/invitations.service.ts'
 import type { AuthService } from './auth.service.ts'
 import { randomSecret } from '../../shared/secrets.ts'
+import { encodeRoles } from '../../shared/stored-roles.ts'
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts'
 import type { ClientInfo, Principal } from './principal.ts'
 import {
   countActiveAdmins,
   deleteUser,
-  encodeRoles,
   findConflictingUser,
   findInstructions,
   findUserById,
@@ -44,6 +45,7 @@ export interface UsersServiceDeps {
   events?: DomainEvents | undefined
   /** `PARLEY_REGISTRATION=open`: anyone may create an account with a password. */
   registrationOpen: boolean
+  invitations: Pick<InvitationsService, 'claim' | 'release' | 'accepted'>
 }
 
 export interface NewUser {
@@ -52,14 +54,14 @@ export interface NewUser {
   /** Null for an account that signs in only through the identity provider. */
   password: string | null
   full_name?: string | null
-  roles?: Role[]
+  roles?: Role[] | undefined
 }
 
 const NO_CLIENT: ClientInfo = { ip: null, userAgent: null }
 const NO_PASSWORD = ''
 
 export function createUsersService(deps: UsersServiceDeps) {
-  const { db, runtime, audit, auth, bus } = deps
+  const { db, runtime, audit, auth, bus, invitations } = deps
   const nowIso = () => runtime.now().toISOString()
 
   async function requireUser(id: string) {
@@ -147,10 +149,25 @@ export function createUsersService(deps: UsersServiceDeps) {
   }
 
   return {
-    register(input: RegisterRequest, client: ClientInfo): Promise<PublicUser> {
-      if (!deps.registrationOpen)
-        throw new AppError('registration_closed', 'Registration is closed here; an administrator creates accounts')
-      return create(input, null, client)
+    /** Self-registration: open to anyone, or (with an invitation link's secret) to the one person invited. */
+    async register(input: RegisterRequest, client: ClientInfo): Promise<PublicUser> {
+      const { invitation: token, ...account } = input
+      if (token === undefined) {
+        if (!deps.registrationOpen)
+          throw new AppError('registration_closed', 'Registration is closed here; an administrator creates accounts')
+        return create(account, null, client)
+      }
+      const invitation = await invitations.claim(token, account.email)
+      let user: PublicUser
+      try {
+        user = await create({ ...account, roles: invitation.roles }, null, client)
+      } catch (error) {
+        // A taken username or a weak password must not use the invitation up.
+        await invitations.release(invitation.id)
+        throw error
+      }
+      await invitations.accepted(invitation.id, user.id, client)
+      return user
     },
 
     /**
@@ -158,12 +175,12 @@ export function createUsersService(deps: UsersServiceDeps) {
      * provider suggests (or the e-mail address), changed only as far as needed to be valid and free.
      */
     async registerFromIdentity(
-      input: { suggestedUsername: string; email: string; full_name: string | null },
+      input: { suggestedUsername: string; email: string; full_name: string | null; roles?: Role[] | undefined },
       client: ClientInfo,
     ): Promise<PublicUser> {
-      const base = usernameFrom(input.suggestedUsername)
+      const { suggestedUsername, ...account } = input
       return create(
-        { username: await freeUsername(base), email: input.email, full_name: input.full_name, password: null },
+        { ...account, username: await freeUsername(usernameFrom(suggestedUsername)), password: null },
         null,
         client,
       )

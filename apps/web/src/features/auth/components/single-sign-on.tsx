@@ -8,6 +8,7 @@ const MESSAGES: Record<SingleSignOnError, string> = {
   cancelled: 'Signing in was cancelled at your identity provider.',
   email_missing: 'Your identity provider did not share an e-mail address, which an account here needs.',
   domain_not_allowed: 'Accounts here are for other e-mail domains than yours. Ask an administrator.',
+  role_not_allowed: 'Your identity provider does not put you in a group that may use this site. Ask an administrator.',
   email_taken:
     'An account here already has that e-mail address, and your identity provider does not say it is verified. ' +
     "Sign in with that account's password.",
