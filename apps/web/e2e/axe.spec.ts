@@ -74,6 +74,12 @@ function signedIn(conversationId: string): Screen[] {
       ready: (page) => page.getByRole('dialog', { name: 'New user' }),
       open: (page) => page.getByRole('button', { name: 'New user' }).click(),
     },
+    {
+      name: 'invite dialog',
+      path: '/admin/users',
+      ready: (page) => page.getByRole('dialog', { name: 'Invite someone' }),
+      open: (page) => page.getByRole('button', { name: 'Invite' }).click(),
+    },
     { name: 'flags', path: '/admin/flags', ready: heading('Flagged messages') },
     { name: 'widgets', path: '/admin/widgets', ready: heading('Widgets') },
     { name: 'guest sessions', path: '/admin/guest-sessions', ready: heading('Guest sessions') },

@@ -110,3 +110,47 @@ test('an admin creates an account for someone, who signs in with the password sh
   await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible()
   await expect(page.getByRole('button', { name: 'New user' })).toHaveCount(0)
 })
+
+test('an admin invites someone, who makes their own account through the link, once', async ({
+  page,
+  browser,
+  account,
+  authPage,
+  operatorPages,
+}) => {
+  await authPage.signIn(ADMIN)
+  await operatorPages.openUsers()
+  await page.getByRole('button', { name: 'Invite' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Invite someone' })
+  await dialog.getByLabel('Role').selectOption('Manager')
+  await dialog.getByLabel('Link works for').selectOption('1')
+  await dialog.getByRole('button', { name: 'Create link' }).click()
+  const shown = page.getByRole('dialog', { name: 'Invitation link' })
+  const link = (await shown.getByLabel('Invitation link').textContent())!
+  expect(link).toMatch(/\/register\?invitation=[\w-]{32}$/)
+  await shown.getByRole('button', { name: 'Done' }).click()
+  const invitations = page.getByRole('table', { name: 'Invitations' })
+  await expect(invitations.getByRole('row').filter({ hasText: 'Waiting' }).first()).toBeVisible()
+
+  // The invited person, in a browser of their own.
+  const invited = await (await browser.newContext()).newPage()
+  await invited.goto(link)
+  await expect(invited.getByRole('heading', { name: 'You are invited' })).toBeVisible()
+  await expect(invited.getByText('Create your account here as a manager.')).toBeVisible()
+  await invited.getByLabel('Username').fill(account.username)
+  await invited.getByLabel('E-mail').fill(account.email)
+  await invited.getByLabel('Password').fill(account.password)
+  await invited.getByRole('button', { name: 'Create account' }).click()
+  await expect(invited.getByRole('heading', { name: 'New chat' })).toBeVisible()
+  // A manager: the operators' screens are theirs to read.
+  await expect(invited.getByRole('link', { name: 'Dashboard' })).toBeVisible()
+
+  // Used once: the link makes no second account.
+  const again = await (await browser.newContext()).newPage()
+  await again.goto(link)
+  await expect(again.getByRole('heading', { name: 'This invitation is no longer valid' })).toBeVisible()
+
+  await page.reload()
+  await expect(invitations.getByRole('row').filter({ hasText: 'Accepted' }).first()).toBeVisible()
+  await page.screenshot({ path: `${ARTIFACTS}invitations.png` })
+})

@@ -1,4 +1,4 @@
-import type { AdminCreatedUser, Role } from '@parley/protocol'
+import type { AdminCreatedUser } from '@parley/protocol'
 import { type FormEvent, useState } from 'react'
 import { Dialog } from '../../../components/ui/dialog.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
@@ -6,15 +6,9 @@ import { TextField } from '../../../components/ui/text-field.tsx'
 import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
 import { useCreateUser } from '../api/admin-api.ts'
 import { PasswordShownOnce } from './password-shown-once.tsx'
+import { ROLE_CHOICES } from './role-choices.ts'
 
 const FIELDS = { username: 'Username', email: 'E-mail', full_name: 'Name' }
-
-/** What each choice grants: managers and admins also chat, as users do. */
-const ROLE_CHOICES: Record<string, Role[]> = {
-  User: ['user'],
-  Manager: ['manager', 'user'],
-  Admin: ['admin', 'user'],
-}
 
 /** An admin makes an account for someone; its generated password is shown this once, to hand over. */
 export function NewUserDialog({ onClose }: { onClose: () => void }) {

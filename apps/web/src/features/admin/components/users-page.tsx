@@ -6,6 +6,8 @@ import { Page } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 import { ADMIN_PAGE_SIZE, useAdminUsers } from '../api/admin-api.ts'
+import { InvitationsPanel } from './invitations-panel.tsx'
+import { InviteDialog } from './invite-dialog.tsx'
 import { NewUserDialog } from './new-user-dialog.tsx'
 import { ActiveSwitch, PasswordReset, RoleEditor } from './user-row-controls.tsx'
 
@@ -26,6 +28,7 @@ export function UsersPage({ canEdit }: { canEdit: boolean }) {
   const q = useDebouncedValue(search, 250)
   const users = useAdminUsers(q, offset)
   const [adding, setAdding] = useState(false)
+  const [inviting, setInviting] = useState(false)
   return (
     <Page title="Users" wide>
       <div className="toolbar">
@@ -40,14 +43,20 @@ export function UsersPage({ canEdit }: { canEdit: boolean }) {
           }}
         />
         {canEdit ? (
-          <button type="button" className="button primary" onClick={() => setAdding(true)}>
-            New user
-          </button>
+          <>
+            <button type="button" className="button" onClick={() => setInviting(true)}>
+              Invite
+            </button>
+            <button type="button" className="button primary" onClick={() => setAdding(true)}>
+              New user
+            </button>
+          </>
         ) : (
           <span className="muted">Managers can read this list; only admins change it.</span>
         )}
       </div>
       {adding && <NewUserDialog onClose={() => setAdding(false)} />}
+      {inviting && <InviteDialog onClose={() => setInviting(false)} />}
       {users.isError && (
         <p role="alert" className="form-error">
           Could not load the users.
@@ -61,6 +70,7 @@ export function UsersPage({ canEdit }: { canEdit: boolean }) {
         empty="No user matches."
       />
       <Pager offset={offset} limit={ADMIN_PAGE_SIZE} total={users.data?.total ?? 0} onChange={setOffset} />
+      <InvitationsPanel canEdit={canEdit} />
     </Page>
   )
 }

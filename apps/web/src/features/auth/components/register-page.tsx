@@ -1,5 +1,7 @@
 import { useState } from 'react'
-import { Link } from 'react-router'
+import { Link, useSearchParams } from 'react-router'
+import { roleNameOf } from '../../../lib/roles.ts'
+import { useInvitationPreview } from '../api/use-invitation-preview.ts'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { useSignInOptions } from '../api/use-sign-in-options.ts'
 import { AuthCard } from './auth-card.tsx'
@@ -12,14 +14,22 @@ import { passwordProblems } from '../../../lib/password-policy.ts'
 import { NewPasswordField } from '../../../components/ui/new-password-field.tsx'
 
 const FIELDS = { username: 'Username', email: 'E-mail', password: 'Password' }
+const AS_ROLE = { Admin: ' as an admin', Manager: ' as a manager', User: '' }
 
+/**
+ * `/register`: anyone makes an account while registration is open; with `?invitation=` (an admin's invitation
+ * link), the person invited does, whether or not it is.
+ */
 export function RegisterPage() {
   const { register } = useAuth()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
+  const token = useSearchParams()[0].get('invitation')
+  const invitation = useInvitationPreview(token)
   const { error, busy, onSubmit } = useAuthForm((form) =>
-    register({ username, password, email: String(form.get('email')) }),
+    register({ username, password, email: String(form.get('email')), ...(token ? { invitation: token } : {}) }),
   )
+  const registrationOpen = useSignInOptions().data?.registration_open
   const errors = useFormErrors(error, FIELDS)
   const problems = password ? passwordProblems(password, username) : []
   const signIn = (
@@ -28,7 +38,24 @@ export function RegisterPage() {
     </>
   )
 
-  if (useSignInOptions().data?.registration_open === false)
+  if (token && invitation.isError)
+    return (
+      <AuthCard title="This invitation is no longer valid" footer={signIn}>
+        <p>It was used, withdrawn or has expired. Ask whoever sent it for a new one.</p>
+        {registrationOpen && (
+          <p>
+            Or <Link to="/register">create an account without it</Link>.
+          </p>
+        )}
+      </AuthCard>
+    )
+  if (token && !invitation.data)
+    return (
+      <AuthCard title="Create your account" footer={signIn}>
+        <p>Checking your invitation…</p>
+      </AuthCard>
+    )
+  if (!token && registrationOpen === false)
     return (
       <AuthCard title="Registration is closed" footer={signIn}>
         <SingleSignOn />
@@ -36,7 +63,13 @@ export function RegisterPage() {
       </AuthCard>
     )
   return (
-    <AuthCard title="Create your account" footer={signIn}>
+    <AuthCard title={invitation.data ? 'You are invited' : 'Create your account'} footer={signIn}>
+      {invitation.data && (
+        <p>
+          Create your account here{AS_ROLE[roleNameOf(invitation.data.roles)]}. The invitation works until{' '}
+          {new Date(invitation.data.expires_at).toLocaleString()}.
+        </p>
+      )}
       <form onSubmit={onSubmit} onChange={errors.onChange} className="auth-form" noValidate>
         <TextField
           label="Username"
@@ -54,6 +87,7 @@ export function RegisterPage() {
           type="email"
           autoComplete="email"
           required
+          {...(invitation.data?.email ? { defaultValue: invitation.data.email, readOnly: true } : {})}
           error={errors.fieldError('email')}
         />
         <NewPasswordField
