@@ -6,7 +6,7 @@ import { SecretShownOnce } from '../../../components/ui/secret-shown-once.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
 import { useCreateInvitation } from '../api/invitations-api.ts'
-import { ROLE_CHOICES } from './role-choices.ts'
+import { RoleSelect, chosenRoles } from './role-select.tsx'
 
 const FIELDS = { email: 'E-mail' }
 
@@ -26,7 +26,7 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
     const email = String(form.get('email')).trim()
     create.mutate(
       {
-        roles: ROLE_CHOICES[String(form.get('role'))] ?? ['user'],
+        roles: chosenRoles(form),
         email: email || null,
         expires_in_days: Number(form.get('expires_in_days')) as (typeof INVITATION_LIFETIME_DAYS)[number],
       },
@@ -52,14 +52,7 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title="Invite someone" onClose={onClose}>
       <form className="auth-form" onSubmit={onSubmit} onChange={errors.onChange} noValidate>
-        <div className="field">
-          <label htmlFor="invite-role">Role</label>
-          <select id="invite-role" name="role" defaultValue="User">
-            {Object.keys(ROLE_CHOICES).map((choice) => (
-              <option key={choice}>{choice}</option>
-            ))}
-          </select>
-        </div>
+        <RoleSelect />
         <TextField
           label="E-mail"
           name="email"

@@ -6,7 +6,7 @@ import { TextField } from '../../../components/ui/text-field.tsx'
 import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
 import { useCreateUser } from '../api/admin-api.ts'
 import { PasswordShownOnce } from './password-shown-once.tsx'
-import { ROLE_CHOICES } from './role-choices.ts'
+import { RoleSelect, chosenRoles } from './role-select.tsx'
 
 const FIELDS = { username: 'Username', email: 'E-mail', full_name: 'Name' }
 
@@ -26,7 +26,7 @@ export function NewUserDialog({ onClose }: { onClose: () => void }) {
         username: String(form.get('username')).trim(),
         email: String(form.get('email')).trim(),
         ...(fullName ? { full_name: fullName } : {}),
-        roles: ROLE_CHOICES[String(form.get('role'))] ?? ['user'],
+        roles: chosenRoles(form),
       },
       { onSuccess: setCreated },
     )
@@ -57,14 +57,7 @@ export function NewUserDialog({ onClose }: { onClose: () => void }) {
           error={errors.fieldError('email')}
         />
         <TextField label="Name" name="full_name" autoComplete="off" error={errors.fieldError('full_name')} />
-        <div className="field">
-          <label htmlFor="new-user-role">Role</label>
-          <select id="new-user-role" name="role" defaultValue="User">
-            {Object.keys(ROLE_CHOICES).map((choice) => (
-              <option key={choice}>{choice}</option>
-            ))}
-          </select>
-        </div>
+        <RoleSelect />
         <ErrorSummary error={errors.summaryError} />
         <div className="form-actions">
           <button type="button" className="button" onClick={onClose}>
