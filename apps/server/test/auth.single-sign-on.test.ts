@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify'
-import type { AuditEvent, Me, SignInOptions, TokenResponse } from '@parley/protocol'
+import type { AuditEvent, Me, SignInOptions, TokenResponse, UserPage } from '@parley/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLIENT_ID, CLIENT_SECRET, startIdentityProvider } from './identity-provider.ts'
 import { ADMIN, DIALECTS, type TestApp, buildTestApp, login, newAccount, register, signedInAdmin } from './helpers.ts'
@@ -204,6 +204,21 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
     })
     const entries = (audit.json() as { items: AuditEvent[] }).items
     expect(entries.map((entry) => entry.target_id)).toContain(existing.id)
+  })
+
+  it('shows admins how each account signs in: a password, the provider, or both', async () => {
+    const both = await register(t.app)
+    await signInAs(t, idp, both.email)
+    const providerOnly = `${newAccount('provider').username}@corp.example`
+    await signInAs(t, idp, providerOnly)
+    const passwordOnly = await register(t.app)
+    const admin = await signedInAdmin(t.app)
+    const listed = async (q: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/admin/users?q=${q}`, headers: admin.headers })).json<UserPage>()
+        .items[0]
+    expect(await listed(both.username)).toMatchObject({ has_password: true, single_sign_on: true })
+    expect(await listed(providerOnly.split('@')[0]!)).toMatchObject({ has_password: false, single_sign_on: true })
+    expect(await listed(passwordOnly.username)).toMatchObject({ has_password: true, single_sign_on: false })
   })
 
   it('refuses an unverified address that belongs to an account, and signs nobody in', async () => {

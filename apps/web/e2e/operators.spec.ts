@@ -92,6 +92,7 @@ test('an admin creates an account for someone, who signs in with the password sh
   await page.getByRole('searchbox', { name: 'Search users' }).fill(account.username)
   const row = page.getByRole('row').filter({ hasText: account.email })
   await expect(row).toHaveCount(1)
+  await expect(row.getByRole('cell', { name: 'Password', exact: true })).toBeVisible()
   await expect(page.locator('body')).not.toContainText(password)
 
   // They lost it: the admin gives them another.

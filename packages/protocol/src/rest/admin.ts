@@ -6,8 +6,17 @@ import { Email, FullName, PublicUser, Role, Username } from './auth.ts'
 export const AdminUserListQuery = PageQuery.extend({ q: Text.max(100).optional() })
 export type AdminUserListQuery = z.infer<typeof AdminUserListQuery>
 
+/** A user as the admin list shows it: with how the account signs in. */
+export const AdminUser = PublicUser.extend({
+  /** The account has a password (false: one single sign-on made, until an admin resets its password). */
+  has_password: z.boolean(),
+  /** An identity at the single sign-on provider is linked to the account. */
+  single_sign_on: z.boolean(),
+})
+export type AdminUser = z.infer<typeof AdminUser>
+
 /** A page of users. */
-export const UserPage = page(PublicUser)
+export const UserPage = page(AdminUser)
 export type UserPage = z.infer<typeof UserPage>
 
 /** `POST /api/admin/users`: an account made by an admin, with a generated password. */

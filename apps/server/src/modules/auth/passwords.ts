@@ -20,13 +20,16 @@ const PASSWORD_MAX_LENGTH = 128
  */
 const oneAtATime = pLimit(1)
 
+/** The stored hash of an account without a password (one single sign-on made): no password verifies against it. */
+export const NO_PASSWORD = ''
+
 export function hashPassword(password: string): Promise<string> {
   return oneAtATime(() => hash(password, ARGON2_OPTIONS))
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   // An account without a password (single sign-on only) takes as long to refuse as a wrong password.
-  if (passwordHash === '') {
+  if (passwordHash === NO_PASSWORD) {
     await burnPasswordCheck(password)
     return false
   }

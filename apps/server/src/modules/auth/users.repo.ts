@@ -1,8 +1,9 @@
-import type { PublicUser } from '@parley/protocol'
+import type { AdminUser, PublicUser } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import { containsText } from '../../db/sql-helpers.ts'
 import { decodeRoles } from '../../shared/stored-roles.ts'
 import type { NewUserRow, UserRow } from './auth.table.ts'
+import { NO_PASSWORD } from './passwords.ts'
 
 /** A user with the password hash, for the auth service only. */
 export interface UserRecord extends PublicUser {
@@ -121,7 +122,7 @@ export async function unlessLastAdmin<T>(
 export async function listUsers(
   db: Db,
   filter: { q?: string; limit: number; offset: number },
-): Promise<{ items: PublicUser[]; total: number }> {
+): Promise<{ items: AdminUser[]; total: number }> {
   let query = db.selectFrom('users').where('roles', '!=', GUEST_ROLES)
   if (filter.q) {
     const text = filter.q
@@ -136,6 +137,13 @@ export async function listUsers(
   const [rows, count] = await Promise.all([
     query
       .selectAll()
+      .select((eb) =>
+        eb
+          .exists(
+            eb.selectFrom('user_identities').select('user_id').whereRef('user_identities.user_id', '=', 'users.id'),
+          )
+          .as('single_sign_on'),
+      )
       .orderBy('created_at', 'asc')
       .orderBy('id', 'asc')
       .limit(filter.limit)
@@ -143,7 +151,13 @@ export async function listUsers(
       .execute(),
     query.select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow(),
   ])
-  return { items: rows.map(toPublicUser), total: Number(count.count) }
+  const items = rows.map((row) => ({
+    ...toPublicUser(row),
+    has_password: row.password_hash !== NO_PASSWORD,
+    // 1 or 0 from SQLite, a boolean from PostgreSQL.
+    single_sign_on: Boolean(row.single_sign_on),
+  }))
+  return { items, total: Number(count.count) }
 }
 
 /** A user's custom instructions (null: none, or no such user). */

@@ -18,7 +18,7 @@ import type { InvitationsService } from '../invitations/invitations.service.ts'
 import type { AuthService } from './auth.service.ts'
 import { randomSecret } from '../../shared/secrets.ts'
 import { encodeRoles } from '../../shared/stored-roles.ts'
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts'
+import { NO_PASSWORD, checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.ts'
 import type { ClientInfo, Principal } from './principal.ts'
 import {
   countActiveAdmins,
@@ -58,7 +58,6 @@ export interface NewUser {
 }
 
 const NO_CLIENT: ClientInfo = { ip: null, userAgent: null }
-const NO_PASSWORD = ''
 
 export function createUsersService(deps: UsersServiceDeps) {
   const { db, runtime, audit, auth, bus, invitations } = deps
