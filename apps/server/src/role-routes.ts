@@ -16,6 +16,7 @@ import { modelsRoutes } from './modules/models/models.routes.ts'
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
 import { sharesRoutes } from './modules/shares/shares.routes.ts'
 import { invitationsRoutes } from './modules/invitations/invitations.routes.ts'
+import { promptsRoutes } from './modules/prompts/prompts.routes.ts'
 import { widgetsRoutes } from './modules/widgets/widgets.routes.ts'
 import { webAppPlugin } from './plugins/web-app.ts'
 import { widgetScriptPlugin } from './plugins/widget-script.ts'
@@ -43,6 +44,7 @@ export const ROLE_ROUTES: Record<ServerRole, (app: FastifyInstance, deps: RoleRo
         await api.register(authRoutes, { config, auth: services.auth, tokens: services.tokens })
         await api.register(singleSignOnRoutes, { config, singleSignOn: services.singleSignOn })
         await api.register(usersRoutes, { users: services.users })
+        await api.register(promptsRoutes, { prompts: services.prompts })
         await api.register(apiKeysRoutes, { apiKeys: services.apiKeys })
         await api.register(adminRoutes, { users: services.users, audit: services.audit })
         await api.register(invitationsRoutes, { invitations: services.invitations })

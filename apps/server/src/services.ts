@@ -29,6 +29,7 @@ import { createDomainEvents } from './shared/domain-events.ts'
 import { createProofOfWork } from './modules/widgets/widgets.pow.ts'
 import { createSharesService } from './modules/shares/shares.service.ts'
 import { createInvitationsService } from './modules/invitations/invitations.service.ts'
+import { createPromptsService } from './modules/prompts/prompts.service.ts'
 import { createWidgetsService } from './modules/widgets/widgets.service.ts'
 import { dedicatedConnection } from './shared/redis.ts'
 import type { Runtime } from './shared/runtime.ts'
@@ -210,6 +211,7 @@ export async function createServices(deps: ServiceDeps) {
     guests,
     shares,
     invitations,
+    prompts: createPromptsService({ db, runtime }),
     widgets,
     analytics,
     notifications,

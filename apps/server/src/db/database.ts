@@ -22,12 +22,14 @@ import type { ModelSettingsTable } from '../modules/models/models.table.ts'
 import type { WidgetsTable } from '../modules/widgets/widgets.table.ts'
 import type { SharedConversationsTable } from '../modules/shares/shares.table.ts'
 import type { InvitationsTable } from '../modules/invitations/invitations.table.ts'
+import type { PromptsTable } from '../modules/prompts/prompts.table.ts'
 
 /** Every table, composed from the modules that own them. */
 export interface Database {
   users: UsersTable
   user_identities: UserIdentitiesTable
   invitations: InvitationsTable
+  prompts: PromptsTable
   sessions: SessionsTable
   refresh_tokens: RefreshTokensTable
   api_keys: ApiKeysTable

@@ -25,6 +25,7 @@ import * as userIdentities from './migrations/2026_12_08_0900_user_identities.ts
 import * as userInstructions from './migrations/2026_12_08_1000_user_instructions.ts'
 import * as sharedLinkExpiry from './migrations/2026_12_08_1100_shared_link_expiry.ts'
 import * as invitations from './migrations/2026_12_08_1200_invitations.ts'
+import * as prompts from './migrations/2026_12_08_1300_prompts.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -53,6 +54,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_08_1000_user_instructions': userInstructions,
   '2026_12_08_1100_shared_link_expiry': sharedLinkExpiry,
   '2026_12_08_1200_invitations': invitations,
+  '2026_12_08_1300_prompts': prompts,
 }
 
 class MigrationError extends Error {

@@ -4,14 +4,27 @@ import { describe, expect, it, vi } from 'vitest'
 import { Composer } from './composer.tsx'
 import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 
-/** A server whose limit is 20 characters. */
+const PROMPTS = [
+  { name: 'eli5', content: 'Explain it simply.' },
+  { name: 'review', content: 'Review this.' },
+  { name: 'rewrite', content: 'Rewrite this.' },
+].map((prompt, i) => ({
+  id: `p${i}`,
+  ...prompt,
+  created_at: '2026-12-06T00:00:00Z',
+  updated_at: '2026-12-06T00:00:00Z',
+}))
+
+const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
+
+/** A server whose limit is 20 characters, and whose account has three saved prompts. */
 function renderComposer(props: Partial<Parameters<typeof Composer>[0]> = {}) {
   const fetch = async (url: RequestInfo | URL) =>
     String(url) === '/api/limits'
-      ? new Response(JSON.stringify({ max_message_length: 20, messages_per_minute: 30 }), {
-          headers: { 'content-type': 'application/json' },
-        })
-      : new Response('{}', { status: 404 })
+      ? json({ max_message_length: 20, messages_per_minute: 30 })
+      : String(url) === '/api/users/me/prompts'
+        ? json(PROMPTS)
+        : new Response('{}', { status: 404 })
   const onSend = vi.fn()
   renderWithClients(<Composer onSend={onSend} {...props} />, fetch)
   return { onSend, box: screen.getByLabelText('Message') as HTMLTextAreaElement }
@@ -57,5 +70,33 @@ describe('Composer', () => {
     const { box } = renderComposer({ streaming: true, onStop })
     fireEvent.keyDown(box, { key: 'Escape', shiftKey: true })
     expect(onStop).not.toHaveBeenCalled()
+  })
+
+  it('offers the saved prompts whose name starts with what follows "/", and puts the chosen one in the box', async () => {
+    const { onSend, box } = renderComposer()
+    await userEvent.type(box, '/re')
+    const list = await screen.findByRole('listbox', { name: 'Saved prompts' })
+    const options = screen.getAllByRole('option')
+    expect(options.map((option) => option.textContent)).toEqual(['/reviewReview this.', '/rewriteRewrite this.'])
+    expect(box.getAttribute('aria-activedescendant')).toBe(options[0]!.id)
+    await userEvent.keyboard('{ArrowDown}')
+    expect(box.getAttribute('aria-activedescendant')).toBe(options[1]!.id)
+    await userEvent.keyboard('{Enter}')
+    expect(box.value).toBe('Rewrite this.')
+    expect(onSend).not.toHaveBeenCalled()
+    expect(list.isConnected).toBe(false)
+    expect(document.activeElement).toBe(box)
+  })
+
+  it('closes the prompt list with Esc and then sends what was typed; a space ends the name', async () => {
+    const { onSend, box } = renderComposer()
+    await userEvent.type(box, '/e')
+    await screen.findByRole('listbox', { name: 'Saved prompts' })
+    await userEvent.keyboard('{Escape}')
+    expect(screen.queryByRole('listbox')).toBeNull()
+    await userEvent.keyboard('{Enter}')
+    expect(onSend).toHaveBeenCalledWith('/e')
+    await userEvent.type(box, '/eli5 and more')
+    expect(screen.queryByRole('listbox')).toBeNull()
   })
 })

@@ -1,4 +1,5 @@
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react'
+import { usePromptSuggestions } from '../../prompts/components/prompt-suggestions.tsx'
 import { useLimits } from '../api/chat-api.ts'
 import { characterCount, lengthStatus } from '../model/message-length.ts'
 
@@ -13,8 +14,8 @@ interface ComposerProps {
 const coarsePointer = () => typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches
 
 /**
- * The message box: Enter sends, Shift+Enter adds a line, Esc stops a streaming reply. Text over the server's
- * limit stays in the box with a counter saying by how much, and is not sent.
+ * The message box: Enter sends, Shift+Enter adds a line, Esc stops a streaming reply, "/" offers the saved prompts.
+ * Text over the server's limit stays in the box with a counter saying by how much, and is not sent.
  */
 export function Composer({ onSend, onStop, streaming = false, autoFocus = false }: ComposerProps) {
   const [text, setText] = useState('')
@@ -22,6 +23,10 @@ export function Composer({ onSend, onStop, streaming = false, autoFocus = false 
   const counterId = useId()
   const limits = useLimits()
   const length = lengthStatus(characterCount(text), limits.data?.max_message_length)
+  const suggestions = usePromptSuggestions(text, (content) => {
+    setText(content)
+    input.current?.focus()
+  })
 
   function submit(event?: FormEvent) {
     event?.preventDefault()
@@ -33,6 +38,7 @@ export function Composer({ onSend, onStop, streaming = false, autoFocus = false 
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (suggestions.onKeyDown(event)) return
     // Shift+Esc is the shortcut that focuses this box (model/shortcuts.ts), never a stop.
     if (event.key === 'Escape' && !event.shiftKey && streaming && onStop) {
       event.preventDefault()
@@ -45,7 +51,9 @@ export function Composer({ onSend, onStop, streaming = false, autoFocus = false 
   return (
     <form className="composer" onSubmit={submit}>
       <div className="composer-field">
+        {suggestions.list}
         <textarea
+          {...suggestions.inputProps}
           ref={input}
           id="composer"
           aria-label="Message"

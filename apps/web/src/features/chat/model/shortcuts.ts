@@ -24,6 +24,11 @@ export const OTHER_KEYS: Shortcut[] = [
   { action: 'focus-composer', keys: ['Enter'], description: 'Send the message (on a touch screen: new line)' },
   { action: 'focus-composer', keys: ['Shift', 'Enter'], description: 'New line' },
   { action: 'focus-composer', keys: ['Esc'], description: 'Stop the reply being written (in the message box)' },
+  {
+    action: 'focus-composer',
+    keys: ['/'],
+    description: 'Your saved prompts (typed first in the message box; ↑ ↓ choose, Enter takes one, Esc closes)',
+  },
 ]
 
 export interface KeyInput {

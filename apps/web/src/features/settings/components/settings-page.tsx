@@ -2,6 +2,7 @@ import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { useMe } from '../api/settings-api.ts'
 import { ApiKeys } from './api-keys.tsx'
 import { InstructionsForm } from './instructions-form.tsx'
+import { PromptsPanel } from '../../prompts/components/prompts-panel.tsx'
 import { PasswordForm } from './password-form.tsx'
 import { ProfileForm } from './profile-form.tsx'
 import { SessionsList } from './sessions-list.tsx'
@@ -32,6 +33,7 @@ export function SettingsPage() {
         </>
       )}
       <InstructionsForm />
+      <PromptsPanel />
       <SessionsList />
       <ApiKeys />
       <SharedLinks />

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto'
+import { ARTIFACTS, expect, test } from './fixtures.ts'
+
+test('a prompt saved in Settings comes back in the message box by typing "/" and its name', async ({
+  page,
+  account,
+  authPage,
+  settingsPage,
+  chatPage,
+}) => {
+  const text = `Summarise our conversation in three bullet points (${randomUUID().slice(0, 8)}).`
+  await authPage.register(account)
+  await settingsPage.open()
+  const prompts = page.getByRole('region', { name: 'Prompts' })
+  await prompts.getByRole('button', { name: 'New prompt' }).click()
+  await prompts.getByLabel('Name').fill('Has Space')
+  await prompts.getByLabel('Text').fill(text)
+  await prompts.getByRole('button', { name: 'Save prompt' }).click()
+  await expect(prompts.getByText(/Name must be 1–32 lower-case letters/)).toBeVisible()
+  // A leading "/" is what one types in the message box, and is not part of the name.
+  await prompts.getByLabel('Name').fill('/tldr')
+  await prompts.getByRole('button', { name: 'Save prompt' }).click()
+  const saved = prompts.getByRole('list', { name: 'Saved prompts' })
+  await expect(saved.getByRole('listitem')).toHaveCount(1)
+  await expect(saved).toContainText('/tldr')
+
+  await page.goto('/')
+  await chatPage.pickModel('fast')
+  await chatPage.composer.pressSequentially('/tl')
+  const suggestions = page.getByRole('listbox', { name: 'Saved prompts' })
+  await expect(suggestions.getByRole('option', { name: /\/tldr/ })).toHaveAttribute('aria-selected', 'true')
+  await page.screenshot({ path: `${ARTIFACTS}prompt-suggestions.png` })
+  await chatPage.composer.press('Enter')
+  await expect(chatPage.composer).toHaveValue(text)
+  await expect(suggestions).toHaveCount(0)
+  await chatPage.composer.press('Enter')
+  await expect(chatPage.userMessage(text)).toBeVisible()
+  await expect(chatPage.replies().last()).toHaveAttribute('data-status', 'complete')
+})
