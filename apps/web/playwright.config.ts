@@ -91,7 +91,7 @@ export default defineConfig({
     },
     {
       // A real OpenID Connect provider with a sign-in form of the tests' own (e2e/single-sign-on.spec.ts).
-      command: `node --import tsx ../server/test/identity-provider.ts ${identityProviderPort} ${baseURL}/api/auth/oidc/callback`,
+      command: `node --import tsx ../server/test/identity-provider.ts ${identityProviderPort} ${baseURL}/api/auth/oidc/callback ${baseURL}/sign-in`,
       cwd: here,
       url: `http://127.0.0.1:${identityProviderPort}/.well-known/openid-configuration`,
       timeout: 20_000,
@@ -166,6 +166,7 @@ export default defineConfig({
         PARLEY_OIDC_CLIENT_ID: 'parley-test',
         PARLEY_OIDC_CLIENT_SECRET: 'parley-test-secret-0123456789abcdef',
         PARLEY_OIDC_NAME: 'Company login',
+        PARLEY_OIDC_SIGN_OUT: 'provider',
         // Operators → Models downloads from the stand-in hub, whose catalogue replaces the built-in one.
         PARLEY_MODEL_BASE_URL: `http://127.0.0.1:${hubPort}`,
         PARLEY_MODEL_CATALOGUE_FILE: path.join(process.env.PARLEY_E2E_HUB_DIR, 'catalogue.json'),

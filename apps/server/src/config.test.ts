@@ -68,6 +68,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_ADMIN_PASSWORD: 'short' })).toThrow(/PARLEY_ADMIN_PASSWORD/)
   })
 
+  const sso = (issuer: string) => ({
+    PARLEY_OIDC_ISSUER: issuer,
+    PARLEY_OIDC_CLIENT_ID: 'parley',
+    PARLEY_PUBLIC_URL: 'https://chat.example.com/',
+  })
+
   it('turns single sign-on on only with an issuer, a client id and the public address to come back to', () => {
     expect(loadConfig({}).singleSignOn).toBeUndefined()
     const issuer = 'https://id.example.com/realms/team'
@@ -80,11 +86,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_OIDC_ALLOWED_DOMAINS: 'example.com,@oops' })).toThrow(
       /PARLEY_OIDC_ALLOWED_DOMAINS: must be comma-separated e-mail domains/,
     )
-    const config = loadConfig({
-      PARLEY_OIDC_ISSUER: issuer,
-      PARLEY_OIDC_CLIENT_ID: 'parley',
-      PARLEY_PUBLIC_URL: 'https://chat.example.com/',
-    })
+    const config = loadConfig(sso(issuer))
     expect(config.singleSignOn).toEqual({
       issuer,
       clientId: 'parley',
@@ -94,7 +96,11 @@ describe('loadConfig', () => {
       allowedDomains: undefined,
       roleMapping: undefined,
       redirectUri: 'https://chat.example.com/api/auth/oidc/callback',
+      signOutReturnUri: undefined,
     })
+    expect(loadConfig({ ...sso(issuer), PARLEY_OIDC_SIGN_OUT: 'provider' }).singleSignOn?.signOutReturnUri).toBe(
+      'https://chat.example.com/sign-in',
+    )
   })
 
   it('maps the identity provider’s groups to roles only with the claim that lists them', () => {

@@ -175,6 +175,7 @@ export const EnvSchema = z.object({
     .string()
     .regex(/(^|\s)openid(\s|$)/, 'must include openid')
     .default('openid email profile'),
+  PARLEY_OIDC_SIGN_OUT: z.enum(['parley', 'provider']).default('parley'),
   PARLEY_OIDC_ROLES_CLAIM: z.string().trim().min(1).optional(),
   PARLEY_OIDC_ADMIN_ROLES: claimValues,
   PARLEY_OIDC_MANAGER_ROLES: claimValues,
@@ -382,6 +383,9 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
                 })
               : undefined,
             redirectUri: `${e.PARLEY_PUBLIC_URL.replace(/\/+$/, '')}/api/auth/oidc/callback`,
+            /** Signing out of a session single sign-on started also ends the provider's session, then comes back here. */
+            signOutReturnUri:
+              e.PARLEY_OIDC_SIGN_OUT === 'provider' ? `${e.PARLEY_PUBLIC_URL.replace(/\/+$/, '')}/sign-in` : undefined,
           })
         : undefined,
     secureCookies: e.PARLEY_PUBLIC_URL?.startsWith('https:') ?? false,

@@ -41,7 +41,12 @@ export const ROLE_ROUTES: Record<ServerRole, (app: FastifyInstance, deps: RoleRo
     await app.register(jwksRoutes, { tokens: services.tokens })
     await app.register(
       async (api) => {
-        await api.register(authRoutes, { config, auth: services.auth, tokens: services.tokens })
+        await api.register(authRoutes, {
+          config,
+          auth: services.auth,
+          tokens: services.tokens,
+          providerSignOutUrl: services.singleSignOn?.signOutUrl,
+        })
         await api.register(singleSignOnRoutes, { config, singleSignOn: services.singleSignOn })
         await api.register(usersRoutes, { users: services.users })
         await api.register(promptsRoutes, { prompts: services.prompts })

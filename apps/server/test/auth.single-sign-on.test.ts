@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify'
-import type { AuditEvent, Me, SignInOptions, TokenResponse, UserPage } from '@parley/protocol'
+import type { AuditEvent, LogoutResponse, Me, SignInOptions, TokenResponse, UserPage } from '@parley/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLIENT_ID, CLIENT_SECRET, startIdentityProvider } from './identity-provider.ts'
 import { ADMIN, DIALECTS, type TestApp, buildTestApp, login, newAccount, register, signedInAdmin } from './helpers.ts'
@@ -37,13 +37,19 @@ async function signInAs(
   t: TestApp,
   idp: IdentityProvider,
   email: string,
-  options: { verified?: boolean; groups?: string[]; tamper?: (query: string) => string } = {},
+  options: {
+    verified?: boolean
+    groups?: string[]
+    tamper?: (query: string) => string
+    /** The browser's cookies at the provider, to sign in again as a browser that was there before. */
+    provider?: CookieJar
+  } = {},
 ) {
   const parley = new CookieJar()
   const start = await t.app.inject({ method: 'GET', url: '/api/auth/oidc/start' })
   expect(start.statusCode, start.body).toBe(303)
   parley.keep(start.headers['set-cookie'])
-  const provider = new CookieJar()
+  const provider = options.provider ?? new CookieJar()
   let location = start.headers.location as string
   expect(location.startsWith(`${idp.issuer}/`)).toBe(true)
   let form = false
@@ -81,7 +87,9 @@ async function signInAs(
     headers: { cookie: parley.header() },
   })
   parley.keep(callback.headers['set-cookie'])
-  return { callback, parley }
+  /** Whether the provider asked who is signing in (it does not while its own session lasts). */
+  const asked = form
+  return { callback, parley, provider, asked }
 }
 
 /** What the web app does after the callback: trade the refresh cookie for tokens. */
@@ -177,6 +185,20 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
       })
       expect(byPassword.statusCode).toBe(401)
     }
+  })
+
+  it('ends only the Parley session when a single sign-on session signs out, by default', async () => {
+    const { parley } = await signInAs(t, idp, `${newAccount('stays').username}@corp.example`)
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: {
+        authorization: `Bearer ${(await tokensOf(t, parley)).access_token}`,
+        'content-type': 'application/json',
+      },
+      payload: '{}',
+    })
+    expect(response.json()).toEqual({ ok: true, sign_out_url: null })
   })
 
   it('makes the username unique when the suggested one is taken', async () => {
@@ -362,6 +384,79 @@ describe('roles from the identity provider’s groups, for the last admin', () =
     const still = await sessionOf(t, again.parley)
     expect(still.id).toBe(me.id)
     expect(still.roles).toEqual(['admin', 'user'])
+  })
+})
+
+describe('signing out of a single sign-on session at the identity provider too', () => {
+  let t: TestApp
+  let idp: IdentityProvider
+  beforeAll(async () => {
+    idp = await startIdentityProvider({ redirectUris: [CALLBACK], postLogoutRedirectUris: [`${PUBLIC_URL}/sign-in`] })
+    t = await buildTestApp({ dialect: 'sqlite', env: { ...ssoEnv(idp), PARLEY_OIDC_SIGN_OUT: 'provider' } })
+  })
+  afterAll(async () => {
+    await t?.close()
+    await idp?.close()
+  })
+
+  const logout = async (accessToken: string) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      payload: '{}',
+    })
+    expect(response.statusCode, response.body).toBe(200)
+    return response.json<LogoutResponse>()
+  }
+
+  it('sends the browser to the provider, after which the provider asks who is signing in again', async () => {
+    const email = `${newAccount('leaving').username}@corp.example`
+    const first = await signInAs(t, idp, email)
+    expect(first.asked).toBe(true)
+    // While the provider's session lasts, it does not ask again.
+    const second = await signInAs(t, idp, email, { provider: first.provider })
+    expect(second.asked).toBe(false)
+
+    const { sign_out_url } = await logout((await tokensOf(t, second.parley)).access_token)
+    const end = new URL(sign_out_url!)
+    expect(`${end.origin}${end.pathname}`).toBe(`${idp.issuer}/session/end`)
+    expect(end.searchParams.get('client_id')).toBe(CLIENT_ID)
+    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${PUBLIC_URL}/sign-in`)
+    // The Parley session has ended already.
+    const refreshed = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/refresh',
+      headers: { cookie: `parley_refresh=${second.parley.get('parley_refresh')}`, 'content-type': 'application/json' },
+      payload: '{}',
+    })
+    expect(refreshed.statusCode).toBe(401)
+
+    // The browser at the provider: its sign-out page, confirmed, and back to Parley's sign-in page.
+    const page = await fetch(end, { headers: { cookie: first.provider.header() } })
+    first.provider.keep(page.headers.getSetCookie())
+    const html = await page.text()
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!
+    const confirmed = await fetch(new URL(action, idp.issuer), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: first.provider.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }),
+    })
+    first.provider.keep(confirmed.headers.getSetCookie())
+    expect(confirmed.headers.get('location')).toBe(`${PUBLIC_URL}/sign-in`)
+
+    const third = await signInAs(t, idp, email, { provider: first.provider })
+    expect(third.asked).toBe(true)
+    expect((await sessionOf(t, third.parley)).email).toBe(email)
+  })
+
+  it('sends a password session nowhere else', async () => {
+    const account = await register(t.app)
+    expect(
+      (await logout((await login(t.app, account.username, account.password)).access_token)).sign_out_url,
+    ).toBeNull()
   })
 })
 

@@ -135,7 +135,7 @@ describe.each(DIALECTS)('access tokens on %s', (dialect) => {
     const user = await validToken()
     const logout = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: user.headers })
     expect(logout.statusCode).toBe(200)
-    expect(logout.json()).toEqual({ ok: true })
+    expect(logout.json()).toEqual({ ok: true, sign_out_url: null })
 
     const reuse = await meWith(user.tokens.access_token)
     expect(reuse.statusCode).toBe(401)

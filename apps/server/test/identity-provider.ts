@@ -6,7 +6,7 @@
  * the person's groups, given in the `groups` claim to a client that asks for the `groups` scope.
  *
  * Imported by the server's tests; the browser tests run it as a process: `node --import tsx identity-provider.ts
- * <port> <redirect URI>`.
+ * <port> <redirect URI> [<post-logout redirect URI>]`.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -37,7 +37,11 @@ function readForm(request: http.IncomingMessage): Promise<URLSearchParams> {
 }
 
 /** Starts the provider on 127.0.0.1:`port` (0: any free port); resolves with its issuer URL and `close`. */
-export async function startIdentityProvider(options: { port?: number; redirectUris: string[] }) {
+export async function startIdentityProvider(options: {
+  port?: number
+  redirectUris: string[]
+  postLogoutRedirectUris?: string[]
+}) {
   const accounts = new Map<string, Record<string, unknown>>()
   const server = http.createServer()
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
@@ -48,6 +52,7 @@ export async function startIdentityProvider(options: { port?: number; redirectUr
         client_id: CLIENT_ID,
         client_secret: CLIENT_SECRET,
         redirect_uris: options.redirectUris,
+        post_logout_redirect_uris: options.postLogoutRedirectUris ?? [],
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -59,7 +64,18 @@ export async function startIdentityProvider(options: { port?: number; redirectUr
       groups: ['groups'],
     },
     cookies: { keys: ['identity-provider-test-cookie-key'] },
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The provider's own form (its action and anti-forgery field), with a button of ours.
+        logoutSource: (ctx, form) => {
+          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head>
+<body><main><h1>Sign out of the test identity provider?</h1>${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button></main></body></html>`
+        },
+      },
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, sub) => {
       const claims = accounts.get(sub)
@@ -109,7 +125,11 @@ export async function startIdentityProvider(options: { port?: number; redirectUr
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [port, redirectUri] = process.argv.slice(2)
-  const { issuer } = await startIdentityProvider({ port: Number(port), redirectUris: [redirectUri!] })
+  const [port, redirectUri, postLogoutRedirectUri] = process.argv.slice(2)
+  const { issuer } = await startIdentityProvider({
+    port: Number(port),
+    redirectUris: [redirectUri!],
+    postLogoutRedirectUris: postLogoutRedirectUri ? [postLogoutRedirectUri] : [],
+  })
   console.log(`Identity provider at ${issuer}`)
 }

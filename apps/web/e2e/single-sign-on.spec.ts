@@ -4,9 +4,8 @@ import { ARTIFACTS, expect, test } from './fixtures.ts'
 // The server is configured with the test identity provider (apps/server/test/identity-provider.ts) in
 // playwright.config.ts; its sign-in form takes any e-mail address.
 
-test('single sign-on: a new person signs in through the identity provider and stays signed in', async ({
+test('single sign-on: a new person signs in through the identity provider, stays signed in, and signs out at both', async ({
   page,
-  authPage,
 }) => {
   const email = `sso_${randomUUID().slice(0, 8)}@corp.example`
   await page.goto('/sign-in')
@@ -28,7 +27,15 @@ test('single sign-on: a new person signs in through the identity provider and st
 
   await page.reload()
   await expect(page.getByLabel('E-mail')).toHaveValue(email)
-  await authPage.signOut()
+
+  // Signing out (PARLEY_OIDC_SIGN_OUT=provider) ends the provider's session too, which then asks again.
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByRole('heading', { name: 'Sign out of the test identity provider?' })).toBeVisible()
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
+  await expect(page).toHaveURL(/\/sign-in$/)
+  await page.getByRole('link', { name: 'Sign in with Company login' }).click()
+  await expect(page.getByRole('heading', { name: 'Test identity provider' })).toBeVisible()
 })
 
 test('single sign-on: an unverified address of an existing account is refused, with the reason', async ({

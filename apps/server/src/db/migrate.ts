@@ -26,6 +26,7 @@ import * as userInstructions from './migrations/2026_12_08_1000_user_instruction
 import * as sharedLinkExpiry from './migrations/2026_12_08_1100_shared_link_expiry.ts'
 import * as invitations from './migrations/2026_12_08_1200_invitations.ts'
 import * as prompts from './migrations/2026_12_08_1300_prompts.ts'
+import * as sessionSignInMethod from './migrations/2026_12_08_1400_session_sign_in_method.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -55,6 +56,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_08_1100_shared_link_expiry': sharedLinkExpiry,
   '2026_12_08_1200_invitations': invitations,
   '2026_12_08_1300_prompts': prompts,
+  '2026_12_08_1400_session_sign_in_method': sessionSignInMethod,
 }
 
 class MigrationError extends Error {

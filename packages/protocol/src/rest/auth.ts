@@ -153,6 +153,13 @@ export type Jwks = z.infer<typeof Jwks>
 
 /** `{"ok": true}` answers of actions without a body of their own. */
 export const OkResponse = z.object({ ok: z.literal(true) })
+
+/**
+ * `POST /api/auth/logout`. `sign_out_url`: where the browser goes next to sign out at the identity provider too (a
+ * session single sign-on started, with `PARLEY_OIDC_SIGN_OUT=provider`); null when there is nowhere else to go.
+ */
+export const LogoutResponse = OkResponse.extend({ sign_out_url: z.string().nullable() })
+export type LogoutResponse = z.infer<typeof LogoutResponse>
 export type OkResponse = z.infer<typeof OkResponse>
 
 /** `GET /api/auth/options`: how people can sign in here besides a username and password. */

@@ -2,6 +2,7 @@ import {
   Id,
   Jwks,
   LoginRequest,
+  LogoutResponse,
   OkResponse,
   RefreshRequest,
   RevokeOtherSessionsResponse,
@@ -22,12 +23,17 @@ export interface AuthRoutesOptions {
   config: Config
   auth: AuthService
   tokens: AccessTokens
+  /** Where a single sign-on session's sign-out continues at the provider, when configured to. */
+  providerSignOutUrl?: (() => Promise<string | null>) | undefined
 }
 
 const tags = ['auth']
 const security = [{ bearer: [] }]
 
-export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { config, auth }) => {
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
+  app,
+  { config, auth, providerSignOutUrl },
+) => {
   const limited = app.limitAuth
   /** Endpoints that set or clear the refresh cookie. */
   const cookieSetting = [app.sameSiteJson, limited]
@@ -110,12 +116,18 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     '/auth/logout',
     {
       onRequest: [app.sameSiteJson, app.requireAuth()],
-      schema: { tags, security, summary: 'End the current session', response: { 200: OkResponse } },
+      schema: {
+        tags,
+        security,
+        summary: 'End the current session (and say where to sign out at the identity provider, when configured)',
+        response: { 200: LogoutResponse },
+      },
     },
     async (request, reply) => {
-      await auth.logout(principalOf(request), clientOf(request))
+      const { signInMethod } = await auth.logout(principalOf(request), clientOf(request))
       clearRefreshCookie(reply, config.secureCookies)
-      return { ok: true as const }
+      const signOutUrl = signInMethod === 'single_sign_on' && providerSignOutUrl ? await providerSignOutUrl() : null
+      return { ok: true as const, sign_out_url: signOutUrl }
     },
   )
 

@@ -15,6 +15,7 @@ import {
   findRefreshToken,
   findSessionAccess,
   findSessionWithUser,
+  findSessionSignInMethod,
   insertSession,
   listActiveSessions,
   revokeSession,
@@ -94,6 +95,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         revoke_reason: null,
         ip: client.ip,
         user_agent: client.userAgent,
+        sign_in_method: method,
       },
       refresh.row,
     )
@@ -192,9 +194,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       return principalOf(user, session.id, null)
     },
 
-    async logout(principal: Principal, client: ClientInfo): Promise<void> {
+    /** Ends the caller's session; answers how it was signed in to (single sign-on may sign out at the provider too). */
+    async logout(principal: Principal, client: ClientInfo): Promise<{ signInMethod: string | null }> {
       if (!principal.sessionId)
         throw new AppError('bad_request', 'API keys are revoked with DELETE /api/auth/api-keys/{id}')
+      const signInMethod = await findSessionSignInMethod(db, principal.sessionId)
       await revokeSession(db, principal.sessionId, principal.userId, nowIso(), 'logout')
       await bus.publish({ type: 'auth.sessions_revoked', userId: principal.userId, sessionIds: [principal.sessionId] })
       await audit.record({
@@ -204,6 +208,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         ip: client.ip,
         detail: { session_id: principal.sessionId, reason: 'logout' },
       })
+      return { signInMethod }
     },
 
     async listSessions(principal: Principal): Promise<SessionInfo[]> {
@@ -276,6 +281,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           revoke_reason: null,
           ip: client.ip,
           user_agent: client.userAgent,
+          sign_in_method: null,
         },
         null,
         {

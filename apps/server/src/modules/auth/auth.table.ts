@@ -38,6 +38,8 @@ export interface SessionsTable {
   revoke_reason: string | null
   ip: string | null
   user_agent: string | null
+  /** How the session was signed in to (`password`, `single_sign_on`); null for guests and older sessions. */
+  sign_in_method: string | null
 }
 
 export interface RefreshTokensTable {

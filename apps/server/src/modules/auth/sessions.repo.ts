@@ -15,6 +15,11 @@ export async function insertSession(
   })
 }
 
+export async function findSessionSignInMethod(db: Db, sessionId: string): Promise<string | null> {
+  const row = await db.selectFrom('sessions').select('sign_in_method').where('id', '=', sessionId).executeTakeFirst()
+  return row?.sign_in_method ?? null
+}
+
 /** The session with its user, as every authenticated request needs them (one query). */
 export async function findSessionWithUser(
   db: Db,
@@ -33,6 +38,7 @@ export async function findSessionWithUser(
       's.revoke_reason as s_revoke_reason',
       's.ip as s_ip',
       's.user_agent as s_user_agent',
+      's.sign_in_method as s_sign_in_method',
     ])
     .selectAll('u')
     .where('s.id', '=', sessionId)
@@ -48,6 +54,7 @@ export async function findSessionWithUser(
     s_revoke_reason,
     s_ip,
     s_user_agent,
+    s_sign_in_method,
     ...user
   } = row
   return {
@@ -61,6 +68,7 @@ export async function findSessionWithUser(
       revoke_reason: s_revoke_reason,
       ip: s_ip,
       user_agent: s_user_agent,
+      sign_in_method: s_sign_in_method,
     },
     user,
   }

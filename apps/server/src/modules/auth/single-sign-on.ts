@@ -136,6 +136,22 @@ export function createSingleSignOn(deps: {
   return {
     name: settings.name,
 
+    /**
+     * The provider's end-session address, which signs the browser out there and sends it back to the sign-in page;
+     * null unless `PARLEY_OIDC_SIGN_OUT=provider`, or when the provider offers none or cannot be reached (the
+     * Parley session has ended either way).
+     */
+    async signOutUrl(): Promise<string | null> {
+      if (!settings.signOutReturnUri) return null
+      try {
+        const config = await provider()
+        if (!config.serverMetadata().end_session_endpoint) return null
+        return oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: settings.signOutReturnUri }).href
+      } catch {
+        return null
+      }
+    },
+
     /** Where to send the browser to sign in, and the checks its callback must match. */
     async begin(): Promise<{ url: string; checks: SignInChecks }> {
       const config = await provider()

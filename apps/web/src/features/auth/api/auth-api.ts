@@ -1,4 +1,4 @@
-import { OkResponse, PublicUser, type RegisterRequest, SignInOptions, TokenResponse } from '@parley/protocol'
+import { LogoutResponse, PublicUser, type RegisterRequest, SignInOptions, TokenResponse } from '@parley/protocol'
 import type { ApiClient } from '../../../lib/api-client.ts'
 
 /** JSON login by username or e-mail; the server also sets the httpOnly refresh cookie. */
@@ -12,7 +12,7 @@ export const register = (api: ApiClient, body: RegisterRequest) =>
 
 export const fetchMe = (api: ApiClient) => api.request(PublicUser, '/api/users/me')
 
-export const logout = (api: ApiClient) => api.request(OkResponse, '/api/auth/logout', { method: 'POST' })
+export const logout = (api: ApiClient) => api.request(LogoutResponse, '/api/auth/logout', { method: 'POST' })
 
 /** Whether single sign-on is offered, and under which name. */
 export const fetchSignInOptions = (api: ApiClient) =>

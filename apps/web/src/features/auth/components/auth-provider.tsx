@@ -61,8 +61,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         await loadUser()
       },
       async signOut() {
-        await authApi.logout(api).catch(() => undefined) // signed out locally even if the server is unreachable
+        // Signed out locally even if the server is unreachable.
+        const answer = await authApi.logout(api).catch(() => undefined)
         session.clear()
+        // A single sign-on session may end at the identity provider too, which then sends the browser back here.
+        if (answer?.sign_out_url) window.location.assign(answer.sign_out_url)
       },
     }),
     [state, api, session, loadUser],
