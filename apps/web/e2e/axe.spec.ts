@@ -48,6 +48,12 @@ function signedIn(conversationId: string): Screen[] {
       open: (page) => page.getByRole('button', { name: 'Share' }).click(),
     },
     {
+      name: 'prompt suggestions',
+      path: '/',
+      ready: (page) => page.getByRole('listbox', { name: 'Saved prompts' }),
+      open: (page) => page.getByRole('textbox', { name: 'Message' }).pressSequentially('/'),
+    },
+    {
       name: 'shortcuts help',
       path: '/',
       ready: (page) => page.getByRole('dialog', { name: 'Keyboard shortcuts' }),
@@ -137,6 +143,11 @@ test('no critical or serious axe violations on any screen, in both themes, on de
   await seedTurns(request, token, conversation, 2)
   const shared = await request.post(`/api/conversations/${conversation}/shares`, { headers: bearer(token) })
   const shareId = ((await shared.json()) as { id: string }).id
+  // A saved prompt: Settings lists it, and "/" in the message box offers it (a second run finds it there: 409).
+  await request.post('/api/users/me/prompts', {
+    headers: bearer(token),
+    data: { name: 'axe', content: 'Check this page for accessibility problems.' },
+  })
 
   const visitor = await browser.newContext()
   await check(await visitor.newPage(), signedOut(shareId), found, false)
