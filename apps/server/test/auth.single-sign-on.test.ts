@@ -92,17 +92,33 @@ async function signInAs(
   return { callback, parley, provider, asked }
 }
 
-/** What the web app does after the callback: trade the refresh cookie for tokens. */
-async function tokensOf(t: TestApp, parley: CookieJar) {
-  const refresh = await t.app.inject({
+/** The browser's refresh cookie offered for new tokens. */
+const refreshWith = (t: TestApp, parley: CookieJar) =>
+  t.app.inject({
     method: 'POST',
     url: '/api/auth/refresh',
     headers: { cookie: `parley_refresh=${parley.get('parley_refresh')}`, 'content-type': 'application/json' },
     payload: '{}',
   })
+
+/** What the web app does after the callback: trade the refresh cookie for tokens. */
+async function tokensOf(t: TestApp, parley: CookieJar) {
+  const refresh = await refreshWith(t, parley)
   expect(refresh.statusCode, refresh.body).toBe(200)
   parley.keep(refresh.headers['set-cookie'])
   return refresh.json() as TokenResponse
+}
+
+/** Signs the session of `accessToken` out, as the web app's Sign out does. */
+async function logoutOf(t: TestApp, accessToken: string) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/auth/logout',
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+    payload: '{}',
+  })
+  expect(response.statusCode, response.body).toBe(200)
+  return response.json<LogoutResponse>()
 }
 
 /** The account a browser is signed in to. */
@@ -189,16 +205,7 @@ describe.each(DIALECTS)('single sign-on through an OpenID Connect provider on %s
 
   it('ends only the Parley session when a single sign-on session signs out, by default', async () => {
     const { parley } = await signInAs(t, idp, `${newAccount('stays').username}@corp.example`)
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/logout',
-      headers: {
-        authorization: `Bearer ${(await tokensOf(t, parley)).access_token}`,
-        'content-type': 'application/json',
-      },
-      payload: '{}',
-    })
-    expect(response.json()).toEqual({ ok: true, sign_out_url: null })
+    expect(await logoutOf(t, (await tokensOf(t, parley)).access_token)).toEqual({ ok: true, sign_out_url: null })
   })
 
   it('makes the username unique when the suggested one is taken', async () => {
@@ -341,13 +348,7 @@ describe.each(DIALECTS)('roles from the identity provider’s groups on %s', (di
     expect((await sessionOf(t, before.parley)).roles).toEqual(['admin', 'user'])
     const after = await signInAs(t, idp, email, { groups: ['staff'] })
     expect((await sessionOf(t, after.parley)).roles).toEqual(['user'])
-    const stale = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/refresh',
-      headers: { cookie: `parley_refresh=${before.parley.get('parley_refresh')}`, 'content-type': 'application/json' },
-      payload: '{}',
-    })
-    expect(stale.statusCode).toBe(401)
+    expect((await refreshWith(t, before.parley)).statusCode).toBe(401)
   })
 })
 
@@ -399,17 +400,6 @@ describe('signing out of a single sign-on session at the identity provider too',
     await idp?.close()
   })
 
-  const logout = async (accessToken: string) => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/logout',
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-      payload: '{}',
-    })
-    expect(response.statusCode, response.body).toBe(200)
-    return response.json<LogoutResponse>()
-  }
-
   it('sends the browser to the provider, after which the provider asks who is signing in again', async () => {
     const email = `${newAccount('leaving').username}@corp.example`
     const first = await signInAs(t, idp, email)
@@ -418,19 +408,13 @@ describe('signing out of a single sign-on session at the identity provider too',
     const second = await signInAs(t, idp, email, { provider: first.provider })
     expect(second.asked).toBe(false)
 
-    const { sign_out_url } = await logout((await tokensOf(t, second.parley)).access_token)
+    const { sign_out_url } = await logoutOf(t, (await tokensOf(t, second.parley)).access_token)
     const end = new URL(sign_out_url!)
     expect(`${end.origin}${end.pathname}`).toBe(`${idp.issuer}/session/end`)
     expect(end.searchParams.get('client_id')).toBe(CLIENT_ID)
     expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${PUBLIC_URL}/sign-in`)
     // The Parley session has ended already.
-    const refreshed = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/refresh',
-      headers: { cookie: `parley_refresh=${second.parley.get('parley_refresh')}`, 'content-type': 'application/json' },
-      payload: '{}',
-    })
-    expect(refreshed.statusCode).toBe(401)
+    expect((await refreshWith(t, second.parley)).statusCode).toBe(401)
 
     // The browser at the provider: its sign-out page, confirmed, and back to Parley's sign-in page.
     const page = await fetch(end, { headers: { cookie: first.provider.header() } })
@@ -455,7 +439,7 @@ describe('signing out of a single sign-on session at the identity provider too',
   it('sends a password session nowhere else', async () => {
     const account = await register(t.app)
     expect(
-      (await logout((await login(t.app, account.username, account.password)).access_token)).sign_out_url,
+      (await logoutOf(t, (await login(t.app, account.username, account.password)).access_token)).sign_out_url,
     ).toBeNull()
   })
 })
