@@ -1,6 +1,15 @@
 import { PROMPTS_PER_ACCOUNT, PROMPT_MAX_LENGTH, type Prompt } from '@parley/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DIALECTS, type TestApp, buildTestApp, errorOf, signedInUser } from './helpers.ts'
+import {
+  DIALECTS,
+  type TestApp,
+  buildTestApp,
+  errorOf,
+  login,
+  newAccount,
+  signedInAdmin,
+  signedInUser,
+} from './helpers.ts'
 
 type Headers = { authorization: string }
 
@@ -73,6 +82,47 @@ describe.each(DIALECTS)('saved prompts on %s', (dialect) => {
       expect(errorOf(refused).code).toBe('validation_failed')
     }
     expect((await list(headers)).map((prompt) => prompt.name)).toEqual(['other', 'summary'])
+  })
+
+  it('offered to everyone by an admin, are everyone’s to use and only admins’ to change', async () => {
+    const admin = (await signedInAdmin(t.app)).headers
+    const user = await signedInUser(t.app)
+    const refused = await save(user.headers, { name: 'team', content: 'Ours.', shared: true })
+    expect(refused.statusCode).toBe(403)
+
+    const offered = await save(admin, { name: 'house-style', content: 'Write in our house style.', shared: true })
+    expect(offered.json<Prompt>()).toMatchObject({ shared: true, mine: true })
+    const id = offered.json<Prompt>().id
+    expect(await list(user.headers)).toContainEqual(
+      expect.objectContaining({ id, name: 'house-style', shared: true, mine: false }),
+    )
+    // Everyone may keep a prompt of their own by that name, and nobody but admins changes the shared one.
+    expect((await save(user.headers, { name: 'house-style', content: 'My style.' })).statusCode).toBe(200)
+    expect((await save(user.headers, { name: 'house-style', content: 'Changed.' }, id)).statusCode).toBe(403)
+    const deletion = await t.app.inject({ method: 'DELETE', url: `/api/users/me/prompts/${id}`, headers: user.headers })
+    expect(deletion.statusCode).toBe(403)
+    // Shared names are unique among the shared prompts, whoever offers them.
+    const account = newAccount('admin')
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { username: account.username, email: account.email, roles: ['admin', 'user'] },
+    })
+    const secondAdmin = {
+      authorization: `Bearer ${(await login(t.app, account.username, made.json<{ password: string }>().password)).access_token}`,
+    }
+    const again = await save(secondAdmin, { name: 'house-style', content: 'Another.', shared: true })
+    expect(again.statusCode).toBe(409)
+    expect(errorOf(again).message).toBe('A prompt named /house-style is already offered to everyone')
+    // An admin changes a prompt another admin offered.
+    const edited = await save(secondAdmin, { name: 'house-style', content: 'Our style, edited.', shared: true }, id)
+    expect(edited.json<Prompt>()).toMatchObject({ content: 'Our style, edited.', mine: false })
+
+    // Taken back, it is its author's alone again.
+    const taken = await save(admin, { name: 'house-style', content: 'Write in our house style.', shared: false }, id)
+    expect(taken.json<Prompt>()).toMatchObject({ shared: false, mine: true })
+    expect((await list(user.headers)).map((prompt) => [prompt.name, prompt.mine])).toEqual([['house-style', true]])
   })
 
   it(`keeps at most ${PROMPTS_PER_ACCOUNT} for an account`, async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { ARTIFACTS, expect, test } from './fixtures.ts'
+import { ADMIN, ARTIFACTS, expect, test } from './fixtures.ts'
 
 test('a prompt saved in Settings comes back in the message box by typing "/" and its name', async ({
   page,
@@ -36,4 +36,39 @@ test('a prompt saved in Settings comes back in the message box by typing "/" and
   await chatPage.composer.press('Enter')
   await expect(chatPage.userMessage(text)).toBeVisible()
   await expect(chatPage.replies().last()).toHaveAttribute('data-status', 'complete')
+})
+
+test('a prompt an admin offers to everyone reaches every account’s message box, for them to use only', async ({
+  page,
+  account,
+  authPage,
+  settingsPage,
+  chatPage,
+}) => {
+  const name = `team-${randomUUID().slice(0, 6)}`
+  await authPage.signIn(ADMIN)
+  await settingsPage.open()
+  const prompts = page.getByRole('region', { name: 'Prompts' })
+  await prompts.getByRole('button', { name: 'New prompt' }).click()
+  await prompts.getByLabel('Name').fill(name)
+  await prompts.getByLabel('Text').fill('Answer in our house style: short sentences, no jargon.')
+  await prompts.getByLabel('Offer it to everyone').check()
+  await prompts.getByRole('button', { name: 'Save prompt' }).click()
+  await expect(prompts.getByRole('listitem').filter({ hasText: `/${name}` })).toContainText('Shared with everyone')
+  await authPage.signOut()
+
+  await authPage.register(account)
+  await chatPage.composer.pressSequentially(`/${name}`)
+  const option = page.getByRole('listbox', { name: 'Saved prompts' }).getByRole('option', { name: new RegExp(name) })
+  await expect(option).toContainText('Shared')
+  await chatPage.composer.press('Enter')
+  await expect(chatPage.composer).toHaveValue('Answer in our house style: short sentences, no jargon.')
+
+  await settingsPage.open()
+  const item = page
+    .getByRole('region', { name: 'Prompts' })
+    .getByRole('listitem')
+    .filter({ hasText: `/${name}` })
+  await expect(item).toContainText('Shared with everyone')
+  await expect(item.getByRole('button', { name: `Edit /${name}` })).toHaveCount(0)
 })

@@ -27,6 +27,7 @@ import * as sharedLinkExpiry from './migrations/2026_12_08_1100_shared_link_expi
 import * as invitations from './migrations/2026_12_08_1200_invitations.ts'
 import * as prompts from './migrations/2026_12_08_1300_prompts.ts'
 import * as sessionSignInMethod from './migrations/2026_12_08_1400_session_sign_in_method.ts'
+import * as sharedPrompts from './migrations/2026_12_08_1500_shared_prompts.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -57,6 +58,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_08_1200_invitations': invitations,
   '2026_12_08_1300_prompts': prompts,
   '2026_12_08_1400_session_sign_in_method': sessionSignInMethod,
+  '2026_12_08_1500_shared_prompts': sharedPrompts,
 }
 
 class MigrationError extends Error {

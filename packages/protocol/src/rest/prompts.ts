@@ -18,14 +18,21 @@ export const PromptName = z
 export const SavePromptRequest = z.strictObject({
   name: PromptName,
   content: Text.trim().min(1).max(PROMPT_MAX_LENGTH),
+  /** Offered to everyone, not only its author (admins only). */
+  shared: z.boolean().default(false),
 })
-export type SavePromptRequest = z.infer<typeof SavePromptRequest>
+export type SavePromptRequest = z.input<typeof SavePromptRequest>
 
-/** A saved prompt: text its owner puts in the message box by typing `/name`. */
+/**
+ * A saved prompt: text put in the message box by typing `/name`. `shared`: an admin offers it to everyone (admins
+ * change it; others only use it); `mine`: the caller wrote it.
+ */
 export const Prompt = z.object({
   id: Id,
   name: z.string(),
   content: z.string(),
+  shared: z.boolean(),
+  mine: z.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 })

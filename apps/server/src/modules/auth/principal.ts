@@ -34,6 +34,8 @@ const PERMISSIONS = {
   'widgets:read': ['admin', 'manager'],
   'widgets:write': ['admin'],
   'models:manage': ['admin'],
+  /** Offering saved prompts to everyone, and changing those offered. */
+  'prompts:share': ['admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type Permission = keyof typeof PERMISSIONS

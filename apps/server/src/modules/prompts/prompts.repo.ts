@@ -2,11 +2,18 @@ import type { Prompt } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import type { PromptRow } from './prompts.table.ts'
 
+/** The account's own prompts and those offered to everyone, by name. */
 export function listPrompts(db: Db, ownerId: string): Promise<PromptRow[]> {
-  return db.selectFrom('prompts').selectAll().where('owner_id', '=', ownerId).orderBy('name').execute()
+  return db
+    .selectFrom('prompts')
+    .selectAll()
+    .where((eb) => eb.or([eb('owner_id', '=', ownerId), eb('shared', '=', 1)]))
+    .orderBy('name')
+    .orderBy('id')
+    .execute()
 }
 
-export async function countPrompts(db: Db, ownerId: string): Promise<number> {
+export async function countOwnPrompts(db: Db, ownerId: string): Promise<number> {
   const row = await db
     .selectFrom('prompts')
     .select((eb) => eb.fn.countAll<string | number>().as('count'))
@@ -15,38 +22,49 @@ export async function countPrompts(db: Db, ownerId: string): Promise<number> {
   return Number(row.count)
 }
 
-/** The owner's prompt of that name, other than `exceptId`. */
-export function findPromptByName(db: Db, ownerId: string, name: string, exceptId?: string) {
-  let query = db.selectFrom('prompts').select('id').where('owner_id', '=', ownerId).where('name', '=', name)
+export function findPrompt(db: Db, id: string): Promise<PromptRow | undefined> {
+  return db.selectFrom('prompts').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Whether `name` is taken among one account's prompts, or among the shared ones; `exceptId`: the one renamed. */
+export async function nameTaken(
+  db: Db,
+  name: string,
+  among: { ownerId: string } | { shared: true },
+  exceptId?: string,
+): Promise<boolean> {
+  let query = db.selectFrom('prompts').select('id').where('name', '=', name)
+  query = 'ownerId' in among ? query.where('owner_id', '=', among.ownerId) : query.where('shared', '=', 1)
   if (exceptId) query = query.where('id', '!=', exceptId)
-  return query.executeTakeFirst()
+  return (await query.executeTakeFirst()) !== undefined
 }
 
 export async function insertPrompt(db: Db, row: PromptRow): Promise<void> {
   await db.insertInto('prompts').values(row).execute()
 }
 
-/** Changes the owner's prompt; undefined when they have none with that id. */
 export function updatePrompt(
   db: Db,
-  ownerId: string,
   id: string,
-  changes: Pick<PromptRow, 'name' | 'content' | 'updated_at'>,
+  changes: Pick<PromptRow, 'name' | 'content' | 'shared' | 'updated_at'>,
 ): Promise<PromptRow | undefined> {
-  return db
-    .updateTable('prompts')
-    .set(changes)
-    .where('id', '=', id)
-    .where('owner_id', '=', ownerId)
-    .returningAll()
-    .executeTakeFirst()
+  return db.updateTable('prompts').set(changes).where('id', '=', id).returningAll().executeTakeFirst()
 }
 
-export async function deletePrompt(db: Db, ownerId: string, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('prompts').where('id', '=', id).where('owner_id', '=', ownerId).executeTakeFirst()
+export async function deletePrompt(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('prompts').where('id', '=', id).executeTakeFirst()
   return Number(result.numDeletedRows) === 1
 }
 
-export function toPrompt(row: PromptRow): Prompt {
-  return { id: row.id, name: row.name, content: row.content, created_at: row.created_at, updated_at: row.updated_at }
+/** The prompt as `callerId` sees it. */
+export function toPrompt(row: PromptRow, callerId: string): Prompt {
+  return {
+    id: row.id,
+    name: row.name,
+    content: row.content,
+    shared: row.shared === 1,
+    mine: row.owner_id === callerId,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
 }

@@ -7,6 +7,8 @@ export interface PromptsTable {
   /** Unique per owner. */
   name: string
   content: string
+  /** 1: offered to every account (an admin's choice); 0: its owner's alone. */
+  shared: number
   created_at: string
   updated_at: string
 }

@@ -5,10 +5,11 @@ import { Composer } from './composer.tsx'
 import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 
 const PROMPTS = [
-  { name: 'eli5', content: 'Explain it simply.' },
-  { name: 'review', content: 'Review this.' },
-  { name: 'rewrite', content: 'Rewrite this.' },
+  { name: 'eli5', content: 'Explain it simply.', shared: false },
+  { name: 'review', content: 'Review this.', shared: false },
+  { name: 'rewrite', content: 'Rewrite this.', shared: true },
 ].map((prompt, i) => ({
+  mine: !prompt.shared,
   id: `p${i}`,
   ...prompt,
   created_at: '2026-12-06T00:00:00Z',
@@ -77,7 +78,8 @@ describe('Composer', () => {
     await userEvent.type(box, '/re')
     const list = await screen.findByRole('listbox', { name: 'Saved prompts' })
     const options = screen.getAllByRole('option')
-    expect(options.map((option) => option.textContent)).toEqual(['/reviewReview this.', '/rewriteRewrite this.'])
+    // One an admin offers to everyone says so.
+    expect(options.map((option) => option.textContent)).toEqual(['/reviewReview this.', '/rewriteSharedRewrite this.'])
     expect(box.getAttribute('aria-activedescendant')).toBe(options[0]!.id)
     await userEvent.keyboard('{ArrowDown}')
     expect(box.getAttribute('aria-activedescendant')).toBe(options[1]!.id)

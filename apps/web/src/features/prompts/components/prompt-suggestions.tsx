@@ -63,6 +63,7 @@ export function usePromptSuggestions(text: string, onPick: (content: string) => 
           onClick={() => pick(prompt)}
         >
           <code>/{prompt.name}</code>
+          {prompt.shared && <span className="prompt-badge">Shared</span>}
           <span className="prompt-preview">{prompt.content}</span>
         </li>
       ))}

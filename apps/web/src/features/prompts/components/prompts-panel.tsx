@@ -5,13 +5,18 @@ import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
+import { useIsAdmin } from '../../../app/require-role.tsx'
 import { useDeletePrompt, usePrompts, useSavePrompt } from '../api/prompts-api.ts'
 
 const FIELDS = { name: 'Name', content: 'Text' }
 
-/** Settings → Prompts: text kept to put in the message box by typing "/" and its name. */
+/**
+ * Settings → Prompts: text kept to put in the message box by typing "/" and its name. Admins also offer prompts to
+ * everyone; the others see those, marked, without changing them.
+ */
 export function PromptsPanel() {
   const prompts = usePrompts()
+  const isAdmin = useIsAdmin()
   const [editing, setEditing] = useState<Prompt | 'new'>()
   return (
     <Panel
@@ -31,13 +36,22 @@ export function PromptsPanel() {
         </p>
       )}
       {editing !== undefined && (
-        <PromptEditor prompt={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />
+        <PromptEditor
+          prompt={editing === 'new' ? undefined : editing}
+          canShare={isAdmin}
+          onDone={() => setEditing(undefined)}
+        />
       )}
       {prompts.data?.length === 0 && editing === undefined && <p>No prompt yet.</p>}
       {prompts.data && prompts.data.length > 0 && (
         <ul className="prompt-list" aria-label="Saved prompts">
           {prompts.data.map((prompt) => (
-            <PromptItem key={prompt.id} prompt={prompt} onEdit={() => setEditing(prompt)} />
+            <PromptItem
+              key={prompt.id}
+              prompt={prompt}
+              canChange={prompt.shared ? isAdmin : prompt.mine}
+              onEdit={() => setEditing(prompt)}
+            />
           ))}
         </ul>
       )}
@@ -45,33 +59,44 @@ export function PromptsPanel() {
   )
 }
 
-function PromptItem({ prompt, onEdit }: { prompt: Prompt; onEdit: () => void }) {
+function PromptItem({ prompt, canChange, onEdit }: { prompt: Prompt; canChange: boolean; onEdit: () => void }) {
   const remove = useDeletePrompt()
   return (
     <li className="prompt-item">
       <div>
         <code>/{prompt.name}</code>
+        {prompt.shared && <span className="prompt-badge">Shared with everyone</span>}
         <p className="prompt-preview">{prompt.content}</p>
       </div>
-      <div className="row-actions">
-        <button type="button" className="button small" onClick={onEdit} aria-label={`Edit /${prompt.name}`}>
-          Edit
-        </button>
-        <ConfirmButton
-          label={`Delete /${prompt.name}`}
-          question={`Delete /${prompt.name}?`}
-          confirmLabel="Delete"
-          onConfirm={() => remove.mutate(prompt.id)}
-          disabled={remove.isPending}
-        >
-          Delete
-        </ConfirmButton>
-      </div>
+      {canChange && (
+        <div className="row-actions">
+          <button type="button" className="button small" onClick={onEdit} aria-label={`Edit /${prompt.name}`}>
+            Edit
+          </button>
+          <ConfirmButton
+            label={`Delete /${prompt.name}`}
+            question={`Delete /${prompt.name}?`}
+            confirmLabel="Delete"
+            onConfirm={() => remove.mutate(prompt.id)}
+            disabled={remove.isPending}
+          >
+            Delete
+          </ConfirmButton>
+        </div>
+      )}
     </li>
   )
 }
 
-function PromptEditor({ prompt, onDone }: { prompt?: Prompt | undefined; onDone: () => void }) {
+function PromptEditor({
+  prompt,
+  canShare,
+  onDone,
+}: {
+  prompt?: Prompt | undefined
+  canShare: boolean
+  onDone: () => void
+}) {
   const id = useId()
   const save = useSavePrompt()
   const errors = useFormErrors(save.error, FIELDS)
@@ -81,8 +106,9 @@ function PromptEditor({ prompt, onDone }: { prompt?: Prompt | undefined; onDone:
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     if (tooLong || save.isPending) return
-    const name = String(new FormData(event.currentTarget).get('name')).trim().replace(/^\//, '')
-    save.mutate({ id: prompt?.id, name, content }, { onSuccess: onDone })
+    const form = new FormData(event.currentTarget)
+    const name = String(form.get('name')).trim().replace(/^\//, '')
+    save.mutate({ id: prompt?.id, name, content, shared: form.get('shared') === 'on' }, { onSuccess: onDone })
   }
 
   return (
@@ -112,6 +138,11 @@ function PromptEditor({ prompt, onDone }: { prompt?: Prompt | undefined; onDone:
             `${content.length.toLocaleString('en-US')} of ${PROMPT_MAX_LENGTH.toLocaleString('en-US')} characters.`}
         </div>
       </div>
+      {canShare && (
+        <label className="checkbox">
+          <input type="checkbox" name="shared" defaultChecked={prompt?.shared ?? false} /> Offer it to everyone
+        </label>
+      )}
       <ErrorSummary error={errors.summaryError} />
       <div className="form-actions">
         <button type="button" className="button" onClick={onDone}>
