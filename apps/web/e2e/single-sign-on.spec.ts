@@ -29,7 +29,7 @@ test('single sign-on: a new person signs in through the identity provider, stays
   await expect(page.getByLabel('E-mail')).toHaveValue(email)
 
   // Signing out (PARLEY_OIDC_SIGN_OUT=provider) ends the provider's session too, which then asks again.
-  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click()
   await expect(page.getByRole('heading', { name: 'Sign out of the test identity provider?' })).toBeVisible()
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()

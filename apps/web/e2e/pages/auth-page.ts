@@ -23,7 +23,7 @@ export class AuthPage {
   }
 
   async signOut() {
-    await this.page.getByRole('button', { name: 'Sign out' }).click()
+    await this.page.getByRole('button', { name: 'Sign out', exact: true }).click()
     await expect(this.page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
   }
 }
