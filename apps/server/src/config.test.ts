@@ -104,16 +104,15 @@ describe('loadConfig', () => {
   })
 
   it('maps the identity provider’s groups to roles only with the claim that lists them', () => {
-    const sso = {
-      PARLEY_OIDC_ISSUER: 'https://id.example.com',
-      PARLEY_OIDC_CLIENT_ID: 'parley',
-      PARLEY_PUBLIC_URL: 'https://chat.example.com',
-    }
-    expect(() => loadConfig({ ...sso, PARLEY_OIDC_ADMIN_ROLES: 'admins', PARLEY_OIDC_ALLOWED_ROLES: 'staff' })).toThrow(
-      /PARLEY_OIDC_ADMIN_ROLES, PARLEY_OIDC_ALLOWED_ROLES: set PARLEY_OIDC_ROLES_CLAIM too/,
-    )
+    expect(() =>
+      loadConfig({
+        ...sso('https://id.example.com'),
+        PARLEY_OIDC_ADMIN_ROLES: 'admins',
+        PARLEY_OIDC_ALLOWED_ROLES: 'staff',
+      }),
+    ).toThrow(/PARLEY_OIDC_ADMIN_ROLES, PARLEY_OIDC_ALLOWED_ROLES: set PARLEY_OIDC_ROLES_CLAIM too/)
     const config = loadConfig({
-      ...sso,
+      ...sso('https://id.example.com'),
       PARLEY_OIDC_ROLES_CLAIM: 'realm_access.roles',
       PARLEY_OIDC_ADMIN_ROLES: ' Parley Admins ,/ops',
       PARLEY_OIDC_ALLOWED_ROLES: 'staff',

@@ -302,6 +302,8 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
         'or run all roles in one process on SQLite',
     )
   }
+  /** Where browsers reach Parley, without a trailing slash: the identity provider sends them back under it. */
+  const publicUrl = e.PARLEY_PUBLIC_URL?.replace(/\/+$/, '')
   return Object.freeze({
     host: e.PARLEY_HOST,
     port: e.PARLEY_PORT,
@@ -366,7 +368,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
     }),
     trustProxy: e.PARLEY_TRUST_PROXY === 'true',
     singleSignOn:
-      e.PARLEY_OIDC_ISSUER && e.PARLEY_OIDC_CLIENT_ID && e.PARLEY_PUBLIC_URL
+      e.PARLEY_OIDC_ISSUER && e.PARLEY_OIDC_CLIENT_ID && publicUrl
         ? Object.freeze({
             issuer: e.PARLEY_OIDC_ISSUER,
             clientId: e.PARLEY_OIDC_CLIENT_ID,
@@ -382,10 +384,9 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
                   allowed: e.PARLEY_OIDC_ALLOWED_ROLES,
                 })
               : undefined,
-            redirectUri: `${e.PARLEY_PUBLIC_URL.replace(/\/+$/, '')}/api/auth/oidc/callback`,
+            redirectUri: `${publicUrl}/api/auth/oidc/callback`,
             /** Signing out of a session single sign-on started also ends the provider's session, then comes back here. */
-            signOutReturnUri:
-              e.PARLEY_OIDC_SIGN_OUT === 'provider' ? `${e.PARLEY_PUBLIC_URL.replace(/\/+$/, '')}/sign-in` : undefined,
+            signOutReturnUri: e.PARLEY_OIDC_SIGN_OUT === 'provider' ? `${publicUrl}/sign-in` : undefined,
           })
         : undefined,
     secureCookies: e.PARLEY_PUBLIC_URL?.startsWith('https:') ?? false,

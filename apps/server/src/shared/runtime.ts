@@ -15,6 +15,11 @@ export const systemRuntime: Runtime = {
   newId: () => uuidv7(),
 }
 
+/** The moment `days` whole days after `start`, as stored (ISO-8601): when a link made at `start` stops working. */
+export function daysAfter(start: Date, days: number): string {
+  return new Date(start.getTime() + days * 86_400_000).toISOString()
+}
+
 /** A clock tests can move forward. */
 export function manualClock(start = new Date('2026-01-01T00:00:00.000Z')) {
   let current = start.getTime()

@@ -22,6 +22,9 @@ export function formatPercent(share: number | null | undefined): string {
   return `${percent < 10 ? percent.toFixed(2) : percent.toFixed(1)}%`
 }
 
+/** A number of days: `1 day`, `7 days`. */
+export const formatDays = (days: number) => (days === 1 ? '1 day' : `${days} days`)
+
 /** A timestamp in the reader's locale, e.g. `Mar 4, 2026, 14:05`. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—'

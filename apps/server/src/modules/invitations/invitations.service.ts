@@ -1,7 +1,7 @@
 import type { CreatedInvitation, Invitation, InvitationPreview, Role } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import { AppError, notFound } from '../../shared/errors.ts'
-import type { Runtime } from '../../shared/runtime.ts'
+import { type Runtime, daysAfter } from '../../shared/runtime.ts'
 import { hashSecret, randomSecret } from '../../shared/secrets.ts'
 import { decodeRoles, encodeRoles } from '../../shared/stored-roles.ts'
 import type { AuditService } from '../audit/audit.service.ts'
@@ -24,7 +24,7 @@ export function createInvitationsService(deps: { db: Db; runtime: Runtime; audit
   const { db, runtime, audit } = deps
   const now = () => runtime.now().toISOString()
 
-  /** The pending invitation a link's secret names, checked against the address the person registers with. */
+  /** The pending invitation a link's secret names: neither accepted nor expired (a withdrawn one is gone). */
   async function pending(token: string): Promise<InvitationRow> {
     const row = await repo.findInvitationByTokenHash(db, hashSecret(token))
     if (!row || row.accepted_at !== null || row.expires_at <= now()) throw invalid()
@@ -46,7 +46,7 @@ export function createInvitationsService(deps: { db: Db; runtime: Runtime; audit
         email: request.email?.toLowerCase() ?? null,
         created_by: actor.userId,
         created_at: created.toISOString(),
-        expires_at: new Date(created.getTime() + request.expires_in_days * 86_400_000).toISOString(),
+        expires_at: daysAfter(created, request.expires_in_days),
         accepted_at: null,
         accepted_by: null,
       }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Share, SharedConversation, SharedMessage } from '@parley/protocol'
 import type { Db } from '../../db/database.ts'
 import { AppError, conflict, notFound } from '../../shared/errors.ts'
-import type { Runtime } from '../../shared/runtime.ts'
+import { type Runtime, daysAfter } from '../../shared/runtime.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { ChatService } from '../chat/chat.service.ts'
 import type { GuardService } from '../guard/guard.service.ts'
@@ -57,7 +57,7 @@ export function createSharesService(deps: {
         messages: messagesJson,
         message_count: copy.length,
         created_at: now.toISOString(),
-        expires_at: expiresInDays ? new Date(now.getTime() + expiresInDays * 86_400_000).toISOString() : null,
+        expires_at: expiresInDays ? daysAfter(now, expiresInDays) : null,
       }
       await repo.insertShare(db, row)
       return repo.toShare(row)

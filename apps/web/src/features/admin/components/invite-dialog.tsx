@@ -5,6 +5,7 @@ import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
 import { SecretShownOnce } from '../../../components/ui/secret-shown-once.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
+import { formatDateTime, formatDays } from '../../../lib/format.ts'
 import { useCreateInvitation } from '../api/invitations-api.ts'
 import { RoleSelect, chosenRoles } from './role-select.tsx'
 
@@ -45,7 +46,7 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
       >
         Send this link to the person you invite: it will not be shown again. It makes one account
         {created.invitation.email ? ` for ${created.invitation.email}` : ''}, until{' '}
-        {new Date(created.invitation.expires_at).toLocaleString()}.
+        {formatDateTime(created.invitation.expires_at)}.
       </SecretShownOnce>
     )
 
@@ -66,7 +67,7 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
           <select id="invite-lifetime" name="expires_in_days" defaultValue="7">
             {INVITATION_LIFETIME_DAYS.map((days) => (
               <option key={days} value={days}>
-                {days === 1 ? '1 day' : `${days} days`}
+                {formatDays(days)}
               </option>
             ))}
           </select>

@@ -1,12 +1,6 @@
 import type { Role } from '@parley/protocol'
 import { useId } from 'react'
-
-/** What each choice grants: managers and admins also chat, as users do. */
-const ROLE_CHOICES: Record<string, Role[]> = {
-  User: ['user'],
-  Manager: ['manager', 'user'],
-  Admin: ['admin', 'user'],
-}
+import { ROLE_CHOICES, type RoleName } from '../../../lib/roles.ts'
 
 /** A form's role field (name `role`): User, Manager or Admin. */
 export function RoleSelect() {
@@ -25,5 +19,5 @@ export function RoleSelect() {
 
 /** The roles a form's `RoleSelect` grants. */
 export function chosenRoles(form: FormData): Role[] {
-  return ROLE_CHOICES[String(form.get('role'))] ?? ['user']
+  return ROLE_CHOICES[String(form.get('role')) as RoleName] ?? ['user']
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { Link, useSearchParams } from 'react-router'
+import { formatDateTime } from '../../../lib/format.ts'
 import { roleNameOf } from '../../../lib/roles.ts'
 import { useInvitationPreview } from '../api/use-invitation-preview.ts'
 import { TextField } from '../../../components/ui/text-field.tsx'
@@ -67,7 +68,7 @@ export function RegisterPage() {
       {invitation.data && (
         <p>
           Create your account here{AS_ROLE[roleNameOf(invitation.data.roles)]}. The invitation works until{' '}
-          {new Date(invitation.data.expires_at).toLocaleString()}.
+          {formatDateTime(invitation.data.expires_at)}.
         </p>
       )}
       <form onSubmit={onSubmit} onChange={errors.onChange} className="auth-form" noValidate>

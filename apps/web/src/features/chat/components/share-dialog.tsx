@@ -3,7 +3,7 @@ import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { CopyButton } from '../../../components/ui/copy-button.tsx'
 import { Dialog } from '../../../components/ui/dialog.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
-import { formatDateTime } from '../../../lib/format.ts'
+import { formatDateTime, formatDays } from '../../../lib/format.ts'
 import { SHARE_LIFETIME_DAYS } from '@parley/protocol'
 import { shareEnd, shareUrl, useCreateShare, useDeleteShare, useShares } from '../api/shares-api.ts'
 
@@ -30,7 +30,7 @@ function SharePanel({ conversationId }: { conversationId: string }) {
             <option value="">until you stop sharing</option>
             {SHARE_LIFETIME_DAYS.map((days) => (
               <option key={days} value={days}>
-                for {days === 1 ? '1 day' : `${days} days`}
+                for {formatDays(days)}
               </option>
             ))}
           </select>
