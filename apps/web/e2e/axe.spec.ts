@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { ADMIN, expect, test } from './fixtures.ts'
+import { ChatPage } from './pages/chat-page.ts'
 import { apiLogin, bearer } from './support/api.ts'
 import { createConversation, seedTurns } from './support/seed.ts'
 
@@ -52,6 +53,12 @@ function signedIn(conversationId: string): Screen[] {
       path: '/',
       ready: (page) => page.getByRole('listbox', { name: 'Saved prompts' }),
       open: (page) => page.getByRole('textbox', { name: 'Message' }).pressSequentially('/'),
+    },
+    {
+      name: 'prompt blanks',
+      path: '/',
+      ready: (page) => page.getByRole('form', { name: '/axe-blanks' }),
+      open: (page) => new ChatPage(page).choosePrompt('axe-blanks'),
     },
     {
       name: 'shortcuts help',
@@ -143,11 +150,14 @@ test('no critical or serious axe violations on any screen, in both themes, on de
   await seedTurns(request, token, conversation, 2)
   const shared = await request.post(`/api/conversations/${conversation}/shares`, { headers: bearer(token) })
   const shareId = ((await shared.json()) as { id: string }).id
-  // A saved prompt: Settings lists it, and "/" in the message box offers it (a second run finds it there: 409).
-  await request.post('/api/users/me/prompts', {
-    headers: bearer(token),
-    data: { name: 'axe', content: 'Check this page for accessibility problems.' },
-  })
+  // Saved prompts: Settings lists them, "/" in the message box offers them, and the one with a blank asks for it
+  // (a second run finds them there: 409).
+  for (const prompt of [
+    { name: 'axe', content: 'Check this page for accessibility problems.' },
+    { name: 'axe-blanks', content: 'Check {{page}} for accessibility problems.' },
+  ]) {
+    await request.post('/api/users/me/prompts', { headers: bearer(token), data: prompt })
+  }
 
   const visitor = await browser.newContext()
   await check(await visitor.newPage(), signedOut(shareId), found, false)

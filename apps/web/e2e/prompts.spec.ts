@@ -72,3 +72,55 @@ test('a prompt an admin offers to everyone reaches every account’s message box
   await expect(item).toContainText('Shared with everyone')
   await expect(item.getByRole('button', { name: `Edit /${name}` })).toHaveCount(0)
 })
+
+test.describe('in a browser set to British English', () => {
+  test.use({ locale: 'en-GB' })
+
+  test('a prompt’s blanks are asked for above the message box, and {{date}} becomes today’s date', async ({
+    page,
+    account,
+    authPage,
+    settingsPage,
+    chatPage,
+  }) => {
+    await authPage.register(account)
+    await settingsPage.open()
+    const prompts = page.getByRole('region', { name: 'Prompts' })
+    await prompts.getByRole('button', { name: 'New prompt' }).click()
+    await expect(
+      prompts.getByText(
+        'Write {{name}} for a blank to fill in when you use the prompt; {{date}}, {{time}} and {{user}} are filled in for you.',
+      ),
+    ).toBeVisible()
+    await prompts.getByLabel('Name').fill('brief')
+    await prompts.getByLabel('Text').fill('As of {{date}}, explain {{topic}} in one paragraph; {{ topic }} only.')
+    await prompts.getByRole('button', { name: 'Save prompt' }).click()
+    await expect(prompts.getByRole('list', { name: 'Saved prompts' })).toContainText('/brief')
+
+    await page.goto('/')
+    await chatPage.choosePrompt('brief')
+    const form = page.getByRole('form', { name: '/brief' })
+    const topic = form.getByRole('textbox', { name: 'topic' })
+    await expect(topic).toBeFocused()
+    // One field: the same blank twice is asked once, and the date is not asked.
+    await expect(form.getByRole('textbox')).toHaveCount(1)
+    await expect(chatPage.composer).toHaveValue('/brief')
+    await page.screenshot({ path: `${ARTIFACTS}prompt-blanks.png` })
+    await topic.fill('tides')
+    await topic.press('Enter')
+    const today = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long' }).format(new Date())
+    await expect(chatPage.composer).toHaveValue(`As of ${today}, explain tides in one paragraph; tides only.`)
+    await expect(chatPage.composer).toBeFocused()
+    await expect(form).toHaveCount(0)
+
+    // Esc gives up: the box keeps what was typed.
+    await chatPage.composer.clear()
+    await chatPage.choosePrompt('brief')
+    await expect(topic).toBeFocused()
+    await topic.fill('never used')
+    await topic.press('Escape')
+    await expect(form).toHaveCount(0)
+    await expect(chatPage.composer).toHaveValue('/brief')
+    await expect(chatPage.composer).toBeFocused()
+  })
+})

@@ -32,6 +32,16 @@ export class ChatPage {
     await this.composer.press('Enter')
   }
 
+  /** Types "/" and a saved prompt's name in the message box, and chooses it in the list with Enter. */
+  async choosePrompt(name: string) {
+    await this.composer.pressSequentially(`/${name}`)
+    const option = this.page
+      .getByRole('listbox', { name: 'Saved prompts' })
+      .getByRole('option', { name: new RegExp(`^/${name}`) })
+    await expect(option).toHaveAttribute('aria-selected', 'true')
+    await this.composer.press('Enter')
+  }
+
   userMessage(text: string) {
     return this.messages.getByRole('article', { name: 'You' }).filter({ hasText: text })
   }

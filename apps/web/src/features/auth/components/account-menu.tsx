@@ -1,9 +1,10 @@
 import { NavLink } from 'react-router'
-import { useAuth } from './auth-provider.tsx'
+import { useAuth, useDisplayName } from './auth-provider.tsx'
 
 /** Who is signed in, where their settings (and, for operators, the operators' screens) are, and the way out. */
 export function AccountMenu() {
   const { state, signOut } = useAuth()
+  const name = useDisplayName()
   if (state.status !== 'signed-in') return null
   const { roles } = state.user
   const operator = roles.includes('admin') || roles.includes('manager')
@@ -43,7 +44,7 @@ export function AccountMenu() {
       </ul>
       <div className="account">
         <span className="account-name" title={state.user.email}>
-          {state.user.full_name ?? state.user.username}
+          {name}
         </span>
         <button type="button" className="button small" onClick={() => void signOut()}>
           Sign out

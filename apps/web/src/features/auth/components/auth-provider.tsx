@@ -78,3 +78,9 @@ export function useAuth(): AuthContextValue {
   if (!value) throw new Error('useAuth needs an AuthProvider')
   return value
 }
+
+/** The name the app shows for the signed-in account: its full name, else its username ('' while signed out). */
+export function useDisplayName(): string {
+  const { state } = useAuth()
+  return state.status === 'signed-in' ? (state.user.full_name ?? state.user.username) : ''
+}

@@ -1,4 +1,5 @@
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react'
+import { flushSync } from 'react-dom'
 import { usePromptSuggestions } from '../../prompts/components/prompt-suggestions.tsx'
 import { useLimits } from '../api/chat-api.ts'
 import { characterCount, lengthStatus } from '../model/message-length.ts'
@@ -23,9 +24,11 @@ export function Composer({ onSend, onStop, streaming = false, autoFocus = false 
   const counterId = useId()
   const limits = useLimits()
   const length = lengthStatus(characterCount(text), limits.data?.max_message_length)
-  const suggestions = usePromptSuggestions(text, (content) => {
-    setText(content)
+  const suggestions = usePromptSuggestions(text, input, (content) => {
+    // Rendered at once, so the caret can go after the new text.
+    flushSync(() => setText(content))
     input.current?.focus()
+    input.current?.setSelectionRange(content.length, content.length)
   })
 
   function submit(event?: FormEvent) {
@@ -48,39 +51,42 @@ export function Composer({ onSend, onStop, streaming = false, autoFocus = false 
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !coarsePointer()) submit(event)
   }
 
+  // The prompts' popup sits outside the message form: it may be a form of its own, and forms do not nest.
   return (
-    <form className="composer" onSubmit={submit}>
-      <div className="composer-field">
-        {suggestions.list}
-        <textarea
-          {...suggestions.inputProps}
-          ref={input}
-          id="composer"
-          aria-label="Message"
-          aria-describedby={length.show ? counterId : undefined}
-          aria-invalid={length.over || undefined}
-          placeholder="Send a message"
-          rows={2}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          onKeyDown={onKeyDown}
-          autoFocus={autoFocus}
-        />
-        {length.show && (
-          <p id={counterId} className={length.over ? 'composer-counter over' : 'composer-counter'} aria-live="polite">
-            {length.message}
-          </p>
+    <div className="composer">
+      {suggestions.popup}
+      <form className="composer-form" onSubmit={submit}>
+        <div className="composer-field">
+          <textarea
+            {...suggestions.inputProps}
+            ref={input}
+            id="composer"
+            aria-label="Message"
+            aria-describedby={length.show ? counterId : undefined}
+            aria-invalid={length.over || undefined}
+            placeholder="Send a message"
+            rows={2}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            onKeyDown={onKeyDown}
+            autoFocus={autoFocus}
+          />
+          {length.show && (
+            <p id={counterId} className={length.over ? 'composer-counter over' : 'composer-counter'} aria-live="polite">
+              {length.message}
+            </p>
+          )}
+        </div>
+        {streaming && onStop ? (
+          <button type="button" className="button" onClick={onStop} aria-keyshortcuts="Escape">
+            Stop
+          </button>
+        ) : (
+          <button type="submit" className="button primary" disabled={!text.trim() || length.over}>
+            Send
+          </button>
         )}
-      </div>
-      {streaming && onStop ? (
-        <button type="button" className="button" onClick={onStop} aria-keyshortcuts="Escape">
-          Stop
-        </button>
-      ) : (
-        <button type="submit" className="button primary" disabled={!text.trim() || length.over}>
-          Send
-        </button>
-      )}
-    </form>
+      </form>
+    </div>
   )
 }

@@ -130,12 +130,16 @@ function PromptEditor({
           rows={4}
           value={content}
           onChange={(event) => setContent(event.target.value)}
-          aria-describedby={`${id}-hint`}
+          aria-describedby={`${id}-hint ${id}-blanks`}
           aria-invalid={tooLong || errors.fieldError('content') ? true : undefined}
         />
         <div id={`${id}-hint`} className={tooLong ? 'field-error' : 'field-hint'}>
           {errors.fieldError('content') ??
             `${content.length.toLocaleString('en-US')} of ${PROMPT_MAX_LENGTH.toLocaleString('en-US')} characters.`}
+        </div>
+        <div id={`${id}-blanks`} className="field-hint">
+          Write <code>{'{{name}}'}</code> for a blank to fill in when you use the prompt; <code>{'{{date}}'}</code>,{' '}
+          <code>{'{{time}}'}</code> and <code>{'{{user}}'}</code> are filled in for you.
         </div>
       </div>
       {canShare && (
