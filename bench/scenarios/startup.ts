@@ -17,8 +17,8 @@ const IDLE_RSS_LIMIT_MB = 90
 const STREAMING_RSS_LIMIT_MB = 130
 const IDLE_MS = 10_000
 /**
- * After start-up V8 keeps its grown young generation until its memory reducer finds allocation has gone quiet, which
- * it checks every 8 s: 17–27 s after a fresh start here. Reported beside the 10 s figure, which is the target's.
+ * Parley gives back the young generation start-up grew after its first quiet 5 s (`shared/start-up-heap.ts`); V8's
+ * memory reducer compacts the rest some seconds later. Reported beside the 10 s figure, which is the target's.
  */
 const SETTLED_MS = 30_000
 /**

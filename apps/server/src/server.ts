@@ -7,6 +7,7 @@ import { buildApp } from './app.ts'
 import type { Config } from './config.ts'
 import { type Infrastructure, type InfrastructureOptions, openInfrastructure } from './infrastructure.ts'
 import { generatedPassword } from './modules/auth/users.service.ts'
+import { releaseStartUpHeap } from './shared/start-up-heap.ts'
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 const WIDGET_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../widget/dist')
@@ -78,10 +79,14 @@ export async function createServer(config: Config, options: ServerOptions = {}):
 /** Starts Parley: migrate, bootstrap the admin, listen; on SIGTERM/SIGINT finish in-flight work and close. */
 export async function startServer(config: Config, print: (line: string) => void): Promise<void> {
   const { app, close } = await createServer(config, { print, webDist: WEB_DIST, widgetDist: WIDGET_DIST })
+  let stopReleasingHeap = () => {}
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'Shutting down after an error')
     else app.log.info({ signal }, 'Shutting down')
+    stopReleasingHeap()
     await close()
   })
+  await app.ready()
+  stopReleasingHeap = releaseStartUpHeap()
   await app.listen({ host: config.host, port: config.port })
 }
