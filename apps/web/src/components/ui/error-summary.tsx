@@ -8,18 +8,22 @@ export function fieldIssues(error: unknown): Record<string, string> {
   return issues
 }
 
+/**
+ * A failed request in words: the server's message, or that it could not be reached. The API client turns every
+ * answer into an `ApiError`, so anything else means no answer came (`fetch` rejected: offline, refused, DNS).
+ */
+export function failureReason(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'The server could not be reached.'
+  return error.body.code === 'rate_limited' ? 'Too many attempts; wait a minute and try again.' : error.message
+}
+
 /** The form-level error, announced to screen readers as soon as it appears. */
 export function ErrorSummary({ error }: { error: unknown }) {
   if (!error) return null
-  const message =
-    error instanceof ApiError
-      ? error.body.code === 'rate_limited'
-        ? 'Too many attempts; wait a minute and try again.'
-        : error.message
-      : 'The server does not answer. Check your connection and try again.'
+  const reason = failureReason(error)
   return (
     <p role="alert" className="form-error">
-      {message}
+      {error instanceof ApiError ? reason : `${reason} Check your connection and try again.`}
     </p>
   )
 }

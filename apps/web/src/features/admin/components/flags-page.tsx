@@ -1,6 +1,7 @@
 import type { FlagInfo } from '@parley/protocol'
 import { useState } from 'react'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Pager } from '../../../components/ui/pager.tsx'
 import { Page } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
@@ -22,11 +23,7 @@ export function FlagsPage() {
   const flags = useFlags(offset)
   return (
     <Page title="Flagged messages" wide>
-      {flags.isError && (
-        <p role="alert" className="form-error">
-          Could not load the flags.
-        </p>
-      )}
+      <LoadError what="the flags" query={flags} />
       <DataTable
         caption="Flagged messages"
         columns={COLUMNS}

@@ -1,6 +1,7 @@
 import type { Invitation } from '@parley/protocol'
 import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
 import { roleNameOf } from '../../../lib/roles.ts'
@@ -38,11 +39,7 @@ export function InvitationsPanel({ canEdit }: { canEdit: boolean }) {
   const invitations = useInvitations()
   return (
     <Panel title="Invitations">
-      {invitations.isError && (
-        <p role="alert" className="form-error">
-          Could not load the invitations.
-        </p>
-      )}
+      <LoadError what="the invitations" query={invitations} />
       <DataTable
         caption="Invitations"
         columns={columns(canEdit)}

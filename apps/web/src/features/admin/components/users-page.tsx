@@ -1,6 +1,7 @@
 import type { AdminUser } from '@parley/protocol'
 import { useState } from 'react'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Pager } from '../../../components/ui/pager.tsx'
 import { Page } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
@@ -66,11 +67,7 @@ export function UsersPage({ canEdit }: { canEdit: boolean }) {
       </div>
       {adding && <NewUserDialog onClose={() => setAdding(false)} />}
       {inviting && <InviteDialog onClose={() => setInviting(false)} />}
-      {users.isError && (
-        <p role="alert" className="form-error">
-          Could not load the users.
-        </p>
-      )}
+      <LoadError what="the users" query={users} />
       <DataTable
         caption="Users"
         columns={columns(canEdit, providerName)}

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Page } from '../../../components/ui/panel.tsx'
 import { formatCompact, formatMillis, formatPercent } from '../../../lib/format.ts'
 import { useSummary } from '../api/analytics-api.ts'
@@ -66,11 +67,7 @@ function DashboardReports({ preset, live }: { preset: RangePreset; live: boolean
   const summary = useSummary(preset, live)
   return (
     <>
-      {summary.isError && (
-        <p role="alert" className="form-error">
-          Could not load the figures.
-        </p>
-      )}
+      <LoadError what="the figures" query={summary} />
       <FailingModelsBanner preset={preset} live={live} />
       {summary.data && <MetricCards summary={summary.data} rangeLabel={RANGE_PRESETS[preset].label} />}
       <div className="chart-grid">

@@ -1,6 +1,7 @@
 import type { TimeseriesMetric } from '@parley/protocol'
 import { useQueries } from '@tanstack/react-query'
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { useClients } from '../../../lib/clients.tsx'
 import { timeseriesQuery } from '../api/analytics-api.ts'
@@ -65,16 +66,11 @@ export function TimeseriesChart({
     series,
     results.map((result) => result.data?.points),
   )
-  const failed = results.some((result) => result.isError)
   const empty = results.every((result) => result.isSuccess) && hasNoData(results.map((result) => result.data?.points))
   const sparse = isSparse(results.map((result) => result.data?.points))
   return (
     <Panel title={title}>
-      {failed && (
-        <p role="alert" className="form-error">
-          Could not load this chart.
-        </p>
-      )}
+      <LoadError what="this chart" queries={results} />
       {empty ? (
         <p className="chart-empty muted">No data in this range.</p>
       ) : (

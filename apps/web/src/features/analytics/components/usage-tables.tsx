@@ -1,5 +1,6 @@
 import type { ModelUsage, UserUsage } from '@parley/protocol'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { formatCount, formatDateTime, formatMillis, formatPercent } from '../../../lib/format.ts'
 import { useModelUsage, useTopUsers } from '../api/analytics-api.ts'
@@ -50,11 +51,7 @@ export function TopUsersTable({ preset, live }: { preset: RangePreset; live: boo
   const users = useTopUsers(preset, live)
   return (
     <Panel title="Top users">
-      {users.isError && (
-        <p role="alert" className="form-error">
-          Could not load the users report.
-        </p>
-      )}
+      <LoadError what="the users report" query={users} />
       <DataTable
         caption="Top users by tokens"
         columns={USER_COLUMNS}
@@ -69,11 +66,7 @@ export function ModelsTable({ preset, live }: { preset: RangePreset; live: boole
   const models = useModelUsage(preset, live)
   return (
     <Panel title="Models">
-      {models.isError && (
-        <p role="alert" className="form-error">
-          Could not load the models report.
-        </p>
-      )}
+      <LoadError what="the models report" query={models} />
       <DataTable
         caption="Usage by model"
         columns={MODEL_COLUMNS}

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useLocation, useNavigate, useParams } from 'react-router'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { ApiError } from '../../../lib/api-client.ts'
 import { useSelectBranch } from '../api/branches-api.ts'
 import { useConversation, useMessages, useModels, useUpdateConversation } from '../api/chat-api.ts'
@@ -84,11 +85,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
           <ExportMenu conversationId={conversationId} />
         </div>
       </div>
-      {messages.isError && (
-        <p role="alert" className="form-error">
-          Could not load the messages.
-        </p>
-      )}
+      <LoadError what="the messages" query={messages} />
       {selectBranch.isError && (
         <p role="alert" className="form-error banner">
           Could not show that version: {selectBranch.error.message}{' '}

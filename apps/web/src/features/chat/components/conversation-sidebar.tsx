@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { Link } from 'react-router'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { useConversations, usePinnedConversations } from '../api/chat-api.ts'
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 import { groupByDate } from '../model/date-groups.ts'
@@ -91,11 +92,7 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
       {list.isSuccess && conversations.length === 0 && pinned.length === 0 && (
         <p className="muted">{q ? 'Nothing matches.' : 'No conversations yet.'}</p>
       )}
-      {list.isError && (
-        <p role="alert" className="form-error">
-          Could not load conversations.
-        </p>
-      )}
+      <LoadError what="conversations" query={list} />
       <div className="sidebar-footer">{footer}</div>
     </nav>
   )

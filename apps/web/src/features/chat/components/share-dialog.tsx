@@ -3,6 +3,7 @@ import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { CopyButton } from '../../../components/ui/copy-button.tsx'
 import { Dialog } from '../../../components/ui/dialog.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { formatDateTime, formatDays } from '../../../lib/format.ts'
 import { SHARE_LIFETIME_DAYS } from '@parley/protocol'
 import { shareEnd, shareUrl, useCreateShare, useDeleteShare, useShares } from '../api/shares-api.ts'
@@ -44,11 +45,7 @@ function SharePanel({ conversationId }: { conversationId: string }) {
           Create link
         </button>
       </div>
-      {shares.isError && (
-        <p role="alert" className="form-error">
-          Could not load the links.
-        </p>
-      )}
+      <LoadError what="the links" query={shares} />
       {shares.data && shares.data.length > 0 && (
         <ul className="share-list" aria-label="Shared links">
           {shares.data.map((share) => (

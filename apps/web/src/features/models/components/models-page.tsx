@@ -1,3 +1,4 @@
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Page } from '../../../components/ui/panel.tsx'
 import { useModelsOverview } from '../api/models-api.ts'
 import { CatalogueList } from './catalogue-list.tsx'
@@ -9,11 +10,7 @@ export function ModelsPage() {
   const overview = useModelsOverview()
   return (
     <Page title="Models" wide>
-      {overview.isError && (
-        <p role="alert" className="form-error">
-          Could not load the models.
-        </p>
-      )}
+      <LoadError what="the models" query={overview} />
       {overview.data && (
         <>
           <ConfiguredModels models={overview.data.models} />

@@ -11,6 +11,7 @@ import { CopyButton } from '../../../components/ui/copy-button.tsx'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
 import { Dialog } from '../../../components/ui/dialog.tsx'
 import { ErrorSummary, fieldIssues } from '../../../components/ui/error-summary.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Pager } from '../../../components/ui/pager.tsx'
 import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
@@ -54,11 +55,7 @@ export function NotificationsPage() {
   const status = useNotificationsStatus()
   return (
     <Page title="Notifications" wide>
-      {status.isError && (
-        <p role="alert" className="form-error">
-          Could not load the notifications status.
-        </p>
-      )}
+      <LoadError what="the notifications status" query={status} />
       <Panel title="Channels">
         <DataTable
           caption="Channels"

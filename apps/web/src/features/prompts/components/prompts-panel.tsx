@@ -2,6 +2,7 @@ import { PROMPT_MAX_LENGTH, type Prompt } from '@parley/protocol'
 import { type FormEvent, useId, useState } from 'react'
 import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { TextField } from '../../../components/ui/text-field.tsx'
 import { useFormErrors } from '../../../components/ui/use-form-errors.ts'
@@ -30,11 +31,7 @@ export function PromptsPanel() {
       }
     >
       <p className="muted">Type “/” and a prompt’s name in the message box to put its text there.</p>
-      {prompts.isError && (
-        <p role="alert" className="form-error">
-          Could not load your prompts.
-        </p>
-      )}
+      <LoadError what="your prompts" query={prompts} />
       {editing !== undefined && (
         <PromptEditor
           prompt={editing === 'new' ? undefined : editing}

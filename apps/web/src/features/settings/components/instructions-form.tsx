@@ -1,6 +1,7 @@
 import { INSTRUCTIONS_MAX_LENGTH } from '@parley/protocol'
 import { type FormEvent, useId, useState } from 'react'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { useInstructions, useSaveInstructions } from '../api/settings-api.ts'
 
@@ -9,11 +10,7 @@ export function InstructionsForm() {
   const stored = useInstructions()
   return (
     <Panel title="Custom instructions">
-      {stored.isError && (
-        <p role="alert" className="form-error">
-          Could not load your instructions.
-        </p>
-      )}
+      <LoadError what="your instructions" query={stored} />
       {stored.isSuccess && <InstructionsEditor initial={stored.data.instructions ?? ''} />}
     </Panel>
   )

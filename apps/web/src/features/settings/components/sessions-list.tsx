@@ -1,5 +1,6 @@
 import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
 import { useRevokeOtherSessions, useRevokeSession, useSessions } from '../api/settings-api.ts'
@@ -27,11 +28,7 @@ export function SessionsList() {
         )
       }
     >
-      {sessions.isError && (
-        <p role="alert" className="form-error">
-          Could not load the sessions.
-        </p>
-      )}
+      <LoadError what="the sessions" query={sessions} />
       <ErrorSummary error={revoke.error ?? revokeOthers.error} />
       {revokeOthers.isSuccess && (
         <p role="status" className="muted">

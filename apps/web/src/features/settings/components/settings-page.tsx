@@ -1,3 +1,4 @@
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { useMe } from '../api/settings-api.ts'
 import { ApiKeys } from './api-keys.tsx'
@@ -13,11 +14,7 @@ export function SettingsPage() {
   const me = useMe()
   return (
     <Page title="Settings">
-      {me.isError && (
-        <p role="alert" className="form-error">
-          Could not load your profile.
-        </p>
-      )}
+      <LoadError what="your profile" query={me} />
       {me.data && (
         <>
           <ProfileForm user={me.data} />

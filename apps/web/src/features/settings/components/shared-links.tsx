@@ -1,6 +1,7 @@
 import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { CopyButton } from '../../../components/ui/copy-button.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Panel } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
 import { shareEnd, shareUrl, useAllShares, useDeleteShare } from '../../chat/api/shares-api.ts'
@@ -12,11 +13,7 @@ export function SharedLinks() {
   return (
     <Panel title="Shared links">
       <ErrorSummary error={remove.error} />
-      {shares.isError && (
-        <p role="alert" className="form-error">
-          Could not load your shared links.
-        </p>
-      )}
+      <LoadError what="your shared links" query={shares} />
       {shares.isSuccess && shares.data.length === 0 && <p className="muted">You have not shared a conversation.</p>}
       <ul className="item-list" aria-label="Shared links">
         {(shares.data ?? []).map((share) => (

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react'
 import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
 import { Dialog } from '../../../components/ui/dialog.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Pager } from '../../../components/ui/pager.tsx'
 import { Page } from '../../../components/ui/panel.tsx'
 import { formatDateTime } from '../../../lib/format.ts'
@@ -62,11 +63,7 @@ function Transcript({ sessionId, onClose }: { sessionId: string; onClose: () => 
   const transcript = useTranscript(sessionId)
   return (
     <Dialog title="Transcript" onClose={onClose}>
-      {transcript.isError && (
-        <p role="alert" className="form-error">
-          Could not load the transcript.
-        </p>
-      )}
+      <LoadError what="the transcript" query={transcript} />
       <ol className="transcript" aria-label="Messages">
         {transcript.data?.messages.map((turn) => (
           <li key={turn.id}>
@@ -200,11 +197,7 @@ export function GuestSessionsPage({ canEdit }: { canEdit: boolean }) {
           </select>
         </label>
       </div>
-      {sessions.isError && (
-        <p role="alert" className="form-error">
-          Could not load the guest sessions.
-        </p>
-      )}
+      <LoadError what="the guest sessions" query={sessions} />
       <DataTable
         caption="Guest sessions"
         columns={columns}

@@ -2,6 +2,7 @@ import type { Widget } from '@parley/protocol'
 import { useState } from 'react'
 import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { type Column, DataTable } from '../../../components/ui/data-table.tsx'
+import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { useDeleteWidget, useWidgets } from '../api/widgets-api.ts'
 import { Snippet } from './snippet.tsx'
@@ -59,11 +60,7 @@ export function WidgetsPage({ canEdit }: { canEdit: boolean }) {
           <span className="muted">Managers can read widgets; only admins change them.</span>
         )}
       </div>
-      {widgets.isError && (
-        <p role="alert" className="form-error">
-          Could not load the widgets.
-        </p>
-      )}
+      <LoadError what="the widgets" query={widgets} />
       {editing.kind !== 'none' && (
         <Panel title={editing.kind === 'new' ? 'New widget' : `Edit “${editing.widget.name}”`}>
           <WidgetForm
