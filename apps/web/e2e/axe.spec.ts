@@ -34,7 +34,7 @@ function signedOut(shareId: string): Screen[] {
   ]
 }
 
-function signedIn(conversationId: string): Screen[] {
+function signedIn(conversationId: string, archivedId: string): Screen[] {
   return [
     { name: 'new chat', path: '/', ready: heading('New chat') },
     {
@@ -77,6 +77,16 @@ function signedIn(conversationId: string): Screen[] {
         if (await menu.isVisible()) await menu.click()
         await page.getByRole('button', { name: 'Delete “Checked by axe”' }).first().click()
       },
+    },
+    {
+      name: 'archived conversation',
+      path: `/c/${archivedId}`,
+      ready: (page) => page.getByRole('complementary', { name: 'Archived' }),
+    },
+    {
+      name: 'archived chats',
+      path: '/archived',
+      ready: (page) => page.getByRole('list', { name: 'Archived chats' }).getByRole('listitem').first(),
     },
     { name: 'settings', path: '/settings', ready: (page) => page.getByRole('list', { name: 'Sessions' }) },
     { name: 'dashboard', path: '/admin/analytics', ready: (page) => page.locator('.metric-card').first() },
@@ -150,6 +160,8 @@ test('no critical or serious axe violations on any screen, in both themes, on de
   await seedTurns(request, token, conversation, 2)
   const shared = await request.post(`/api/conversations/${conversation}/shares`, { headers: bearer(token) })
   const shareId = ((await shared.json()) as { id: string }).id
+  const archived = await createConversation(request, token, { title: 'Archived for axe' })
+  await request.patch(`/api/conversations/${archived}`, { headers: bearer(token), data: { archived: true } })
   // Saved prompts: Settings lists them, "/" in the message box offers them, and the one with a blank asks for it
   // (a second run finds them there: 409).
   for (const prompt of [
@@ -163,7 +175,7 @@ test('no critical or serious axe violations on any screen, in both themes, on de
   await check(await visitor.newPage(), signedOut(shareId), found, false)
   await visitor.close()
   await authPage.signIn(ADMIN)
-  await check(page, signedIn(conversation), found, true)
+  await check(page, signedIn(conversation, archived), found, true)
 
   expect(found).toEqual([])
 })

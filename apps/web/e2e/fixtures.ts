@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { test as base, expect } from '@playwright/test'
+import { ArchivedChatsPage } from './pages/archived-chats-page.ts'
 import { AuthPage } from './pages/auth-page.ts'
 import { ChatPage } from './pages/chat-page.ts'
 import { OperatorPages } from './pages/operator-pages.ts'
@@ -22,6 +23,7 @@ export const test = base.extend<{
   authPage: AuthPage
   chatPage: ChatPage
   settingsPage: SettingsPage
+  archivedChatsPage: ArchivedChatsPage
   operatorPages: OperatorPages
 }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
@@ -32,6 +34,7 @@ export const test = base.extend<{
   authPage: async ({ page }, use) => use(new AuthPage(page)),
   chatPage: async ({ page }, use) => use(new ChatPage(page)),
   settingsPage: async ({ page }, use) => use(new SettingsPage(page)),
+  archivedChatsPage: async ({ page }, use) => use(new ArchivedChatsPage(page)),
   operatorPages: async ({ page }, use) => use(new OperatorPages(page)),
 })
 

@@ -66,6 +66,12 @@ export class ChatPage {
     await this.sidebar.getByRole('searchbox', { name: 'Search conversations' }).fill(text)
   }
 
+  /** Archives a conversation from its row in the sidebar; it leaves the list. */
+  async archiveConversation(title: string) {
+    await this.sidebar.getByRole('button', { name: `Archive “${title}”` }).click()
+    await expect(this.conversationLink(title)).toHaveCount(0)
+  }
+
   async deleteConversation(title: string) {
     await this.sidebar.getByRole('button', { name: `Delete “${title}”` }).click()
     await this.sidebar

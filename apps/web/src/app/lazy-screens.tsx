@@ -14,6 +14,12 @@ export const SettingsPage = lazy(() =>
   import('../features/settings/components/settings-page.tsx').then((module) => ({ default: module.SettingsPage })),
 )
 
+export const ArchivedChatsPage = lazy(() =>
+  import('../features/chat/components/archived-chats-page.tsx').then((module) => ({
+    default: module.ArchivedChatsPage,
+  })),
+)
+
 export const SharedConversationPage = lazy(() =>
   import('../features/chat/components/shared-conversation-page.tsx').then((module) => ({
     default: module.SharedConversationPage,

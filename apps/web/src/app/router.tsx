@@ -7,6 +7,7 @@ import { SignInPage } from '../features/auth/components/sign-in-page.tsx'
 import { ChatLayout } from '../features/chat/components/chat-layout.tsx'
 import { NewChatPage } from '../features/chat/components/new-chat-page.tsx'
 import {
+  ArchivedChatsPage,
   ConversationPage,
   LazyScreen,
   prefetchConversationScreen,
@@ -53,6 +54,14 @@ const router = createBrowserRouter([
         element: (
           <LazyScreen>
             <ConversationPage />
+          </LazyScreen>
+        ),
+      },
+      {
+        path: 'archived',
+        element: (
+          <LazyScreen>
+            <ArchivedChatsPage />
           </LazyScreen>
         ),
       },

@@ -55,6 +55,8 @@ export const Conversation = z.object({
   max_tokens: z.number().int().nullable(),
   /** Pinned by its owner: listed in a group of its own above the others. */
   pinned: z.boolean(),
+  /** Archived by its owner: left out of the list unless asked for (`archived=true`); still readable. Never pinned. */
+  archived: z.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 })
@@ -79,23 +81,33 @@ export const UpdateConversationRequest = z.strictObject({
   system_prompt: SystemPrompt.optional(),
   temperature: Temperature.optional(),
   max_tokens: MaxTokens.optional(),
-  /** Pin to (or unpin from) the top of the list; pinning alone does not change `updated_at`. */
+  /**
+   * Pin to (or unpin from) the top of the list; pinning alone does not change `updated_at`, and takes the
+   * conversation out of the archive.
+   */
   pinned: z.boolean().optional(),
+  /** Archive (or unarchive); archiving alone does not change `updated_at`, and unpins. Not with `pinned: true`. */
+  archived: z.boolean().optional(),
 })
 export type UpdateConversationRequest = z.infer<typeof UpdateConversationRequest>
 
+/** A query-string boolean: `true` or `false`. */
+const QueryBoolean = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional()
+
 /**
  * `GET /api/conversations/`: newest first; `cursor` comes from the previous page's `x-next-cursor` header.
- * `pinned=true` lists only pinned conversations, `pinned=false` only the others; without it, all of them.
+ * Archived conversations are left out; `archived=true` lists only them. `pinned=true` lists only pinned
+ * conversations, `pinned=false` only the others; without it, all of them.
  */
 export const ListConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
   cursor: Text.max(200).optional(),
   q: Text.trim().min(1).max(200).optional(),
-  pinned: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
+  pinned: QueryBoolean,
+  archived: QueryBoolean,
 })
 export type ListConversationsQuery = z.infer<typeof ListConversationsQuery>
 

@@ -15,7 +15,8 @@ export function toConversation(row: ConversationRow): Conversation {
   const temperature = row.temperature ?? null
   const max_tokens = row.max_tokens ?? null
   const pinned = row.pinned_at != null
-  return { id, title, model, system_prompt, temperature, max_tokens, pinned, created_at, updated_at }
+  const archived = row.archived_at != null
+  return { id, title, model, system_prompt, temperature, max_tokens, pinned, archived, created_at, updated_at }
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -58,7 +59,7 @@ export async function updateConversation(
   changes: Partial<
     Pick<
       ConversationsTable,
-      'title' | 'model' | 'system_prompt' | 'temperature' | 'max_tokens' | 'pinned_at' | 'updated_at'
+      'title' | 'model' | 'system_prompt' | 'temperature' | 'max_tokens' | 'pinned_at' | 'archived_at' | 'updated_at'
     >
   >,
 ): Promise<void> {
@@ -103,8 +104,8 @@ export interface ConversationCursor {
 }
 
 /**
- * Newest first, keyset-paginated; with `q`, only conversations whose title or messages match; with `pinned`, only
- * the pinned ones (true) or only the others (false).
+ * Newest first, keyset-paginated; the archived conversations (`archived`) or the others; with `q`, only those whose
+ * title or messages match; with `pinned`, only the pinned ones (true) or only the others (false).
  */
 export async function listConversations(
   db: Db,
@@ -112,12 +113,17 @@ export async function listConversations(
   ownerId: string,
   options: {
     limit: number
+    archived: boolean
     cursor?: ConversationCursor | undefined
     q?: string | undefined
     pinned?: boolean | undefined
   },
 ): Promise<ConversationRow[]> {
-  let query = db.selectFrom('conversations as c').selectAll('c').where('c.owner_id', '=', ownerId)
+  let query = db
+    .selectFrom('conversations as c')
+    .selectAll('c')
+    .where('c.owner_id', '=', ownerId)
+    .where('c.archived_at', options.archived ? 'is not' : 'is', null)
   if (options.pinned !== undefined) query = query.where('c.pinned_at', options.pinned ? 'is not' : 'is', null)
   if (options.cursor) {
     const { updatedAt, id } = options.cursor
@@ -149,10 +155,10 @@ export interface AppendChanges {
 }
 
 /**
- * Appends messages at the next positions of their conversation, and touches the conversation (its
- * `updated_at`, and a title when it has none yet), in one transaction. Append-only: earlier rows are never
- * rewritten, only moved off the active branch. The conversation is updated first: on PostgreSQL its row lock makes
- * concurrent appends to one conversation take positions one after the other.
+ * Appends messages at the next positions of their conversation, and touches the conversation (its `updated_at`, and
+ * a title when it has none yet; an archived one is back in its owner's list), in one transaction. Append-only: earlier
+ * rows are never rewritten, only moved off the active branch. The conversation is updated first: on PostgreSQL its row
+ * lock makes concurrent appends to one conversation take positions one after the other.
  */
 export async function appendMessages(
   db: Db,
@@ -166,6 +172,7 @@ export async function appendMessages(
       .updateTable('conversations')
       .set((eb) => ({
         updated_at: rows[rows.length - 1]!.created_at,
+        archived_at: null,
         ...(title ? { title: eb.fn.coalesce('title', eb.val(title)) } : {}),
       }))
       .where('id', '=', conversationId)

@@ -56,7 +56,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
         tags,
         security,
         summary:
-          'Your conversations, newest first; `q` searches titles and messages; next page cursor in `x-next-cursor`',
+          'Your conversations, newest first (the archived ones only with `archived=true`); `q` searches titles and messages; next page cursor in `x-next-cursor`',
         querystring: ListConversationsQuery,
         response: { 200: z.array(Conversation) },
       },
@@ -80,7 +80,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       schema: {
         tags,
         security,
-        summary: 'Rename, or change model, system prompt, temperature or max tokens (null: the default)',
+        summary: 'Rename, pin, archive, or change model, system prompt, temperature or max tokens (null: the default)',
         params,
         body: UpdateConversationRequest,
         response: { 200: Conversation },

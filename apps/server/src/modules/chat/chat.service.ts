@@ -29,6 +29,7 @@ import * as repo from './chat.repo.ts'
 import * as tree from './chat.tree.repo.ts'
 import { createTitleWriter, titleFromMessage } from './chat.titles.ts'
 import { modelCallRecord } from './chat.model-call.ts'
+import { placementChanges } from './chat.placement.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
 export interface ChatServiceDeps {
@@ -216,6 +217,7 @@ export function createChatService(deps: ChatServiceDeps) {
       temperature: input?.temperature ?? null,
       max_tokens: input?.max_tokens ?? null,
       pinned_at: null,
+      archived_at: null,
       created_at: now,
       updated_at: now,
       last_seq: 0,
@@ -297,9 +299,16 @@ export function createChatService(deps: ChatServiceDeps) {
       return repo.toConversation(await ownConversation(principal, id))
     },
 
+    /** A page of the owner's conversations: those not archived, or with `archived` only the archived ones. */
     async list(
       principal: Principal,
-      options: { limit: number; cursor?: string | undefined; q?: string | undefined; pinned?: boolean | undefined },
+      options: {
+        limit: number
+        cursor?: string | undefined
+        q?: string | undefined
+        pinned?: boolean | undefined
+        archived?: boolean | undefined
+      },
     ) {
       const cursor = options.cursor ? decodeCursor(options.cursor) : undefined
       if (options.cursor && !cursor)
@@ -309,6 +318,7 @@ export function createChatService(deps: ChatServiceDeps) {
         cursor,
         q: options.q,
         pinned: options.pinned,
+        archived: options.archived ?? false,
       })
       const page = rows.slice(0, options.limit)
       const last = page[page.length - 1]
@@ -322,13 +332,16 @@ export function createChatService(deps: ChatServiceDeps) {
     async update(principal: Principal, id: string, changes: UpdateConversationRequest): Promise<Conversation> {
       await ownConversation(principal, id)
       assertModel(changes.model)
-      const { pinned, ...edits } = changes
+      const { pinned, archived, ...edits } = changes
       const now = nowIso()
-      // Pinning alone keeps the conversation where it was in time; any other change (even none) makes it the newest.
+      const placement = placementChanges({ pinned, archived }, now)
+      // Pinning or archiving alone keeps the conversation where it was in time; any other change (even none) makes
+      // it the newest.
+      const touched = Object.keys(placement).length === 0 || Object.keys(edits).length > 0
       await repo.updateConversation(db, id, principal.userId, {
         ...edits,
-        ...(pinned === undefined ? {} : { pinned_at: pinned ? now : null }),
-        ...(pinned === undefined || Object.keys(edits).length > 0 ? { updated_at: now } : {}),
+        ...placement,
+        ...(touched ? { updated_at: now } : {}),
       })
       return repo.toConversation(await ownConversation(principal, id))
     },
@@ -390,7 +403,8 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /**
      * Stores the user message (committed before the model is called), then generates and stores the reply.
-     * A repeated `clientMessageId` returns the first attempt's messages instead of sending twice.
+     * A repeated `clientMessageId` returns the first attempt's messages instead of sending twice. Like an edit or a
+     * regeneration, it brings an archived conversation back to the list (`repo.appendMessages`).
      */
     async send(
       principal: Principal,

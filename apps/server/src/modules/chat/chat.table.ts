@@ -12,6 +12,8 @@ export interface ConversationsTable {
   max_tokens?: number | null
   /** When the owner pinned it to the top of their list; null when not pinned. */
   pinned_at?: string | null
+  /** When the owner archived it (out of their list, kept and readable); null when not archived. Never pinned then. */
+  archived_at?: string | null
   /** Sequence number of the conversation's last event, saved when a reply ends (never per token). */
   last_seq: number
   created_at: string

@@ -1,7 +1,10 @@
 import { NavLink } from 'react-router'
 import { useAuth, useDisplayName } from './auth-provider.tsx'
 
-/** Who is signed in, where their settings (and, for operators, the operators' screens) are, and the way out. */
+/**
+ * Who is signed in, where their archived chats and settings (and, for operators, the operators' screens) are, and the
+ * way out.
+ */
 export function AccountMenu() {
   const { state, signOut } = useAuth()
   const name = useDisplayName()
@@ -11,6 +14,9 @@ export function AccountMenu() {
   return (
     <div className="account-menu">
       <ul className="account-links" aria-label="Account">
+        <li>
+          <NavLink to="/archived">Archived chats</NavLink>
+        </li>
         <li>
           <NavLink to="/settings">Settings</NavLink>
         </li>

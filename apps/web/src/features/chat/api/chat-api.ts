@@ -22,6 +22,7 @@ export const chatKeys = {
   conversations: ['conversations'] as const,
   conversationList: (q: string) => ['conversations', 'list', q] as const,
   pinnedList: (q: string) => ['conversations', 'pinned', q] as const,
+  archivedList: (q: string) => ['conversations', 'archived', q] as const,
   conversation: (id: string) => ['conversations', 'one', id] as const,
   messages: (id: string) => ['messages', id] as const,
   models: ['models'] as const,
@@ -31,24 +32,38 @@ export const chatKeys = {
 /** The most pinned conversations the sidebar shows (one page of the API). */
 const PINNED_LIMIT = 100
 
-/**
- * The conversations that are not pinned, newest first; `q` searches titles and messages as you type; more pages
- * follow `x-next-cursor`.
- */
-export function useConversations(q: string) {
+/** Pages of `GET /api/conversations/` with these filters, newest first; more pages follow `x-next-cursor`. */
+function useConversationPages(
+  queryKey: readonly unknown[],
+  q: string,
+  filter: { pinned: 'false' } | { archived: 'true' },
+) {
   const { api } = useClients()
   return useInfiniteQuery({
-    queryKey: chatKeys.conversationList(q),
+    queryKey,
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) => {
       const { data, headers } = await api.requestWithHeaders(z.array(Conversation), '/api/conversations/', {
-        query: { limit: PAGE_SIZE, q: q.trim() || undefined, cursor: pageParam, pinned: 'false' },
+        query: { limit: PAGE_SIZE, q: q.trim() || undefined, cursor: pageParam, ...filter },
       })
       return { items: data, next: headers.get('x-next-cursor') ?? undefined }
     },
     getNextPageParam: (last) => last.next,
     placeholderData: (previous) => previous,
   })
+}
+
+/**
+ * The conversations that are neither pinned nor archived, newest first; `q` searches titles and messages as you
+ * type.
+ */
+export function useConversations(q: string) {
+  return useConversationPages(chatKeys.conversationList(q), q, { pinned: 'false' })
+}
+
+/** The archived conversations (matching `q`), newest first: the Archived chats screen. */
+export function useArchivedConversations(q: string) {
+  return useConversationPages(chatKeys.archivedList(q), q, { archived: 'true' })
 }
 
 /** The pinned conversations (matching `q`), newest first: the sidebar's group above the others. */

@@ -1,4 +1,4 @@
-import type { Conversation } from '@parley/protocol'
+import type { Conversation, UpdateConversationRequest } from '@parley/protocol'
 import { type FormEvent, useState } from 'react'
 import { NavLink, useNavigate, useParams } from 'react-router'
 import { ApiError } from '../../../lib/api-client.ts'
@@ -6,7 +6,16 @@ import { useDeleteConversation, useUpdateConversation } from '../api/chat-api.ts
 
 export const titleOf = (conversation: Pick<Conversation, 'title'>) => conversation.title ?? 'New chat'
 
-/** One row of the sidebar: open, rename in place, delete after an explicit confirmation. */
+/** What a failed update of the row was doing, in words. */
+function failedUpdate(change: UpdateConversationRequest | undefined): string {
+  if (change?.archived !== undefined) return 'Archive failed'
+  return change?.pinned === undefined ? 'Rename failed' : 'Pin failed'
+}
+
+/**
+ * One row of the sidebar: open, pin, rename in place, archive (out of the list, to Archived chats), delete after an
+ * explicit confirmation.
+ */
 export function ConversationItem({ conversation, onOpen }: { conversation: Conversation; onOpen: () => void }) {
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view')
   const update = useUpdateConversation()
@@ -88,6 +97,15 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
           <button
             type="button"
             className="icon-button"
+            aria-label={`Archive “${title}”`}
+            title="Archive: out of the list, kept in Archived chats"
+            onClick={() => (remove.reset(), update.mutate({ id: conversation.id, archived: true }))}
+          >
+            ⤓
+          </button>
+          <button
+            type="button"
+            className="icon-button"
             aria-label={`Delete “${title}”`}
             onClick={() => setMode('confirm-delete')}
           >
@@ -97,8 +115,7 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
       )}
       {failure && (
         <p role="alert" className="item-error">
-          {update.error ? (update.variables?.pinned === undefined ? 'Rename failed' : 'Pin failed') : 'Delete failed'}:{' '}
-          {failureReason(failure)}{' '}
+          {update.error ? failedUpdate(update.variables) : 'Delete failed'}: {failureReason(failure)}{' '}
           <button type="button" className="button small" onClick={() => (update.reset(), remove.reset())}>
             Dismiss
           </button>

@@ -9,6 +9,7 @@ import { useConversationSocket } from '../hooks/use-conversation-socket.ts'
 import { usePendingMessages } from '../hooks/use-pending-messages.ts'
 import { useSocketErrors } from '../hooks/use-socket-errors.ts'
 import { flattenPages } from '../model/message-pages.ts'
+import { ArchivedNote } from './archived-note.tsx'
 import { Composer } from './composer.tsx'
 import { ConversationSettings } from './conversation-settings.tsx'
 import { ExportMenu } from './export-menu.tsx'
@@ -85,6 +86,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
           <ExportMenu conversationId={conversationId} />
         </div>
       </div>
+      <ArchivedNote conversation={conversation.data} />
       <LoadError what="the messages" query={messages} />
       {selectBranch.isError && (
         <p role="alert" className="form-error banner">
