@@ -1,7 +1,7 @@
 import type { Conversation, UpdateConversationRequest } from '@parley/protocol'
 import { type FormEvent, useState } from 'react'
 import { NavLink, useNavigate, useParams } from 'react-router'
-import { ApiError } from '../../../lib/api-client.ts'
+import { failureReason } from '../../../components/ui/error-summary.tsx'
 import { useDeleteConversation, useUpdateConversation } from '../api/chat-api.ts'
 
 export const titleOf = (conversation: Pick<Conversation, 'title'>) => conversation.title ?? 'New chat'
@@ -123,9 +123,4 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
       )}
     </li>
   )
-}
-
-/** A failed request in words: the server's message, or that it could not be reached. */
-function failureReason(error: Error): string {
-  return error instanceof ApiError ? error.message : 'the server could not be reached. Try again once it is back.'
 }
