@@ -157,6 +157,11 @@ export const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  PARLEY_IMPORT_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
   PARLEY_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_REGISTRATION: z.enum(['open', 'closed']).default('open'),
@@ -200,6 +205,7 @@ export const EnvSchema = z.object({
   PARLEY_API_KEY_CREATE_LIMIT: z.coerce.number().int().min(1).default(20),
   PARLEY_SHARE_CREATE_LIMIT: z.coerce.number().int().min(1).default(30),
   PARLEY_SESSION_CREATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  PARLEY_IMPORT_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
   PARLEY_REQUEST_TIMEOUT: duration('30s'),
   PARLEY_GUARD_USER_POLICY: z.enum(['flag', 'block', 'off']).default('flag'),
   PARLEY_GUARD_GUEST_POLICY: z.enum(['flag', 'block', 'off']).default('block'),
@@ -337,6 +343,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
       registrationOpen: e.PARLEY_REGISTRATION === 'open',
     }),
     bodyLimit: e.PARLEY_BODY_LIMIT,
+    importBodyLimit: e.PARLEY_IMPORT_BODY_LIMIT,
     requestTimeoutMs: e.PARLEY_REQUEST_TIMEOUT,
     guard: Object.freeze({
       guestMessagesPerMinute: e.PARLEY_GUEST_RATE_LIMIT,
@@ -355,6 +362,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
         apiKeysPerHour: e.PARLEY_API_KEY_CREATE_LIMIT,
         sharesPerHour: e.PARLEY_SHARE_CREATE_LIMIT,
         sessionsPerHour: e.PARLEY_SESSION_CREATE_LIMIT,
+        importsPerHour: e.PARLEY_IMPORT_RATE_LIMIT,
       }),
       policy: Object.freeze({ user: e.PARLEY_GUARD_USER_POLICY, guest: e.PARLEY_GUARD_GUEST_POLICY }),
     }),

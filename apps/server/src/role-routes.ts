@@ -64,7 +64,7 @@ export const ROLE_ROUTES: Record<ServerRole, (app: FastifyInstance, deps: RoleRo
   chat: async (app, { config, services, sockets }) => {
     await app.register(
       async (api) => {
-        await api.register(chatRoutes, { chat: services.chat })
+        await api.register(chatRoutes, { chat: services.chat, importBodyLimit: config.importBodyLimit })
         await api.register(sharesRoutes, { shares: services.shares })
         await api.register(guestsRoutes, { guests: services.guests, guard: services.guard })
         await api.register(guardRoutes, { guard: services.guard })

@@ -243,3 +243,18 @@ export type ListMessagesQuery = z.infer<typeof ListMessagesQuery>
  */
 export const SelectBranchRequest = z.object({ message_id: Id })
 export type SelectBranchRequest = z.infer<typeof SelectBranchRequest>
+
+/** A conversation an import left out, and why (e.g. "no text messages"); `index` is its place in the file. */
+export const SkippedImport = z.object({ index: z.number().int(), title: z.string().nullable(), reason: z.string() })
+export type SkippedImport = z.infer<typeof SkippedImport>
+
+/**
+ * `POST /api/conversations/import`: the body is a file as exported (Parley's JSON export of a conversation, an
+ * array of them, or ChatGPT's `conversations.json`). Imported conversations are new (new ids, the caller's), keep
+ * their titles and dates, and hold each source conversation's current branch.
+ */
+export const ImportConversationsResponse = z.object({
+  imported: z.array(Conversation),
+  skipped: z.array(SkippedImport),
+})
+export type ImportConversationsResponse = z.infer<typeof ImportConversationsResponse>

@@ -42,6 +42,28 @@ export async function insertConversation(db: Db, row: ConversationsTable): Promi
   await db.insertInto('conversations').values(row).execute()
 }
 
+/** Rows per insert statement: well under both databases' limits on bound parameters. */
+const IMPORT_ROWS_PER_STATEMENT = 500
+
+/** Stores imported conversations with their messages, all or none. */
+export async function insertImported(
+  db: Db,
+  imported: readonly { conversation: ConversationsTable; messages: readonly MessagesTable[] }[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('conversations')
+      .values(imported.map(({ conversation }) => conversation))
+      .execute()
+    const messages = imported.flatMap((each) => each.messages)
+    for (let start = 0; start < messages.length; start += IMPORT_ROWS_PER_STATEMENT)
+      await trx
+        .insertInto('messages')
+        .values(messages.slice(start, start + IMPORT_ROWS_PER_STATEMENT))
+        .execute()
+  })
+}
+
 /** Ownership is part of every lookup: another user's conversation is simply not found. */
 export async function findConversation(db: Db, id: string, ownerId: string): Promise<ConversationRow | undefined> {
   return db

@@ -5,6 +5,7 @@ import {
   ListConversationsQuery,
   ListMessagesQuery,
   Id,
+  ImportConversationsResponse,
   Message,
   MessageFeedback,
   ModelInfo,
@@ -26,7 +27,10 @@ const tags = ['chat']
 const security = [{ bearer: [] }]
 const params = z.object({ id: ConversationId })
 
-export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (app, { chat }) => {
+export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; importBodyLimit: number }> = async (
+  app,
+  { chat, importBodyLimit },
+) => {
   app.addHook('onRequest', app.requireAuth())
 
   app.get(
@@ -47,6 +51,27 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService }> = async (a
       },
     },
     async (request) => chat.create(principalOf(request), request.body),
+  )
+
+  app.post(
+    '/conversations/import',
+    {
+      // An export file is larger than any other request (`PARLEY_IMPORT_BODY_LIMIT`).
+      bodyLimit: importBodyLimit,
+      schema: {
+        tags,
+        security,
+        summary: 'Import conversations from an export file',
+        description:
+          "The body is the file: Parley's JSON export of a conversation, an array of them, or ChatGPT's `conversations.json` (at most 1,000 conversations per request). Each conversation's current branch is imported (user and assistant text; images, files and tool output are left out) as a new conversation of yours, with its title and dates. Conversations with nothing to import are listed in `skipped`.",
+        body: z.unknown(),
+        response: { 201: ImportConversationsResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await chat.importConversations(principalOf(request), request.body)
+      return reply.code(201).send(result)
+    },
   )
 
   app.get(

@@ -2,6 +2,7 @@ import type {
   Conversation,
   CreateConversationRequest,
   FeedbackRating,
+  ImportConversationsResponse,
   Message,
   MessageFeedback,
   PostMessageResponse,
@@ -10,7 +11,7 @@ import type {
 import { endedEarly } from '@parley/protocol'
 import type { Db, Dialect } from '../../db/database.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
-import { AppError, badRequest, notFound } from '../../shared/errors.ts'
+import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts'
 import type { Runtime } from '../../shared/runtime.ts'
 import { type Principal, isGuest } from '../auth/principal.ts'
 import { decodeCursor, encodeCursor } from './chat.cursor.ts'
@@ -29,6 +30,7 @@ import * as repo from './chat.repo.ts'
 import * as tree from './chat.tree.repo.ts'
 import { createTitleWriter, titleFromMessage } from './chat.titles.ts'
 import { modelCallRecord } from './chat.model-call.ts'
+import { importedRows, readImportFile } from './chat.import.ts'
 import { placementChanges } from './chat.placement.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
@@ -233,6 +235,26 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /**
+   * Stores the conversations of an export file as the caller's own (new ids; their titles, dates and current
+   * branch). Imported history is not news: it announces nothing (no notifications, webhooks or live events), and
+   * a model a conversation names that is not configured here is dropped, so its next reply uses the default.
+   */
+  async function importConversations(principal: Principal, file: unknown): Promise<ImportConversationsResponse> {
+    if (isGuest(principal)) throw forbidden('Guest sessions cannot import conversations')
+    await guard.limitCreation('import', principal.userId)
+    const { conversations, skipped } = readImportFile(file, nowIso())
+    const rows = conversations.map((each) =>
+      importedRows(
+        { ...each, model: each.model && models.has(each.model) ? each.model : null },
+        principal.userId,
+        runtime.newId,
+      ),
+    )
+    if (rows.length > 0) await repo.insertImported(db, rows)
+    return { imported: rows.map(({ conversation }) => repo.toConversation(conversation)), skipped }
+  }
+
+  /**
    * Tells notifications and webhooks that a reply ended with its replica. The call that wrote it died with that
    * process: it is described from the stored row, as failed with the reply's interruption as its reason.
    */
@@ -294,6 +316,7 @@ export function createChatService(deps: ChatServiceDeps) {
     /** Replies being generated on this instance. */
     activeReplies: () => replies.count(),
     create,
+    importConversations,
 
     async get(principal: Principal, id: string): Promise<Conversation> {
       return repo.toConversation(await ownConversation(principal, id))
