@@ -67,6 +67,14 @@ describe('two replicas on PostgreSQL and Redis', () => {
     expect((await client.closedWith(1000)).code).toBe(4001)
   })
 
+  it('tells a tab on one replica that its list changed on the other', async () => {
+    const user = await signedInUser(a.app)
+    const client = await connectReady(`${socketBase}/api/ws`, { token: user.tokens.access_token })
+    await a.app.inject({ method: 'POST', url: '/api/conversations/', headers: user.headers, payload: { title: 'New' } })
+    await client.next((frame) => frame.type === 'conversations.changed')
+    client.close()
+  })
+
   it('closes a socket on one replica when the API key it was opened with is revoked on the other', async () => {
     const user = await signedInUser(a.app)
     const key = (

@@ -81,6 +81,11 @@ export const ControlFrame = z.discriminatedUnion('type', [
     retry_after_seconds: z.number().optional(),
   }),
   z.object({ type: z.literal('pong') }),
+  /**
+   * The account's conversation list changed, here or on another device or tab: one was created, renamed, pinned,
+   * archived, deleted or imported, or a new message moved one to the top. Reload the list (it carries nothing else).
+   */
+  z.object({ type: z.literal('conversations.changed') }),
   /** The live dashboard figures (same body as `GET /api/analytics/summary`). */
   z.object({ type: z.literal('analytics.summary'), summary: AnalyticsSummary }),
 ])

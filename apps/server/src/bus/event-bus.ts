@@ -12,6 +12,11 @@ export const BusEvent = z.discriminatedUnion('type', [
    * Conversations were deleted: every replica stops their replies and forgets their held events.
    */
   z.object({ type: z.literal('chat.conversations_deleted'), conversationIds: z.array(z.string()) }),
+  /**
+   * A user's conversation list changed (created, renamed, pinned, archived, deleted, imported, or moved to the top by
+   * a new message): their sockets on every replica tell their clients to reload it.
+   */
+  z.object({ type: z.literal('chat.conversations_changed'), userId: z.string() }),
   /** An API key was revoked: sockets opened with it close on every replica. */
   z.object({ type: z.literal('auth.api_key_revoked'), userId: z.string(), apiKeyId: z.string() }),
   /** A user asked to stop a reply; the replica generating it stops it. */

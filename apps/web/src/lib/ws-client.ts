@@ -78,6 +78,10 @@ export function createWsClient(options: WsClientOptions) {
   const statusListeners = new Set<(status: ConnectionStatus) => void>()
   const errorListeners = new Set<(frame: ErrorFrame) => void>()
   const summaryListeners = new Set<(summary: AnalyticsSummary) => void>()
+  const listChangeListeners = new Set<() => void>()
+  const listChanged = () => listChangeListeners.forEach((listener) => listener())
+  /** Whether a socket was ever ready: after a reconnect, what changed meanwhile was not heard. */
+  let connectedBefore = false
   let summaryInterval = 5
   let socket: SocketLike | undefined
   let ready = false
@@ -116,6 +120,8 @@ export function createWsClient(options: WsClientOptions) {
         for (const conversationId of listeners.keys()) write(subscribeFrame(conversationId))
         for (const pending of pendingSends.values()) write(pending)
         if (summaryListeners.size > 0) write({ type: 'analytics.subscribe', interval_seconds: summaryInterval })
+        if (connectedBefore) listChanged()
+        connectedBefore = true
         return
       case 'subscribed':
         if (listeners.has(frame.conversation_id) && !lastSeq.has(frame.conversation_id)) {
@@ -140,6 +146,8 @@ export function createWsClient(options: WsClientOptions) {
         return errorListeners.forEach((listener) => listener(frame))
       case 'analytics.summary':
         return summaryListeners.forEach((listener) => listener(frame.summary))
+      case 'conversations.changed':
+        return listChanged()
       default:
         return // pong
     }
@@ -270,6 +278,14 @@ export function createWsClient(options: WsClientOptions) {
           write({ type: 'unsubscribe', conversation_id: conversationId })
         })
       }
+    },
+    /**
+     * The account's conversation list changed (in this tab, another one or on another device), or may have while
+     * the socket was reconnecting: time to reload it.
+     */
+    onConversationsChanged(listener: () => void) {
+      listChangeListeners.add(listener)
+      return () => void listChangeListeners.delete(listener)
     },
     /** Operators' live dashboard: `analytics.summary` frames every `intervalSeconds`, renewed after reconnects. */
     subscribeAnalytics(listener: (summary: AnalyticsSummary) => void, intervalSeconds = 5) {

@@ -75,7 +75,8 @@ export function createChatService(deps: ChatServiceDeps) {
     events: deps.events,
     enabled: deps.autoTitles,
     timeoutMs: deps.firstTokenTimeoutMs,
-    async announce(conversationId, conversation) {
+    async announce(conversationId, conversation, ownerId) {
+      listChanged(ownerId)
       const session = await replies.begin(conversationId, {})
       try {
         session.emit({ type: 'conversation.updated', conversation })
@@ -104,6 +105,9 @@ export function createChatService(deps: ChatServiceDeps) {
     }
   })
   const nowIso = () => runtime.now().toISOString()
+  /** Tells the owner's open clients to reload their list; a bus that cannot publish (Redis down) costs only that. */
+  const listChanged = (userId: string) =>
+    void deps.bus.publish({ type: 'chat.conversations_changed', userId }).catch(() => {})
 
   function userRow(content: string, clientMessageId: string | undefined) {
     const now = nowIso()
@@ -154,6 +158,8 @@ export function createChatService(deps: ChatServiceDeps) {
       alsoWrite: created.write,
       ...(replaces ? { supersede: { fromPosition: replaces.position }, parentId: replaces.parent_id ?? null } : {}),
     })
+    // A widget's guest has no list to reload.
+    if (!session.guest) listChanged(principal.userId)
     const userMessage = { ...repo.toMessage(storedUser!), ...(replaces ? await versionsOf(storedUser!) : {}) }
     await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
     if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
@@ -225,6 +231,7 @@ export function createChatService(deps: ChatServiceDeps) {
       last_seq: 0,
     }
     await repo.insertConversation(db, row)
+    listChanged(principal.userId)
     deps.events.publish('conversation.created', {
       conversation_id: id,
       user_id: principal.userId,
@@ -250,7 +257,10 @@ export function createChatService(deps: ChatServiceDeps) {
         runtime.newId,
       ),
     )
-    if (rows.length > 0) await repo.insertImported(db, rows)
+    if (rows.length > 0) {
+      await repo.insertImported(db, rows)
+      listChanged(principal.userId)
+    }
     return { imported: rows.map(({ conversation }) => repo.toConversation(conversation)), skipped }
   }
 
@@ -366,12 +376,14 @@ export function createChatService(deps: ChatServiceDeps) {
         ...placement,
         ...(touched ? { updated_at: now } : {}),
       })
+      listChanged(principal.userId)
       return repo.toConversation(await ownConversation(principal, id))
     },
 
     async remove(principal: Principal, id: string): Promise<void> {
       if (!(await repo.deleteConversation(db, id, principal.userId))) throw notFound('Conversation')
       await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: [id] })
+      listChanged(principal.userId)
     },
 
     async messages(
@@ -489,6 +501,7 @@ export function createChatService(deps: ChatServiceDeps) {
           supersede: { fromPosition: target.position },
           parentId: target.parent_id ?? userRow.id,
         })
+        listChanged(principal.userId)
         session.emit({ type: 'message.superseded', message_id: target.id, following: true })
         return await replies.run(conversation, reply, stored!, session, await versionsOf(stored!))
       } finally {

@@ -9,13 +9,16 @@ interface LiveSocket {
   sessionId: string | null
   apiKeyId: string | null
   alive: boolean
+  /** Tells the client its conversation list changed (only sockets whose protocol has a frame for it). */
+  onConversationsChanged: (() => void) | undefined
 }
 
 const HEARTBEAT_MS = 30_000
 
 /**
- * Every authenticated socket, so that a revoked session or a changed account is disconnected at once,
- * and dead peers are found by one shared heartbeat rather than a timer per socket.
+ * Every authenticated socket, so that a revoked session or a changed account is disconnected at once, an account's
+ * clients hear that its conversation list changed, and dead peers are found by one shared heartbeat rather than a
+ * timer per socket.
  */
 export function createSocketRegistry(bus: EventBus) {
   const sockets = new Set<LiveSocket>()
@@ -34,6 +37,8 @@ export function createSocketRegistry(bus: EventBus) {
       closeWhere((live) => live.userId === event.userId && live.apiKeyId === event.apiKeyId, 'API key revoked')
     } else if (event.type === 'auth.user_changed') {
       closeWhere((live) => live.userId === event.userId, `account ${event.reason.replace('_', ' ')}`)
+    } else if (event.type === 'chat.conversations_changed') {
+      for (const live of sockets) if (live.userId === event.userId) live.onConversationsChanged?.()
     }
   })
 
@@ -54,7 +59,7 @@ export function createSocketRegistry(bus: EventBus) {
      * Registers an authenticated socket, unless its account already has `maxPerUser` open (every kind of socket
      * counts): returns whether it was added.
      */
-    admit(socket: WebSocket, principal: Principal, maxPerUser: number): boolean {
+    admit(socket: WebSocket, principal: Principal, maxPerUser: number, onConversationsChanged?: () => void): boolean {
       let open = 0
       for (const live of sockets) if (live.userId === principal.userId) open += 1
       if (open >= maxPerUser) return false
@@ -64,6 +69,7 @@ export function createSocketRegistry(bus: EventBus) {
         sessionId: principal.sessionId,
         apiKeyId: principal.apiKeyId,
         alive: true,
+        onConversationsChanged,
       }
       sockets.add(live)
       socket.on('pong', () => (live.alive = true))

@@ -47,7 +47,7 @@ export interface TitleWriterDeps {
   /** Longest a title call may take; a slower one fails and is counted so. */
   timeoutMs: number
   /** Tells the conversation's tabs; may fail (the conversation is busy again), which only delays the list. */
-  announce(conversationId: string, conversation: Conversation): Promise<void>
+  announce(conversationId: string, conversation: Conversation, ownerId: string): Promise<void>
 }
 
 /** What the first exchange of a conversation was, once its reply is complete. */
@@ -131,7 +131,8 @@ export function createTitleWriter(deps: TitleWriterDeps) {
     const title = cleanTitle(text)
     if (!title || title === exchange.provisionalTitle) return
     const renamed = await repo.replaceTitle(db, exchange.conversationId, exchange.provisionalTitle, title)
-    if (renamed) await deps.announce(exchange.conversationId, repo.toConversation(renamed)).catch(() => {})
+    if (renamed)
+      await deps.announce(exchange.conversationId, repo.toConversation(renamed), exchange.ownerId).catch(() => {})
   }
 
   return {

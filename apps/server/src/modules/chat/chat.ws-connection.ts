@@ -43,6 +43,8 @@ export async function admitSocket(
   credential: string | undefined,
   admission: SocketAdmission,
   log: FastifyBaseLogger,
+  /** Called when the account's conversation list changes (on any replica). */
+  onConversationsChanged?: () => void,
 ): Promise<{ principal: Principal } | { refusal: Refusal }> {
   if (!credential) return refusal(WS_CLOSE.unauthorized, 'unauthorized', 'An access token is required')
   let principal: Principal
@@ -54,7 +56,7 @@ export async function admitSocket(
     return refusal(WS_CLOSE.unauthorized, 'unauthorized', 'authentication failed')
   }
   if (isGuest(principal)) return refusal(WS_CLOSE.forbidden, 'forbidden', 'Guest sessions use the chat API')
-  if (!admission.sockets.admit(socket, principal, admission.maxSocketsPerUser)) {
+  if (!admission.sockets.admit(socket, principal, admission.maxSocketsPerUser, onConversationsChanged)) {
     admission.onCapReached?.()
     return refusal(
       WS_CLOSE.abuse,

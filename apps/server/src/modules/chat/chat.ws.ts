@@ -124,7 +124,9 @@ function handleConnection(
 
 async function authenticate(connection: Connection, credential: string) {
   const { socket, options } = connection
-  const admitted = await admitSocket(socket, credential, options, connection.log)
+  const admitted = await admitSocket(socket, credential, options, connection.log, () =>
+    send(connection, { type: 'conversations.changed' }),
+  )
   if ('refusal' in admitted) {
     // The close code says why; only the cap is also explained in a frame (a 4001 makes the client refresh its token).
     if (admitted.refusal.code === 'rate_limited') sendError(connection, 'rate_limited', admitted.refusal.message)

@@ -3,6 +3,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router'
 import { ThemeSwitch } from '../../../components/ui/theme-switch.tsx'
 import { useFocusWrap } from '../../../lib/use-focus-wrap.ts'
 import { useMediaQuery } from '../../../lib/use-media-query.ts'
+import { useConversationListSync } from '../hooks/use-conversation-list-sync.ts'
 import { useLayoutShortcuts } from '../hooks/use-layout-shortcuts.ts'
 import type { ShortcutAction } from '../model/shortcuts.ts'
 import { ConnectionStatus } from './connection-status.tsx'
@@ -38,6 +39,7 @@ export function ChatLayout({ sidebarFooter }: { sidebarFooter: ReactNode }) {
   const returnFocus = useRef(false)
   const navigate = useNavigate()
   const { pathname } = useLocation()
+  useConversationListSync()
 
   function openDrawer(focus: 'first' | 'search' = 'first') {
     focusOnOpen.current = focus
