@@ -2,7 +2,9 @@ import { AxeBuilder } from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { ADMIN, expect, test } from './fixtures.ts'
 import { ChatPage } from './pages/chat-page.ts'
+import { SettingsPage } from './pages/settings-page.ts'
 import { apiLogin, bearer } from './support/api.ts'
+import { hiddenOnlyConversation } from './support/chatgpt-export.ts'
 import { createConversation, seedTurns } from './support/seed.ts'
 
 const SIZES = [
@@ -89,6 +91,14 @@ function signedIn(conversationId: string, archivedId: string): Screen[] {
       ready: (page) => page.getByRole('list', { name: 'Archived chats' }).getByRole('listitem').first(),
     },
     { name: 'settings', path: '/settings', ready: (page) => page.getByRole('list', { name: 'Sessions' }) },
+    {
+      // The import report; the file's one conversation has nothing to import, so the account gains none.
+      name: 'settings import report',
+      path: '/settings',
+      ready: (page) => page.getByRole('region', { name: 'Import conversations' }).getByText('1 was left out:'),
+      open: (page) =>
+        new SettingsPage(page).importConversations('conversations.json', [hiddenOnlyConversation('Left out for axe')]),
+    },
     { name: 'dashboard', path: '/admin/analytics', ready: (page) => page.locator('.metric-card').first() },
     { name: 'users', path: '/admin/users', ready: (page) => page.getByRole('region', { name: 'Users' }) },
     {

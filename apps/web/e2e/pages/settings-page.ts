@@ -1,13 +1,16 @@
 import { type Locator, type Page, expect } from '@playwright/test'
 
-/** `/settings`: profile, password, sessions, API keys. */
+/** `/settings`: profile, password, sessions, API keys, importing conversations. */
 export class SettingsPage {
   readonly sessions: Locator
   readonly apiKeys: Locator
+  /** The import section's live region: progress, then what was imported and left out. */
+  readonly importStatus: Locator
 
   constructor(readonly page: Page) {
     this.sessions = page.getByRole('list', { name: 'Sessions' })
     this.apiKeys = page.getByRole('list', { name: 'API keys' })
+    this.importStatus = page.getByRole('region', { name: 'Import conversations' }).getByRole('status')
   }
 
   async open() {
@@ -27,5 +30,12 @@ export class SettingsPage {
   async closeKeyDialog() {
     await this.page.getByRole('dialog').getByRole('button', { name: 'Done' }).click()
     await expect(this.page.getByRole('dialog')).toHaveCount(0)
+  }
+
+  /** Chooses an export file holding `content` (as JSON) and imports it. */
+  async importConversations(fileName: string, content: unknown) {
+    const buffer = Buffer.from(JSON.stringify(content))
+    await this.page.getByLabel('Export file').setInputFiles({ name: fileName, mimeType: 'application/json', buffer })
+    await this.page.getByRole('button', { name: 'Import' }).click()
   }
 }

@@ -11,7 +11,7 @@ import type { ConversationRow, MessagesTable } from './chat.table.ts'
  * reason, never the whole file.
  */
 
-/** A request holds at most this many conversations (the web app sends a large file in parts of 200). */
+/** A request holds at most this many conversations (the web app sends a file in parts of 100). */
 export const MAX_IMPORT_CONVERSATIONS = 1_000
 /** Longer conversations are left out: far beyond anything a chat holds, and one request's worth of rows. */
 const MAX_IMPORT_MESSAGES = 10_000

@@ -2,6 +2,7 @@ import {
   Conversation,
   type CreateConversationRequest,
   type FeedbackRating,
+  ImportConversationsResponse,
   Message,
   MessageFeedback,
   OkResponse,
@@ -175,6 +176,20 @@ export function useDeleteConversation() {
       queryClient.removeQueries({ queryKey: chatKeys.messages(id) })
       void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
     },
+  })
+}
+
+/**
+ * Imports one part of an export file (`POST /api/conversations/import`, the body sent as it is). Each part that lands
+ * refreshes the lists, so the sidebar shows its conversations while later parts are still on their way.
+ */
+export function useImportConversations() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: unknown) =>
+      api.request(ImportConversationsResponse, '/api/conversations/import', { method: 'POST', body }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: chatKeys.conversations }),
   })
 }
 

@@ -2,6 +2,7 @@ import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { useMe } from '../api/settings-api.ts'
 import { ApiKeys } from './api-keys.tsx'
+import { ImportConversations } from './import-conversations.tsx'
 import { InstructionsForm } from './instructions-form.tsx'
 import { PromptsPanel } from '../../prompts/components/prompts-panel.tsx'
 import { PasswordForm } from './password-form.tsx'
@@ -9,7 +10,10 @@ import { ProfileForm } from './profile-form.tsx'
 import { SessionsList } from './sessions-list.tsx'
 import { SharedLinks } from './shared-links.tsx'
 
-/** `/settings`: profile, password, custom instructions, sessions, API keys and shared links of the signed-in account. */
+/**
+ * `/settings`: profile, password, custom instructions, sessions, API keys and shared links of the signed-in account,
+ * and importing conversations from an export file.
+ */
 export function SettingsPage() {
   const me = useMe()
   return (
@@ -34,6 +38,7 @@ export function SettingsPage() {
       <SessionsList />
       <ApiKeys />
       <SharedLinks />
+      <ImportConversations />
     </Page>
   )
 }
