@@ -11,6 +11,7 @@ interface Conversation {
   system_prompt: string | null
   temperature: number | null
   pinned: boolean
+  archived: boolean
   created_at: string
   updated_at: string
 }
@@ -29,6 +30,7 @@ interface Imported {
 }
 
 const IMPORT_LIMIT = 3
+const EXPORT_LIMIT = 2
 
 /** A ChatGPT `conversations.json` conversation: a root, a question with two answers, the second one current. */
 function chatGptConversation(title: string, createdSeconds: number) {
@@ -82,6 +84,7 @@ describe.each(DIALECTS)('importing conversations on %s', (dialect) => {
         ...fakeModelsEnv(upstream),
         PARLEY_AUTH_RATE_LIMIT: '1000',
         PARLEY_IMPORT_RATE_LIMIT: String(IMPORT_LIMIT),
+        PARLEY_EXPORT_RATE_LIMIT: String(EXPORT_LIMIT),
         PARLEY_IMPORT_BODY_LIMIT: String(64 * 1024),
       },
     })
@@ -187,6 +190,74 @@ describe.each(DIALECTS)('importing conversations on %s', (dialect) => {
     client.close()
     expect(upstream.requests.at(-1)!.messages.map((m) => m.content)).toEqual(['Be brief.', 'Where should we go?'])
     expect((await messagesOf(other.headers, copy.id)).map((m) => m.content)).toEqual(['Where should we go?', 'Porto.'])
+  })
+
+  it('exports every conversation in one file that imports back as it was, archived and pinned ones included', async () => {
+    const user = await signedInUser(t.app)
+    const exportAll = (headers: Headers) => t.app.inject({ method: 'GET', url: '/api/conversations/export', headers })
+    const empty = await exportAll(user.headers)
+    expect(empty.statusCode).toBe(200)
+    expect(empty.json()).toEqual([])
+
+    const titles = ['Kept', 'Pinned', 'Archived']
+    const ids: string[] = []
+    for (const title of titles) {
+      const id = (
+        await t.app.inject({ method: 'POST', url: '/api/conversations/', headers: user.headers, payload: { title } })
+      ).json().id as string
+      ids.push(id)
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/conversations/${id}/messages`,
+        headers: user.headers,
+        payload: { content: `About ${title}` },
+      })
+    }
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/conversations/${ids[1]}`,
+      headers: user.headers,
+      payload: { pinned: true },
+    })
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/conversations/${ids[2]}`,
+      headers: user.headers,
+      payload: { archived: true },
+    })
+
+    const exported = await exportAll(user.headers)
+    expect(exported.statusCode).toBe(200)
+    expect(exported.headers['content-type']).toMatch(/^application\/json/)
+    expect(exported.headers['content-disposition']).toMatch(
+      /^attachment; filename="parley-conversations-\d{4}-\d{2}-\d{2}\.json"$/,
+    )
+    const file = exported.json() as { conversation: Conversation; messages: Message[] }[]
+    expect(file.map((each) => each.conversation.title).sort()).toEqual([...titles].sort())
+    for (const { conversation, messages } of file)
+      expect(messages.map((m) => m.content)).toEqual([`About ${conversation.title}`, 'Noted.'])
+
+    const other = await signedInUser(t.app)
+    const response = await importFile(other.headers, exported.body)
+    expect(response.statusCode).toBe(201)
+    const placement = (list: Conversation[]) =>
+      list.map((c) => [c.title, c.pinned, c.archived]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+    expect(placement((response.json() as Imported).imported)).toEqual([
+      ['Archived', false, true],
+      ['Kept', false, false],
+      ['Pinned', true, false],
+    ])
+    expect((await get<Conversation[]>(other.headers, '/api/conversations/?archived=true')).map((c) => c.title)).toEqual(
+      ['Archived'],
+    )
+
+    // At most EXPORT_LIMIT an hour (two used above); another user's export holds only their own.
+    const refused = await exportAll(user.headers)
+    expect(refused.statusCode).toBe(429)
+    expect(errorOf(refused).code).toBe('rate_limited')
+    const others = (await exportAll(other.headers)).json() as { conversation: Conversation }[]
+    expect(others.map((each) => each.conversation.id).some((id) => ids.includes(id))).toBe(false)
+    expect(others).toHaveLength(3)
   })
 
   it("imports ChatGPT's current branch with its dates, and says what it left out", async () => {

@@ -1,5 +1,7 @@
 import { expect, test } from './fixtures.ts'
+import { apiLogin, bearer } from './support/api.ts'
 import { chatGptConversation, hiddenOnlyConversation } from './support/chatgpt-export.ts'
+import { createConversation, seedTurns } from './support/seed.ts'
 
 test('a ChatGPT export imports each conversation’s current branch and names the ones left out', async ({
   page,
@@ -32,4 +34,38 @@ test('a ChatGPT export imports each conversation’s current branch and names th
   await expect(chatPage.replies()).toContainText('New answer')
   await expect(chatPage.userMessage('Thanks')).toBeVisible()
   await expect(chatPage.messages).not.toContainText('Old answer')
+})
+
+test('all conversations download as one file, which imports back into another account', async ({
+  page,
+  request,
+  account,
+  authPage,
+  chatPage,
+  settingsPage,
+}) => {
+  await authPage.register(account)
+  const token = await apiLogin(request, account.username, account.password)
+  const garden = await createConversation(request, token, { title: 'Garden notes' })
+  const archived = await createConversation(request, token, { title: 'Old budget' })
+  for (const id of [garden, archived]) await seedTurns(request, token, id, 1)
+  await request.patch(`/api/conversations/${archived}`, { headers: bearer(token), data: { archived: true } })
+
+  await settingsPage.open()
+  const file = await settingsPage.exportAllConversations()
+  expect(file.name).toMatch(/^parley-conversations-\d{4}-\d{2}-\d{2}\.json$/)
+  const titles = (file.content as { conversation: { title: string } }[]).map((each) => each.conversation.title)
+  expect(titles.sort()).toEqual(['Garden notes', 'Old budget'])
+
+  // Another account (another server, say) reads the file back.
+  await authPage.signOut()
+  await authPage.register({ ...account, username: `${account.username}_b`, email: `b_${account.email}` })
+  await settingsPage.open()
+  await settingsPage.importConversations(file.name, file.content)
+  await expect(settingsPage.importStatus).toContainText('Imported 2 conversations.')
+  await expect(chatPage.conversationLink('Garden notes')).toBeVisible()
+  // Archived it was, archived it stays.
+  await expect(chatPage.conversationLink('Old budget')).toHaveCount(0)
+  await page.goto('/archived')
+  await expect(page.getByRole('link', { name: 'Old budget' })).toBeVisible()
 })

@@ -32,6 +32,16 @@ export class SettingsPage {
     await expect(this.page.getByRole('dialog')).toHaveCount(0)
   }
 
+  /** Downloads every conversation of the account; returns the file's name and its parsed content. */
+  async exportAllConversations(): Promise<{ name: string; content: unknown }> {
+    const downloading = this.page.waitForEvent('download')
+    await this.page.getByRole('button', { name: 'Download all conversations' }).click()
+    const download = await downloading
+    const chunks: Buffer[] = []
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer)
+    return { name: download.suggestedFilename(), content: JSON.parse(Buffer.concat(chunks).toString('utf8')) }
+  }
+
   /** Chooses an export file holding `content` (as JSON) and imports it. */
   async importConversations(fileName: string, content: unknown) {
     const buffer = Buffer.from(JSON.stringify(content))

@@ -20,6 +20,16 @@ export function conversationToMarkdown(conversation: Conversation, messages: rea
   return lines.join('\n')
 }
 
+/** A JSON array written an item at a time, one per line: a large one is never one string in memory. */
+export async function* jsonArrayLines(items: AsyncIterable<unknown>): AsyncGenerator<string> {
+  let separator = '[\n'
+  for await (const item of items) {
+    yield separator + JSON.stringify(item)
+    separator = ',\n'
+  }
+  yield separator === '[\n' ? '[]\n' : '\n]\n'
+}
+
 /** A file name derived from the title, safe on every file system. */
 export function exportFileName(conversation: Conversation, extension: string): string {
   const base = (conversation.title ?? 'conversation')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_IMPORT_CONVERSATIONS, readImportFile } from './chat.import.ts'
+import { MAX_IMPORT_CONVERSATIONS, importedRows, readImportFile } from './chat.import.ts'
 
 const NOW = '2026-12-07T10:00:00.000Z'
 
@@ -75,6 +75,8 @@ describe('readImportFile', () => {
         temperature: 0.3,
         max_tokens: 200,
         model: 'llama',
+        pinned: true,
+        archived: false,
         messages: [
           { role: 'user', content: 'Where to?', model: null, created_at: '2026-01-02T03:04:06.000Z' },
           { role: 'assistant', content: 'Lisbon.', model: 'llama', created_at: '2026-01-02T03:04:07.000Z' },
@@ -105,7 +107,7 @@ describe('readImportFile', () => {
       ),
     ]
     const [conversation] = readImportFile(file, NOW).conversations
-    expect(conversation!.title).toBe('Branches')
+    expect(conversation).toMatchObject({ title: 'Branches', pinned: false, archived: false })
     expect(conversation!.created_at).toBe('2023-11-14T22:13:20.500Z')
     expect(conversation!.updated_at).toBe('2023-11-14T22:28:20.250Z')
     expect(conversation!.messages.map(({ role, content, model }) => ({ role, content, model }))).toEqual([
@@ -161,5 +163,42 @@ describe('readImportFile', () => {
     expect(() => readImportFile([], NOW)).toThrow('The file holds no conversations')
     const many = Array.from({ length: MAX_IMPORT_CONVERSATIONS + 1 }, () => ({ conversation: {}, messages: [] }))
     expect(() => readImportFile(many, NOW)).toThrow(/At most 1,000 conversations per request/)
+  })
+})
+
+describe('importedRows', () => {
+  it('keeps a conversation archived or pinned as of the import, never both', () => {
+    let id = 0
+    const rows = (pinned: boolean, archived: boolean) =>
+      importedRows(
+        {
+          index: 0,
+          title: 't',
+          created_at: NOW,
+          updated_at: NOW,
+          system_prompt: null,
+          temperature: null,
+          max_tokens: null,
+          model: null,
+          pinned,
+          archived,
+          messages: [
+            { role: 'user', content: 'Q', model: null, created_at: NOW },
+            { role: 'assistant', content: 'A', model: 'm', created_at: NOW },
+          ],
+        },
+        'owner',
+        () => `id${++id}`,
+        NOW,
+      )
+    expect(rows(true, false).conversation).toMatchObject({ pinned_at: NOW, archived_at: null })
+    expect(rows(true, true).conversation).toMatchObject({ pinned_at: null, archived_at: NOW })
+    const { conversation, messages } = rows(false, false)
+    expect(conversation).toMatchObject({ pinned_at: null, archived_at: null, owner_id: 'owner' })
+    // A reply answers the user message before it; each message follows the one before.
+    expect(messages.map((m) => [m.id, m.parent_id, m.reply_to, m.position])).toEqual([
+      [messages[0]!.id, null, null, 1],
+      [messages[1]!.id, messages[0]!.id, messages[0]!.id, 2],
+    ])
   })
 })

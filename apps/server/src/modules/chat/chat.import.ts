@@ -34,6 +34,9 @@ export interface ImportedConversation {
   temperature: number | null
   max_tokens: number | null
   model: string | null
+  /** As the file had them (the import's time is stored as when); archived wins over pinned, which never go together. */
+  pinned: boolean
+  archived: boolean
   messages: ImportedMessage[]
 }
 
@@ -50,14 +53,15 @@ export function importedRows(
   imported: ImportedConversation,
   ownerId: string,
   newId: () => string,
+  now: string,
 ): { conversation: ConversationRow; messages: MessagesTable[] } {
-  const { index: _index, messages: turns, ...fields } = imported
+  const { index: _index, messages: turns, pinned, archived, ...fields } = imported
   const conversation: ConversationRow = {
     ...fields,
     id: newId(),
     owner_id: ownerId,
-    pinned_at: null,
-    archived_at: null,
+    pinned_at: pinned && !archived ? now : null,
+    archived_at: archived ? now : null,
     last_seq: 0,
   }
   const messages: MessagesTable[] = []
@@ -134,6 +138,8 @@ const ParleyExport = z.object({
     system_prompt: Nullable(z.string()),
     temperature: Nullable(z.number().min(0).max(2)),
     max_tokens: Nullable(z.number().int().positive()),
+    pinned: Nullable(z.boolean()),
+    archived: Nullable(z.boolean()),
   }),
   messages: z.array(
     z.object({
@@ -171,6 +177,8 @@ function fromParley({ conversation, messages }: ParleyExport, index: number, now
     temperature: conversation.temperature ?? null,
     max_tokens: conversation.max_tokens ?? null,
     model: conversation.model ?? null,
+    pinned: conversation.pinned === true,
+    archived: conversation.archived === true,
     messages: turns,
   }
 }
@@ -201,6 +209,7 @@ const ChatGptConversation = z.object({
   create_time: Nullable(z.number()),
   update_time: Nullable(z.number()),
   current_node: Nullable(z.string()),
+  is_archived: Nullable(z.boolean()),
   mapping: z.record(z.string(), z.unknown()),
 })
 type ChatGptNode = z.infer<typeof ChatGptNode>
@@ -239,6 +248,8 @@ function fromChatGpt(conversation: ChatGptConversation, index: number, now: stri
     temperature: null,
     max_tokens: null,
     model: null,
+    pinned: false,
+    archived: conversation.is_archived === true,
     messages: turns,
   }
 }

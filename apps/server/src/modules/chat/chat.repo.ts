@@ -157,6 +157,17 @@ export async function listConversations(
   return query.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(options.limit).execute()
 }
 
+/** The owner's conversations, archived or not, in order of id: a stable order for reading them all. */
+export async function conversationsById(
+  db: Db,
+  ownerId: string,
+  options: { afterId?: string | undefined; limit: number },
+): Promise<ConversationRow[]> {
+  let query = db.selectFrom('conversations').selectAll().where('owner_id', '=', ownerId)
+  if (options.afterId !== undefined) query = query.where('id', '>', options.afterId)
+  return query.orderBy('id').limit(options.limit).execute()
+}
+
 /** Moves a turn and everything after it off the active branch, in the same transaction as an append. */
 interface Supersede {
   fromPosition: number

@@ -16,10 +16,11 @@ import {
   SelectBranchRequest,
   UpdateConversationRequest,
 } from '@parley/protocol'
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { principalOf } from '../../plugins/auth.ts'
-import { conversationToMarkdown, exportFileName } from './chat.export.ts'
+import { conversationToMarkdown, exportFileName, jsonArrayLines } from './chat.export.ts'
 import type { ChatService } from './chat.service.ts'
 import { streamEvents, wantsEventStream } from './chat.sse.ts'
 
@@ -71,6 +72,25 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; importBodyLi
     async (request, reply) => {
       const result = await chat.importConversations(principalOf(request), request.body)
       return reply.code(201).send(result)
+    },
+  )
+
+  app.get(
+    '/conversations/export',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Download all your conversations as one JSON file',
+        description:
+          'A JSON array of every conversation of yours, archived ones too, each as `GET /api/conversations/{id}/export` gives it: what `POST /api/conversations/import` reads back, here or on another server. Streamed, so a large account is never held in memory. `PARLEY_EXPORT_RATE_LIMIT` per hour.',
+      },
+    },
+    async (request, reply) => {
+      const conversations = await chat.exportAll(principalOf(request))
+      const day = new Date().toISOString().slice(0, 10)
+      void reply.header('content-disposition', `attachment; filename="parley-conversations-${day}.json"`)
+      return reply.type('application/json; charset=utf-8').send(Readable.from(jsonArrayLines(conversations)))
     },
   )
 

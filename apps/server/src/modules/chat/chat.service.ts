@@ -34,6 +34,9 @@ import { importedRows, readImportFile } from './chat.import.ts'
 import { placementChanges } from './chat.placement.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
+/** Conversations read per page by an export of all of them. */
+const EXPORT_PAGE = 50
+
 export interface ChatServiceDeps {
   db: Db
   dialect: Dialect
@@ -249,12 +252,14 @@ export function createChatService(deps: ChatServiceDeps) {
   async function importConversations(principal: Principal, file: unknown): Promise<ImportConversationsResponse> {
     if (isGuest(principal)) throw forbidden('Guest sessions cannot import conversations')
     await guard.limitCreation('import', principal.userId)
-    const { conversations, skipped } = readImportFile(file, nowIso())
+    const now = nowIso()
+    const { conversations, skipped } = readImportFile(file, now)
     const rows = conversations.map((each) =>
       importedRows(
         { ...each, model: each.model && models.has(each.model) ? each.model : null },
         principal.userId,
         runtime.newId,
+        now,
       ),
     )
     if (rows.length > 0) {
@@ -262,6 +267,19 @@ export function createChatService(deps: ChatServiceDeps) {
       listChanged(principal.userId)
     }
     return { imported: rows.map(({ conversation }) => repo.toConversation(conversation)), skipped }
+  }
+
+  async function* allConversations(ownerId: string) {
+    let afterId: string | undefined
+    for (;;) {
+      const page = await repo.conversationsById(db, ownerId, { afterId, limit: EXPORT_PAGE })
+      for (const row of page) {
+        const rows = await repo.listMessages(db, row.id, { limit: 1_000_000 })
+        yield { conversation: repo.toConversation(row), messages: rows.map(repo.toMessage) }
+      }
+      afterId = page.at(-1)?.id
+      if (page.length < EXPORT_PAGE) return
+    }
   }
 
   /**
@@ -616,6 +634,18 @@ export function createChatService(deps: ChatServiceDeps) {
       const conversation = repo.toConversation(await ownConversation(principal, id))
       const rows = await repo.listMessages(db, id, { limit: 1_000_000 })
       return { conversation, messages: rows.map(repo.toMessage) }
+    },
+
+    /**
+     * Every conversation of the caller, archived ones too, each as `exportConversation` gives it (what
+     * `importConversations` reads back), once the hourly limit allows it. Read a page at a time, so a large account is
+     * never all in memory; paged by id, which a new message does not change, so a conversation in use meanwhile is
+     * neither missed nor repeated.
+     */
+    async exportAll(principal: Principal): Promise<AsyncIterable<{ conversation: Conversation; messages: Message[] }>> {
+      if (isGuest(principal)) throw forbidden('Guest sessions cannot export conversations')
+      await guard.limitCreation('export', principal.userId)
+      return allConversations(principal.userId)
     },
 
     recoverInterrupted,

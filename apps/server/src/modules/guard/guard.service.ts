@@ -24,7 +24,7 @@ const ACCOUNT_FREE_FAILURES = 5
 const IP_FREE_FAILURES = 20
 
 /** What a signed-in account creates, each with its own per-account limit. */
-export type CreationKind = 'conversation' | 'api_key' | 'session' | 'share' | 'import'
+export type CreationKind = 'conversation' | 'api_key' | 'session' | 'share' | 'import' | 'export'
 /**
  * What is limited per client address, each with a counter of its own so none starves another: sign-ins (login,
  * registration, refresh, token), starting guest sessions, and reading shared links (the only reads without a token).
@@ -67,6 +67,7 @@ export function createGuardService(deps: {
     session: { limit: settings.creation.sessionsPerHour, windowMs: HOUR, what: 'sign-ins to this account' },
     share: { limit: settings.creation.sharesPerHour, windowMs: HOUR, what: 'new shared links' },
     import: { limit: settings.creation.importsPerHour, windowMs: HOUR, what: 'imports' },
+    export: { limit: settings.creation.exportsPerHour, windowMs: HOUR, what: 'exports of all conversations' },
   }
   const addressLimits: Record<AddressLimitKind, { perMinute: number; what: string }> = {
     auth: { perMinute: deps.authRateLimitPerMinute, what: 'sign-in attempts' },

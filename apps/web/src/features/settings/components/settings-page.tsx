@@ -2,6 +2,7 @@ import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { useMe } from '../api/settings-api.ts'
 import { ApiKeys } from './api-keys.tsx'
+import { ExportAllConversations } from './export-all-conversations.tsx'
 import { ImportConversations } from './import-conversations.tsx'
 import { InstructionsForm } from './instructions-form.tsx'
 import { PromptsPanel } from '../../prompts/components/prompts-panel.tsx'
@@ -12,7 +13,7 @@ import { SharedLinks } from './shared-links.tsx'
 
 /**
  * `/settings`: profile, password, custom instructions, sessions, API keys and shared links of the signed-in account,
- * and importing conversations from an export file.
+ * and exporting all conversations to a file or importing them from one.
  */
 export function SettingsPage() {
   const me = useMe()
@@ -38,6 +39,7 @@ export function SettingsPage() {
       <SessionsList />
       <ApiKeys />
       <SharedLinks />
+      <ExportAllConversations />
       <ImportConversations />
     </Page>
   )
