@@ -91,6 +91,13 @@ export const UpdateConversationRequest = z.strictObject({
 })
 export type UpdateConversationRequest = z.infer<typeof UpdateConversationRequest>
 
+/**
+ * `POST /api/conversations/{id}/fork`: a new conversation holding this one's active branch up to and including
+ * `message_id` (a reply on it), with its settings, to go on from there without changing this one.
+ */
+export const ForkConversationRequest = z.strictObject({ message_id: Id })
+export type ForkConversationRequest = z.infer<typeof ForkConversationRequest>
+
 /** A query-string boolean: `true` or `false`. */
 const QueryBoolean = z
   .enum(['true', 'false'])

@@ -2,6 +2,7 @@ import {
   Conversation,
   ConversationId,
   CreateConversationRequest,
+  ForkConversationRequest,
   ListConversationsQuery,
   ListMessagesQuery,
   Id,
@@ -141,6 +142,21 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; importBodyLi
       await chat.remove(principalOf(request), request.params.id)
       return { ok: true as const }
     },
+  )
+
+  app.post(
+    '/conversations/:id/fork',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Branch in a new conversation: this one up to a reply of its active branch, with its settings',
+        params,
+        body: ForkConversationRequest,
+        response: { 200: Conversation },
+      },
+    },
+    async (request) => chat.fork(principalOf(request), request.params.id, request.body.message_id),
   )
 
   app.get(

@@ -245,6 +245,42 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /**
+   * A new conversation holding the active branch up to and including one of its replies, with the conversation's
+   * settings: the way to go on from there in another direction and keep this one as it is. The copy is made the way
+   * an import is (text only, each turn complete), and is a conversation like any new one.
+   */
+  async function fork(principal: Principal, conversationId: string, messageId: string): Promise<Conversation> {
+    const source = await ownConversation(principal, conversationId)
+    const branch = await repo.listMessages(db, conversationId, { limit: 1_000_000 })
+    const end = branch.findIndex((row) => row.id === messageId)
+    if (end < 0 || branch[end]!.role !== 'assistant' || branch[end]!.status === 'streaming') throw notFound('Reply')
+    await guard.limitCreation('conversation', principal.userId)
+    const now = nowIso()
+    const title = `Branch · ${source.title ?? 'New chat'}`.slice(0, 200)
+    const exported = {
+      conversation: repo.toConversation(source),
+      messages: branch.slice(0, end + 1).map(repo.toMessage),
+    }
+    const [copy] = readImportFile(exported, now).conversations
+    if (!copy) throw notFound('Reply')
+    const rows = importedRows(
+      { ...copy, title, created_at: now, updated_at: now, pinned: false, archived: false },
+      principal.userId,
+      runtime.newId,
+      now,
+    )
+    await repo.insertImported(db, [rows])
+    listChanged(principal.userId)
+    deps.events.publish('conversation.created', {
+      conversation_id: rows.conversation.id,
+      user_id: principal.userId,
+      guest: isGuest(principal),
+      title,
+    })
+    return repo.toConversation(rows.conversation)
+  }
+
+  /**
    * Stores the conversations of an export file as the caller's own (new ids; their titles, dates and current
    * branch). Imported history is not news: it announces nothing (no notifications, webhooks or live events), and
    * a model a conversation names that is not configured here is dropped, so its next reply uses the default.
@@ -344,6 +380,7 @@ export function createChatService(deps: ChatServiceDeps) {
     /** Replies being generated on this instance. */
     activeReplies: () => replies.count(),
     create,
+    fork,
     importConversations,
 
     async get(principal: Principal, id: string): Promise<Conversation> {
