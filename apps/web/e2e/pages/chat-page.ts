@@ -58,6 +58,15 @@ export class ChatPage {
     return reply
   }
 
+  /** Presses "Branch in new chat" on `reply` and waits for the new conversation to open; returns its id. */
+  async branchInNewChat(reply: Locator): Promise<string> {
+    const from = this.page.url()
+    await reply.getByRole('button', { name: 'Branch in new chat' }).click()
+    await expect(this.page).not.toHaveURL(from)
+    await expect(this.page).toHaveURL(/\/c\/[^/]+$/)
+    return new URL(this.page.url()).pathname.split('/').at(-1) ?? ''
+  }
+
   conversationLink(title: string | RegExp) {
     return this.sidebar.getByRole('link', { name: title })
   }

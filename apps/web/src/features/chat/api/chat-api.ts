@@ -2,6 +2,7 @@ import {
   Conversation,
   type CreateConversationRequest,
   type FeedbackRating,
+  type ForkConversationRequest,
   ImportConversationsResponse,
   Message,
   MessageFeedback,
@@ -174,6 +175,26 @@ export function useDeleteConversation() {
     onSuccess: (_ok, id) => {
       queryClient.removeQueries({ queryKey: chatKeys.conversation(id) })
       queryClient.removeQueries({ queryKey: chatKeys.messages(id) })
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
+    },
+  })
+}
+
+/**
+ * Starts a new conversation from a reply (`POST /api/conversations/{id}/fork`): a copy of the active branch up to and
+ * including it, with the conversation's settings. The source is left as it was, so only the lists change.
+ */
+export function useForkConversation() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ conversationId, messageId }: { conversationId: string; messageId: string }) =>
+      api.request(Conversation, `/api/conversations/${conversationId}/fork`, {
+        method: 'POST',
+        body: { message_id: messageId } satisfies ForkConversationRequest,
+      }),
+    onSuccess: (conversation) => {
+      queryClient.setQueryData(chatKeys.conversation(conversation.id), conversation)
       void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
     },
   })

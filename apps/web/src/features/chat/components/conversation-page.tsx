@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useLocation, useNavigate, useParams } from 'react-router'
+import { failureReason } from '../../../components/ui/error-summary.tsx'
 import { LoadError } from '../../../components/ui/load-error.tsx'
 import { ApiError } from '../../../lib/api-client.ts'
 import { useSelectBranch } from '../api/branches-api.ts'
-import { useConversation, useMessages, useModels, useUpdateConversation } from '../api/chat-api.ts'
+import { useConversation, useForkConversation, useMessages, useModels, useUpdateConversation } from '../api/chat-api.ts'
 import { saveLastModel } from '../model/last-model.ts'
 import { useConversationSocket } from '../hooks/use-conversation-socket.ts'
 import { usePendingMessages } from '../hooks/use-pending-messages.ts'
@@ -38,6 +39,10 @@ function ConversationView({ conversationId }: { conversationId: string }) {
   const location = useLocation()
   const navigate = useNavigate()
   const sentFirst = useRef(false)
+  const fork = useForkConversation()
+  // Set at the click itself: the mutation's own pending state reaches the render a tick later, after a quick
+  // second click could have made a second copy.
+  const forking = useRef(false)
   const chosenModel = model ?? conversation.data?.model ?? undefined
   // What the next message goes to is what the picker shows: the server's default when nothing was chosen.
   const sendModel = chosenModel ?? models.data?.find((option) => option.default)?.id
@@ -48,6 +53,18 @@ function ConversationView({ conversationId }: { conversationId: string }) {
     // The conversation remembers its model, so a reload (or another device) continues with it.
     update.mutate({ id: conversationId, model: next })
   }
+  function branchFrom(messageId: string) {
+    if (forking.current) return
+    forking.current = true
+    fork.mutate(
+      { conversationId, messageId },
+      {
+        onSuccess: (copy) => void navigate(`/c/${copy.id}`),
+        onSettled: () => void (forking.current = false),
+      },
+    )
+  }
+
   const list = useMemo(() => flattenPages(messages.data), [messages.data])
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages
 
@@ -96,6 +113,14 @@ function ConversationView({ conversationId }: { conversationId: string }) {
           </button>
         </p>
       )}
+      {fork.isError && (
+        <p role="alert" className="form-error banner">
+          Could not branch: {failureReason(fork.error)}{' '}
+          <button type="button" className="button small" onClick={() => fork.reset()}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {socketError.error && (
         <p role="alert" className="form-error banner">
           {socketError.error}{' '}
@@ -113,6 +138,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
         onEdit={(messageId, content) => socket.edit(messageId, content)}
         onContinue={(messageId) => socket.continueReply(messageId, sendModel)}
         onSelectVersion={(messageId) => selectBranch.mutate(messageId)}
+        onBranch={branchFrom}
       />
       <Composer onSend={(content) => socket.send(content, sendModel)} onStop={socket.stop} streaming={streaming} />
     </main>

@@ -2,7 +2,7 @@ import type { Message } from '@parley/protocol'
 import { formatMillis } from '../../../lib/format.ts'
 import { memo, Suspense, useState } from 'react'
 import { useModels } from '../api/chat-api.ts'
-import { endedInTrouble, endingOf } from '../model/reply-ending.ts'
+import { canBranchFrom, endedInTrouble, endingOf } from '../model/reply-ending.ts'
 import { BranchSwitcher } from './branch-switcher.tsx'
 import { LazyMarkdown } from './lazy-markdown.ts'
 import { MessageActions } from './message-actions.tsx'
@@ -15,6 +15,8 @@ interface MessageItemProps {
   onContinue?: (() => void) | undefined
   /** Show another version of this message; absent while versions cannot be switched. */
   onSelectVersion?: ((messageId: string) => void) | undefined
+  /** Start a new conversation from this reply (shown on a finished one only); absent while a reply is streaming. */
+  onBranch?: (() => void) | undefined
 }
 
 function ReplyEnding({
@@ -113,6 +115,7 @@ export const MessageItem = memo(function MessageItem({
   onEdit,
   onContinue,
   onSelectVersion,
+  onBranch,
 }: MessageItemProps) {
   const [editing, setEditing] = useState(false)
   const mine = message.role === 'user'
@@ -158,6 +161,11 @@ export const MessageItem = memo(function MessageItem({
         {onRegenerate && !retry && (
           <button type="button" className="button small" onClick={onRegenerate}>
             Regenerate
+          </button>
+        )}
+        {onBranch && canBranchFrom(message) && (
+          <button type="button" className="button small" onClick={onBranch}>
+            Branch in new chat
           </button>
         )}
       </div>

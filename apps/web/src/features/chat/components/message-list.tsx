@@ -15,6 +15,8 @@ interface MessageListProps {
   onContinue: (messageId: string) => void
   /** Show another version of a message (its branch becomes the active one). */
   onSelectVersion: (messageId: string) => void
+  /** Start a new conversation from a finished reply: this one's history up to it. */
+  onBranch: (messageId: string) => void
   /** Older messages are being fetched: a row says so above the list. */
   loadingEarlier?: boolean
   /** The reader scrolled near the top: load the page before the oldest message. */
@@ -38,6 +40,7 @@ export function MessageList({
   onEdit,
   onContinue,
   onSelectVersion,
+  onBranch,
   loadingEarlier = false,
   onNearTop,
 }: MessageListProps) {
@@ -125,6 +128,7 @@ export function MessageList({
                   onEdit={message.role === 'user' && !busy ? (content) => onEdit(message.id, content) : undefined}
                   onContinue={isLast && !busy && canContinue(message) ? () => onContinue(message.id) : undefined}
                   onSelectVersion={busy ? undefined : onSelectVersion}
+                  onBranch={message.role === 'assistant' && !busy ? () => onBranch(message.id) : undefined}
                 />
               </div>
             )

@@ -24,3 +24,13 @@ export const endedInTrouble = (message: Message) => message.status === 'failed' 
 /** A reply that ended before the model finished, with text to go on from: Continue appends to it. */
 export const canContinue = (message: Message) =>
   message.role === 'assistant' && message.content.length > 0 && endedEarly(message)
+
+/**
+ * A reply a new chat can start from: it is over and has text to carry on from. A failed reply is left out: what it
+ * offers is Retry, here.
+ */
+export const canBranchFrom = (message: Message) =>
+  message.role === 'assistant' &&
+  message.content.length > 0 &&
+  message.status !== 'streaming' &&
+  message.status !== 'failed'
