@@ -189,6 +189,7 @@ export const EnvSchema = z.object({
   PARLEY_USER_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   PARLEY_GUEST_MESSAGE_CAP: z.coerce.number().int().min(1).default(50),
   PARLEY_GUEST_SESSION_TTL: duration('24h'),
+  PARLEY_TEMPORARY_CHAT_TTL: duration('24h'),
   PARLEY_GUEST_STORE_EMAIL: z.enum(['true', 'false']).default('false'),
   PARLEY_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(32_000).default(8_000),
   PARLEY_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
@@ -345,6 +346,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
     }),
     bodyLimit: e.PARLEY_BODY_LIMIT,
     importBodyLimit: e.PARLEY_IMPORT_BODY_LIMIT,
+    temporaryChatTtlMs: e.PARLEY_TEMPORARY_CHAT_TTL,
     requestTimeoutMs: e.PARLEY_REQUEST_TIMEOUT,
     guard: Object.freeze({
       guestMessagesPerMinute: e.PARLEY_GUEST_RATE_LIMIT,

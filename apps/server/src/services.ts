@@ -95,6 +95,7 @@ export async function createServices(deps: ServiceDeps) {
     audit,
     settings: config.guard,
     authRateLimitPerMinute: config.auth.rateLimitPerMinute,
+    temporaryChatTtlMs: config.temporaryChatTtlMs,
     events,
     usernames: (ids) => userStats.usernames(ids),
   })
@@ -169,6 +170,7 @@ export async function createServices(deps: ServiceDeps) {
     liveness,
     firstTokenTimeoutMs: config.models.firstTokenTimeoutMs,
     autoTitles: config.models.autoTitles,
+    temporaryChatTtlMs: config.temporaryChatTtlMs,
     events,
     isGuestAccount: (userId) => users.isGuestAccount(userId),
     instructionsOf: (userId) => users.instructionsOf(userId),

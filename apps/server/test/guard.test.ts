@@ -59,7 +59,11 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
     const user = await signedInUser(t.app, 'limits_reader')
     const response = await t.app.inject({ method: 'GET', url: '/api/limits', headers: user.headers })
     expect(response.statusCode).toBe(200)
-    expect(response.json()).toEqual({ max_message_length: 40, messages_per_minute: 2 })
+    expect(response.json()).toEqual({
+      max_message_length: 40,
+      messages_per_minute: 2,
+      temporary_chat_ttl_seconds: 86_400,
+    })
     expect((await t.app.inject({ method: 'GET', url: '/api/limits' })).statusCode).toBe(401)
   })
 

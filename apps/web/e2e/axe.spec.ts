@@ -36,7 +36,7 @@ function signedOut(shareId: string): Screen[] {
   ]
 }
 
-function signedIn(conversationId: string, archivedId: string): Screen[] {
+function signedIn(conversationId: string, archivedId: string, temporaryId: string): Screen[] {
   return [
     { name: 'new chat', path: '/', ready: heading('New chat') },
     {
@@ -84,6 +84,11 @@ function signedIn(conversationId: string, archivedId: string): Screen[] {
       name: 'archived conversation',
       path: `/c/${archivedId}`,
       ready: (page) => page.getByRole('complementary', { name: 'Archived' }),
+    },
+    {
+      name: 'temporary conversation',
+      path: `/c/${temporaryId}`,
+      ready: (page) => page.getByRole('complementary', { name: 'Temporary chat' }),
     },
     {
       name: 'archived chats',
@@ -172,6 +177,7 @@ test('no critical or serious axe violations on any screen, in both themes, on de
   const shareId = ((await shared.json()) as { id: string }).id
   const archived = await createConversation(request, token, { title: 'Archived for axe' })
   await request.patch(`/api/conversations/${archived}`, { headers: bearer(token), data: { archived: true } })
+  const temporary = await createConversation(request, token, { title: 'Temporary for axe', temporary: true })
   // Saved prompts: Settings lists them, "/" in the message box offers them, and the one with a blank asks for it
   // (a second run finds them there: 409).
   for (const prompt of [
@@ -185,7 +191,7 @@ test('no critical or serious axe violations on any screen, in both themes, on de
   await check(await visitor.newPage(), signedOut(shareId), found, false)
   await visitor.close()
   await authPage.signIn(ADMIN)
-  await check(page, signedIn(conversation, archived), found, true)
+  await check(page, signedIn(conversation, archived, temporary), found, true)
 
   expect(found).toEqual([])
 })

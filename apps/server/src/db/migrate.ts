@@ -29,6 +29,7 @@ import * as prompts from './migrations/2026_12_08_1300_prompts.ts'
 import * as sessionSignInMethod from './migrations/2026_12_08_1400_session_sign_in_method.ts'
 import * as sharedPrompts from './migrations/2026_12_08_1500_shared_prompts.ts'
 import * as conversationArchive from './migrations/2026_12_09_1000_conversation_archive.ts'
+import * as temporaryConversations from './migrations/2026_12_10_1000_temporary_conversations.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -61,6 +62,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_08_1400_session_sign_in_method': sessionSignInMethod,
   '2026_12_08_1500_shared_prompts': sharedPrompts,
   '2026_12_09_1000_conversation_archive': conversationArchive,
+  '2026_12_10_1000_temporary_conversations': temporaryConversations,
 }
 
 class MigrationError extends Error {

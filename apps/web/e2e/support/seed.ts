@@ -5,7 +5,7 @@ import { bearer } from './api.ts'
 export async function createConversation(
   request: APIRequestContext,
   token: string,
-  body: { title?: string; model?: string } = {},
+  body: { title?: string; model?: string; temporary?: boolean } = {},
 ): Promise<string> {
   const response = await request.post('/api/conversations/', { headers: bearer(token), data: body })
   expect(response.status()).toBe(200)

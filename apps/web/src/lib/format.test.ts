@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatCompact, formatCount, formatDateTime, formatMillis, formatPercent } from './format.ts'
+import { formatCompact, formatCount, formatDateTime, formatLifetime, formatMillis, formatPercent } from './format.ts'
 
 describe('format', () => {
   it('counts with separators and a dash for missing figures', () => {
@@ -13,6 +13,14 @@ describe('format', () => {
     expect(formatMillis(849.6)).toBe('850 ms')
     expect(formatMillis(1240)).toBe('1.24 s')
     expect(formatMillis(null)).toBe('—')
+  })
+
+  it('says a lifetime in the unit a person would use', () => {
+    expect(formatLifetime(30)).toBe('1 minute')
+    expect(formatLifetime(45 * 60)).toBe('45 minutes')
+    expect(formatLifetime(3_600)).toBe('1 hour')
+    expect(formatLifetime(86_400)).toBe('24 hours')
+    expect(formatLifetime(7 * 86_400)).toBe('7 days')
   })
 
   it('shows shares as percentages with sensible precision', () => {

@@ -25,6 +25,17 @@ export function formatPercent(share: number | null | undefined): string {
 /** A number of days: `1 day`, `7 days`. */
 export const formatDays = (days: number) => (days === 1 ? '1 day' : `${days} days`)
 
+/**
+ * A lifetime in seconds in the unit a person would say: `45 minutes`, `24 hours` (up to two days), `7 days`; rounded
+ * to that unit.
+ */
+export function formatLifetime(seconds: number): string {
+  const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`
+  if (seconds < 3_600) return plural(Math.max(1, Math.round(seconds / 60)), 'minute')
+  if (seconds <= 48 * 3_600) return plural(Math.round(seconds / 3_600), 'hour')
+  return plural(Math.round(seconds / 86_400), 'day')
+}
+
 /** A timestamp in the reader's locale, e.g. `Mar 4, 2026, 14:05`. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—'

@@ -13,6 +13,8 @@ export const ChatLimits = z.object({
   max_message_length: z.number().int().positive(),
   /** Messages per minute this principal may send. */
   messages_per_minute: z.number().int().positive(),
+  /** How long a temporary chat is kept after its last message, in seconds (`PARLEY_TEMPORARY_CHAT_TTL`). */
+  temporary_chat_ttl_seconds: z.number().int().positive(),
 })
 export type ChatLimits = z.infer<typeof ChatLimits>
 
@@ -57,6 +59,11 @@ export const Conversation = z.object({
   pinned: z.boolean(),
   /** Archived by its owner: left out of the list unless asked for (`archived=true`); still readable. Never pinned. */
   archived: z.boolean(),
+  /**
+   * A temporary chat: never listed, searched or exported with the others, never pinned or archived, and deleted with
+   * its messages once nothing was written in it for `PARLEY_TEMPORARY_CHAT_TTL` (24 h by default).
+   */
+  temporary: z.boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
 })
@@ -70,6 +77,8 @@ export const CreateConversationRequest = z
     system_prompt: SystemPrompt.optional(),
     temperature: Temperature.optional(),
     max_tokens: MaxTokens.optional(),
+    /** Start a temporary chat (see `Conversation.temporary`); it cannot be made a kept one later. */
+    temporary: z.boolean().optional(),
   })
   .optional()
 export type CreateConversationRequest = z.infer<typeof CreateConversationRequest>

@@ -62,6 +62,7 @@ export function importedRows(
     owner_id: ownerId,
     pinned_at: pinned && !archived ? now : null,
     archived_at: archived ? now : null,
+    temporary: 0,
     last_seq: 0,
   }
   const messages: MessagesTable[] = []

@@ -16,7 +16,20 @@ export function toConversation(row: ConversationRow): Conversation {
   const max_tokens = row.max_tokens ?? null
   const pinned = row.pinned_at != null
   const archived = row.archived_at != null
-  return { id, title, model, system_prompt, temperature, max_tokens, pinned, archived, created_at, updated_at }
+  const temporary = row.temporary === 1
+  return {
+    id,
+    title,
+    model,
+    system_prompt,
+    temperature,
+    max_tokens,
+    pinned,
+    archived,
+    temporary,
+    created_at,
+    updated_at,
+  }
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -113,6 +126,22 @@ export async function deleteConversation(db: Db, id: string, ownerId: string): P
   return Number(result.numDeletedRows) > 0
 }
 
+/** Deletes temporary chats in which nothing was written since `idleSince`, a batch at a time; returns their ids. */
+export async function deleteIdleTemporary(db: Db, idleSince: string, limit: number): Promise<string[]> {
+  const idle = await db
+    .selectFrom('conversations')
+    .select('id')
+    .where('temporary', '=', 1)
+    .where('updated_at', '<', idleSince)
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute()
+  if (idle.length === 0) return []
+  const ids = idle.map((row) => row.id)
+  await db.deleteFrom('conversations').where('id', 'in', ids).where('temporary', '=', 1).execute()
+  return ids
+}
+
 /** Which of these conversations still exist. */
 export async function existingConversationIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
@@ -145,6 +174,7 @@ export async function listConversations(
     .selectFrom('conversations as c')
     .selectAll('c')
     .where('c.owner_id', '=', ownerId)
+    .where('c.temporary', '=', 0)
     .where('c.archived_at', options.archived ? 'is not' : 'is', null)
   if (options.pinned !== undefined) query = query.where('c.pinned_at', options.pinned ? 'is not' : 'is', null)
   if (options.cursor) {
@@ -157,13 +187,13 @@ export async function listConversations(
   return query.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(options.limit).execute()
 }
 
-/** The owner's conversations, archived or not, in order of id: a stable order for reading them all. */
+/** The owner's kept conversations, archived or not, in order of id: a stable order for reading them all. */
 export async function conversationsById(
   db: Db,
   ownerId: string,
   options: { afterId?: string | undefined; limit: number },
 ): Promise<ConversationRow[]> {
-  let query = db.selectFrom('conversations').selectAll().where('owner_id', '=', ownerId)
+  let query = db.selectFrom('conversations').selectAll().where('owner_id', '=', ownerId).where('temporary', '=', 0)
   if (options.afterId !== undefined) query = query.where('id', '>', options.afterId)
   return query.orderBy('id').limit(options.limit).execute()
 }

@@ -36,6 +36,8 @@ import type { ReplicaLiveness } from './chat.replicas.ts'
 
 /** Conversations read per page by an export of all of them. */
 const EXPORT_PAGE = 50
+/** Idle temporary chats deleted per statement (each with its messages), so one sweep never holds the database long. */
+const TEMPORARY_SWEEP_BATCH = 100
 
 export interface ChatServiceDeps {
   db: Db
@@ -53,6 +55,8 @@ export interface ChatServiceDeps {
   firstTokenTimeoutMs: number
   /** Whether a conversation is titled by its model after its first reply (`PARLEY_AUTO_TITLES`). */
   autoTitles: boolean
+  /** How long a temporary chat lives after its last message (`PARLEY_TEMPORARY_CHAT_TTL`). */
+  temporaryChatTtlMs: number
   /** Where chat publishes what happened (`conversation.created`, `message.created`, `model.called`, `reply.*`). */
   events: ReplyDeps['events']
   /** Whether an account is a guest's (a widget visitor's), for replies ended with no principal at hand. */
@@ -229,6 +233,7 @@ export function createChatService(deps: ChatServiceDeps) {
       max_tokens: input?.max_tokens ?? null,
       pinned_at: null,
       archived_at: null,
+      temporary: input?.temporary ? 1 : 0,
       created_at: now,
       updated_at: now,
       last_seq: 0,
@@ -242,6 +247,19 @@ export function createChatService(deps: ChatServiceDeps) {
       title: row.title,
     })
     return repo.toConversation(row)
+  }
+
+  /**
+   * Deletes the temporary chats idle for longer than their time to live (every replica may: deleting twice is
+   * harmless), and stops whatever of them this replica still holds, as a deletion by their owner does.
+   */
+  async function deleteIdleTemporaryChats() {
+    const idleSince = new Date(runtime.now().getTime() - deps.temporaryChatTtlMs).toISOString()
+    for (;;) {
+      const ids = await repo.deleteIdleTemporary(db, idleSince, TEMPORARY_SWEEP_BATCH)
+      if (ids.length > 0) await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: ids })
+      if (ids.length < TEMPORARY_SWEEP_BATCH) return
+    }
   }
 
   /**
@@ -418,9 +436,14 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async update(principal: Principal, id: string, changes: UpdateConversationRequest): Promise<Conversation> {
-      await ownConversation(principal, id)
+      const current = await ownConversation(principal, id)
       assertModel(changes.model)
       const { pinned, archived, ...edits } = changes
+      // Neither would show anywhere: a temporary chat is never listed.
+      if (current.temporary === 1 && (pinned === true || archived === true))
+        throw badRequest('A temporary chat cannot be pinned or archived', [
+          { path: pinned === true ? 'pinned' : 'archived', message: 'not for a temporary chat' },
+        ])
       const now = nowIso()
       const placement = placementChanges({ pinned, archived }, now)
       // Pinning or archiving alone keeps the conversation where it was in time; any other change (even none) makes
@@ -691,6 +714,7 @@ export function createChatService(deps: ChatServiceDeps) {
     async keepAlive(): Promise<void> {
       await deps.liveness.beat()
       await recoverInterrupted()
+      await deleteIdleTemporaryChats()
     },
 
     /** On shutdown: stop replies (their text is kept) and save sequence numbers. */

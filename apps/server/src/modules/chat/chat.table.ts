@@ -14,6 +14,8 @@ export interface ConversationsTable {
   pinned_at?: string | null
   /** When the owner archived it (out of their list, kept and readable); null when not archived. Never pinned then. */
   archived_at?: string | null
+  /** 1: a temporary chat, never listed and deleted once idle for `PARLEY_TEMPORARY_CHAT_TTL`; 0: kept. */
+  temporary?: number
   /** Sequence number of the conversation's last event, saved when a reply ends (never per token). */
   last_seq: number
   created_at: string

@@ -51,6 +51,8 @@ export function createGuardService(deps: {
   audit: AuditService
   settings: Config['guard']
   authRateLimitPerMinute: number
+  /** Told to clients with the other limits (`GET /api/limits`), so they can say how long a temporary chat lasts. */
+  temporaryChatTtlMs: number
   /** Where `guard.decision` (each decision, counted by analytics) and `message.flagged` are published. */
   events?: DomainEvents | undefined
   /** Names flagged messages' authors for reviewers (the accounts module answers; guard never reads its table). */
@@ -103,6 +105,7 @@ export function createGuardService(deps: {
       return {
         max_message_length: settings.maxMessageLength,
         messages_per_minute: isGuest(principal) ? settings.guestMessagesPerMinute : settings.userMessagesPerMinute,
+        temporary_chat_ttl_seconds: Math.max(1, Math.round(deps.temporaryChatTtlMs / 1000)),
       }
     },
 

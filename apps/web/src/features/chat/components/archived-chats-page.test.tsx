@@ -18,6 +18,7 @@ function conversation(id: string, title: string, archived: boolean): Conversatio
     max_tokens: null,
     pinned: false,
     archived,
+    temporary: false,
     created_at: '2026-12-01T10:00:00.000Z',
     updated_at: '2026-12-01T10:00:00.000Z',
   }

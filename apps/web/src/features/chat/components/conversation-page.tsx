@@ -15,6 +15,7 @@ import { Composer } from './composer.tsx'
 import { ConversationSettings } from './conversation-settings.tsx'
 import { ExportMenu } from './export-menu.tsx'
 import { ShareButton } from './share-dialog.tsx'
+import { TemporaryNote } from './temporary-note.tsx'
 import { titleOf } from './conversation-item.tsx'
 import { MessageList } from './message-list.tsx'
 import { ModelPicker } from './model-picker.tsx'
@@ -104,6 +105,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
         </div>
       </div>
       <ArchivedNote conversation={conversation.data} />
+      <TemporaryNote conversation={conversation.data} />
       <LoadError what="the messages" query={messages} />
       {selectBranch.isError && (
         <p role="alert" className="form-error banner">

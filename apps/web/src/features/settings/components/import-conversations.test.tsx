@@ -14,6 +14,7 @@ const conversation = (id: string, title: string | null) => ({
   max_tokens: null,
   pinned: false,
   archived: false,
+  temporary: false,
   created_at: '2025-01-02T10:00:00.000Z',
   updated_at: '2025-01-02T10:05:00.000Z',
 })
