@@ -319,7 +319,7 @@ describe.each(DIALECTS)('importing conversations on %s', (dialect) => {
     const unrecognised = await importFile(user.headers, { rows: [1, 2, 3] })
     expect(unrecognised.statusCode).toBe(400)
     expect(errorOf(unrecognised)).toMatchObject({ code: 'validation_failed' })
-    expect(errorOf(unrecognised).message).toMatch(/ChatGPT's conversations.json/)
+    expect(errorOf(unrecognised).message).toMatch(/conversations.json of ChatGPT's or Claude's data export/)
 
     const tooLarge = await importFile(user.headers, [chatGptConversation('x'.repeat(70 * 1024), 1_700_000_000)])
     expect(tooLarge.statusCode).toBe(413)

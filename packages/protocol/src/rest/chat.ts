@@ -266,8 +266,8 @@ export type SkippedImport = z.infer<typeof SkippedImport>
 
 /**
  * `POST /api/conversations/import`: the body is a file as exported (Parley's JSON export of a conversation, an
- * array of them, or ChatGPT's `conversations.json`). Imported conversations are new (new ids, the caller's), keep
- * their titles and dates, and hold each source conversation's current branch.
+ * array of them, or the `conversations.json` of ChatGPT's or Claude's data export). Imported conversations are new
+ * (new ids, the caller's), keep their titles and dates, and hold each source conversation's current branch.
  */
 export const ImportConversationsResponse = z.object({
   imported: z.array(Conversation),

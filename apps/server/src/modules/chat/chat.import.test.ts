@@ -119,6 +119,48 @@ describe('readImportFile', () => {
     expect(conversation!.messages[0]!.created_at).toBe('2023-11-14T22:13:21.000Z')
   })
 
+  it("reads Claude's export: its messages in order, text blocks only", () => {
+    const file = [
+      {
+        uuid: 'c1',
+        name: 'Haiku help',
+        created_at: '2025-03-01T10:00:00.000000Z',
+        updated_at: '2025-03-01T10:05:00.000000Z',
+        chat_messages: [
+          { uuid: 'm1', sender: 'human', text: 'Write a haiku', content: [], created_at: '2025-03-01T10:00:01Z' },
+          {
+            uuid: 'm2',
+            sender: 'assistant',
+            text: 'flattened',
+            content: [
+              { type: 'thinking', thinking: 'Five, seven, five.' },
+              { type: 'text', text: 'Autumn moonlight—' },
+              { type: 'tool_use', name: 'search', input: {} },
+              { type: 'text', text: 'a worm digs silently.' },
+            ],
+            created_at: '2025-03-01T10:00:05Z',
+          },
+          { uuid: 'm3', sender: 'human', text: '', content: [{ type: 'text', text: '' }] },
+        ],
+      },
+    ]
+    const [conversation] = readImportFile(file, NOW).conversations
+    expect(conversation).toMatchObject({
+      title: 'Haiku help',
+      created_at: '2025-03-01T10:00:00.000Z',
+      updated_at: '2025-03-01T10:05:00.000Z',
+    })
+    expect(conversation!.messages).toEqual([
+      { role: 'user', content: 'Write a haiku', model: null, created_at: '2025-03-01T10:00:01.000Z' },
+      {
+        role: 'assistant',
+        content: 'Autumn moonlight—\n\na worm digs silently.',
+        model: null,
+        created_at: '2025-03-01T10:00:05.000Z',
+      },
+    ])
+  })
+
   it('follows the newest child at each step when the file names no current message', () => {
     const file = [
       chatGpt('No current', [
@@ -157,7 +199,7 @@ describe('readImportFile', () => {
   })
 
   it('refuses a file that is not an export, an empty one and one too large for a request', () => {
-    expect(() => readImportFile('hello', NOW)).toThrow(/Not an export Parley can import/)
+    expect(() => readImportFile('hello', NOW)).toThrow(/ChatGPT's or Claude's data export/)
     expect(() => readImportFile([{ a: 1 }, 2], NOW)).toThrow(/Not an export Parley can import/)
     expect(() => readImportFile({ name: 'x' }, NOW)).toThrow(/Not an export Parley can import/)
     expect(() => readImportFile([], NOW)).toThrow('The file holds no conversations')

@@ -5,7 +5,8 @@ import type { ConversationRow, MessagesTable } from './chat.table.ts'
 
 /**
  * Reads conversation exports into one shape: Parley's own JSON export (`{ conversation, messages }`), an array of
- * them, and ChatGPT's `conversations.json` (an array of conversations whose messages form a tree, `mapping`).
+ * them, ChatGPT's `conversations.json` (an array of conversations whose messages form a tree, `mapping`) and
+ * Claude's (an array of conversations with their messages in order, `chat_messages`).
  * Only what Parley can hold is kept: user and assistant text on the conversation's current branch. Everything is
  * read leniently, since real exports vary by year and account: an item this cannot read is left out with a
  * reason, never the whole file.
@@ -46,7 +47,7 @@ export interface ReadImport {
 }
 
 const UNRECOGNISED =
-  "Not an export Parley can import: expected Parley's JSON export of a conversation (or an array of them) or ChatGPT's conversations.json"
+  "Not an export Parley can import: expected Parley's JSON export of a conversation (or an array of them), or the conversations.json of ChatGPT's or Claude's data export"
 
 /** An imported conversation as stored: a linear history, each reply answering the user message before it. */
 export function importedRows(
@@ -108,13 +109,7 @@ export function readImportFile(body: unknown, now: string): ReadImport {
     )
   const read: ReadImport = { conversations: [], skipped: [] }
   items.forEach((item: unknown, index) => {
-    const parley = ParleyExport.safeParse(item)
-    const chatGpt = parley.success ? undefined : ChatGptConversation.safeParse(item)
-    const conversation = parley.success
-      ? fromParley(parley.data, index, now)
-      : chatGpt?.success
-        ? fromChatGpt(chatGpt.data, index, now)
-        : undefined
+    const conversation = readConversation(item, index, now)
     const title = conversation?.title ?? titleOf(item)
     if (!conversation) read.skipped.push({ index, title, reason: UNREADABLE })
     else if (conversation.messages.length === 0) read.skipped.push({ index, title, reason: 'no text messages' })
@@ -129,6 +124,26 @@ export function readImportFile(body: unknown, now: string): ReadImport {
 }
 
 const Nullable = <T extends z.ZodType>(schema: T) => schema.nullish().catch(null)
+
+type Reader = (item: unknown, index: number, now: string) => ImportedConversation | undefined
+
+/** A format: the shape that recognises one of its conversations, and how that becomes one of Parley's. */
+function format<T>(shape: z.ZodType<T>, read: (conversation: T, index: number, now: string) => ImportedConversation) {
+  const reader: Reader = (item, index, now) => {
+    const parsed = shape.safeParse(item)
+    return parsed.success ? read(parsed.data, index, now) : undefined
+  }
+  return reader
+}
+
+/** The first format that recognises the item reads it. */
+function readConversation(item: unknown, index: number, now: string): ImportedConversation | undefined {
+  for (const reader of [readParley, readChatGpt, readClaude]) {
+    const conversation = reader(item, index, now)
+    if (conversation) return conversation
+  }
+  return undefined
+}
 
 const ParleyExport = z.object({
   conversation: z.object({
@@ -183,6 +198,8 @@ function fromParley({ conversation, messages }: ParleyExport, index: number, now
     messages: turns,
   }
 }
+
+const readParley = format(ParleyExport, fromParley)
 
 const ChatGptNode = z.object({
   parent: Nullable(z.string()),
@@ -255,6 +272,8 @@ function fromChatGpt(conversation: ChatGptConversation, index: number, now: stri
   }
 }
 
+const readChatGpt = format(ChatGptConversation, fromChatGpt)
+
 /**
  * The nodes from the root to `current` (the branch the conversation showed); without it, the newest child at each
  * step from the root. A malformed tree (a cycle, a missing parent) ends the walk where it breaks.
@@ -287,6 +306,53 @@ function currentBranch(mapping: Record<string, unknown>, current: string | null 
   }
   return branch
 }
+
+const ClaudeMessage = z.object({
+  sender: z.string(),
+  text: Nullable(z.string()),
+  content: z.array(z.object({ type: z.string(), text: Nullable(z.string()) }).catch({ type: 'unknown' })).catch([]),
+  created_at: Nullable(z.string()),
+})
+const ClaudeConversation = z.object({
+  name: Nullable(z.string()),
+  created_at: Nullable(z.string()),
+  updated_at: Nullable(z.string()),
+  chat_messages: z.array(z.unknown()),
+})
+type ClaudeConversation = z.infer<typeof ClaudeConversation>
+
+/**
+ * Claude's export holds each conversation's messages in order, `human` and `assistant`. A message's text blocks are
+ * its words (tool calls, their results and thinking are blocks of other types); an older export has only `text`.
+ */
+function fromClaude(conversation: ClaudeConversation, index: number, now: string): ImportedConversation {
+  const created = isoOr(conversation.created_at, now)
+  const turns = mergeTurns(
+    conversation.chat_messages.flatMap((item) => {
+      const message = ClaudeMessage.safeParse(item).data
+      const role = message?.sender === 'human' || message?.sender === 'user' ? 'user' : message?.sender
+      if (!message || (role !== 'user' && role !== 'assistant')) return []
+      const blocks = message.content.filter((block) => block.type === 'text' && block.text).map((block) => block.text)
+      const content = blocks.length > 0 ? blocks.join('\n\n') : (message.text ?? '')
+      return [{ role, content, model: null, created_at: isoOr(message.created_at, created) }]
+    }),
+  )
+  return {
+    index,
+    title: cleanTitle(conversation.name),
+    created_at: created,
+    updated_at: isoOr(conversation.updated_at, turns.at(-1)?.created_at ?? created),
+    system_prompt: null,
+    temperature: null,
+    max_tokens: null,
+    model: null,
+    pinned: false,
+    archived: false,
+    messages: turns,
+  }
+}
+
+const readClaude = format(ClaudeConversation, fromClaude)
 
 /**
  * Empty messages go, and messages of one role in a row become one (a reply written in several parts around tool

@@ -65,7 +65,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; importBodyLi
         security,
         summary: 'Import conversations from an export file',
         description:
-          "The body is the file: Parley's JSON export of a conversation, an array of them, or ChatGPT's `conversations.json` (at most 1,000 conversations per request). Each conversation's current branch is imported (user and assistant text; images, files and tool output are left out) as a new conversation of yours, with its title and dates. Conversations with nothing to import are listed in `skipped`.",
+          "The body is the file: Parley's JSON export of a conversation, an array of them, or the `conversations.json` of ChatGPT's or Claude's data export (at most 1,000 conversations per request). Each conversation's current branch is imported (user and assistant text; images, files and tool output are left out) as a new conversation of yours, with its title and dates. Conversations with nothing to import are listed in `skipped`.",
         body: z.unknown(),
         response: { 201: ImportConversationsResponse },
       },

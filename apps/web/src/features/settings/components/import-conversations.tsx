@@ -14,7 +14,7 @@ type Run =
   | { state: 'finished'; report: ImportReport }
 
 const NOT_JSON =
-  'This file is not JSON. Choose conversations.json from the archive ChatGPT sends, or a file saved with Export → JSON in Parley.'
+  'This file is not JSON. Choose conversations.json from the archive ChatGPT or Claude sends, or a file saved with Export → JSON in Parley.'
 
 /** Reads the chosen file in the browser; `problem` says what is wrong with it. */
 async function readFile(file: File | undefined): Promise<{ value: unknown } | { problem: string }> {
@@ -33,7 +33,7 @@ async function readFile(file: File | undefined): Promise<{ value: unknown } | { 
 }
 
 /**
- * Imports conversations from an export file (Parley's JSON export or ChatGPT's conversations.json). The file is
+ * Imports conversations from an export file (Parley's JSON export, or ChatGPT's or Claude's conversations.json). The file is
  * parsed here and sent in parts well under the server's body limit, so any size of archive goes through.
  */
 export function ImportConversations() {
@@ -61,9 +61,9 @@ export function ImportConversations() {
   return (
     <Panel title="Import conversations">
       <p className="muted">
-        Bring conversations from a Parley JSON export or from ChatGPT (Settings → Data controls → Export, then
-        conversations.json from the archive). Each conversation’s current branch is imported; images, files and tool
-        output are left out. Importing a file twice makes two copies.
+        Bring conversations from a Parley JSON export, from ChatGPT (Settings → Data controls → Export) or from Claude
+        (Settings → Privacy → Export data): choose conversations.json from the archive they send. Each conversation’s
+        current branch is imported; images, files and tool output are left out. Importing a file twice makes two copies.
       </p>
       <form className="inline-form" onSubmit={(event) => void onSubmit(event)} noValidate>
         <TextField label="Export file" name="file" type="file" accept=".json,application/json" required />
