@@ -68,4 +68,13 @@ test('all conversations download as one file, which imports back into another ac
   await expect(chatPage.conversationLink('Old budget')).toHaveCount(0)
   await page.goto('/archived')
   await expect(page.getByRole('link', { name: 'Old budget' })).toBeVisible()
+
+  // And all of them go at once, after a question.
+  await settingsPage.open()
+  await page.getByRole('button', { name: 'Delete all conversations' }).click()
+  await page.getByRole('button', { name: 'Delete all', exact: true }).click()
+  await expect(page.getByText('Deleted 2 conversations.')).toBeVisible()
+  await expect(chatPage.sidebar.getByText('No conversations yet.')).toBeVisible()
+  await page.goto('/archived')
+  await expect(page.getByText('No archived chats.')).toBeVisible()
 })

@@ -260,6 +260,10 @@ export type ListMessagesQuery = z.infer<typeof ListMessagesQuery>
 export const SelectBranchRequest = z.object({ message_id: Id })
 export type SelectBranchRequest = z.infer<typeof SelectBranchRequest>
 
+/** `DELETE /api/conversations/`: how many conversations (each with its messages) were deleted. */
+export const DeleteAllConversationsResponse = z.object({ deleted: z.number().int().min(0) })
+export type DeleteAllConversationsResponse = z.infer<typeof DeleteAllConversationsResponse>
+
 /** A conversation an import left out, and why (e.g. "no text messages"); `index` is its place in the file. */
 export const SkippedImport = z.object({ index: z.number().int(), title: z.string().nullable(), reason: z.string() })
 export type SkippedImport = z.infer<typeof SkippedImport>

@@ -126,6 +126,15 @@ export async function deleteConversation(db: Db, id: string, ownerId: string): P
   return Number(result.numDeletedRows) > 0
 }
 
+/** Deletes up to `limit` of the owner's conversations (any kind), with their messages; returns their ids. */
+export async function deleteSomeConversations(db: Db, ownerId: string, limit: number): Promise<string[]> {
+  const some = await db.selectFrom('conversations').select('id').where('owner_id', '=', ownerId).limit(limit).execute()
+  if (some.length === 0) return []
+  const ids = some.map((row) => row.id)
+  await db.deleteFrom('conversations').where('id', 'in', ids).where('owner_id', '=', ownerId).execute()
+  return ids
+}
+
 /** Deletes temporary chats in which nothing was written since `idleSince`, a batch at a time; returns their ids. */
 export async function deleteIdleTemporary(db: Db, idleSince: string, limit: number): Promise<string[]> {
   const idle = await db

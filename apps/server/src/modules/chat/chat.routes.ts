@@ -2,6 +2,7 @@ import {
   Conversation,
   ConversationId,
   CreateConversationRequest,
+  DeleteAllConversationsResponse,
   ForkConversationRequest,
   ListConversationsQuery,
   ListMessagesQuery,
@@ -112,6 +113,21 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; importBodyLi
       if (nextCursor) void reply.header('x-next-cursor', nextCursor)
       return items
     },
+  )
+
+  app.delete(
+    '/conversations',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Delete all your conversations with their messages',
+        description:
+          'Archived and temporary ones too, and their shared links end; it cannot be undone (download them first with `GET /api/conversations/export`).',
+        response: { 200: DeleteAllConversationsResponse },
+      },
+    },
+    async (request) => ({ deleted: await chat.removeAll(principalOf(request)) }),
   )
 
   app.get(

@@ -36,8 +36,8 @@ import type { ReplicaLiveness } from './chat.replicas.ts'
 
 /** Conversations read per page by an export of all of them. */
 const EXPORT_PAGE = 50
-/** Idle temporary chats deleted per statement (each with its messages), so one sweep never holds the database long. */
-const TEMPORARY_SWEEP_BATCH = 100
+/** Conversations deleted per statement (each with its messages) in bulk, so none holds the database long. */
+const DELETE_BATCH = 100
 
 export interface ChatServiceDeps {
   db: Db
@@ -256,9 +256,9 @@ export function createChatService(deps: ChatServiceDeps) {
   async function deleteIdleTemporaryChats() {
     const idleSince = new Date(runtime.now().getTime() - deps.temporaryChatTtlMs).toISOString()
     for (;;) {
-      const ids = await repo.deleteIdleTemporary(db, idleSince, TEMPORARY_SWEEP_BATCH)
+      const ids = await repo.deleteIdleTemporary(db, idleSince, DELETE_BATCH)
       if (ids.length > 0) await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: ids })
-      if (ids.length < TEMPORARY_SWEEP_BATCH) return
+      if (ids.length < DELETE_BATCH) return
     }
   }
 
@@ -456,6 +456,23 @@ export function createChatService(deps: ChatServiceDeps) {
       })
       listChanged(principal.userId)
       return repo.toConversation(await ownConversation(principal, id))
+    },
+
+    /**
+     * Deletes every conversation of the caller (archived and temporary ones too) with their messages, a batch at a
+     * time so the database is never held long, and stops their replies on every replica. Their shared links end with
+     * them, as when one conversation is deleted.
+     */
+    async removeAll(principal: Principal): Promise<number> {
+      let deleted = 0
+      for (;;) {
+        const ids = await repo.deleteSomeConversations(db, principal.userId, DELETE_BATCH)
+        if (ids.length === 0) break
+        deleted += ids.length
+        await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: ids })
+      }
+      if (deleted > 0) listChanged(principal.userId)
+      return deleted
     },
 
     async remove(principal: Principal, id: string): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   Conversation,
   type CreateConversationRequest,
+  DeleteAllConversationsResponse,
   type FeedbackRating,
   type ForkConversationRequest,
   ImportConversationsResponse,
@@ -175,6 +176,20 @@ export function useDeleteConversation() {
     onSuccess: (_ok, id) => {
       queryClient.removeQueries({ queryKey: chatKeys.conversation(id) })
       queryClient.removeQueries({ queryKey: chatKeys.messages(id) })
+      void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
+    },
+  })
+}
+
+/** Deletes every conversation of the account (`DELETE /api/conversations/`); answers how many went. */
+export function useDeleteAllConversations() {
+  const { api } = useClients()
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => api.request(DeleteAllConversationsResponse, '/api/conversations/', { method: 'DELETE' }),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: chatKeys.conversations, type: 'inactive' })
+      queryClient.removeQueries({ queryKey: ['messages'] })
       void queryClient.invalidateQueries({ queryKey: chatKeys.conversations })
     },
   })

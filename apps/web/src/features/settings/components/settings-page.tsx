@@ -2,6 +2,7 @@ import { LoadError } from '../../../components/ui/load-error.tsx'
 import { Page, Panel } from '../../../components/ui/panel.tsx'
 import { useMe } from '../api/settings-api.ts'
 import { ApiKeys } from './api-keys.tsx'
+import { DeleteAllConversations } from './delete-all-conversations.tsx'
 import { ExportAllConversations } from './export-all-conversations.tsx'
 import { ImportConversations } from './import-conversations.tsx'
 import { InstructionsForm } from './instructions-form.tsx'
@@ -13,7 +14,7 @@ import { SharedLinks } from './shared-links.tsx'
 
 /**
  * `/settings`: profile, password, custom instructions, sessions, API keys and shared links of the signed-in account,
- * and exporting all conversations to a file or importing them from one.
+ * and exporting all conversations to a file, importing them from one, or deleting them all.
  */
 export function SettingsPage() {
   const me = useMe()
@@ -41,6 +42,7 @@ export function SettingsPage() {
       <SharedLinks />
       <ExportAllConversations />
       <ImportConversations />
+      <DeleteAllConversations />
     </Page>
   )
 }
