@@ -83,7 +83,8 @@ export const ControlFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
   /**
    * The account's conversation list changed, here or on another device or tab: one was created, renamed, pinned,
-   * archived, deleted or imported, or a new message moved one to the top. Reload the list (it carries nothing else).
+   * archived, deleted, imported or titled by its model. Reload the list (it carries nothing else). Not sent for each
+   * new message: another tab sees a conversation move to the top when it next reloads its list.
    */
   z.object({ type: z.literal('conversations.changed') }),
   /** The live dashboard figures (same body as `GET /api/analytics/summary`). */

@@ -13,8 +13,9 @@ export const BusEvent = z.discriminatedUnion('type', [
    */
   z.object({ type: z.literal('chat.conversations_deleted'), conversationIds: z.array(z.string()) }),
   /**
-   * A user's conversation list changed (created, renamed, pinned, archived, deleted, imported, or moved to the top by
-   * a new message): their sockets on every replica tell their clients to reload it.
+   * A user's conversation list changed (created, renamed, pinned, archived, deleted, imported, branched, titled): their
+   * sockets on every replica tell their clients to reload it. Not for each new message, which the sending client's
+   * list shows itself.
    */
   z.object({ type: z.literal('chat.conversations_changed'), userId: z.string() }),
   /** An API key was revoked: sockets opened with it close on every replica. */

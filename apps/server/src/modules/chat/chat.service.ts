@@ -165,8 +165,6 @@ export function createChatService(deps: ChatServiceDeps) {
       alsoWrite: created.write,
       ...(replaces ? { supersede: { fromPosition: replaces.position }, parentId: replaces.parent_id ?? null } : {}),
     })
-    // A widget's guest has no list to reload.
-    if (!session.guest) listChanged(principal.userId)
     const userMessage = { ...repo.toMessage(storedUser!), ...(replaces ? await versionsOf(storedUser!) : {}) }
     await guard.recordFlags(principal, admitted, { conversationId: conversation.id, messageId: userMessage.id })
     if (replaces) session.emit({ type: 'message.superseded', message_id: replaces.id, following: true })
@@ -596,7 +594,6 @@ export function createChatService(deps: ChatServiceDeps) {
           supersede: { fromPosition: target.position },
           parentId: target.parent_id ?? userRow.id,
         })
-        listChanged(principal.userId)
         session.emit({ type: 'message.superseded', message_id: target.id, following: true })
         return await replies.run(conversation, reply, stored!, session, await versionsOf(stored!))
       } finally {
