@@ -80,8 +80,6 @@ export function createWsClient(options: WsClientOptions) {
   const summaryListeners = new Set<(summary: AnalyticsSummary) => void>()
   const listChangeListeners = new Set<() => void>()
   const listChanged = () => listChangeListeners.forEach((listener) => listener())
-  /** Whether a socket was ever ready: after a reconnect, what changed meanwhile was not heard. */
-  let connectedBefore = false
   let summaryInterval = 5
   let socket: SocketLike | undefined
   let ready = false
@@ -120,8 +118,8 @@ export function createWsClient(options: WsClientOptions) {
         for (const conversationId of listeners.keys()) write(subscribeFrame(conversationId))
         for (const pending of pendingSends.values()) write(pending)
         if (summaryListeners.size > 0) write({ type: 'analytics.subscribe', interval_seconds: summaryInterval })
-        if (connectedBefore) listChanged()
-        connectedBefore = true
+        // What changed before this socket was ready (since the page read its list, or while reconnecting) was not heard.
+        listChanged()
         return
       case 'subscribed':
         if (listeners.has(frame.conversation_id) && !lastSeq.has(frame.conversation_id)) {
@@ -280,8 +278,8 @@ export function createWsClient(options: WsClientOptions) {
       }
     },
     /**
-     * The account's conversation list changed (in this tab, another one or on another device), or may have while
-     * the socket was reconnecting: time to reload it.
+     * The account's conversation list changed (in this tab, another one or on another device), or may have before
+     * the socket was ready (at first, or while reconnecting): time to reload it.
      */
     onConversationsChanged(listener: () => void) {
       listChangeListeners.add(listener)
