@@ -6,7 +6,8 @@ import type {
   MessageStatus,
   ReplyFailureKind,
 } from '@parley/protocol'
-import type { Db, Dialect } from '../../db/database.ts'
+import type { ExpressionBuilder } from 'kysely'
+import type { Database, Db, Dialect } from '../../db/database.ts'
 import { conversationMatches } from '../../db/sql-helpers.ts'
 import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './chat.table.ts'
 
@@ -126,28 +127,19 @@ export async function deleteConversation(db: Db, id: string, ownerId: string): P
   return Number(result.numDeletedRows) > 0
 }
 
-/** Deletes up to `limit` of the owner's conversations (any kind), with their messages; returns their ids. */
-export async function deleteSomeConversations(db: Db, ownerId: string, limit: number): Promise<string[]> {
-  const some = await db.selectFrom('conversations').select('id').where('owner_id', '=', ownerId).limit(limit).execute()
+/** The conversations a bulk deletion takes: all of one owner's, or the temporary chats idle since a time. */
+export type ConversationsToDelete = { ownerId: string } | { temporaryIdleSince: string }
+
+/** Deletes up to `limit` of the conversations `which` names, with their messages; returns their ids. */
+export async function deleteSomeConversations(db: Db, which: ConversationsToDelete, limit: number): Promise<string[]> {
+  const named = (eb: ExpressionBuilder<Database, 'conversations'>) =>
+    'ownerId' in which
+      ? eb('owner_id', '=', which.ownerId)
+      : eb.and([eb('temporary', '=', 1), eb('updated_at', '<', which.temporaryIdleSince)])
+  const some = await db.selectFrom('conversations').select('id').where(named).limit(limit).execute()
   if (some.length === 0) return []
   const ids = some.map((row) => row.id)
-  await db.deleteFrom('conversations').where('id', 'in', ids).where('owner_id', '=', ownerId).execute()
-  return ids
-}
-
-/** Deletes temporary chats in which nothing was written since `idleSince`, a batch at a time; returns their ids. */
-export async function deleteIdleTemporary(db: Db, idleSince: string, limit: number): Promise<string[]> {
-  const idle = await db
-    .selectFrom('conversations')
-    .select('id')
-    .where('temporary', '=', 1)
-    .where('updated_at', '<', idleSince)
-    .orderBy('updated_at')
-    .limit(limit)
-    .execute()
-  if (idle.length === 0) return []
-  const ids = idle.map((row) => row.id)
-  await db.deleteFrom('conversations').where('id', 'in', ids).where('temporary', '=', 1).execute()
+  await db.deleteFrom('conversations').where('id', 'in', ids).where(named).execute()
   return ids
 }
 

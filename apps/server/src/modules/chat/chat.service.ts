@@ -237,9 +237,14 @@ export function createChatService(deps: ChatServiceDeps) {
       last_seq: 0,
     }
     await repo.insertConversation(db, row)
+    return announceCreated(principal, row)
+  }
+
+  /** Tells the owner's lists and the domain's subscribers of a conversation just stored; the conversation. */
+  function announceCreated(principal: Principal, row: ConversationRow): Conversation {
     listChanged(principal.userId)
     deps.events.publish('conversation.created', {
-      conversation_id: id,
+      conversation_id: row.id,
       user_id: principal.userId,
       guest: isGuest(principal),
       title: row.title,
@@ -248,16 +253,26 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /**
+   * Deletes the conversations `which` names with their messages, a batch at a time so the database is never held
+   * long, and stops their replies on every replica; how many it deleted.
+   */
+  async function deleteInBatches(which: repo.ConversationsToDelete): Promise<number> {
+    let deleted = 0
+    for (;;) {
+      const ids = await repo.deleteSomeConversations(db, which, DELETE_BATCH)
+      if (ids.length > 0) await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: ids })
+      deleted += ids.length
+      if (ids.length < DELETE_BATCH) return deleted
+    }
+  }
+
+  /**
    * Deletes the temporary chats idle for longer than their time to live (every replica may: deleting twice is
    * harmless), and stops whatever of them this replica still holds, as a deletion by their owner does.
    */
   async function deleteIdleTemporaryChats() {
     const idleSince = new Date(runtime.now().getTime() - deps.temporaryChatTtlMs).toISOString()
-    for (;;) {
-      const ids = await repo.deleteIdleTemporary(db, idleSince, DELETE_BATCH)
-      if (ids.length > 0) await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: ids })
-      if (ids.length < DELETE_BATCH) return
-    }
+    await deleteInBatches({ temporaryIdleSince: idleSince })
   }
 
   /**
@@ -267,16 +282,13 @@ export function createChatService(deps: ChatServiceDeps) {
    */
   async function fork(principal: Principal, conversationId: string, messageId: string): Promise<Conversation> {
     const source = await ownConversation(principal, conversationId)
-    const branch = await repo.listMessages(db, conversationId, { limit: 1_000_000 })
+    const branch = await wholeBranch(conversationId)
     const end = branch.findIndex((row) => row.id === messageId)
     if (end < 0 || branch[end]!.role !== 'assistant' || branch[end]!.status === 'streaming') throw notFound('Reply')
     await guard.limitCreation('conversation', principal.userId)
     const now = nowIso()
     const title = `Branch · ${source.title ?? 'New chat'}`.slice(0, 200)
-    const exported = {
-      conversation: repo.toConversation(source),
-      messages: branch.slice(0, end + 1).map(repo.toMessage),
-    }
+    const exported = exportOf(source, branch.slice(0, end + 1))
     const [copy] = readImportFile(exported, now).conversations
     if (!copy) throw notFound('Reply')
     const rows = importedRows(
@@ -286,14 +298,7 @@ export function createChatService(deps: ChatServiceDeps) {
       now,
     )
     await repo.insertImported(db, [rows])
-    listChanged(principal.userId)
-    deps.events.publish('conversation.created', {
-      conversation_id: rows.conversation.id,
-      user_id: principal.userId,
-      guest: isGuest(principal),
-      title,
-    })
-    return repo.toConversation(rows.conversation)
+    return announceCreated(principal, rows.conversation)
   }
 
   /**
@@ -321,14 +326,21 @@ export function createChatService(deps: ChatServiceDeps) {
     return { imported: rows.map(({ conversation }) => repo.toConversation(conversation)), skipped }
   }
 
+  /** The active branch of a conversation, oldest first. */
+  function wholeBranch(conversationId: string): Promise<MessageRow[]> {
+    return repo.listMessages(db, conversationId, { limit: 1_000_000 })
+  }
+
+  /** A conversation as its export (and an import) has it. */
+  function exportOf(row: ConversationRow, branch: MessageRow[]): { conversation: Conversation; messages: Message[] } {
+    return { conversation: repo.toConversation(row), messages: branch.map(repo.toMessage) }
+  }
+
   async function* allConversations(ownerId: string) {
     let afterId: string | undefined
     for (;;) {
       const page = await repo.conversationsById(db, ownerId, { afterId, limit: EXPORT_PAGE })
-      for (const row of page) {
-        const rows = await repo.listMessages(db, row.id, { limit: 1_000_000 })
-        yield { conversation: repo.toConversation(row), messages: rows.map(repo.toMessage) }
-      }
+      for (const row of page) yield exportOf(row, await wholeBranch(row.id))
       afterId = page.at(-1)?.id
       if (page.length < EXPORT_PAGE) return
     }
@@ -457,18 +469,11 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     /**
-     * Deletes every conversation of the caller (archived and temporary ones too) with their messages, a batch at a
-     * time so the database is never held long, and stops their replies on every replica. Their shared links end with
-     * them, as when one conversation is deleted.
+     * Deletes every conversation of the caller (archived and temporary ones too) with their messages, and stops their
+     * replies on every replica. Their shared links end with them, as when one conversation is deleted.
      */
     async removeAll(principal: Principal): Promise<number> {
-      let deleted = 0
-      for (;;) {
-        const ids = await repo.deleteSomeConversations(db, principal.userId, DELETE_BATCH)
-        if (ids.length === 0) break
-        deleted += ids.length
-        await deps.bus.publish({ type: 'chat.conversations_deleted', conversationIds: ids })
-      }
+      const deleted = await deleteInBatches({ ownerId: principal.userId })
       if (deleted > 0) listChanged(principal.userId)
       return deleted
     },
@@ -705,9 +710,8 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** Whole conversation for export, oldest first. */
     async exportConversation(principal: Principal, id: string) {
-      const conversation = repo.toConversation(await ownConversation(principal, id))
-      const rows = await repo.listMessages(db, id, { limit: 1_000_000 })
-      return { conversation, messages: rows.map(repo.toMessage) }
+      const row = await ownConversation(principal, id)
+      return exportOf(row, await wholeBranch(id))
     },
 
     /**
