@@ -58,3 +58,45 @@ test('sending while scrolled up brings the new turn into view; "Jump to latest" 
   await expect(chatPage.replies().last()).toBeInViewport()
   await expect(jump).toHaveCount(0)
 })
+
+test("the reader's own new turn comes into view when its reply's first frame arrives with it", async ({
+  page,
+  request,
+  account,
+  authPage,
+  chatPage,
+}) => {
+  await authPage.register(account)
+  const token = await apiLogin(request, account.username, account.password)
+  const conversation = (await (
+    await request.post('/api/conversations/', { headers: bearer(token), data: {} })
+  ).json()) as { id: string }
+  for (let turn = 1; turn <= 30; turn++) {
+    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
+      headers: bearer(token),
+      data: { content: `turn ${turn}`, model: 'fast' },
+    })
+    expect(sent.ok()).toBe(true)
+  }
+  // The server's frames from the stored question up to its reply's start are held and passed on together, as a
+  // slow network or a busy tab delivers them: the page sees the question and the reply's start in one go.
+  await page.routeWebSocket(/\/api\/ws$/, (socket) => {
+    const server = socket.connectToServer()
+    const held: (string | Buffer)[] = []
+    server.onMessage((frame) => {
+      const text = frame.toString()
+      const isQuestion = text.includes('"message.created"') && text.includes('"role":"user"')
+      if (isQuestion || held.length > 0) held.push(frame)
+      else socket.send(frame)
+      if (text.includes('"reply.started"')) for (const each of held.splice(0)) socket.send(each)
+    })
+  })
+  await page.goto(`/c/${conversation.id}`)
+  await expect(chatPage.userMessage('turn 30')).toBeInViewport()
+  await chatPage.pickModel('slow')
+  await chatPage.messages.evaluate((element) => element.scrollTo({ top: 0 }))
+  await expect(chatPage.userMessage('turn 30')).not.toBeInViewport()
+  await chatPage.send('a question whose reply starts with it')
+  await expect(chatPage.userMessage('a question whose reply starts with it')).toBeInViewport()
+  await expect(chatPage.replies().last()).toContainText('word1')
+})

@@ -63,15 +63,17 @@ export function MessageList({
   const last = messages.at(-1)
   const busy = last?.status === 'streaming'
 
-  // A new turn of the reader's own (the last message is theirs) brings the view down to it wherever they were.
-  const lastTurnId = last?.role === 'user' ? last.id : undefined
+  // A new turn of the reader's own (sent, here or in another tab, or edited) brings the view down to it wherever they
+  // were. Keyed on their newest message rather than on the last one, so it holds however its reply's first frames
+  // arrive around it (in the same render or not); older pages loaded above do not change it.
+  const newestTurnId = messages.findLast((message) => message.role === 'user')?.id
   useLayoutEffect(() => {
-    if (lastTurnId) atBottom.current = true
-  }, [lastTurnId])
+    if (newestTurnId) atBottom.current = true
+  }, [newestTurnId])
 
   useLayoutEffect(() => {
     if (atBottom.current && messages.length > 0) virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
-  }, [virtualizer, messages.length, last?.content, lastTurnId])
+  }, [virtualizer, messages.length, last?.content, newestTurnId])
 
   // A message waiting to send is the reader's newest turn too.
   useLayoutEffect(() => {
