@@ -7,6 +7,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: ErrorBody,
+    /** How long the server asked to wait before trying again (`Retry-After` in seconds), when it said. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(body.message)
     this.name = 'ApiError'
@@ -31,7 +33,8 @@ async function errorOf(response: Response): Promise<ApiError> {
   const body: ErrorBody = parsed.success
     ? parsed.data.error
     : { code: 'internal', message: `Request failed (${response.status})` }
-  return new ApiError(response.status, body)
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN)
+  return new ApiError(response.status, body, Number.isFinite(retryAfter) ? retryAfter : undefined)
 }
 
 function urlOf(path: string, query: RequestOptions['query']) {

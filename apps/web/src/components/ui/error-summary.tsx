@@ -14,7 +14,17 @@ export function fieldIssues(error: unknown): Record<string, string> {
  */
 export function failureReason(error: unknown): string {
   if (!(error instanceof ApiError)) return 'The server could not be reached.'
-  return error.body.code === 'rate_limited' ? 'Too many attempts; wait a minute and try again.' : error.message
+  return error.body.code === 'rate_limited'
+    ? `Too many attempts; ${waitInWords(error.retryAfterSeconds)}.`
+    : error.message
+}
+
+/** The wait a limit asks for, as a person would say it: most are a minute; some limits are hourly. */
+function waitInWords(seconds = 0): string {
+  if (seconds <= 60) return 'wait a minute and try again'
+  if (seconds < 3_600) return `try again in ${Math.ceil(seconds / 60)} minutes`
+  const hours = Math.round(seconds / 3_600)
+  return `try again in ${hours === 1 ? 'an hour' : `${hours} hours`}`
 }
 
 /** The form-level error, announced to screen readers as soon as it appears. */

@@ -19,8 +19,8 @@ const conversation = (id: string, title: string | null) => ({
   updated_at: '2025-01-02T10:05:00.000Z',
 })
 
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
 
 /**
  * A stand-in for `POST /api/conversations/import`: `answer` gets each request's body (the items of one part) and
@@ -112,13 +112,13 @@ describe('ImportConversations', () => {
     const bodies = renderWithServer((items) =>
       bodies.length === 1
         ? json({ imported: items.map((_, index) => conversation(`c${index}`, `Chat ${index}`)), skipped: [] })
-        : json({ error: { code: 'rate_limited', message: 'Too many imports' } }, 429),
+        : json({ error: { code: 'rate_limited', message: 'Too many imports' } }, 429, { 'retry-after': '2400' }),
     )
     await importFile(JSON.stringify(Array.from({ length: 250 }, (_, index) => chatGpt(`Chat ${index}`))))
 
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain(
-      'Items 101–200 (100 conversations) were not imported: Too many attempts; wait a minute and try again.',
+      'Items 101–200 (100 conversations) were not imported: Too many attempts; try again in 40 minutes.',
     )
     // The hourly limit would refuse the rest too: it is not sent.
     expect(alert.textContent).toContain('The remaining 50 conversations were not sent.')
