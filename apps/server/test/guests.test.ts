@@ -12,6 +12,7 @@ import {
   signedInUser,
 } from './helpers.ts'
 import { connect, listenForSockets } from './ws-client.ts'
+import { readSse } from './sse-client.ts'
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test'
 
@@ -129,6 +130,64 @@ describe.each(DIALECTS)('guest sessions on %s', (dialect) => {
     upstream.finish()
     while (!(await reader.read()).done);
     expect(await history()).toMatchObject({ response: 'Written so far and the end.', status: 'complete' })
+  })
+
+  it('follows an answer being written from a page that did not send it: its text so far, then the rest', async () => {
+    const visitor = await guest()
+    upstream.set({ kind: 'gated', chunks: ['Written', ' so far'], rest: [' and', ' the end.'] })
+    const sender = readSse(
+      await fetch(`${base}/api/chat`, {
+        method: 'POST',
+        headers: { ...visitor.headers, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ message: 'Tell me slowly' }),
+      }),
+    )
+    let sent = ''
+    while (sent !== 'Written so far') {
+      const event = await sender.next()
+      if (!event) throw new Error(`The stream ended after "${sent}"`)
+      if (event.type === 'reply.delta') sent += event.text as string
+    }
+
+    // The visitor's next page opens while the answer is still being written.
+    const following = await fetch(`${base}/api/chat/follow`, {
+      headers: { ...visitor.headers, accept: 'text/event-stream' },
+    })
+    expect(following.status).toBe(200)
+    expect(following.headers.get('content-type')).toContain('text/event-stream')
+    const follower = readSse(following)
+    const started = await follower.next()
+    expect(started).toMatchObject({
+      type: 'reply.started',
+      message: { content: 'Written so far', status: 'streaming' },
+    })
+    upstream.finish()
+    const rest = await follower.rest()
+    const deltas = rest.filter((event) => event.type === 'reply.delta').map((event) => event.text as string)
+    expect(deltas.join('')).toBe(' and the end.')
+    expect(rest.at(-1)).toMatchObject({
+      type: 'reply.completed',
+      message: { id: (started!.message as { id: string }).id, content: 'Written so far and the end.' },
+    })
+    await sender.rest()
+  })
+
+  it('ends a follow at once when no answer is being written', async () => {
+    const visitor = await guest()
+    const follow = () =>
+      fetch(`${base}/api/chat/follow`, { headers: { ...visitor.headers, accept: 'text/event-stream' } })
+    // Before the first message, and after an answer that ended.
+    expect(await readSse(await follow()).rest()).toEqual([])
+    await chat(visitor.headers, 'Hello')
+    expect(await readSse(await follow()).rest()).toEqual([])
+  })
+
+  it('refuses a follow without a guest session', async () => {
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/chat/follow', headers: { 'user-agent': BROWSER } })
+    expect(anonymous.statusCode).toBe(401)
+    const user = await signedInUser(t.app)
+    const member = await t.app.inject({ method: 'GET', url: '/api/chat/follow', headers: user.headers })
+    expect(member.statusCode).toBe(403)
   })
 
   it('keeps guests away from every other route and the WebSocket', async () => {

@@ -14,6 +14,7 @@ import {
 import type { DatabaseHandle } from '../src/db/create-db.ts'
 import { type WebhookReceiver, startWebhookReceiver } from './webhook-receiver.ts'
 import { connect, connectReady, listenForSockets } from './ws-client.ts'
+import { readSse } from './sse-client.ts'
 
 // Two replicas sharing PostgreSQL and Redis, as in a scaled deployment.
 describe('two replicas on PostgreSQL and Redis', () => {
@@ -178,6 +179,42 @@ describe('two replicas on PostgreSQL and Redis', () => {
     upstream.finish()
     await tabOnA.nextOfType('reply.completed')
     tabOnA.close()
+  })
+
+  it("follows, on the other replica, a visitor's answer being written: its text so far, then the rest", async () => {
+    upstream.set({ kind: 'gated', chunks: ['Begun'], rest: [' on A'] })
+    const browser = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Parley-Test' }
+    const session = (
+      await a.app.inject({
+        method: 'POST',
+        url: '/api/auth/email',
+        headers: browser,
+        payload: { email: 'visitor@example.com' },
+      })
+    ).json() as { access_token: string }
+    const headers = { ...browser, authorization: `Bearer ${session.access_token}` }
+    const sender = readSse(
+      await fetch(`${socketBaseA.replace('ws://', 'http://')}/api/chat`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ message: 'Tell me on A' }),
+      }),
+    )
+    expect((await sender.next())?.type).toBe('message.created')
+    expect((await sender.next())?.type).toBe('reply.started')
+    expect(await sender.next()).toMatchObject({ type: 'reply.delta', text: 'Begun' })
+
+    const follower = readSse(
+      await fetch(`${socketBase.replace('ws://', 'http://')}/api/chat/follow`, {
+        headers: { ...headers, accept: 'text/event-stream' },
+      }),
+    )
+    expect(await follower.next()).toMatchObject({ type: 'reply.started', message: { content: 'Begun' } })
+    upstream.finish()
+    const rest = await follower.rest()
+    expect(rest.map((event) => event.type)).toEqual(['reply.delta', 'reply.completed'])
+    expect(rest.at(-1)).toMatchObject({ message: { content: 'Begun on A' } })
+    await sender.rest()
   })
 
   it('refuses, on every replica, a conversation id its owner deleted on one, and sends none of its events', async () => {

@@ -217,8 +217,24 @@ describe.each(DIALECTS)('website widgets on %s', (dialect) => {
       headers: guest.headers,
     })
     expect(history.json().messages.map((m: { message: string }) => m.message)).toEqual(['Hello'])
+    // Following an answer from the next page is answered to the widget's page too (none is being written here).
+    const follow = (widgetId?: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: widgetId ? `/api/chat/follow?widget=${widgetId}` : '/api/chat/follow',
+        headers: { ...guest.headers, accept: 'text/event-stream' },
+      })
+    const followed = await follow(widget.id)
+    expect(followed.statusCode).toBe(200)
+    expect(followed.headers['access-control-allow-origin']).toBe(SHOP)
+    expect(followed.body).toBe('')
 
-    for (const response of [await chat(other.id, guest.headers, 'Hi B'), await chat(undefined, guest.headers, 'Hi')]) {
+    for (const response of [
+      await chat(other.id, guest.headers, 'Hi B'),
+      await chat(undefined, guest.headers, 'Hi'),
+      await follow(other.id),
+      await follow(),
+    ]) {
       expect(response.statusCode).toBe(403)
       expect(errorOf(response).code).toBe('widget_mismatch')
     }

@@ -259,9 +259,23 @@ test('a page reloaded while an answer is written shows it from its start and fol
   const reply = botMessages(page).last()
   await expect(reply).toContainText('word1 word2 word3')
   await expect(reply).toHaveAttribute('aria-busy', 'true')
+  // Every text the answer shows from here on is recorded, to see it grow as it is written rather than in jumps.
+  await reply.evaluate((element) => {
+    const shown = new Set<string>()
+    new MutationObserver(() => shown.add(element.textContent ?? '')).observe(element, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    })
+    Object.assign(window, { shownTexts: shown })
+  })
   // Sending waits for the answer being written, as it does live.
   await expect(page.locator('parley-widget').getByRole('button', { name: 'Send' })).toBeDisabled()
   await expect(reply).toContainText('word30')
+  // The model writes a word every ~150 ms: followed live, the answer grows by a word or so at a time (a page
+  // reading it again every second would show it in three or four jumps).
+  const shown = await page.evaluate(() => (window as unknown as { shownTexts: Set<string> }).shownTexts.size)
+  expect(shown).toBeGreaterThanOrEqual(8)
   await expect(reply).toHaveAttribute('aria-busy', 'false')
   await expect(botMessages(page)).toHaveCount(1)
   await send(page, 'Thanks')

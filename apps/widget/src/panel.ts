@@ -5,7 +5,6 @@ import { PANEL_CSS } from './panel-styles.ts'
 import { WidgetError, forgetToken, request, savedToken, startSession } from './session.ts'
 
 const NO_ANSWER = 'Sorry, no answer could be produced right now. Please try again.'
-const FOLLOW_INTERVAL_MS = 1_000
 
 /** What the visitor reads for each failure, and whether trying again can help. */
 function describe(error: WidgetError): { text: string; retry: boolean; restart: boolean } {
@@ -177,7 +176,7 @@ function mountPanel(context: PanelContext): PanelHandle {
     try {
       for (const turn of (await readHistory(50)).messages) {
         bubble('user', turn.message)
-        if (turn.status === 'streaming') void follow(bubble('bot', turn.response ?? ''), turn.id)
+        if (turn.status === 'streaming') void follow(bubble('bot', turn.response ?? ''))
         else if (turn.response) {
           const reply = bubble('bot', turn.response)
           if (turn.finish_reason === 'length') sayCutShort(reply)
@@ -198,21 +197,23 @@ function mountPanel(context: PanelContext): PanelHandle {
 
   /**
    * A reply that was still being written when the page loaded: its stream belonged to the page that sent the
-   * message, so the reply is read again every second until it ends. Sending waits for it, as it would live.
+   * message, so this page follows it from the server, its text so far and then the rest as it comes. Sending waits
+   * for it, as it would live.
    */
-  async function follow(reply: HTMLElement, turnId: string) {
+  async function follow(reply: HTMLElement) {
     setAwaitingReply(true)
     reply.setAttribute('aria-busy', 'true')
     try {
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS))
-        const turn = (await readHistory(1)).messages.find((turn) => turn.id === turnId)
-        if (!turn) break
-        const failed = turn.status === 'failed' && !turn.response
-        showReply(reply, failed ? NO_ANSWER : (turn.response ?? ''))
-        if (turn.status === 'streaming') continue
-        if (turn.finish_reason === 'length') sayCutShort(reply)
-        break
+      const response = await request(apiUrl(base, 'chat/follow', widgetId), {
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      })
+      // It may have ended between reading the history and following it: then its stored end is read.
+      if (!(await readEvents(response, reply))) {
+        const turn = (await readHistory(1)).messages.at(-1)
+        if (turn) {
+          showReply(reply, turn.status === 'failed' && !turn.response ? NO_ANSWER : (turn.response ?? ''))
+          if (turn.finish_reason === 'length') sayCutShort(reply)
+        }
       }
     } catch (error) {
       showError(error)
@@ -262,14 +263,16 @@ function mountPanel(context: PanelContext): PanelHandle {
     }
   }
 
-  async function readEvents(response: Response, reply: HTMLElement) {
+  /** Shows a reply's events as they arrive; whether the reply ended in them. */
+  async function readEvents(response: Response, reply: HTMLElement): Promise<boolean> {
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
     let buffer = ''
     let content = ''
+    let ended = false
     const render = () => showReply(reply, content)
     for (;;) {
       const { value, done } = await reader.read()
-      if (done) break
+      if (done) return ended
       buffer += value
       let end: number
       while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -285,11 +288,17 @@ function mountPanel(context: PanelContext): PanelHandle {
         if (event.type === 'reply.delta') {
           content += event.text
           render()
-        } else if (event.type === 'reply.completed') {
+        } else if (event.type === 'reply.started') {
+          // Followed from another page, it starts with the text written so far.
           content = event.message.content
           render()
-          if (event.finish_reason === 'length') sayCutShort(reply)
+        } else if (event.type === 'reply.completed' || event.type === 'reply.interrupted') {
+          ended = true
+          content = event.message.content
+          render()
+          if (event.type === 'reply.completed' && event.finish_reason === 'length') sayCutShort(reply)
         } else if (event.type === 'reply.failed') {
+          ended = true
           content = NO_ANSWER
           render()
         } else if (event.type === 'error') {

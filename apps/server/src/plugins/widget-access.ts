@@ -12,7 +12,7 @@ declare module 'fastify' {
 
 const WIDGET_PATH = /^\/api\/widgets\/([^/?#]{1,64})(?:[/?#]|$)/
 /** The guest routes a widget calls; `?widget=` anywhere else opens nothing to the widget's origins. */
-const GUEST_PATHS = new Set(['/api/auth/email', '/api/chat', '/api/chat/history'])
+const GUEST_PATHS = new Set(['/api/auth/email', '/api/chat', '/api/chat/history', '/api/chat/follow'])
 
 /** The widget a request names: in the path of the widget's own routes, or `?widget=` on the guest routes. */
 function widgetIdOf(request: FastifyRequest): string | undefined {

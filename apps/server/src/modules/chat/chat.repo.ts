@@ -517,6 +517,18 @@ export async function findMessage(db: Db, id: string): Promise<MessageRow | unde
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+/** The reply a conversation's model is writing now, if any (its newest, should a crash have left another). */
+export async function findStreamingReply(db: Db, conversationId: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('status', '=', 'streaming')
+    .orderBy('position', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
 /** The newest `limit` visible user messages, newest first, and how many there are in all. */
 export async function recentUserMessages(
   db: Db,

@@ -1,4 +1,5 @@
 import type {
+  ChatEvent,
   Conversation,
   CreateConversationRequest,
   FeedbackRating,
@@ -32,6 +33,7 @@ import { createTitleWriter, titleFromMessage } from './chat.titles.ts'
 import { modelCallRecord } from './chat.model-call.ts'
 import { importedRows, readImportFile } from './chat.import.ts'
 import { placementChanges } from './chat.placement.ts'
+import { followReply } from './chat.follow.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
 /** Conversations read per page by an export of all of them. */
@@ -682,6 +684,20 @@ export function createChatService(deps: ChatServiceDeps) {
     async subscribe(principal: Principal, conversationId: string, afterSeq: number | undefined, listener: HubListener) {
       await ownConversation(principal, conversationId)
       return hub.subscribe(conversationId, afterSeq, listener)
+    },
+
+    /**
+     * Follows the reply being written in a conversation to its end, for a page that did not start it:
+     * `reply.started` with its text so far, then its events as they come, as the sender's own stream has them.
+     * Returns when the reply ends or `signal` aborts, and at once when no reply is being written.
+     */
+    async followReply(
+      principal: Principal,
+      conversationId: string,
+      options: { onEvent: (event: ChatEvent) => void; signal: AbortSignal },
+    ): Promise<void> {
+      await ownConversation(principal, conversationId)
+      await followReply(hub, () => repo.findStreamingReply(db, conversationId), conversationId, options)
     },
 
     /** The newest `limit` user messages, each with its own reply (or none yet), oldest first. */

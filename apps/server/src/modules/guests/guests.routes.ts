@@ -26,7 +26,8 @@ const tags = ['guests']
 const security = [{ bearer: [] }]
 
 /**
- * The documented guest contract (`/auth/email`, `/chat`, `/chat/history`) and the operators' view of guests.
+ * The documented guest contract (`/auth/email`, `/chat`, `/chat/history`), following an answer from another page
+ * (`/chat/follow`), and the operators' view of guests.
  * A website widget calls the same routes with `?widget=<id>`: its origin and state are checked on each call.
  */
 export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard: GuardService }> = async (
@@ -75,6 +76,25 @@ export const guestsRoutes: FastifyPluginAsyncZod<{ guests: GuestsService; guard:
       return streamEvents(request, reply, ({ onEvent }) =>
         guests.send(principal, request.body.message, { onEvent, widget }),
       )
+    },
+  )
+
+  app.get(
+    '/chat/follow',
+    {
+      onRequest: app.requireGuest(),
+      schema: {
+        tags,
+        security,
+        summary:
+          'Follow the answer being written (SSE): `reply.started` with its text so far, then its events to its end; ' +
+          'ends at once when none is being written',
+        querystring: WidgetQuery,
+      },
+    },
+    async (request, reply) => {
+      const follow = await guests.follow(principalOf(request), widgetOf(request))
+      return streamEvents(request, reply, follow)
     },
   )
 

@@ -153,6 +153,18 @@ export function createGuestsService(deps: GuestsServiceDeps) {
       }
     },
 
+    /**
+     * Follows the answer being written in the guest conversation to its end (see `ChatService.followReply`), for a
+     * page loaded while the page that sent the message was still receiving it. The session is checked first, so a
+     * refusal is an HTTP error rather than an event of the stream.
+     */
+    async follow(principal: Principal, widget: Widget | undefined) {
+      const session = await sessionOf(principal, widget)
+      return async (options: { onEvent: (event: ChatEvent) => void; signal: AbortSignal }) => {
+        if (session.conversation_id) await chat.followReply(principal, session.conversation_id, options)
+      }
+    },
+
     async history(principal: Principal, limit: number, widget?: Widget | undefined): Promise<GuestHistoryResponse> {
       const session = await sessionOf(principal, widget)
       return turnsOf(principal, session.conversation_id, limit)
