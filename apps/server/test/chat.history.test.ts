@@ -81,6 +81,29 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     }
   })
 
+  it('shows with each result the words around the match in its newest matching message', async () => {
+    const user = await signedInUser(t.app)
+    const filler = Array.from({ length: 40 }, (_, index) => `word${index}`).join(' ')
+    const seals = await conversationWith(user.headers, 'Animals', [
+      'Seals sleep in water.',
+      `${filler} Harbour seals can dive for half an hour. ${filler}`,
+      'And otters?',
+    ])
+    const byTitle = await conversationWith(user.headers, 'Seal facts', ['Nothing to see'])
+    const page = (await t.app.inject({ method: 'GET', url: '/api/conversations?q=seal', headers: user.headers })).json()
+    const found = new Map(page.map((item: { id: string; match?: unknown }) => [item.id, item.match]))
+    const match = found.get(seals) as { message_id: string; excerpt: string }
+    expect(match.excerpt).toMatch(/^….* Harbour seals can dive for half an hour\. .*…$/)
+    const messages = (
+      await t.app.inject({ method: 'GET', url: `/api/conversations/${seals}/messages`, headers: user.headers })
+    ).json() as { id: string; content: string }[]
+    expect(messages.find((message) => message.id === match.message_id)?.content).toContain('Harbour seals')
+    // Only the title matched: no excerpt. Without a search, none at all.
+    expect(found.get(byTitle)).toBeUndefined()
+    const all = (await t.app.inject({ method: 'GET', url: '/api/conversations', headers: user.headers })).json()
+    expect(all.every((item: { match?: unknown }) => item.match === undefined)).toBe(true)
+  })
+
   it('gives the model as many recent turns as fit its budget, however long the history', async () => {
     const user = await signedInUser(t.app)
     const ask = async (id: string, content: string) => {

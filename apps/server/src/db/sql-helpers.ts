@@ -15,18 +15,32 @@ export function containsText(column: Expression<unknown>, text: string): RawBuil
  * FTS5 on SQLite, tsvector on PostgreSQL.
  */
 export function conversationMatches(dialect: Dialect, q: string): RawBuilder<SqlBool> {
-  const words = q.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []
+  const words = searchWords(q)
   const title = containsText(sql.ref('c.title'), q)
   if (words.length === 0) return title
-  if (dialect === 'postgres') {
-    const query = words.map((word) => `${word}:*`).join(' & ')
+  if (dialect === 'postgres')
     return sql<SqlBool>`(${title} or exists (
       select 1 from messages m where m.conversation_id = c.id and m.superseded = 0
-        and m.search @@ to_tsquery('simple', ${query})))`
-  }
-  // Each word is quoted, so user input is matched as text and never parsed as FTS5 syntax.
-  const query = words.map((word) => `"${word}"*`).join(' ')
+        and m.search @@ to_tsquery('simple', ${textQuery(dialect, words)})))`
   return sql<SqlBool>`(${title} or exists (
     select 1 from messages_fts f join messages m on m.rowid = f.rowid
-      where messages_fts match ${query} and m.conversation_id = c.id and m.superseded = 0))`
+      where messages_fts match ${textQuery(dialect, words)} and m.conversation_id = c.id and m.superseded = 0))`
+}
+
+/** Whether message `m` has, for each word, a word starting with it; `words` from `searchWords`, at least one. */
+export function messageMatches(dialect: Dialect, words: readonly string[]): RawBuilder<SqlBool> {
+  if (dialect === 'postgres') return sql<SqlBool>`m.search @@ to_tsquery('simple', ${textQuery(dialect, words)})`
+  return sql<SqlBool>`m.rowid in (select rowid from messages_fts where messages_fts match ${textQuery(dialect, words)})`
+}
+
+/** The words a search looks for, in the order typed. */
+export function searchWords(q: string): string[] {
+  return q.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []
+}
+
+/** Every word as the prefix of a word of the text, in the dialect's full-text query language. */
+function textQuery(dialect: Dialect, words: readonly string[]): string {
+  if (dialect === 'postgres') return words.map((word) => `${word}:*`).join(' & ')
+  // Each word is quoted, so user input is matched as text and never parsed as FTS5 syntax.
+  return words.map((word) => `"${word}"*`).join(' ')
 }

@@ -69,6 +69,15 @@ export const Conversation = z.object({
 })
 export type Conversation = z.infer<typeof Conversation>
 
+/**
+ * A conversation in `GET /api/conversations/`. With `q`, `match` shows where its messages matched: the newest visible
+ * message that did, and the words around the first match in it (absent when only the title matched).
+ */
+export const ConversationListItem = Conversation.extend({
+  match: z.object({ message_id: Id, excerpt: z.string() }).optional(),
+})
+export type ConversationListItem = z.infer<typeof ConversationListItem>
+
 /** `POST /api/conversations/`. */
 export const CreateConversationRequest = z
   .object({

@@ -8,7 +8,7 @@ import type {
 } from '@parley/protocol'
 import type { ExpressionBuilder } from 'kysely'
 import type { Database, Db, Dialect } from '../../db/database.ts'
-import { conversationMatches } from '../../db/sql-helpers.ts'
+import { conversationMatches, messageMatches } from '../../db/sql-helpers.ts'
 import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './chat.table.ts'
 
 export function toConversation(row: ConversationRow): Conversation {
@@ -186,6 +186,33 @@ export async function listConversations(
   }
   if (options.q) query = query.where(conversationMatches(dialect, options.q))
   return query.orderBy('c.updated_at', 'desc').orderBy('c.id', 'desc').limit(options.limit).execute()
+}
+
+/** For each of these conversations, its newest visible message matching every search word, if any. */
+export async function newestMatchingMessages(
+  db: Db,
+  dialect: Dialect,
+  conversationIds: readonly string[],
+  words: readonly string[],
+): Promise<{ conversation_id: string; id: string; content: string }[]> {
+  if (conversationIds.length === 0 || words.length === 0) return []
+  const ranked = db
+    .selectFrom('messages as m')
+    .select(['m.conversation_id', 'm.id', 'm.content'])
+    .select((eb) =>
+      eb.fn
+        .agg<number>('row_number')
+        .over((over) => over.partitionBy('m.conversation_id').orderBy('m.position', 'desc'))
+        .as('rank'),
+    )
+    .where('m.conversation_id', 'in', conversationIds)
+    .where('m.superseded', '=', 0)
+    .where(messageMatches(dialect, words))
+  return db
+    .selectFrom(ranked.as('r'))
+    .select(['r.conversation_id', 'r.id', 'r.content'])
+    .where('r.rank', '=', 1)
+    .execute()
 }
 
 /** The owner's kept conversations, archived or not, in order of id: a stable order for reading them all. */

@@ -1,6 +1,7 @@
 import {
   Conversation,
   ConversationId,
+  ConversationListItem,
   CreateConversationRequest,
   DeleteAllConversationsResponse,
   ForkConversationRequest,
@@ -105,7 +106,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ chat: ChatService; importBodyLi
         summary:
           'Your conversations, newest first (the archived ones only with `archived=true`); `q` searches titles and messages; next page cursor in `x-next-cursor`',
         querystring: ListConversationsQuery,
-        response: { 200: z.array(Conversation) },
+        response: { 200: z.array(ConversationListItem) },
       },
     },
     async (request, reply) => {

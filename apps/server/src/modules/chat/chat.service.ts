@@ -1,6 +1,7 @@
 import type {
   ChatEvent,
   Conversation,
+  ConversationListItem,
   CreateConversationRequest,
   FeedbackRating,
   ImportConversationsResponse,
@@ -34,6 +35,8 @@ import { modelCallRecord } from './chat.model-call.ts'
 import { importedRows, readImportFile } from './chat.import.ts'
 import { placementChanges } from './chat.placement.ts'
 import { followReply } from './chat.follow.ts'
+import { searchExcerpt } from './chat.search-excerpt.ts'
+import { searchWords } from '../../db/sql-helpers.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
 /** Conversations read per page by an export of all of them. */
@@ -440,8 +443,25 @@ export function createChatService(deps: ChatServiceDeps) {
       })
       const page = rows.slice(0, options.limit)
       const last = page[page.length - 1]
+      const words = options.q ? searchWords(options.q) : []
+      const matches = new Map(
+        (
+          await repo.newestMatchingMessages(
+            db,
+            dialect,
+            page.map((row) => row.id),
+            words,
+          )
+        ).map((message) => [message.conversation_id, message]),
+      )
       return {
-        items: page.map(repo.toConversation),
+        items: page.map((row): ConversationListItem => {
+          const match = matches.get(row.id)
+          const conversation = repo.toConversation(row)
+          return match
+            ? { ...conversation, match: { message_id: match.id, excerpt: searchExcerpt(match.content, words) } }
+            : conversation
+        }),
         nextCursor:
           rows.length > options.limit && last ? encodeCursor({ updatedAt: last.updated_at, id: last.id }) : null,
       }
