@@ -88,13 +88,17 @@ describe.each(DIALECTS)('signed webhooks on %s', (dialect) => {
       }),
     ])
 
-    const log = await api('GET', `/deliveries?endpoint_id=${endpoint.id}`)
-    const items = log.json<{ items: { id: string; attempts: number; status: string; last_status_code: number }[] }>()
-      .items
-    expect(items.map((item) => [item.status, item.attempts, item.last_status_code])).toEqual([
-      ['delivered', 1, 200],
-      ['delivered', 3, 200],
-    ])
+    // The receiver answers before the worker records the answer: the log is read until it has.
+    type Logged = { id: string; attempts: number; status: string; last_status_code: number }
+    const deliveries = async () =>
+      (await api('GET', `/deliveries?endpoint_id=${endpoint.id}`)).json<{ items: Logged[] }>().items
+    await vi.waitFor(async () => {
+      expect((await deliveries()).map((item) => [item.status, item.attempts, item.last_status_code])).toEqual([
+        ['delivered', 1, 200],
+        ['delivered', 3, 200],
+      ])
+    }, DELIVERED)
+    const items = await deliveries()
 
     // Redelivering sends the same webhook-id again.
     const redelivered = await api('POST', `/deliveries/${items[1]!.id}/redeliver`)
@@ -163,12 +167,15 @@ describe.each(DIALECTS)('signed webhooks on %s', (dialect) => {
           disabled_reason: expect.stringMatching(/failing for 24 hours: The endpoint answered/),
         })
       }, DELIVERED)
-      const audit = await t.app.inject({
-        method: 'GET',
-        url: '/api/admin/audit?type=notifications.target_disabled',
-        headers: admin.headers,
-      })
-      expect(audit.json().items).toEqual([expect.objectContaining({ target_id: endpoint.id })])
+      // Recorded just after the endpoint is disabled.
+      await vi.waitFor(async () => {
+        const audit = await t.app.inject({
+          method: 'GET',
+          url: '/api/admin/audit?type=notifications.target_disabled',
+          headers: admin.headers,
+        })
+        expect(audit.json().items).toEqual([expect.objectContaining({ target_id: endpoint.id })])
+      }, DELIVERED)
     } finally {
       await failing.close()
     }
