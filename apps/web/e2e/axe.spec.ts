@@ -81,6 +81,18 @@ function signedIn(conversationId: string, archivedId: string, temporaryId: strin
       },
     },
     {
+      // A search result's excerpt and its marked words, on the open conversation's row (its own background).
+      name: 'conversation search',
+      path: `/c/${conversationId}`,
+      ready: (page) => new ChatPage(page).sidebar.locator('mark').first(),
+      open: async (page) => {
+        await expect(page.getByRole('article', { name: 'Reply' }).last()).toBeVisible()
+        const menu = page.getByRole('button', { name: 'Open conversations' })
+        if (await menu.isVisible()) await menu.click()
+        await new ChatPage(page).search('seeded')
+      },
+    },
+    {
       name: 'archived conversation',
       path: `/c/${archivedId}`,
       ready: (page) => page.getByRole('complementary', { name: 'Archived' }),
@@ -94,6 +106,12 @@ function signedIn(conversationId: string, archivedId: string, temporaryId: strin
       name: 'archived chats',
       path: '/archived',
       ready: (page) => page.getByRole('list', { name: 'Archived chats' }).getByRole('listitem').first(),
+    },
+    {
+      name: 'archived chats search',
+      path: '/archived',
+      ready: (page) => page.getByRole('list', { name: 'Archived chats' }).locator('mark').first(),
+      open: (page) => page.getByRole('searchbox', { name: 'Search archived chats' }).fill('seeded'),
     },
     { name: 'settings', path: '/settings', ready: (page) => page.getByRole('list', { name: 'Sessions' }) },
     {
@@ -176,6 +194,8 @@ test('no critical or serious axe violations on any screen, in both themes, on de
   const shared = await request.post(`/api/conversations/${conversation}/shares`, { headers: bearer(token) })
   const shareId = ((await shared.json()) as { id: string }).id
   const archived = await createConversation(request, token, { title: 'Archived for axe' })
+  // A message for its search to find (sent before archiving: a message unarchives).
+  await seedTurns(request, token, archived, 1)
   await request.patch(`/api/conversations/${archived}`, { headers: bearer(token), data: { archived: true } })
   const temporary = await createConversation(request, token, { title: 'Temporary for axe', temporary: true })
   // Saved prompts: Settings lists them, "/" in the message box offers them, and the one with a blank asks for it

@@ -89,3 +89,36 @@ test('a long conversation opens at its newest message and pages older history in
   await expect(chatPage.userMessage(`turn ${TURNS}`)).toBeVisible()
   expect(Math.max(...(await rows()).map((row) => row.index))).toBe(TURNS * 2 - 1)
 })
+
+test('a search result opens its conversation at the message that matched, however far back it is', async ({
+  page,
+  request,
+  account,
+  authPage,
+  chatPage,
+}) => {
+  await authPage.register(account)
+  const token = await apiLogin(request, account.username, account.password)
+  const conversation = (await (
+    await request.post('/api/conversations/', { headers: bearer(token), data: { title: 'Animals' } })
+  ).json()) as { id: string }
+  // 140 messages: the one that matches is before the newest page of 100.
+  for (let turn = 1; turn <= 70; turn++) {
+    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
+      headers: bearer(token),
+      data: { content: turn === 3 ? 'Where do zebras sleep at night?' : `turn ${turn}`, model: 'fast' },
+    })
+    expect(sent.ok()).toBe(true)
+  }
+
+  await page.goto('/')
+  await chatPage.search('zebras')
+  await chatPage.sidebar.getByRole('link', { name: /zebras/ }).click()
+  const question = chatPage.userMessage('Where do zebras sleep at night?')
+  await expect(question).toBeInViewport()
+  await expect(page.locator('.message-row-target')).toContainText('Where do zebras sleep at night?')
+  await expect(chatPage.userMessage('turn 70')).not.toBeInViewport()
+  // Reading on from there: the newest is one click away.
+  await page.getByRole('button', { name: 'Jump to latest' }).click()
+  await expect(chatPage.userMessage('turn 70')).toBeInViewport()
+})

@@ -1,5 +1,6 @@
 import {
   Conversation,
+  ConversationListItem,
   type CreateConversationRequest,
   DeleteAllConversationsResponse,
   type FeedbackRating,
@@ -35,7 +36,10 @@ export const chatKeys = {
 /** The most pinned conversations the sidebar shows (one page of the API). */
 const PINNED_LIMIT = 100
 
-/** Pages of `GET /api/conversations/` with these filters, newest first; more pages follow `x-next-cursor`. */
+/**
+ * Pages of `GET /api/conversations/` with these filters, newest first; more pages follow `x-next-cursor`. With `q`,
+ * a conversation found by its messages carries the `match` to show under its title.
+ */
 function useConversationPages(
   queryKey: readonly unknown[],
   q: string,
@@ -46,7 +50,7 @@ function useConversationPages(
     queryKey,
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) => {
-      const { data, headers } = await api.requestWithHeaders(z.array(Conversation), '/api/conversations/', {
+      const { data, headers } = await api.requestWithHeaders(z.array(ConversationListItem), '/api/conversations/', {
         query: { limit: PAGE_SIZE, q: q.trim() || undefined, cursor: pageParam, ...filter },
       })
       return { items: data, next: headers.get('x-next-cursor') ?? undefined }
@@ -75,7 +79,7 @@ export function usePinnedConversations(q: string) {
   return useQuery({
     queryKey: chatKeys.pinnedList(q),
     queryFn: () =>
-      api.request(z.array(Conversation), '/api/conversations/', {
+      api.request(z.array(ConversationListItem), '/api/conversations/', {
         query: { limit: PINNED_LIMIT, q: q.trim() || undefined, pinned: 'true' },
       }),
     placeholderData: (previous) => previous,

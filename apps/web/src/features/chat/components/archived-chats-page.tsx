@@ -1,5 +1,5 @@
-import type { Conversation } from '@parley/protocol'
-import { useState } from 'react'
+import type { ConversationListItem } from '@parley/protocol'
+import { useId, useState } from 'react'
 import { Link } from 'react-router'
 import { ConfirmButton } from '../../../components/ui/confirm-button.tsx'
 import { ErrorSummary } from '../../../components/ui/error-summary.tsx'
@@ -9,17 +9,28 @@ import { formatDateTime } from '../../../lib/format.ts'
 import { useDebouncedValue } from '../../../lib/use-debounced-value.ts'
 import { useArchivedConversations, useDeleteConversation, useUpdateConversation } from '../api/chat-api.ts'
 import { titleOf } from './conversation-item.tsx'
+import { SearchExcerpt } from './search-excerpt.tsx'
+import { resultLink } from '../model/message-link.ts'
 
-function ArchivedRow({ conversation }: { conversation: Conversation }) {
+/** One archived conversation; a search result found by its messages shows where they matched, `query`'s words marked. */
+function ArchivedRow({ conversation, query }: { conversation: ConversationListItem; query: string }) {
   const update = useUpdateConversation()
   const remove = useDeleteConversation()
   const title = titleOf(conversation)
+  const excerptId = useId()
   return (
     <li className="item-row">
       <div className="item-main">
-        <Link className="item-title" to={`/c/${conversation.id}`}>
+        {/* The excerpt sits under the link rather than in it (the link's underline would run through it), and
+            describes it for screen readers. */}
+        <Link
+          className="item-title"
+          to={resultLink(conversation)}
+          aria-describedby={conversation.match ? excerptId : undefined}
+        >
           {title}
         </Link>
+        {conversation.match && <SearchExcerpt id={excerptId} excerpt={conversation.match.excerpt} query={query} />}
         <span className="muted small">Last active {formatDateTime(conversation.updated_at)}</span>
         <ErrorSummary error={update.error ?? remove.error} />
       </div>
@@ -75,7 +86,7 @@ export function ArchivedChatsPage() {
       )}
       <ul className="item-list" aria-label="Archived chats" aria-busy={list.isFetching}>
         {conversations.map((conversation) => (
-          <ArchivedRow key={conversation.id} conversation={conversation} />
+          <ArchivedRow key={conversation.id} conversation={conversation} query={q} />
         ))}
       </ul>
       {list.hasNextPage && (

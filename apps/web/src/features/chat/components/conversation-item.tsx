@@ -1,10 +1,15 @@
-import type { Conversation, UpdateConversationRequest } from '@parley/protocol'
+import type { Conversation, ConversationListItem, UpdateConversationRequest } from '@parley/protocol'
 import { type FormEvent, useState } from 'react'
 import { NavLink, useNavigate, useParams } from 'react-router'
 import { failureReason } from '../../../components/ui/error-summary.tsx'
 import { useDeleteConversation, useUpdateConversation } from '../api/chat-api.ts'
+import { SearchExcerpt } from './search-excerpt.tsx'
+import { resultLink } from '../model/message-link.ts'
 
 export const titleOf = (conversation: Pick<Conversation, 'title'>) => conversation.title ?? 'New chat'
+
+/** Characters an excerpt keeps before its first match: its two lines in the sidebar hold about 70. */
+const EXCERPT_LEAD = 24
 
 /** What a failed update of the row was doing, in words. */
 function failedUpdate(change: UpdateConversationRequest | undefined): string {
@@ -14,9 +19,18 @@ function failedUpdate(change: UpdateConversationRequest | undefined): string {
 
 /**
  * One row of the sidebar: open, pin, rename in place, archive (out of the list, to Archived chats), delete after an
- * explicit confirmation.
+ * explicit confirmation. A search result found by its messages shows where they matched under the title, the words
+ * of `query` marked.
  */
-export function ConversationItem({ conversation, onOpen }: { conversation: Conversation; onOpen: () => void }) {
+export function ConversationItem({
+  conversation,
+  query,
+  onOpen,
+}: {
+  conversation: ConversationListItem
+  query: string
+  onOpen: () => void
+}) {
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view')
   const update = useUpdateConversation()
   const remove = useDeleteConversation()
@@ -62,9 +76,17 @@ export function ConversationItem({ conversation, onOpen }: { conversation: Conve
     )
   }
   return (
-    <li className="conversation-item">
-      <NavLink to={`/c/${conversation.id}`} onClick={onOpen} className="conversation-link" title={title}>
-        {title}
+    <li className={conversation.match ? 'conversation-item with-excerpt' : 'conversation-item'}>
+      <NavLink to={resultLink(conversation)} onClick={onOpen} className="conversation-link" title={title}>
+        <span className="conversation-title">{title}</span>
+        {/* Inside the link, so the whole result opens the conversation and its name reads the excerpt too; the
+            space keeps the two apart in that name. */}
+        {conversation.match && (
+          <>
+            {' '}
+            <SearchExcerpt excerpt={conversation.match.excerpt} query={query} maxLead={EXCERPT_LEAD} />
+          </>
+        )}
       </NavLink>
       {mode === 'confirm-delete' ? (
         <span className="confirm" role="group" aria-label={`Delete “${title}”?`}>

@@ -18,6 +18,7 @@ import { ShareButton } from './share-dialog.tsx'
 import { TemporaryNote } from './temporary-note.tsx'
 import { titleOf } from './conversation-item.tsx'
 import { MessageList } from './message-list.tsx'
+import { linkedMessageId } from '../model/message-link.ts'
 import { ModelPicker } from './model-picker.tsx'
 import type { FirstMessage } from './new-chat-page.tsx'
 
@@ -68,6 +69,13 @@ function ConversationView({ conversationId }: { conversationId: string }) {
 
   const list = useMemo(() => flattenPages(messages.data), [messages.data])
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages
+
+  // Opened at a message (a search result's match): earlier pages load until it is among them.
+  const targetId = linkedMessageId(location.hash)
+  const targetLoaded = targetId !== undefined && list.some((message) => message.id === targetId)
+  useEffect(() => {
+    if (targetId && !targetLoaded && hasNextPage && !isFetchingNextPage) void fetchNextPage()
+  }, [targetId, targetLoaded, hasNextPage, isFetchingNextPage, fetchNextPage])
 
   const title = conversation.data ? titleOf(conversation.data) : undefined
   useEffect(() => {
@@ -136,6 +144,7 @@ function ConversationView({ conversationId }: { conversationId: string }) {
         pending={pending}
         loadingEarlier={isFetchingNextPage}
         onNearTop={() => void (hasNextPage && !isFetchingNextPage && fetchNextPage())}
+        targetId={targetId}
         onRegenerate={(messageId) => socket.regenerate(messageId, sendModel)}
         onEdit={(messageId, content) => socket.edit(messageId, content)}
         onContinue={(messageId) => socket.continueReply(messageId, sendModel)}

@@ -65,7 +65,7 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
             <h2 className="conversation-group-label">Pinned</h2>
             <ul>
               {pinned.map((conversation) => (
-                <ConversationItem key={conversation.id} conversation={conversation} onOpen={onNavigate} />
+                <ConversationItem key={conversation.id} conversation={conversation} query={q} onOpen={onNavigate} />
               ))}
             </ul>
           </section>
@@ -75,7 +75,7 @@ export function ConversationSidebar({ onNavigate, footer }: { onNavigate: () => 
             <h2 className="conversation-group-label">{group.label}</h2>
             <ul>
               {group.items.map((conversation) => (
-                <ConversationItem key={conversation.id} conversation={conversation} onOpen={onNavigate} />
+                <ConversationItem key={conversation.id} conversation={conversation} query={q} onOpen={onNavigate} />
               ))}
             </ul>
           </section>

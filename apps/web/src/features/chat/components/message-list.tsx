@@ -21,6 +21,8 @@ interface MessageListProps {
   loadingEarlier?: boolean
   /** The reader scrolled near the top: load the page before the oldest message. */
   onNearTop?: () => void
+  /** A message to bring into view and mark once it is in the list (a search result opened at its match). */
+  targetId?: string | undefined
 }
 
 /** Follow the stream only while the reader is at the bottom; scrolling up to read stops it. */
@@ -43,6 +45,7 @@ export function MessageList({
   onBranch,
   loadingEarlier = false,
   onNearTop,
+  targetId,
 }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const atBottom = useRef(true)
@@ -70,6 +73,17 @@ export function MessageList({
   useLayoutEffect(() => {
     if (newestTurnId) atBottom.current = true
   }, [newestTurnId])
+
+  // A message asked for is shown where it is, not the newest: the view stays there, as if the reader had scrolled.
+  const targetIndex = targetId ? messages.findIndex((message) => message.id === targetId) : -1
+  const reachedTarget = useRef<string>(undefined)
+  useLayoutEffect(() => {
+    if (targetIndex < 0 || reachedTarget.current === targetId) return
+    reachedTarget.current = targetId
+    atBottom.current = false
+    setAwayFromBottom(true)
+    virtualizer.scrollToIndex(targetIndex, { align: 'center' })
+  }, [virtualizer, targetIndex, targetId])
 
   useLayoutEffect(() => {
     if (atBottom.current && messages.length > 0) virtualizer.scrollToIndex(messages.length - 1, { align: 'end' })
@@ -121,7 +135,7 @@ export function MessageList({
                 data-index={row.index}
                 data-message-id={message.id}
                 ref={virtualizer.measureElement}
-                className="message-row"
+                className={message.id === targetId ? 'message-row message-row-target' : 'message-row'}
                 style={{ transform: `translateY(${row.start}px)` }}
               >
                 <MessageItem
