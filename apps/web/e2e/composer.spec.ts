@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures.ts'
-import { apiLogin, bearer } from './support/api.ts'
+import { apiLogin } from './support/api.ts'
+import { createConversation, numberedTurns, sendTurns } from './support/seed.ts'
 
 test('over-length text stays in the composer with a counter, and is not sent', async ({
   page,
@@ -27,17 +28,9 @@ test('sending while scrolled up brings the new turn into view; "Jump to latest" 
 }) => {
   await authPage.register(account)
   const token = await apiLogin(request, account.username, account.password)
-  const conversation = (await (
-    await request.post('/api/conversations/', { headers: bearer(token), data: {} })
-  ).json()) as { id: string }
-  for (let turn = 1; turn <= 30; turn++) {
-    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
-      headers: bearer(token),
-      data: { content: `turn ${turn}`, model: 'fast' },
-    })
-    expect(sent.ok()).toBe(true)
-  }
-  await page.goto(`/c/${conversation.id}`)
+  const conversationId = await createConversation(request, token)
+  await sendTurns(request, token, conversationId, numberedTurns(30))
+  await page.goto(`/c/${conversationId}`)
   await expect(chatPage.userMessage('turn 30')).toBeInViewport()
   await chatPage.pickModel('slow')
 
@@ -68,16 +61,8 @@ test("the reader's own new turn comes into view when its reply's first frame arr
 }) => {
   await authPage.register(account)
   const token = await apiLogin(request, account.username, account.password)
-  const conversation = (await (
-    await request.post('/api/conversations/', { headers: bearer(token), data: {} })
-  ).json()) as { id: string }
-  for (let turn = 1; turn <= 30; turn++) {
-    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
-      headers: bearer(token),
-      data: { content: `turn ${turn}`, model: 'fast' },
-    })
-    expect(sent.ok()).toBe(true)
-  }
+  const conversationId = await createConversation(request, token)
+  await sendTurns(request, token, conversationId, numberedTurns(30))
   // The server's frames from the stored question up to its reply's start are held and passed on together, as a
   // slow network or a busy tab delivers them: the page sees the question and the reply's start in one go.
   await page.routeWebSocket(/\/api\/ws$/, (socket) => {
@@ -91,7 +76,7 @@ test("the reader's own new turn comes into view when its reply's first frame arr
       if (text.includes('"reply.started"')) for (const each of held.splice(0)) socket.send(each)
     })
   })
-  await page.goto(`/c/${conversation.id}`)
+  await page.goto(`/c/${conversationId}`)
   await expect(chatPage.userMessage('turn 30')).toBeInViewport()
   await chatPage.pickModel('slow')
   await chatPage.messages.evaluate((element) => element.scrollTo({ top: 0 }))

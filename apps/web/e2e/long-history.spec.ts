@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures.ts'
-import { apiLogin, bearer } from './support/api.ts'
+import { apiLogin } from './support/api.ts'
+import { createConversation, numberedTurns, sendTurns } from './support/seed.ts'
 
 // 2,000 messages, as issue 6 asks: seeding takes ~12 s and the whole spec ~42 s, so it gets more than the default 60 s.
 const TURNS = 1_000
@@ -21,20 +22,10 @@ test('a long conversation opens at its newest message and pages older history in
   test.setTimeout(120_000)
   await authPage.register(account)
   const token = await apiLogin(request, account.username, account.password)
-  const conversation = (await (
-    await request.post('/api/conversations/', { headers: bearer(token), data: {} })
-  ).json()) as { id: string }
-  // One reply at a time per conversation (a second one answers 409), so the turns go in order; the fake `fast`
-  // model (e2e/support/slow-model.mjs) answers at once, where the demo model takes ~100 ms a turn.
-  for (let turn = 1; turn <= TURNS; turn++) {
-    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
-      headers: bearer(token),
-      data: { content: `turn ${turn}`, model: 'fast' },
-    })
-    expect(sent.ok()).toBe(true)
-  }
+  const conversationId = await createConversation(request, token)
+  await sendTurns(request, token, conversationId, numberedTurns(TURNS))
 
-  await page.goto(`/c/${conversation.id}`)
+  await page.goto(`/c/${conversationId}`)
   await expect(chatPage.userMessage(`turn ${TURNS}`)).toBeVisible()
   await expect(chatPage.replies().last()).toBeInViewport()
 
@@ -99,17 +90,9 @@ test('a search result opens its conversation at the message that matched, howeve
 }) => {
   await authPage.register(account)
   const token = await apiLogin(request, account.username, account.password)
-  const conversation = (await (
-    await request.post('/api/conversations/', { headers: bearer(token), data: { title: 'Animals' } })
-  ).json()) as { id: string }
   // 140 messages: the one that matches is before the newest page of 100.
-  for (let turn = 1; turn <= 70; turn++) {
-    const sent = await request.post(`/api/conversations/${conversation.id}/messages`, {
-      headers: bearer(token),
-      data: { content: turn === 3 ? 'Where do zebras sleep at night?' : `turn ${turn}`, model: 'fast' },
-    })
-    expect(sent.ok()).toBe(true)
-  }
+  const turns = numberedTurns(70).with(2, 'Where do zebras sleep at night?')
+  await sendTurns(request, token, await createConversation(request, token, { title: 'Animals' }), turns)
 
   await page.goto('/')
   await chatPage.search('zebras')

@@ -1,16 +1,12 @@
 import type { APIRequestContext } from '@playwright/test'
 import { ARTIFACTS, expect, test } from './fixtures.ts'
 import { apiLogin, bearer } from './support/api.ts'
-import { createConversation } from './support/seed.ts'
+import { createConversation, sendTurns } from './support/seed.ts'
 
-/** Creates a titled conversation whose one message is `content` (answered at once by the fast fake model). */
+/** Creates a titled conversation whose one message is `content`. */
 async function conversationSaying(request: APIRequestContext, token: string, title: string, content: string) {
   const id = await createConversation(request, token, { title })
-  const response = await request.post(`/api/conversations/${id}/messages`, {
-    headers: bearer(token),
-    data: { content, model: 'fast' },
-  })
-  expect(response.status()).toBe(200)
+  await sendTurns(request, token, id, [content])
   return id
 }
 

@@ -7,22 +7,9 @@ import { useConversation } from '../api/chat-api.ts'
 import { ArchivedChatsPage } from './archived-chats-page.tsx'
 import { ArchivedNote } from './archived-note.tsx'
 import { ConversationSidebar } from './conversation-sidebar.tsx'
+import { conversationOf } from '../../../testing/conversations.ts'
 
-function conversation(id: string, title: string, archived: boolean): Conversation {
-  return {
-    id,
-    title,
-    model: null,
-    system_prompt: null,
-    temperature: null,
-    max_tokens: null,
-    pinned: false,
-    archived,
-    temporary: false,
-    created_at: '2026-12-01T10:00:00.000Z',
-    updated_at: '2026-12-01T10:00:00.000Z',
-  }
-}
+const conversation = (id: string, title: string, archived: boolean) => conversationOf({ id, title, archived })
 
 /** A tiny in-memory `/api/conversations` that filters by `archived` and `pinned` as the server does. */
 function conversationsServer(initial: Conversation[]) {

@@ -3,24 +3,12 @@ import { screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { renderWithClients } from '../../../testing/render-with-clients.tsx'
+import { conversationOf } from '../../../testing/conversations.ts'
 import { ArchivedChatsPage } from './archived-chats-page.tsx'
 import { ConversationSidebar } from './conversation-sidebar.tsx'
 
 function conversation(id: string, title: string, fields: Partial<ConversationListItem> = {}): ConversationListItem {
-  return {
-    id,
-    title,
-    model: null,
-    system_prompt: null,
-    temperature: null,
-    max_tokens: null,
-    pinned: false,
-    archived: false,
-    temporary: false,
-    created_at: '2026-12-01T10:00:00.000Z',
-    updated_at: '2026-12-01T10:00:00.000Z',
-    ...fields,
-  }
+  return { ...conversationOf({ id, title }), ...fields }
 }
 
 const EXCERPT = '…we watched the Penguins huddle, and one penguin <img src=x onerror=alert(1)> slid…'

@@ -1,4 +1,3 @@
-import type { Conversation } from '@parley/protocol'
 import { screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -6,22 +5,11 @@ import { Route, Routes } from 'react-router'
 import { renderWithClients } from '../../../testing/render-with-clients.tsx'
 import { AuthProvider } from '../../auth/components/auth-provider.tsx'
 import { NewChatPage } from './new-chat-page.tsx'
+import { conversationOf } from '../../../testing/conversations.ts'
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
 
-const created = (temporary: boolean): Conversation => ({
-  id: 'c1',
-  title: null,
-  model: null,
-  system_prompt: null,
-  temperature: null,
-  max_tokens: null,
-  pinned: false,
-  archived: false,
-  temporary,
-  created_at: '2026-12-01T10:00:00.000Z',
-  updated_at: '2026-12-01T10:00:00.000Z',
-})
+const created = (temporary: boolean) => conversationOf({ temporary })
 
 /**
  * The new-chat screen against a stand-in for `POST /api/conversations/` that keeps each request's body and answers

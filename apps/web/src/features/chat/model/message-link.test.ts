@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { linkedMessageId, messageLink, resultLink } from './message-link.ts'
+import { conversationOf } from '../../../testing/conversations.ts'
 
 describe('a link to a message of a conversation', () => {
   it('names the message in the hash, and reads it back', () => {
@@ -16,19 +17,7 @@ describe('a link to a message of a conversation', () => {
 })
 
 describe('where a listed conversation opens', () => {
-  const conversation = {
-    id: 'c1',
-    title: 'Trip',
-    model: null,
-    system_prompt: null,
-    temperature: null,
-    max_tokens: null,
-    pinned: false,
-    archived: false,
-    temporary: false,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-  }
+  const conversation = conversationOf({ id: 'c1', title: 'Trip' })
 
   it('opens a search result at the message that matched, and anything else at its newest', () => {
     expect(resultLink({ ...conversation, match: { message_id: 'm9', excerpt: 'penguins' } })).toBe('/c/c1#message-m9')

@@ -4,20 +4,9 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { ImportConversations } from './import-conversations.tsx'
 import { renderWithClients } from '../../../testing/render-with-clients.tsx'
+import { conversationOf } from '../../../testing/conversations.ts'
 
-const conversation = (id: string, title: string | null) => ({
-  id,
-  title,
-  model: null,
-  system_prompt: null,
-  temperature: null,
-  max_tokens: null,
-  pinned: false,
-  archived: false,
-  temporary: false,
-  created_at: '2025-01-02T10:00:00.000Z',
-  updated_at: '2025-01-02T10:05:00.000Z',
-})
+const conversation = (id: string, title: string | null) => conversationOf({ id, title })
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
