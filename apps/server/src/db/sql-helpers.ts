@@ -1,4 +1,5 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
+import { searchWords } from '@parley/protocol'
 import type { Dialect } from './database.ts'
 
 // The SQL that differs between SQLite and PostgreSQL, in one place; repositories use the query builder otherwise.
@@ -31,11 +32,6 @@ export function conversationMatches(dialect: Dialect, q: string): RawBuilder<Sql
 export function messageMatches(dialect: Dialect, words: readonly string[]): RawBuilder<SqlBool> {
   if (dialect === 'postgres') return sql<SqlBool>`m.search @@ to_tsquery('simple', ${textQuery(dialect, words)})`
   return sql<SqlBool>`m.rowid in (select rowid from messages_fts where messages_fts match ${textQuery(dialect, words)})`
-}
-
-/** The words a search looks for, in the order typed. */
-export function searchWords(q: string): string[] {
-  return q.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []
 }
 
 /** Every word as the prefix of a word of the text, in the dialect's full-text query language. */

@@ -1,3 +1,5 @@
+import { SEARCH_WORD, matchesSearchWord } from '@parley/protocol'
+
 /** Characters of context kept before the first match, and in all. */
 const BEFORE = 60
 const LENGTH = 200
@@ -5,13 +7,16 @@ const LENGTH = 200
 /**
  * The words around the first place a message matches a search, as one line of plain text: what a search result
  * shows under its title. A match is a word starting with one of the search's words, as the full-text search finds
- * them; a message matched in a way this cannot see (the search index folds accents) shows its beginning.
+ * them (`matchesSearchWord`); a message matched in a way this cannot see shows its beginning.
  */
 export function searchExcerpt(content: string, words: readonly string[]): string {
   const text = content.replace(/\s+/g, ' ').trim()
-  const escaped = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  const found = escaped.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join('|')})`, 'iu').exec(text) : null
-  const at = found?.index ?? 0
+  let at = 0
+  for (const word of text.matchAll(SEARCH_WORD)) {
+    if (!matchesSearchWord(word[0], words)) continue
+    at = word.index
+    break
+  }
   // Cut between words, not inside one, and never after the match.
   let start = Math.max(0, at - BEFORE)
   if (start > 0) {

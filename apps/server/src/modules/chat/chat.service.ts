@@ -10,7 +10,7 @@ import type {
   PostMessageResponse,
   UpdateConversationRequest,
 } from '@parley/protocol'
-import { endedEarly } from '@parley/protocol'
+import { endedEarly, searchWords } from '@parley/protocol'
 import type { Db, Dialect } from '../../db/database.ts'
 import type { ModelRegistry } from '../../llm/registry.ts'
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts'
@@ -36,7 +36,6 @@ import { importedRows, readImportFile } from './chat.import.ts'
 import { placementChanges } from './chat.placement.ts'
 import { followReply } from './chat.follow.ts'
 import { searchExcerpt } from './chat.search-excerpt.ts'
-import { searchWords } from '../../db/sql-helpers.ts'
 import type { ReplicaLiveness } from './chat.replicas.ts'
 
 /** Conversations read per page by an export of all of them. */

@@ -45,6 +45,9 @@ describe('marking the searched words in an excerpt', () => {
 
   it('matches letters and digits of any script, and underscores, as parts of words', () => {
     expect(shown('Les Cafés de Paris', 'café')).toBe('Les [Cafés] de Paris')
+    // Accents are ignored either way, as the search index ignores them.
+    expect(shown('Les Cafés de Paris', 'cafe')).toBe('Les [Cafés] de Paris')
+    expect(shown('Un cafe noir', 'café')).toBe('Un [cafe] noir')
     expect(shown('Привет, мир! ПРИВЕТСТВИЕ', 'привет')).toBe('[Привет], мир! [ПРИВЕТСТВИЕ]')
     expect(shown('東京 と 大阪', '大阪')).toBe('東京 と [大阪]')
     expect(shown('call snake_case_name() now', 'snake_c')).toBe('call [snake_case_name]() now')
