@@ -340,6 +340,21 @@ export function createChatService(deps: ChatServiceDeps) {
     return { conversation: repo.toConversation(row), messages: branch.map(repo.toMessage) }
   }
 
+  /** Search results, each with where its messages matched (see `ConversationListItem`). */
+  async function withMatches(page: ConversationRow[], q: string): Promise<ConversationListItem[]> {
+    const words = searchWords(q)
+    const ids = page.map((row) => row.id)
+    const matches = new Map(
+      (await repo.newestMatchingMessages(db, dialect, ids, words)).map((message) => [message.conversation_id, message]),
+    )
+    return page.map((row) => {
+      const match = matches.get(row.id)
+      const conversation = repo.toConversation(row)
+      if (!match) return conversation
+      return { ...conversation, match: { message_id: match.id, excerpt: searchExcerpt(match.content, words) } }
+    })
+  }
+
   async function* allConversations(ownerId: string) {
     let afterId: string | undefined
     for (;;) {
@@ -442,25 +457,8 @@ export function createChatService(deps: ChatServiceDeps) {
       })
       const page = rows.slice(0, options.limit)
       const last = page[page.length - 1]
-      const words = options.q ? searchWords(options.q) : []
-      const matches = new Map(
-        (
-          await repo.newestMatchingMessages(
-            db,
-            dialect,
-            page.map((row) => row.id),
-            words,
-          )
-        ).map((message) => [message.conversation_id, message]),
-      )
       return {
-        items: page.map((row): ConversationListItem => {
-          const match = matches.get(row.id)
-          const conversation = repo.toConversation(row)
-          return match
-            ? { ...conversation, match: { message_id: match.id, excerpt: searchExcerpt(match.content, words) } }
-            : conversation
-        }),
+        items: options.q ? await withMatches(page, options.q) : page.map(repo.toConversation),
         nextCursor:
           rows.length > options.limit && last ? encodeCursor({ updatedAt: last.updated_at, id: last.id }) : null,
       }
