@@ -187,6 +187,7 @@ export const EnvSchema = z.object({
   PARLEY_OIDC_ALLOWED_ROLES: claimValues,
   PARLEY_GUEST_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   PARLEY_USER_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  PARLEY_USER_DAILY_TOKEN_LIMIT: z.coerce.number().int().min(0).default(0),
   PARLEY_GUEST_MESSAGE_CAP: z.coerce.number().int().min(1).default(50),
   PARLEY_GUEST_SESSION_TTL: duration('24h'),
   PARLEY_TEMPORARY_CHAT_TTL: duration('24h'),
@@ -351,6 +352,7 @@ function toConfig(e: z.infer<typeof EnvSchema>, version: string) {
     guard: Object.freeze({
       guestMessagesPerMinute: e.PARLEY_GUEST_RATE_LIMIT,
       userMessagesPerMinute: e.PARLEY_USER_RATE_LIMIT,
+      dailyTokensPerUser: e.PARLEY_USER_DAILY_TOKEN_LIMIT,
       guestMessageCap: e.PARLEY_GUEST_MESSAGE_CAP,
       guestSessionTtlMs: e.PARLEY_GUEST_SESSION_TTL,
       storeGuestEmail: e.PARLEY_GUEST_STORE_EMAIL === 'true',

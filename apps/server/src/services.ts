@@ -98,6 +98,7 @@ export async function createServices(deps: ServiceDeps) {
     temporaryChatTtlMs: config.temporaryChatTtlMs,
     events,
     usernames: (ids) => userStats.usernames(ids),
+    tokensUsedToday: (userId) => analytics.tokensUsedToday(userId),
   })
   const tokens = await createAccessTokens({ db, runtime, ttlMs: config.auth.accessTokenTtlMs })
   const auth = createAuthService({

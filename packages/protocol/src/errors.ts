@@ -40,6 +40,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   headers_too_large: 431,
   message_cap_reached: 429,
+  quota_exceeded: 429,
   internal: 500,
   upstream_unavailable: 502,
   not_ready: 503,

@@ -324,3 +324,14 @@ export async function guardEventCounts(db: Db, range: TimeRange, period: Period)
     .execute()
   return new Map(rows.map((r) => [r.bucket, num(r.count)]))
 }
+
+/** Tokens (prompt and completion) one user's model calls used on one day (`bucketOf(at, 'day')`), as stored so far. */
+export async function tokensOnDay(db: Db, userId: string, day: string): Promise<number> {
+  const row = await db
+    .selectFrom('analytics_user_daily')
+    .select(['prompt_tokens', 'completion_tokens'])
+    .where('day', '=', day)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
+  return row ? Number(row.prompt_tokens) + Number(row.completion_tokens) : 0
+}

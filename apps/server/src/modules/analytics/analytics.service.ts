@@ -8,6 +8,8 @@ import type { Timers } from './analytics.recorder.ts'
 import { type UsageSources, createAnalyticsReports } from './analytics.reports.ts'
 import type { AnalyticsEvent } from './analytics.events.ts'
 import { writeEvents } from './analytics.ingest.repo.ts'
+import { tokensOnDay } from './analytics.repo.ts'
+import { bucketOf } from './analytics.buckets.ts'
 
 export interface AnalyticsServiceDeps {
   db: Db
@@ -104,6 +106,9 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
     exportCsv,
     /** Stores a batch that arrived from the stream (the consumer's writer; idempotent). */
     storeEvents: (events: readonly AnalyticsEvent[]) => writeEvents(deps.db, events),
+    /** Tokens a user's model calls used today (UTC), as stored so far: what a daily limit is checked against. */
+    tokensUsedToday: (userId: string) =>
+      tokensOnDay(deps.db, userId, bucketOf(deps.runtime.now().toISOString(), 'day')),
   }
 }
 

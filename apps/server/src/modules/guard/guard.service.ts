@@ -57,6 +57,8 @@ export function createGuardService(deps: {
   events?: DomainEvents | undefined
   /** Names flagged messages' authors for reviewers (the accounts module answers; guard never reads its table). */
   usernames?: (ids: readonly string[]) => Promise<Map<string, string>>
+  /** Tokens a user's replies used today, for the daily limit (analytics answers; guard never reads its tables). */
+  tokensUsedToday?: (userId: string) => Promise<number>
 }) {
   const { db, runtime, store, audit, settings } = deps
   const now = () => runtime.now().getTime()
@@ -84,6 +86,22 @@ export function createGuardService(deps: {
       headers: rateLimitHeaders(decision),
       retryAfterSeconds: decision.resetSeconds,
     })
+  }
+
+  /** Past its daily tokens, an account (not an admin's) may start no reply until midnight UTC. */
+  async function limitDailyTokens(principal: Principal) {
+    const limit = settings.dailyTokensPerUser
+    if (limit === 0 || !deps.tokensUsedToday || principal.roles.includes('admin')) return
+    if ((await deps.tokensUsedToday(principal.userId)) < limit) return
+    count('cap_reached')
+    const now = runtime.now()
+    const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)
+    const wait = Math.ceil((midnight - now.getTime()) / 1000)
+    throw new AppError(
+      'quota_exceeded',
+      `You have used today's ${limit.toLocaleString('en-US')} tokens; more from midnight UTC`,
+      { headers: { 'retry-after': String(wait) }, retryAfterSeconds: wait },
+    )
   }
 
   async function refuseLogin(wait: number, login: string, ip: string | null): Promise<never> {
@@ -163,6 +181,7 @@ export function createGuardService(deps: {
         MINUTE,
       )
       if (!decision.allowed) refuse(decision, 'messages')
+      if (!guest) await limitDailyTokens(principal)
       const policy: GuardPolicy = guest ? settings.policy.guest : settings.policy.user
       const matches = policy === 'off' ? [] : findInjections(text)
       if (matches.length === 0) return { content: text, matches, action: 'allow' }

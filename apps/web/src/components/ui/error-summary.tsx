@@ -1,4 +1,5 @@
 import { ApiError } from '../../lib/api-client.ts'
+import { waitInWords } from '../../lib/wait-in-words.ts'
 
 /** Field issues from a server error, keyed by the field name (`password`, `body.username` → `username`). */
 export function fieldIssues(error: unknown): Record<string, string> {
@@ -17,14 +18,6 @@ export function failureReason(error: unknown): string {
   return error.body.code === 'rate_limited'
     ? `Too many attempts; ${waitInWords(error.retryAfterSeconds)}.`
     : error.message
-}
-
-/** The wait a limit asks for, as a person would say it: most are a minute; some limits are hourly. */
-function waitInWords(seconds = 0): string {
-  if (seconds <= 60) return 'wait a minute and try again'
-  if (seconds < 3_600) return `try again in ${Math.ceil(seconds / 60)} minutes`
-  const hours = Math.round(seconds / 3_600)
-  return `try again in ${hours === 1 ? 'an hour' : `${hours} hours`}`
 }
 
 /** The form-level error, announced to screen readers as soon as it appears. */

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { useClients } from '../../../lib/clients.tsx'
+import { waitInWords } from '../../../lib/wait-in-words.ts'
 
 /** The latest `error` frame about this conversation (or about no conversation in particular), until dismissed. */
 export function useSocketErrors(conversationId: string) {
@@ -9,7 +10,8 @@ export function useSocketErrors(conversationId: string) {
     () =>
       ws.onErrorFrame((frame) => {
         if (frame.conversation_id !== undefined && frame.conversation_id !== conversationId) return
-        const wait = frame.retry_after_seconds ? ` Try again in ${Math.ceil(frame.retry_after_seconds)} s.` : ''
+        const words = frame.retry_after_seconds ? waitInWords(frame.retry_after_seconds) : ''
+        const wait = words ? ` ${words[0]!.toUpperCase()}${words.slice(1)}.` : ''
         setError(`${frame.message}.${wait}`.replace('..', '.'))
       }),
     [ws, conversationId],
