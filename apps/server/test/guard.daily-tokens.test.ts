@@ -54,9 +54,15 @@ describe.each(DIALECTS)('the daily token limit on %s', (dialect) => {
     expect(await socket.nextOfType('error')).toMatchObject({ code: 'quota_exceeded', retry_after_seconds: wait })
     socket.close()
 
+    // The user can see where they stand before sending.
+    const limits = await t.app.inject({ method: 'GET', url: '/api/limits', headers: user.headers })
+    expect(limits.json().daily_tokens).toEqual({ limit: 100, used: 120 })
+
     // Other users, and admins, are not held back by it.
     expect((await send(other.headers, await newChat(other.headers), 'hello')).statusCode).toBe(200)
     const admin = await signedInAdmin(t.app)
+    const adminLimits = await t.app.inject({ method: 'GET', url: '/api/limits', headers: admin.headers })
+    expect(adminLimits.json().daily_tokens).toBeNull()
     const adminChat = await newChat(admin.headers)
     for (let turn = 0; turn < 4; turn++) {
       expect((await send(admin.headers, adminChat, `admin ${turn}`)).statusCode).toBe(200)

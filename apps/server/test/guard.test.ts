@@ -63,6 +63,7 @@ describe.each(DIALECTS)('guard on %s', (dialect) => {
       max_message_length: 40,
       messages_per_minute: 2,
       temporary_chat_ttl_seconds: 86_400,
+      daily_tokens: null,
     })
     expect((await t.app.inject({ method: 'GET', url: '/api/limits' })).statusCode).toBe(401)
   })

@@ -15,6 +15,11 @@ export const ChatLimits = z.object({
   messages_per_minute: z.number().int().positive(),
   /** How long a temporary chat is kept after its last message, in seconds (`PARLEY_TEMPORARY_CHAT_TTL`). */
   temporary_chat_ttl_seconds: z.number().int().positive(),
+  /**
+   * The tokens this principal's replies may use per UTC day (`PARLEY_USER_DAILY_TOKEN_LIMIT`) and how many today's
+   * have used so far; null when no daily limit applies (none set, an admin, a guest session).
+   */
+  daily_tokens: z.object({ limit: z.number().int().positive(), used: z.number().int().min(0) }).nullable(),
 })
 export type ChatLimits = z.infer<typeof ChatLimits>
 

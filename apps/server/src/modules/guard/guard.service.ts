@@ -88,10 +88,16 @@ export function createGuardService(deps: {
     })
   }
 
-  /** Past its daily tokens, an account (not an admin's) may start no reply until midnight UTC. */
-  async function limitDailyTokens(principal: Principal) {
+  /** The daily token limit that applies to a principal: none for admins (they test models) and guest sessions. */
+  function dailyTokenLimitOf(principal: Principal): number | undefined {
     const limit = settings.dailyTokensPerUser
-    if (limit === 0 || !deps.tokensUsedToday || principal.roles.includes('admin')) return
+    return limit > 0 && !isGuest(principal) && !principal.roles.includes('admin') ? limit : undefined
+  }
+
+  /** Past its daily tokens, an account may start no reply until midnight UTC. */
+  async function limitDailyTokens(principal: Principal) {
+    const limit = dailyTokenLimitOf(principal)
+    if (!limit || !deps.tokensUsedToday) return
     if ((await deps.tokensUsedToday(principal.userId)) < limit) return
     count('cap_reached')
     const now = runtime.now()
@@ -119,11 +125,14 @@ export function createGuardService(deps: {
 
   return {
     /** The message limits this principal meets, for clients to explain before sending. */
-    limitsFor(principal: Principal): ChatLimits {
+    async limitsFor(principal: Principal): Promise<ChatLimits> {
+      const limit = dailyTokenLimitOf(principal)
       return {
         max_message_length: settings.maxMessageLength,
         messages_per_minute: isGuest(principal) ? settings.guestMessagesPerMinute : settings.userMessagesPerMinute,
         temporary_chat_ttl_seconds: Math.max(1, Math.round(deps.temporaryChatTtlMs / 1000)),
+        daily_tokens:
+          limit && deps.tokensUsedToday ? { limit, used: await deps.tokensUsedToday(principal.userId) } : null,
       }
     },
 
@@ -181,7 +190,7 @@ export function createGuardService(deps: {
         MINUTE,
       )
       if (!decision.allowed) refuse(decision, 'messages')
-      if (!guest) await limitDailyTokens(principal)
+      await limitDailyTokens(principal)
       const policy: GuardPolicy = guest ? settings.policy.guest : settings.policy.user
       const matches = policy === 'off' ? [] : findInjections(text)
       if (matches.length === 0) return { content: text, matches, action: 'allow' }

@@ -135,13 +135,16 @@ export function useModels() {
   })
 }
 
-/** The server's limits on the user's messages (`GET /api/limits`): one source for the composer's limit. */
-export function useLimits() {
+/**
+ * The server's limits on the user's messages (`GET /api/limits`): one source for the composer's limit. Settings
+ * rarely change, so they are read again after 5 minutes; `fresh` reads them on mount, for the day's usage they carry.
+ */
+export function useLimits({ fresh = false }: { fresh?: boolean } = {}) {
   const { api } = useClients()
   return useQuery({
     queryKey: chatKeys.limits,
     queryFn: () => api.request(ChatLimits, '/api/limits'),
-    staleTime: 5 * 60_000,
+    staleTime: fresh ? 0 : 5 * 60_000,
   })
 }
 

@@ -23,7 +23,12 @@ const PROMPTS = [
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } })
 
 const ANSWERS: Record<string, unknown> = {
-  '/api/limits': { max_message_length: 200, messages_per_minute: 30, temporary_chat_ttl_seconds: 86_400 },
+  '/api/limits': {
+    max_message_length: 200,
+    messages_per_minute: 30,
+    temporary_chat_ttl_seconds: 86_400,
+    daily_tokens: null,
+  },
   '/api/users/me/prompts': PROMPTS,
   '/api/auth/refresh': { access_token: 'a', token_type: 'bearer', expires_in: 900, refresh_token: 'r' },
   '/api/users/me': {

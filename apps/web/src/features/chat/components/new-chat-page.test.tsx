@@ -25,7 +25,12 @@ function renderNewChat() {
       return json(created(body.temporary === true))
     }
     if (String(url) === '/api/limits')
-      return json({ max_message_length: 200, messages_per_minute: 30, temporary_chat_ttl_seconds: 7_200 })
+      return json({
+        max_message_length: 200,
+        messages_per_minute: 30,
+        temporary_chat_ttl_seconds: 7_200,
+        daily_tokens: null,
+      })
     return new Response('{}', { status: 404 })
   }
   renderWithClients(

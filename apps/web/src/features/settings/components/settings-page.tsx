@@ -11,6 +11,7 @@ import { PasswordForm } from './password-form.tsx'
 import { ProfileForm } from './profile-form.tsx'
 import { SessionsList } from './sessions-list.tsx'
 import { SharedLinks } from './shared-links.tsx'
+import { TokenUsage } from './token-usage.tsx'
 
 /**
  * `/settings`: profile, password, custom instructions, sessions, API keys and shared links of the signed-in account,
@@ -35,6 +36,7 @@ export function SettingsPage() {
           )}
         </>
       )}
+      <TokenUsage />
       <InstructionsForm />
       <PromptsPanel />
       <SessionsList />
