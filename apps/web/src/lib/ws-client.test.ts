@@ -212,6 +212,29 @@ describe('ws-client', () => {
     expect(latest().sent).toEqual([])
   })
 
+  it('gives back the text of a message the server refused, and does not send it again', async () => {
+    const { client, latest } = setup()
+    client.start()
+    await vi.advanceTimersByTimeAsync(0)
+    latest().open()
+    const told: [string, readonly string[]][] = []
+    client.onErrorFrame((frame, refused) => told.push([frame.code, refused]))
+    client.sendMessage({ conversation_id: 'c1', content: 'a question past the limit' })
+    latest().receive({
+      type: 'error',
+      code: 'quota_exceeded',
+      message: "You have used today's 100 tokens",
+      frame: 'send',
+      conversation_id: 'c1',
+      retry_after_seconds: 3_600,
+    })
+    expect(told).toEqual([['quota_exceeded', ['a question past the limit']]])
+    expect(client.pendingMessages('c1')).toEqual([])
+    // A refusal of something else gives nothing back.
+    latest().receive({ type: 'error', code: 'not_found', message: 'Message not found', frame: 'regenerate' })
+    expect(told.at(-1)).toEqual(['not_found', []])
+  })
+
   it('refreshes the token after a 4001 close and gives up when the session has ended', async () => {
     const refreshAuth = vi.fn(async () => false)
     const { client, sockets, latest } = setup({ refreshAuth })

@@ -9,6 +9,8 @@ import {
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline'
 export type ErrorFrame = Extract<ControlFrame, { type: 'error' }>
+/** Told of an `error` frame, with the text of each message it refused (a send's), so it can be given back. */
+type ErrorListener = (frame: ErrorFrame, refused: readonly string[]) => void
 
 /** What a conversation's listeners hear: its events in order, or "reload over REST" after a `resync`. */
 export type ConversationUpdate = { kind: 'event'; event: SequencedEvent } | { kind: 'resync' }
@@ -76,7 +78,7 @@ export function createWsClient(options: WsClientOptions) {
   const pendingListeners = new Set<() => void>()
   const pendingChanged = () => pendingListeners.forEach((listener) => listener())
   const statusListeners = new Set<(status: ConnectionStatus) => void>()
-  const errorListeners = new Set<(frame: ErrorFrame) => void>()
+  const errorListeners = new Set<ErrorListener>()
   const summaryListeners = new Set<(summary: AnalyticsSummary) => void>()
   const listChangeListeners = new Set<() => void>()
   const listChanged = () => listChangeListeners.forEach((listener) => listener())
@@ -135,13 +137,18 @@ export function createWsClient(options: WsClientOptions) {
       case 'accepted':
         if (pendingSends.delete(frame.client_message_id)) pendingChanged()
         return
-      case 'error':
+      case 'error': {
+        const refused: string[] = []
         if (frame.frame === 'send') {
-          for (const [id, pending] of pendingSends)
-            if (pending.conversation_id === frame.conversation_id) pendingSends.delete(id)
+          for (const [id, pending] of pendingSends) {
+            if (pending.conversation_id !== frame.conversation_id) continue
+            pendingSends.delete(id)
+            refused.push(pending.content)
+          }
           pendingChanged()
         }
-        return errorListeners.forEach((listener) => listener(frame))
+        return errorListeners.forEach((listener) => listener(frame, refused))
+      }
       case 'analytics.summary':
         return summaryListeners.forEach((listener) => listener(frame.summary))
       case 'conversations.changed':
@@ -255,7 +262,7 @@ export function createWsClient(options: WsClientOptions) {
       return () => void statusListeners.delete(listener)
     },
     /** `error` frames: a refused send (rate limit, too long), a failed stop, regenerate or edit. */
-    onErrorFrame(listener: (frame: ErrorFrame) => void) {
+    onErrorFrame(listener: ErrorListener) {
       errorListeners.add(listener)
       return () => void errorListeners.delete(listener)
     },

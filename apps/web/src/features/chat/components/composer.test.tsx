@@ -1,5 +1,6 @@
 import { fireEvent, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { useState } from 'react'
 import { describe, expect, it, vi } from 'vitest'
 import { Composer } from './composer.tsx'
 import { renderWithClients } from '../../../testing/render-with-clients.tsx'
@@ -78,6 +79,37 @@ describe('Composer', () => {
     expect(onSend).toHaveBeenCalledWith('hello')
     expect(box.value).toBe('')
     expect(document.activeElement).toBe(box)
+  })
+
+  it('gives back a refused message to an empty box, and never over what is typed there', async () => {
+    function Refusals() {
+      const [restore, setRestore] = useState<{ text: string }>()
+      return (
+        <>
+          <button type="button" onClick={() => setRestore({ text: 'the refused question' })}>
+            Refuse
+          </button>
+          <Composer onSend={() => {}} restore={restore} />
+        </>
+      )
+    }
+    const fetch = async (url: RequestInfo | URL) =>
+      String(url) in ANSWERS ? json(ANSWERS[String(url)]) : new Response('{}', { status: 404 })
+    renderWithClients(
+      <AuthProvider>
+        <Refusals />
+      </AuthProvider>,
+      fetch,
+    )
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement
+    await userEvent.type(box, 'the refused question{Enter}')
+    expect(box.value).toBe('')
+    await userEvent.click(screen.getByRole('button', { name: 'Refuse' }))
+    expect(box.value).toBe('the refused question')
+    await userEvent.clear(box)
+    await userEvent.type(box, 'something new')
+    await userEvent.click(screen.getByRole('button', { name: 'Refuse' }))
+    expect(box.value).toBe('something new')
   })
 
   it('sends from the button and gives the focus back to the box', async () => {

@@ -9,6 +9,8 @@ interface ComposerProps {
   onStop?: (() => void) | undefined
   streaming?: boolean
   autoFocus?: boolean
+  /** A message the server refused (a limit reached): put back in the box when it is empty, so nothing is lost. */
+  restore?: { text: string } | undefined
 }
 
 /** Touch devices have no Shift key at hand: there Enter adds a line and the button sends. */
@@ -18,8 +20,14 @@ const coarsePointer = () => typeof matchMedia === 'function' && matchMedia('(poi
  * The message box: Enter sends, Shift+Enter adds a line, Esc stops a streaming reply, "/" offers the saved prompts.
  * Text over the server's limit stays in the box with a counter saying by how much, and is not sent.
  */
-export function Composer({ onSend, onStop, streaming = false, autoFocus = false }: ComposerProps) {
+export function Composer({ onSend, onStop, streaming = false, autoFocus = false, restore }: ComposerProps) {
   const [text, setText] = useState('')
+  // Adjusted while rendering, when a new refusal arrives (React's pattern for state that follows a prop).
+  const [restored, setRestored] = useState(restore)
+  if (restore !== restored) {
+    setRestored(restore)
+    if (restore && !text) setText(restore.text)
+  }
   const input = useRef<HTMLTextAreaElement>(null)
   const counterId = useId()
   const limits = useLimits()

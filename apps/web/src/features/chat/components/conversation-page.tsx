@@ -151,7 +151,12 @@ function ConversationView({ conversationId }: { conversationId: string }) {
         onSelectVersion={(messageId) => selectBranch.mutate(messageId)}
         onBranch={branchFrom}
       />
-      <Composer onSend={(content) => socket.send(content, sendModel)} onStop={socket.stop} streaming={streaming} />
+      <Composer
+        onSend={(content) => socket.send(content, sendModel)}
+        onStop={socket.stop}
+        streaming={streaming}
+        restore={socketError.refused}
+      />
     </main>
   )
 }
