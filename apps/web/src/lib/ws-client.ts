@@ -8,7 +8,7 @@ import {
 } from '@parley/protocol'
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline'
-export type ErrorFrame = Extract<ControlFrame, { type: 'error' }>
+type ErrorFrame = Extract<ControlFrame, { type: 'error' }>
 /** Told of an `error` frame, with the text of each message it refused (a send's), so it can be given back. */
 type ErrorListener = (frame: ErrorFrame, refused: readonly string[]) => void
 
