@@ -3,6 +3,7 @@ import type { AnalyticsModelsReport, Message } from '@parley/protocol'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_REPLY_CHARS } from '../src/modules/chat/chat.reply.ts'
 import { eventually } from './eventually.ts'
+import { sseEvents } from './sse-client.ts'
 import { type FakeOpenAI, startFakeOpenAI } from './fake-openai.ts'
 import { DIALECTS, type TestApp, buildTestApp, signedInAdmin, signedInUser } from './helpers.ts'
 
@@ -167,16 +168,15 @@ describe.each(DIALECTS)('why a reply failed, on %s', (dialect) => {
     primary.set({ kind: 'fail', status: 503 })
     backup.set({ kind: 'fail', status: 401 })
     const response = await (await conversation('primary')).send({ accept: 'text/event-stream' })
-    const failed = response.body
-      .split('\n\n')
-      .find((block) => block.includes('event: reply.failed'))
-      ?.split('\n')
-      .find((line) => line.startsWith('data: '))
-    expect(failed).toBeDefined()
-    const event = JSON.parse(failed!.slice('data: '.length))
-    expect(event.message.failure).toMatchObject({ kind: 'upstream_error' })
-    expect(event.message.failure.message).toMatch(/^primary: upstream answered 503.*; backup: upstream answered 401/)
-    expect(event.error.message).toContain('upstream answered 401')
+    const event = sseEvents<{
+      type: string
+      message: { failure: { message: string } }
+      error: { message: string }
+    }>(response.body).find((each) => each.type === 'reply.failed')
+    expect(event).toBeDefined()
+    expect(event!.message.failure).toMatchObject({ kind: 'upstream_error' })
+    expect(event!.message.failure.message).toMatch(/^primary: upstream answered 503.*; backup: upstream answered 401/)
+    expect(event!.error.message).toContain('upstream answered 401')
   })
 
   it('counts every attempt of a fallback chain for its own model, in the report and in /metrics', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { appendMessages } from '../src/modules/chat/chat.repo.ts'
+import { sseEvents } from './sse-client.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
 import {
   DIALECTS,
@@ -110,17 +111,7 @@ describe.each(DIALECTS)('chat over REST on %s', (dialect) => {
     })
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toContain('text/event-stream')
-    const events = response.body
-      .split('\n\n')
-      .filter(Boolean)
-      .map((block) =>
-        JSON.parse(
-          block
-            .split('\n')
-            .find((line) => line.startsWith('data: '))!
-            .slice(6),
-        ),
-      )
+    const events = sseEvents<{ type: string; text: string }>(response.body)
     expect(events.map((event: { type: string }) => event.type)).toEqual([
       'message.created',
       'reply.started',

@@ -1,32 +1,25 @@
+import { createParser } from 'eventsource-parser'
+import { EventSourceParserStream } from 'eventsource-parser/stream'
+
+/** An event's data as Parley sends it: JSON with its `type`. */
+export type SseEvent = { type: string; [field: string]: unknown }
+
 /** An open Server-Sent Events response, read event by event as a browser's reader would. */
 export interface SseReader {
   /** The next event's data, parsed; undefined once the stream has ended. */
-  next(): Promise<{ type: string; [field: string]: unknown } | undefined>
+  next(): Promise<SseEvent | undefined>
   /** Every event left until the stream ends. */
-  rest(): Promise<{ type: string; [field: string]: unknown }[]>
+  rest(): Promise<SseEvent[]>
 }
 
 export function readSse(response: Response): SseReader {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
-  let buffer = ''
+  const reader = response
+    .body!.pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader()
   async function next() {
-    for (;;) {
-      const end = buffer.indexOf('\n\n')
-      if (end >= 0) {
-        const frame = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const data = frame
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n')
-        if (data) return JSON.parse(data) as { type: string; [field: string]: unknown }
-        continue
-      }
-      const { value, done } = await reader.read()
-      if (done) return undefined
-      buffer += value
-    }
+    const { value, done } = await reader.read()
+    return done ? undefined : (JSON.parse(value.data) as SseEvent)
   }
   return {
     next,
@@ -36,4 +29,12 @@ export function readSse(response: Response): SseReader {
       return events
     },
   }
+}
+
+/** The events of a whole Server-Sent Events body (an injected request's), parsed, in order, read as `T`. */
+export function sseEvents<T = SseEvent>(body: string): T[] {
+  const events: T[] = []
+  const parser = createParser({ onEvent: (event) => events.push(JSON.parse(event.data) as T) })
+  parser.feed(body)
+  return events
 }
