@@ -83,5 +83,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PARLEY_PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node is PID 1 and handles SIGTERM itself: replies in progress are stored as stopped, sockets closed with 1001.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "apps/server/bin/parley.js"]
+# --single-threaded-gc: as `npm start` runs it; under a CPU limit V8's collector threads spend the same quota as the
+# event loop (docs/performance.md, "What is kept").
+ENTRYPOINT ["node", "--single-threaded-gc", "apps/server/bin/parley.js"]
 CMD ["serve"]

@@ -198,16 +198,23 @@ export interface ServerProcess {
 const BENCH_MODEL_ID = 'bench'
 
 /**
- * The Node flags another checkout's `npm start` passes, from its own `node-flags.ts`; none for a revision from
- * before that module (its `npm start` passed none either).
+ * The Node flags a checkout's `npm start` passes: those written before `apps/server/bin/parley.js` in its start
+ * script, or for a revision that chose them at run time, what its own `node-flags.ts` chose. The benchmark runs
+ * each server as its `npm start` would.
  */
 async function nodeFlagsOfRevision(root: string, cpus: number): Promise<string[]> {
   const module = path.join(root, 'apps/server/src/shared/node-flags.ts')
-  if (!fs.existsSync(module)) return []
-  const { serverNodeFlags: flagsOf } = (await import(pathToFileURL(module).href)) as {
-    serverNodeFlags: (options: { cpus: number; env: NodeJS.ProcessEnv }) => string[]
+  if (fs.existsSync(module)) {
+    const { serverNodeFlags: flagsOf } = (await import(pathToFileURL(module).href)) as {
+      serverNodeFlags: (options: { cpus: number; env: NodeJS.ProcessEnv }) => string[]
+    }
+    return flagsOf({ cpus, env: {} })
   }
-  return flagsOf({ cpus, env: {} })
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
+  const flags = /\bnode((?:\s+--\S+)*)\s+apps\/server\/bin\/parley\.js\b/.exec(scripts.start ?? '')?.[1]
+  return flags?.split(/\s+/).filter(Boolean) ?? []
 }
 
 /** Starts the real Parley server as a child process and waits until `/health` answers. */
@@ -247,8 +254,8 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
   }
   const cpus = options.placement.pinned ? 1 : os.availableParallelism()
   const nodeArgs = [
-    // What an older revision's `npm start` would pass on a machine with the server's CPUs; today's passes none.
-    ...(options.root ? await nodeFlagsOfRevision(options.root, cpus) : []),
+    // What that revision's `npm start` passes (an older one's on a machine with the server's CPUs).
+    ...(await nodeFlagsOfRevision(options.root ?? REPO_ROOT, cpus)),
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
     // Diagnostics (e.g. `--trace-gc`, `--heapsnapshot-signal=SIGWINCH`, a `--require` preload), never in a reported run.
     ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { afterAll, describe, expect, it } from 'vitest'
 import { fakeModelsEnv, startFakeOpenAI } from '../../apps/server/test/fake-openai.ts'
 import { connectReady } from '../../apps/server/test/ws-client.ts'
@@ -38,6 +39,16 @@ describe('the container image on its embedded defaults', () => {
     expect(widget.status).toBe(200)
     expect(widget.headers.get('content-type')).toContain('javascript')
 
+    // Node runs with the flags `npm start` gives it (the part of its start script before the CLI).
+    const startScript = (
+      JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        scripts: { start: string }
+      }
+    ).scripts.start
+    const startFlags = /node((?: --\S+)*) apps\/server\/bin\/parley\.js/.exec(startScript)![1]!.trim().split(' ')
+    expect(startFlags).toContain('--single-threaded-gc')
+    const command = (await docker('exec', name, 'cat', '/proc/1/cmdline')).split('\0')
+    expect(command.slice(0, command.indexOf('apps/server/bin/parley.js'))).toEqual(['node', ...startFlags])
     expect(await docker('exec', name, 'id', '-u')).not.toBe('0')
     expect(await docker('exec', name, 'id', '-un')).toBe('parley')
     await waitFor('the healthcheck to pass', async () =>
