@@ -246,6 +246,17 @@ test('an answer cut off at the model’s length limit says so', async ({ page, r
   await expect(botMessages(page).last()).toHaveText('And a short answer')
 })
 
+test('an answer the model could not give says so, and says so again after a reload', async ({ page, request }) => {
+  const widgetId = await createWidget(request, { model: 'broken', proof_of_work: false, ask_email: false })
+  await page.goto(`${host.origin}/inline?widget=${widgetId}`)
+  await send(page, 'Are you there?')
+  const noAnswer = 'Sorry, no answer could be produced right now. Please try again.'
+  await expect(botMessages(page)).toHaveText([noAnswer])
+  await page.reload()
+  await expect(page.locator('parley-widget .msg.user')).toHaveText(['Are you there?'])
+  await expect(botMessages(page)).toHaveText([noAnswer])
+})
+
 test('a page reloaded while an answer is written shows it from its start and follows it to its end', async ({
   page,
   request,

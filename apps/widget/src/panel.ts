@@ -177,10 +177,7 @@ function mountPanel(context: PanelContext): PanelHandle {
       for (const turn of (await readHistory(50)).messages) {
         bubble('user', turn.message)
         if (turn.status === 'streaming') void follow(bubble('bot', turn.response ?? ''))
-        else if (turn.response) {
-          const reply = bubble('bot', turn.response)
-          if (turn.finish_reason === 'length') sayCutShort(reply)
-        }
+        else if (turn.response || turn.status === 'failed') showStoredReply(bubble('bot', ''), turn)
       }
     } catch (error) {
       showError(error)
@@ -210,10 +207,7 @@ function mountPanel(context: PanelContext): PanelHandle {
       // It may have ended between reading the history and following it: then its stored end is read.
       if (!(await readEvents(response, reply))) {
         const turn = (await readHistory(1)).messages.at(-1)
-        if (turn) {
-          showReply(reply, turn.status === 'failed' && !turn.response ? NO_ANSWER : (turn.response ?? ''))
-          if (turn.finish_reason === 'length') sayCutShort(reply)
-        }
+        if (turn) showStoredReply(reply, turn)
       }
     } catch (error) {
       showError(error)
@@ -221,6 +215,12 @@ function mountPanel(context: PanelContext): PanelHandle {
       reply.setAttribute('aria-busy', 'false')
       setAwaitingReply(false)
     }
+  }
+
+  /** A reply as it was stored when it ended: its text ("no answer" if it failed with none), and whether it was cut. */
+  function showStoredReply(reply: HTMLElement, turn: GuestHistoryResponse['messages'][number]) {
+    showReply(reply, turn.status === 'failed' && !turn.response ? NO_ANSWER : (turn.response ?? ''))
+    if (turn.finish_reason === 'length') sayCutShort(reply)
   }
 
   /** While a reply is being written, sending waits for it. */
