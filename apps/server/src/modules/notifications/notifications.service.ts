@@ -111,11 +111,33 @@ export function createNotificationsService(deps: {
 
   /** The outbox rows an event makes: one per channel that wants it and per subscribed endpoint. */
   async function rowsFor(event: DomainEvent): Promise<repo.NewOutboxRow[]> {
-    const stored = withoutPersonalData(event, settings.includePersonalData)
-    const payload = JSON.stringify(stored)
-    const now = nowIso()
     const key = conversationKeyOf(event)
-    const row = (target: string, threadKey: string, endpointId: string | null = null): repo.NewOutboxRow => ({
+    const targets: { target: string; threadKey: string; endpointId: string | null }[] = []
+    const selector = selectorOf(event)
+    for (const name of ['discord', 'slack'] as const) {
+      if (!channels[name] || !selector || !settings[name].notify.includes(selector)) continue
+      // A thread per session or conversation only when its messages go to this channel too.
+      const conversationsShown = settings[name].notify.includes(
+        key?.startsWith('guest:') ? 'guest_messages' : 'user_conversations',
+      )
+      const threaded = threadedChannels[name] && key !== undefined && conversationsShown
+      targets.push({ target: name, threadKey: threaded ? `${name}:${key}` : `${name}:channel`, endpointId: null })
+    }
+    if (event.type !== 'guard.decision' && event.type !== 'webhook.test') {
+      for (const endpoint of await activeEndpoints()) {
+        if ((JSON.parse(endpoint.events) as string[]).includes(event.type))
+          targets.push({
+            target: 'webhook',
+            threadKey: `webhook:${endpoint.id}:${key ?? 'events'}`,
+            endpointId: endpoint.id,
+          })
+      }
+    }
+    // Most events go nowhere: their payload is only written for a target.
+    if (targets.length === 0) return []
+    const payload = JSON.stringify(withoutPersonalData(event, settings.includePersonalData))
+    const now = nowIso()
+    return targets.map(({ target, threadKey, endpointId }) => ({
       id: `msg_${runtime.newId().replaceAll('-', '')}`,
       event_id: event.id,
       event_type: event.type,
@@ -127,25 +149,7 @@ export function createNotificationsService(deps: {
       attempts: 0,
       next_attempt_at: now,
       created_at: now,
-    })
-    const rows: repo.NewOutboxRow[] = []
-    const selector = selectorOf(event)
-    for (const name of ['discord', 'slack'] as const) {
-      if (!channels[name] || !selector || !settings[name].notify.includes(selector)) continue
-      // A thread per session or conversation only when its messages go to this channel too.
-      const conversationsShown = settings[name].notify.includes(
-        key?.startsWith('guest:') ? 'guest_messages' : 'user_conversations',
-      )
-      const threaded = threadedChannels[name] && key !== undefined && conversationsShown
-      rows.push(row(name, threaded ? `${name}:${key}` : `${name}:channel`))
-    }
-    if (event.type !== 'guard.decision' && event.type !== 'webhook.test') {
-      for (const endpoint of await activeEndpoints()) {
-        if ((JSON.parse(endpoint.events) as string[]).includes(event.type))
-          rows.push(row('webhook', `webhook:${endpoint.id}:${key ?? 'events'}`, endpoint.id))
-      }
-    }
-    return rows
+    }))
   }
 
   // Rows are written in the order events happen (one write at a time), so a thread's order is the outbox's.
