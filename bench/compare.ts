@@ -76,7 +76,7 @@ function summarize(result: ScenarioResult): string[] {
     const steps = (result.data.steps ?? []) as CapacityStep[]
     return steps.map(
       (s) =>
-        `${s.streams} streams: server CPU ${round(s.serverCpuCores * 100)}%, lag p99 ${s.lagMs.p99} ms${s.sustained ? '' : ' (not sustained)'}`,
+        `${s.streams} streams: server CPU ${round(s.serverCpuCores * 100)}%${s.throttledMs === undefined ? '' : ` (throttled ${s.throttledMs} ms)`}, lag p99 ${s.lagMs.p99} ms${s.sustained ? '' : ' (not sustained)'}`,
     )
   }
   return result.targets.map((target) => `${target.target}: ${target.measured}`)

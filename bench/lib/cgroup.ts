@@ -17,6 +17,8 @@ export function unifiedHierarchyHas(controller: string): boolean {
 export interface Cgroup {
   /** Moves a process (all its threads) into the group. */
   add(pid: number): void
+  /** One of the group's files, e.g. its statistics (`cpu.stat`). */
+  read(file: string): string
   /** Removes the group once its processes have exited. */
   remove(): void
 }
@@ -35,6 +37,9 @@ export function createCgroup(dir: string, settings: [file: string, value: string
   return {
     add(pid) {
       fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid))
+    },
+    read(file) {
+      return fs.readFileSync(path.join(dir, file), 'utf8')
     },
     remove() {
       try {

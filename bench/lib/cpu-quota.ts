@@ -43,3 +43,19 @@ export function createCpuQuotaGroup(cores: number): Cgroup {
         ]
   return createCgroup(path.join(root, `parley-bench-${process.pid}-${++groups}`), settings, '--cpus')
 }
+
+/**
+ * How long the kernel has held the group's processes back for having spent their quota, in ms: cgroup v1's
+ * `throttled_time` (ns), v2's `throttled_usec`.
+ */
+export function throttledMs(group: Cgroup): number {
+  const stat = Object.fromEntries(
+    group
+      .read('cpu.stat')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ') as [string, string]),
+  )
+  if (stat.throttled_usec !== undefined) return Number(stat.throttled_usec) / 1_000
+  return Number(stat.throttled_time ?? 0) / 1_000_000
+}

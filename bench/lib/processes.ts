@@ -10,8 +10,9 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createCpuQuotaGroup } from './cpu-quota.ts'
+import { createCpuQuotaGroup, throttledMs } from './cpu-quota.ts'
 import { createMemoryLimitGroup } from './memory-limit.ts'
+import { startScriptNodeFlags } from './start-flags.ts'
 import { sleep } from './stats.ts'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -192,15 +193,16 @@ export interface ServerProcess {
   wsUrl: string
   pid: number
   stats(): { cpuSeconds: number; rssBytes: number }
+  /** Under a CPU quota (`--cpus`), how long the kernel has held the server back for having spent it, in ms. */
+  throttledMs(): number | undefined
   stop(): Promise<void>
 }
 
 const BENCH_MODEL_ID = 'bench'
 
 /**
- * The Node flags a checkout's `npm start` passes: those written before `apps/server/bin/parley.js` in its start
- * script, or for a revision that chose them at run time, what its own `node-flags.ts` chose. The benchmark runs
- * each server as its `npm start` would.
+ * The Node flags a checkout's `npm start` passes, or for a revision that chose them at run time, what its own
+ * `node-flags.ts` chose: the benchmark runs each server as its `npm start` would.
  */
 async function nodeFlagsOfRevision(root: string, cpus: number): Promise<string[]> {
   const module = path.join(root, 'apps/server/src/shared/node-flags.ts')
@@ -210,11 +212,7 @@ async function nodeFlagsOfRevision(root: string, cpus: number): Promise<string[]
     }
     return flagsOf({ cpus, env: {} })
   }
-  const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>
-  }
-  const flags = /\bnode((?:\s+--\S+)*)\s+apps\/server\/bin\/parley\.js\b/.exec(scripts.start ?? '')?.[1]
-  return flags?.split(/\s+/).filter(Boolean) ?? []
+  return startScriptNodeFlags(root)
 }
 
 /** Starts the real Parley server as a child process and waits until `/health` answers. */
@@ -312,6 +310,7 @@ export async function startParley(options: ServerOptions): Promise<ServerProcess
     wsUrl: `ws://127.0.0.1:${port}`,
     pid: child.pid!,
     stats: () => processStats(child.pid!),
+    throttledMs: () => (quota ? throttledMs(quota) : undefined),
     stop: () => stopChild(child, 15_000),
   }
 }

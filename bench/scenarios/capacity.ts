@@ -33,6 +33,8 @@ export interface CapacityStep {
   deliveredTokensPerSecond: number
   serverCpuCores: number
   serverRssMb: number
+  /** Under a CPU quota: how long the kernel held the server back within the window, for having spent its share. */
+  throttledMs?: number
   errors: number
   firstError?: string
   clientEventLoopP99Ms: number
@@ -40,7 +42,7 @@ export interface CapacityStep {
 }
 
 export async function capacity(context: BenchContext): Promise<ScenarioResult> {
-  const steps = context.capacitySteps ?? (context.quick ? [25, 50] : [25, 50, 100, 200, 400, 600, 800])
+  const steps = context.capacitySteps ?? (context.quick ? [25, 50] : [25, 50, 100, 200, 300, 400, 600, 800])
   const stepSeconds = context.quick ? 5 : 15
   const spec: StreamSpec = { tokens: context.capacityReplyTokens ?? (context.quick ? 50 : 100), rate: RATE, ttftMs: 0 }
   const replyMs = (spec.tokens / RATE) * 1000
@@ -72,8 +74,11 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
       let cpuEnd = Number.NaN
       let cpuStartAt = 0
       let cpuEndAt = 0
+      let throttledStart: number | undefined
+      let throttledEnd: number | undefined
       const cpuProbe = setTimeout(() => {
         cpuStart = context.server.stats().cpuSeconds
+        throttledStart = context.server.throttledMs()
         cpuStartAt = performance.now()
         deltasStart = deltasNow()
         clientDelay.reset()
@@ -81,6 +86,7 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
       }, windowStart - started)
       const cpuProbeEnd = setTimeout(() => {
         cpuEnd = context.server.stats().cpuSeconds
+        throttledEnd = context.server.throttledMs()
         cpuEndAt = performance.now()
         deltasEnd = deltasNow()
       }, windowEnd - started)
@@ -109,6 +115,7 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
       clearTimeout(cpuProbeEnd)
       if (Number.isNaN(cpuEnd)) {
         cpuEnd = context.server.stats().cpuSeconds
+        throttledEnd = context.server.throttledMs()
         cpuEndAt = performance.now()
         deltasEnd = deltasNow()
       }
@@ -128,6 +135,9 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
         deliveredTokensPerSecond: round(delivered),
         serverCpuCores: round(serverCpuCores),
         serverRssMb: round(context.server.stats().rssBytes / 2 ** 20),
+        ...(throttledStart !== undefined && throttledEnd !== undefined
+          ? { throttledMs: round(throttledEnd - throttledStart) }
+          : {}),
         errors: errors.length,
         ...(errors[0] ? { firstError: errors[0] } : {}),
         clientEventLoopP99Ms: round(clientDelay.percentile(99) / 1e6),
@@ -136,7 +146,7 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
       step.sustained = step.errors === 0 && lag.n > 0 && lag.p99 < LAG_LIMIT_MS && delivered >= 0.95 * offered
       results.push(step)
       context.log(
-        `  ${streams} streams: lag p99 ${step.lagMs.p99} ms, ${step.deliveredTokensPerSecond}/${offered} tokens/s, server CPU ${round(serverCpuCores * 100)}%, errors ${step.errors} → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
+        `  ${streams} streams: lag p99 ${step.lagMs.p99} ms, ${step.deliveredTokensPerSecond}/${offered} tokens/s, server CPU ${round(serverCpuCores * 100)}%${step.throttledMs === undefined ? '' : ` (throttled ${step.throttledMs} ms)`}, errors ${step.errors} → ${step.sustained ? 'sustained' : 'NOT sustained'}`,
       )
       // Let the last replies end and the server settle before the next step.
       await sleep(1_000)
@@ -156,7 +166,7 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
   const busiest = results.at(-1)
   const cpuProjection = busiest && busiest.serverCpuCores > 0 ? round(busiest.streams / busiest.serverCpuCores) : 0
   const row = (s: CapacityStep) =>
-    `| ${s.streams} | ${s.offeredTokensPerSecond} | ${s.deliveredTokensPerSecond} | ${s.lagMs.p50} | **${s.lagMs.p99}** | ${s.lagMs.max} | ${s.ttftP99Ms} | ${round(s.serverCpuCores * 100)}% | ${s.serverRssMb} | ${s.errors} | ${s.clientEventLoopP99Ms} / ${s.upstreamEventLoopP99Ms} | ${s.sustained ? 'yes' : 'no'} |`
+    `| ${s.streams} | ${s.offeredTokensPerSecond} | ${s.deliveredTokensPerSecond} | ${s.lagMs.p50} | **${s.lagMs.p99}** | ${s.lagMs.max} | ${s.ttftP99Ms} | ${round(s.serverCpuCores * 100)}% | ${s.throttledMs ?? '–'} | ${s.serverRssMb} | ${s.errors} | ${s.clientEventLoopP99Ms} / ${s.upstreamEventLoopP99Ms} | ${s.sustained ? 'yes' : 'no'} |`
   return {
     id: 'capacity',
     title: `Capacity at ${RATE} tokens/s per stream`,
@@ -172,8 +182,8 @@ export async function capacity(context: BenchContext): Promise<ScenarioResult> {
       cpuProjectedStreamsPerCore: cpuProjection,
     },
     lines: [
-      '| streams | offered tok/s | delivered tok/s | lag p50 ms | lag p99 ms | lag max ms | TTFT p99 ms | server CPU | server RSS MB | errors | generator ELD p99 ms (client / upstream) | sustained |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| streams | offered tok/s | delivered tok/s | lag p50 ms | lag p99 ms | lag max ms | TTFT p99 ms | server CPU | throttled ms | server RSS MB | errors | generator ELD p99 ms (client / upstream) | sustained |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...results.map(row),
       '',
       best

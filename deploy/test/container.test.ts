@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { fakeModelsEnv, startFakeOpenAI } from '../../apps/server/test/fake-openai.ts'
 import { connectReady } from '../../apps/server/test/ws-client.ts'
+import { startScriptNodeFlags } from '../../bench/lib/start-flags.ts'
 import { docker, healthy, newVolume, removeAll, signIn, startParley, stateOf, waitFor } from './docker.ts'
 
 // The image as `docker run -p 3000:3000 -v parley-data:/data parley` runs it: SQLite and the embedded model in
@@ -39,13 +40,8 @@ describe('the container image on its embedded defaults', () => {
     expect(widget.status).toBe(200)
     expect(widget.headers.get('content-type')).toContain('javascript')
 
-    // Node runs with the flags `npm start` gives it (the part of its start script before the CLI).
-    const startScript = (
-      JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-        scripts: { start: string }
-      }
-    ).scripts.start
-    const startFlags = /node((?: --\S+)*) apps\/server\/bin\/parley\.js/.exec(startScript)![1]!.trim().split(' ')
+    // Node runs with the flags `npm start` gives it.
+    const startFlags = startScriptNodeFlags(fileURLToPath(new URL('../..', import.meta.url)))
     expect(startFlags).toContain('--single-threaded-gc')
     const command = (await docker('exec', name, 'cat', '/proc/1/cmdline')).split('\0')
     expect(command.slice(0, command.indexOf('apps/server/bin/parley.js'))).toEqual(['node', ...startFlags])
