@@ -42,8 +42,9 @@ export const errorHandlerPlugin = fp(
       const known = clientError(error)
       if (known) {
         if (known.code === 'service_unavailable') request.log.warn({ err: error }, 'Dependency unavailable')
-        if (known.options.headers) void reply.headers(known.options.headers)
-        const issues = known.options.issues
+        const { headers, retryAfterSeconds, issues } = known.options
+        if (headers) void reply.headers(headers)
+        if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds))
         return send(reply, request, known.statusCode, {
           code: known.code,
           message: known.message,

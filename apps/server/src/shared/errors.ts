@@ -10,7 +10,7 @@ export class AppError extends Error {
       cause?: unknown
       issues?: FieldIssue[]
       headers?: Record<string, string>
-      /** For rate limits: when to retry (also sent in WebSocket error frames). */
+      /** When to retry: sent as the `Retry-After` header, and in WebSocket error frames. */
       retryAfterSeconds?: number
     } = {},
   ) {

@@ -52,6 +52,5 @@ export function clientError(error: unknown): AppError | undefined {
   return new AppError('service_unavailable', 'A service Parley depends on is unavailable; please retry shortly', {
     cause: error,
     retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
-    headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
   })
 }

@@ -106,7 +106,7 @@ export function createGuardService(deps: {
     throw new AppError(
       'quota_exceeded',
       `You have used today's ${limit.toLocaleString('en-US')} tokens; more from midnight UTC`,
-      { headers: { 'retry-after': String(wait) }, retryAfterSeconds: wait },
+      { retryAfterSeconds: wait },
     )
   }
 
@@ -117,10 +117,7 @@ export function createGuardService(deps: {
       ip,
       detail: { username: login.slice(0, 64), wait_seconds: wait },
     })
-    throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${wait} s`, {
-      headers: { 'retry-after': String(wait) },
-      retryAfterSeconds: wait,
-    })
+    throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${wait} s`, { retryAfterSeconds: wait })
   }
 
   return {

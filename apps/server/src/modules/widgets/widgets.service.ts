@@ -135,7 +135,6 @@ export function createWidgetsService(deps: WidgetsServiceDeps) {
       const decision = await limiter.hit(`msg:widget:${sessionId}`, widget.messages_per_minute, MINUTE)
       if (decision.allowed) return
       throw new AppError('rate_limited', `Too many messages; try again in ${decision.resetSeconds} s`, {
-        headers: { 'retry-after': String(decision.resetSeconds) },
         retryAfterSeconds: decision.resetSeconds,
       })
     },
