@@ -11,7 +11,24 @@ import type { Database, Db, Dialect } from '../../db/database.ts'
 import { conversationMatches, messageMatches } from '../../db/sql-helpers.ts'
 import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './chat.table.ts'
 
-export function toConversation(row: ConversationRow): Conversation {
+/** The columns a conversation's API form is made of: a list selects these and no more. */
+const CONVERSATION_COLUMNS = [
+  'id',
+  'title',
+  'model',
+  'system_prompt',
+  'temperature',
+  'max_tokens',
+  'pinned_at',
+  'archived_at',
+  'temporary',
+  'created_at',
+  'updated_at',
+] as const
+
+export type ConversationFields = Pick<ConversationRow, (typeof CONVERSATION_COLUMNS)[number]>
+
+export function toConversation(row: ConversationFields): Conversation {
   const { id, title, model, system_prompt, created_at, updated_at } = row
   const temperature = row.temperature ?? null
   const max_tokens = row.max_tokens ?? null
@@ -170,10 +187,10 @@ export async function listConversations(
     q?: string | undefined
     pinned?: boolean | undefined
   },
-): Promise<ConversationRow[]> {
+): Promise<ConversationFields[]> {
   let query = db
     .selectFrom('conversations as c')
-    .selectAll('c')
+    .select(CONVERSATION_COLUMNS)
     .where('c.owner_id', '=', ownerId)
     .where('c.temporary', '=', 0)
     .where('c.archived_at', options.archived ? 'is not' : 'is', null)

@@ -341,7 +341,7 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /** Search results, each with where its messages matched (see `ConversationListItem`). */
-  async function withMatches(page: ConversationRow[], q: string): Promise<ConversationListItem[]> {
+  async function withMatches(page: repo.ConversationFields[], q: string): Promise<ConversationListItem[]> {
     const words = searchWords(q)
     const ids = page.map((row) => row.id)
     const matches = new Map(
