@@ -1,4 +1,5 @@
-import type { ChatEvent, GuestHistoryResponse } from '@parley/protocol'
+import type { GuestHistoryResponse, StreamedChatEvent } from '@parley/protocol'
+import { EventSourceParserStream } from 'eventsource-parser/stream'
 import { type PanelContext, type PanelHandle, apiUrl } from './context.ts'
 import { renderMarkdown } from './markdown.ts'
 import { PANEL_CSS } from './panel-styles.ts'
@@ -263,49 +264,36 @@ function mountPanel(context: PanelContext): PanelHandle {
     }
   }
 
-  /** Shows a reply's events as they arrive; whether the reply ended in them. */
+  /** Shows a reply's events as they arrive (Server-Sent Events); whether the reply ended in them. */
   async function readEvents(response: Response, reply: HTMLElement): Promise<boolean> {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
-    let buffer = ''
+    const events = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream())
     let content = ''
     let ended = false
     const render = () => showReply(reply, content)
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return ended
-      buffer += value
-      let end: number
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const data = frame
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n')
-        if (!data) continue
-        const event = JSON.parse(data) as ChatEvent | { type: 'error'; error: { code: string; message: string } }
-        if (event.type === 'reply.delta') {
-          content += event.text
-          render()
-        } else if (event.type === 'reply.started') {
-          // Followed from another page, it starts with the text written so far.
-          content = event.message.content
-          render()
-        } else if (event.type === 'reply.completed' || event.type === 'reply.interrupted') {
-          ended = true
-          content = event.message.content
-          render()
-          if (event.type === 'reply.completed' && event.finish_reason === 'length') sayCutShort(reply)
-        } else if (event.type === 'reply.failed') {
-          ended = true
-          content = NO_ANSWER
-          render()
-        } else if (event.type === 'error') {
-          throw new WidgetError(event.error.code, event.error.message)
-        }
+    const reader = events.getReader()
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      const event = JSON.parse(next.value.data) as StreamedChatEvent
+      if (event.type === 'reply.delta') {
+        content += event.text
+        render()
+      } else if (event.type === 'reply.started') {
+        // Followed from another page, it starts with the text written so far.
+        content = event.message.content
+        render()
+      } else if (event.type === 'reply.completed' || event.type === 'reply.interrupted') {
+        ended = true
+        content = event.message.content
+        render()
+        if (event.type === 'reply.completed' && event.finish_reason === 'length') sayCutShort(reply)
+      } else if (event.type === 'reply.failed') {
+        ended = true
+        content = NO_ANSWER
+        render()
+      } else if (event.type === 'error') {
+        throw new WidgetError(event.error.code, event.error.message)
       }
     }
+    return ended
   }
 
   emailForm.addEventListener('submit', (event) => {

@@ -49,3 +49,9 @@ export const ChatEvent = z.discriminatedUnion('type', [
   }),
 ])
 export type ChatEvent = z.infer<typeof ChatEvent>
+
+/**
+ * What a Server-Sent Events response carries: the conversation's events, and an `error` event for a failure after
+ * the stream opened (its status line has already said 200).
+ */
+export type StreamedChatEvent = ChatEvent | { type: 'error'; error: { code: ErrorCode; message: string } }

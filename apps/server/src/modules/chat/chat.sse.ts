@@ -1,4 +1,4 @@
-import type { ChatEvent } from '@parley/protocol'
+import type { ChatEvent, StreamedChatEvent } from '@parley/protocol'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { clientError } from '../../shared/unavailable.ts'
 import { MAX_UNSENT_BYTES } from './chat.slow-clients.ts'
@@ -30,7 +30,7 @@ function openEventStream(request: FastifyRequest, reply: FastifyReply) {
   })
   return {
     signal: controller.signal,
-    send(event: ChatEvent | { type: 'error'; error: { code: string; message: string } }) {
+    send(event: StreamedChatEvent) {
       if (raw.writableEnded || raw.destroyed) return
       if (raw.writableLength > MAX_UNSENT_BYTES) {
         tooSlow = true
