@@ -317,17 +317,30 @@ describe('SQLite full under a running server', () => {
 
   it('goes on serving while a write waits for the lock another process holds, and writes once it lets go', async () => {
     const user = await signedInUser(server.app)
+    const before = await createConversation(user, 'Written before the lock')
     const other = new SQLite(server.config.databaseUrl.slice('sqlite:'.length))
+    // Last used long ago: the next request records its use, a write that must not hold up the read.
+    other.prepare('update sessions set last_used_at = ?').run('2026-01-01T00:00:00.000Z')
     other.exec('begin immediate')
     let write: ReturnType<typeof createConversation>
     try {
+      let written = false
       write = createConversation(user, 'Waits for the lock')
+      void write.then(
+        () => (written = true),
+        () => (written = true),
+      )
       await eventually(
         async () => (logged.some(({ msg }) => msg.startsWith("SQLite's file is locked")) ? true : undefined),
         'the write to find the file locked',
       )
-      // The write waits on a timer, not inside SQLite: what needs no write is still answered meanwhile.
+      // The write waits on a timer, not inside SQLite, and lets go of the connection meanwhile: what needs no
+      // write is still answered, reads of the database included, while the write still waits.
       expect((await server.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200)
+      const list = await server.app.inject({ method: 'GET', url: '/api/conversations/', headers: user.headers })
+      expect(list.statusCode).toBe(200)
+      expect((list.json() as { id: string }[]).map(({ id }) => id)).toEqual([before.json<{ id: string }>().id])
+      expect(written).toBe(false)
     } finally {
       other.exec('rollback')
       other.close()

@@ -189,7 +189,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       }
       if (user.is_active !== 1) throw new AppError('account_disabled', 'This account is deactivated')
       if (now.getTime() - Date.parse(session.last_used_at) > TOUCH_INTERVAL_MS) {
-        await touchSession(db, session.id, now.toISOString())
+        recordUse(touchSession(db, session.id, now.toISOString()))
       }
       return principalOf(user, session.id, null)
     },
@@ -311,10 +311,19 @@ export function createAuthService(deps: AuthServiceDeps) {
     }
     if (found.user.is_active !== 1) throw new AppError('account_disabled', 'This account is deactivated')
     if (!found.key.last_used_at || now.getTime() - Date.parse(found.key.last_used_at) > TOUCH_INTERVAL_MS) {
-      await touchApiKey(db, found.key.id, now.toISOString())
+      recordUse(touchApiKey(db, found.key.id, now.toISOString()))
     }
     return principalOf(found.user, null, found.key.id)
   }
+}
+
+/**
+ * When a session or key was last used is bookkeeping: the request it came with neither waits for it nor fails with
+ * it (a database waiting on another process's lock would hold that request 5 s, then refuse it). A use that could
+ * not be recorded is recorded by the next request.
+ */
+function recordUse(write: Promise<unknown>): void {
+  write.catch(() => {})
 }
 
 function principalOf(
