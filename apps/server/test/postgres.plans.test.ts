@@ -3,12 +3,14 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../src/db/create-db.ts'
 import type { Database } from '../src/db/database.ts'
-import { activeLeaf, listMessages, recentTurns } from '../src/modules/chat/chat.repo.ts'
+import { activeLeaf, listConversations, listMessages, recentTurns } from '../src/modules/chat/chat.repo.ts'
 import { versionsOf } from '../src/modules/chat/chat.tree.repo.ts'
 import { TEST_POSTGRES_URL, createTestDatabase } from './helpers.ts'
 
 /** As many messages as the long conversation where an unanalysed database sorted them all per page. */
 const LONG = 10_400
+/** Enough conversations of one owner that an unanalysed plan read them all and sorted them for each page. */
+const MANY = 5_000
 
 interface PlanNode {
   'Node Type': string
@@ -23,10 +25,8 @@ const nodeTypes = (node: PlanNode): string[] => [
 ]
 
 // Autovacuum analyses tables some time after they fill, and until then the planner guesses. The hot queries
-// must not depend on that: on a fresh schema that was never analysed, none may sort a whole conversation.
-// (The conversation list still sorts an owner's conversations there: with no statistics the planner expects
-// fewer rows than a page holds, so no index order can look cheaper to it. That sort is bounded by one user's
-// conversations, not a conversation's messages.)
+// must not depend on that: on a fresh schema that was never analysed, none may sort a whole conversation or all
+// of an owner's conversations. (The list of archived conversations, seldom opened, still sorts them there.)
 describe('PostgreSQL plans of the hot queries, before any ANALYZE', () => {
   let handle: DatabaseHandle
   let pool: pg.Pool
@@ -45,7 +45,7 @@ describe('PostgreSQL plans of the hot queries, before any ANALYZE', () => {
     )
     await sql`insert into conversations (id, owner_id, created_at, updated_at)
       select 'c' || n, 'u1', '2026-11-23T00:00:00Z', '2026-11-23T00:00:' || lpad((n % 60)::text, 2, '0') || 'Z'
-      from generate_series(1, 200) as n`.execute(handle.db)
+      from generate_series(1, ${MANY}) as n`.execute(handle.db)
     await sql`insert into messages (id, conversation_id, position, parent_id, role, content, status, created_at)
       select 'm' || n, 'c1', n, case when n > 1 then 'm' || (n - 1) end, case when n % 2 = 1 then 'user' else 'assistant' end,
         'message number ' || n || ' ' || repeat('text ', 40), 'complete', '2026-11-23T00:00:00Z'
@@ -98,6 +98,21 @@ describe('PostgreSQL plans of the hot queries, before any ANALYZE', () => {
       const page = await listMessages(db, 'c1', { limit: 50 })
       expect(page.at(-1)?.position).toBe(LONG)
       await listMessages(db, 'c1', { limit: 50, beforeId: 'm5000' })
+    })
+    for (const plan of plans) expect(plan).not.toContain('Sort')
+  })
+
+  it("pages through an owner's conversations newest first from an index, without sorting them", async () => {
+    const plans = await plansOf(async (db) => {
+      const page = await listConversations(db, 'postgres', 'u1', { limit: 31, archived: false })
+      expect(page).toHaveLength(31)
+      const last = page.at(-1)!
+      await listConversations(db, 'postgres', 'u1', {
+        limit: 31,
+        archived: false,
+        cursor: { updatedAt: last.updated_at, id: last.id },
+      })
+      await listConversations(db, 'postgres', 'u1', { limit: 31, archived: false, pinned: true })
     })
     for (const plan of plans) expect(plan).not.toContain('Sort')
   })

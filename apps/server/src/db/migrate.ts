@@ -30,6 +30,7 @@ import * as sessionSignInMethod from './migrations/2026_12_08_1400_session_sign_
 import * as sharedPrompts from './migrations/2026_12_08_1500_shared_prompts.ts'
 import * as conversationArchive from './migrations/2026_12_09_1000_conversation_archive.ts'
 import * as temporaryConversations from './migrations/2026_12_10_1000_temporary_conversations.ts'
+import * as conversationsListedIndex from './migrations/2026_12_10_1100_conversations_listed_index.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -63,6 +64,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_08_1500_shared_prompts': sharedPrompts,
   '2026_12_09_1000_conversation_archive': conversationArchive,
   '2026_12_10_1000_temporary_conversations': temporaryConversations,
+  '2026_12_10_1100_conversations_listed_index': conversationsListedIndex,
 }
 
 class MigrationError extends Error {
