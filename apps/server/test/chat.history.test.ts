@@ -50,8 +50,8 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
     expect((await search(user.headers, 'pengu')).map((c) => c.id).sort()).toEqual([byText, byTitle].sort())
     expect((await search(user.headers, 'PASTA')).length).toBe(1)
     expect(await search(user.headers, 'submarine')).toEqual([])
-    // Search syntax characters are taken as text, never as an error.
-    for (const q of ['"unbalanced', 'a* OR', "it's (", 'NEAR(x y)', '%_\\']) {
+    // Search syntax characters are taken as text, never as an error; so is a word of nothing but an accent.
+    for (const q of ['"unbalanced', 'a* OR', "it's (", 'NEAR(x y)', '%_\\', '\u0301', 'e\u0301 \u0301']) {
       const response = await t.app.inject({
         method: 'GET',
         url: `/api/conversations?q=${encodeURIComponent(q)}`,
@@ -59,6 +59,18 @@ describe.each(DIALECTS)('history, search and export on %s', (dialect) => {
       })
       expect(response.statusCode, q).toBe(200)
     }
+  })
+
+  it('finds message words whatever their accents, on both databases alike', async () => {
+    const user = await signedInUser(t.app)
+    const accented = await conversationWith(user.headers, null, ['Un café crème à Zürich, señor?'])
+    const plain = await conversationWith(user.headers, null, ['A plain cafe near the station'])
+    const found = async (q: string) => (await search(user.headers, q)).map((c) => c.id).sort()
+    expect(await found('cafe creme')).toEqual([accented])
+    expect(await found('zurich senor')).toEqual([accented])
+    expect(await found('CAFÉ')).toEqual([accented, plain].sort())
+    // Written decomposed (e + a combining acute), as some keyboards and pasted text do.
+    expect(await found('cre\u0300me')).toEqual([accented])
   })
 
   it('finds replies by their text, and nothing of deleted conversations', async () => {

@@ -31,6 +31,7 @@ import * as sharedPrompts from './migrations/2026_12_08_1500_shared_prompts.ts'
 import * as conversationArchive from './migrations/2026_12_09_1000_conversation_archive.ts'
 import * as temporaryConversations from './migrations/2026_12_10_1000_temporary_conversations.ts'
 import * as conversationsListedIndex from './migrations/2026_12_10_1100_conversations_listed_index.ts'
+import * as postgresSearchAccents from './migrations/2026_12_10_1200_postgres_search_accents.ts'
 
 /** Every migration in order; names sort by time. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -65,6 +66,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_12_09_1000_conversation_archive': conversationArchive,
   '2026_12_10_1000_temporary_conversations': temporaryConversations,
   '2026_12_10_1100_conversations_listed_index': conversationsListedIndex,
+  '2026_12_10_1200_postgres_search_accents': postgresSearchAccents,
 }
 
 class MigrationError extends Error {
