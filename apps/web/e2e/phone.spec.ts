@@ -15,6 +15,9 @@ test('on a phone the sidebar is a drawer, and chatting works', async ({ page, ac
   await page.getByRole('button', { name: 'Open conversations' }).click()
   await expect(chatPage.sidebar).toBeVisible()
   await expect(chatPage.conversationLink('Hello from a phone')).toBeVisible()
+  // A touch screen cannot hover: the conversation's buttons stay in view beside its title.
+  const pin = chatPage.sidebar.getByRole('button', { name: 'Pin “Hello from a phone”' })
+  expect(await pin.evaluate((button) => getComputedStyle(button.parentElement!).opacity)).not.toBe('0')
   await page.screenshot({ path: `${ARTIFACTS}phone-drawer.png` })
   await page.keyboard.press('Escape')
   await expect(chatPage.sidebar).toBeHidden()
