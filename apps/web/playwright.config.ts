@@ -119,6 +119,9 @@ export default defineConfig({
         PARLEY_AUTH_RATE_LIMIT: '1000',
         // e2e/long-history.spec.ts seeds 1,000 messages over the API in ~12 s: more than the default 30 a minute.
         PARLEY_USER_RATE_LIMIT: '5000',
+        // e2e/widget.spec.ts starts a visitor's session in most of its tests, from one address: more than the default
+        // 10 a minute.
+        PARLEY_GUEST_SESSION_RATE_LIMIT: '1000',
         // e2e/notifications.spec.ts delivers webhooks to a receiver it runs on 127.0.0.1.
         PARLEY_WEBHOOKS_ALLOW_PRIVATE: 'true',
         // `local` (the embedded demo model) stays the default; `slow` is picked in the model picker where needed,

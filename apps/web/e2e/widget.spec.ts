@@ -257,6 +257,24 @@ test('an answer the model could not give says so, and says so again after a relo
   await expect(botMessages(page)).toHaveText([noAnswer])
 })
 
+test('an answer that fails part-way keeps its text and says it is unfinished, live and after a reload', async ({
+  page,
+  request,
+}) => {
+  const widgetId = await createWidget(request, { model: 'slow', proof_of_work: false, ask_email: false })
+  await page.goto(`${host.origin}/inline?widget=${widgetId}`)
+  await send(page, 'Start, then break')
+  const unfinished = 'The answer stopped before it was finished. Please try again.'
+  const reply = botMessages(page).last()
+  await expect(reply).toHaveAttribute('aria-busy', 'false')
+  await expect(reply).toContainText('word1 word2 word3')
+  await expect(reply).toContainText(unfinished)
+  await page.reload()
+  await expect(botMessages(page)).toHaveCount(1)
+  await expect(botMessages(page).last()).toContainText('word1 word2 word3')
+  await expect(botMessages(page).last()).toContainText(unfinished)
+})
+
 test('a page reloaded while an answer is written shows it from its start and follows it to its end', async ({
   page,
   request,

@@ -1,4 +1,4 @@
-import type { GuestHistoryResponse, StreamedChatEvent } from '@parley/protocol'
+import type { GuestHistoryItem, GuestHistoryResponse, Message, StreamedChatEvent } from '@parley/protocol'
 import { EventSourceParserStream } from 'eventsource-parser/stream'
 import { type PanelContext, type PanelHandle, apiUrl } from './context.ts'
 import { renderMarkdown } from './markdown.ts'
@@ -6,6 +6,8 @@ import { PANEL_CSS } from './panel-styles.ts'
 import { WidgetError, forgetToken, request, savedToken, startSession } from './session.ts'
 
 const NO_ANSWER = 'Sorry, no answer could be produced right now. Please try again.'
+
+type EndedReply = Pick<Message, 'content' | 'finish_reason'> & { status: Message['status'] | null }
 
 /** What the visitor reads for each failure, and whether trying again can help. */
 function describe(error: WidgetError): { text: string; retry: boolean; restart: boolean } {
@@ -129,12 +131,21 @@ function mountPanel(context: PanelContext): PanelHandle {
   }
 
   /**
-   * The model stopped at its token limit: the visitor is told the answer is incomplete (the widget has no Continue;
-   * asking again, or for the rest, does).
+   * A reply as it ended, live or restored from the history: its text, and a line saying so when it is incomplete
+   * (the widget has no Continue; asking again, or for the rest, does). A failure with no text says only that.
    */
-  function sayCutShort(reply: HTMLElement) {
+  function showEndedReply(reply: HTMLElement, ended: EndedReply) {
+    const troubled = ended.status === 'failed' || ended.status === 'interrupted'
+    showReply(reply, troubled && !ended.content ? NO_ANSWER : ended.content)
+    const incomplete =
+      ended.finish_reason === 'length'
+        ? 'The answer was cut short: it reached its length limit.'
+        : troubled && ended.content
+          ? 'The answer stopped before it was finished. Please try again.'
+          : undefined
+    if (!incomplete) return
     const ending = el('p', 'ending')
-    ending.textContent = 'The answer was cut short: it reached its length limit.'
+    ending.textContent = incomplete
     reply.append(ending)
   }
 
@@ -218,10 +229,9 @@ function mountPanel(context: PanelContext): PanelHandle {
     }
   }
 
-  /** A reply as it was stored when it ended: its text ("no answer" if it failed with none), and whether it was cut. */
-  function showStoredReply(reply: HTMLElement, turn: GuestHistoryResponse['messages'][number]) {
-    showReply(reply, turn.status === 'failed' && !turn.response ? NO_ANSWER : (turn.response ?? ''))
-    if (turn.finish_reason === 'length') sayCutShort(reply)
+  /** A reply as the history stored it when it ended. */
+  function showStoredReply(reply: HTMLElement, turn: GuestHistoryItem) {
+    showEndedReply(reply, { content: turn.response ?? '', status: turn.status, finish_reason: turn.finish_reason })
   }
 
   /** While a reply is being written, sending waits for it. */
@@ -280,15 +290,14 @@ function mountPanel(context: PanelContext): PanelHandle {
         // Followed from another page, it starts with the text written so far.
         content = event.message.content
         render()
-      } else if (event.type === 'reply.completed' || event.type === 'reply.interrupted') {
+      } else if (
+        event.type === 'reply.completed' ||
+        event.type === 'reply.interrupted' ||
+        event.type === 'reply.failed'
+      ) {
         ended = true
-        content = event.message.content
-        render()
-        if (event.type === 'reply.completed' && event.finish_reason === 'length') sayCutShort(reply)
-      } else if (event.type === 'reply.failed') {
-        ended = true
-        content = NO_ANSWER
-        render()
+        const finish_reason = event.type === 'reply.completed' ? event.finish_reason : event.message.finish_reason
+        showEndedReply(reply, { ...event.message, finish_reason })
       } else if (event.type === 'error') {
         throw new WidgetError(event.error.code, event.error.message)
       }

@@ -4,6 +4,7 @@
 // Asked for the model `fast`, it answers at once instead, to seed long conversations quickly (e2e/long-history.spec.ts);
 // asked for `echo`, it answers at once with the user's last message, so a spec can have a reply say any Markdown;
 // asked for `broken`, it answers every call with a 500 error, as a vendor that is down does (e2e/dashboard.spec.ts);
+// asked to answer "then break", it streams three words and drops the connection, as a vendor failing mid-reply does;
 // asked for a conversation's title, it answers after half a second.
 // `GET /requests` lists what it was asked (model, messages, temperature, max_tokens), newest last, so a spec can
 // check what reached the model.
@@ -57,7 +58,8 @@ createServer((request, response) => {
       return answerAtOnce(response, asked, cut ? 'length' : 'stop')
     }
     // A prompt asking to go on "until stopped" streams with no end, so a stop test never races the last word.
-    streamSlowly(response, textOf(messages?.at(-1)?.content).includes('until stopped'))
+    const prompt = textOf(messages?.at(-1)?.content)
+    streamSlowly(response, prompt.includes('until stopped'), prompt.includes('then break') ? 3 : undefined)
   })
 }).listen(port, '127.0.0.1')
 
@@ -85,12 +87,14 @@ function answerAtOnce(response, text, finish = 'stop') {
   response.end('data: [DONE]\n\n')
 }
 
-function streamSlowly(response, endless) {
+/** Streams the words one by one; with `breakAfter`, drops the connection after that many instead of ending. */
+function streamSlowly(response, endless, breakAfter) {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   const id = `chatcmpl-${Date.now()}`
   response.write(chunk(id, { role: 'assistant', content: '' }))
   let index = 0
   const timer = setInterval(() => {
+    if (index === breakAfter) return response.destroy()
     if (endless || index < WORDS.length) {
       response.write(chunk(id, { content: `word${index + 1} ` }))
       index += 1
