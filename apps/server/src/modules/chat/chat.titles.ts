@@ -19,9 +19,22 @@ const INSTRUCTION =
   'You name chat conversations. Answer with a title of at most six words that says what the conversation is ' +
   'about, in the language of the conversation. No quotes, no punctuation at the end, nothing else.'
 
-/** The cheap title a conversation gets from its first message at once (no model call on a reply's path). */
+/**
+ * The cheap title a conversation gets from its first message at once (no model call on a reply's path): its first
+ * words, with an ellipsis where the message goes on.
+ */
 export function titleFromMessage(content: string): string {
-  return content.replace(/\s+/g, ' ').trim().slice(0, TITLE_LENGTH) || 'New chat'
+  const text = content.replace(/\s+/g, ' ').trim()
+  if (text.length <= TITLE_LENGTH) return text || 'New chat'
+  // U+2026 (an ellipsis) as an escape: the server's bundle stays Latin-1 (see build.mjs).
+  return `${cutAtWord(text, TITLE_LENGTH - 1)}\u2026`
+}
+
+/** The words of `text` that fit in `length` characters; a first word longer than that is cut. */
+function cutAtWord(text: string, length: number): string {
+  const cut = text.slice(0, length + 1)
+  const space = cut.lastIndexOf(' ')
+  return (space > 0 ? cut.slice(0, space) : cut.slice(0, length)).trimEnd()
 }
 
 /** A model's answer as a title: its first line, without a "Title:" label, quotes, Markdown or a final stop. */
@@ -33,9 +46,7 @@ export function cleanTitle(answer: string): string {
     // stay Latin-1 (see build.mjs).
     .replace(/^[\s"'\u2018\u2019\u201c\u201d«»*_`]+|[\s"'\u2018\u2019\u201c\u201d«»*_`.!?:;,]+$/g, '')
     .replace(/\s+/g, ' ')
-  if (title.length <= TITLE_LENGTH) return title
-  const cut = title.slice(0, TITLE_LENGTH)
-  return cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : TITLE_LENGTH)
+  return title.length <= TITLE_LENGTH ? title : cutAtWord(title, TITLE_LENGTH)
 }
 
 export interface TitleWriterDeps {
