@@ -13,7 +13,8 @@ import { type GgufFile, type GgufTensor, ggufArray, ggufValue, writeGguf } from 
  */
 
 export const DEFAULT_DEMO_REPLY =
-  'Parley is running with its built-in demo model. Configure a real model: run `parley model pull smollm2-360m` or set PARLEY_MODELS.'
+  'Parley is running with its built-in demo model. An admin can add a real model on the Models screen (Operators), ' +
+  'with `parley model pull smollm2-360m` (`npx parley` in a clone), or with PARLEY_MODELS.'
 
 export interface DemoModelOptions {
   reply?: string
