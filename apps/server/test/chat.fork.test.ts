@@ -91,6 +91,10 @@ describe.each(DIALECTS)('branching a conversation into a new one on %s', (dialec
       'What about spring?',
     ])
     expect((await messagesOf(user.headers, source.id)).map((m) => m.content)).toEqual(messages.map((m) => m.content))
+
+    // A branch of the branch is marked once.
+    const again = await fork(user.headers, branch.id, (await messagesOf(user.headers, branch.id))[1]!.id)
+    expect(again.json()).toMatchObject({ title: 'Branch · Trip ideas' })
   })
 
   it('answers 404 for anything but a finished reply on the active branch of your own conversation', async () => {

@@ -291,7 +291,7 @@ export function createChatService(deps: ChatServiceDeps) {
     if (end < 0 || branch[end]!.role !== 'assistant' || branch[end]!.status === 'streaming') throw notFound('Reply')
     await guard.limitCreation('conversation', principal.userId)
     const now = nowIso()
-    const title = `Branch · ${source.title ?? 'New chat'}`.slice(0, 200)
+    const title = branchTitle(source.title)
     const exported = exportOf(source, branch.slice(0, end + 1))
     const [copy] = readImportFile(exported, now).conversations
     if (!copy) throw notFound('Reply')
@@ -779,3 +779,11 @@ export function createChatService(deps: ChatServiceDeps) {
 }
 
 export type ChatService = ReturnType<typeof createChatService>
+
+const BRANCH_PREFIX = 'Branch \u00b7 '
+
+/** A branch's title: its conversation's, marked once (a branch of a branch is not "Branch · Branch · …"). */
+function branchTitle(title: string | null): string {
+  const source = title ?? 'New chat'
+  return (source.startsWith(BRANCH_PREFIX) ? source : `${BRANCH_PREFIX}${source}`).slice(0, 200)
+}
