@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3'
-import { Kysely, SqliteDialect, sql } from 'kysely'
+import { type Generated, Kysely, SqliteDialect, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { withStatementCache } from './sqlite-statement-cache.ts'
 
@@ -54,7 +54,9 @@ describe('SQLite statement cache', () => {
   })
 
   it('gives back the rows, results and streams better-sqlite3 gives on its own', async () => {
-    type Items = { items: { id: number; name: string; score: number | null; data: Buffer | null; gone: string | null } }
+    type Items = {
+      items: { id: Generated<number>; name: string; score: number | null; data: Buffer | null; gone: string | null }
+    }
     const database = new SQLite(':memory:')
     const cached = new Kysely<Items>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
     const plain = new Kysely<Items>({ dialect: new SqliteDialect({ database }) })
