@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { fakeModelsEnv, startFakeOpenAI } from '../../apps/server/test/fake-openai.ts'
 import { connectReady } from '../../apps/server/test/ws-client.ts'
 import { startScriptNodeFlags } from '../../bench/lib/start-flags.ts'
-import { docker, healthy, newVolume, removeAll, signIn, startParley, stateOf, waitFor } from './docker.ts'
+import { IMAGE, docker, healthy, newVolume, removeAll, signIn, startParley, stateOf, waitFor } from './docker.ts'
 
 // The image as `docker run -p 3000:3000 -v parley-data:/data parley` runs it: SQLite and the embedded model in
 // a named volume. Host networking (no bridges here), so each container gets a free port through PARLEY_PORT.
@@ -50,6 +50,10 @@ describe('the container image on its embedded defaults', () => {
     await waitFor('the healthcheck to pass', async () =>
       (await stateOf(name)).Health?.Status === 'healthy' ? true : undefined,
     )
+
+    // A backup taken beside the running server, as docs/deployment.md shows it, is written and checked.
+    const backup = await docker('run', '--rm', '-v', `${volume}:/data`, IMAGE, 'backup', '/data/backups/parley.db')
+    expect(backup).toMatch(/Backed up the database to \/data\/backups\/parley\.db .*integrity checked/)
 
     await docker('restart', '-t', '30', name)
     await healthy(`${base}/health`)

@@ -4,9 +4,11 @@ import { registerModelCommands } from './cli/model-commands.ts'
 import { ConfigError, SERVER_ROLES, loadConfig } from './config.ts'
 import { createDb } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { BackupError, backUpSqlite } from './db/sqlite-backup.ts'
 import { openInfrastructure } from './infrastructure.ts'
 import { generatedPassword } from './modules/auth/users.service.ts'
 import { startServer } from './server.ts'
+import { formatBytes } from './shared/bytes.ts'
 import { AppError } from './shared/errors.ts'
 import { VERSION } from './version.ts'
 
@@ -59,6 +61,20 @@ program
       await database.close()
     }
     print('Database is up to date.')
+  })
+
+program
+  .command('backup')
+  .description('copy the SQLite database into a new file, consistent and checked, while Parley runs')
+  .argument('<file>', 'the copy to write (must not exist yet)')
+  .action((file: string) => {
+    const url = config().databaseUrl
+    if (!url.startsWith('sqlite:') || url === 'sqlite::memory:')
+      throw new BackupError(
+        'parley backup copies a SQLite database; back up PostgreSQL with pg_dump (docs/deployment.md)',
+      )
+    const { bytes } = backUpSqlite(url.slice('sqlite:'.length), file)
+    print(`Backed up the database to ${file} (${formatBytes(bytes)}, integrity checked).`)
   })
 
 const admin = program.command('admin').description('manage accounts')
@@ -143,7 +159,7 @@ program
   })
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof AppError) fail(error.message)
+  if (error instanceof ConfigError || error instanceof AppError || error instanceof BackupError) fail(error.message)
   else fail(error instanceof Error ? (error.stack ?? error.message) : String(error))
   process.exitCode = 1
 })

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import SQLite from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
@@ -89,7 +90,7 @@ describe('parley CLI on a data dir of its own', () => {
     async () => {
       const help = await run(['--help'], env)
       expect(help.code).toBe(0)
-      for (const command of ['serve', 'migrate', 'admin'])
+      for (const command of ['serve', 'migrate', 'backup', 'admin'])
         expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'))
       const admin = await run(['admin', '--help'], env)
       for (const command of ['create-user', 'reset-password', 'set-role']) expect(admin.stdout).toContain(command)
@@ -126,6 +127,20 @@ describe('parley CLI on a data dir of its own', () => {
       } finally {
         fs.rmSync(fresh.PARLEY_DATA_DIR, { recursive: true, force: true })
       }
+    },
+    SLOW,
+  )
+
+  it(
+    'refuses a backup with no SQLite database to copy, saying why',
+    async () => {
+      expectCleanFailure(await run(['backup', path.join(tempDir(), 'copy.db')], env), /There is no database at/)
+      expect(fs.existsSync(env.PARLEY_DATA_DIR)).toBe(false)
+      const onPostgres = await run(['backup', path.join(tempDir(), 'copy.db')], {
+        ...env,
+        PARLEY_DATABASE_URL: TEST_POSTGRES_URL,
+      })
+      expectCleanFailure(onPostgres, /pg_dump/)
     },
     SLOW,
   )
@@ -322,6 +337,54 @@ describe('parley admin commands on a shared SQLite file', () => {
       await t.services.users.adminUpdate(null, user.id, { roles: ['manager', 'user'] })
       expectCleanFailure(await run(['admin', 'set-role', user.username], env), /--role/)
       expect((await t.services.users.findByLogin(user.username))?.roles).toEqual(['manager', 'user'])
+    },
+    SLOW,
+  )
+
+  it(
+    'backs up the database while the server writes to it, into a checked copy holding what was written',
+    async () => {
+      const owner = await register(t.app)
+      const headers = { authorization: `Bearer ${(await login(t.app, owner.username, owner.password)).access_token}` }
+      // A read left open (an operator's shell, a long export) keeps newer writes in the write-ahead log, unmerged:
+      // a copy of the database file alone would not hold them.
+      const reader = new SQLite(path.join(dataDir, 'parley.db'), { readonly: true })
+      reader.prepare('begin').run()
+      reader.prepare('select count(*) from users').get()
+      const kept = await t.app.inject({
+        method: 'POST',
+        url: '/api/conversations/',
+        headers,
+        payload: { title: 'Kept' },
+      })
+      expect(kept.statusCode).toBe(200)
+      // Accounts are signed up while the copy is made: the server goes on answering, and the copy is still whole.
+      let copying = true
+      const signUps = (async () => {
+        while (copying) await register(t.app)
+      })()
+      const file = path.join(tempDir(), 'backups', 'parley.db')
+      const exit = await run(['backup', file], env)
+      copying = false
+      await signUps
+      reader.prepare('commit').run()
+      reader.close()
+      expect(exit).toMatchObject({ code: 0, stderr: '' })
+      expect(exit.stdout).toMatch(/Backed up the database to .*integrity checked/)
+
+      const copy = new SQLite(file, { readonly: true })
+      try {
+        expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
+        const conversation = copy.prepare('select title, owner_id from conversations where id = ?').get(kept.json().id)
+        expect(conversation).toEqual({ title: 'Kept', owner_id: owner.id })
+      } finally {
+        copy.close()
+      }
+
+      // Never over an existing file: the first copy stays as it was.
+      const before = fs.readFileSync(file)
+      expectCleanFailure(await run(['backup', file], env), /already exists/)
+      expect(fs.readFileSync(file).equals(before)).toBe(true)
     },
     SLOW,
   )
