@@ -141,6 +141,7 @@ function signedIn(conversationId: string, archivedId: string, temporaryId: strin
     { name: 'guest sessions', path: '/admin/guest-sessions', ready: heading('Guest sessions') },
     { name: 'notifications', path: '/admin/notifications', ready: heading('Notifications') },
     { name: 'models', path: '/admin/models', ready: (page) => page.getByRole('list', { name: 'Model catalogue' }) },
+    { name: 'page not found', path: '/no-such-page', ready: heading('Page not found') },
   ]
 }
 

@@ -140,3 +140,19 @@ test('a conversation shared by link reads without signing in, until its owner st
   await links.getByRole('button', { name: 'Stop sharing', exact: true }).click()
   await expect(page.getByText('You have not shared a conversation.')).toBeVisible()
 })
+
+test('an address that is no page of the app says so, beside the chats, with the way back', async ({
+  page,
+  account,
+  authPage,
+  chatPage,
+}) => {
+  await authPage.register(account)
+  await page.goto('/no-such-page')
+  await expect(page.getByRole('heading', { name: 'Page not found', level: 1 })).toBeVisible()
+  await expect(chatPage.sidebar).toBeVisible()
+  await expect(page).toHaveURL(/\/no-such-page$/)
+  await page.getByRole('link', { name: 'Back to your chats' }).click()
+  await expect(page).toHaveURL(/\/$/)
+  await expect(chatPage.composer).toBeEditable()
+})

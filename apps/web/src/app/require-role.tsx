@@ -1,6 +1,6 @@
 import type { Role } from '@parley/protocol'
 import type { ReactNode } from 'react'
-import { NotAllowed } from '../components/ui/not-allowed.tsx'
+import { NotAllowed } from '../components/ui/dead-ends.tsx'
 import { useAuth } from '../features/auth/components/auth-provider.tsx'
 
 export const OPERATOR_ROLES: readonly Role[] = ['admin', 'manager']

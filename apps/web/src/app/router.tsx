@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
-import { createBrowserRouter, Navigate, RouterProvider } from 'react-router'
+import { createBrowserRouter, RouterProvider } from 'react-router'
+import { NotFound } from '../components/ui/dead-ends.tsx'
 import { AccountMenu } from '../features/auth/components/account-menu.tsx'
 import { AuthGate } from '../features/auth/components/auth-gate.tsx'
 import { RegisterPage } from '../features/auth/components/register-page.tsx'
@@ -74,6 +75,7 @@ const router = createBrowserRouter([
         ),
       },
       ...operatorRoutes,
+      { path: '*', element: <NotFound /> },
     ],
   },
   // A shared link: readable by anyone, signed in or not.
@@ -85,7 +87,6 @@ const router = createBrowserRouter([
       </LazyScreen>
     ),
   },
-  { path: '*', element: <Navigate to="/" replace /> },
 ])
 
 export function AppRouter() {
