@@ -2,6 +2,7 @@ import { Command, Option } from 'commander'
 import type { Role } from '@parley/protocol'
 import { registerModelCommands } from './cli/model-commands.ts'
 import { ConfigError, SERVER_ROLES, loadConfig } from './config.ts'
+import { CopyError, copySqliteToPostgres } from './db/copy-to-postgres.ts'
 import { createDb } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { BackupError, backUpSqlite } from './db/sqlite-backup.ts'
@@ -75,6 +76,22 @@ program
       )
     const { bytes } = backUpSqlite(url.slice('sqlite:'.length), file)
     print(`Backed up the database to ${file} (${formatBytes(bytes)}, integrity checked).`)
+  })
+
+program
+  .command('copy-to-postgres')
+  .description('copy the SQLite database into an empty PostgreSQL database, to move to PostgreSQL (stop Parley first)')
+  .argument('<url>', 'the empty PostgreSQL database: postgres://user:password@host:5432/name')
+  .action(async (url: string) => {
+    const source = config().databaseUrl
+    if (!source.startsWith('sqlite:') || source === 'sqlite::memory:')
+      throw new CopyError('PARLEY_DATABASE_URL is not a SQLite file: copy-to-postgres copies the SQLite database')
+    if (!/^postgres(ql)?:\/\//.test(url))
+      throw new CopyError('Give the PostgreSQL database as postgres://user:password@host:5432/name')
+    const copied = await copySqliteToPostgres(source.slice('sqlite:'.length), url)
+    const rows = copied.reduce((sum, table) => sum + table.rows, 0)
+    print(`Copied ${rows} rows of ${copied.length} tables into PostgreSQL.`)
+    print('Set PARLEY_DATABASE_URL to that database (and PARLEY_REDIS_URL for several replicas), then start Parley.')
   })
 
 const admin = program.command('admin').description('manage accounts')
@@ -159,7 +176,13 @@ program
   })
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof AppError || error instanceof BackupError) fail(error.message)
+  if (
+    error instanceof ConfigError ||
+    error instanceof AppError ||
+    error instanceof BackupError ||
+    error instanceof CopyError
+  )
+    fail(error.message)
   else fail(error instanceof Error ? (error.stack ?? error.message) : String(error))
   process.exitCode = 1
 })

@@ -145,6 +145,16 @@ describe('parley CLI on a data dir of its own', () => {
     SLOW,
   )
 
+  it(
+    'refuses to copy to PostgreSQL from anything but a SQLite file, or to anything but a PostgreSQL address',
+    async () => {
+      const fromPostgres = { ...env, PARLEY_DATABASE_URL: TEST_POSTGRES_URL }
+      expectCleanFailure(await run(['copy-to-postgres', TEST_POSTGRES_URL], fromPostgres), /not a SQLite file/)
+      expectCleanFailure(await run(['copy-to-postgres', 'mysql://localhost/parley'], env), /postgres:\/\//)
+    },
+    SLOW,
+  )
+
   it.each([
     ['PARLEY_PORT', 'abc'],
     ['PARLEY_DATABASE_URL', 'mysql://localhost/parley'],
@@ -385,6 +395,96 @@ describe('parley admin commands on a shared SQLite file', () => {
       const before = fs.readFileSync(file)
       expectCleanFailure(await run(['backup', file], env), /already exists/)
       expect(fs.readFileSync(file).equals(before)).toBe(true)
+    },
+    SLOW,
+  )
+
+  it(
+    'copies everything into an empty PostgreSQL database, where the same accounts, sessions and conversations work',
+    async () => {
+      const owner = await register(t.app)
+      const tokens = await login(t.app, owner.username, owner.password)
+      const headers = { authorization: `Bearer ${tokens.access_token}` }
+      const imported = await t.app.inject({
+        method: 'POST',
+        url: '/api/conversations/import',
+        headers,
+        payload: {
+          conversation: {
+            title: 'Moving day',
+            created_at: '2026-12-01T10:00:00.000Z',
+            updated_at: '2026-12-01T10:01:00.000Z',
+          },
+          messages: [
+            { role: 'user', content: 'Which boxes go first?', created_at: '2026-12-01T10:00:00.000Z' },
+            {
+              role: 'assistant',
+              content: 'The kitchen crates, then the books.',
+              created_at: '2026-12-01T10:01:00.000Z',
+            },
+          ],
+        },
+      })
+      expect(imported.statusCode).toBe(201)
+
+      const name = `parley_copy_${randomUUID().replaceAll('-', '')}`
+      const serverUrl = new URL(TEST_POSTGRES_URL)
+      const admin = new pg.Client({
+        connectionString: Object.assign(new URL(serverUrl), { pathname: '/postgres' }).toString(),
+      })
+      await admin.connect()
+      await admin.query(`create database ${name}`)
+      const targetUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString()
+      let target: DatabaseHandle | undefined
+      let moved: TestApp | undefined
+      try {
+        const exit = await run(['copy-to-postgres', targetUrl], env)
+        expect(exit).toMatchObject({ code: 0, stderr: '' })
+        expect(exit.stdout).toMatch(/Copied \d+ rows of \d+ tables into PostgreSQL/)
+        expect(exit.stdout).not.toContain(name)
+
+        // Every table holds what the SQLite file holds (but the ones the SQLite server behind it goes on writing in
+        // the background: analytics, and the notifications outbox it empties).
+        target = createDb({ url: targetUrl })
+        const client = new pg.Client({ connectionString: targetUrl })
+        await client.connect()
+        const sqlite = new SQLite(path.join(dataDir, 'parley.db'), { readonly: true })
+        try {
+          const tables = (
+            await client.query<{ name: string }>(
+              "select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%'",
+            )
+          ).rows.map((row) => row.name)
+          expect(tables).toContain('messages')
+          expect(
+            Number((await client.query('select count(*) as n from analytics_requests')).rows[0].n),
+          ).toBeGreaterThan(0)
+          for (const table of tables) {
+            if (/^(analytics|notification)_/.test(table)) continue
+            const there = Number((await client.query(`select count(*) as n from ${table}`)).rows[0].n)
+            const here = (sqlite.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n
+            expect({ table, rows: there }).toEqual({ table, rows: here })
+          }
+        } finally {
+          sqlite.close()
+          await client.end()
+        }
+
+        // Parley on PostgreSQL: the account signs in with its password, its session goes on, and search finds the
+        // conversation by a word of its messages (a column PostgreSQL computes itself).
+        moved = await buildTestApp({ dialect: 'postgres', database: target })
+        expect((await moved.app.inject({ method: 'GET', url: '/api/users/me', headers })).statusCode).toBe(200)
+        await login(moved.app, owner.username, owner.password)
+        const found = await moved.app.inject({ method: 'GET', url: '/api/conversations/?q=crates', headers })
+        expect((found.json() as { title: string }[]).map((c) => c.title)).toEqual(['Moving day'])
+
+        expectCleanFailure(await run(['copy-to-postgres', targetUrl], env), /already holds data/)
+      } finally {
+        await moved?.close()
+        await target?.close()
+        await admin.query(`drop database if exists ${name} with (force)`)
+        await admin.end()
+      }
     },
     SLOW,
   )
