@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.ts'
 import { openInfrastructure } from '../src/infrastructure.ts'
 import { type FakeOpenAI, fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { DIALECTS, TEST_POSTGRES_URL, type TestApp, buildTestApp, signedInUser } from './helpers.ts'
+import { DIALECTS, type TestApp, buildTestApp, createPostgresDatabase, signedInUser } from './helpers.ts'
 
 type Headers = Record<string, string>
 
@@ -253,17 +251,12 @@ describe.each([
 ] as const)('a reply cut off by a crash on %s', (_name, dialect) => {
   it('is marked interrupted when the server starts again', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-crash-'))
-    const pgDatabase = dialect ? `parley_crash_${randomUUID().replaceAll('-', '')}` : undefined
-    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL.replace(/\/[^/]*$/, '/postgres') })
-    if (pgDatabase) {
-      await admin.connect()
-      await admin.query(`create database ${pgDatabase}`)
-    }
+    const pgDatabase = dialect ? await createPostgresDatabase('parley_crash') : undefined
     const env = {
       PARLEY_DATA_DIR: dataDir,
       PARLEY_LOG_LEVEL: 'silent',
       PARLEY_ADMIN_PASSWORD: 'a-long-admin-password',
-      ...(pgDatabase ? { PARLEY_DATABASE_URL: TEST_POSTGRES_URL.replace(/\/[^/]*$/, `/${pgDatabase}`) } : {}),
+      ...(pgDatabase ? { PARLEY_DATABASE_URL: pgDatabase.url } : {}),
     }
     const config = loadConfig(env)
     try {
@@ -309,10 +302,7 @@ describe.each([
       await second.close()
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true })
-      if (pgDatabase) {
-        await admin.query(`drop database ${pgDatabase} with (force)`)
-        await admin.end()
-      }
+      await pgDatabase?.drop()
     }
   })
 })

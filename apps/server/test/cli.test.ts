@@ -7,7 +7,15 @@ import SQLite from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, createDb } from '../src/db/create-db.ts'
-import { TEST_POSTGRES_URL, type TestApp, buildTestApp, errorOf, login, register } from './helpers.ts'
+import {
+  TEST_POSTGRES_URL,
+  type TestApp,
+  buildTestApp,
+  createPostgresDatabase,
+  errorOf,
+  login,
+  register,
+} from './helpers.ts'
 import { SOURCE_CLI } from './source-cli.ts'
 
 /** Each spawn loads the whole server (a few seconds of CPU); generous so a busy machine does not fail the suite. */
@@ -223,17 +231,8 @@ describe('parley CLI on a data dir of its own', () => {
   it(
     'migrates and creates users in PostgreSQL given PARLEY_DATABASE_URL',
     async () => {
-      const name = `parley_cli_${randomUUID().replaceAll('-', '')}`
-      const serverUrl = new URL(TEST_POSTGRES_URL)
-      const admin = new pg.Client({
-        connectionString: Object.assign(new URL(serverUrl), { pathname: '/postgres' }).toString(),
-      })
-      await admin.connect()
-      await admin.query(`create database ${name}`)
-      const pgEnv = {
-        PARLEY_DATA_DIR: tempDir(),
-        PARLEY_DATABASE_URL: Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString(),
-      }
+      const database = await createPostgresDatabase('parley_cli')
+      const pgEnv = { PARLEY_DATA_DIR: tempDir(), PARLEY_DATABASE_URL: database.url }
       try {
         expect((await run(['migrate'], pgEnv)).code).toBe(0)
         const created = await run(
@@ -248,8 +247,7 @@ describe('parley CLI on a data dir of its own', () => {
         expect(rows).toEqual([{ username: 'pat', roles: 'manager,user', is_active: 1 }])
         expect(fs.existsSync(path.join(pgEnv.PARLEY_DATA_DIR, 'parley.db'))).toBe(false)
       } finally {
-        await admin.query(`drop database if exists ${name} with (force)`)
-        await admin.end()
+        await database.drop()
         fs.rmSync(pgEnv.PARLEY_DATA_DIR, { recursive: true, force: true })
       }
     },
@@ -427,21 +425,15 @@ describe('parley admin commands on a shared SQLite file', () => {
       })
       expect(imported.statusCode).toBe(201)
 
-      const name = `parley_copy_${randomUUID().replaceAll('-', '')}`
-      const serverUrl = new URL(TEST_POSTGRES_URL)
-      const admin = new pg.Client({
-        connectionString: Object.assign(new URL(serverUrl), { pathname: '/postgres' }).toString(),
-      })
-      await admin.connect()
-      await admin.query(`create database ${name}`)
-      const targetUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString()
+      const database = await createPostgresDatabase('parley_copy')
+      const targetUrl = database.url
       let target: DatabaseHandle | undefined
       let moved: TestApp | undefined
       try {
         const exit = await run(['copy-to-postgres', targetUrl], env)
         expect(exit).toMatchObject({ code: 0, stderr: '' })
         expect(exit.stdout).toMatch(/Copied \d+ rows of \d+ tables into PostgreSQL/)
-        expect(exit.stdout).not.toContain(name)
+        expect(exit.stdout).not.toContain(database.name)
 
         // Every table holds what the SQLite file holds (but the ones the SQLite server behind it goes on writing in
         // the background: analytics, and the notifications outbox it empties).
@@ -482,8 +474,7 @@ describe('parley admin commands on a shared SQLite file', () => {
       } finally {
         await moved?.close()
         await target?.close()
-        await admin.query(`drop database if exists ${name} with (force)`)
-        await admin.end()
+        await database.drop()
       }
     },
     SLOW,

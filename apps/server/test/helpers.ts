@@ -26,6 +26,29 @@ export const TEST_REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.
 
 export const ADMIN = { username: 'admin', password: 'correct-horse-battery-staple', email: 'admin@example.com' }
 
+/**
+ * A PostgreSQL database of its own, empty, for what opens one by URL (a child process, a CLI command); `drop`
+ * removes it, connections and all.
+ */
+export async function createPostgresDatabase(
+  prefix: string,
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomUUID().replaceAll('-', '')}`
+  const admin = new pg.Client({
+    connectionString: Object.assign(new URL(TEST_POSTGRES_URL), { pathname: '/postgres' }).toString(),
+  })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  return {
+    name,
+    url: Object.assign(new URL(TEST_POSTGRES_URL), { pathname: `/${name}` }).toString(),
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
 /** A fresh, migrated database: SQLite in memory, or a throwaway PostgreSQL schema dropped on close. */
 export async function createTestDatabase(
   dialect: Dialect,

@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { Dialect } from '../src/db/database.ts'
 import { fakeDiscordEnv, startFakeDiscord } from './fake-discord.ts'
 import { fakeModelsEnv, startFakeOpenAI } from './fake-openai.ts'
-import { DIALECTS, GUEST_BROWSER, TEST_POSTGRES_URL } from './helpers.ts'
+import { DIALECTS, GUEST_BROWSER, createPostgresDatabase } from './helpers.ts'
 import { SOURCE_CLI } from './source-cli.ts'
 
 /** Two server starts and a lease to expire on a shared, loaded machine. */
@@ -44,19 +42,7 @@ async function serve(env: Record<string, string>) {
 /** A database the child processes can open by URL: a SQLite file, or a fresh PostgreSQL database. */
 async function databaseFor(dialect: Dialect, dataDir: string) {
   if (dialect === 'sqlite') return { url: `sqlite:${path.join(dataDir, 'parley.db')}`, drop: async () => {} }
-  const name = `parley_notify_${randomUUID().replaceAll('-', '')}`
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(TEST_POSTGRES_URL), { pathname: '/postgres' }).toString(),
-  })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  return {
-    url: Object.assign(new URL(TEST_POSTGRES_URL), { pathname: `/${name}` }).toString(),
-    drop: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`)
-      await admin.end()
-    },
-  }
+  return createPostgresDatabase('parley_notify')
 }
 
 describe.each(DIALECTS)('a server killed between an event and its delivery, on %s', (dialect) => {
