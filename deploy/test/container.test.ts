@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { fakeModelsEnv, startFakeOpenAI } from '../../apps/server/test/fake-openai.ts'
+import { createPostgresDatabase } from '../../apps/server/test/helpers.ts'
 import { connectReady } from '../../apps/server/test/ws-client.ts'
 import { startScriptNodeFlags } from '../../bench/lib/start-flags.ts'
 import { IMAGE, docker, healthy, newVolume, removeAll, signIn, startParley, stateOf, waitFor } from './docker.ts'
@@ -15,7 +16,7 @@ const runContainer = async (volume: string, env: Record<string, string> = {}) =>
 afterAll(removeAll)
 
 describe('the container image on its embedded defaults', () => {
-  it('signs in, chats with the embedded model, keeps the data across a restart, runs as non-root and reports healthy', async () => {
+  it('signs in, chats with the embedded model, keeps the data across a restart, runs as non-root, reports healthy, backs up and moves to PostgreSQL', async () => {
     const volume = await newVolume()
     const { name, base } = await runContainer(volume)
     const admin = await signIn(base, 'admin', ADMIN_PASSWORD)
@@ -63,6 +64,33 @@ describe('the container image on its embedded defaults', () => {
     ).json()) as { role: string; content: string }[]
     expect(messages.map((message) => message.role)).toEqual(['user', 'assistant'])
     expect(messages[1]!.content).toBe(reply.content)
+
+    // Moved to PostgreSQL as docs/deployment.md says: stop, copy with the image, start on the new database.
+    await docker('stop', '-t', '30', name)
+    const database = await createPostgresDatabase('parley_deploy_copy')
+    try {
+      const copied = await docker(
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '-v',
+        `${volume}:/data`,
+        IMAGE,
+        'copy-to-postgres',
+        database.url,
+      )
+      expect(copied).toMatch(/Copied \d+ rows of \d+ tables into PostgreSQL/)
+      const moved = await runContainer(await newVolume(), { PARLEY_DATABASE_URL: database.url })
+      const admin = await signIn(moved.base, 'admin', ADMIN_PASSWORD)
+      const kept = (await (
+        await fetch(`${moved.base}/api/conversations/${conversation.id}/messages`, { headers: admin.headers })
+      ).json()) as { content: string }[]
+      expect(kept.map((message) => message.content)).toEqual(messages.map((message) => message.content))
+    } finally {
+      await removeAll()
+      await database.drop()
+    }
   })
 
   it('stores a reply that is running when the container is stopped (SIGTERM) as stopped, closing sockets with 1001', async () => {
