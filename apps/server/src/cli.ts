@@ -88,9 +88,11 @@ program
       throw new CopyError('PARLEY_DATABASE_URL is not a SQLite file: copy-to-postgres copies the SQLite database')
     if (!/^postgres(ql)?:\/\//.test(url))
       throw new CopyError('Give the PostgreSQL database as postgres://user:password@host:5432/name')
-    const copied = await copySqliteToPostgres(source.slice('sqlite:'.length), url)
+    const copied = await copySqliteToPostgres(source.slice('sqlite:'.length), url, ({ table, rows }) =>
+      print(`  ${table}: ${rows} rows`),
+    )
     const rows = copied.reduce((sum, table) => sum + table.rows, 0)
-    print(`Copied ${rows} rows of ${copied.length} tables into PostgreSQL.`)
+    print(`Copied ${rows} rows of ${copied.length} tables into PostgreSQL (committed).`)
     print('Set PARLEY_DATABASE_URL to that database (and PARLEY_REDIS_URL for several replicas), then start Parley.')
   })
 

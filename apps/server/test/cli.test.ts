@@ -433,6 +433,7 @@ describe('parley admin commands on a shared SQLite file', () => {
         const exit = await run(['copy-to-postgres', targetUrl], env)
         expect(exit).toMatchObject({ code: 0, stderr: '' })
         expect(exit.stdout).toMatch(/Copied \d+ rows of \d+ tables into PostgreSQL/)
+        expect(exit.stdout).toMatch(/^ {2}messages: [1-9]\d* rows$/m)
         expect(exit.stdout).not.toContain(database.name)
 
         // Every table holds what the SQLite file holds (but the ones the SQLite server behind it goes on writing in

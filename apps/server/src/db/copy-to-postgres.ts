@@ -22,7 +22,12 @@ export interface CopiedTable {
  * refer to them, and serial counters move past the copied values. What PostgreSQL computes itself (the search
  * column) is left to it; SQLite's own search index has no counterpart to copy. Refuses a target holding data.
  */
-export async function copySqliteToPostgres(sourceFile: string, targetUrl: string): Promise<CopiedTable[]> {
+export async function copySqliteToPostgres(
+  sourceFile: string,
+  targetUrl: string,
+  /** Told as each table is copied (a large history takes a while). */
+  onCopied: (table: CopiedTable) => void = () => {},
+): Promise<CopiedTable[]> {
   if (!fs.existsSync(sourceFile)) throw new CopyError(`There is no database at ${sourceFile}`)
   const source = createDb({ url: `sqlite:${sourceFile}` })
   const target = createDb({ url: targetUrl, queryTimeoutMs: null })
@@ -43,8 +48,11 @@ export async function copySqliteToPostgres(sourceFile: string, targetUrl: string
       reader.prepare('begin').run()
       const copied = await (target.db as unknown as AnyDb).transaction().execute(async (trx) => {
         const counts: CopiedTable[] = []
-        for (const { table, columns } of tables)
-          counts.push({ table, rows: await copyTable(reader, trx, table, columns) })
+        for (const { table, columns } of tables) {
+          const copied = { table, rows: await copyTable(reader, trx, table, columns) }
+          counts.push(copied)
+          onCopied(copied)
+        }
         await advanceSerials(trx, tables)
         return counts
       })
