@@ -49,9 +49,9 @@ export async function copySqliteToPostgres(
       const copied = await (target.db as unknown as AnyDb).transaction().execute(async (trx) => {
         const counts: CopiedTable[] = []
         for (const { table, columns } of tables) {
-          const copied = { table, rows: await copyTable(reader, trx, table, columns) }
-          counts.push(copied)
-          onCopied(copied)
+          const done = { table, rows: await copyTable(reader, trx, table, columns) }
+          counts.push(done)
+          onCopied(done)
         }
         await advanceSerials(trx, tables)
         return counts
