@@ -2,15 +2,15 @@ import { Command, Option } from 'commander'
 import type { Role } from '@parley/protocol'
 import { registerModelCommands } from './cli/model-commands.ts'
 import { ConfigError, SERVER_ROLES, loadConfig } from './config.ts'
-import { CopyError, copySqliteToPostgres } from './db/copy-to-postgres.ts'
-import { createDb } from './db/create-db.ts'
+import { copySqliteToPostgres } from './db/copy-to-postgres.ts'
+import { createDb, sqliteFileOf } from './db/create-db.ts'
 import { migrateToLatest } from './db/migrate.ts'
-import { BackupError, backUpSqlite } from './db/sqlite-backup.ts'
+import { backUpSqlite } from './db/sqlite-backup.ts'
 import { openInfrastructure } from './infrastructure.ts'
 import { generatedPassword } from './modules/auth/users.service.ts'
 import { startServer } from './server.ts'
 import { formatBytes } from './shared/bytes.ts'
-import { AppError } from './shared/errors.ts'
+import { AppError, badRequest } from './shared/errors.ts'
 import { VERSION } from './version.ts'
 
 // The CLI is a terminal program: its output is for the operator, not the structured log.
@@ -69,12 +69,10 @@ program
   .description('copy the SQLite database into a new file, consistent and checked, while Parley runs')
   .argument('<file>', 'the copy to write (must not exist yet)')
   .action((file: string) => {
-    const url = config().databaseUrl
-    if (!url.startsWith('sqlite:') || url === 'sqlite::memory:')
-      throw new BackupError(
-        'parley backup copies a SQLite database; back up PostgreSQL with pg_dump (docs/deployment.md)',
-      )
-    const { bytes } = backUpSqlite(url.slice('sqlite:'.length), file)
+    const source = sqliteFileOf(config().databaseUrl)
+    if (!source)
+      throw badRequest('parley backup copies a SQLite database; back up PostgreSQL with pg_dump (docs/deployment.md)')
+    const { bytes } = backUpSqlite(source, file)
     print(`Backed up the database to ${file} (${formatBytes(bytes)}, integrity checked).`)
   })
 
@@ -83,14 +81,12 @@ program
   .description('copy the SQLite database into an empty PostgreSQL database, to move to PostgreSQL (stop Parley first)')
   .argument('<url>', 'the empty PostgreSQL database: postgres://user:password@host:5432/name')
   .action(async (url: string) => {
-    const source = config().databaseUrl
-    if (!source.startsWith('sqlite:') || source === 'sqlite::memory:')
-      throw new CopyError('PARLEY_DATABASE_URL is not a SQLite file: copy-to-postgres copies the SQLite database')
+    const source = sqliteFileOf(config().databaseUrl)
+    if (!source)
+      throw badRequest('PARLEY_DATABASE_URL is not a SQLite file: copy-to-postgres copies the SQLite database')
     if (!/^postgres(ql)?:\/\//.test(url))
-      throw new CopyError('Give the PostgreSQL database as postgres://user:password@host:5432/name')
-    const copied = await copySqliteToPostgres(source.slice('sqlite:'.length), url, ({ table, rows }) =>
-      print(`  ${table}: ${rows} rows`),
-    )
+      throw badRequest('Give the PostgreSQL database as postgres://user:password@host:5432/name')
+    const copied = await copySqliteToPostgres(source, url, ({ table, rows }) => print(`  ${table}: ${rows} rows`))
     const rows = copied.reduce((sum, table) => sum + table.rows, 0)
     print(`Copied ${rows} rows of ${copied.length} tables into PostgreSQL (committed).`)
     print('Set PARLEY_DATABASE_URL to that database (and PARLEY_REDIS_URL for several replicas), then start Parley.')
@@ -178,13 +174,7 @@ program
   })
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (
-    error instanceof ConfigError ||
-    error instanceof AppError ||
-    error instanceof BackupError ||
-    error instanceof CopyError
-  )
-    fail(error.message)
+  if (error instanceof ConfigError || error instanceof AppError) fail(error.message)
   else fail(error instanceof Error ? (error.stack ?? error.message) : String(error))
   process.exitCode = 1
 })

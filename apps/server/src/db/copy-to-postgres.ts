@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import SQLite from 'better-sqlite3'
 import { type Kysely, sql } from 'kysely'
+import { AppError, conflict } from '../shared/errors.ts'
 import { createDb } from './create-db.ts'
 import { migrateToLatest } from './migrate.ts'
 
@@ -28,7 +29,7 @@ export async function copySqliteToPostgres(
   /** Told as each table is copied (a large history takes a while). */
   onCopied: (table: CopiedTable) => void = () => {},
 ): Promise<CopiedTable[]> {
-  if (!fs.existsSync(sourceFile)) throw new CopyError(`There is no database at ${sourceFile}`)
+  if (!fs.existsSync(sourceFile)) throw new AppError('not_found', `There is no database at ${sourceFile}`)
   const source = createDb({ url: `sqlite:${sourceFile}` })
   const target = createDb({ url: targetUrl, queryTimeoutMs: null })
   try {
@@ -40,7 +41,7 @@ export async function copySqliteToPostgres(
         target.db,
       )
       if (rows.length > 0)
-        throw new CopyError(`The PostgreSQL database already holds data (table ${table}): copy into an empty one`)
+        throw conflict(`The PostgreSQL database already holds data (table ${table}): copy into an empty one`)
     }
     const reader = new SQLite(sourceFile, { readonly: true, fileMustExist: true })
     try {
@@ -66,9 +67,6 @@ export async function copySqliteToPostgres(
     await target.close()
   }
 }
-
-/** A copy that cannot be made as asked: the operator reads why, without a stack trace. */
-export class CopyError extends Error {}
 
 interface TargetTable {
   table: string

@@ -46,9 +46,17 @@ const QUERY_TIMEOUT_MS = 30_000
 const CONNECT_TIMEOUT_MS = 10_000
 
 export function createDb(options: CreateDbOptions): DatabaseHandle {
-  return options.url.startsWith('sqlite:')
-    ? createSqlite(options.url.slice('sqlite:'.length), options.onLockWait)
+  return options.url.startsWith(SQLITE_SCHEME)
+    ? createSqlite(options.url.slice(SQLITE_SCHEME.length), options.onLockWait)
     : createPostgres(options)
+}
+
+const SQLITE_SCHEME = 'sqlite:'
+
+/** The SQLite file a database URL names; undefined for PostgreSQL or an in-memory database. */
+export function sqliteFileOf(url: string): string | undefined {
+  const file = url.startsWith(SQLITE_SCHEME) ? url.slice(SQLITE_SCHEME.length) : undefined
+  return file === ':memory:' ? undefined : file
 }
 
 function createSqlite(file: string, onLockWait?: () => void): DatabaseHandle {

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
+import { AppError, conflict } from '../shared/errors.ts'
 
 /**
  * Copies a SQLite database into a new file while servers go on reading and writing it (`VACUUM INTO`): the copy is
@@ -8,8 +9,8 @@ import SQLite from 'better-sqlite3'
  * log holds), compacted, and checked before it is reported. Never writes over an existing file.
  */
 export function backUpSqlite(source: string, destination: string): { bytes: number } {
-  if (!fs.existsSync(source)) throw new BackupError(`There is no database at ${source}`)
-  if (fs.existsSync(destination)) throw new BackupError(`${destination} already exists: choose a new file name`)
+  if (!fs.existsSync(source)) throw new AppError('not_found', `There is no database at ${source}`)
+  if (fs.existsSync(destination)) throw conflict(`${destination} already exists: choose a new file name`)
   fs.mkdirSync(path.dirname(path.resolve(destination)), { recursive: true })
   const database = new SQLite(source, { fileMustExist: true })
   try {
@@ -22,12 +23,10 @@ export function backUpSqlite(source: string, destination: string): { bytes: numb
   const copy = new SQLite(destination, { readonly: true })
   try {
     const check = copy.pragma('integrity_check', { simple: true })
-    if (check !== 'ok') throw new BackupError(`The copy at ${destination} failed SQLite's integrity check: ${check}`)
+    if (check !== 'ok')
+      throw new AppError('internal', `The copy at ${destination} failed SQLite's integrity check: ${check}`)
   } finally {
     copy.close()
   }
   return { bytes: fs.statSync(destination).size }
 }
-
-/** A backup that cannot be made as asked: the operator reads why, without a stack trace. */
-export class BackupError extends Error {}
