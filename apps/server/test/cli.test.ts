@@ -15,6 +15,7 @@ import {
   errorOf,
   login,
   register,
+  signedInUser,
 } from './helpers.ts'
 import { SOURCE_CLI } from './source-cli.ts'
 
@@ -352,8 +353,8 @@ describe('parley admin commands on a shared SQLite file', () => {
   it(
     'backs up the database while the server writes to it, into a checked copy holding what was written',
     async () => {
-      const owner = await register(t.app)
-      const headers = { authorization: `Bearer ${(await login(t.app, owner.username, owner.password)).access_token}` }
+      const owner = await signedInUser(t.app)
+      const { headers } = owner
       // A read left open (an operator's shell, a long export) keeps newer writes in the write-ahead log, unmerged:
       // a copy of the database file alone would not hold them.
       const reader = new SQLite(path.join(dataDir, 'parley.db'), { readonly: true })
@@ -400,9 +401,8 @@ describe('parley admin commands on a shared SQLite file', () => {
   it(
     'copies everything into an empty PostgreSQL database, where the same accounts, sessions and conversations work',
     async () => {
-      const owner = await register(t.app)
-      const tokens = await login(t.app, owner.username, owner.password)
-      const headers = { authorization: `Bearer ${tokens.access_token}` }
+      const owner = await signedInUser(t.app)
+      const { headers } = owner
       const imported = await t.app.inject({
         method: 'POST',
         url: '/api/conversations/import',
